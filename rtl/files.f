@@ -1,0 +1,8 @@
+// smmu_top sources in compile order (paths relative to the repository root)
+rtl/smmu_skid.v
+rtl/smmu_fifo.v
+rtl/smmu_decide.v
+rtl/smmu_regs.v
+rtl/smmu_rd_path.v
+rtl/smmu_wr_path.v
+rtl/smmu_top.v

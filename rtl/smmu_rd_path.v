@@ -1,0 +1,186 @@
+`resetall
+`timescale 1ns / 1ps
+`default_nettype none
+
+// Read path: s_axi AR -> routing decision -> (m_axi AR | local responder),
+// m_axi R + local responder R -> s_axi R.
+//
+// Ordering rule (per AXI ID): a locally answered read (abort / RAZ) is taken
+// by the responder only when no read of the same ID is outstanding
+// downstream, and no read of that ID is issued downstream while the
+// responder still owes it beats. With the in-order address stage this keeps
+// per-ID response order with internally generated responses.
+module smmu_rd_path #(
+    parameter ID_W     = 4,    // AXI ID bits
+    parameter DATA_W   = 64,   // data bits
+    parameter OAS_BITS = 48,   // output address bits
+    parameter CNT_W    = 8     // outstanding-per-ID counter bits
+) (
+    input  wire                clk,
+    input  wire                rst,
+
+    input  wire                smmuen,
+    input  wire                gbpa_abort,
+
+    input  wire [ID_W-1:0]     s_axi_arid,
+    input  wire [63:0]         s_axi_araddr,
+    input  wire [7:0]          s_axi_arlen,
+    input  wire [2:0]          s_axi_arsize,
+    input  wire [1:0]          s_axi_arburst,
+    input  wire                s_axi_arlock,
+    input  wire [3:0]          s_axi_arcache,
+    input  wire [2:0]          s_axi_arprot,
+    input  wire [3:0]          s_axi_arqos,
+    input  wire                s_axi_arvalid,
+    output wire                s_axi_arready,
+    output wire [ID_W-1:0]     s_axi_rid,
+    output wire [DATA_W-1:0]   s_axi_rdata,
+    output wire [1:0]          s_axi_rresp,
+    output wire                s_axi_rlast,
+    output wire                s_axi_rvalid,
+    input  wire                s_axi_rready,
+
+    output wire [ID_W-1:0]     m_axi_arid,
+    output wire [OAS_BITS-1:0] m_axi_araddr,
+    output wire [7:0]          m_axi_arlen,
+    output wire [2:0]          m_axi_arsize,
+    output wire [1:0]          m_axi_arburst,
+    output wire                m_axi_arlock,
+    output wire [3:0]          m_axi_arcache,
+    output wire [2:0]          m_axi_arprot,
+    output wire [3:0]          m_axi_arqos,
+    output wire                m_axi_arvalid,
+    input  wire                m_axi_arready,
+    input  wire [ID_W-1:0]     m_axi_rid,
+    input  wire [DATA_W-1:0]   m_axi_rdata,
+    input  wire [1:0]          m_axi_rresp,
+    input  wire                m_axi_rlast,
+    input  wire                m_axi_rvalid,
+    output wire                m_axi_rready
+);
+
+localparam NID     = 1 << ID_W;
+localparam AR_W    = 2 + ID_W + OAS_BITS + 8 + 3 + 2 + 1 + 4 + 3 + 4;
+localparam R_W     = ID_W + DATA_W + 2 + 1;
+localparam [1:0] RESP_OKAY = 2'b00, RESP_SLVERR = 2'b10;
+
+// ---------------------------------------------------------------- AR stage
+wire ar_bypass, ar_raz;
+
+smmu_decide #(.OAS_BITS(OAS_BITS)) decide_inst (
+    .addr(s_axi_araddr), .smmuen(smmuen), .gbpa_abort(gbpa_abort),
+    .bypass(ar_bypass), .raz(ar_raz)
+);
+
+wire [AR_W-1:0] st_data;
+wire            st_valid;
+wire            st_ready;
+
+smmu_skid #(.WIDTH(AR_W)) ar_stage (
+    .clk(clk), .rst(rst),
+    .s_data({ar_bypass, ar_raz, s_axi_arid, s_axi_araddr[OAS_BITS-1:0], s_axi_arlen,
+             s_axi_arsize, s_axi_arburst, s_axi_arlock, s_axi_arcache, s_axi_arprot, s_axi_arqos}),
+    .s_valid(s_axi_arvalid), .s_ready(s_axi_arready),
+    .m_data(st_data), .m_valid(st_valid), .m_ready(st_ready)
+);
+
+wire st_bypass, st_raz;
+wire [ID_W-1:0] st_id;
+wire [7:0] st_len;
+
+assign {st_bypass, st_raz, st_id, m_axi_araddr, st_len, m_axi_arsize, m_axi_arburst,
+        m_axi_arlock, m_axi_arcache, m_axi_arprot, m_axi_arqos} = st_data;
+assign m_axi_arid  = st_id;
+assign m_axi_arlen = st_len;
+
+// outstanding downstream reads per ID (incremented on AR, decremented on RLAST)
+reg [CNT_W-1:0] out_cnt [0:NID-1];
+
+// local responder: one burst at a time
+reg            lr_valid_reg;
+reg [ID_W-1:0] lr_id_reg;
+reg [7:0]      lr_left_reg;   // beats left minus one
+reg            lr_raz_reg;
+
+wire id_busy_local = lr_valid_reg && (lr_id_reg == st_id);
+wire byp_ok        = !id_busy_local && (out_cnt[st_id] != {CNT_W{1'b1}});
+wire local_ok      = !lr_valid_reg && (out_cnt[st_id] == {CNT_W{1'b0}});
+
+assign m_axi_arvalid = st_valid && st_bypass && byp_ok;
+assign st_ready      = st_bypass ? (m_axi_arready && byp_ok) : local_ok;
+
+wire local_take = st_valid && !st_bypass && local_ok;
+
+// ---------------------------------------------------------------- R merge
+wire r_s_ready;
+reg  lock_reg, lock_src_reg, rr_reg;   // src 1 = local responder
+
+wire sel_local = lock_reg ? lock_src_reg :
+                 (lr_valid_reg && (!m_axi_rvalid || rr_reg));
+
+wire [R_W-1:0] r_mux = sel_local ?
+    {lr_id_reg, {DATA_W{1'b0}}, (lr_raz_reg ? RESP_OKAY : RESP_SLVERR), lr_left_reg == 8'd0} :
+    {m_axi_rid, m_axi_rdata, m_axi_rresp, m_axi_rlast};
+wire r_mux_valid = sel_local ? lr_valid_reg : m_axi_rvalid;
+wire r_mux_last  = r_mux[0];
+
+assign m_axi_rready = r_s_ready && !sel_local;
+
+wire r_xfer      = r_mux_valid && r_s_ready;
+wire down_last   = r_xfer && !sel_local && m_axi_rlast;
+
+smmu_skid #(.WIDTH(R_W)) r_out (
+    .clk(clk), .rst(rst),
+    .s_data(r_mux), .s_valid(r_mux_valid), .s_ready(r_s_ready),
+    .m_data({s_axi_rid, s_axi_rdata, s_axi_rresp, s_axi_rlast}),
+    .m_valid(s_axi_rvalid), .m_ready(s_axi_rready)
+);
+
+integer i;
+always @(posedge clk) begin
+    if (rst) begin
+        lr_valid_reg <= 1'b0;
+        lr_id_reg    <= {ID_W{1'b0}};
+        lr_left_reg  <= 8'd0;
+        lr_raz_reg   <= 1'b0;
+        lock_reg     <= 1'b0;
+        lock_src_reg <= 1'b0;
+        rr_reg       <= 1'b0;
+        for (i = 0; i < NID; i = i + 1)
+            out_cnt[i] <= {CNT_W{1'b0}};
+    end else begin
+        // per-ID outstanding count; AR and RLAST of one ID may coincide
+        for (i = 0; i < NID; i = i + 1) begin
+            if ((m_axi_arvalid && m_axi_arready && st_id == i[ID_W-1:0]) &&
+                !(down_last && m_axi_rid == i[ID_W-1:0]))
+                out_cnt[i] <= out_cnt[i] + 1'b1;
+            else if (!(m_axi_arvalid && m_axi_arready && st_id == i[ID_W-1:0]) &&
+                     (down_last && m_axi_rid == i[ID_W-1:0]) && out_cnt[i] != {CNT_W{1'b0}})
+                out_cnt[i] <= out_cnt[i] - 1'b1;
+        end
+
+        if (local_take) begin
+            lr_valid_reg <= 1'b1;
+            lr_id_reg    <= st_id;
+            lr_left_reg  <= st_len;
+            lr_raz_reg   <= st_raz;
+        end else if (r_xfer && sel_local) begin
+            if (lr_left_reg == 8'd0)
+                lr_valid_reg <= 1'b0;
+            lr_left_reg <= lr_left_reg - 1'b1;
+        end
+
+        // hold the chosen source for a whole burst (no SMMU-made interleave);
+        // alternate between sources at burst boundaries
+        if (r_xfer) begin
+            lock_reg     <= !r_mux_last;
+            lock_src_reg <= sel_local;
+            if (r_mux_last)
+                rr_reg <= !sel_local;
+        end
+    end
+end
+
+endmodule
+
+`resetall
