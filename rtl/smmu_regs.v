@@ -191,7 +191,10 @@ always @(posedge clk) begin
         if (wr_do) begin
             case (wr_word)
                 A_CR0:        cr0_reg <= merge(cr0_reg, wr_data, wr_bmask, 32'h0000_000D);
-                A_CR1:        if (!smmuen_busy) cr1_reg <= merge(cr1_reg, wr_data, wr_bmask, 32'h0000_0FFF);
+                // CR1: TABLE_* are guarded by SMMUEN, QUEUE_* by the queue enables
+                A_CR1:        cr1_reg <= merge(cr1_reg, wr_data, wr_bmask,
+                                               (smmuen_busy ? 32'h0 : 32'h0000_0FC0) |
+                                               ((cmdq_busy || evtq_busy) ? 32'h0 : 32'h0000_003F));
                 A_CR2:        if (!smmuen_busy) cr2_reg <= merge(cr2_reg, wr_data, wr_bmask, 32'h0000_0006);
                 A_GBPA:       if (!gbpa_reg[31] && wr_strb[3] && wr_data[31])
                                   gbpa_reg <= merge(gbpa_reg, wr_data, wr_bmask, 32'h001F_3F1F) | 32'h8000_0000;

@@ -10,7 +10,14 @@ Write rules (``guard``):
   "SMMUEN"   ignored while CR0.SMMUEN or CR0ACK.SMMUEN is 1
   "CMDQEN"   ignored while CR0.CMDQEN or CR0ACK.CMDQEN is 1
   "EVENTQEN" ignored while CR0.EVENTQEN or CR0ACK.EVENTQEN is 1
+  "QUEUES"   ignored while any queue enable (CR0.CMDQEN/EVENTQEN/PRIQEN) or
+             its CR0ACK bit is 1
   "GBPA"     only a write with UPDATE=1 while UPDATE reads 0 takes effect
+
+``field_guards`` overrides ``guard`` for named fields: SMMU_CR1.QUEUE_* are
+guarded by the queue enables, TABLE_* by SMMUEN (IHI 0070 6.3.11).
+``writable_mask()`` folds both into the bits a write may change right now;
+use it rather than reading ``guard`` directly.
 """
 
 from __future__ import annotations
@@ -88,6 +95,7 @@ class Register:
     wmask: Callable[[SmmuParams], int] = lambda p: 0   # 0 -> read-only
     guard: Optional[str] = None
     desc: str = ""
+    field_guards: Tuple[Tuple[str, str], ...] = ()   # (field, guard) overriding `guard`
 
     @property
     def read_only(self) -> bool:
@@ -124,16 +132,20 @@ def _hi_addr_mask(p: SmmuParams) -> int:
 F = Field
 _REGS = (
     Register("IDR0", 0x00, (F("S2P", 0), F("S1P", 1), F("TTF", 2, 2), F("COHACC", 4), F("BTM", 5),
-                            F("HTTU", 6, 2), F("HYP", 9), F("ATS", 10), F("ASID16", 12), F("MSI", 13),
-                            F("SEV", 14), F("PRI", 16), F("VMID16", 18), F("CD2L", 19),
-                            F("TTENDIAN", 21, 2), F("STALL_MODEL", 24, 2), F("TERM_MODEL", 26),
+                            F("HTTU", 6, 2), F("DORMHINT", 8), F("HYP", 9), F("ATS", 10), F("NS1ATS", 11),
+                            F("ASID16", 12), F("MSI", 13), F("SEV", 14), F("ATOS", 15), F("PRI", 16),
+                            F("VMW", 17), F("VMID16", 18), F("CD2L", 19), F("VATOS", 20),
+                            F("TTENDIAN", 21, 2), F("ATSRECERR", 23), F("STALL_MODEL", 24, 2),
+                            F("TERM_MODEL", 26),
                             F("ST_LEVEL", 27, 2)), reset=_idr0),
     Register("IDR1", 0x04, (F("SIDSIZE", 0, 6), F("SSIDSIZE", 6, 5), F("PRIQS", 11, 5),
-                            F("EVENTQS", 16, 5), F("CMDQS", 21, 5), F("REL", 28),
+                            F("EVENTQS", 16, 5), F("CMDQS", 21, 5), F("ATTR_PERMS_OVR", 26),
+                            F("ATTR_TYPES_OVR", 27), F("REL", 28),
                             F("QUEUES_PRESET", 29), F("TABLES_PRESET", 30)), reset=_idr1),
     Register("IDR2", 0x08, (F("BA_VATOS", 0, 10),)),
-    Register("IDR3", 0x0C, (F("HAD", 2), F("PBHA", 3), F("XNX", 4), F("PPS", 5), F("STT", 9),
-                            F("RIL", 10), F("BBML", 11, 2))),
+    Register("IDR3", 0x0C, (F("HAD", 2), F("PBHA", 3), F("XNX", 4), F("PPS", 5), F("MPAM", 7),
+                            F("FWB", 8), F("STT", 9), F("RIL", 10), F("BBML", 11, 2), F("E0PD", 13),
+                            F("PTWNNC", 14), F("DPT", 15))),
     Register("IDR4", 0x10, (F("IMPDEF", 0, 32),)),
     Register("IDR5", 0x14, (F("OAS", 0, 3), F("GRAN4K", 4), F("GRAN16K", 5), F("GRAN64K", 6),
                             F("VAX", 10, 2), F("STALL_MAX", 16, 16)), reset=_idr5),
@@ -149,9 +161,12 @@ _REGS = (
     Register("CR1", 0x28, (F("QUEUE_IC", 0, 2), F("QUEUE_OC", 2, 2), F("QUEUE_SH", 4, 2),
                            F("TABLE_IC", 6, 2), F("TABLE_OC", 8, 2), F("TABLE_SH", 10, 2)),
              wmask=lambda p: 0x00000FFF, guard="SMMUEN",
-             desc="stored; attributes do not change the AXI cache signals yet"),
-    Register("CR2", 0x2C, (F("E2H", 0), F("RECINVSID", 1), F("PTM", 2)),
-             wmask=lambda p: 0x00000006, guard="SMMUEN", desc="E2H is RES0 (IDR0.HYP=0)"),
+             field_guards=(("QUEUE_IC", "QUEUES"), ("QUEUE_OC", "QUEUES"), ("QUEUE_SH", "QUEUES")),
+             desc="stored; attributes do not change the AXI cache signals yet. TABLE_* are "
+                  "guarded by SMMUEN, QUEUE_* by the queue enables (IHI 0070 6.3.11)"),
+    Register("CR2", 0x2C, (F("E2H", 0), F("RECINVSID", 1), F("PTM", 2), F("REC_CFG_ATS", 3)),
+             wmask=lambda p: 0x00000006, guard="SMMUEN",
+             desc="E2H is RES0 (IDR0.HYP=0), REC_CFG_ATS is RES0 (IDR0.ATSRECERR=0)"),
     Register("STATUSR", 0x40, (F("DORMANT", 0),)),
     Register("GBPA", 0x44, (F("MemAttr", 0, 4), F("MTCFG", 4), F("ALLOCCFG", 8, 4), F("SHCFG", 12, 2),
                             F("PRIVCFG", 16, 2), F("INSTCFG", 18, 2), F("ABORT", 20), F("UPDATE", 31)),
@@ -191,6 +206,31 @@ del F
 
 REGS: Dict[str, Register] = {r.name: r for r in _REGS}
 BY_OFFSET: Dict[int, Register] = {r.offset: r for r in _REGS}
+
+
+# CR0 bits that make each guard block writes (checked in CR0 and in CR0ACK).
+GUARD_CR0_BITS = {"SMMUEN": 0x1, "EVENTQEN": 0x4, "CMDQEN": 0x8, "QUEUES": 0x2 | 0x4 | 0x8}
+
+
+def guard_blocks(guard: Optional[str], cr0: int, cr0ack: int) -> bool:
+    """True while ``guard`` makes its bits read-only (GBPA is handled by the caller)."""
+    bits = GUARD_CR0_BITS.get(guard or "", 0)
+    return bool((cr0 | cr0ack) & bits)
+
+
+def writable_mask(reg: "Register | str", params: SmmuParams, cr0: int, cr0ack: int) -> int:
+    """Bits a write to ``reg`` changes given CR0/CR0ACK (register and field guards applied)."""
+    r = REGS[reg] if isinstance(reg, str) else reg
+    m = r.wmask(params) & 0xFFFFFFFF
+    overridden = 0
+    for fname, g in r.field_guards:
+        fm = r.field(fname).mask
+        overridden |= fm
+        if guard_blocks(g, cr0, cr0ack):
+            m &= ~fm
+    if guard_blocks(r.guard, cr0, cr0ack):
+        m &= overridden
+    return m
 
 
 def reset_value(name: str, params: SmmuParams = SmmuParams()) -> int:

@@ -1,0 +1,163 @@
+"""Transaction-outcome predictor: what smmu_top does with one client transaction.
+
+``predict()`` decides from the register state *in effect* and the transaction's
+attributes; the helpers turn an :class:`Outcome` into the beats the client
+must see on ``s_axi`` and the memory effect on ``m_axi``.
+
+Foundation rules (SMMUv3 with translation not yet implemented):
+
+* SMMUEN in effect is **CR0ACK.SMMUEN**, not CR0.SMMUEN: software writes CR0
+  and the change only governs traffic once acknowledged. The model is settled
+  (CR0ACK == CR0 after every write), so the two agree whenever a test has
+  polled CR0ACK before issuing traffic, which it must.
+* SMMUEN = 0 (the SMMU is bypassed, GBPA applies to every stream):
+  GBPA.ABORT = 1 -> abort; input address >= 2**OAS_BITS -> abort (it cannot be
+  output); otherwise bypass with output address = input address.
+* SMMUEN = 1 -> :func:`translate_smmu_enabled` (today: abort, no event).
+
+An abort is terminated without any m_axi traffic and answered SLVERR. An AXI4
+INCR burst never crosses 4 KiB and 2**OAS_BITS is 4 KiB aligned, so deciding
+on the start address decides for every byte of the burst.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import List, Optional, Sequence, Tuple
+
+from tb.model.axi import Resp, beat_addresses, byte_lanes
+from tb.model.memory import SparseMemory
+from tb.model.registers import RegisterModel
+from tb.regmap import SmmuParams
+
+KINDS = ("bypass", "abort", "raz", "translate", "stall")
+
+
+@dataclass
+class Outcome:
+    """The SMMU's decision for one transaction.
+
+    kind     "bypass" | "abort" | "raz" | "translate" | "stall"
+    out_addr the m_axi address (bypass/translate), else None
+    resp     the response the client sees when the SMMU terminates it
+             (abort: SLVERR, raz: OKAY); for bypass/translate the downstream
+             response is passed through unchanged, OKAY here is what a healthy
+             memory returns
+    event    the event record the SMMU writes (fields as smmuv3-facts.md 5),
+             or None
+    """
+
+    kind: str
+    out_addr: Optional[int]
+    resp: int
+    event: Optional[dict] = None
+
+    def __post_init__(self) -> None:
+        if self.kind not in KINDS:
+            raise ValueError(f"unknown outcome kind {self.kind!r}")
+
+    @property
+    def reaches_memory(self) -> bool:
+        return self.kind in ("bypass", "translate")
+
+
+def _abort() -> Outcome:
+    return Outcome("abort", None, Resp.SLVERR, None)
+
+
+def translate_smmu_enabled(regs: RegisterModel, params: SmmuParams, *, addr: int, is_read: bool,
+                           sid: int, ssid: int, ssidv: bool, prot: int) -> Outcome:
+    """SMMUEN = 1: the STE/CD/page-table path.
+
+    NOT IMPLEMENTED YET (the translation issue replaces this function): the
+    foundation RTL aborts all client traffic while SMMUEN = 1, without an event.
+    """
+    return _abort()
+
+
+def predict(regs: RegisterModel, params: SmmuParams, *, addr: int, is_read: bool, sid: int,
+            ssid: int = 0, ssidv: bool = False, prot: int = 0) -> Outcome:
+    """Outcome of one client transaction starting at ``addr`` (see module docstring)."""
+    if regs.smmuen:                                   # CR0ACK.SMMUEN: the value in effect
+        return translate_smmu_enabled(regs, params, addr=addr, is_read=is_read, sid=sid,
+                                      ssid=ssid, ssidv=ssidv, prot=prot)
+    if regs.gbpa_abort:
+        return _abort()
+    if addr >= 1 << params.OAS_BITS:
+        return _abort()
+    return Outcome("bypass", addr, Resp.OKAY, None)
+
+
+# ---------------------------------------------------------------- beats
+@dataclass
+class ReadBeat:
+    """One expected R beat. ``data`` is the whole bus word (None = not checked,
+    as for an abort); only the bytes in ``lanes`` (bit mask) are meaningful."""
+
+    data: Optional[bytes]
+    resp: int
+    last: bool
+    lanes: int
+
+
+def _lane_masks(addr: int, len: int, size: int, burst: int, data_bytes: int) -> List[int]:
+    return [((1 << (hi + 1)) - 1) & ~((1 << lo) - 1)
+            for lo, hi in byte_lanes(addr, len, size, burst, data_bytes)]
+
+
+def memory_read_beats(mem: SparseMemory, addr: int, len: int, size: int, burst: int,
+                      data_bytes: int) -> List[bytes]:
+    """The bus words a memory returns for a read burst at ``addr`` (all lanes filled
+    from the bus-aligned word, so active lanes carry the addressed bytes)."""
+    return [mem.read(a // data_bytes * data_bytes, data_bytes)
+            for a in beat_addresses(addr, len, size, burst, data_bytes)]
+
+
+def expected_read_response(outcome: Outcome, nbeats: int,
+                           mem_data: Optional[Sequence[bytes]] = None, *, addr: int = 0,
+                           size: int = 0, burst: int = 1, data_bytes: int = 8) -> List[ReadBeat]:
+    """The R beats the client must receive: always ``nbeats`` with RLAST on the last.
+
+    bypass/translate: ``mem_data`` (per-beat bus words, e.g. from
+    :func:`memory_read_beats` at ``outcome.out_addr``), OKAY; abort: SLVERR, data
+    unchecked; raz: zeros, OKAY. ``addr/size/burst/data_bytes`` give the lane masks.
+    """
+    lanes = _lane_masks(addr, nbeats - 1, size, burst, data_bytes)
+    beats = []
+    for i in range(nbeats):
+        last = i == nbeats - 1
+        if outcome.kind == "abort":
+            beats.append(ReadBeat(None, Resp.SLVERR, last, lanes[i]))
+        elif outcome.kind == "raz":
+            beats.append(ReadBeat(bytes(data_bytes), Resp.OKAY, last, lanes[i]))
+        elif outcome.kind in ("bypass", "translate"):
+            if mem_data is None or len(mem_data) != nbeats:
+                raise ValueError("bypass/translate needs one memory word per beat")
+            beats.append(ReadBeat(bytes(mem_data[i]), Resp.OKAY, last, lanes[i]))
+        else:
+            raise ValueError(f"no response expected yet for a {outcome.kind} transaction")
+    return beats
+
+
+def expected_write_response(outcome: Outcome) -> int:
+    """BRESP of the single B the client receives (after all its W beats are consumed)."""
+    if outcome.kind == "abort":
+        return Resp.SLVERR
+    if outcome.kind in ("raz", "bypass", "translate"):
+        return Resp.OKAY
+    raise ValueError(f"no response expected yet for a {outcome.kind} transaction")
+
+
+def apply_write(mem: SparseMemory, outcome: Outcome, len: int, size: int, burst: int,
+                data_bytes: int, wbeats: Sequence[Tuple[bytes, int]]) -> None:
+    """Memory effect of a write burst: only bypass/translate write, at ``out_addr``.
+
+    ``wbeats`` are (bus word, WSTRB); strobes outside the beat's active lanes are
+    ignored (AXI requires the master to keep them low).
+    """
+    if not outcome.reaches_memory:
+        return
+    addrs = beat_addresses(outcome.out_addr, len, size, burst, data_bytes)
+    lanes = _lane_masks(outcome.out_addr, len, size, burst, data_bytes)
+    for a, ln, (data, strb) in zip(addrs, lanes, wbeats):
+        mem.write(a // data_bytes * data_bytes, data, strb & ln)

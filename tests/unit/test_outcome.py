@@ -1,0 +1,132 @@
+"""Outcome predictor (foundation rules) and the response/memory helpers."""
+
+import pytest
+
+from tb.model import RegisterModel, SparseMemory
+from tb.model.axi import INCR, OKAY, SLVERR, WRAP
+from tb.model.outcome import (Outcome, apply_write, expected_read_response, expected_write_response,
+                              memory_read_beats, predict)
+from tb.regmap import SmmuParams, fields
+
+
+def _predict(m, addr, **kw):
+    kw.setdefault("is_read", True)
+    kw.setdefault("sid", 0)
+    return predict(m, m.params, addr=addr, **kw)
+
+
+def test_reset_state_bypasses():
+    m = RegisterModel()
+    o = _predict(m, 0x1234_5678)
+    assert o == Outcome("bypass", 0x1234_5678, OKAY, None)
+
+
+@pytest.mark.parametrize("oas", [32, 36, 40, 42, 44, 48])
+def test_oas_boundary(oas):
+    m = RegisterModel(SmmuParams(OAS_BITS=oas))
+    top = (1 << oas) - 1
+    assert _predict(m, top).kind == "bypass" and _predict(m, top).out_addr == top
+    assert _predict(m, top & ~0xFFF, is_read=False).kind == "bypass"
+    for a in (1 << oas, (1 << oas) + 0x1000, (1 << 64) - 1):
+        o = _predict(m, a)
+        assert o.kind == "abort" and o.resp == SLVERR and o.out_addr is None and o.event is None
+
+
+def test_gbpa_abort():
+    m = RegisterModel()
+    m.write_name("GBPA", fields("GBPA", ABORT=1, UPDATE=1))
+    for is_read in (True, False):
+        o = _predict(m, 0x1000, is_read=is_read)
+        assert o.kind == "abort" and o.resp == SLVERR and o.event is None
+    m.write_name("GBPA", fields("GBPA", ABORT=0, UPDATE=1))
+    assert _predict(m, 0x1000).kind == "bypass"
+
+
+def test_gbpa_abort_without_update_has_no_effect():
+    m = RegisterModel()
+    m.write_name("GBPA", fields("GBPA", ABORT=1))
+    assert _predict(m, 0x1000).kind == "bypass"
+
+
+def test_smmuen_aborts_everything_for_now():
+    m = RegisterModel()
+    m.write_name("CR0", fields("CR0", SMMUEN=1))
+    for sid, ssidv, prot, addr in ((0, False, 0, 0x0), (255, True, 7, 0x1000), (3, False, 1, 1 << 60)):
+        o = predict(m, m.params, addr=addr, is_read=bool(sid & 1), sid=sid, ssid=1, ssidv=ssidv, prot=prot)
+        assert o.kind == "abort" and o.resp == SLVERR and o.event is None
+    m.write_name("CR0", 0)
+    assert _predict(m, 0x1000).kind == "bypass"
+
+
+def test_smmuen_beats_gbpa():
+    m = RegisterModel()
+    m.write_name("CR0", 1)
+    m.write_name("GBPA", fields("GBPA", ABORT=0, UPDATE=1))
+    assert _predict(m, 0x0).kind == "abort"
+
+
+def test_other_cr0_bits_do_not_change_bypass():
+    m = RegisterModel()
+    m.write_name("CR0", fields("CR0", CMDQEN=1, EVENTQEN=1))
+    assert _predict(m, 0x40).kind == "bypass"
+
+
+def test_outcome_kind_validated():
+    with pytest.raises(ValueError):
+        Outcome("translated", None, 0)
+
+
+# ------------------------------------------------------------- helpers
+def test_expected_read_abort_beats():
+    beats = expected_read_response(Outcome("abort", None, SLVERR), 256)
+    assert len(beats) == 256
+    assert all(b.resp == SLVERR and b.data is None for b in beats)
+    assert [b.last for b in beats].count(True) == 1 and beats[-1].last
+
+
+def test_expected_read_raz_beats():
+    beats = expected_read_response(Outcome("raz", None, OKAY), 4, data_bytes=16, size=4)
+    assert all(b.data == bytes(16) and b.resp == OKAY for b in beats) and beats[-1].last
+    assert all(b.lanes == 0xFFFF for b in beats)
+
+
+def test_bypass_read_from_memory():
+    mem = SparseMemory()
+    data = mem.fill_random(1, 0x2000, 64)
+    o = Outcome("bypass", 0x2010, OKAY)
+    words = memory_read_beats(mem, o.out_addr, 3, 3, INCR, 8)
+    beats = expected_read_response(o, 4, words, addr=0x2010, size=3, burst=INCR, data_bytes=8)
+    assert [b.data for b in beats] == [data[0x10 + 8 * i:0x18 + 8 * i] for i in range(4)]
+    assert beats[-1].last and not beats[0].last
+    with pytest.raises(ValueError):
+        expected_read_response(o, 4)
+
+
+def test_bypass_wrap_read_order():
+    mem = SparseMemory()
+    for i in range(4):
+        mem.write_u64(0x100 + 8 * i, i)
+    words = memory_read_beats(mem, 0x110, 3, 3, WRAP, 8)
+    assert [int.from_bytes(w, "little") for w in words] == [2, 3, 0, 1]
+
+
+def test_write_response_and_memory_effect():
+    mem = SparseMemory()
+    wbeats = [(bytes([i] * 8), 0xFF) for i in range(1, 5)]
+    ab = Outcome("abort", None, SLVERR)
+    apply_write(mem, ab, 3, 3, INCR, 8, wbeats)
+    assert mem.pages == {} and expected_write_response(ab) == SLVERR
+    by = Outcome("bypass", 0x3000, OKAY)
+    apply_write(mem, by, 3, 3, INCR, 8, wbeats)
+    assert mem.read(0x3000, 32) == b"".join(d for d, _ in wbeats)
+    assert expected_write_response(by) == OKAY
+    assert expected_write_response(Outcome("raz", None, OKAY)) == OKAY
+
+
+def test_narrow_write_uses_lanes_only():
+    mem = SparseMemory()
+    # 4 x 2-byte beats from 0x3002 on an 8-byte bus; the master drives full words, strobes all-ones
+    wbeats = [(bytes(range(0x10 * i, 0x10 * i + 8)), 0xFF) for i in range(4)]
+    apply_write(mem, Outcome("bypass", 0x3002, OKAY), 3, 1, INCR, 8, wbeats)
+    assert mem.read(0x3000, 12) == bytes([0, 0, 0x02, 0x03, 0x14, 0x15, 0x26, 0x27,
+                                          0x30, 0x31, 0, 0])
