@@ -1,0 +1,471 @@
+`resetall
+`timescale 1ns / 1ps
+`default_nettype none
+
+// Configuration engine: for one transaction at a time, find its Stream Table
+// Entry and Context Descriptor (through a small configuration cache), check
+// them as the SMMUv3 architecture says, and answer ABORT, BYPASS or STAGE1
+// with the CD fields the walker needs. Configuration faults are recorded as
+// event records (see docs/spec-notes-config.md for every rule and its source).
+//
+// * Linear stream table only (IDR0.ST_LEVEL=0), linear CD table (CD2L=0),
+//   stage 1 only (S2P=0): Config 110/111 are ILLEGAL.
+// * Only valid configurations are cached (never a fault), tagged {SID,SSV,SSID}.
+// * CFGI: entries with (sid & mask) == (cfgi_sid & mask) are dropped; a fetch
+//   that was in flight when a CFGI arrived does not fill the cache, and
+//   sync_block holds CMD_SYNC until that fetch has finished.
+// * Only the STE doublewords 0-1 and CD doublewords 0-3 are fetched: the rest
+//   hold stage-2 and attribute fields this SMMU does not use.
+module smmu_cfg #(
+    parameter SID_W       = 8,
+    parameter SSID_W      = 8,
+    parameter OAS_BITS    = 48,
+    parameter CFG_ENTRIES = 8,    // configuration cache entries
+    parameter STALL_MODEL = 0,
+    parameter TAG_W       = 1     // requester tag carried to the response
+) (
+    input  wire                clk,
+    input  wire                rst,
+
+    input  wire [OAS_BITS-1:0] strtab_base,     // STRTAB_BASE.ADDR, byte address
+    input  wire [5:0]          strtab_log2size,
+    input  wire                recinvsid,       // CR2.RECINVSID
+
+    input  wire                req_valid,
+    output wire                req_ready,
+    input  wire [TAG_W-1:0]    req_tag,
+    input  wire [SID_W-1:0]    req_sid,
+    input  wire [SSID_W-1:0]   req_ssid,
+    input  wire                req_ssv,
+    input  wire [63:0]         req_addr,
+    input  wire                req_rnw,
+    input  wire                req_pnu,
+    input  wire                req_ind,
+
+    output reg                 resp_valid,      // one-cycle pulse
+    output reg  [TAG_W-1:0]    resp_tag,
+    output reg  [1:0]          resp_kind,       // KIND_*
+    output reg  [CD_W-1:0]     resp_cd,
+
+    output wire [OAS_BITS-1:0] rd_addr,
+    output wire [7:0]          rd_len,
+    output wire                rd_valid,
+    input  wire                rd_ready,
+    input  wire                rd_rvalid,
+    input  wire [63:0]         rd_rdata,
+    input  wire [1:0]          rd_rresp,
+
+    output wire [255:0]        evt_data,
+    output wire                evt_valid,
+    input  wire                evt_ready,
+
+    input  wire                cfgi_valid,
+    input  wire [31:0]         cfgi_sid,
+    input  wire [31:0]         cfgi_mask,
+    output wire                sync_block,
+
+    output reg  [31:0]         cnt_hit,
+    output reg  [31:0]         cnt_miss
+);
+
+`include "smmu_cd.vh"
+
+localparam [7:0] EV_C_BAD_STREAMID = 8'h02, EV_F_STE_FETCH = 8'h03, EV_C_BAD_STE = 8'h04,
+                 EV_F_STREAM_DISABLED = 8'h06, EV_C_BAD_SUBSTREAMID = 8'h08,
+                 EV_F_CD_FETCH = 8'h09, EV_C_BAD_CD = 8'h0A, EV_F_ADDR_SIZE = 8'h11;
+
+localparam [3:0] S_IDLE = 4'd0, S_LOOKUP = 4'd1, S_STE_AR = 4'd2, S_STE_R = 4'd3,
+                 S_STE_CHECK = 4'd4, S_CD_AR = 4'd5, S_CD_R = 4'd6, S_CD_CHECK = 4'd7,
+                 S_EVT = 4'd8, S_RESP = 4'd9;
+
+localparam CE_W  = (CFG_ENTRIES > 1) ? $clog2(CFG_ENTRIES) : 1;
+localparam KEY_W = SID_W + 1 + SSID_W;
+
+// ---------------------------------------------------------- request latch
+reg [3:0]          state_reg;
+reg [TAG_W-1:0]    tag_reg;
+reg [SID_W-1:0]    sid_reg;
+reg [SSID_W-1:0]   ssid_reg;
+reg                ssv_reg;
+reg [63:0]         addr_reg;
+reg                rnw_reg, pnu_reg, ind_reg;
+reg                inv_seen_reg;    // a CFGI arrived during this fetch
+reg                abt_reg;
+reg [2:0]          beat_reg;
+reg [63:0]         d0_reg, d1_reg, d2_reg, d3_reg;   // fetched doublewords
+reg [63:0]         ste0_reg, ste1_reg;
+reg [OAS_BITS-1:0] fetch_addr_reg;
+reg [255:0]        evt_reg;
+reg                evt_pend_reg;
+
+assign req_ready  = state_reg == S_IDLE;
+assign sync_block = (state_reg != S_IDLE) && inv_seen_reg;
+
+// ---------------------------------------------------------- cache
+reg               ce_valid [0:CFG_ENTRIES-1];
+reg [KEY_W-1:0]   ce_key   [0:CFG_ENTRIES-1];
+reg [1:0]         ce_kind  [0:CFG_ENTRIES-1];
+reg [CD_W-1:0]    ce_cd    [0:CFG_ENTRIES-1];
+reg [CE_W-1:0]    ce_next_reg;   // round-robin victim
+
+wire [KEY_W-1:0] key = {sid_reg, ssv_reg, ssv_reg ? ssid_reg : {SSID_W{1'b0}}};
+
+reg            hit;
+reg [CE_W-1:0] hit_idx;
+integer i;
+always @* begin
+    hit = 1'b0;
+    hit_idx = {CE_W{1'b0}};
+    for (i = 0; i < CFG_ENTRIES; i = i + 1) begin
+        if (!hit && ce_valid[i] && ce_key[i] == key) begin
+            hit = 1'b1;
+            hit_idx = i[CE_W-1:0];
+        end
+    end
+end
+
+// ---------------------------------------------------------- STE decode
+wire        ste_v        = ste0_reg[0];
+wire [2:0]  ste_config   = ste0_reg[3:1];
+wire [1:0]  ste_s1fmt    = ste0_reg[5:4];
+wire [63:0] ste_s1ctxptr = {8'd0, ste0_reg[55:6], 6'd0};
+wire [4:0]  ste_s1cdmax  = ste0_reg[63:59];
+wire [1:0]  ste_s1dss    = ste1_reg[1:0];
+wire        ste_s1stalld = ste1_reg[27];
+
+wire [5:0]  sid_lim     = (strtab_log2size > SID_W[5:0]) ? SID_W[5:0] : strtab_log2size;
+wire        sid_oob     = ({{(32-SID_W){1'b0}}, sid_reg} >> sid_lim) != 32'd0;
+wire        ptr_oob     = (ste_s1ctxptr >> OAS_BITS) != 64'd0;
+wire        ste_illegal_s1 = (ste_s1stalld && STALL_MODEL != 0) ||
+                             ({1'b0, ste_s1cdmax} > SSID_W[5:0]) ||
+                             (ste_s1cdmax != 5'd0 && (ste_s1fmt == 2'd1 || ste_s1fmt == 2'd2)) ||
+                             ptr_oob;
+wire [31:0] ssid32      = {{(32-SSID_W){1'b0}}, ssid_reg};
+wire        ssid_oob    = (ssid32 >> ste_s1cdmax) != 32'd0;
+wire [31:0] cd_index    = (ssv_reg && ste_s1cdmax != 5'd0) ? ssid32 : 32'd0;
+wire [63:0] cd_addr     = ste_s1ctxptr + ({32'd0, cd_index} << 6);
+
+// input address beyond OAS on a bypassing configuration -> F_ADDR_SIZE
+wire        addr_oob    = (addr_reg >> OAS_BITS) != 64'd0;
+
+// ---------------------------------------------------------- CD decode
+wire [5:0]  cd_t0sz   = d0_reg[5:0];
+wire [1:0]  cd_tg0    = d0_reg[7:6];
+wire        cd_epd0   = d0_reg[14];
+wire        cd_endi   = d0_reg[15];
+wire [5:0]  cd_t1sz   = d0_reg[21:16];
+wire [1:0]  cd_tg1    = d0_reg[23:22];
+wire        cd_epd1   = d0_reg[30];
+wire        cd_v      = d0_reg[31];
+wire [2:0]  cd_ips    = d0_reg[34:32];
+wire        cd_affd   = d0_reg[35];
+wire        cd_wxn    = d0_reg[36];
+wire        cd_uwxn   = d0_reg[37];
+wire        cd_tbi0   = d0_reg[38];
+wire        cd_aa64   = d0_reg[41];
+wire        cd_hd     = d0_reg[42];
+wire        cd_ha     = d0_reg[43];
+wire        cd_s      = d0_reg[44];
+wire        cd_r      = d0_reg[45];
+wire        cd_a      = d0_reg[46];
+wire [15:0] cd_asid   = d0_reg[63:48];
+wire [63:0] cd_ttb0   = {12'd0, d1_reg[51:4], 4'd0};
+wire [63:0] cd_ttb1   = {12'd0, d2_reg[51:4], 4'd0};
+
+localparam [2:0] OAS_ENC = (OAS_BITS == 32) ? 3'd0 : (OAS_BITS == 36) ? 3'd1 :
+                           (OAS_BITS == 40) ? 3'd2 : (OAS_BITS == 42) ? 3'd3 :
+                           (OAS_BITS == 44) ? 3'd4 : 3'd5;
+// IPS above the OAS is not ILLEGAL: it behaves as the OAS
+wire [2:0]  ips_eff   = (cd_ips > OAS_ENC) ? OAS_ENC : cd_ips;
+reg  [5:0]  ips_bits;
+always @* begin
+    case (ips_eff)
+        3'd0: ips_bits = 6'd32;
+        3'd1: ips_bits = 6'd36;
+        3'd2: ips_bits = 6'd40;
+        3'd3: ips_bits = 6'd42;
+        3'd4: ips_bits = 6'd44;
+        default: ips_bits = 6'd48;
+    endcase
+end
+
+wire cd_bad_half0 = !cd_epd0 && ((cd_t0sz < 6'd16) || (cd_t0sz > 6'd39) || (cd_tg0 != 2'd0) ||
+                                 ((cd_ttb0 >> ips_bits) != 64'd0));
+wire cd_bad_half1 = !cd_epd1 && ((cd_t1sz < 6'd16) || (cd_t1sz > 6'd39) || (cd_tg1 != 2'd2) ||
+                                 ((cd_ttb1 >> ips_bits) != 64'd0));
+wire cd_illegal   = !cd_v ||
+                    (ste_s1stalld && cd_s) ||
+                    (STALL_MODEL == 1 && cd_s) ||
+                    (STALL_MODEL == 2 && !cd_s) ||
+                    (cd_endi && !(cd_epd0 && cd_epd1)) ||
+                    !cd_aa64 || cd_ha || cd_hd ||
+                    cd_bad_half0 || cd_bad_half1;
+
+wire [CD_W-1:0] cd_bundle;
+assign cd_bundle[CD_TTB0_LSB +: 44]  = cd_ttb0[47:4];
+assign cd_bundle[CD_T0SZ_LSB +: 6]   = cd_t0sz;
+assign cd_bundle[CD_IPS_LSB +: 3]    = ips_eff;
+assign cd_bundle[CD_EPD0]            = cd_epd0;
+assign cd_bundle[CD_TBI0]            = cd_tbi0;
+assign cd_bundle[CD_AFFD]            = cd_affd;
+assign cd_bundle[CD_WXN]             = cd_wxn;
+assign cd_bundle[CD_UWXN]            = cd_uwxn;
+assign cd_bundle[CD_S]               = cd_s;
+assign cd_bundle[CD_R]               = cd_r;
+assign cd_bundle[CD_A]               = cd_a;
+assign cd_bundle[CD_ASID_LSB +: 16]  = cd_asid;
+
+// ---------------------------------------------------------- fetch port
+assign rd_addr  = fetch_addr_reg;
+assign rd_len   = (state_reg == S_CD_AR) ? 8'd3 : 8'd1;
+assign rd_valid = (state_reg == S_STE_AR) || (state_reg == S_CD_AR);
+
+// ---------------------------------------------------------- events
+assign evt_data  = evt_reg;
+assign evt_valid = evt_pend_reg;
+
+function [255:0] ev_rec;
+    input [7:0] id;
+    input       with_ssid;
+    input       with_ssv;
+    input [SID_W-1:0]  sid;
+    input [SSID_W-1:0] ssid;
+    input       ssv;
+    begin
+        ev_rec = 256'd0;
+        ev_rec[7:0]   = id;
+        ev_rec[11]    = with_ssv && ssv;
+        ev_rec[31:12] = (with_ssid && (ssv || !with_ssv)) ? {{(20-SSID_W){1'b0}}, ssid} : 20'd0;
+        ev_rec[63:32] = {{(32-SID_W){1'b0}}, sid};
+    end
+endfunction
+
+task automatic finish;
+    input [1:0] kind;
+    begin
+        resp_kind <= kind;
+        state_reg <= S_RESP;
+    end
+endtask
+
+// record an event and answer ABORT
+task automatic fault;
+    input [255:0] rec;
+    begin
+        evt_reg      <= rec;
+        evt_pend_reg <= 1'b1;
+        resp_kind    <= KIND_ABORT;
+        state_reg    <= S_EVT;
+    end
+endtask
+
+function [255:0] ev_fetch;
+    input [7:0] id;
+    input [OAS_BITS-1:0] fa;
+    reg [255:0] r;
+    begin
+        r = ev_rec(id, 1'b1, 1'b1, sid_reg, ssid_reg, ssv_reg);
+        r[255:192] = {{(64-OAS_BITS){1'b0}}, fa[OAS_BITS-1:3], 3'b000};
+        ev_fetch = r;
+    end
+endfunction
+
+function [255:0] ev_addr_size;
+    input dummy;
+    reg [255:0] r;
+    begin
+        r = ev_rec(EV_F_ADDR_SIZE, 1'b1, 1'b1, sid_reg, ssid_reg, ssv_reg);
+        r[64+33] = pnu_reg;
+        r[64+34] = ind_reg && rnw_reg;
+        r[64+35] = rnw_reg;
+        r[64+41:64+40] = 2'd2;    // CLASS = IN
+        r[191:128] = addr_reg;
+        ev_addr_size = r;
+    end
+endfunction
+
+// a bypassing configuration still aborts an address beyond the OAS
+task automatic bypass_or_addr_size;
+    begin
+        if (addr_oob)
+            fault(ev_addr_size(1'b0));
+        else
+            finish(KIND_BYPASS);
+    end
+endtask
+
+task automatic fill;
+    input [1:0] kind;
+    begin
+        if (!inv_seen_reg && !cfgi_valid) begin
+            ce_valid[ce_next_reg] <= 1'b1;
+            ce_key[ce_next_reg]   <= key;
+            ce_kind[ce_next_reg]  <= kind;
+            ce_cd[ce_next_reg]    <= cd_bundle;
+            ce_next_reg <= (ce_next_reg == CFG_ENTRIES - 1) ? {CE_W{1'b0}} : ce_next_reg + 1'b1;
+        end
+    end
+endtask
+
+integer j;
+always @(posedge clk) begin
+    resp_valid <= 1'b0;
+    if (rst) begin
+        state_reg      <= S_IDLE;
+        tag_reg        <= {TAG_W{1'b0}};
+        sid_reg        <= {SID_W{1'b0}};
+        ssid_reg       <= {SSID_W{1'b0}};
+        ssv_reg        <= 1'b0;
+        addr_reg       <= 64'd0;
+        rnw_reg        <= 1'b0;
+        pnu_reg        <= 1'b0;
+        ind_reg        <= 1'b0;
+        inv_seen_reg   <= 1'b0;
+        abt_reg        <= 1'b0;
+        beat_reg       <= 3'd0;
+        d0_reg         <= 64'd0;
+        d1_reg         <= 64'd0;
+        d2_reg         <= 64'd0;
+        d3_reg         <= 64'd0;
+        ste0_reg       <= 64'd0;
+        ste1_reg       <= 64'd0;
+        fetch_addr_reg <= {OAS_BITS{1'b0}};
+        evt_reg        <= 256'd0;
+        evt_pend_reg   <= 1'b0;
+        resp_tag       <= {TAG_W{1'b0}};
+        resp_kind      <= KIND_ABORT;
+        resp_cd        <= {CD_W{1'b0}};
+        ce_next_reg    <= {CE_W{1'b0}};
+        cnt_hit        <= 32'd0;
+        cnt_miss       <= 32'd0;
+        for (j = 0; j < CFG_ENTRIES; j = j + 1)
+            ce_valid[j] <= 1'b0;
+    end else begin
+        if (cfgi_valid) begin
+            for (j = 0; j < CFG_ENTRIES; j = j + 1)
+                if ((({{(32-SID_W){1'b0}}, ce_key[j][KEY_W-1 -: SID_W]} ^ cfgi_sid) & cfgi_mask) == 32'd0)
+                    ce_valid[j] <= 1'b0;
+            if (state_reg != S_IDLE)
+                inv_seen_reg <= 1'b1;
+        end
+
+        case (state_reg)
+            S_IDLE: if (req_valid) begin
+                tag_reg      <= req_tag;
+                sid_reg      <= req_sid;
+                ssid_reg     <= req_ssid;
+                ssv_reg      <= req_ssv;
+                addr_reg     <= req_addr;
+                rnw_reg      <= req_rnw;
+                pnu_reg      <= req_pnu;
+                ind_reg      <= req_ind;
+                inv_seen_reg <= 1'b0;
+                state_reg    <= S_LOOKUP;
+            end
+            S_LOOKUP: begin
+                fetch_addr_reg <= strtab_base + ({{(OAS_BITS-SID_W){1'b0}}, sid_reg} << 6);
+                if (sid_oob) begin
+                    // an out-of-range StreamID always aborts; RECINVSID only decides the record
+                    if (recinvsid)
+                        fault(ev_rec(EV_C_BAD_STREAMID, 1'b1, 1'b1, sid_reg, ssid_reg, ssv_reg));
+                    else
+                        finish(KIND_ABORT);
+                end else if (hit) begin
+                    cnt_hit <= cnt_hit + 1'b1;
+                    resp_cd <= ce_cd[hit_idx];
+                    if (ce_kind[hit_idx] == KIND_BYPASS)
+                        bypass_or_addr_size;
+                    else
+                        finish(ce_kind[hit_idx]);
+                end else begin
+                    cnt_miss  <= cnt_miss + 1'b1;
+                    state_reg <= S_STE_AR;
+                end
+            end
+            S_STE_AR, S_CD_AR: if (rd_ready) begin
+                beat_reg  <= 3'd0;
+                abt_reg   <= 1'b0;
+                state_reg <= (state_reg == S_STE_AR) ? S_STE_R : S_CD_R;
+            end
+            S_STE_R, S_CD_R: if (rd_rvalid) begin
+                if (rd_rresp != 2'b00)
+                    abt_reg <= 1'b1;
+                if (state_reg == S_STE_R && beat_reg == 3'd0)
+                    ste0_reg <= rd_rdata;
+                if (state_reg == S_STE_R && beat_reg == 3'd1)
+                    ste1_reg <= rd_rdata;
+                case (beat_reg[1:0])
+                    2'd0: d0_reg <= rd_rdata;
+                    2'd1: d1_reg <= rd_rdata;
+                    2'd2: d2_reg <= rd_rdata;
+                    default: d3_reg <= rd_rdata;
+                endcase
+                beat_reg <= beat_reg + 1'b1;
+                if (state_reg == S_STE_R && beat_reg == 3'd1)
+                    state_reg <= S_STE_CHECK;
+                if (state_reg == S_CD_R && beat_reg == 3'd3)
+                    state_reg <= S_CD_CHECK;
+            end
+            S_STE_CHECK: begin
+                fetch_addr_reg <= cd_addr[OAS_BITS-1:0];
+                if (abt_reg)
+                    fault(ev_fetch(EV_F_STE_FETCH, fetch_addr_reg));
+                else if (!ste_v)
+                    fault(ev_rec(EV_C_BAD_STE, 1'b1, 1'b1, sid_reg, ssid_reg, ssv_reg));
+                else if (!ste_config[2])
+                    finish(KIND_ABORT);            // Config 0xx: abort, no event
+                else if (ste_config[1])
+                    fault(ev_rec(EV_C_BAD_STE, 1'b1, 1'b1, sid_reg, ssid_reg, ssv_reg)); // S2/nested: no S2P
+                else if (!ste_config[0]) begin     // Config 100: bypass
+                    if (ssv_reg)
+                        fault(ev_rec(EV_C_BAD_SUBSTREAMID, 1'b1, 1'b0, sid_reg, ssid_reg, ssv_reg));
+                    else begin
+                        fill(KIND_BYPASS);
+                        bypass_or_addr_size;
+                    end
+                end else if (ste_illegal_s1)
+                    fault(ev_rec(EV_C_BAD_STE, 1'b1, 1'b1, sid_reg, ssid_reg, ssv_reg));
+                else if (ssv_reg) begin
+                    if (ste_s1cdmax == 5'd0 || ssid_oob)
+                        fault(ev_rec(EV_C_BAD_SUBSTREAMID, 1'b1, 1'b0, sid_reg, ssid_reg, ssv_reg));
+                    else if (ssid_reg == {SSID_W{1'b0}} && ste_s1dss == 2'd2)
+                        fault(ev_rec(EV_F_STREAM_DISABLED, 1'b0, 1'b0, sid_reg, ssid_reg, ssv_reg));
+                    else
+                        state_reg <= S_CD_AR;
+                end else if (ste_s1cdmax != 5'd0 && ste_s1dss != 2'd2) begin
+                    if (ste_s1dss == 2'd1) begin   // stage 1 bypassed for non-substream traffic
+                        fill(KIND_BYPASS);
+                        bypass_or_addr_size;
+                    end else
+                        fault(ev_rec(EV_F_STREAM_DISABLED, 1'b0, 1'b0, sid_reg, ssid_reg, ssv_reg));
+                end else
+                    state_reg <= S_CD_AR;
+            end
+            S_CD_CHECK: begin
+                resp_cd <= cd_bundle;
+                if (abt_reg)
+                    fault(ev_fetch(EV_F_CD_FETCH, fetch_addr_reg));
+                else if (cd_illegal)
+                    fault(ev_rec(EV_C_BAD_CD, 1'b1, 1'b1, sid_reg, ssid_reg, ssv_reg));
+                else begin
+                    fill(KIND_S1);
+                    finish(KIND_S1);
+                end
+            end
+            S_EVT: if (evt_ready) begin
+                evt_pend_reg <= 1'b0;
+                state_reg    <= S_RESP;
+            end
+            S_RESP: begin
+                resp_valid <= 1'b1;
+                resp_tag   <= tag_reg;
+                state_reg  <= S_IDLE;
+            end
+            default: ;
+        endcase
+    end
+end
+
+endmodule
+
+`resetall

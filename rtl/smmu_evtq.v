@@ -1,0 +1,175 @@
+`resetall
+`timescale 1ns / 1ps
+`default_nettype none
+
+// Event queue producer: writes 32-byte event records into the in-memory
+// event queue over the write side of m_axi_tw (the only m_axi_tw writer).
+//
+// * N_SRC record sources, round-robin; a source holds rec_valid until taken.
+// * Queue full: a non-stall record is discarded and PROD.OVFLG toggles unless
+//   an overflow is already pending (OVFLG != CONS.OVACKFLG). A stall record
+//   (rec_stall) is never discarded: it is not taken until there is space.
+// * EVENTQEN (as acknowledged) = 0: non-stall records are discarded silently;
+//   stall records wait.
+// * PROD advances only after the record's write response is OKAY; a write
+//   abort toggles GERROR.EVENTQ_ABT_ERR and the record is lost.
+module smmu_evtq #(
+    parameter OAS_BITS = 48,
+    parameter N_SRC    = 2,
+    parameter QS_MAX   = 19      // IDR1.EVENTQS
+) (
+    input  wire                   clk,
+    input  wire                   rst,
+
+    input  wire                   evtq_en,      // CR0ACK.EVENTQEN
+    input  wire [OAS_BITS-1:0]    base,         // EVENTQ_BASE.ADDR (byte address)
+    input  wire [4:0]             log2size,     // EVENTQ_BASE.LOG2SIZE
+    input  wire [31:0]            prod,         // EVENTQ_PROD register
+    input  wire [31:0]            cons,         // EVENTQ_CONS register
+    output reg                    prod_we,
+    output reg  [31:0]            prod_wdata,
+    output reg                    abt_err,      // pulse: GERROR.EVENTQ_ABT_ERR
+
+    input  wire [N_SRC*256-1:0]   rec_data,
+    input  wire [N_SRC-1:0]       rec_stall,
+    input  wire [N_SRC-1:0]       rec_valid,
+    output wire [N_SRC-1:0]       rec_ready,
+
+    // counters for the testbench summary / performance monitors
+    output reg  [31:0]            cnt_written,
+    output reg  [31:0]            cnt_dropped,
+
+    output wire [OAS_BITS-1:0]    m_axi_tw_awaddr,
+    output wire [7:0]             m_axi_tw_awlen,
+    output wire                   m_axi_tw_awvalid,
+    input  wire                   m_axi_tw_awready,
+    output wire [63:0]            m_axi_tw_wdata,
+    output wire                   m_axi_tw_wlast,
+    output wire                   m_axi_tw_wvalid,
+    input  wire                   m_axi_tw_wready,
+    input  wire [1:0]             m_axi_tw_bresp,
+    input  wire                   m_axi_tw_bvalid,
+    output wire                   m_axi_tw_bready
+);
+
+localparam IDX_W = (N_SRC > 1) ? $clog2(N_SRC) : 1;
+localparam [IDX_W-1:0] LAST_INIT = N_SRC - 1;
+
+// ---------------------------------------------------------- queue state
+wire [4:0]  qs      = (log2size > QS_MAX) ? QS_MAX[4:0] : log2size;
+wire [19:0] idx_msk = (20'd1 << qs) - 20'd1;
+wire [19:0] ptr_msk = (20'd2 << qs) - 20'd1;
+wire [19:0] p       = prod[19:0] & ptr_msk;
+wire [19:0] c       = cons[19:0] & ptr_msk;
+wire        full    = ((p ^ c) & ptr_msk) == (idx_msk + 20'd1);
+wire        ov_pend = prod[31] != cons[31];
+
+// ---------------------------------------------------------- source choice
+reg  [IDX_W-1:0] last_reg, pick;
+reg              pick_valid;
+integer i;
+reg [IDX_W:0] k;
+always @* begin
+    pick = {IDX_W{1'b0}};
+    pick_valid = 1'b0;
+    for (i = 1; i <= N_SRC; i = i + 1) begin
+        k = ({1'b0, last_reg} + i[IDX_W:0]) % N_SRC[IDX_W:0];
+        if (!pick_valid && rec_valid[k[IDX_W-1:0]]) begin
+            pick = k[IDX_W-1:0];
+            pick_valid = 1'b1;
+        end
+    end
+end
+
+localparam [1:0] S_IDLE = 2'd0, S_WRITE = 2'd1, S_RESP = 2'd2;
+reg [1:0]   state_reg;
+reg [255:0] rec_reg;
+reg         aw_pend_reg;
+reg [1:0]   wbeat_reg;
+reg         w_pend_reg;
+reg [OAS_BITS-1:0] addr_reg;
+
+wire pick_stall = rec_stall[pick];
+// what happens to the picked record this cycle
+wire can_write  = evtq_en && !full;
+wire drop_now   = !pick_stall && !can_write;
+wire take       = (state_reg == S_IDLE) && pick_valid && !prod_we && (can_write || drop_now);
+
+genvar g;
+generate
+    for (g = 0; g < N_SRC; g = g + 1) begin : gen_src
+        assign rec_ready[g] = take && (pick == g);
+    end
+endgenerate
+
+assign m_axi_tw_awaddr  = addr_reg;
+assign m_axi_tw_awlen   = 8'd3;
+assign m_axi_tw_awvalid = aw_pend_reg;
+assign m_axi_tw_wdata   = rec_reg[wbeat_reg*64 +: 64];
+assign m_axi_tw_wlast   = wbeat_reg == 2'd3;
+assign m_axi_tw_wvalid  = w_pend_reg;
+assign m_axi_tw_bready  = state_reg == S_RESP;
+
+always @(posedge clk) begin
+    prod_we <= 1'b0;
+    abt_err <= 1'b0;
+    if (rst) begin
+        state_reg   <= S_IDLE;
+        last_reg    <= LAST_INIT;
+        rec_reg     <= 256'd0;
+        aw_pend_reg <= 1'b0;
+        w_pend_reg  <= 1'b0;
+        wbeat_reg   <= 2'd0;
+        addr_reg    <= {OAS_BITS{1'b0}};
+        prod_wdata  <= 32'd0;
+        cnt_written <= 32'd0;
+        cnt_dropped <= 32'd0;
+    end else begin
+        case (state_reg)
+            S_IDLE: if (take) begin
+                last_reg <= pick;
+                if (can_write) begin
+                    rec_reg     <= rec_data[pick*256 +: 256];
+                    addr_reg    <= base + ({{(OAS_BITS-20){1'b0}}, p & idx_msk} << 5);
+                    aw_pend_reg <= 1'b1;
+                    w_pend_reg  <= 1'b1;
+                    wbeat_reg   <= 2'd0;
+                    state_reg   <= S_WRITE;
+                end else begin
+                    cnt_dropped <= cnt_dropped + 1'b1;
+                    if (evtq_en && !ov_pend) begin
+                        prod_we    <= 1'b1;
+                        prod_wdata <= {~prod[31], prod[30:0]};
+                    end
+                end
+            end
+            S_WRITE: begin
+                if (m_axi_tw_awready)
+                    aw_pend_reg <= 1'b0;
+                if (m_axi_tw_wready && w_pend_reg) begin
+                    wbeat_reg <= wbeat_reg + 1'b1;
+                    if (wbeat_reg == 2'd3)
+                        w_pend_reg <= 1'b0;
+                end
+                if ((!aw_pend_reg || m_axi_tw_awready) &&
+                    (!w_pend_reg || (m_axi_tw_wready && wbeat_reg == 2'd3)))
+                    state_reg <= S_RESP;
+            end
+            S_RESP: if (m_axi_tw_bvalid) begin
+                state_reg <= S_IDLE;
+                if (m_axi_tw_bresp == 2'b00) begin
+                    prod_we     <= 1'b1;
+                    prod_wdata  <= {prod[31:20], (prod[19:0] & ~ptr_msk) | ((p + 20'd1) & ptr_msk)};
+                    cnt_written <= cnt_written + 1'b1;
+                end else begin
+                    abt_err <= 1'b1;
+                end
+            end
+            default: state_reg <= S_IDLE;
+        endcase
+    end
+end
+
+endmodule
+
+`resetall
