@@ -5,4 +5,8 @@ rtl/smmu_decide.v
 rtl/smmu_regs.v
 rtl/smmu_rd_path.v
 rtl/smmu_wr_path.v
+rtl/smmu_tw_rd_arb.v
+rtl/smmu_cfg.v
+rtl/smmu_cmdq.v
+rtl/smmu_evtq.v
 rtl/smmu_top.v

@@ -1,3 +1,4 @@
+/* verilator lint_off UNUSEDPARAM */
 // Shared encodings of the configuration engine's answer (included inside modules).
 //
 // Outcome of a configuration lookup
@@ -19,3 +20,4 @@ localparam CD_R        = 59;   // record faults
 localparam CD_A        = 60;   // abort (1) or RAZ/WI (0) on termination
 localparam CD_ASID_LSB = 61;   // ASID         16 bits
 localparam CD_W        = 77;
+/* verilator lint_on UNUSEDPARAM */

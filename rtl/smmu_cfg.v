@@ -99,6 +99,12 @@ reg [255:0]        evt_reg;
 reg                evt_pend_reg;
 
 assign req_ready  = state_reg == S_IDLE;
+
+// fields of the fetched structures that this SMMU does not use (attributes,
+// stage 2, MAIR, reserved) and the low bits of aligned addresses
+wire unused_fields = &{1'b0, d0_reg[47], d0_reg[40:39], d0_reg[29:24], d0_reg[13:8],
+                       d1_reg[63:52], d1_reg[3:0], d2_reg[63:52], d2_reg[3:0], d3_reg,
+                       ste0_reg[58:56], ste1_reg[63:28], ste1_reg[26:2], cd_addr[63:48]};
 assign sync_block = (state_reg != S_IDLE) && inv_seen_reg;
 
 // ---------------------------------------------------------- cache
@@ -259,19 +265,23 @@ task automatic fault;
     end
 endtask
 
+/* verilator lint_off UNUSEDSIGNAL */
 function [255:0] ev_fetch;
     input [7:0] id;
     input [OAS_BITS-1:0] fa;
     reg [255:0] r;
     begin
+        // FetchAddr[OAS-1:3] at dw3[OAS-1:3]; the fetch is 8-byte aligned
         r = ev_rec(id, 1'b1, 1'b1, sid_reg, ssid_reg, ssv_reg);
-        r[255:192] = {{(64-OAS_BITS){1'b0}}, fa[OAS_BITS-1:3], 3'b000};
+        r[255:192] = {{(64-OAS_BITS){1'b0}}, fa[OAS_BITS-1:3] , 3'b000};
         ev_fetch = r;
     end
 endfunction
+/* verilator lint_on UNUSEDSIGNAL */
 
+/* verilator lint_off UNUSEDSIGNAL */
 function [255:0] ev_addr_size;
-    input dummy;
+    input dummy;   // functions need an input
     reg [255:0] r;
     begin
         r = ev_rec(EV_F_ADDR_SIZE, 1'b1, 1'b1, sid_reg, ssid_reg, ssv_reg);
@@ -283,6 +293,7 @@ function [255:0] ev_addr_size;
         ev_addr_size = r;
     end
 endfunction
+/* verilator lint_on UNUSEDSIGNAL */
 
 // a bypassing configuration still aborts an address beyond the OAS
 task automatic bypass_or_addr_size;
@@ -302,7 +313,7 @@ task automatic fill;
             ce_key[ce_next_reg]   <= key;
             ce_kind[ce_next_reg]  <= kind;
             ce_cd[ce_next_reg]    <= cd_bundle;
-            ce_next_reg <= (ce_next_reg == CFG_ENTRIES - 1) ? {CE_W{1'b0}} : ce_next_reg + 1'b1;
+            ce_next_reg <= (ce_next_reg == CE_W'(CFG_ENTRIES - 1)) ? {CE_W{1'b0}} : ce_next_reg + 1'b1;
         end
     end
 endtask

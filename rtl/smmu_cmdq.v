@@ -32,6 +32,7 @@ module smmu_cmdq #(
     output reg                 cons_we,
     output reg  [31:0]         cons_wdata,
     output reg                 err_set,        // pulse: toggle GERROR.CMDQ_ERR
+    output wire                busy,           // a command is being fetched or executed
 
     // walker-port read client
     output wire [OAS_BITS-1:0] rd_addr,
@@ -90,6 +91,7 @@ reg [2:0]  state_reg;
 reg [63:0] dw0_reg, dw1_reg;
 reg        beat_reg, abt_reg;
 
+assign busy     = (state_reg != S_IDLE) && (state_reg != S_ERR);
 assign rd_addr  = base + ({{(OAS_BITS-20){1'b0}}, c & idx_msk} << 4);
 assign rd_len   = 8'd1;
 assign rd_valid = state_reg == S_AR;
@@ -98,6 +100,9 @@ assign rd_valid = state_reg == S_AR;
 wire [7:0]  op   = dw0_reg[7:0];
 wire        ssec = dw0_reg[10];
 wire [1:0]  cs   = dw0_reg[13:12];
+// SSV/SubstreamID (CFGI_CD is over-approximated by its StreamID), SYNC MSI
+// fields (no MSI) and PROD's upper bits carry nothing this consumer needs
+wire unused_cmd = &{1'b0, dw0_reg[31:14], dw0_reg[11], dw0_reg[9:8], prod[31:20]};
 
 reg legal;
 always @* begin

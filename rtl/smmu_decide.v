@@ -3,10 +3,9 @@
 `default_nettype none
 
 // Per-transaction routing decision, evaluated on the s_axi address channel.
-// Today: global bypass / abort (SMMUEN, GBPA.ABORT, OAS range). The
-// translation issue replaces the SMMUEN=1 branch with the configuration
-// lookup + TLB; the surrounding paths already carry a per-transaction
-// outcome, so only this block changes.
+// SMMUEN=0: global bypass / abort (GBPA.ABORT, OAS range), decided here in
+// the handshake cycle. SMMUEN=1: the transaction needs its configuration
+// (need_cfg); the path asks the configuration engine.
 module smmu_decide #(
     parameter OAS_BITS = 48   // output address bits
 ) (
@@ -14,7 +13,8 @@ module smmu_decide #(
     input  wire        smmuen,      // CR0ACK.SMMUEN: the state in effect
     input  wire        gbpa_abort,  // GBPA.ABORT
     output wire        bypass,      // 1: forward with addr unchanged
-    output wire        raz          // 1: terminate as RAZ/WI (else abort with SLVERR)
+    output wire        raz,         // 1: terminate as RAZ/WI (else abort with SLVERR)
+    output wire        need_cfg     // 1: outcome comes from the configuration engine
 );
 
 // An incoming address that does not fit the output address size cannot be
@@ -23,7 +23,8 @@ wire oob = |addr[63:OAS_BITS];
 wire unused_addr = &{1'b0, addr[OAS_BITS-1:0]};  // used by the translation stage later
 
 assign bypass = !smmuen && !gbpa_abort && !oob;
-assign raz    = 1'b0;
+assign raz      = 1'b0;
+assign need_cfg = smmuen;
 
 endmodule
 

@@ -9,8 +9,9 @@
 // * Queue full: a non-stall record is discarded and PROD.OVFLG toggles unless
 //   an overflow is already pending (OVFLG != CONS.OVACKFLG). A stall record
 //   (rec_stall) is never discarded: it is not taken until there is space.
-// * EVENTQEN (as acknowledged) = 0: non-stall records are discarded silently;
-//   stall records wait.
+// * EVENTQEN (as acknowledged) = 0, or an unacknowledged EVENTQ_ABT_ERR: the
+//   queue is not writable; non-stall records are discarded without OVFLG,
+//   stall records wait (IHI 0070 7.2.1, 7.2.2).
 // * PROD advances only after the record's write response is OKAY; a write
 //   abort toggles GERROR.EVENTQ_ABT_ERR and the record is lost.
 module smmu_evtq #(
@@ -22,6 +23,7 @@ module smmu_evtq #(
     input  wire                   rst,
 
     input  wire                   evtq_en,      // CR0ACK.EVENTQEN
+    input  wire                   abt_active,   // GERROR.EVENTQ_ABT_ERR unacknowledged
     input  wire [OAS_BITS-1:0]    base,         // EVENTQ_BASE.ADDR (byte address)
     input  wire [4:0]             log2size,     // EVENTQ_BASE.LOG2SIZE
     input  wire [31:0]            prod,         // EVENTQ_PROD register
@@ -29,6 +31,7 @@ module smmu_evtq #(
     output reg                    prod_we,
     output reg  [31:0]            prod_wdata,
     output reg                    abt_err,      // pulse: GERROR.EVENTQ_ABT_ERR
+    output wire                   busy,         // a record write is in flight
 
     input  wire [N_SRC*256-1:0]   rec_data,
     input  wire [N_SRC-1:0]       rec_stall,
@@ -53,7 +56,7 @@ module smmu_evtq #(
 );
 
 localparam IDX_W = (N_SRC > 1) ? $clog2(N_SRC) : 1;
-localparam [IDX_W-1:0] LAST_INIT = N_SRC - 1;
+localparam [IDX_W-1:0] LAST_INIT = IDX_W'(N_SRC - 1);
 
 // ---------------------------------------------------------- queue state
 wire [4:0]  qs      = (log2size > QS_MAX) ? QS_MAX[4:0] : log2size;
@@ -63,19 +66,20 @@ wire [19:0] p       = prod[19:0] & ptr_msk;
 wire [19:0] c       = cons[19:0] & ptr_msk;
 wire        full    = ((p ^ c) & ptr_msk) == (idx_msk + 20'd1);
 wire        ov_pend = prod[31] != cons[31];
+wire        unused_cons = &{1'b0, cons[30:20]};
 
 // ---------------------------------------------------------- source choice
 reg  [IDX_W-1:0] last_reg, pick;
 reg              pick_valid;
 integer i;
-reg [IDX_W:0] k;
+reg [IDX_W-1:0] k;
 always @* begin
     pick = {IDX_W{1'b0}};
     pick_valid = 1'b0;
     for (i = 1; i <= N_SRC; i = i + 1) begin
-        k = ({1'b0, last_reg} + i[IDX_W:0]) % N_SRC[IDX_W:0];
-        if (!pick_valid && rec_valid[k[IDX_W-1:0]]) begin
-            pick = k[IDX_W-1:0];
+        k = IDX_W'((last_reg + i) % N_SRC);
+        if (!pick_valid && rec_valid[k]) begin
+            pick = k;
             pick_valid = 1'b1;
         end
     end
@@ -91,7 +95,8 @@ reg [OAS_BITS-1:0] addr_reg;
 
 wire pick_stall = rec_stall[pick];
 // what happens to the picked record this cycle
-wire can_write  = evtq_en && !full;
+wire writable   = evtq_en && !abt_active;
+wire can_write  = writable && !full;
 wire drop_now   = !pick_stall && !can_write;
 wire take       = (state_reg == S_IDLE) && pick_valid && !prod_we && (can_write || drop_now);
 
@@ -102,6 +107,7 @@ generate
     end
 endgenerate
 
+assign busy = state_reg != S_IDLE;
 assign m_axi_tw_awaddr  = addr_reg;
 assign m_axi_tw_awlen   = 8'd3;
 assign m_axi_tw_awvalid = aw_pend_reg;
@@ -137,7 +143,7 @@ always @(posedge clk) begin
                     state_reg   <= S_WRITE;
                 end else begin
                     cnt_dropped <= cnt_dropped + 1'b1;
-                    if (evtq_en && !ov_pend) begin
+                    if (writable && !ov_pend) begin
                         prod_we    <= 1'b1;
                         prod_wdata <= {~prod[31], prod[30:0]};
                     end

@@ -14,6 +14,8 @@ module smmu_rd_path #(
     parameter ID_W     = 4,    // AXI ID bits
     parameter DATA_W   = 64,   // data bits
     parameter OAS_BITS = 48,   // output address bits
+    parameter SID_W    = 8,    // StreamID bits
+    parameter SSID_W   = 8,    // SubstreamID bits
     parameter CNT_W    = 8     // outstanding-per-ID counter bits
 ) (
     input  wire                clk,
@@ -21,6 +23,18 @@ module smmu_rd_path #(
 
     input  wire                smmuen,
     input  wire                gbpa_abort,
+
+    // configuration lookup (SMMUEN=1)
+    output wire                cfg_req_valid,
+    input  wire                cfg_req_ready,
+    output wire [SID_W-1:0]    cfg_req_sid,
+    output wire [SSID_W-1:0]   cfg_req_ssid,
+    output wire                cfg_req_ssv,
+    output wire [63:0]         cfg_req_addr,
+    output wire                cfg_req_pnu,
+    output wire                cfg_req_ind,
+    input  wire                cfg_resp_valid,
+    input  wire [1:0]          cfg_resp_kind,
 
     input  wire [ID_W-1:0]     s_axi_arid,
     input  wire [63:0]         s_axi_araddr,
@@ -31,6 +45,9 @@ module smmu_rd_path #(
     input  wire [3:0]          s_axi_arcache,
     input  wire [2:0]          s_axi_arprot,
     input  wire [3:0]          s_axi_arqos,
+    input  wire [SID_W-1:0]    s_axi_armmusid,
+    input  wire [SSID_W-1:0]   s_axi_armmussid,
+    input  wire                s_axi_armmussidv,
     input  wire                s_axi_arvalid,
     output wire                s_axi_arready,
     output wire [ID_W-1:0]     s_axi_rid,
@@ -60,16 +77,18 @@ module smmu_rd_path #(
 );
 
 localparam NID     = 1 << ID_W;
-localparam AR_W    = 2 + ID_W + OAS_BITS + 8 + 3 + 2 + 1 + 4 + 3 + 4;
+localparam AR_W    = 3 + SID_W + SSID_W + 1 + ID_W + 64 + 8 + 3 + 2 + 1 + 4 + 3 + 4;
 localparam R_W     = ID_W + DATA_W + 2 + 1;
 localparam [1:0] RESP_OKAY = 2'b00, RESP_SLVERR = 2'b10;
 
 // ---------------------------------------------------------------- AR stage
-wire ar_bypass, ar_raz;
+`include "smmu_cd.vh"
+
+wire ar_bypass, ar_raz, ar_need_cfg;
 
 smmu_decide #(.OAS_BITS(OAS_BITS)) decide_inst (
     .addr(s_axi_araddr), .smmuen(smmuen), .gbpa_abort(gbpa_abort),
-    .bypass(ar_bypass), .raz(ar_raz)
+    .bypass(ar_bypass), .raz(ar_raz), .need_cfg(ar_need_cfg)
 );
 
 wire [AR_W-1:0] st_data;
@@ -78,20 +97,38 @@ wire            st_ready;
 
 smmu_skid #(.WIDTH(AR_W)) ar_stage (
     .clk(clk), .rst(rst),
-    .s_data({ar_bypass, ar_raz, s_axi_arid, s_axi_araddr[OAS_BITS-1:0], s_axi_arlen,
+    .s_data({ar_bypass, ar_raz, ar_need_cfg, s_axi_armmusid, s_axi_armmussid, s_axi_armmussidv,
+             s_axi_arid, s_axi_araddr, s_axi_arlen,
              s_axi_arsize, s_axi_arburst, s_axi_arlock, s_axi_arcache, s_axi_arprot, s_axi_arqos}),
     .s_valid(s_axi_arvalid), .s_ready(s_axi_arready),
     .m_data(st_data), .m_valid(st_valid), .m_ready(st_ready)
 );
 
-wire st_bypass, st_raz;
+wire st_bypass, st_raz, st_need_cfg;
 wire [ID_W-1:0] st_id;
 wire [7:0] st_len;
+wire [63:0] st_addr;
 
-assign {st_bypass, st_raz, st_id, m_axi_araddr, st_len, m_axi_arsize, m_axi_arburst,
+assign {st_bypass, st_raz, st_need_cfg, cfg_req_sid, cfg_req_ssid, cfg_req_ssv,
+        st_id, st_addr, st_len, m_axi_arsize, m_axi_arburst,
         m_axi_arlock, m_axi_arcache, m_axi_arprot, m_axi_arqos} = st_data;
-assign m_axi_arid  = st_id;
-assign m_axi_arlen = st_len;
+assign m_axi_arid   = st_id;
+assign m_axi_arlen  = st_len;
+assign m_axi_araddr = st_addr[OAS_BITS-1:0];
+assign cfg_req_addr = st_addr;
+assign cfg_req_pnu  = m_axi_arprot[0];
+assign cfg_req_ind  = m_axi_arprot[2];
+
+// configuration answer for the transaction in the stage
+reg       req_sent_reg, res_valid_reg;
+reg [1:0] res_kind_reg;
+
+assign cfg_req_valid = st_valid && st_need_cfg && !req_sent_reg && !res_valid_reg;
+
+wire decided = !st_need_cfg || res_valid_reg;
+// until stage-1 translation exists, a valid stage-1 configuration aborts
+wire go_down = st_need_cfg ? (res_kind_reg == KIND_BYPASS) : st_bypass;
+wire go_raz  = st_need_cfg ? 1'b0 : st_raz;
 
 // outstanding downstream reads per ID (incremented on AR, decremented on RLAST)
 reg [CNT_W-1:0] out_cnt [0:NID-1];
@@ -106,10 +143,28 @@ wire id_busy_local = lr_valid_reg && (lr_id_reg == st_id);
 wire byp_ok        = !id_busy_local && (out_cnt[st_id] != {CNT_W{1'b1}});
 wire local_ok      = !lr_valid_reg && (out_cnt[st_id] == {CNT_W{1'b0}});
 
-assign m_axi_arvalid = st_valid && st_bypass && byp_ok;
-assign st_ready      = st_bypass ? (m_axi_arready && byp_ok) : local_ok;
+assign m_axi_arvalid = st_valid && decided && go_down && byp_ok;
+assign st_ready      = decided && (go_down ? (m_axi_arready && byp_ok) : local_ok);
 
-wire local_take = st_valid && !st_bypass && local_ok;
+wire local_take = st_valid && decided && !go_down && local_ok;
+
+always @(posedge clk) begin
+    if (rst) begin
+        req_sent_reg  <= 1'b0;
+        res_valid_reg <= 1'b0;
+        res_kind_reg  <= KIND_ABORT;
+    end else begin
+        if (cfg_req_valid && cfg_req_ready)
+            req_sent_reg <= 1'b1;
+        if (cfg_resp_valid) begin
+            req_sent_reg  <= 1'b0;
+            res_valid_reg <= 1'b1;
+            res_kind_reg  <= cfg_resp_kind;
+        end
+        if (st_valid && st_ready)
+            res_valid_reg <= 1'b0;
+    end
+end
 
 // ---------------------------------------------------------------- R merge
 wire r_s_ready;
@@ -163,7 +218,7 @@ always @(posedge clk) begin
             lr_valid_reg <= 1'b1;
             lr_id_reg    <= st_id;
             lr_left_reg  <= st_len;
-            lr_raz_reg   <= st_raz;
+            lr_raz_reg   <= go_raz;
         end else if (r_xfer && sel_local) begin
             if (lr_left_reg == 8'd0)
                 lr_valid_reg <= 1'b0;

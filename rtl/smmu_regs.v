@@ -36,9 +36,34 @@ module smmu_regs #(
     output wire        s_axil_rvalid,
     input  wire        s_axil_rready,
 
-    // state in effect, to the datapath
+    // state in effect, to the datapath and engines
     output wire        smmuen,
     output wire        gbpa_abort,
+    output wire        cmdq_en,
+    output wire        evtq_en,
+    output wire        recinvsid,
+    output wire [OAS_BITS-1:0] strtab_base,     // aligned to the table size
+    output wire [5:0]  strtab_log2size,
+    output wire [OAS_BITS-1:0] cmdq_base,
+    output wire [4:0]  cmdq_log2size,
+    output wire [31:0] cmdq_prod,
+    output wire [31:0] cmdq_cons,
+    output wire        cmdq_err_active,
+    output wire        evtq_abt_active,
+    output wire [OAS_BITS-1:0] evtq_base,
+    output wire [4:0]  evtq_log2size,
+    output wire [31:0] evtq_prod,
+    output wire [31:0] evtq_cons,
+
+    // updates by the SMMU itself (no write guard applies)
+    input  wire        hw_cmdq_cons_we,
+    input  wire [31:0] hw_cmdq_cons,
+    input  wire        hw_evtq_prod_we,
+    input  wire [31:0] hw_evtq_prod,
+    input  wire        hw_gerror_cmdq,        // raise GERROR.CMDQ_ERR
+    input  wire        hw_gerror_evtq_abt,    // raise GERROR.EVENTQ_ABT_ERR
+    input  wire        cmdq_busy_hw,          // a command is being processed
+    input  wire        evtq_busy_hw,          // a record write is in flight
 
     output wire        evtq_irq,
     output wire        gerror_irq
@@ -46,8 +71,9 @@ module smmu_regs #(
 
 // ----------------------------------------------------------- ID registers
 // What the RTL implements today (keep in step with FEATURES in tb/regmap.py).
-localparam IMPL_S1P      = 1'b0;
-localparam IMPL_GRAN4K   = 1'b0;
+localparam IMPL_S1P      = 1'b1;   // stage-1 configuration (STE/CD); see docs/architecture.md
+localparam IMPL_GRAN4K   = 1'b1;
+localparam IMPL_ASID16   = 1'b1;
 localparam [1:0] TTF     = 2'd2;   // AArch64
 localparam [1:0] TTENDIAN = 2'd2;  // little-endian
 localparam [4:0] CMDQS   = 5'd19;
@@ -58,7 +84,7 @@ localparam [2:0] OAS_ENC = (OAS_BITS == 32) ? 3'd0 : (OAS_BITS == 36) ? 3'd1 :
                            (OAS_BITS == 44) ? 3'd4 : 3'd5;
 
 localparam [31:0] IDR0 = {3'd0, 2'd0 /*ST_LEVEL linear*/, 1'b0 /*TERM_MODEL*/, STALL_MODEL[1:0],
-                          1'b0, TTENDIAN, 8'd0, 1'b0 /*ASID16*/, 8'd0, TTF, IMPL_S1P, 1'b0 /*S2P*/};
+                          1'b0, TTENDIAN, 8'd0, IMPL_ASID16, 8'd0, TTF, IMPL_S1P, 1'b0 /*S2P*/};
 localparam [31:0] IDR1 = {6'd0, CMDQS, EVENTQS, 5'd0 /*PRIQS*/, SSID_W[4:0], SID_W[5:0]};
 localparam [31:0] IDR5 = {STALL_MAX[15:0], 11'd0, IMPL_GRAN4K, 1'b0, OAS_ENC};
 localparam [31:0] IIDR = 32'h0010_0000;
@@ -94,6 +120,27 @@ wire cmdq_busy   = cr0_reg[3] || cr0ack_reg[3];
 
 assign smmuen     = cr0ack_reg[0];
 assign gbpa_abort = gbpa_reg[20];
+assign cmdq_en    = cr0ack_reg[3];
+assign evtq_en    = cr0ack_reg[2];
+assign recinvsid  = cr2_reg[1];
+
+wire [63:0] strtab_raw  = {strtab_base_hi_reg, strtab_base_lo_reg[31:6], 6'd0};
+wire [63:0] strtab_mask = ~((64'd1 << (strtab_cfg_reg[5:0] + 6'd6)) - 64'd1);
+assign strtab_base      = strtab_raw[OAS_BITS-1:0] & strtab_mask[OAS_BITS-1:0];
+assign strtab_log2size  = strtab_cfg_reg[5:0];
+wire [63:0] cmdq_raw    = {cmdq_base_hi_reg, cmdq_base_lo_reg[31:5], 5'd0};
+assign cmdq_base        = cmdq_raw[OAS_BITS-1:0];
+assign cmdq_log2size    = cmdq_base_lo_reg[4:0];
+assign cmdq_prod        = cmdq_prod_reg;
+assign cmdq_cons        = cmdq_cons_reg;
+assign cmdq_err_active  = gerror_reg[0] != gerrorn_reg[0];
+assign evtq_abt_active  = gerror_reg[2] != gerrorn_reg[2];
+wire [63:0] evtq_raw    = {evtq_base_hi_reg, evtq_base_lo_reg[31:5], 5'd0};
+assign evtq_base        = evtq_raw[OAS_BITS-1:0];
+assign evtq_log2size    = evtq_base_lo_reg[4:0];
+assign evtq_prod        = evtq_prod_reg;
+wire unused_raw = &{1'b0, strtab_raw, strtab_mask, cmdq_raw, evtq_raw};
+assign evtq_cons        = evtq_cons_reg;
 
 // ----------------------------------------------------------- AXI-Lite write
 reg        aw_held_reg, w_held_reg, bvalid_reg;
@@ -181,8 +228,14 @@ always @(posedge clk) begin
         evtq_prod_reg      <= 32'd0;
         evtq_cons_reg      <= 32'd0;
     end else begin
-        // a change takes effect one cycle after the write; ACK then mirrors it
-        cr0ack_reg      <= cr0_reg;
+        // a change takes effect one cycle after the write; ACK then mirrors it.
+        // Disabling a queue completes only once the command being processed /
+        // the record being written has finished (IHI 0070 6.3.9).
+        cr0ack_reg      <= cr0_reg & 32'h0000_000D;
+        if (!cr0_reg[3] && cmdq_busy_hw)
+            cr0ack_reg[3] <= cr0ack_reg[3];
+        if (!cr0_reg[2] && evtq_busy_hw)
+            cr0ack_reg[2] <= cr0ack_reg[2];
         irq_ctrlack_reg <= irq_ctrl_reg;
         // GBPA.UPDATE: new attributes are in effect from the next cycle on
         if (gbpa_reg[31])
@@ -214,6 +267,16 @@ always @(posedge clk) begin
                 default: ;
             endcase
         end
+
+        if (hw_cmdq_cons_we)
+            cmdq_cons_reg <= hw_cmdq_cons & 32'h7F0F_FFFF;
+        if (hw_evtq_prod_we)
+            evtq_prod_reg <= hw_evtq_prod & 32'h800F_FFFF;
+        // an error is raised by toggling GERROR, only while it is not active
+        if (hw_gerror_cmdq && gerror_reg[0] == gerrorn_reg[0])
+            gerror_reg[0] <= ~gerror_reg[0];
+        if (hw_gerror_evtq_abt && gerror_reg[2] == gerrorn_reg[2])
+            gerror_reg[2] <= ~gerror_reg[2];
     end
 end
 

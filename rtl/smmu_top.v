@@ -180,7 +180,19 @@ initial begin
 end
 
 wire rst = !aresetn;
-wire smmuen, gbpa_abort;
+
+`include "smmu_cd.vh"
+
+localparam CFG_ENTRIES = 8;   // configuration cache entries
+
+wire smmuen, gbpa_abort, cmdq_en, evtq_en, recinvsid, cmdq_err_active, evtq_abt_active;
+wire [OAS_BITS-1:0] strtab_base, cmdq_base, evtq_base;
+wire [5:0]  strtab_log2size;
+wire [4:0]  cmdq_log2size, evtq_log2size;
+wire [31:0] cmdq_prod, cmdq_cons, evtq_prod, evtq_cons;
+wire        cmdq_cons_we, evtq_prod_we, gerror_cmdq, gerror_evtq_abt;
+wire [31:0] cmdq_cons_wdata, evtq_prod_wdata;
+wire        cmdq_busy, evtq_busy;
 
 // ------------------------------------------------------------ register file
 smmu_regs #(
@@ -197,17 +209,56 @@ smmu_regs #(
     .s_axil_arvalid(s_axil_arvalid), .s_axil_arready(s_axil_arready),
     .s_axil_rdata(s_axil_rdata), .s_axil_rresp(s_axil_rresp),
     .s_axil_rvalid(s_axil_rvalid), .s_axil_rready(s_axil_rready),
-    .smmuen(smmuen), .gbpa_abort(gbpa_abort),
+    .smmuen(smmuen), .gbpa_abort(gbpa_abort), .cmdq_en(cmdq_en), .evtq_en(evtq_en),
+    .recinvsid(recinvsid), .strtab_base(strtab_base), .strtab_log2size(strtab_log2size),
+    .cmdq_base(cmdq_base), .cmdq_log2size(cmdq_log2size), .cmdq_prod(cmdq_prod),
+    .cmdq_cons(cmdq_cons), .cmdq_err_active(cmdq_err_active),
+    .evtq_base(evtq_base), .evtq_log2size(evtq_log2size), .evtq_prod(evtq_prod),
+    .evtq_cons(evtq_cons), .evtq_abt_active(evtq_abt_active),
+    .hw_cmdq_cons_we(cmdq_cons_we), .hw_cmdq_cons(cmdq_cons_wdata),
+    .hw_evtq_prod_we(evtq_prod_we), .hw_evtq_prod(evtq_prod_wdata),
+    .hw_gerror_cmdq(gerror_cmdq), .hw_gerror_evtq_abt(gerror_evtq_abt),
+    .cmdq_busy_hw(cmdq_busy), .evtq_busy_hw(evtq_busy),
     .evtq_irq(evtq_irq), .gerror_irq(gerror_irq)
 );
 
+// ------------------------------------------------------------ configuration requests
+// The read and write paths share the configuration engine (round-robin).
+wire                rd_cfg_req_valid, wr_cfg_req_valid;
+wire [SID_W-1:0]    rd_cfg_sid, wr_cfg_sid;
+wire [SSID_W-1:0]   rd_cfg_ssid, wr_cfg_ssid;
+wire                rd_cfg_ssv, wr_cfg_ssv;
+wire [63:0]         rd_cfg_addr, wr_cfg_addr;
+wire                rd_cfg_pnu, wr_cfg_pnu, rd_cfg_ind, wr_cfg_ind;
+wire                cfg_req_ready, cfg_resp_valid, cfg_resp_tag;
+wire [1:0]          cfg_resp_kind;
+wire [CD_W-1:0]     cfg_resp_cd;
+reg                 cfg_rr_reg;   // 1: the write path has priority
+
+wire cfg_pick_wr = wr_cfg_req_valid && (!rd_cfg_req_valid || cfg_rr_reg);
+wire cfg_req_valid = rd_cfg_req_valid || wr_cfg_req_valid;
+
+always @(posedge aclk) begin
+    if (rst)
+        cfg_rr_reg <= 1'b0;
+    else if (cfg_req_valid && cfg_req_ready)
+        cfg_rr_reg <= !cfg_pick_wr;
+end
+
 // ------------------------------------------------------------ read path
-smmu_rd_path #(.ID_W(ID_W), .DATA_W(DATA_W), .OAS_BITS(OAS_BITS)) rd_path_inst (
+smmu_rd_path #(.ID_W(ID_W), .DATA_W(DATA_W), .OAS_BITS(OAS_BITS), .SID_W(SID_W), .SSID_W(SSID_W))
+rd_path_inst (
     .clk(aclk), .rst(rst),
     .smmuen(smmuen), .gbpa_abort(gbpa_abort),
+    .cfg_req_valid(rd_cfg_req_valid), .cfg_req_ready(cfg_req_ready && !cfg_pick_wr),
+    .cfg_req_sid(rd_cfg_sid), .cfg_req_ssid(rd_cfg_ssid), .cfg_req_ssv(rd_cfg_ssv),
+    .cfg_req_addr(rd_cfg_addr), .cfg_req_pnu(rd_cfg_pnu), .cfg_req_ind(rd_cfg_ind),
+    .cfg_resp_valid(cfg_resp_valid && !cfg_resp_tag), .cfg_resp_kind(cfg_resp_kind),
     .s_axi_arid(s_axi_arid), .s_axi_araddr(s_axi_araddr), .s_axi_arlen(s_axi_arlen),
     .s_axi_arsize(s_axi_arsize), .s_axi_arburst(s_axi_arburst), .s_axi_arlock(s_axi_arlock),
     .s_axi_arcache(s_axi_arcache), .s_axi_arprot(s_axi_arprot), .s_axi_arqos(s_axi_arqos),
+    .s_axi_armmusid(s_axi_armmusid), .s_axi_armmussid(s_axi_armmussid),
+    .s_axi_armmussidv(s_axi_armmussidv),
     .s_axi_arvalid(s_axi_arvalid), .s_axi_arready(s_axi_arready),
     .s_axi_rid(s_axi_rid), .s_axi_rdata(s_axi_rdata), .s_axi_rresp(s_axi_rresp),
     .s_axi_rlast(s_axi_rlast), .s_axi_rvalid(s_axi_rvalid), .s_axi_rready(s_axi_rready),
@@ -220,12 +271,19 @@ smmu_rd_path #(.ID_W(ID_W), .DATA_W(DATA_W), .OAS_BITS(OAS_BITS)) rd_path_inst (
 );
 
 // ------------------------------------------------------------ write path
-smmu_wr_path #(.ID_W(ID_W), .DATA_W(DATA_W), .OAS_BITS(OAS_BITS)) wr_path_inst (
+smmu_wr_path #(.ID_W(ID_W), .DATA_W(DATA_W), .OAS_BITS(OAS_BITS), .SID_W(SID_W), .SSID_W(SSID_W))
+wr_path_inst (
     .clk(aclk), .rst(rst),
     .smmuen(smmuen), .gbpa_abort(gbpa_abort),
+    .cfg_req_valid(wr_cfg_req_valid), .cfg_req_ready(cfg_req_ready && cfg_pick_wr),
+    .cfg_req_sid(wr_cfg_sid), .cfg_req_ssid(wr_cfg_ssid), .cfg_req_ssv(wr_cfg_ssv),
+    .cfg_req_addr(wr_cfg_addr), .cfg_req_pnu(wr_cfg_pnu), .cfg_req_ind(wr_cfg_ind),
+    .cfg_resp_valid(cfg_resp_valid && cfg_resp_tag), .cfg_resp_kind(cfg_resp_kind),
     .s_axi_awid(s_axi_awid), .s_axi_awaddr(s_axi_awaddr), .s_axi_awlen(s_axi_awlen),
     .s_axi_awsize(s_axi_awsize), .s_axi_awburst(s_axi_awburst), .s_axi_awlock(s_axi_awlock),
     .s_axi_awcache(s_axi_awcache), .s_axi_awprot(s_axi_awprot), .s_axi_awqos(s_axi_awqos),
+    .s_axi_awmmusid(s_axi_awmmusid), .s_axi_awmmussid(s_axi_awmmussid),
+    .s_axi_awmmussidv(s_axi_awmmussidv),
     .s_axi_awvalid(s_axi_awvalid), .s_axi_awready(s_axi_awready),
     .s_axi_wdata(s_axi_wdata), .s_axi_wstrb(s_axi_wstrb), .s_axi_wlast(s_axi_wlast),
     .s_axi_wvalid(s_axi_wvalid), .s_axi_wready(s_axi_wready),
@@ -241,43 +299,124 @@ smmu_wr_path #(.ID_W(ID_W), .DATA_W(DATA_W), .OAS_BITS(OAS_BITS)) wr_path_inst (
     .m_axi_bvalid(m_axi_bvalid), .m_axi_bready(m_axi_bready)
 );
 
-// ------------------------------------------------------------ walker port
-// No configuration fetch, walk or queue access exists yet: the port is idle
-// and would accept (and ignore) any stray response.
+// ------------------------------------------------------------ walker-port readers
+localparam N_RD = 2;              // 0: configuration engine, 1: command queue
+wire [N_RD*OAS_BITS-1:0] tw_rd_addr;
+wire [N_RD*8-1:0]        tw_rd_len;
+wire [N_RD-1:0]          tw_rd_valid, tw_rd_ready, tw_rd_rvalid;
+wire [63:0]              tw_rdata;
+wire [1:0]               tw_rresp;
+wire                     tw_rlast;
+
+smmu_tw_rd_arb #(.N_RD(N_RD), .OAS_BITS(OAS_BITS)) tw_rd_arb_inst (
+    .clk(aclk), .rst(rst),
+    .rd_addr(tw_rd_addr), .rd_len(tw_rd_len), .rd_valid(tw_rd_valid), .rd_ready(tw_rd_ready),
+    .rd_rvalid(tw_rd_rvalid), .rd_rdata(tw_rdata), .rd_rresp(tw_rresp), .rd_rlast(tw_rlast),
+    .m_axi_tw_arid(m_axi_tw_arid), .m_axi_tw_araddr(m_axi_tw_araddr), .m_axi_tw_arlen(m_axi_tw_arlen),
+    .m_axi_tw_arvalid(m_axi_tw_arvalid), .m_axi_tw_arready(m_axi_tw_arready),
+    .m_axi_tw_rid(m_axi_tw_rid), .m_axi_tw_rdata(m_axi_tw_rdata), .m_axi_tw_rresp(m_axi_tw_rresp),
+    .m_axi_tw_rlast(m_axi_tw_rlast), .m_axi_tw_rvalid(m_axi_tw_rvalid), .m_axi_tw_rready(m_axi_tw_rready)
+);
+
+assign m_axi_tw_arsize  = 3'd3;    // 64-bit beats
+assign m_axi_tw_arburst = 2'b01;   // INCR
+assign m_axi_tw_arlock  = 1'b0;
+assign m_axi_tw_arcache = 4'b0011; // normal, bufferable, modifiable
+assign m_axi_tw_arprot  = 3'b000;  // data, non-secure... privileged bit clear
+
+// ------------------------------------------------------------ configuration engine
+wire [255:0] cfg_evt_data;
+wire         cfg_evt_valid, cfg_evt_ready;
+wire         cfgi_valid;
+wire [31:0]  cfgi_sid, cfgi_mask;
+wire         sync_block;
+wire [31:0]  cnt_cfg_hit, cnt_cfg_miss;
+
+smmu_cfg #(
+    .SID_W(SID_W), .SSID_W(SSID_W), .OAS_BITS(OAS_BITS), .CFG_ENTRIES(CFG_ENTRIES),
+    .STALL_MODEL(STALL_MODEL), .TAG_W(1)
+) cfg_inst (
+    .clk(aclk), .rst(rst),
+    .strtab_base(strtab_base), .strtab_log2size(strtab_log2size), .recinvsid(recinvsid),
+    .req_valid(cfg_req_valid), .req_ready(cfg_req_ready), .req_tag(cfg_pick_wr),
+    .req_sid(cfg_pick_wr ? wr_cfg_sid : rd_cfg_sid),
+    .req_ssid(cfg_pick_wr ? wr_cfg_ssid : rd_cfg_ssid),
+    .req_ssv(cfg_pick_wr ? wr_cfg_ssv : rd_cfg_ssv),
+    .req_addr(cfg_pick_wr ? wr_cfg_addr : rd_cfg_addr),
+    .req_rnw(!cfg_pick_wr),
+    .req_pnu(cfg_pick_wr ? wr_cfg_pnu : rd_cfg_pnu),
+    .req_ind(cfg_pick_wr ? wr_cfg_ind : rd_cfg_ind),
+    .resp_valid(cfg_resp_valid), .resp_tag(cfg_resp_tag), .resp_kind(cfg_resp_kind),
+    .resp_cd(cfg_resp_cd),
+    .rd_addr(tw_rd_addr[0 +: OAS_BITS]), .rd_len(tw_rd_len[0 +: 8]),
+    .rd_valid(tw_rd_valid[0]), .rd_ready(tw_rd_ready[0]),
+    .rd_rvalid(tw_rd_rvalid[0]), .rd_rdata(tw_rdata), .rd_rresp(tw_rresp),
+    .evt_data(cfg_evt_data), .evt_valid(cfg_evt_valid), .evt_ready(cfg_evt_ready),
+    .cfgi_valid(cfgi_valid), .cfgi_sid(cfgi_sid), .cfgi_mask(cfgi_mask),
+    .sync_block(sync_block),
+    .cnt_hit(cnt_cfg_hit), .cnt_miss(cnt_cfg_miss)
+);
+
+// ------------------------------------------------------------ command queue
+wire        tlbi_valid, tlbi_leaf, resume_valid, stall_term_valid;
+wire [7:0]  tlbi_op;
+wire [15:0] tlbi_asid, resume_stag;
+wire [63:12] tlbi_va;
+wire [31:0] resume_sid, stall_term_sid, cnt_cmds, cnt_cmd_errors;
+wire [1:0]  resume_resp;
+
+smmu_cmdq #(.OAS_BITS(OAS_BITS), .STALL_MODEL(STALL_MODEL)) cmdq_inst (
+    .clk(aclk), .rst(rst),
+    .cmdq_en(cmdq_en), .base(cmdq_base), .log2size(cmdq_log2size),
+    .prod(cmdq_prod), .cons(cmdq_cons), .err_active(cmdq_err_active),
+    .cons_we(cmdq_cons_we), .cons_wdata(cmdq_cons_wdata), .err_set(gerror_cmdq),
+    .busy(cmdq_busy),
+    .rd_addr(tw_rd_addr[OAS_BITS +: OAS_BITS]), .rd_len(tw_rd_len[8 +: 8]),
+    .rd_valid(tw_rd_valid[1]), .rd_ready(tw_rd_ready[1]),
+    .rd_rvalid(tw_rd_rvalid[1]), .rd_rdata(tw_rdata), .rd_rresp(tw_rresp),
+    .cfgi_valid(cfgi_valid), .cfgi_sid(cfgi_sid), .cfgi_mask(cfgi_mask),
+    .tlbi_valid(tlbi_valid), .tlbi_op(tlbi_op), .tlbi_asid(tlbi_asid), .tlbi_va(tlbi_va),
+    .tlbi_leaf(tlbi_leaf),
+    .resume_valid(resume_valid), .resume_sid(resume_sid), .resume_stag(resume_stag),
+    .resume_resp(resume_resp),
+    .stall_term_valid(stall_term_valid), .stall_term_sid(stall_term_sid),
+    .sync_block(sync_block), .sync_irq(cmdq_sync_irq),
+    .cnt_cmds(cnt_cmds), .cnt_errors(cnt_cmd_errors)
+);
+
+// ------------------------------------------------------------ event queue
+wire [31:0] cnt_evt_written, cnt_evt_dropped;
+
+smmu_evtq #(.OAS_BITS(OAS_BITS), .N_SRC(1)) evtq_inst (
+    .clk(aclk), .rst(rst),
+    .evtq_en(evtq_en), .abt_active(evtq_abt_active), .base(evtq_base), .log2size(evtq_log2size),
+    .prod(evtq_prod), .cons(evtq_cons),
+    .prod_we(evtq_prod_we), .prod_wdata(evtq_prod_wdata), .abt_err(gerror_evtq_abt),
+    .busy(evtq_busy),
+    .rec_data(cfg_evt_data), .rec_stall(1'b0), .rec_valid(cfg_evt_valid), .rec_ready(cfg_evt_ready),
+    .cnt_written(cnt_evt_written), .cnt_dropped(cnt_evt_dropped),
+    .m_axi_tw_awaddr(m_axi_tw_awaddr), .m_axi_tw_awlen(m_axi_tw_awlen),
+    .m_axi_tw_awvalid(m_axi_tw_awvalid), .m_axi_tw_awready(m_axi_tw_awready),
+    .m_axi_tw_wdata(m_axi_tw_wdata), .m_axi_tw_wlast(m_axi_tw_wlast),
+    .m_axi_tw_wvalid(m_axi_tw_wvalid), .m_axi_tw_wready(m_axi_tw_wready),
+    .m_axi_tw_bresp(m_axi_tw_bresp), .m_axi_tw_bvalid(m_axi_tw_bvalid),
+    .m_axi_tw_bready(m_axi_tw_bready)
+);
+
 assign m_axi_tw_awid    = 4'd0;
-assign m_axi_tw_awaddr  = {OAS_BITS{1'b0}};
-assign m_axi_tw_awlen   = 8'd0;
 assign m_axi_tw_awsize  = 3'd3;
 assign m_axi_tw_awburst = 2'b01;
 assign m_axi_tw_awlock  = 1'b0;
-assign m_axi_tw_awcache = 4'd0;
-assign m_axi_tw_awprot  = 3'd0;
-assign m_axi_tw_awvalid = 1'b0;
-assign m_axi_tw_wdata   = 64'd0;
-assign m_axi_tw_wstrb   = 8'd0;
-assign m_axi_tw_wlast   = 1'b0;
-assign m_axi_tw_wvalid  = 1'b0;
-assign m_axi_tw_bready  = 1'b1;
-assign m_axi_tw_arid    = 4'd0;
-assign m_axi_tw_araddr  = {OAS_BITS{1'b0}};
-assign m_axi_tw_arlen   = 8'd0;
-assign m_axi_tw_arsize  = 3'd3;
-assign m_axi_tw_arburst = 2'b01;
-assign m_axi_tw_arlock  = 1'b0;
-assign m_axi_tw_arcache = 4'd0;
-assign m_axi_tw_arprot  = 3'd0;
-assign m_axi_tw_arvalid = 1'b0;
-assign m_axi_tw_rready  = 1'b1;
+assign m_axi_tw_awcache = 4'b0011;
+assign m_axi_tw_awprot  = 3'b000;
+assign m_axi_tw_wstrb   = 8'hFF;
 
-assign cmdq_sync_irq = 1'b0;
-
-// Inputs without a consumer yet (StreamID sideband until the configuration
-// engine, walker responses until the walker, TLB size until the TLB).
-wire unused_ok = &{1'b0, s_axi_awmmusid, s_axi_awmmussid, s_axi_awmmussidv,
-                   s_axi_armmusid, s_axi_armmussid, s_axi_armmussidv,
-                   m_axi_tw_awready, m_axi_tw_wready, m_axi_tw_bid, m_axi_tw_bresp, m_axi_tw_bvalid,
-                   m_axi_tw_arready, m_axi_tw_rid, m_axi_tw_rdata, m_axi_tw_rresp, m_axi_tw_rlast,
-                   m_axi_tw_rvalid};
+// Consumers that arrive with later issues: the TLB (TLBI), the stall queue
+// (RESUME, STALL_TERM), the walker (CD bundle); TLB_ENTRIES sizes the TLB.
+wire unused_ok = &{1'b0, tlbi_valid, tlbi_leaf, tlbi_op, tlbi_asid, tlbi_va, resume_valid,
+                   resume_sid, resume_stag, resume_resp, stall_term_valid, stall_term_sid,
+                   cfg_resp_cd, cnt_cfg_hit, cnt_cfg_miss, cnt_cmds, cnt_cmd_errors,
+                   cnt_evt_written, cnt_evt_dropped, m_axi_tw_bid, tw_rlast};
 
 endmodule
 

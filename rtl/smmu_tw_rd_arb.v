@@ -38,7 +38,7 @@ module smmu_tw_rd_arb #(
 );
 
 localparam IDX_W = (N_RD > 1) ? $clog2(N_RD) : 1;
-localparam [IDX_W-1:0] LAST_INIT = N_RD - 1;
+localparam [IDX_W-1:0] LAST_INIT = IDX_W'(N_RD - 1);
 
 reg  [IDX_W-1:0] last_reg;   // last granted reader
 reg  [IDX_W-1:0] grant;
@@ -46,14 +46,14 @@ reg              grant_valid;
 wire             slice_ready;
 
 integer i;
-reg [IDX_W:0] k;
+reg [IDX_W-1:0] k;
 always @* begin
     grant = {IDX_W{1'b0}};
     grant_valid = 1'b0;
     for (i = 1; i <= N_RD; i = i + 1) begin
-        k = ({1'b0, last_reg} + i[IDX_W:0]) % N_RD[IDX_W:0];
-        if (!grant_valid && rd_valid[k[IDX_W-1:0]]) begin
-            grant = k[IDX_W-1:0];
+        k = IDX_W'((last_reg + i) % N_RD);
+        if (!grant_valid && rd_valid[k]) begin
+            grant = k;
             grant_valid = 1'b1;
         end
     end

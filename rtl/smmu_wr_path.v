@@ -18,6 +18,8 @@ module smmu_wr_path #(
     parameter ID_W       = 4,    // AXI ID bits
     parameter DATA_W     = 64,   // data bits
     parameter OAS_BITS   = 48,   // output address bits
+    parameter SID_W      = 8,    // StreamID bits
+    parameter SSID_W     = 8,    // SubstreamID bits
     parameter CNT_W      = 8,    // outstanding-per-ID counter bits
     parameter ROUTE_LOG2 = 4     // log2 of AWs accepted ahead of their W data
 ) (
@@ -26,6 +28,18 @@ module smmu_wr_path #(
 
     input  wire                smmuen,
     input  wire                gbpa_abort,
+
+    // configuration lookup (SMMUEN=1)
+    output wire                cfg_req_valid,
+    input  wire                cfg_req_ready,
+    output wire [SID_W-1:0]    cfg_req_sid,
+    output wire [SSID_W-1:0]   cfg_req_ssid,
+    output wire                cfg_req_ssv,
+    output wire [63:0]         cfg_req_addr,
+    output wire                cfg_req_pnu,
+    output wire                cfg_req_ind,
+    input  wire                cfg_resp_valid,
+    input  wire [1:0]          cfg_resp_kind,
 
     input  wire [ID_W-1:0]     s_axi_awid,
     input  wire [63:0]         s_axi_awaddr,
@@ -36,6 +50,9 @@ module smmu_wr_path #(
     input  wire [3:0]          s_axi_awcache,
     input  wire [2:0]          s_axi_awprot,
     input  wire [3:0]          s_axi_awqos,
+    input  wire [SID_W-1:0]    s_axi_awmmusid,
+    input  wire [SSID_W-1:0]   s_axi_awmmussid,
+    input  wire                s_axi_awmmussidv,
     input  wire                s_axi_awvalid,
     output wire                s_axi_awready,
     input  wire [DATA_W-1:0]   s_axi_wdata,
@@ -72,23 +89,20 @@ module smmu_wr_path #(
 
 localparam NID    = 1 << ID_W;
 localparam STRB_W = DATA_W / 8;
-localparam AW_W   = 2 + ID_W + OAS_BITS + 8 + 3 + 2 + 1 + 4 + 3 + 4;
+localparam AW_W   = 3 + SID_W + SSID_W + 1 + ID_W + 64 + 8 + 3 + 2 + 1 + 4 + 3 + 4;
 localparam W_W    = DATA_W + STRB_W;
 localparam B_W    = ID_W + 2;
 localparam [1:0] RESP_OKAY = 2'b00, RESP_SLVERR = 2'b10;
 
 // ---------------------------------------------------------------- AW stage
-wire aw_bypass, aw_raz;
+`include "smmu_cd.vh"
+
+wire aw_bypass, aw_raz, aw_need_cfg;
 
 smmu_decide #(.OAS_BITS(OAS_BITS)) decide_inst (
     .addr(s_axi_awaddr), .smmuen(smmuen), .gbpa_abort(gbpa_abort),
-    .bypass(aw_bypass), .raz(aw_raz)
+    .bypass(aw_bypass), .raz(aw_raz), .need_cfg(aw_need_cfg)
 );
-
-wire aw_stage_ready, route_s_ready;
-// accept an AW only when both its stage and its route entry have room
-assign s_axi_awready = aw_stage_ready && route_s_ready;
-wire aw_acc = s_axi_awvalid && s_axi_awready;
 
 wire [AW_W-1:0] st_data;
 wire            st_valid;
@@ -96,20 +110,38 @@ wire            st_ready;
 
 smmu_skid #(.WIDTH(AW_W)) aw_stage (
     .clk(clk), .rst(rst),
-    .s_data({aw_bypass, aw_raz, s_axi_awid, s_axi_awaddr[OAS_BITS-1:0], s_axi_awlen,
+    .s_data({aw_bypass, aw_raz, aw_need_cfg, s_axi_awmmusid, s_axi_awmmussid, s_axi_awmmussidv,
+             s_axi_awid, s_axi_awaddr, s_axi_awlen,
              s_axi_awsize, s_axi_awburst, s_axi_awlock, s_axi_awcache, s_axi_awprot, s_axi_awqos}),
-    .s_valid(s_axi_awvalid && route_s_ready), .s_ready(aw_stage_ready),
+    .s_valid(s_axi_awvalid), .s_ready(s_axi_awready),
     .m_data(st_data), .m_valid(st_valid), .m_ready(st_ready)
 );
 
-wire st_bypass, st_raz;
+wire st_bypass, st_raz, st_need_cfg;
 wire [ID_W-1:0] st_id;
 wire [7:0] st_len;
+wire [63:0] st_addr;
 
-assign {st_bypass, st_raz, st_id, m_axi_awaddr, st_len, m_axi_awsize, m_axi_awburst,
+assign {st_bypass, st_raz, st_need_cfg, cfg_req_sid, cfg_req_ssid, cfg_req_ssv,
+        st_id, st_addr, st_len, m_axi_awsize, m_axi_awburst,
         m_axi_awlock, m_axi_awcache, m_axi_awprot, m_axi_awqos} = st_data;
-assign m_axi_awid  = st_id;
-assign m_axi_awlen = st_len;
+assign m_axi_awid   = st_id;
+assign m_axi_awlen  = st_len;
+assign m_axi_awaddr = st_addr[OAS_BITS-1:0];
+assign cfg_req_addr = st_addr;
+assign cfg_req_pnu  = m_axi_awprot[0];
+assign cfg_req_ind  = m_axi_awprot[2];
+
+// configuration answer for the transaction in the stage
+reg       req_sent_reg, res_valid_reg;
+reg [1:0] res_kind_reg;
+
+assign cfg_req_valid = st_valid && st_need_cfg && !req_sent_reg && !res_valid_reg;
+
+wire decided = !st_need_cfg || res_valid_reg;
+// until stage-1 translation exists, a valid stage-1 configuration aborts
+wire go_down = st_need_cfg ? (res_kind_reg == KIND_BYPASS) : st_bypass;
+wire go_raz  = st_need_cfg ? 1'b0 : st_raz;
 
 reg [CNT_W-1:0] out_cnt [0:NID-1];
 
@@ -119,26 +151,56 @@ reg [ID_W-1:0] lb_id_reg;
 reg            lb_raz_reg;
 reg [2:0]      sink_done_reg;  // sunk W bursts whose B is still owed
 
-wire id_busy_local = lb_valid_reg && (lb_id_reg == st_id);
-wire byp_ok        = !id_busy_local && (out_cnt[st_id] != {CNT_W{1'b1}});
-wire local_ok      = !lb_valid_reg && (out_cnt[st_id] == {CNT_W{1'b0}});
-
-assign m_axi_awvalid = st_valid && st_bypass && byp_ok;
-assign st_ready      = st_bypass ? (m_axi_awready && byp_ok) : local_ok;
-
-wire local_take = st_valid && !st_bypass && local_ok;
-
 // ---------------------------------------------------------------- W routing
+// The route of the stage's write is pushed as soon as it is decided, before
+// its m_axi AW handshake, so W never waits on the downstream AW.
 wire [7:0] route_len;
 wire       route_sink;
 wire       route_valid;
 wire       route_pop;
+wire       route_s_ready;
+reg        route_pushed_reg;
+
+wire route_push = st_valid && decided && !route_pushed_reg && route_s_ready;
+wire route_done = route_pushed_reg || route_push;
 
 smmu_fifo #(.WIDTH(9), .DEPTH_LOG2(ROUTE_LOG2)) route_fifo (
     .clk(clk), .rst(rst),
-    .s_data({!aw_bypass, s_axi_awlen}), .s_valid(aw_acc), .s_ready(route_s_ready),
+    .s_data({!go_down, st_len}), .s_valid(route_push), .s_ready(route_s_ready),
     .m_data({route_sink, route_len}), .m_valid(route_valid), .m_ready(route_pop)
 );
+
+wire id_busy_local = lb_valid_reg && (lb_id_reg == st_id);
+wire byp_ok        = !id_busy_local && (out_cnt[st_id] != {CNT_W{1'b1}}) && route_done;
+wire local_ok      = !lb_valid_reg && (out_cnt[st_id] == {CNT_W{1'b0}}) && route_done;
+
+assign m_axi_awvalid = st_valid && decided && go_down && byp_ok;
+assign st_ready      = decided && (go_down ? (m_axi_awready && byp_ok) : local_ok);
+
+wire local_take = st_valid && decided && !go_down && local_ok;
+
+always @(posedge clk) begin
+    if (rst) begin
+        req_sent_reg     <= 1'b0;
+        res_valid_reg    <= 1'b0;
+        res_kind_reg     <= KIND_ABORT;
+        route_pushed_reg <= 1'b0;
+    end else begin
+        if (cfg_req_valid && cfg_req_ready)
+            req_sent_reg <= 1'b1;
+        if (cfg_resp_valid) begin
+            req_sent_reg  <= 1'b0;
+            res_valid_reg <= 1'b1;
+            res_kind_reg  <= cfg_resp_kind;
+        end
+        if (route_push)
+            route_pushed_reg <= 1'b1;
+        if (st_valid && st_ready) begin
+            res_valid_reg    <= 1'b0;
+            route_pushed_reg <= 1'b0;
+        end
+    end
+end
 
 wire [W_W-1:0] w_data;
 wire           w_valid;
@@ -219,7 +281,7 @@ always @(posedge clk) begin
         if (local_take) begin
             lb_valid_reg <= 1'b1;
             lb_id_reg    <= st_id;
-            lb_raz_reg   <= st_raz;
+            lb_raz_reg   <= go_raz;
         end else if (local_b) begin
             lb_valid_reg <= 1'b0;
         end
