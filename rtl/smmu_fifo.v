@@ -16,7 +16,9 @@ module smmu_fifo #(
 
     output wire [WIDTH-1:0] m_data,
     output wire             m_valid,
-    input  wire             m_ready
+    input  wire             m_ready,
+
+    output wire [DEPTH_LOG2:0] count     // entries held
 );
 
 localparam DEPTH = 1 << DEPTH_LOG2;
@@ -28,6 +30,7 @@ wire empty = wr_ptr_reg == rd_ptr_reg;
 wire full  = (wr_ptr_reg ^ rd_ptr_reg) == {1'b1, {DEPTH_LOG2{1'b0}}};
 
 assign s_ready = !full;
+assign count   = wr_ptr_reg - rd_ptr_reg;
 assign m_valid = !empty;
 assign m_data  = mem[rd_ptr_reg[DEPTH_LOG2-1:0]];
 

@@ -107,13 +107,20 @@ smmu_decide #(.OAS_BITS(OAS_BITS)) decide_inst (
 wire [AW_W-1:0] st_data;
 wire            st_valid;
 wire            st_ready;
+wire            aw_stage_ready;
+// Accept an AW only while the route FIFO can take it and the (up to two)
+// writes already in the stage: AWs then wait for W space at the s_axi
+// handshake, never inside the SMMU.
+wire [ROUTE_LOG2:0] route_count;
+wire route_room = route_count <= ((1 << ROUTE_LOG2) - 3);
+assign s_axi_awready = aw_stage_ready && route_room;
 
 smmu_skid #(.WIDTH(AW_W)) aw_stage (
     .clk(clk), .rst(rst),
     .s_data({aw_bypass, aw_raz, aw_need_cfg, s_axi_awmmusid, s_axi_awmmussid, s_axi_awmmussidv,
              s_axi_awid, s_axi_awaddr, s_axi_awlen,
              s_axi_awsize, s_axi_awburst, s_axi_awlock, s_axi_awcache, s_axi_awprot, s_axi_awqos}),
-    .s_valid(s_axi_awvalid), .s_ready(s_axi_awready),
+    .s_valid(s_axi_awvalid && route_room), .s_ready(aw_stage_ready),
     .m_data(st_data), .m_valid(st_valid), .m_ready(st_ready)
 );
 
@@ -167,7 +174,8 @@ wire route_done = route_pushed_reg || route_push;
 smmu_fifo #(.WIDTH(9), .DEPTH_LOG2(ROUTE_LOG2)) route_fifo (
     .clk(clk), .rst(rst),
     .s_data({!go_down, st_len}), .s_valid(route_push), .s_ready(route_s_ready),
-    .m_data({route_sink, route_len}), .m_valid(route_valid), .m_ready(route_pop)
+    .m_data({route_sink, route_len}), .m_valid(route_valid), .m_ready(route_pop),
+    .count(route_count)
 );
 
 wire id_busy_local = lb_valid_reg && (lb_id_reg == st_id);
