@@ -13,7 +13,10 @@ Foundation rules (SMMUv3 with translation not yet implemented):
 * SMMUEN = 0 (the SMMU is bypassed, GBPA applies to every stream):
   GBPA.ABORT = 1 -> abort; input address >= 2**OAS_BITS -> abort (it cannot be
   output); otherwise bypass with output address = input address.
-* SMMUEN = 1 -> :func:`translate_smmu_enabled` (today: abort, no event).
+* SMMUEN = 1 -> :func:`translate_smmu_enabled`: the configuration lookup of
+  :mod:`tb.model.config` (STE/CD checks and their events; STE bypass). A valid
+  stage-1 configuration is aborted without an event by :func:`stage1_outcome`
+  until stage-1 translation exists.
 
 An abort is terminated without any m_axi traffic and answered SLVERR. An AXI4
 INCR burst never crosses 4 KiB and 2**OAS_BITS is 4 KiB aligned, so deciding
@@ -26,6 +29,8 @@ from dataclasses import dataclass
 from typing import List, Optional, Sequence, Tuple
 
 from tb.model.axi import Resp, beat_addresses, byte_lanes
+from tb.model.config import ConfigResult, lookup_config
+from tb.model.events import EventRecord
 from tb.model.memory import SparseMemory
 from tb.model.registers import RegisterModel
 from tb.regmap import SmmuParams
@@ -43,14 +48,13 @@ class Outcome:
              (abort: SLVERR, raz: OKAY); for bypass/translate the downstream
              response is passed through unchanged, OKAY here is what a healthy
              memory returns
-    event    the event record the SMMU writes (fields as smmuv3-facts.md 5),
-             or None
+    event    the :class:`~tb.model.events.EventRecord` the SMMU writes, or None
     """
 
     kind: str
     out_addr: Optional[int]
     resp: int
-    event: Optional[dict] = None
+    event: Optional[EventRecord] = None
 
     def __post_init__(self) -> None:
         if self.kind not in KINDS:
@@ -65,22 +69,47 @@ def _abort() -> Outcome:
     return Outcome("abort", None, Resp.SLVERR, None)
 
 
-def translate_smmu_enabled(regs: RegisterModel, params: SmmuParams, *, addr: int, is_read: bool,
-                           sid: int, ssid: int, ssidv: bool, prot: int) -> Outcome:
-    """SMMUEN = 1: the STE/CD/page-table path.
+def stage1_outcome(cfg: ConfigResult, addr: int) -> Outcome:
+    """A valid stage-1 configuration (``kind="s1"``).
 
-    NOT IMPLEMENTED YET (the translation issue replaces this function): the
-    foundation RTL aborts all client traffic while SMMUEN = 1, without an event.
+    STAGE-1 TRANSLATION IS NOT IMPLEMENTED YET (the next issue replaces this
+    function with the page-table walk): until then the transaction is aborted
+    with SLVERR and no event is recorded.
     """
     return _abort()
 
 
+def translate_smmu_enabled(regs: RegisterModel, params: SmmuParams, *, addr: int, is_read: bool,
+                           sid: int, ssid: int, ssidv: bool, prot: int,
+                           mem: Optional[SparseMemory] = None,
+                           error_ranges: Sequence[Tuple[int, int]] = ()) -> Outcome:
+    """SMMUEN = 1: the STE/CD configuration lookup (:func:`tb.model.config.lookup_config`).
+
+    ``mem`` is the memory the SMMU fetches STEs/CDs from (None: all zeros, so
+    every STE is invalid); ``error_ranges`` are half-open (lo, hi) byte ranges
+    where those fetches get an external abort.
+    """
+    cfg = lookup_config(mem if mem is not None else SparseMemory(), regs, params, sid=sid, ssid=ssid,
+                        ssv=ssidv, addr=addr, rnw=is_read, pnu=prot & 1, ind=(prot >> 2) & 1,
+                        error_ranges=error_ranges)
+    if cfg.kind == "abort":
+        return Outcome("abort", None, Resp.SLVERR, cfg.event)
+    if cfg.kind == "bypass":
+        return Outcome("bypass", addr, Resp.OKAY, None)
+    return stage1_outcome(cfg, addr)
+
+
 def predict(regs: RegisterModel, params: SmmuParams, *, addr: int, is_read: bool, sid: int,
-            ssid: int = 0, ssidv: bool = False, prot: int = 0) -> Outcome:
-    """Outcome of one client transaction starting at ``addr`` (see module docstring)."""
+            ssid: int = 0, ssidv: bool = False, prot: int = 0, mem: Optional[SparseMemory] = None,
+            error_ranges: Sequence[Tuple[int, int]] = ()) -> Outcome:
+    """Outcome of one client transaction starting at ``addr`` (see module docstring).
+
+    ``mem``/``error_ranges`` only matter with SMMUEN = 1 (configuration fetches).
+    """
     if regs.smmuen:                                   # CR0ACK.SMMUEN: the value in effect
         return translate_smmu_enabled(regs, params, addr=addr, is_read=is_read, sid=sid,
-                                      ssid=ssid, ssidv=ssidv, prot=prot)
+                                      ssid=ssid, ssidv=ssidv, prot=prot, mem=mem,
+                                      error_ranges=error_ranges)
     if regs.gbpa_abort:
         return _abort()
     if addr >= 1 << params.OAS_BITS:

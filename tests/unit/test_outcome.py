@@ -6,6 +6,8 @@ from tb.model import RegisterModel, SparseMemory
 from tb.model.axi import INCR, OKAY, SLVERR, WRAP
 from tb.model.outcome import (Outcome, apply_write, expected_read_response, expected_write_response,
                               memory_read_beats, predict)
+from tb.model.events import C_BAD_STE, C_BAD_STREAMID, F_ADDR_SIZE, F_STE_FETCH, EventRecord
+from tb.model.structs import cd_linux, ste_bypass, ste_s1
 from tb.regmap import SmmuParams, fields
 
 
@@ -48,14 +50,52 @@ def test_gbpa_abort_without_update_has_no_effect():
     assert _predict(m, 0x1000).kind == "bypass"
 
 
-def test_smmuen_aborts_everything_for_now():
+def _enabled(recinvsid=0, log2size=8):
     m = RegisterModel()
+    m.write64("STRTAB_BASE", 0x10_0000)
+    m.write_name("STRTAB_BASE_CFG", log2size)
+    m.write_name("CR2", fields("CR2", RECINVSID=recinvsid))
     m.write_name("CR0", fields("CR0", SMMUEN=1))
+    return m
+
+
+def test_smmuen_without_valid_ste_aborts_with_c_bad_ste():
+    m = _enabled()
     for sid, ssidv, prot, addr in ((0, False, 0, 0x0), (255, True, 7, 0x1000), (3, False, 1, 1 << 60)):
         o = predict(m, m.params, addr=addr, is_read=bool(sid & 1), sid=sid, ssid=1, ssidv=ssidv, prot=prot)
-        assert o.kind == "abort" and o.resp == SLVERR and o.event is None
+        assert o.kind == "abort" and o.resp == SLVERR and o.out_addr is None
+        assert o.event == EventRecord(EventID=C_BAD_STE, StreamID=sid, SSV=int(ssidv),
+                                      SubstreamID=1 if ssidv else 0)
     m.write_name("CR0", 0)
     assert _predict(m, 0x1000).kind == "bypass"
+
+
+@pytest.mark.parametrize("recinvsid", [0, 1])
+def test_smmuen_out_of_range_sid(recinvsid):
+    m = _enabled(recinvsid, log2size=2)
+    o = predict(m, m.params, addr=0, is_read=True, sid=4)
+    assert o.kind == "abort" and o.resp == SLVERR
+    assert o.event == (EventRecord(EventID=C_BAD_STREAMID, StreamID=4) if recinvsid else None)
+
+
+def test_smmuen_bypass_ste():
+    m = _enabled()
+    mem = SparseMemory()
+    mem.write(0x10_0000 + 5 * 64, ste_bypass().pack())
+    assert predict(m, m.params, addr=0xABC0, is_read=False, sid=5, mem=mem) == Outcome("bypass", 0xABC0, OKAY)
+    o = predict(m, m.params, addr=1 << 48, is_read=True, sid=5, prot=4, mem=mem)
+    assert o.kind == "abort" and o.event.EventID == F_ADDR_SIZE and o.event.InD == 1
+    o = predict(m, m.params, addr=0, is_read=True, sid=5, mem=mem, error_ranges=[(0x10_0140, 0x10_0141)])
+    assert o.kind == "abort" and o.event.EventID == F_STE_FETCH and o.event.FetchAddr == 0x10_0140
+
+
+def test_smmuen_valid_stage1_aborts_without_event_until_translation_exists():
+    m = _enabled()
+    mem = SparseMemory()
+    mem.write(0x10_0000 + 64, ste_s1(0x20_0000).pack())
+    mem.write(0x20_0000, cd_linux(1, 0x30_0000).pack())
+    o = predict(m, m.params, addr=0x1000, is_read=True, sid=1, mem=mem)
+    assert o == Outcome("abort", None, SLVERR, None)
 
 
 def test_smmuen_beats_gbpa():

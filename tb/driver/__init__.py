@@ -1,0 +1,1 @@
+"""The software side: a Linux-faithful driver model for smmu_top."""

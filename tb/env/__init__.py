@@ -1,0 +1,1 @@
+"""pyuvm environment: env, scoreboard, coverage, base test."""

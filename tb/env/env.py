@@ -1,0 +1,172 @@
+"""The pyuvm environment for smmu_top: every agent, monitor, checker, memory,
+scoreboard and coverage collector, wired in connect_phase.
+
+Interfaces are sampled by one AxiSampler each (s_axi, m_axi, m_axi_tw,
+s_axil); BFMs, monitors and protocol checkers listen to those samplers, so
+each interface costs one Python wake-up per clock edge while busy and none
+while idle.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Dict, List
+
+import cocotb
+from cocotb.clock import Clock
+from cocotb.triggers import ClockCycles, RisingEdge
+from cocotb.utils import get_sim_time
+from pyuvm import uvm_env
+
+from tb.agents.axi_checker import AxiProtocolChecker
+from tb.agents.axi_client_driver import AxiClientDriver
+from tb.agents.axi_mem_responder import AxiMemResponder
+from tb.agents.axi_monitor import AxiMonitor
+from tb.agents.axi_sampler import AxiSampler
+from tb.agents.axi_signals import axi4_channels, axil_channels
+from tb.agents.axil_master import AxiLiteMasterBfm
+from tb.agents.client_agent import ClientAgent
+from tb.agents.reg_agent import RegAgent
+from tb.agents.throttle import Throttle
+from tb.env.config import Seeds, detect_params
+from tb.env.coverage import CoverageCollector
+from tb.env.scoreboard import Scoreboard
+from tb.model.memory import SparseMemory
+
+PERIOD_NS = 10
+
+
+class SmmuEnv(uvm_env):
+    def __init__(self, name: str, parent, seeds: Seeds) -> None:
+        self.seeds = seeds
+        super().__init__(name, parent)
+
+    def build_phase(self) -> None:
+        dut = self.dut = cocotb.top
+        self.params = detect_params(dut)
+        self.data_bytes = self.params.DATA_W // 8
+        self.log = logging.getLogger("tb.env")
+        self.log.setLevel(logging.INFO)
+        clk = dut.aclk
+        self.mem = SparseMemory()
+        self.s_smp = AxiSampler(dut, "s_axi", clk, axi4_channels(sideband=True), PERIOD_NS)
+        self.m_smp = AxiSampler(dut, "m_axi", clk, axi4_channels(), PERIOD_NS)
+        self.tw_smp = AxiSampler(dut, "m_axi_tw", clk, axi4_channels(qos=False), PERIOD_NS)
+        self.l_smp = AxiSampler(dut, "s_axil", clk, axil_channels(), PERIOD_NS)
+        self.samplers = (self.s_smp, self.m_smp, self.tw_smp, self.l_smp)
+        # bus functional models (drive)
+        self.client = AxiClientDriver(dut, "s_axi", clk, self.s_smp, self.seeds.py("client"), self.data_bytes)
+        self.mem_m = AxiMemResponder(dut, "m_axi", self.m_smp, axi4_channels(), self.mem,
+                                     self.seeds.py("mem_m"), self.data_bytes)
+        self.mem_tw = AxiMemResponder(dut, "m_axi_tw", self.tw_smp, axi4_channels(qos=False), self.mem,
+                                      self.seeds.py("mem_tw"), 8)
+        self.axil = AxiLiteMasterBfm(dut, "s_axil", self.l_smp, self.seeds.py("axil"))
+        # protocol checkers (plain listeners)
+        self.checkers = [AxiProtocolChecker("s_axi").bind(self.s_smp),
+                         AxiProtocolChecker("m_axi").bind(self.m_smp),
+                         AxiProtocolChecker("m_axi_tw").bind(self.tw_smp),
+                         AxiProtocolChecker("s_axil", lite=True).bind(self.l_smp)]
+        # pyuvm components
+        self.agent = ClientAgent("client", self)
+        self.s_mon = AxiMonitor("s_axi_mon", self)
+        self.m_mon = AxiMonitor("m_axi_mon", self)
+        self.tw_mon = AxiMonitor("m_axi_tw_mon", self)
+        self.sb = Scoreboard("scoreboard", self)
+        self.sb.configure(self.params)
+        self.cov = CoverageCollector("coverage", self)
+        self.regs = RegAgent("regs", self)
+
+    def connect_phase(self) -> None:
+        self.agent.driver.bfm = self.client
+        self.s_mon.bind(self.s_smp, "s_axi", sideband=True)
+        self.m_mon.bind(self.m_smp, "m_axi")
+        self.tw_mon.bind(self.tw_smp, "m_axi_tw")
+        self.s_mon.req_ap.connect(self.sb.req_export)
+        self.s_mon.ap.connect(self.sb.client_export)
+        self.s_mon.ap.connect(self.cov.analysis_export)
+        self.m_mon.ap.connect(self.sb.down_export)
+        self.regs.bind(self.axil, self.sb.model)
+
+    # ------------------------------------------------------------ control
+    async def start(self, reset_cycles: int = 8) -> None:
+        """Clock (GPI clock: fastest on both simulators) and a first reset."""
+        self.t0 = get_sim_time("ns")
+        cocotb.start_soon(Clock(self.dut.aclk, PERIOD_NS, unit="ns", impl="gpi").start(start_high=False))
+        await self.reset(reset_cycles)
+
+    async def reset(self, cycles: int = 8) -> None:
+        """Assert aresetn (possibly with traffic in flight) and return every TB component to idle."""
+        dut = self.dut
+        for s in self.samplers:
+            s.enabled = False
+        dut.aresetn.value = 0
+        self.client.reset()
+        self.client.idle_drive()
+        self.mem_m.reset()
+        self.mem_tw.reset()
+        self.axil.reset()
+        for m in (self.s_mon, self.m_mon, self.tw_mon):
+            m.reset()
+        for c in self.checkers:
+            c.reset()
+        self.sb.reset()
+        self.sb.model.reset()
+        await ClockCycles(dut.aclk, cycles)
+        dut.aresetn.value = 1
+        await RisingEdge(dut.aclk)
+        for s in self.samplers:
+            s.enabled = True
+            s.kick()
+
+    def set_backpressure(self, client: Dict[str, Throttle] = None, mem: Dict[str, Throttle] = None) -> None:
+        """Throttles by channel name; missing channels stay "always"."""
+        c = client or {}
+        m = mem or {}
+        a = Throttle()
+        self.client.set_throttles(c.get("aw", a), c.get("w", a), c.get("ar", a), c.get("b", a), c.get("r", a))
+        self.mem_m.set_throttles(m.get("aw", a), m.get("w", a), m.get("ar", a), m.get("r", a), m.get("b", a))
+
+    def random_backpressure(self, rng) -> None:
+        self.set_backpressure({ch: Throttle.random_profile(rng) for ch in ("aw", "w", "ar", "b", "r")},
+                              {ch: Throttle.random_profile(rng) for ch in ("aw", "w", "ar", "r", "b")})
+
+    async def quiesce(self, max_cycles: int = 20000) -> None:
+        """Wait until the client has nothing in flight and the memory nothing pending."""
+        await self.client.drain()
+        for _ in range(max_cycles // 10):
+            if not self.mem_m.tb_busy() and not self.client.inflight and not self.axil.tb_busy():
+                break
+            await ClockCycles(self.dut.aclk, 10)
+        await ClockCycles(self.dut.aclk, 4)
+
+    # ------------------------------------------------------------ results
+    def cycles(self) -> int:
+        return int((get_sim_time("ns") - getattr(self, "t0", 0)) // PERIOD_NS)
+
+    def collect_errors(self) -> List[str]:
+        errs: List[str] = []
+        for c in self.checkers:
+            errs += c.errors
+        errs += self.sb.errors
+        errs += self.regs.errors
+        errs += [f"s_axi driver: {u}" for u in self.client.unexpected[:5]]
+        return errs
+
+    def final_check(self) -> None:
+        self.sb.final_check(self.s_mon.outstanding())
+        for name, mon in (("m_axi", self.m_mon), ("m_axi_tw", self.tw_mon)):
+            for o in mon.outstanding()[:5]:
+                self.sb.errors.append(f"{name} transaction never completed: {o}")
+
+    def summary(self) -> str:
+        st = self.s_mon.stats
+        mt = self.m_mon.stats
+        return (f"cycles={self.cycles()} scoreboard[{self.sb.summary()}]\n"
+                f"  s_axi: aw={st['aw']} w={st['w']} b={st['b']} ar={st['ar']} r={st['r']} "
+                f"stalls aw/w/ar/r/b={st['aw_stall']}/{st['w_stall']}/{st['ar_stall']}/{st['r_stall']}/"
+                f"{st['b_stall']} w_before_aw={st['w_before_aw']}\n"
+                f"  m_axi: aw={mt['aw']} w={mt['w']} b={mt['b']} ar={mt['ar']} r={mt['r']} "
+                f"stalls aw/w/ar/r/b={mt['aw_stall']}/{mt['w_stall']}/{mt['ar_stall']}/{mt['r_stall']}/"
+                f"{mt['b_stall']}\n"
+                f"  m_axi_tw: aw={self.tw_mon.stats['aw']} ar={self.tw_mon.stats['ar']}  "
+                f"register accesses={self.regs.accesses}")

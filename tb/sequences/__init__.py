@@ -1,0 +1,1 @@
+"""pyuvm sequences for the client port and the register file."""

@@ -1,0 +1,1 @@
+"""cocotb/pyuvm test modules run by sim/run.py."""
