@@ -52,16 +52,16 @@ class SmmuParams:
 # What the RTL implements *today*. The ID registers report exactly this, so
 # software discovers the truth. Flip a flag in the same commit as the RTL.
 FEATURES = dict(
-    S1P=0,          # stage-1 translation (walker/TLB): not yet
+    S1P=1,          # stage-1 configuration (STE/CD); the walker/TLB arrive with issue 4
     S2P=0,          # stage 2: not planned
     TTF=2,          # AArch64 table format
     TTENDIAN=2,     # little-endian tables only
-    ASID16=0,
+    ASID16=1,       # 16-bit ASIDs in CDs (and TLB tags)
     TERM_MODEL=0,   # CD.A chooses abort or RAZ/WI
     ST_LEVEL=0,     # linear stream table only
     CMDQS=19,       # log2 max command-queue entries
     EVENTQS=19,     # log2 max event-queue entries
-    GRAN4K=0,       # advertised together with S1P
+    GRAN4K=1,       # 4 KiB granule, advertised together with S1P
     AIDR=0x00,      # SMMUv3.0
     IIDR=0x0010_0000 | 0x000,  # ProductID 0x001, Variant 0, Revision 0, Implementer 0
 )

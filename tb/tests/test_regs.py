@@ -117,14 +117,24 @@ class RegUnimplementedOffsets(RegTest):
 
 @pyuvm.test()
 class RegWriteGuards(RegTest):
-    """CR0/CR0ACK handshake; registers guarded by SMMUEN/CMDQEN/EVENTQEN ignore writes while enabled."""
+    """CR0/CR0ACK handshake; registers guarded by SMMUEN/CMDQEN/EVENTQEN ignore writes while enabled.
+
+    The command queue is live once CMDQEN=1: it is always enabled empty (PROD = CONS) and
+    PROD is not scribbled on while it is enabled, or the SMMU would consume (and reject)
+    whatever the random base points at; PROD's own write rule is covered by RegWriteReadback."""
+
+    async def empty_cmdq(self) -> None:
+        await self.regs.write("CMDQ_PROD", await self.regs.read("CMDQ_CONS") & 0xFFFFF)
 
     async def body(self) -> None:
         rng = self.seeds.py("guards")
         guards = {"SMMUEN": 0x1, "CMDQEN": 0x8, "EVENTQEN": 0x4}
         for g, bit in guards.items():
+            await self.empty_cmdq()
             await self.regs.set_cr0(bit)
             for name, r in regmap.REGS.items():
+                if name == "CMDQ_PROD" and bit & 0x8:
+                    continue
                 if r.wmask(self.env.params) and name not in ("CR0", "GBPA"):
                     await self.regs.write(name, rng.getrandbits(32))
             await self.expect_all(f"writes with CR0.{g}=1")
@@ -132,6 +142,7 @@ class RegWriteGuards(RegTest):
             for name in ("STRTAB_BASE", "CMDQ_BASE", "EVENTQ_BASE", "CR1"):
                 await self.regs.write(name, rng.getrandbits(32))
             await self.expect_all(f"writes after CR0.{g}=0")
+        await self.empty_cmdq()
         await self.regs.set_cr0(0xD)
         await self.regs.set_cr0(0)
         await self.expect_all("after CR0 handshakes")

@@ -51,9 +51,9 @@ def test_reset_values_every_register(p):
 
 def test_reset_default_literals():
     m = RegisterModel()
-    assert m.read_name("IDR0") == 0x0040_0008          # TTF=AArch64, TTENDIAN=LE
+    assert m.read_name("IDR0") == 0x0040_100A          # S1P, TTF=AArch64, ASID16, TTENDIAN=LE
     assert m.read_name("IDR1") == 0x0273_0208          # SIDSIZE 8, SSIDSIZE 8, EVENTQS=CMDQS=19
-    assert m.read_name("IDR5") == 0x0010_0005          # OAS 48, STALL_MAX 16
+    assert m.read_name("IDR5") == 0x0010_0015          # OAS 48, GRAN4K, STALL_MAX 16
     assert m.read_name("GBPA") == 0x0000_1000
 
 
