@@ -1,6 +1,7 @@
 // smmu_top sources in compile order (paths relative to the repository root)
 rtl/smmu_skid.v
 rtl/smmu_fifo.v
+rtl/smmu_rr_pick.v
 rtl/smmu_decide.v
 rtl/smmu_regs.v
 rtl/smmu_rd_path.v

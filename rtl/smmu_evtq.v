@@ -56,7 +56,6 @@ module smmu_evtq #(
 );
 
 localparam IDX_W = (N_SRC > 1) ? $clog2(N_SRC) : 1;
-localparam [IDX_W-1:0] LAST_INIT = IDX_W'(N_SRC - 1);
 
 // ---------------------------------------------------------- queue state
 wire [4:0]  qs      = (log2size > QS_MAX) ? QS_MAX[4:0] : log2size;
@@ -69,21 +68,14 @@ wire        ov_pend = prod[31] != cons[31];
 wire        unused_cons = &{1'b0, cons[30:20]};
 
 // ---------------------------------------------------------- source choice
-reg  [IDX_W-1:0] last_reg, pick;
-reg              pick_valid;
-integer i;
-reg [IDX_W-1:0] k;
-always @* begin
-    pick = {IDX_W{1'b0}};
-    pick_valid = 1'b0;
-    for (i = 1; i <= N_SRC; i = i + 1) begin
-        k = IDX_W'((last_reg + i) % N_SRC);
-        if (!pick_valid && rec_valid[k]) begin
-            pick = k;
-            pick_valid = 1'b1;
-        end
-    end
-end
+wire [IDX_W-1:0] pick;
+wire             pick_valid;
+wire             take;
+
+smmu_rr_pick #(.N(N_SRC), .IDX_W(IDX_W)) rr_inst (
+    .clk(clk), .rst(rst), .req(rec_valid), .take(take),
+    .pick(pick), .pick_valid(pick_valid)
+);
 
 localparam [1:0] S_IDLE = 2'd0, S_WRITE = 2'd1, S_RESP = 2'd2;
 reg [1:0]   state_reg;
@@ -98,7 +90,7 @@ wire pick_stall = rec_stall[pick];
 wire writable   = evtq_en && !abt_active;
 wire can_write  = writable && !full;
 wire drop_now   = !pick_stall && !can_write;
-wire take       = (state_reg == S_IDLE) && pick_valid && !prod_we && (can_write || drop_now);
+assign take     = (state_reg == S_IDLE) && pick_valid && !prod_we && (can_write || drop_now);
 
 genvar g;
 generate
@@ -121,7 +113,6 @@ always @(posedge clk) begin
     abt_err <= 1'b0;
     if (rst) begin
         state_reg   <= S_IDLE;
-        last_reg    <= LAST_INIT;
         rec_reg     <= 256'd0;
         aw_pend_reg <= 1'b0;
         w_pend_reg  <= 1'b0;
@@ -133,7 +124,6 @@ always @(posedge clk) begin
     end else begin
         case (state_reg)
             S_IDLE: if (take) begin
-                last_reg <= pick;
                 if (can_write) begin
                     rec_reg     <= rec_data[pick*256 +: 256];
                     addr_reg    <= base + ({{(OAS_BITS-20){1'b0}}, p & idx_msk} << 5);

@@ -233,17 +233,12 @@ wire                rd_cfg_pnu, wr_cfg_pnu, rd_cfg_ind, wr_cfg_ind;
 wire                cfg_req_ready, cfg_resp_valid, cfg_resp_tag;
 wire [1:0]          cfg_resp_kind;
 wire [CD_W-1:0]     cfg_resp_cd;
-reg                 cfg_rr_reg;   // 1: the write path has priority
+wire                cfg_pick_wr, cfg_req_valid;
 
-wire cfg_pick_wr = wr_cfg_req_valid && (!rd_cfg_req_valid || cfg_rr_reg);
-wire cfg_req_valid = rd_cfg_req_valid || wr_cfg_req_valid;
-
-always @(posedge aclk) begin
-    if (rst)
-        cfg_rr_reg <= 1'b0;
-    else if (cfg_req_valid && cfg_req_ready)
-        cfg_rr_reg <= !cfg_pick_wr;
-end
+smmu_rr_pick #(.N(2)) cfg_rr_inst (
+    .clk(aclk), .rst(rst), .req({wr_cfg_req_valid, rd_cfg_req_valid}), .take(cfg_req_ready),
+    .pick(cfg_pick_wr), .pick_valid(cfg_req_valid)
+);
 
 // ------------------------------------------------------------ read path
 smmu_rd_path #(.ID_W(ID_W), .DATA_W(DATA_W), .OAS_BITS(OAS_BITS), .SID_W(SID_W), .SSID_W(SSID_W))

@@ -38,26 +38,14 @@ module smmu_tw_rd_arb #(
 );
 
 localparam IDX_W = (N_RD > 1) ? $clog2(N_RD) : 1;
-localparam [IDX_W-1:0] LAST_INIT = IDX_W'(N_RD - 1);
-
-reg  [IDX_W-1:0] last_reg;   // last granted reader
-reg  [IDX_W-1:0] grant;
-reg              grant_valid;
+wire [IDX_W-1:0] grant;
+wire             grant_valid;
 wire             slice_ready;
 
-integer i;
-reg [IDX_W-1:0] k;
-always @* begin
-    grant = {IDX_W{1'b0}};
-    grant_valid = 1'b0;
-    for (i = 1; i <= N_RD; i = i + 1) begin
-        k = IDX_W'((last_reg + i) % N_RD);
-        if (!grant_valid && rd_valid[k]) begin
-            grant = k;
-            grant_valid = 1'b1;
-        end
-    end
-end
+smmu_rr_pick #(.N(N_RD), .IDX_W(IDX_W)) rr_inst (
+    .clk(clk), .rst(rst), .req(rd_valid), .take(slice_ready),
+    .pick(grant), .pick_valid(grant_valid)
+);
 
 genvar g;
 generate
@@ -80,12 +68,6 @@ assign rd_rdata = m_axi_tw_rdata;
 assign rd_rresp = m_axi_tw_rresp;
 assign rd_rlast = m_axi_tw_rlast;
 
-always @(posedge clk) begin
-    if (rst)
-        last_reg <= LAST_INIT;
-    else if (grant_valid && slice_ready)
-        last_reg <= grant;
-end
 
 endmodule
 
