@@ -324,7 +324,7 @@ wire [255:0] cfg_evt_data;
 wire         cfg_evt_valid, cfg_evt_ready;
 wire         cfgi_valid;
 wire [31:0]  cfgi_sid, cfgi_mask;
-wire         sync_block;
+wire         cfg_sync_block;
 wire [31:0]  cnt_cfg_hit, cnt_cfg_miss;
 
 smmu_cfg #(
@@ -348,11 +348,14 @@ smmu_cfg #(
     .rd_rvalid(tw_rd_rvalid[0]), .rd_rdata(tw_rdata), .rd_rresp(tw_rresp),
     .evt_data(cfg_evt_data), .evt_valid(cfg_evt_valid), .evt_ready(cfg_evt_ready),
     .cfgi_valid(cfgi_valid), .cfgi_sid(cfgi_sid), .cfgi_mask(cfgi_mask),
-    .sync_block(sync_block),
+    .sync_block(cfg_sync_block),
     .cnt_hit(cnt_cfg_hit), .cnt_miss(cnt_cfg_miss)
 );
 
 // ------------------------------------------------------------ command queue
+// CMD_SYNC completes once no invalidated configuration fetch is in flight and
+// the record being written (a fault whose response the client may already
+// have) is visible in the event queue (IHI 0070 4.7.3).
 wire        tlbi_valid, tlbi_leaf, resume_valid, stall_term_valid;
 wire [7:0]  tlbi_op;
 wire [15:0] tlbi_asid, resume_stag;
@@ -375,7 +378,7 @@ smmu_cmdq #(.OAS_BITS(OAS_BITS), .STALL_MODEL(STALL_MODEL)) cmdq_inst (
     .resume_valid(resume_valid), .resume_sid(resume_sid), .resume_stag(resume_stag),
     .resume_resp(resume_resp),
     .stall_term_valid(stall_term_valid), .stall_term_sid(stall_term_sid),
-    .sync_block(sync_block), .sync_irq(cmdq_sync_irq),
+    .sync_block(cfg_sync_block || evtq_busy), .sync_irq(cmdq_sync_irq),
     .cnt_cmds(cnt_cmds), .cnt_errors(cnt_cmd_errors)
 );
 
