@@ -190,3 +190,38 @@ def apply_write(mem: SparseMemory, outcome: Outcome, len: int, size: int, burst:
     lanes = _lane_masks(outcome.out_addr, len, size, burst, data_bytes)
     for a, ln, (data, strb) in zip(addrs, lanes, wbeats):
         mem.write(a // data_bytes * data_bytes, data, strb & ln)
+
+
+# ------------------------------------------------ translation issue (not wired in yet)
+def stage1_translate_outcome(cfg: ConfigResult, mem: SparseMemory, params: SmmuParams, *, addr: int,
+                             is_read: bool, prot: int, sid: int, ssid: int = 0, ssidv: bool = False,
+                             error_ranges: Sequence[Tuple[int, int]] = (), stag: int = 0,
+                             ifetch_needs_read: bool = False) -> Outcome:
+    """FOR THE TRANSLATION ISSUE: the outcome of a valid stage-1 configuration
+    (``cfg.kind == "s1"``) once the walker exists; :func:`stage1_outcome` is still
+    the one :func:`predict` calls, until the RTL translates.
+
+    Success -> "translate" at the walk's PA. F_WALK_EABT -> abort, always recorded
+    (IHI 0070 5.5: A/R/S only govern the four translation-related faults).
+    F_TRANSLATION/F_ADDR_SIZE/F_ACCESS/F_PERMISSION: CD.S=1 -> "stall" with a
+    Stall=1 record carrying ``stag`` (R ignored); CD.S=0 -> recorded only if CD.R,
+    terminated as abort (CD.A=1, SLVERR) or RAZ/WI (CD.A=0, OKAY).
+    """
+    from tb.model.events import F_WALK_EABT
+    from tb.model.translate import event_for, translate
+
+    cd = cfg.cd
+    pnu, ind = prot & 1, (prot >> 2) & 1
+    tr = translate(mem, cd, va=addr, rnw=is_read, pnu=pnu, ind=ind, oas_bits=params.OAS_BITS,
+                   error_ranges=error_ranges, ifetch_needs_read=ifetch_needs_read)
+    if tr.ok:
+        return Outcome("translate", tr.pa, Resp.OKAY, None)
+    ev = dict(sid=sid, ssid=ssid, ssv=ssidv, rnw=is_read, pnu=pnu, ind=ind)
+    if tr.fault.event_id == F_WALK_EABT:
+        return Outcome("abort", None, Resp.SLVERR, event_for(cd, tr, **ev))
+    if cd.S:
+        return Outcome("stall", None, Resp.OKAY, event_for(cd, tr, stall=True, stag=stag, **ev))
+    event = event_for(cd, tr, **ev) if cd.R else None
+    if cd.A:
+        return Outcome("abort", None, Resp.SLVERR, event)
+    return Outcome("raz", None, Resp.OKAY, event)
