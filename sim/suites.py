@@ -79,3 +79,34 @@ SUITES["quick"].append(
 SUITES["quick"].append(
     Job("tb.tests.test_regs", name="regs_p2",
         params={"SID_W": 12, "SSID_W": 5, "OAS_BITS": 40, "STALL_MAX": 4, "STALL_MODEL": 1}))
+
+# ---- issue 3, driver-level tests (bring-up + queues; owner: queues/bring-up helper) ----
+# Bring-up on the default build and on unusual but legal ID values; the small-queue job
+# forces queue sizes Linux would refuse (CMDQ <= 64 entries), hence DRV_LINUX_CHECKS=0.
+SUITES["quick"] += [
+    Job("tb.tests.test_bringup", name="bringup"),
+    Job("tb.tests.test_bringup", name="bringup_narrow", testcase=["LinuxBringUp"],
+        params={"SID_W": 1, "SSID_W": 1, "OAS_BITS": 32}),
+    Job("tb.tests.test_bringup", name="bringup_wide", testcase=["LinuxBringUp"],
+        params={"SID_W": 16, "SSID_W": 20, "OAS_BITS": 40}),
+    Job("tb.tests.test_bringup", name="bringup_stall1", testcase=["LinuxBringUp"],
+        params={"STALL_MODEL": 1}),
+    Job("tb.tests.test_bringup", name="bringup_stall2", testcase=["LinuxBringUp"],
+        params={"STALL_MODEL": 2}),
+    Job("tb.tests.test_bringup", name="bringup_smallq", testcase=["LinuxBringUp"],
+        env={"DRV_CMDQ_SHIFT": 1, "DRV_EVTQ_SHIFT": 0, "DRV_LINUX_CHECKS": 0}),
+    Job("tb.tests.test_queues", name="queues"),
+]
+
+# ---- issue 3 configuration tests (tb/tests/test_config.py; owner: config verification) ----
+# quick: one job (both sims) with every configuration test; the ILLEGAL STE/CD tables also run
+# on the second parameter set (SID_W 12, SSID_W 5, OAS 40, STALL_MODEL 1: S1STALLD=1 ILLEGAL,
+# CD.S=1 ILLEGAL). regress: the random configuration tests with more traffic and fresh seeds.
+SUITES["quick"].append(Job("tb.tests.test_config", name="config"))
+SUITES["quick"].append(
+    Job("tb.tests.test_config", name="config_p2", testcase=["ConfigIllegalSte", "ConfigIllegalCd"],
+        params={"SID_W": 12, "SSID_W": 5, "OAS_BITS": 40, "STALL_MAX": 4, "STALL_MODEL": 1}))
+SUITES["regress"].append(
+    Job("tb.tests.test_config", name="config_random", testcase=["ConfigBypassSte", "ConfigCfgiSemantics"],
+        env={"TXNS": 1500}))
+# ---- end of issue 3 configuration tests ----

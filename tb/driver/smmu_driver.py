@@ -3,49 +3,77 @@
 What it does, and the Linux function it follows (drivers/iommu/arm/arm-smmu-v3):
 
 * ``probe()``            arm_smmu_device_hw_probe: everything from the ID registers,
-                         nothing hard-coded; refuses what Linux refuses.
-* ``device_reset()``     arm_smmu_device_reset: the bring-up order of smmuv3-facts.md
-                         section 8, polling every ACK.
+                         nothing hard-coded; refuses what Linux refuses (no S1P/S2P,
+                         no AArch64 tables, no little-endian tables, TABLES/QUEUES_PRESET,
+                         REL, a command queue of <= CMDQ_BATCH_ENTRIES entries).
+                         Queue sizes: min(Q_MAX_SZ_SHIFT - entry shift, IDR1.xQS)
+                         (Linux with 4K pages, MAX_PAGE_ORDER 10: CMDQ 18, EVTQ 17).
+* ``device_reset()``     arm_smmu_device_reset: GBPA.ABORT first if SMMUEN is already 1
+                         (firmware hand-over), CR0=0, CR1, CR2, stream table, command
+                         queue, CMDQEN, CFGI_ALL + SYNC, TLBI_NSNH_ALL + SYNC, event
+                         queue, EVTQEN, IRQ_CTRL=0 then EVTQ|GERROR (arm_smmu_setup_irqs),
+                         SMMUEN; every write to CR0/IRQ_CTRL polls its ACK.
 * ``issue()``            arm_smmu_cmdq_issue_cmdlist: commands written at PROD in
-                         batches ending in CMD_SYNC (CS=SEV without MSI), CONS polled
-                         wrap-aware until it passes the SYNC.
-* ``service_evtq()``     arm_smmu_evtq_thread: records from CONS to PROD, CONS written
-                         back, overflow acknowledged (OVACKFLG := OVFLG).
-* ``handle_gerror()``    arm_smmu_gerror_handler + arm_smmu_cmdq_skip_err: an illegal
-                         command is overwritten with a CMD_SYNC, then GERRORN := GERROR.
-* ``write_ste()``        arm_smmu_write_entry: the hitless STE update (only the used
-                         bits of one qword change -> no V=0 window), otherwise
-                         V=0 / rest / qword 0, each step followed by CFGI_STE + SYNC,
-                         then CMD_PREFETCH_CONFIG.
-* ``write_cd()``         the same writer on a Context Descriptor with CFGI_CD.
+                         batches ending in CMD_SYNC (CS=SEV, MSH=ISH, MSIATTR=OIWB: no
+                         MSI), CONS polled until the SYNC is consumed (queue_consumed).
+                         ``submit()`` + ``wait_consumed()`` split it for tests that
+                         look at the queue in between. Commands without a SYNC
+                         (arm_smmu_cmdq_issue_cmd, e.g. PREFETCH_CONFIG) are not waited for.
+* ``service_evtq()``     arm_smmu_evtq_thread: queue_remove_raw (CONS written back after
+                         each record), queue_sync_prod_in (an OVFLG change is one
+                         overflow), repeated until empty, then queue_sync_cons_ovf
+                         (OVACKFLG := OVFLG).
+* ``handle_gerror()``    arm_smmu_gerror_handler + arm_smmu_cmdq_skip_err: CERROR_ABT is
+                         retried as is, CERROR_ILL is overwritten with a CMD_SYNC, then
+                         GERRORN := GERROR.
+* ``write_ste()``        arm_smmu_write_ste -> arm_smmu_write_entry with
+                         arm_smmu_get_ste_used: hitless when the used bits of only one
+                         qword change, otherwise V=0 / qwords 1..7 / qword 0; every step
+                         that changes memory is followed by CFGI_STE + SYNC
+                         (entry_set); then CMD_PREFETCH_CONFIG without a SYNC.
+* ``write_cd()``         the same writer on a Context Descriptor (arm_smmu_get_cd_used,
+                         CFGI_CD + SYNC).
 
 Register access goes through an object with async ``read(name)``, ``write(name, v)``
 and ``write64(name, v)`` (tb.agents.reg_agent.RegAgent); structures live in the
 shared sparse memory image (tb.model.memory.SparseMemory), as a CPU's stores to DRAM.
-Deviation from Linux, on purpose: queue sizes may be forced smaller than the
-ID registers allow (``DriverConfig``) so that tests can wrap queues quickly.
+
+Polling mode vs. interrupts: without interrupt handlers (tb.driver.irq) the command
+queue poll loop also checks GERROR and runs the gerror handler itself (``poll_gerror``);
+with them, set ``poll_gerror=False`` as Linux does (the gerror IRQ thread skips the
+bad command). The handlers are serialised by locks, so both may run.
+
+Deviations from Linux, on purpose and only when asked (``DriverConfig``): queue sizes
+may be forced smaller than Linux would pick (``cmdq_shift``/``evtq_shift``), and
+``linux_checks=False`` accepts a command queue Linux would refuse (<= 64 entries).
 """
 
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Callable, List, Optional, Sequence
 
 from tb.model import commands as C
 from tb.model.events import EventRecord
 from tb.model.memory import SparseMemory
-from tb.regmap import fget
 from tb.model.structs import Cd, Ste
+from tb.regmap import fget
 
 log = logging.getLogger("tb.driver")
+log.setLevel(logging.INFO)
 
 CMDQ_ENT = 16
 EVTQ_ENT = 32
-CMDQ_BATCH = 64          # CMDQ_BATCH_ENTRIES in Linux
+CMDQ_ENT_SZ_SHIFT = 4
+EVTQ_ENT_SZ_SHIFT = 5
+CMDQ_BATCH = 64          # CMDQ_BATCH_ENTRIES (BITS_PER_LONG) in Linux
 GERROR_CMDQ_ERR = 1 << 0
 GERROR_EVTQ_ABT = 1 << 2
-CONS_ERR_ILL, CONS_ERR_ABT = 1, 2
+GERROR_ERR_MASK = 0x1FD
+CONS_ERR_NONE, CONS_ERR_ILL, CONS_ERR_ABT, CONS_ERR_ATC_INV_SYNC = 0, 1, 2, 3
+Q_OVF = 1 << 31
+OAS_DECODE = {0: 32, 1: 36, 2: 40, 3: 42, 4: 44, 5: 48, 6: 52}
 
 
 class DriverError(Exception):
@@ -59,22 +87,36 @@ class Features:
     s1p: bool = False
     s2p: bool = False
     ttf_aarch64: bool = False
+    tt_le: bool = False
     asid_bits: int = 8
     stall_model: int = 0
     term_model: int = 0
     sid_bits: int = 0
     ssid_bits: int = 0
-    cmdq_shift: int = 0
+    cmdqs: int = 0           # IDR1.CMDQS (maximum)
+    evtqs: int = 0
+    cmdq_shift: int = 0      # what the driver uses
     evtq_shift: int = 0
     oas: int = 48
     gran4k: bool = False
+    gran16k: bool = False
+    gran64k: bool = False
     st_level_2: bool = False
     msi: bool = False
     sev: bool = False
+    hyp: bool = False
+    stall_max: int = 0
 
     @property
-    def stall_supported(self) -> bool:
+    def stalls(self) -> bool:
+        """ARM_SMMU_FEAT_STALLS: STALL_MODEL 0b00 (stall or terminate) or 0b10 (stall forced)."""
         return self.stall_model in (0, 2)
+
+    stall_supported = stalls
+
+    @property
+    def stall_force(self) -> bool:
+        return self.stall_model == 2
 
 
 @dataclass
@@ -84,91 +126,192 @@ class DriverConfig:
     strtab_base: int = 0x4000_0000
     cmdq_base: int = 0x4100_0000
     evtq_base: int = 0x4200_0000
-    cmdq_shift: Optional[int] = None     # None: Linux's choice (min(IDR1.CMDQS, 8))
-    evtq_shift: Optional[int] = None     # None: min(IDR1.EVENTQS, 7)
+    cmdq_shift: Optional[int] = None     # None: Linux's choice, min(CMDQ_MAX_SZ_SHIFT, IDR1.CMDQS)
+    evtq_shift: Optional[int] = None     # None: min(EVTQ_MAX_SZ_SHIFT, IDR1.EVENTQS)
+    q_max_sz_shift: int = 22             # Linux Q_MAX_SZ_SHIFT = PAGE_SHIFT (12) + MAX_PAGE_ORDER (10)
     default_ste: str = "abort"           # Linux disable_bypass=1: unused StreamIDs abort
     poll_limit: int = 20000              # register polls before a queue is declared stuck
     linux_checks: bool = True            # refuse what Linux refuses (CMDQS <= 6 ...)
+    poll_gerror: bool = True             # the CONS poll loop runs the gerror handler (no IRQ thread)
 
 
-def _q_idx(ptr: int, shift: int) -> int:
+# ---------------------------------------------------------------- queue pointer arithmetic
+def q_idx(ptr: int, shift: int) -> int:
     return ptr & ((1 << shift) - 1)
 
 
-def _q_wrp(ptr: int, shift: int) -> int:
+def q_wrp(ptr: int, shift: int) -> int:
     return ptr & (1 << shift)
 
 
-def _q_inc(ptr: int, shift: int) -> int:
-    return (ptr + 1) & ((2 << shift) - 1)
+def q_ovf(ptr: int) -> int:
+    return ptr & Q_OVF
 
 
-def _q_used(prod: int, cons: int, shift: int) -> int:
-    return (prod - cons) & ((2 << shift) - 1)
+def q_inc(ptr: int, shift: int) -> int:
+    """queue_inc_prod/cons: index+wrap incremented, OVF kept."""
+    v = (q_wrp(ptr, shift) | q_idx(ptr, shift)) + 1
+    return q_ovf(ptr) | q_wrp(v, shift) | q_idx(v, shift)
+
+
+def q_empty(prod: int, cons: int, shift: int) -> bool:
+    return q_idx(prod, shift) == q_idx(cons, shift) and q_wrp(prod, shift) == q_wrp(cons, shift)
+
+
+def q_full(prod: int, cons: int, shift: int) -> bool:
+    return q_idx(prod, shift) == q_idx(cons, shift) and q_wrp(prod, shift) != q_wrp(cons, shift)
+
+
+def q_used(prod: int, cons: int, shift: int) -> int:
+    return ((q_wrp(prod, shift) | q_idx(prod, shift)) - (q_wrp(cons, shift) | q_idx(cons, shift))) \
+        & ((2 << shift) - 1)
+
+
+def q_consumed(cons: int, pos: int, shift: int) -> bool:
+    """queue_consumed: CONS has passed the entry at ``pos`` (Linux passes the CMD_SYNC's
+    own position, not the PROD after it: with a full queue CONS == PROD-after-SYNC - size
+    would otherwise look "consumed")."""
+    if q_wrp(cons, shift) == q_wrp(pos, shift):
+        return q_idx(cons, shift) > q_idx(pos, shift)
+    return q_idx(cons, shift) <= q_idx(pos, shift)
+
+
+def q_dec(ptr: int, shift: int) -> int:
+    return (ptr - 1) & ((2 << shift) - 1)
+
+
+# backwards-compatible names
+_q_idx, _q_wrp, _q_inc, _q_used = q_idx, q_wrp, q_inc, q_used
+
+
+class _Lock:
+    """A cooperative lock usable with or without cocotb (unit tests run without a scheduler)."""
+
+    def __init__(self) -> None:
+        self._lock = None
+
+    def _get(self):
+        if self._lock is None:
+            self._lock = False                  # no simulator (unit tests): single-threaded use
+            try:
+                import cocotb
+                if getattr(cocotb, "top", None) is not None:
+                    from cocotb.triggers import Lock
+                    self._lock = Lock()
+            except Exception:  # noqa: BLE001
+                pass
+        return self._lock
+
+    async def __aenter__(self):
+        lk = self._get()
+        if lk:
+            await lk.acquire()
+        return self
+
+    async def __aexit__(self, *exc):
+        lk = self._get()
+        if lk:
+            lk.release()
+        return False
 
 
 class SmmuDriver:
-    """One SMMU, one (single-threaded) driver."""
+    """One SMMU, one driver (the command queue is used by one thread at a time)."""
 
-    def __init__(self, regs, mem: SparseMemory, cfg: DriverConfig = DriverConfig(),
-                 irq_wait: Optional[Callable] = None) -> None:
+    def __init__(self, regs, mem: SparseMemory, cfg: Optional[DriverConfig] = None) -> None:
         self.regs = regs
         self.mem = mem
-        self.cfg = cfg
+        self.cfg = cfg or DriverConfig()
         self.f = Features()
+        self.idr = {}
         self.strtab_log2 = 0
         self.cmdq_prod = 0
-        self.evtq_cons = 0
+        self.evtq_prod = 0                    # llq.prod of the event queue (with OVF)
+        self.evtq_cons = 0                    # llq.cons (with OVF)
         self.events: List[EventRecord] = []   # every record serviced, in order
-        self.overflows = 0
-        self.cmdq_errors: List[int] = []       # CONS.ERR codes seen by the gerror handler
+        self.overflows = 0                    # OVFLG changes seen by service_evtq
+        self.cmdq_errors: List[int] = []      # CONS.ERR codes seen by the gerror handler
+        self.gerrors: List[int] = []          # active bits seen by each handle_gerror call
+        self.evtq_abt_errors = 0
         self.commands_issued = 0
         self.syncs = 0
-        self.cd_tables: dict = {}              # sid -> CD table base
+        self.sync_log: List[int] = []         # PROD value each SYNC completion waited for
+        self._cmdq_lock = _Lock()
+        self._evtq_lock = _Lock()
+        self._gerror_lock = _Lock()
 
     # ------------------------------------------------------------------ probe
     async def probe(self) -> Features:
         idr0 = await self.regs.read("IDR0")
         idr1 = await self.regs.read("IDR1")
         idr5 = await self.regs.read("IDR5")
+        self.idr = {"IDR0": idr0, "IDR1": idr1, "IDR5": idr5}
         f = self.f
         f.s1p = bool(fget("IDR0", "S1P", idr0))
         f.s2p = bool(fget("IDR0", "S2P", idr0))
-        f.ttf_aarch64 = bool(fget("IDR0", "TTF", idr0) & 2)
+        ttf = fget("IDR0", "TTF", idr0)
+        f.ttf_aarch64 = ttf in (2, 3)
+        tte = fget("IDR0", "TTENDIAN", idr0)
+        f.tt_le = tte in (0, 2)                        # mixed or little
         f.asid_bits = 16 if fget("IDR0", "ASID16", idr0) else 8
         f.stall_model = fget("IDR0", "STALL_MODEL", idr0)
         f.term_model = fget("IDR0", "TERM_MODEL", idr0)
         f.st_level_2 = fget("IDR0", "ST_LEVEL", idr0) == 1
         f.msi = bool(fget("IDR0", "MSI", idr0))
         f.sev = bool(fget("IDR0", "SEV", idr0))
+        f.hyp = bool(fget("IDR0", "HYP", idr0))
         if not (f.s1p or f.s2p):
             raise DriverError("no translation support!")
+        if not f.ttf_aarch64:
+            raise DriverError("AArch64 table format not supported!")
+        if not f.tt_le:
+            raise DriverError("unknown/unsupported TT endianness!")
         if fget("IDR1", "TABLES_PRESET", idr1) or fget("IDR1", "QUEUES_PRESET", idr1):
             raise DriverError("embedded implementation not supported")
         if fget("IDR1", "REL", idr1):
             raise DriverError("relative base addresses not supported")
-        cmdqs = fget("IDR1", "CMDQS", idr1)
-        evtqs = fget("IDR1", "EVENTQS", idr1)
-        f.cmdq_shift = self.cfg.cmdq_shift if self.cfg.cmdq_shift is not None else min(8, cmdqs)
-        f.evtq_shift = self.cfg.evtq_shift if self.cfg.evtq_shift is not None else min(7, evtqs)
-        if f.cmdq_shift > cmdqs or f.evtq_shift > evtqs:
+        f.cmdqs = fget("IDR1", "CMDQS", idr1)
+        f.evtqs = fget("IDR1", "EVENTQS", idr1)
+        linux_cmdq = min(self.cfg.q_max_sz_shift - CMDQ_ENT_SZ_SHIFT, f.cmdqs)
+        linux_evtq = min(self.cfg.q_max_sz_shift - EVTQ_ENT_SZ_SHIFT, f.evtqs)
+        f.cmdq_shift = self.cfg.cmdq_shift if self.cfg.cmdq_shift is not None else linux_cmdq
+        f.evtq_shift = self.cfg.evtq_shift if self.cfg.evtq_shift is not None else linux_evtq
+        if f.cmdq_shift > f.cmdqs or f.evtq_shift > f.evtqs:
             raise DriverError("requested queue larger than IDR1 allows")
-        if self.cfg.linux_checks and f.cmdq_shift <= 6:
+        if self.cfg.linux_checks and f.cmdq_shift <= CMDQ_BATCH.bit_length() - 1:
             raise DriverError(f"command queue size <= {CMDQ_BATCH} entries not supported")
         f.sid_bits = fget("IDR1", "SIDSIZE", idr1)
         f.ssid_bits = fget("IDR1", "SSIDSIZE", idr1)
         oas = fget("IDR5", "OAS", idr5)
-        f.oas = {0: 32, 1: 36, 2: 40, 3: 42, 4: 44, 5: 48, 6: 52}.get(oas, 48)
+        if oas not in OAS_DECODE:
+            log.warning("unknown output address size. Truncating to 48-bit")
+        f.oas = OAS_DECODE.get(oas, 48)
         f.gran4k = bool(fget("IDR5", "GRAN4K", idr5))
-        if f.s1p and not f.gran4k:
+        f.gran16k = bool(fget("IDR5", "GRAN16K", idr5))
+        f.gran64k = bool(fget("IDR5", "GRAN64K", idr5))
+        f.stall_max = fget("IDR5", "STALL_MAX", idr5)
+        if f.s1p and not (f.gran4k or f.gran16k or f.gran64k):
             raise DriverError("no supported page size for stage 1")
-        log.info("probe: %s", f)
+        log.info("probe: %s", self.describe())
         return f
 
+    def describe(self) -> str:
+        f = self.f
+        return (f"S1P={int(f.s1p)} S2P={int(f.s2p)} ASID bits={f.asid_bits} SID bits={f.sid_bits} "
+                f"SSID bits={f.ssid_bits} OAS={f.oas} stall_model={f.stall_model} "
+                f"(stalls={int(f.stalls)} force={int(f.stall_force)}) term_model={f.term_model} "
+                f"CMDQS={f.cmdqs}->{f.cmdq_shift} EVENTQS={f.evtqs}->{f.evtq_shift} "
+                f"gran4k={int(f.gran4k)} 2lvl_strtab={int(f.st_level_2)} msi={int(f.msi)} "
+                f"sev={int(f.sev)} stall_max={f.stall_max}")
+
     # ------------------------------------------------------------------ bring-up
+    async def _write_reg_sync(self, name: str, val: int, ack: str) -> None:
+        """arm_smmu_write_reg_sync: write, then poll the ACK register until it matches."""
+        await self.regs.write(name, val)
+        await self._poll(ack, 0xFFFFFFFF, val, ack)
+
     async def _write_cr0(self, val: int) -> None:
-        await self.regs.write("CR0", val)
-        await self._poll("CR0ACK", 0xFFFFFFFF, val, "CR0ACK")
+        await self._write_reg_sync("CR0", val, "CR0ACK")
 
     async def _poll(self, name: str, mask: int, value: int, what: str) -> int:
         for _ in range(self.cfg.poll_limit):
@@ -180,248 +323,393 @@ class SmmuDriver:
     async def device_reset(self) -> None:
         """arm_smmu_device_reset, step by step (smmuv3-facts.md section 8)."""
         f = self.f
-        # 1. leave a running SMMU safely: abort incoming traffic first
+        # leave a running SMMU safely: abort incoming traffic first
         cr0 = await self.regs.read("CR0")
         if cr0 & 1:
-            await self.update_gbpa(abort=1)
-        # 2. disable everything
+            log.warning("SMMU currently enabled! Resetting...")
+            await self.update_gbpa(set_bits=1 << 20, clr_bits=0)
+        # arm_smmu_device_disable
         await self._write_cr0(0)
-        # 3. table/queue attributes: inner-shareable, write-back
+        # CR1: table and queue memory attributes (inner-shareable, write-back)
         await self.regs.write("CR1", (3 << 10) | (1 << 8) | (1 << 6) | (3 << 4) | (1 << 2) | 1)
-        # 4. PTM | RECINVSID
+        # CR2: PTM | RECINVSID (E2H only with HYP... and E2H support)
         await self.regs.write("CR2", (1 << 2) | (1 << 1))
-        # 5. stream table: linear, one STE per StreamID
+        # stream table: linear, one STE per StreamID
         self.strtab_log2 = f.sid_bits
         self._init_strtab()
         await self.regs.write64("STRTAB_BASE", self.cfg.strtab_base | (1 << 62))
         await self.regs.write("STRTAB_BASE_CFG", self.strtab_log2)
-        # 6. command queue
+        # command queue
         await self.regs.write64("CMDQ_BASE", self.cfg.cmdq_base | f.cmdq_shift | (1 << 62))
+        self.cmdq_prod = 0
         await self.regs.write("CMDQ_PROD", 0)
         await self.regs.write("CMDQ_CONS", 0)
-        self.cmdq_prod = 0
-        # 7. enable the command queue
-        await self._write_cr0(0x8)
-        # 8. invalidate cached configuration and TLBs
+        enables = 0x8
+        await self._write_cr0(enables)
+        # invalidate any cached configuration, then stale TLB entries
         await self.issue([C.cfgi_all()])
-        if f.s1p or f.s2p:
-            await self.issue([C.tlbi_nsnh_all()])
-        # 9. event queue
+        if f.hyp:
+            await self.issue([C.tlbi_el2_all()])
+        await self.issue([C.tlbi_nsnh_all()])
+        # event queue
         await self.regs.write64("EVENTQ_BASE", self.cfg.evtq_base | f.evtq_shift | (1 << 62))
+        self.evtq_prod = self.evtq_cons = 0
         await self.regs.write("EVENTQ_PROD", 0)
         await self.regs.write("EVENTQ_CONS", 0)
-        self.evtq_cons = 0
-        # 10. enable the event queue
-        await self._write_cr0(0x8 | 0x4)
-        # 11. interrupts: off, then event queue + global errors
-        await self.regs.write("IRQ_CTRL", 0)
-        await self._poll("IRQ_CTRLACK", 0xFFFFFFFF, 0, "IRQ_CTRLACK")
-        await self.regs.write("IRQ_CTRL", (1 << 2) | 1)
-        await self._poll("IRQ_CTRLACK", 0xFFFFFFFF, 5, "IRQ_CTRLACK")
-        # 12. enable translation
-        await self._write_cr0(0x8 | 0x4 | 0x1)
+        enables |= 0x4
+        await self._write_cr0(enables)
+        # arm_smmu_setup_irqs: disable, then EVTQ | GERROR
+        await self._write_reg_sync("IRQ_CTRL", 0, "IRQ_CTRLACK")
+        await self._write_reg_sync("IRQ_CTRL", (1 << 2) | 1, "IRQ_CTRLACK")
+        # enable the SMMU interface
+        enables |= 0x1
+        await self._write_cr0(enables)
         log.info("device_reset: SMMUEN=1 (CR0ACK=%#x)", await self.regs.read("CR0ACK"))
 
-    async def update_gbpa(self, abort: int) -> None:
-        """GBPA with the UPDATE handshake (arm_smmu_update_gbpa)."""
-        await self._poll("GBPA", 1 << 31, 0, "GBPA.UPDATE clear")
-        val = await self.regs.read("GBPA")
-        val = (val & ~((1 << 20) | (1 << 31))) | (abort << 20) | (1 << 31)
-        await self.regs.write("GBPA", val)
+    async def update_gbpa(self, set_bits: int = 0, clr_bits: int = 0, abort: Optional[int] = None) -> None:
+        """arm_smmu_update_gbpa: wait UPDATE=0, read-modify-write with UPDATE=1, wait UPDATE=0."""
+        if abort is not None:
+            set_bits, clr_bits = (1 << 20, 0) if abort else (0, 1 << 20)
+        val = await self._poll("GBPA", 1 << 31, 0, "GBPA.UPDATE clear")
+        val = (val & ~clr_bits) | set_bits
+        await self.regs.write("GBPA", val | (1 << 31))
         await self._poll("GBPA", 1 << 31, 0, "GBPA.UPDATE")
 
     # ------------------------------------------------------------------ command queue
-    def _sync_cmd(self) -> bytes:
-        return C.sync(cs=C.CS_IRQ if self.f.msi else C.CS_SEV)
+    def sync_cmd(self) -> bytes:
+        """arm_smmu_cmdq_build_sync_cmd without MSI: CS=SEV, MSH=ISH, MSIATTR=OIWB."""
+        return C.sync(cs=C.CS_SEV, msh=3, msiattr=0xF)
+
+    _sync_cmd = sync_cmd
+
+    async def submit(self, cmds: Sequence[bytes]) -> int:
+        """Write ``cmds`` at PROD (waiting for space) and publish PROD; returns the new PROD."""
+        shift = self.f.cmdq_shift
+        if len(cmds) > 1 << shift:
+            raise DriverError("batch larger than the command queue")
+        await self._wait_space(len(cmds))
+        for cmd in cmds:
+            self.mem.write(self.cfg.cmdq_base + q_idx(self.cmdq_prod, shift) * CMDQ_ENT, cmd)
+            self.cmdq_prod = q_inc(self.cmdq_prod, shift)
+        self.commands_issued += len(cmds)
+        await self.regs.write("CMDQ_PROD", self.cmdq_prod)
+        return self.cmdq_prod
 
     async def issue(self, cmds: Sequence[bytes], sync: bool = True) -> None:
-        """Submit commands in batches (each ends in CMD_SYNC when ``sync``), wait for completion."""
-        shift = self.f.cmdq_shift
-        size = 1 << shift
+        """Submit commands in batches (each ends in CMD_SYNC when ``sync``), wait for each SYNC."""
+        size = 1 << self.f.cmdq_shift
         per_batch = min(CMDQ_BATCH, size) - (1 if sync else 0)
         if per_batch < 1:
             raise DriverError("command queue too small for a batch")
         todo = list(cmds)
-        while todo or sync:
-            batch, todo = todo[:per_batch], todo[per_batch:]
-            if sync:
-                batch.append(self._sync_cmd())
-            await self._wait_space(len(batch))
-            for cmd in batch:
-                self.mem.write(self.cfg.cmdq_base + _q_idx(self.cmdq_prod, shift) * CMDQ_ENT, cmd)
-                self.cmdq_prod = _q_inc(self.cmdq_prod, shift)
-            self.commands_issued += len(batch)
-            await self.regs.write("CMDQ_PROD", self.cmdq_prod)
-            if sync:
-                self.syncs += 1
-                await self._wait_consumed(self.cmdq_prod)
-            if not todo:
-                break
+        async with self._cmdq_lock:
+            while True:
+                batch, todo = todo[:per_batch], todo[per_batch:]
+                if sync:
+                    batch.append(self.sync_cmd())
+                prod = await self.submit(batch)
+                if sync:
+                    self.syncs += 1
+                    await self.wait_consumed(prod)
+                if not todo:
+                    break
 
-    async def _read_cons(self) -> int:
+    async def read_cons(self) -> int:
         cons = await self.regs.read("CMDQ_CONS")
-        if (await self.regs.read("GERROR")) ^ (await self.regs.read("GERRORN")):
-            await self.handle_gerror()
-            cons = await self.regs.read("CMDQ_CONS")
-        return cons & ((2 << self.f.cmdq_shift) - 1)
+        if self.cfg.poll_gerror and (cons >> 24) & 0x7F:
+            if (await self.regs.read("GERROR")) ^ (await self.regs.read("GERRORN")):
+                await self.handle_gerror()
+                cons = await self.regs.read("CMDQ_CONS")
+        return cons
+
+    _read_cons = read_cons
 
     async def _wait_space(self, n: int) -> None:
         shift = self.f.cmdq_shift
         for _ in range(self.cfg.poll_limit):
-            cons = await self._read_cons()
-            if (1 << shift) - _q_used(self.cmdq_prod, cons, shift) >= n:
+            cons = await self.read_cons()
+            if (1 << shift) - q_used(self.cmdq_prod, cons, shift) >= n:
                 return
         raise DriverError("command queue full: CONS does not advance")
 
-    async def _wait_consumed(self, target: int) -> None:
-        """Poll CONS until it has passed the SYNC at target-1 (wrap-aware: equal to target)."""
+    async def wait_consumed(self, prod: int) -> None:
+        """Poll CONS until everything before ``prod`` is consumed (the SYNC at prod-1 completed;
+        arm_smmu_cmdq_poll_until_sync without MSI -> __arm_smmu_cmdq_poll_until_consumed)."""
+        shift = self.f.cmdq_shift
+        sync_pos = q_dec(prod, shift)
+        cons = 0
         for _ in range(self.cfg.poll_limit):
-            if await self._read_cons() == target:
+            cons = await self.read_cons()
+            if q_consumed(cons, sync_pos, shift):
+                self.sync_log.append(prod)
                 return
-        raise DriverError(f"CMD_SYNC timeout: CONS stuck, PROD={self.cmdq_prod:#x}")
+        raise DriverError(f"CMD_SYNC timeout at {prod:#x} [hwprod {self.cmdq_prod:#x}, hwcons {cons:#x}]")
+
+    _wait_consumed = wait_consumed
 
     # ------------------------------------------------------------------ global errors
     async def handle_gerror(self) -> int:
-        gerror = await self.regs.read("GERROR")
-        gerrorn = await self.regs.read("GERRORN")
-        active = gerror ^ gerrorn
-        if not active:
-            return 0
-        if active & GERROR_CMDQ_ERR:
-            await self._cmdq_skip_err()
-        if active & GERROR_EVTQ_ABT:
-            log.warning("EVTQ write aborted -- events may have been lost")
-        await self.regs.write("GERRORN", gerror)
-        return active
+        """arm_smmu_gerror_handler; returns the active bits it handled (0: IRQ_NONE)."""
+        async with self._gerror_lock:
+            gerror = await self.regs.read("GERROR")
+            gerrorn = await self.regs.read("GERRORN")
+            active = (gerror ^ gerrorn) & GERROR_ERR_MASK
+            if not active:
+                return 0
+            self.gerrors.append(active)
+            log.warning("unexpected global error reported (0x%08x), this could be serious", active)
+            if active & GERROR_EVTQ_ABT:
+                self.evtq_abt_errors += 1
+                log.warning("EVTQ write aborted -- events may have been lost")
+            if active & GERROR_CMDQ_ERR:
+                await self._cmdq_skip_err()
+            await self.regs.write("GERRORN", gerror)
+            return active
 
     async def _cmdq_skip_err(self) -> None:
+        """arm_smmu_cmdq_skip_err."""
         cons = await self.regs.read("CMDQ_CONS")
         err = (cons >> 24) & 0x7F
         self.cmdq_errors.append(err)
-        idx = _q_idx(cons, self.f.cmdq_shift)
+        idx = q_idx(cons, self.f.cmdq_shift)
         addr = self.cfg.cmdq_base + idx * CMDQ_ENT
-        bad = self.mem.read(addr, CMDQ_ENT)
-        log.warning("CMDQ error (cons %#x, err %d): %s", cons, err, bad.hex())
         if err == CONS_ERR_ABT:
-            return                                  # retry the fetch
-        self.mem.write(addr, self._sync_cmd())      # skip: replace with a CMD_SYNC
+            log.error("retrying command fetch")       # CERROR_ABT: the command is fetched again
+            return
+        if err == CONS_ERR_ATC_INV_SYNC:
+            log.error("ATC invalidate timeout")        # Linux also retries the (SYNC) command
+            return
+        if err != CONS_ERR_ILL:
+            log.error("unknown CMDQ_CONS.ERR %d", err)
+        bad = self.mem.read(addr, CMDQ_ENT)
+        log.error("CMDQ error (cons 0x%08x): %s", cons, C.decode(bad) if len(bad) == CMDQ_ENT else bad.hex())
+        self.mem.write(addr, self.sync_cmd())          # skip: replace with a CMD_SYNC
 
     # ------------------------------------------------------------------ event queue
     async def service_evtq(self) -> List[EventRecord]:
-        """One pass of the event-queue thread; returns the new records."""
-        shift = self.f.evtq_shift
-        mask = (2 << shift) - 1
-        new: List[EventRecord] = []
-        prod = await self.regs.read("EVENTQ_PROD")
-        while (prod & mask) != (self.evtq_cons & mask):
-            addr = self.cfg.evtq_base + _q_idx(self.evtq_cons, shift) * EVTQ_ENT
-            new.append(EventRecord.unpack(self.mem.read(addr, EVTQ_ENT)))
-            self.evtq_cons = (self.evtq_cons & (1 << 31)) | _q_inc(self.evtq_cons & mask, shift)
-            if (prod & mask) == (self.evtq_cons & mask):
+        """arm_smmu_evtq_thread; returns the records it consumed."""
+        async with self._evtq_lock:
+            shift = self.f.evtq_shift
+            new: List[EventRecord] = []
+            while True:
+                while not q_empty(self.evtq_prod, self.evtq_cons, shift):     # queue_remove_raw
+                    addr = self.cfg.evtq_base + q_idx(self.evtq_cons, shift) * EVTQ_ENT
+                    rec = EventRecord.unpack(self.mem.read(addr, EVTQ_ENT))
+                    new.append(rec)
+                    log.info("event %s", rec)
+                    self.evtq_cons = q_inc(self.evtq_cons, shift)
+                    await self.regs.write("EVENTQ_CONS", self.evtq_cons)     # queue_sync_cons_out
+                prod = await self.regs.read("EVENTQ_PROD")                   # queue_sync_prod_in
+                if q_ovf(prod) != q_ovf(self.evtq_prod):
+                    self.overflows += 1
+                    log.error("EVTQ overflow detected -- events lost")
+                self.evtq_prod = prod
+                if q_empty(self.evtq_prod, self.evtq_cons, shift):
+                    break
+            if q_ovf(self.evtq_prod) != q_ovf(self.evtq_cons):               # queue_sync_cons_ovf
+                self.evtq_cons = q_ovf(self.evtq_prod) | q_wrp(self.evtq_cons, shift) | q_idx(self.evtq_cons, shift)
                 await self.regs.write("EVENTQ_CONS", self.evtq_cons)
-                prod = await self.regs.read("EVENTQ_PROD")
-        # overflow: acknowledge by copying OVFLG into OVACKFLG
-        if (prod >> 31) != (self.evtq_cons >> 31):
-            self.overflows += 1
-            log.warning("event queue overflow detected -- events lost")
-            self.evtq_cons = (prod & (1 << 31)) | (self.evtq_cons & mask)
-        await self.regs.write("EVENTQ_CONS", self.evtq_cons)
-        self.events.extend(new)
-        return new
+            self.events.extend(new)
+            return new
 
     # ------------------------------------------------------------------ stream table
     def ste_addr(self, sid: int) -> int:
         return self.cfg.strtab_base + sid * 64
 
     def _init_strtab(self) -> None:
+        """arm_smmu_init_strtab_linear + arm_smmu_init_initial_stes."""
         ste = Ste(V=1, Config=0b100, SHCFG=1) if self.cfg.default_ste == "bypass" else Ste(V=1, Config=0)
-        raw = ste.pack()
-        self.mem.write(self.cfg.strtab_base, raw * (1 << self.strtab_log2))
+        self.mem.write(self.cfg.strtab_base, ste.pack() * (1 << self.strtab_log2))
 
     def read_ste(self, sid: int) -> Ste:
         return Ste.unpack(self.mem.read(self.ste_addr(sid), 64))
 
-    async def write_ste(self, sid: int, target: Ste) -> None:
-        """Install ``target`` for ``sid`` the way Linux does (hitless when it can)."""
+    async def write_ste(self, sid: int, target: Ste, prefetch: bool = True) -> List[List[int]]:
+        """arm_smmu_write_ste: install ``target`` for ``sid``; returns the qword steps written."""
 
         async def sync() -> None:
             await self.issue([C.cfgi_ste(sid)])
 
-        await self._write_entry(self.ste_addr(sid), target.pack(), _ste_used, sync)
-        await self.issue([C.prefetch_config(sid)])
+        steps = await write_entry(self.mem, self.ste_addr(sid), target.pack(), ste_used, sync)
+        if prefetch:
+            await self.issue([C.prefetch_config(sid)], sync=False)
+        return steps
 
-    async def write_cd(self, sid: int, ssid: int, cd_table: int, target: Cd) -> None:
+    async def write_cd(self, sid: int, ssid: int, cd_table: int, target: Cd) -> List[List[int]]:
         async def sync() -> None:
             await self.issue([C.cfgi_cd(sid, ssid)])
 
-        await self._write_entry(cd_table + ssid * 64, target.pack(), _cd_used, sync)
-
-    async def _write_entry(self, addr: int, target: bytes, used_fn, sync) -> None:
-        """arm_smmu_write_entry: qword-granular update that never exposes a torn entry."""
-        cur = _qwords(self.mem.read(addr, 64))
-        tgt = _qwords(target)
-        cur_used, tgt_used = used_fn(cur), used_fn(tgt)
-        # bits unused by the current entry can take their target value at once
-        unused_update = [(c & u) | (t & ~u) for c, u, t in zip(cur, cur_used, tgt)]
-        diff = [i for i in range(8) if (unused_update[i] ^ tgt[i]) & tgt_used[i]]
-
-        def store(qws: List[int], only: Optional[List[int]] = None) -> None:
-            for i, q in enumerate(qws):
-                if only is None or i in only:
-                    self.mem.write_u64(addr + 8 * i, q)
-
-        if len(diff) == 1:
-            # hitless: one critical qword changes used bits
-            crit = diff[0]
-            unused_update[crit] = cur[crit]
-            store(unused_update)
-            await sync()
-            store(tgt, [crit])
-            await sync()
-            if tgt != self._read_qwords(addr):
-                store(tgt)
-                await sync()
-        elif diff:
-            # breaking: make it invalid, fill the rest, then validate
-            store([cur[0] & ~1], [0])
-            await sync()
-            store(tgt, list(range(1, 8)))
-            await sync()
-            store(tgt, [0])
-            await sync()
-        else:
-            store(tgt)
-            await sync()
-
-    def _read_qwords(self, addr: int) -> List[int]:
-        return _qwords(self.mem.read(addr, 64))
+        return await write_entry(self.mem, cd_table + ssid * 64, target.pack(), cd_used, sync)
 
 
-def _qwords(raw: bytes) -> List[int]:
-    return [int.from_bytes(raw[8 * i:8 * i + 8], "little") for i in range(8)]
+# ---------------------------------------------------------------------- entry writer
+NUM_ENTRY_QWORDS = 8
+M64 = (1 << 64) - 1
 
 
-def _ste_used(q: List[int]) -> List[int]:
-    """arm_smmu_get_ste_used: the bits of an STE the SMMU looks at in its current config."""
-    used = [0] * 8
-    used[0] = 1                                   # V
-    if not q[0] & 1:
+def qwords(raw: bytes) -> List[int]:
+    return [int.from_bytes(raw[8 * i:8 * i + 8], "little") for i in range(NUM_ENTRY_QWORDS)]
+
+
+_qwords = qwords
+
+
+def entry_qword_diff(cur: List[int], tgt: List[int], used_fn) -> tuple:
+    """arm_smmu_entry_qword_diff: (bit mask of qwords whose used bits must change, unused_update)."""
+    cur_used, tgt_used = used_fn(cur), used_fn(tgt)
+    unused_update = [0] * NUM_ENTRY_QWORDS
+    diff = 0
+    for i in range(NUM_ENTRY_QWORDS):
+        if tgt[i] & ~tgt_used[i] & M64:
+            log.warning("entry writer: target qword %d sets bits its used mask does not cover", i)
+        unused_update[i] = (cur[i] & cur_used[i]) | (tgt[i] & ~cur_used[i] & M64)
+        if (unused_update[i] & tgt_used[i]) != tgt[i]:
+            diff |= 1 << i
+    return diff, unused_update
+
+
+def plan_entry_update(cur: List[int], tgt: List[int], used_fn) -> List[List[int]]:
+    """The sequence of full-entry images arm_smmu_write_entry stores, one per sync.
+
+    Each element is the entry after one entry_set() that changed something (each
+    followed by a CFGI + SYNC). Pure: no memory, no simulator.
+    """
+    diff, unused_update = entry_qword_diff(cur, tgt, used_fn)
+    entry = list(cur)
+    steps: List[List[int]] = []
+
+    def entry_set(src: List[int], start: int, n: int) -> None:
+        changed = False
+        for i in range(start, start + n):
+            if entry[i] != src[i]:
+                entry[i] = src[i]
+                changed = True
+        if changed:
+            steps.append(list(entry))
+
+    if bin(diff).count("1") == 1:
+        crit = diff.bit_length() - 1
+        unused_update[crit] = entry[crit]
+        entry_set(unused_update, 0, NUM_ENTRY_QWORDS)
+        entry_set(tgt, crit, 1)
+        entry_set(tgt, 0, NUM_ENTRY_QWORDS)
+    elif diff:
+        unused_update[0] = 0
+        entry_set(unused_update, 0, 1)
+        entry_set(tgt, 1, NUM_ENTRY_QWORDS - 1)
+        entry_set(tgt, 0, 1)
+    else:
+        entry_set(tgt, 0, NUM_ENTRY_QWORDS)
+    return steps
+
+
+async def write_entry(mem: SparseMemory, addr: int, target: bytes, used_fn,
+                      sync: Callable) -> List[List[int]]:
+    """arm_smmu_write_entry on memory: each step stored, then ``sync()`` (CFGI + SYNC)."""
+    cur = qwords(mem.read(addr, 64))
+    steps = plan_entry_update(cur, qwords(target), used_fn)
+    prev = cur
+    for img in steps:
+        for i in range(NUM_ENTRY_QWORDS):
+            if img[i] != prev[i]:
+                mem.write_u64(addr + 8 * i, img[i])
+        prev = img
+        await sync()
+    return steps
+
+
+def _bits(hi: int, lo: int) -> int:
+    return ((1 << (hi - lo + 1)) - 1) << lo
+
+
+# STE fields as Linux names them (arm-smmu-v3.h)
+STE_0_V = 1 << 0
+STE_0_CFG = _bits(3, 1)
+STE_0_S1FMT = _bits(5, 4)
+STE_0_S1CTXPTR = _bits(51, 6)
+STE_0_S1CDMAX = _bits(63, 59)
+STE_1_S1DSS = _bits(1, 0)
+STE_1_S1CIR = _bits(3, 2)
+STE_1_S1COR = _bits(5, 4)
+STE_1_S1CSH = _bits(7, 6)
+STE_1_S1STALLD = 1 << 27
+STE_1_EATS = _bits(29, 28)
+STE_1_STRW = _bits(31, 30)
+STE_1_SHCFG = _bits(45, 44)
+STE_2_S2VMID = _bits(15, 0)
+STE_CFG_BYPASS = 0b100
+STE_S1DSS_BYPASS = 0b01
+
+
+def ste_used(q: List[int]) -> List[int]:
+    """arm_smmu_get_ste_used (stage 1 / bypass / abort; this SMMU has no stage 2)."""
+    used = [0] * NUM_ENTRY_QWORDS
+    used[0] = STE_0_V
+    if not q[0] & STE_0_V:
         return used
-    used[0] |= 0b1110                             # Config
-    cfg = (q[0] >> 1) & 7
-    if cfg == 0b100:
-        used[1] |= 0x3 << 44                      # SHCFG
-    if cfg & 0b101 == 0b101:                      # stage 1 enabled
-        used[0] |= (0x3 << 4) | (((1 << 50) - 1) << 6) | (0x1F << 59)   # S1Fmt S1ContextPtr S1CDMax
-        used[1] |= 0x3 | (0x3F << 2) | (1 << 19) | (1 << 27) | (0x3 << 28) | (0x3 << 30)
+    used[0] |= STE_0_CFG
+    cfg = (q[0] & STE_0_CFG) >> 1
+    if cfg & 1:                                   # S1 translates
+        used[0] |= STE_0_S1FMT | STE_0_S1CTXPTR | STE_0_S1CDMAX
+        used[1] |= (STE_1_S1DSS | STE_1_S1CIR | STE_1_S1COR | STE_1_S1CSH | STE_1_S1STALLD
+                    | STE_1_STRW | STE_1_EATS)
+        used[2] |= STE_2_S2VMID
+        if q[1] & STE_1_S1DSS == STE_S1DSS_BYPASS:
+            used[1] |= STE_1_SHCFG
+    if cfg & 2:                                   # S2 translates: not implemented (IDR0.S2P=0)
+        pass
+    if cfg == STE_CFG_BYPASS:
+        used[1] |= STE_1_SHCFG
     return used
 
 
-def _cd_used(q: List[int]) -> List[int]:
-    """arm_smmu_get_cd_used: a valid CD uses its first four qwords (config, TTB0, TTB1, MAIR)."""
-    used = [0] * 8
-    used[0] = 1 << 31                             # V
-    if q[0] & (1 << 31):
-        used[0] = (1 << 64) - 1
-        used[1] = used[2] = used[3] = (1 << 64) - 1
+CD_0_V = 1 << 31
+CD_0_EPD0 = 1 << 14
+CD_0_TCR0 = _bits(13, 0)                          # T0SZ TG0 IRGN0 ORGN0 SH0
+CD_1_TTB0 = _bits(51, 4)
+
+
+def cd_used(q: List[int]) -> List[int]:
+    """arm_smmu_get_cd_used."""
+    used = [0] * NUM_ENTRY_QWORDS
+    used[0] = CD_0_V
+    if not q[0] & CD_0_V:
+        return used
+    used = [M64] * NUM_ENTRY_QWORDS
+    if q[0] & CD_0_EPD0:
+        used[0] &= ~CD_0_TCR0 & M64
+        used[1] &= ~CD_1_TTB0 & M64
     return used
+
+
+_ste_used, _cd_used = ste_used, cd_used
+
+
+# ---------------------------------------------------------------------- Linux STE/CD makers
+def make_abort_ste() -> Ste:
+    """arm_smmu_make_abort_ste."""
+    return Ste(V=1, Config=0)
+
+
+def make_bypass_ste() -> Ste:
+    """arm_smmu_make_bypass_ste: Config=bypass, SHCFG=incoming."""
+    return Ste(V=1, Config=0b100, SHCFG=1)
+
+
+def make_cdtable_ste(f: Features, cd_table: int, s1cdmax: int = 0, s1dss: int = 0b10,
+                     stall_enabled: Optional[bool] = None) -> Ste:
+    """arm_smmu_make_cdtable_ste (no ATS, no E2H): linear CD table, WBRA ISH walks,
+    S1STALLD when stalls are supported but not enabled for the master, STRW=NS-EL1."""
+    stall_enabled = f.stall_force if stall_enabled is None else stall_enabled
+    return Ste(V=1, Config=0b101, S1Fmt=0, S1ContextPtr=cd_table & STE_0_S1CTXPTR, S1CDMax=s1cdmax,
+               S1DSS=s1dss, S1CIR=1, S1COR=1, S1CSH=3,
+               S1STALLD=int(f.stalls and not stall_enabled), EATS=0, STRW=0,
+               SHCFG=1 if s1dss == STE_S1DSS_BYPASS else 0)
+
+
+def make_s1_cd(f: Features, asid: int, ttb0: int, stall_enabled: Optional[bool] = None) -> Cd:
+    """arm_smmu_make_s1_cd: 48-bit VA TTB0 walk, EPD1, IPS from OAS, AA64, R=A=ASET=1,
+    S=stall_enabled (forced with STALL_MODEL=0b10)."""
+    from tb.model.structs import cd_linux
+    stall_enabled = f.stall_force if stall_enabled is None else stall_enabled
+    return cd_linux(asid, ttb0, oas_bits=f.oas, ias_bits=48, stall=stall_enabled)

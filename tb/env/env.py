@@ -16,7 +16,7 @@ import cocotb
 from cocotb.clock import Clock
 from cocotb.triggers import ClockCycles, RisingEdge
 from cocotb.utils import get_sim_time
-from pyuvm import uvm_env
+from pyuvm import uvm_env, uvm_subscriber
 
 from tb.agents.axi_checker import AxiProtocolChecker
 from tb.agents.axi_client_driver import AxiClientDriver
@@ -30,10 +30,22 @@ from tb.agents.reg_agent import RegAgent
 from tb.agents.throttle import Throttle
 from tb.env.config import Seeds, detect_params
 from tb.env.coverage import CoverageCollector
+from tb.env.event_checker import EventChecker
 from tb.env.scoreboard import Scoreboard
 from tb.model.memory import SparseMemory
 
 PERIOD_NS = 10
+
+
+class _Sink(uvm_subscriber):
+    """Analysis sink calling a plain function (the EventChecker is not a uvm_component)."""
+
+    def __init__(self, name: str, parent, fn) -> None:
+        super().__init__(name, parent)
+        self.fn = fn
+
+    def write(self, t) -> None:
+        self.fn(t)
 
 
 class SmmuEnv(uvm_env):
@@ -73,6 +85,13 @@ class SmmuEnv(uvm_env):
         self.tw_mon = AxiMonitor("m_axi_tw_mon", self)
         self.sb = Scoreboard("scoreboard", self)
         self.sb.configure(self.params)
+        # SMMUEN=1: predictions read STEs/CDs from the shared image, with the walker port's
+        # read error ranges; predicted event records go to the event-queue checker
+        self.sb.mem = self.mem
+        self.sb.tw_error_ranges = self.tw_read_error_ranges
+        self.evc = EventChecker(self.sb.model)
+        self.sb.events = self.evc
+        self.evc_sink = _Sink("evc_sink", self, self.evc.on_tw)
         self.cov = CoverageCollector("coverage", self)
         self.regs = RegAgent("regs", self)
 
@@ -85,6 +104,7 @@ class SmmuEnv(uvm_env):
         self.s_mon.ap.connect(self.sb.client_export)
         self.s_mon.ap.connect(self.cov.analysis_export)
         self.m_mon.ap.connect(self.sb.down_export)
+        self.tw_mon.ap.connect(self.evc_sink.analysis_export)
         self.regs.bind(self.axil, self.sb.model)
 
     # ------------------------------------------------------------ control
@@ -111,12 +131,24 @@ class SmmuEnv(uvm_env):
             c.reset()
         self.sb.reset()
         self.sb.model.reset()
+        self.evc.reset()
         await ClockCycles(dut.aclk, cycles)
         dut.aresetn.value = 1
         await RisingEdge(dut.aclk)
         for s in self.samplers:
             s.enabled = True
             s.kick()
+
+    def tw_read_error_ranges(self):
+        """m_axi_tw read error ranges in the model's convention.
+
+        The responder fails a burst whose START address is in [lo, hi); the model
+        (lookup_config) fails a fetch of n bytes at a that OVERLAPS a half-open
+        [lo', hi'). Configuration fetches start 64-byte aligned (STE: base + SID*64,
+        CD: S1ContextPtr[55:6] + index*64) and read 16 or 32 bytes, so with
+        lo' = lo rounded up to 64 and hi' = hi both conventions fail exactly the same
+        fetches."""
+        return [((e.lo + 63) & ~63, e.hi) for e in self.mem_tw.errors if "r" in e.dirs and e.hi > e.lo]
 
     def set_backpressure(self, client: Dict[str, Throttle] = None, mem: Dict[str, Throttle] = None) -> None:
         """Throttles by channel name; missing channels stay "always"."""
@@ -148,12 +180,14 @@ class SmmuEnv(uvm_env):
         for c in self.checkers:
             errs += c.errors
         errs += self.sb.errors
+        errs += self.evc.errors
         errs += self.regs.errors
         errs += [f"s_axi driver: {u}" for u in self.client.unexpected[:5]]
         return errs
 
     def final_check(self) -> None:
         self.sb.final_check(self.s_mon.outstanding())
+        self.evc.final_check()
         for name, mon in (("m_axi", self.m_mon), ("m_axi_tw", self.tw_mon)):
             for o in mon.outstanding()[:5]:
                 self.sb.errors.append(f"{name} transaction never completed: {o}")
@@ -169,4 +203,16 @@ class SmmuEnv(uvm_env):
                 f"stalls aw/w/ar/r/b={mt['aw_stall']}/{mt['w_stall']}/{mt['ar_stall']}/{mt['r_stall']}/"
                 f"{mt['b_stall']}\n"
                 f"  m_axi_tw: aw={self.tw_mon.stats['aw']} ar={self.tw_mon.stats['ar']}  "
-                f"register accesses={self.regs.accesses}")
+                f"register accesses={self.regs.accesses}\n"
+                f"  config: {self.config_summary()}\n"
+                f"  {self.evc.summary()}")
+
+    def config_counts(self) -> Dict[str, int]:
+        """Configuration lookups (client transactions accepted with SMMUEN=1), STE/CD fetches
+        seen on m_axi_tw (= cache misses; faults are re-fetched every time), hits = lookups - STE fetches."""
+        lookups = self.sb.stats["cfg_lookups"]
+        ste, cd = self.evc.stats["ste_fetches"], self.evc.stats["cd_fetches"]
+        return {"lookups": lookups, "ste_fetches": ste, "cd_fetches": cd, "hits": max(0, lookups - ste)}
+
+    def config_summary(self) -> str:
+        return " ".join(f"{k}={v}" for k, v in self.config_counts().items())

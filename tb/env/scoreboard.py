@@ -12,23 +12,55 @@ RegisterModel that the register agent keeps in sync. At client completion:
           writes: all len+1 W beats consumed, then one SLVERR B.
 Per-ID response order is implied: the monitors attach responses to the
 oldest request of an ID, so a reordering shows up as a mismatch.
+
+SMMUEN=1 (issue 3): the prediction reads the STE/CD from the shared memory
+image (``mem``) with the m_axi_tw read error ranges of the memory responder
+(``tw_error_ranges``), and every predicted event record goes to the
+EventChecker (``events``). Configuration windows: ``begin_window(sid, old)``
+while software changes an STE/CD of ``sid`` in memory (``old`` maps address ->
+the bytes before the change): transactions of that SID accepted (or still
+pending) before ``end_window(sid)`` may use either configuration, so they carry
+a set of outcomes; a client response with any SLVERR picks the abort
+alternative, otherwise the bypass one (windows assume a healthy m_axi memory);
+their event records are optional. After the SYNC completes the test calls
+``end_window`` and only the new configuration is accepted.
 """
 
 from __future__ import annotations
 
 import logging
 from collections import defaultdict, deque
-from typing import Callable, Deque, Dict, List, Optional, Tuple
+from typing import Callable, Deque, Dict, List, Optional, Sequence, Tuple
 
 from pyuvm import uvm_component, uvm_subscriber
 
 from tb.agents.axi_monitor import AxiObs
 from tb.agents.axi_signals import SLVERR
-from tb.model.outcome import predict
+from tb.model.memory import SparseMemory
+from tb.model.outcome import Outcome, predict
 from tb.model.registers import RegisterModel
 from tb.regmap import SmmuParams
 
 Key = Tuple[bool, int]
+
+
+class OverlayMemory:
+    """Read-only view of a SparseMemory with some 64-byte structures replaced (old STE/CD)."""
+
+    def __init__(self, mem: SparseMemory, overlay: Dict[int, bytes]) -> None:
+        self.mem, self.overlay = mem, overlay
+
+    def read(self, addr: int, n: int) -> bytes:
+        buf = bytearray(self.mem.read(addr, n))
+        for a, data in self.overlay.items():
+            lo, hi = max(a, addr), min(a + len(data), addr + n)
+            if lo < hi:
+                buf[lo - addr:hi - addr] = data[lo - a:hi - a]
+        return bytes(buf)
+
+
+def _outcome_key(o: Outcome):
+    return (o.kind, o.out_addr, o.event.pack() if o.event is not None else None)
 
 
 class Scoreboard(uvm_component):
@@ -42,6 +74,10 @@ class Scoreboard(uvm_component):
         self.stats: Dict[str, int] = defaultdict(int)
         self.log = logging.getLogger("tb.scoreboard")
         self.log.setLevel(logging.INFO)
+        self.mem: Optional[SparseMemory] = None                    # set by the env
+        self.tw_error_ranges: Callable[[], Sequence[Tuple[int, int]]] = lambda: ()
+        self.events = None                                         # EventChecker, set by the env
+        self.windows: Dict[int, List[Dict[int, bytes]]] = {}
         self.reset()
 
     def configure(self, params: SmmuParams) -> None:
@@ -57,12 +93,79 @@ class Scoreboard(uvm_component):
         """aresetn: forget everything in flight (the model is reset by the env)."""
         self.down: Dict[Key, Deque[AxiObs]] = defaultdict(deque)
         self.pending = 0
+        self.inflight: Dict[int, AxiObs] = {}
+        self.windows = {}
 
     # ------------------------------------------------------------ inputs
+    def _predict(self, o: AxiObs, mem) -> Outcome:
+        return predict(self.model, self.params, addr=o.addr, is_read=not o.is_write, sid=o.sid,
+                       ssid=o.ssid, ssidv=bool(o.ssidv), prot=o.prot, mem=mem,
+                       error_ranges=self.tw_error_ranges())
+
+    def _alternatives(self, o: AxiObs) -> List[Outcome]:
+        alts = [self._predict(o, self.mem)]
+        if self.model.smmuen:
+            for ov in self.windows.get(o.sid, ()):
+                alt = self._predict(o, OverlayMemory(self.mem, ov))
+                if all(_outcome_key(alt) != _outcome_key(a) for a in alts):
+                    alts.append(alt)
+        return alts
+
+    def _expect_events(self, o: AxiObs, alts: List[Outcome], optional: bool) -> None:
+        o.expected_events = []
+        if self.events is None or not self.model.eventqen:
+            return
+        for a in alts:
+            if a.event is not None:
+                o.expected_events.append(self.events.expect(
+                    a.event, optional=optional or len(alts) > 1, note=f"(for {o})"))
+
     def on_request(self, o: AxiObs) -> None:
-        o.predicted = predict(self.model, self.params, addr=o.addr, is_read=not o.is_write, sid=o.sid,
-                              ssid=o.ssid, ssidv=bool(o.ssidv), prot=o.prot)
+        if self.model.smmuen:
+            self.stats["cfg_lookups"] += 1
+        alts = self._alternatives(o)
+        o.alts = alts
+        o.predicted = alts[0]
+        self._expect_events(o, alts, False)
         self.pending += 1
+        self.inflight[id(o)] = o
+
+    # ------------------------------------------------------------ windows
+    def window_write(self, sid: int, addr: int, data: bytes) -> None:
+        """Software changes STE/CD bytes used by ``sid`` while traffic may run: write ``data``
+        at ``addr`` into the memory image and open (or extend) the window of ``sid``.
+
+        Until :meth:`end_window`, transactions of ``sid`` may use any configuration state
+        the memory went through since the window opened (or a cached one, which is one
+        of those); that includes transactions already in flight, whose lookup may not
+        have happened yet. Structures are tracked as whole 64-byte blocks."""
+        states = self.windows.setdefault(sid, [])
+        blocks = range(addr & ~63, addr + len(data), 64)
+        for st in states:                      # older states: untouched blocks still hold their value
+            for blk in blocks:
+                st.setdefault(blk, self.mem.read(blk, 64))
+        touched = set(blocks).union(*(st.keys() for st in states)) if states else set(blocks)
+        states.append({blk: self.mem.read(blk, 64) for blk in touched})
+        self.mem.write(addr, data)
+        if not self.model.smmuen:
+            return
+        for o in list(self.inflight.values()):
+            if o.sid == sid:
+                for alt in self._alternatives(o):
+                    self._add_alt(o, alt)
+
+    def _add_alt(self, o: AxiObs, alt: Outcome) -> None:
+        if any(_outcome_key(alt) == _outcome_key(a) for a in o.alts):
+            return
+        o.alts.append(alt)
+        for e in o.expected_events:
+            e.optional = True
+        if self.events is not None and self.model.eventqen and alt.event is not None:
+            o.expected_events.append(self.events.expect(alt.event, optional=True, note=f"(for {o})"))
+
+    def end_window(self, sid: int) -> None:
+        """The CFGI+SYNC covering ``sid`` completed: only the current memory is legal from now on."""
+        self.windows.pop(sid, None)
 
     def on_down(self, o: AxiObs) -> None:
         if self.down_filter is not None:
@@ -73,7 +176,17 @@ class Scoreboard(uvm_component):
 
     def on_client(self, o: AxiObs) -> None:
         self.pending -= 1
+        self.inflight.pop(id(o), None)
         out = o.predicted
+        alts = getattr(o, "alts", None) or [out]
+        if len(alts) > 1:
+            self.stats["window_txns"] += 1
+            aborted = any(r != 0 for r in o.resp)
+            pick = [a for a in alts if (a.kind == "abort") == aborted]
+            out = pick[0] if pick else alts[0]
+            if out is not alts[0]:
+                self.stats["window_alt_used"] += 1
+            o.predicted = out
         kind = out.kind if out is not None else "unpredicted"
         d = "write" if o.is_write else "read"
         self.stats[f"{d}_{kind}"] += 1

@@ -1,0 +1,158 @@
+"""cocotb helpers shared by the driver-level tests (bring-up, queues).
+
+* ``driver_for(env, **overrides)``: an SmmuDriver on the env's register agent and
+  memory image; DriverConfig knobs also from the environment (DRV_CMDQ_SHIFT,
+  DRV_EVTQ_SHIFT, DRV_LINUX_CHECKS=0) so suite jobs can run the same test with
+  small queues.
+* ``one_txn(env, sid, ...)``: one single-beat client transaction, awaited.
+* ``expected_event(env, txn)``: the record tb.model.config.lookup_config predicts.
+* ``collect_events``, ``random_tw_backpressure``.
+* ``TwTap``: timestamps of m_axi_tw handshakes (AR, last R, AW, B) by ID.
+* ``PulseCounter``: rising edges of a 1-bit output (cmdq_sync_irq).
+"""
+
+from __future__ import annotations
+
+import os
+from typing import List, Optional, Tuple
+
+import cocotb
+from cocotb.triggers import RisingEdge
+
+from tb.agents.axi_signals import INCR
+from tb.agents.axi_txn import AxiTxn
+from tb.driver.smmu_driver import DriverConfig, SmmuDriver
+from tb.model.config import lookup_config
+from tb.model.events import EventRecord, diff_events, format_diff
+
+MEM_BASE = 0x1000_0000
+
+
+def driver_config(**overrides) -> DriverConfig:
+    kw = {}
+    if os.environ.get("DRV_CMDQ_SHIFT"):
+        kw["cmdq_shift"] = int(os.environ["DRV_CMDQ_SHIFT"])
+    if os.environ.get("DRV_EVTQ_SHIFT"):
+        kw["evtq_shift"] = int(os.environ["DRV_EVTQ_SHIFT"])
+    if os.environ.get("DRV_LINUX_CHECKS", "1") == "0":
+        kw["linux_checks"] = False
+    kw.update(overrides)
+    return DriverConfig(**kw)
+
+
+def driver_for(env, **overrides) -> SmmuDriver:
+    return SmmuDriver(env.regs, env.mem, driver_config(**overrides))
+
+
+def make_txn(env, sid: int, addr: int = MEM_BASE, write: bool = False, ssid: int = 0, ssidv: int = 0,
+             id_: int = 0, prot: int = 0) -> AxiTxn:
+    it = AxiTxn(f"sid{sid:#x}")
+    db = env.data_bytes
+    it.is_write, it.id, it.addr, it.len = write, id_, addr, 0
+    it.size = db.bit_length() - 1
+    it.burst, it.prot = INCR, prot
+    it.sid, it.ssid, it.ssidv = sid, ssid, ssidv
+    if write:
+        it.data, it.strb = [0x5A5A_0000 + sid], [(1 << db) - 1]
+    return it
+
+
+async def one_txn(env, sid: int, **kw) -> AxiTxn:
+    it = make_txn(env, sid, **kw)
+    await env.client.send(it)
+    await it.done.wait()
+    return it
+
+
+def aborted(it: AxiTxn) -> bool:
+    return bool(it.resp) and all(r == 2 for r in it.resp)
+
+
+def expected_event(env, it: AxiTxn, error_ranges=()) -> Optional[EventRecord]:
+    """The configuration outcome's event record for ``it`` (None: no event)."""
+    r = lookup_config(env.mem, env.sb.model, env.params, sid=it.sid, ssid=it.ssid, ssv=bool(it.ssidv),
+                      addr=it.addr, rnw=not it.is_write, pnu=it.prot & 1, ind=(it.prot >> 2) & 1,
+                      error_ranges=error_ranges)
+    return r.event
+
+
+def check_records(got: List[EventRecord], want: List[EventRecord], what: str) -> None:
+    """Exact, ordered, field-by-field comparison (AssertionError with every difference)."""
+    probs = []
+    if len(got) != len(want):
+        probs.append(f"{len(got)} records, expected {len(want)}")
+    for i, (g, w) in enumerate(zip(got, want)):
+        d = diff_events(w, g)
+        if d:
+            probs.append(f"record {i}: {format_diff(d)}")
+    assert not probs, f"{what}: " + "; ".join(probs) + f"\n got: {[str(g) for g in got]}"
+
+
+async def collect_events(drv, n: int, tries: int = 200) -> List[EventRecord]:
+    """Service the event queue until ``n`` new records arrived (the abort response of a
+    transaction only means its record was handed to the queue, not that it is written)."""
+    got: List[EventRecord] = []
+    for _ in range(tries):
+        got += await drv.service_evtq()
+        if len(got) >= n:
+            break
+    return got
+
+
+def random_tw_backpressure(env, rng) -> None:
+    """Seed-chosen READY/VALID patterns and latency on m_axi_tw, plus s_axi/m_axi back-pressure."""
+    from tb.agents.throttle import Throttle
+    env.mem_tw.set_throttles(*(Throttle.random_profile(rng) for _ in range(5)))
+    env.mem_tw.latency = (0, rng.choice((0, 3, 10)))
+    env.random_backpressure(rng)
+
+
+class TwTap:
+    """Handshake times on m_axi_tw (cycle numbers of the sampler)."""
+
+    def __init__(self, sampler) -> None:
+        self.ar: List[Tuple[int, int, int, int]] = []   # (cycle, id, addr, len)
+        self.rlast: List[Tuple[int, int, int]] = []     # (cycle, id, resp)
+        self.aw: List[Tuple[int, int, int]] = []        # (cycle, id, addr)
+        self.b: List[Tuple[int, int, int]] = []         # (cycle, id, resp)
+        sampler.add_listener(self)
+
+    def on_edge(self, cycle: int, snap) -> None:
+        s = snap["ar"]
+        if s.fire:
+            p = s.payload
+            self.ar.append((cycle, p["arid"], p["araddr"], p["arlen"]))
+        s = snap["r"]
+        if s.fire and s.payload["rlast"]:
+            self.rlast.append((cycle, s.payload["rid"], s.payload["rresp"]))
+        s = snap["aw"]
+        if s.fire:
+            self.aw.append((cycle, s.payload["awid"], s.payload["awaddr"]))
+        s = snap["b"]
+        if s.fire:
+            self.b.append((cycle, s.payload["bid"], s.payload["bresp"]))
+
+    def tb_busy(self) -> bool:
+        return False
+
+    def reads(self, arid: int, lo: int = 0, hi: int = 1 << 64) -> List[Tuple[int, int, int, int]]:
+        return [a for a in self.ar if a[1] == arid and lo <= a[2] < hi]
+
+
+class PulseCounter:
+    def __init__(self, sig) -> None:
+        self.sig = sig
+        self.count = 0
+        self.times: List[int] = []
+        self._task = cocotb.start_soon(self._run())
+
+    async def _run(self) -> None:
+        from cocotb.utils import get_sim_time
+        while True:
+            await RisingEdge(self.sig)
+            self.count += 1
+            self.times.append(int(get_sim_time("ns")))
+
+    def stop(self) -> None:
+        if not self._task.done():
+            self._task.cancel()

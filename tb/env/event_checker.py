@@ -1,0 +1,225 @@
+"""Event-queue checker: every record the SMMU writes on m_axi_tw against the model's prediction.
+
+Fed by the m_axi_tw monitor (completed bursts):
+
+* a write with AWID 0 and AWLEN 3 (4 x 64-bit beats) whose address lies inside
+  the event queue (EVENTQ_BASE .. +32*2^LOG2SIZE, from the register model) is an
+  event record: all 32 strobes must be set, the address must be the next PROD
+  slot (the checker keeps its own PROD: +1 per OKAY write response, wrap bit
+  included; it resynchronises when software writes EVENTQ_PROD/BASE), and the
+  decoded record must equal, field by field (tb.model.events.diff_events), a
+  record the scoreboard predicted for a client transaction;
+* a read with ARID 0 and ARLEN 1 is an STE fetch, ARLEN 3 a CD fetch (counted:
+  configuration-cache misses).
+
+Matching: the SMMU writes records in the order it handled transactions, and
+reads and writes interleave, so a written record is matched against the
+*oldest unmatched* expected record with the same (StreamID, SubstreamID,
+EventID, InputAddr, RnW) -- required expectations before optional ones, so an
+optional record that was legally not written cannot shift the matching (the
+price: an optional record of the same key can stand in for a missing required
+one inside a configuration-change window); then every field is compared. A record with no such
+expectation is an error printed with its diff against the closest expected
+record.
+
+Missing records: an expected record that never appears is an error at the end
+of the test, unless the queue was allowed to drop it:
+  * ``may_drop`` set by the test (overflow / abort-error scenarios),
+  * the checker saw the queue full (its PROD - software CONS == size) or saw an
+    event write answered with an error (EVENTQ_ABT_ERR: delivery stops),
+  * ``optional`` expectations: alternatives of a transaction whose outcome is
+    a set (configuration changed before CFGI+SYNC, see Scoreboard windows).
+With EVENTQEN=0 in effect at prediction time no record is expected at all, so a
+record written then is reported as unexpected.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections import Counter
+from dataclasses import dataclass
+from typing import List, Optional, Tuple
+
+from tb.agents.axi_signals import OKAY
+from tb.model.events import EventRecord, diff_events, format_diff
+from tb.model.registers import RegisterModel
+
+EVTQ_ENT = 32
+Key = Tuple[int, int, int, int, int]
+
+
+def event_key(r: EventRecord) -> Key:
+    return (r.StreamID, r.SubstreamID, r.EventID, r.InputAddr, r.RnW)
+
+
+@dataclass(eq=False)
+class Expected:
+    rec: EventRecord
+    optional: bool = False
+    note: str = ""
+    seq: int = 0
+    matched: bool = False
+    cancelled: bool = False
+
+
+class EventChecker:
+    def __init__(self, model: RegisterModel) -> None:
+        self.model = model
+        self.log = logging.getLogger("tb.events")
+        self.errors: List[str] = []
+        self.max_errors = 20
+        self.may_drop = False          # set by a test whose queue may legally drop records
+        self.reset()
+
+    def reset(self) -> None:
+        """aresetn: forget everything pending (counts are kept for the summary)."""
+        self.expected: List[Expected] = []
+        self.written: List[EventRecord] = []
+        self.written_ok: List[EventRecord] = []     # the records software can read (OKAY B)
+        self.prod: Optional[int] = None
+        self._sw_prod = None
+        self._base = None
+        self.full_seen = False
+        self.abt_seen = False
+        self.seq = 0
+        if not hasattr(self, "stats"):
+            self.stats = Counter()
+            self.by_type = Counter()
+
+    # ------------------------------------------------------------ queue geometry
+    def queue(self) -> Tuple[int, int]:
+        """(base byte address, log2 entries) of the event queue as programmed."""
+        lo = self.model.get("EVENTQ_BASE")
+        hi = self.model.get("EVENTQ_BASE_HI")
+        base = ((hi & 0xFFFFF) << 32 | lo) & ~0x1F
+        return base, self.model.eventq_log2size
+
+    def _resync(self) -> None:
+        base, log2 = self.queue()
+        sw = self.model.get("EVENTQ_PROD")
+        if self.prod is None or sw != self._sw_prod or (base, log2) != self._base:
+            self.prod = sw & ((2 << log2) - 1)
+            self._sw_prod, self._base = sw, (base, log2)
+
+    # ------------------------------------------------------------ expectations
+    def expect(self, rec: EventRecord, optional: bool = False, note: str = "") -> Expected:
+        self.seq += 1
+        e = Expected(rec, optional, note, self.seq)
+        self.expected.append(e)
+        self.stats["expected"] += 1
+        return e
+
+    # ------------------------------------------------------------ observations
+    def on_tw(self, o) -> None:
+        if o.id != 0:
+            return
+        if not o.is_write:
+            if o.len == 1:
+                self.stats["ste_fetches"] += 1
+            elif o.len == 3:
+                self.stats["cd_fetches"] += 1
+            return
+        base, log2 = self.queue()
+        if not (o.len == 3 and base <= o.addr < base + (EVTQ_ENT << log2)):
+            self.error(f"m_axi_tw write outside the event queue or not a 4-beat record: {o}")
+            return
+        self._resync()
+        mask = (2 << log2) - 1
+        probs = []
+        slot = base + (self.prod & ((1 << log2) - 1)) * EVTQ_ENT
+        if o.addr != slot:
+            probs.append(f"record written at {o.addr:#x}, expected the PROD slot {slot:#x} "
+                         f"(PROD {self.prod:#x})")
+        if o.size != 3 or o.burst != 1:
+            probs.append(f"AWSIZE={o.size} AWBURST={o.burst}, expected 3/INCR")
+        if any(s != 0xFF for s in o.strb):
+            probs.append(f"strobes {o.strb}")
+        raw = b"".join(int(d).to_bytes(8, "little") for d in o.data[:4])
+        rec = EventRecord.unpack(raw.ljust(32, b"\0"))
+        ok = o.resp == [OKAY]
+        if ok:
+            self.written_ok.append(rec)
+            self.prod = (self.prod + 1) & mask
+            cons = self.model.get("EVENTQ_CONS") & mask
+            if (self.prod - cons) & mask >= 1 << log2:
+                self.full_seen = True
+        else:
+            self.abt_seen = True
+            self.stats["write_errors"] += 1
+        self.written.append(rec)
+        self.stats["written"] += 1
+        self.by_type[rec.name] += 1
+        self._match(rec, probs, "" if ok else f" (B resp {o.resp}: record lost, EVENTQ_ABT_ERR)")
+
+    def _match(self, rec: EventRecord, probs: List[str], tag: str) -> None:
+        key = event_key(rec)
+        same = [e for e in self.expected if not e.matched and not e.cancelled and event_key(e.rec) == key]
+        # required expectations first: an optional one (a transaction in a configuration-change
+        # window that may have used the old configuration) must not take the record of a later
+        # transaction whose record is required
+        cand = next((e for e in same if not e.optional), same[0] if same else None)
+        if cand is None:
+            near = self._closest(rec)
+            detail = (f"\n  closest expected: {near.rec}\n  diff: {format_diff(diff_events(near.rec, rec))}"
+                      if near else "\n  (nothing expected)")
+            self.error(f"unexpected event record{tag}: {rec}{detail}")
+            return
+        cand.matched = True
+        self.stats["matched"] += 1
+        d = diff_events(cand.rec, rec)
+        if d:
+            probs.append("fields differ: " + format_diff(d))
+        if probs:
+            self.error(f"event record {rec.name} SID={rec.StreamID:#x}{tag}: " + "; ".join(probs)
+                       + f"\n  expected: {cand.rec}  {cand.note}\n  written:  {rec}")
+        else:
+            self.log.debug("event ok%s: %s", tag, rec)
+
+    def _closest(self, rec: EventRecord) -> Optional[Expected]:
+        live = [e for e in self.expected if not e.matched and not e.cancelled]
+        if not live:
+            return None
+        return min(live, key=lambda e: (len(diff_events(e.rec, rec)), e.seq))
+
+    # ------------------------------------------------------------ test helpers
+    def unmatched(self, include_optional: bool = False) -> List[Expected]:
+        return [e for e in self.expected if not e.matched and not e.cancelled
+                and (include_optional or not e.optional)]
+
+    def drop_allowed(self) -> bool:
+        return self.may_drop or self.full_seen or self.abt_seen
+
+    def forget_pending(self) -> int:
+        """Cancel every unmatched expectation (a test that reprograms the queue mid-flight)."""
+        n = 0
+        for e in self.unmatched(True):
+            e.cancelled = True
+            n += 1
+        return n
+
+    def error(self, msg: str) -> None:
+        self.stats["errors"] += 1
+        if len(self.errors) < self.max_errors:
+            self.errors.append(msg)
+            self.log.error(msg)
+
+    # ------------------------------------------------------------ end of test
+    def final_check(self) -> None:
+        missing = self.unmatched()
+        if not missing:
+            return
+        if self.drop_allowed():
+            self.stats["dropped"] += len(missing)
+            self.log.info("%d expected event record(s) not written; allowed (may_drop=%s full_seen=%s "
+                          "abt_seen=%s)", len(missing), self.may_drop, self.full_seen, self.abt_seen)
+            return
+        for e in missing[:5]:
+            self.error(f"expected event record never written: {e.rec}  {e.note}")
+        if len(missing) > 5:
+            self.error(f"... {len(missing) - 5} more expected event records never written")
+
+    def summary(self) -> str:
+        s = self.stats
+        types = ", ".join(f"{k}={v}" for k, v in sorted(self.by_type.items()))
+        return (f"events expected={s['expected']} written={s['written']} matched={s['matched']} "
+                f"dropped={s['dropped']} [{types}]")

@@ -1,0 +1,535 @@
+"""Command and event queues through the Linux driver model (tb.driver.smmu_driver).
+
+Client transactions whose STE is invalid (C_BAD_STE) or whose StreamID is beyond
+STRTAB_BASE_CFG.LOG2SIZE (C_BAD_STREAMID) generate the event records; every record
+is compared field by field (tb.model.events.diff_events) with the record
+tb.model.config.lookup_config predicts. m_axi_tw handshakes are time-stamped by a
+tap (tb.driver.testkit.TwTap) so fetch order and "nothing fetched" can be checked.
+
+CmdqWrap              4-entry queue, >= 3 laps of CFGI/PREFETCH/TLBI/SYNC batches; exact fetch
+                      address sequence, CONS wrap bit, every SYNC, CFGI effective each lap
+CmdqIllegalMidBatch   unknown opcode, SSec=1, SYNC CS=3, TLBI_EL2_ALL, ATC_INV mid-batch: CONS
+                      stops on it with ERR=1, GERROR.CMDQ_ERR, gerror_irq (gated by IRQEN),
+                      earlier CFGI effective, nothing later fetched; skip -> batch completes
+                      (last variant recovered by the interrupt-driven gerror handler)
+CmdqFetchAbort        bus error on a command slot: CONS.ERR=2, retried after the ack
+CmdqSyncIrq           cmdq_sync_irq pulses once per CS=IRQ SYNC, never for SEV/NONE
+CmdqSyncWaitsForFetch CFGI during an in-flight (slow) configuration fetch: SYNC completes only
+                      after the fetch returned; the next transaction re-fetches
+EvtqOverflow          2-entry queue: PROD stops, OVFLG toggles once, records exact; service;
+                      again; second overflow toggles back
+EvtqDisabledDrops     EVENTQEN=0: faults abort, nothing written, no OVFLG
+EvtqWriteAbort        bus error on the queue: EVENTQ_ABT_ERR, PROD unchanged, silent drops,
+                      recovery after GERRORN + range removal
+EvtqIrq               evtq_irq = IRQEN && PROD != CONS; interrupt-driven service drains it
+"""
+
+from __future__ import annotations
+
+from typing import List
+
+import pyuvm
+from cocotb.triggers import ClockCycles, RisingEdge
+
+from tb.agents.axi_mem_responder import ErrorRange
+from tb.driver.irq import IrqHandlers
+from tb.driver.smmu_driver import (CMDQ_ENT, EVTQ_ENT, SmmuDriver, make_bypass_ste, make_cdtable_ste,
+                                   make_s1_cd, q_idx)
+from tb.driver.testkit import (PulseCounter, TwTap, aborted, check_records, driver_config, expected_event,
+                               make_txn, one_txn, random_tw_backpressure)
+from tb.env.base_test import SmmuBaseTest
+from tb.env.env import PERIOD_NS
+from tb.model import commands as C
+from tb.model.events import C_BAD_STE, C_BAD_STREAMID, EventRecord
+from tb.model.structs import Ste
+from tb.regmap import fget
+
+SLVERR = 2
+BAD_STE = Ste(V=0, Config=0b100)
+
+
+class QueueTest(SmmuBaseTest):
+    timeout_us = 2000.0
+
+    async def start_driver(self, bp: bool = True, **cfg) -> SmmuDriver:
+        """Bring the SMMU up with the Linux driver model (queue sizes forced by the test).
+
+        ``bp``: seed-chosen back-pressure and latency on m_axi_tw, s_axi and m_axi, so
+        command fetches, configuration fetches and record writes interleave differently
+        per seed (the checks do not depend on timing)."""
+        cfg.setdefault("linux_checks", False)
+        env = self.env
+        if bp:
+            random_tw_backpressure(env, self.seeds.py("tw_bp"))
+        drv = SmmuDriver(self.env.regs, self.env.mem, driver_config(**cfg))
+        await drv.probe()
+        await drv.device_reset()
+        self.drv = drv
+        self.tap = TwTap(self.env.tw_smp)
+        self.log.info("driver: %s", drv.describe())
+        return drv
+
+    async def set_ste(self, sid: int, ste: Ste) -> None:
+        """Write an STE directly (no traffic of ``sid`` in flight) and invalidate it."""
+        self.env.mem.write(self.drv.ste_addr(sid), ste.pack())
+        await self.drv.issue([C.cfgi_ste(sid)])
+
+    async def fault(self, sid: int, addr: int, **kw):
+        """One transaction that must abort with a configuration event; returns (txn, record)."""
+        it = await one_txn(self.env, sid, addr=addr, **kw)
+        want = expected_event(self.env, it)
+        assert want is not None and want.EventID in (C_BAD_STE, C_BAD_STREAMID), \
+            f"sid {sid:#x} was meant to fault: predicted {want}"
+        assert aborted(it), f"faulting transaction not aborted: {it}"
+        return it, want
+
+    async def collect(self, n: int, what: str = "records") -> List[EventRecord]:
+        """Service the event queue until ``n`` new records arrived (a transaction's abort
+        response only means its record was handed to the queue, not yet written)."""
+        got: List[EventRecord] = []
+        for _ in range(200):
+            got += await self.drv.service_evtq()
+            if len(got) >= n:
+                break
+        await self.settle()
+        got += await self.drv.service_evtq()          # nothing more may arrive
+        return got
+
+    async def settle(self) -> None:
+        """Wait until no event-record write is pending or in flight on m_axi_tw."""
+        dut = self.env.dut
+        await ClockCycles(dut.aclk, 4)
+        await self.wait_for(lambda: not int(dut.m_axi_tw_awvalid.value) and not int(dut.m_axi_tw_wvalid.value)
+                            and len([b for b in self.tap.b if b[1] == 0]) == len([a for a in self.tap.aw if a[1] == 0]),
+                            "event-record writes to finish")
+        await ClockCycles(dut.aclk, 4)
+
+    async def reg(self, name: str) -> int:
+        return await self.env.regs.read(name)
+
+    async def wait_for(self, cond, what: str, cycles: int = 5000) -> None:
+        for _ in range(cycles):
+            if cond():
+                return
+            await RisingEdge(self.env.dut.aclk)
+        raise AssertionError(f"timeout waiting for {what}")
+
+    async def poll_reg(self, name: str, pred, what: str, limit: int = 500) -> int:
+        for _ in range(limit):
+            v = await self.reg(name)
+            if pred(v):
+                return v
+        raise AssertionError(f"timeout waiting for {what} ({name}={v:#x})")
+
+    async def poll_gerror(self, bit: int, what: str, limit: int = 500) -> None:
+        for _ in range(limit):
+            if ((await self.reg("GERROR")) ^ (await self.reg("GERRORN"))) & bit:
+                return
+        raise AssertionError(f"timeout waiting for GERROR bit {bit:#x} ({what})")
+
+    def evtq_writes(self) -> List:
+        d = self.drv
+        lo, hi = d.cfg.evtq_base, d.cfg.evtq_base + (EVTQ_ENT << d.f.evtq_shift)
+        return [a for a in self.tap.aw if lo <= a[2] < hi]
+
+    def cmd_fetches(self) -> List[int]:
+        d = self.drv
+        lo, hi = d.cfg.cmdq_base, d.cfg.cmdq_base + (CMDQ_ENT << d.f.cmdq_shift)
+        return [a[2] for a in self.tap.reads(1, lo, hi)]
+
+    def slot_addr(self, ptr: int) -> int:
+        return self.drv.cfg.cmdq_base + q_idx(ptr, self.drv.f.cmdq_shift) * CMDQ_ENT
+
+
+# ====================================================================== command queue
+@pyuvm.test()
+class CmdqWrap(QueueTest):
+    async def body(self) -> None:
+        env = self.env
+        drv = await self.start_driver(cmdq_shift=2, evtq_shift=3)
+        size = 1 << drv.f.cmdq_shift
+        c0 = drv.commands_issued                       # the tap starts after device_reset
+        sid = 3
+        await drv.write_ste(sid, make_bypass_ste())
+        rounds = 0
+        while drv.commands_issued - c0 < 3 * size or rounds < 4:
+            rounds += 1
+            # cached bypass -> invalid in memory -> CFGI inside a batch that wraps the queue
+            it = await one_txn(env, sid)
+            assert not aborted(it), f"round {rounds}: bypass STE aborted"
+            env.mem.write(drv.ste_addr(sid), BAD_STE.pack())
+            await drv.issue([C.prefetch_config(sid), C.tlbi_nh_asid(rounds), C.cfgi_ste(sid),
+                             C.tlbi_nh_all(), C.cfgi_cd(sid), C.tlbi_nsnh_all(),
+                             C.cfgi_ste_range(sid & ~1, 0)])
+            _, want = await self.fault(sid, 0x1000_0000 + 0x40 * rounds)
+            check_records(await self.collect(1), [want], f"round {rounds}")
+            env.mem.write(drv.ste_addr(sid), make_bypass_ste().pack())   # faults are not cached
+        cons = await self.reg("CMDQ_CONS")
+        prod = await self.reg("CMDQ_PROD")
+        mask = (2 << drv.f.cmdq_shift) - 1
+        assert cons & mask == prod & mask == drv.cmdq_prod, f"CONS {cons:#x} PROD {prod:#x} drv {drv.cmdq_prod:#x}"
+        assert (await self.reg("GERROR")) == (await self.reg("GERRORN")) and not drv.cmdq_errors
+        fetched = self.cmd_fetches()
+        n = drv.commands_issued
+        exp = [self.slot_addr(p) for p in range(c0, n)]
+        assert fetched == exp, f"command fetch sequence differs: first mismatch at " \
+            f"{next((i for i, (a, b) in enumerate(zip(fetched, exp)) if a != b), min(len(fetched), len(exp)))}, " \
+            f"{len(fetched)} fetched, {len(exp)} expected"
+        laps = (n - c0) // size
+        assert laps >= 3, f"only {laps} laps"
+        # the wrap bit went through both values: SYNC targets (PROD after each batch) include both
+        wraps = {p >> drv.f.cmdq_shift & 1 for p in drv.sync_log}
+        assert wraps == {0, 1}, f"wrap bits seen at SYNC completion: {wraps}"
+        self.log.info("%d commands in %d SYNC batches, %d laps of a %d-entry queue, final CONS %#x",
+                      n, drv.syncs, laps, size, cons)
+
+
+def _raw_opcode(op: int) -> bytes:
+    return bytes([op]) + bytes(15)
+
+
+BAD_COMMANDS = [
+    ("unknown opcode 0x7F", _raw_opcode(0x7F)),
+    ("CFGI_STE SSec=1", C.with_bits(C.cfgi_ste(9), 10)),
+    ("SYNC CS=3", C.sync(cs=3)),
+    ("TLBI_EL2_ALL", C.tlbi_el2_all()),
+    ("ATC_INV", C.atc_inv(9)),
+]
+
+
+@pyuvm.test()
+class CmdqIllegalMidBatch(QueueTest):
+    async def body(self) -> None:
+        env = self.env
+        drv = await self.start_driver(cmdq_shift=3, evtq_shift=3, poll_gerror=False)
+        sid_a, sid_b = 5, 6
+        addr = 0x1000_0000
+        for k, (name, bad) in enumerate(BAD_COMMANDS):
+            use_irq_thread = k == len(BAD_COMMANDS) - 1
+            gate_irq = k == 0
+            for sid in (sid_a, sid_b):
+                await drv.write_ste(sid, make_bypass_ste())
+                it = await one_txn(env, sid)
+                assert not aborted(it)
+            # both STEs become invalid in memory; the batch invalidates A before and B after `bad`
+            env.mem.write(drv.ste_addr(sid_a), BAD_STE.pack())
+            env.mem.write(drv.ste_addr(sid_b), BAD_STE.pack())
+            if gate_irq:
+                await drv._write_reg_sync("IRQ_CTRL", 1 << 2, "IRQ_CTRLACK")     # GERROR_IRQEN=0
+            batch = [C.cfgi_ste(sid_a), C.prefetch_config(sid_a), bad, C.cfgi_ste(sid_b), drv.sync_cmd()]
+            first = drv.cmdq_prod
+            bad_ptr = (first + 2) & ((2 << drv.f.cmdq_shift) - 1)
+            n_fetch0 = len(self.cmd_fetches())
+            irq = None
+            if use_irq_thread:
+                irq = IrqHandlers(env.dut, drv).start()
+                prod = await drv.submit(batch)
+                await drv.wait_consumed(prod)
+                irq.stop()
+                assert irq.gerror_runs >= 1 and not irq.errors, f"gerror thread: {irq.gerror_runs} {irq.errors}"
+            else:
+                prod = await drv.submit(batch)
+                # CONS.ERR keeps its last code; the stop is signalled by GERROR.CMDQ_ERR
+                await self.poll_gerror(1, name)
+                cons = await self.reg("CMDQ_CONS")
+                await ClockCycles(env.dut.aclk, 40)      # the queue must stay stopped
+                cons2 = await self.reg("CMDQ_CONS")
+                assert cons2 == cons, f"{name}: CONS moved while in error ({cons:#x} -> {cons2:#x})"
+                ptr_mask = (2 << drv.f.cmdq_shift) - 1
+                assert fget("CMDQ_CONS", "RD", cons) & ptr_mask == bad_ptr and \
+                    fget("CMDQ_CONS", "ERR", cons) == 1, \
+                    f"{name}: CONS {cons:#x}, expected RD={bad_ptr:#x} ERR=1 (CERROR_ILL)"
+                active = (await self.reg("GERROR")) ^ (await self.reg("GERRORN"))
+                assert active == 1, f"{name}: GERROR^GERRORN={active:#x}, expected CMDQ_ERR only"
+                line = int(env.dut.gerror_irq.value)
+                if gate_irq:
+                    assert line == 0, "gerror_irq high with GERROR_IRQEN=0"
+                    await drv._write_reg_sync("IRQ_CTRL", 5, "IRQ_CTRLACK")
+                    await ClockCycles(env.dut.aclk, 2)
+                    line = int(env.dut.gerror_irq.value)
+                assert line == 1, f"{name}: gerror_irq not raised"
+                fetched = self.cmd_fetches()[n_fetch0:]
+                assert fetched == [self.slot_addr(first + i) for i in range(3)], \
+                    f"{name}: fetched {[hex(a) for a in fetched]} (must stop at the illegal command)"
+                # the CFGI before the illegal command took effect: A faults now
+                _, want = await self.fault(sid_a, addr)
+                addr += 0x40
+                check_records(await self.collect(1), [want], f"{name}: A after the stop")
+                # skip it (CMD_SYNC in its place), acknowledge, the batch completes
+                handled = await drv.handle_gerror()
+                assert handled == 1
+                await drv.wait_consumed(prod)
+                assert env.dut.gerror_irq.value == 0
+            assert drv.cmdq_errors[-1] == 1, f"{name}: handler saw CONS.ERR {drv.cmdq_errors}"
+            assert env.mem.read(self.slot_addr(bad_ptr), CMDQ_ENT) == drv.sync_cmd()
+            assert (await self.reg("GERROR")) == (await self.reg("GERRORN"))
+            fetched = self.cmd_fetches()[n_fetch0:]
+            tail = [self.slot_addr(first + i) for i in (2, 3, 4)]
+            assert fetched[-3:] == tail, f"{name}: after recovery fetched {[hex(a) for a in fetched]}"
+            # the CFGI after the illegal command took effect only now: B faults
+            if use_irq_thread:
+                _, want = await self.fault(sid_a, addr)
+                addr += 0x40
+                check_records(await self.collect(1), [want], f"{name}: A")
+            _, want = await self.fault(sid_b, addr)
+            addr += 0x40
+            check_records(await self.collect(1), [want], f"{name}: B after recovery")
+            self.log.info("%s: stopped on it, skipped, batch completed%s", name,
+                          " (interrupt-driven)" if use_irq_thread else "")
+        assert len(drv.cmdq_errors) == len(BAD_COMMANDS)
+
+
+@pyuvm.test()
+class CmdqFetchAbort(QueueTest):
+    async def body(self) -> None:
+        env = self.env
+        drv = await self.start_driver(cmdq_shift=3, evtq_shift=3, poll_gerror=False)
+        sid = 7
+        await drv.write_ste(sid, make_bypass_ste())
+        assert not aborted(await one_txn(env, sid))
+        env.mem.write(drv.ste_addr(sid), BAD_STE.pack())
+        first = drv.cmdq_prod
+        slot = self.slot_addr(first + 1)
+        env.mem_tw.errors.append(ErrorRange(slot, slot + CMDQ_ENT, SLVERR, "r"))
+        prod = await drv.submit([C.prefetch_config(sid), C.cfgi_ste(sid), drv.sync_cmd()])
+        await self.poll_gerror(1, "CMDQ_ERR")
+        cons = await self.reg("CMDQ_CONS")
+        ptr_mask = (2 << drv.f.cmdq_shift) - 1
+        assert fget("CMDQ_CONS", "ERR", cons) == 2 and cons & ptr_mask == (first + 1) & ptr_mask, \
+            f"CONS {cons:#x}: expected ERR=2 (CERROR_ABT) on {(first + 1) & ptr_mask:#x}"
+        assert (await self.reg("GERROR")) ^ (await self.reg("GERRORN")) == 1
+        assert int(env.dut.gerror_irq.value) == 1
+        errs = [r for r in self.tap.rlast if r[1] == 1 and r[2] != 0]
+        assert len(errs) == 1, f"{len(errs)} failing command fetches"
+        env.mem_tw.errors.clear()
+        assert await drv.handle_gerror() == 1
+        await drv.wait_consumed(prod)
+        assert drv.cmdq_errors == [2]
+        assert env.mem.read(slot, CMDQ_ENT) == C.cfgi_ste(sid), "CERROR_ABT: the command must be retried as is"
+        assert self.cmd_fetches().count(slot) == 2, "the aborted slot must be fetched again"
+        _, want = await self.fault(sid, 0x1000_0100)
+        check_records(await self.collect(1), [want], "after the retried CFGI")
+
+
+@pyuvm.test()
+class CmdqSyncIrq(QueueTest):
+    async def body(self) -> None:
+        env = self.env
+        drv = await self.start_driver(cmdq_shift=4, evtq_shift=3)
+        pulses = PulseCounter(env.dut.cmdq_sync_irq)
+        rng = self.seeds.py("sync")
+        expected = 0
+        for b in range(6):
+            cs_list = [rng.choice((C.CS_IRQ, C.CS_SEV, C.CS_NONE)) for _ in range(rng.randint(1, 4))]
+            if b == 0:
+                cs_list = [C.CS_IRQ, C.CS_SEV, C.CS_NONE]
+            batch = []
+            for cs in cs_list:
+                batch += [C.tlbi_nh_asid(b), C.sync(cs=cs)]
+            before = pulses.count
+            prod = await drv.submit(batch)
+            await drv.wait_consumed(prod)
+            await ClockCycles(env.dut.aclk, 4)
+            n_irq = cs_list.count(C.CS_IRQ)
+            expected += n_irq
+            assert pulses.count - before == n_irq, \
+                f"batch {b} CS={cs_list}: {pulses.count - before} cmdq_sync_irq pulses, expected {n_irq}"
+        # plain driver SYNCs (CS=SEV) never pulse
+        before = pulses.count
+        await drv.issue([C.cfgi_all(), C.tlbi_nsnh_all()])
+        await self.settle()
+        assert pulses.count == before == expected
+        pulses.stop()
+        self.log.info("%d CS=IRQ SYNCs, %d pulses", expected, pulses.count)
+
+
+@pyuvm.test()
+class CmdqSyncWaitsForFetch(QueueTest):
+    async def body(self) -> None:
+        env = self.env
+        drv = await self.start_driver(bp=False, cmdq_shift=3, evtq_shift=3)   # timing is the point here
+        f = drv.f
+        sid, cd_tab = 4, 0x4400_0000
+        await drv.write_cd(sid, 0, cd_tab, make_s1_cd(f, asid=1, ttb0=0x4500_0000))
+        await drv.write_ste(sid, make_cdtable_ste(f, cd_tab))
+        await drv.issue([C.cfgi_all()])                   # nothing cached
+        pulses = PulseCounter(env.dut.cmdq_sync_irq)
+        lat = 100
+        env.mem_tw.id_latency = {0: lat}                  # configuration fetches (ARID 0) are slow
+        ste_a = drv.ste_addr(sid)
+        n_ar = len(self.tap.ar)
+        t1 = make_txn(env, sid)
+        await env.client.send(t1)
+        # wait for the CD fetch (ARID 0, ARLEN 3) of t1 to be in flight
+        await self.wait_for(lambda: any(a[1] == 0 and a[3] == 3 for a in self.tap.ar[n_ar:]), "CD fetch")
+        cd_ar = next(a for a in self.tap.ar[n_ar:] if a[1] == 0 and a[3] == 3)
+        # software now breaks the STE and invalidates it, SYNC with CS=IRQ to time its completion
+        # (t1's STE was already read -- its CD fetch is in flight -- so the old configuration is
+        # the only outcome for t1: a plain memory write keeps the scoreboard's prediction exact)
+        env.mem.write(ste_a, BAD_STE.pack())
+        first = drv.cmdq_prod
+        prod = await drv.submit([C.cfgi_ste(sid), C.sync(cs=C.CS_IRQ)])
+        await drv.wait_consumed(prod)
+        await t1.done.wait()
+        assert aborted(t1)
+        env.mem_tw.id_latency = {}
+        cyc = lambda ns: ns // PERIOD_NS
+        sync_slot = self.slot_addr(first + 1)
+        cd_done = [r[0] for r in self.tap.rlast if r[1] == 0 and r[0] > cd_ar[0]]
+        assert pulses.count == 1, f"{pulses.count} sync pulses"
+        t_sync = cyc(pulses.times[0])
+        assert cd_done, "CD fetch never completed"
+        t_cd = cd_done[0]
+        fetch_times = [a[0] for a in self.tap.ar if a[1] == 1 and a[2] == sync_slot]
+        assert fetch_times and fetch_times[-1] < t_cd, \
+            f"the SYNC was not fetched while the CD fetch was in flight (SYNC AR {fetch_times}, CD R {t_cd})"
+        assert t_sync > t_cd, f"SYNC completed at cycle {t_sync}, before the in-flight fetch returned ({t_cd})"
+        self.log.info("CD fetch AR@%d R@%d, SYNC fetched @%s, completed @%d", cd_ar[0], t_cd, fetch_times,
+                      t_sync)
+        # the stale result was not cached: the next transaction fetches the STE again and faults
+        n_ar = len(self.tap.ar)
+        _, want = await self.fault(sid, 0x1000_0200)
+        refetch = [a for a in self.tap.ar[n_ar:] if a[1] == 0 and a[2] == ste_a]
+        assert refetch, "no STE re-fetch after CFGI+SYNC"
+        check_records(await self.collect(1), [want], "after the SYNC")
+        pulses.stop()
+
+
+# ====================================================================== event queue
+@pyuvm.test()
+class EvtqOverflow(QueueTest):
+    async def body(self) -> None:
+        env = self.env
+        drv = await self.start_driver(cmdq_shift=3, evtq_shift=1)
+        size = 1 << drv.f.evtq_shift
+        # half the StreamIDs out of range (C_BAD_STREAMID), one invalid STE (C_BAD_STE)
+        await drv._write_cr0(0xC)
+        await env.regs.write("STRTAB_BASE_CFG", drv.f.sid_bits - 1)
+        await drv._write_cr0(0xD)
+        bad_sid, oor_sid = 1, 1 << (drv.f.sid_bits - 1)
+        await self.set_ste(bad_sid, BAD_STE)
+        addr = iter(range(0x1000_0000, 0x1001_0000, 0x40))
+
+        async def faults(n: int) -> List[EventRecord]:
+            out = []
+            for i in range(n):
+                _, want = await self.fault(oor_sid if i % 2 else bad_sid, next(addr), write=bool(i % 3 == 2))
+                out.append(want)
+            await self.settle()
+            return out
+
+        # lap 1: fill the queue, then 3 more (dropped, one OVFLG toggle)
+        want = await faults(size + 3)
+        prod = await self.reg("EVENTQ_PROD")
+        assert prod == (1 << 31) | size, f"EVENTQ_PROD {prod:#x}, expected OVFLG=1 and WR={size:#x}"
+        assert len(self.evtq_writes()) == size, f"{len(self.evtq_writes())} record writes for a {size}-entry queue"
+        recs = [EventRecord.unpack(env.mem.read(drv.cfg.evtq_base + i * 32, 32)) for i in range(size)]
+        check_records(recs, want[:size], "records in the full queue")
+        got = await drv.service_evtq()
+        check_records(got, want[:size], "serviced after overflow 1")
+        assert drv.overflows == 1
+        cons = await self.reg("EVENTQ_CONS")
+        assert cons == (1 << 31) | size, f"EVENTQ_CONS {cons:#x}: OVACKFLG must follow OVFLG"
+        # lap 2: recorded again; overflow again -> OVFLG toggles back to 0
+        want = await faults(size + 2)
+        prod = await self.reg("EVENTQ_PROD")
+        assert prod == 0, f"EVENTQ_PROD {prod:#x}, expected OVFLG=0 and WR=0 after the second overflow"
+        got = await drv.service_evtq()
+        check_records(got, want[:size], "serviced after overflow 2")
+        assert drv.overflows == 2 and (await self.reg("EVENTQ_CONS")) == 0
+        # no overflow pending: one more record is simply recorded
+        want = await faults(1)
+        check_records(await drv.service_evtq(), want, "after recovery")
+        assert drv.overflows == 2 and len(self.evtq_writes()) == 2 * size + 1
+        assert (await self.reg("GERROR")) == (await self.reg("GERRORN"))
+
+
+@pyuvm.test()
+class EvtqDisabledDrops(QueueTest):
+    async def body(self) -> None:
+        env = self.env
+        drv = await self.start_driver(cmdq_shift=3, evtq_shift=1)
+        sid = 2
+        await self.set_ste(sid, BAD_STE)
+        await drv._write_cr0(0x9)                               # EVENTQEN=0
+        for i in range(4):                                        # twice the queue size
+            it = await one_txn(env, sid, addr=0x1000_0000 + 0x40 * i)
+            assert aborted(it), "fault with EVENTQEN=0 must still abort"
+        await self.settle()
+        assert not self.evtq_writes(), "records written with EVENTQEN=0"
+        assert (await self.reg("EVENTQ_PROD")) == 0, "PROD/OVFLG changed with EVENTQEN=0"
+        assert int(env.dut.evtq_irq.value) == 0
+        await drv._write_cr0(0xD)
+        _, want = await self.fault(sid, 0x1000_1000)
+        check_records(await self.collect(1), [want], "after EVENTQEN=1")
+        assert drv.overflows == 0
+
+
+@pyuvm.test()
+class EvtqWriteAbort(QueueTest):
+    async def body(self) -> None:
+        env = self.env
+        drv = await self.start_driver(cmdq_shift=3, evtq_shift=2, poll_gerror=False)
+        sid = 2
+        await self.set_ste(sid, BAD_STE)
+        lo = drv.cfg.evtq_base
+        env.mem_tw.errors.append(ErrorRange(lo, lo + (EVTQ_ENT << drv.f.evtq_shift), SLVERR, "w"))
+        await self.fault(sid, 0x1000_0000)
+        await self.poll_reg("GERROR", lambda v: v & 4, "GERROR.EVENTQ_ABT_ERR")
+        assert (await self.reg("GERROR")) ^ (await self.reg("GERRORN")) == 4
+        assert (await self.reg("EVENTQ_PROD")) == 0, "PROD advanced after a write abort"
+        assert int(env.dut.gerror_irq.value) == 1
+        n_aw = len(self.evtq_writes())
+        assert n_aw == 1
+        for i in range(3):                                  # silently dropped while the error is active
+            await self.fault(sid, 0x1000_0100 + 0x40 * i)
+        await self.settle()
+        assert len(self.evtq_writes()) == n_aw, "records written while EVENTQ_ABT_ERR is active"
+        assert (await self.reg("EVENTQ_PROD")) == 0, "PROD/OVFLG changed while EVENTQ_ABT_ERR is active"
+        env.mem_tw.errors.clear()
+        assert await drv.handle_gerror() == 4 and drv.evtq_abt_errors == 1
+        assert int(env.dut.gerror_irq.value) == 0
+        _, want = await self.fault(sid, 0x1000_1000)
+        check_records(await self.collect(1), [want], "after recovery")
+        assert (await self.reg("EVENTQ_PROD")) == 1
+
+
+@pyuvm.test()
+class EvtqIrq(QueueTest):
+    async def body(self) -> None:
+        env = self.env
+        dut = env.dut
+        drv = await self.start_driver(cmdq_shift=3, evtq_shift=3, poll_gerror=False)
+        sid = 2
+        await self.set_ste(sid, BAD_STE)
+        assert int(dut.evtq_irq.value) == 0
+        _, want = await self.fault(sid, 0x1000_0000)
+        await self.wait_for(lambda: len(self.evtq_writes()) == 1 and self.tap.b, "record write")
+        await ClockCycles(dut.aclk, 4)
+        assert int(dut.evtq_irq.value) == 1, "evtq_irq low with PROD != CONS"
+        await drv._write_reg_sync("IRQ_CTRL", 1, "IRQ_CTRLACK")          # EVENTQ_IRQEN=0
+        await ClockCycles(dut.aclk, 2)
+        assert int(dut.evtq_irq.value) == 0, "evtq_irq high with EVENTQ_IRQEN=0"
+        await drv._write_reg_sync("IRQ_CTRL", 5, "IRQ_CTRLACK")
+        await ClockCycles(dut.aclk, 2)
+        assert int(dut.evtq_irq.value) == 1
+        irq = IrqHandlers(dut, drv).start()
+        await self.wait_for(lambda: len(drv.events) == 1, "interrupt-driven service")
+        await ClockCycles(dut.aclk, 10)
+        assert int(dut.evtq_irq.value) == 0, "evtq_irq still high after CONS caught up"
+        check_records(drv.events, [want], "first record")
+        # a burst of concurrent faults, fewer than the queue holds: all serviced by the handler
+        its = [make_txn(env, sid, addr=0x1000_1000 + 0x40 * i, write=bool(i & 1), id_=i % 4) for i in range(6)]
+        for it in its:
+            await env.client.send(it)
+        for it in its:
+            await it.done.wait()
+        wants = [expected_event(env, it) for it in its]
+        await self.wait_for(lambda: len(drv.events) == 7, "all records serviced", 20000)
+        await ClockCycles(dut.aclk, 10)
+        irq.stop()
+        key = lambda r: r.InputAddr
+        check_records(sorted(drv.events[1:], key=key), sorted(wants, key=key), "burst")
+        assert int(dut.evtq_irq.value) == 0 and drv.overflows == 0 and not irq.errors
+        assert (await self.reg("EVENTQ_PROD")) == (await self.reg("EVENTQ_CONS")) == 7
+        self.log.info("evtq handler ran %d times for %d rising edges", irq.evtq_runs, irq.evtq_raised)
