@@ -3,6 +3,7 @@ rtl/smmu_skid.v
 rtl/smmu_fifo.v
 rtl/smmu_rr_pick.v
 rtl/smmu_decide.v
+rtl/smmu_addr_stage.v
 rtl/smmu_regs.v
 rtl/smmu_rd_path.v
 rtl/smmu_wr_path.v

@@ -104,7 +104,7 @@ assign req_ready  = state_reg == S_IDLE;
 // stage 2, MAIR, reserved) and the low bits of aligned addresses
 wire unused_fields = &{1'b0, d0_reg[47], d0_reg[40:39], d0_reg[29:24], d0_reg[13:8],
                        d1_reg[63:52], d1_reg[3:0], d2_reg[63:52], d2_reg[3:0], d3_reg,
-                       ste0_reg[58:56], ste1_reg[63:28], ste1_reg[26:2], cd_addr[63:48]};
+                       ste0_reg[58:56], ste1_reg[63:28], ste1_reg[26:2], cd_addr[63:OAS_BITS]};
 assign sync_block = (state_reg != S_IDLE) && inv_seen_reg;
 
 // ---------------------------------------------------------- cache

@@ -77,58 +77,38 @@ module smmu_rd_path #(
 );
 
 localparam NID     = 1 << ID_W;
-localparam AR_W    = 3 + SID_W + SSID_W + 1 + ID_W + 64 + 8 + 3 + 2 + 1 + 4 + 3 + 4;
 localparam R_W     = ID_W + DATA_W + 2 + 1;
 localparam [1:0] RESP_OKAY = 2'b00, RESP_SLVERR = 2'b10;
 
 // ---------------------------------------------------------------- AR stage
-`include "smmu_cd.vh"
 
-wire ar_bypass, ar_raz, ar_need_cfg;
-
-smmu_decide #(.OAS_BITS(OAS_BITS)) decide_inst (
-    .addr(s_axi_araddr), .smmuen(smmuen), .gbpa_abort(gbpa_abort),
-    .bypass(ar_bypass), .raz(ar_raz), .need_cfg(ar_need_cfg)
-);
-
-wire [AR_W-1:0] st_data;
 wire            st_valid;
 wire            st_ready;
+wire            decided, go_down, go_raz;
+wire [ID_W-1:0] st_id;
+wire [7:0]      st_len;
+wire [63:0]     st_addr;
 
-smmu_skid #(.WIDTH(AR_W)) ar_stage (
-    .clk(clk), .rst(rst),
-    .s_data({ar_bypass, ar_raz, ar_need_cfg, s_axi_armmusid, s_axi_armmussid, s_axi_armmussidv,
-             s_axi_arid, s_axi_araddr, s_axi_arlen,
-             s_axi_arsize, s_axi_arburst, s_axi_arlock, s_axi_arcache, s_axi_arprot, s_axi_arqos}),
+smmu_addr_stage #(.ID_W(ID_W), .OAS_BITS(OAS_BITS), .SID_W(SID_W), .SSID_W(SSID_W)) ar_stage_inst (
+    .clk(clk), .rst(rst), .smmuen(smmuen), .gbpa_abort(gbpa_abort),
+    .s_id(s_axi_arid), .s_addr(s_axi_araddr), .s_len(s_axi_arlen),
+    .s_attr({s_axi_arsize, s_axi_arburst, s_axi_arlock, s_axi_arcache, s_axi_arprot, s_axi_arqos}),
+    .s_sid(s_axi_armmusid), .s_ssid(s_axi_armmussid), .s_ssv(s_axi_armmussidv),
     .s_valid(s_axi_arvalid), .s_ready(s_axi_arready),
-    .m_data(st_data), .m_valid(st_valid), .m_ready(st_ready)
+    .st_id(st_id), .st_addr(st_addr), .st_len(st_len),
+    .st_attr({m_axi_arsize, m_axi_arburst, m_axi_arlock, m_axi_arcache, m_axi_arprot, m_axi_arqos}),
+    .st_valid(st_valid), .st_ready(st_ready), .decided(decided), .go_down(go_down), .go_raz(go_raz),
+    .cfg_req_valid(cfg_req_valid), .cfg_req_sid(cfg_req_sid), .cfg_req_ssid(cfg_req_ssid),
+    .cfg_req_ssv(cfg_req_ssv), .cfg_req_ready(cfg_req_ready),
+    .cfg_resp_valid(cfg_resp_valid), .cfg_resp_kind(cfg_resp_kind)
 );
 
-wire st_bypass, st_raz, st_need_cfg;
-wire [ID_W-1:0] st_id;
-wire [7:0] st_len;
-wire [63:0] st_addr;
-
-assign {st_bypass, st_raz, st_need_cfg, cfg_req_sid, cfg_req_ssid, cfg_req_ssv,
-        st_id, st_addr, st_len, m_axi_arsize, m_axi_arburst,
-        m_axi_arlock, m_axi_arcache, m_axi_arprot, m_axi_arqos} = st_data;
 assign m_axi_arid   = st_id;
 assign m_axi_arlen  = st_len;
 assign m_axi_araddr = st_addr[OAS_BITS-1:0];
 assign cfg_req_addr = st_addr;
 assign cfg_req_pnu  = m_axi_arprot[0];
 assign cfg_req_ind  = m_axi_arprot[2];
-
-// configuration answer for the transaction in the stage
-reg       req_sent_reg, res_valid_reg;
-reg [1:0] res_kind_reg;
-
-assign cfg_req_valid = st_valid && st_need_cfg && !req_sent_reg && !res_valid_reg;
-
-wire decided = !st_need_cfg || res_valid_reg;
-// until stage-1 translation exists, a valid stage-1 configuration aborts
-wire go_down = st_need_cfg ? (res_kind_reg == KIND_BYPASS) : st_bypass;
-wire go_raz  = st_need_cfg ? 1'b0 : st_raz;
 
 // outstanding downstream reads per ID (incremented on AR, decremented on RLAST)
 reg [CNT_W-1:0] out_cnt [0:NID-1];
@@ -147,24 +127,6 @@ assign m_axi_arvalid = st_valid && decided && go_down && byp_ok;
 assign st_ready      = decided && (go_down ? (m_axi_arready && byp_ok) : local_ok);
 
 wire local_take = st_valid && decided && !go_down && local_ok;
-
-always @(posedge clk) begin
-    if (rst) begin
-        req_sent_reg  <= 1'b0;
-        res_valid_reg <= 1'b0;
-        res_kind_reg  <= KIND_ABORT;
-    end else begin
-        if (cfg_req_valid && cfg_req_ready)
-            req_sent_reg <= 1'b1;
-        if (cfg_resp_valid) begin
-            req_sent_reg  <= 1'b0;
-            res_valid_reg <= 1'b1;
-            res_kind_reg  <= cfg_resp_kind;
-        end
-        if (st_valid && st_ready)
-            res_valid_reg <= 1'b0;
-    end
-end
 
 // ---------------------------------------------------------------- R merge
 wire r_s_ready;

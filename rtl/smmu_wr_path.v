@@ -89,24 +89,12 @@ module smmu_wr_path #(
 
 localparam NID    = 1 << ID_W;
 localparam STRB_W = DATA_W / 8;
-localparam AW_W   = 3 + SID_W + SSID_W + 1 + ID_W + 64 + 8 + 3 + 2 + 1 + 4 + 3 + 4;
 localparam W_W    = DATA_W + STRB_W;
 localparam B_W    = ID_W + 2;
 localparam [1:0] RESP_OKAY = 2'b00, RESP_SLVERR = 2'b10;
 
 // ---------------------------------------------------------------- AW stage
-`include "smmu_cd.vh"
 
-wire aw_bypass, aw_raz, aw_need_cfg;
-
-smmu_decide #(.OAS_BITS(OAS_BITS)) decide_inst (
-    .addr(s_axi_awaddr), .smmuen(smmuen), .gbpa_abort(gbpa_abort),
-    .bypass(aw_bypass), .raz(aw_raz), .need_cfg(aw_need_cfg)
-);
-
-wire [AW_W-1:0] st_data;
-wire            st_valid;
-wire            st_ready;
 wire            aw_stage_ready;
 // Accept an AW only while the route FIFO can take it and the (up to two)
 // writes already in the stage: AWs then wait for W space at the s_axi
@@ -115,40 +103,33 @@ wire [ROUTE_LOG2:0] route_count;
 wire route_room = route_count <= ((1 << ROUTE_LOG2) - 3);
 assign s_axi_awready = aw_stage_ready && route_room;
 
-smmu_skid #(.WIDTH(AW_W)) aw_stage (
-    .clk(clk), .rst(rst),
-    .s_data({aw_bypass, aw_raz, aw_need_cfg, s_axi_awmmusid, s_axi_awmmussid, s_axi_awmmussidv,
-             s_axi_awid, s_axi_awaddr, s_axi_awlen,
-             s_axi_awsize, s_axi_awburst, s_axi_awlock, s_axi_awcache, s_axi_awprot, s_axi_awqos}),
+wire            st_valid;
+wire            st_ready;
+wire            decided, go_down, go_raz;
+wire [ID_W-1:0] st_id;
+wire [7:0]      st_len;
+wire [63:0]     st_addr;
+
+smmu_addr_stage #(.ID_W(ID_W), .OAS_BITS(OAS_BITS), .SID_W(SID_W), .SSID_W(SSID_W)) aw_stage_inst (
+    .clk(clk), .rst(rst), .smmuen(smmuen), .gbpa_abort(gbpa_abort),
+    .s_id(s_axi_awid), .s_addr(s_axi_awaddr), .s_len(s_axi_awlen),
+    .s_attr({s_axi_awsize, s_axi_awburst, s_axi_awlock, s_axi_awcache, s_axi_awprot, s_axi_awqos}),
+    .s_sid(s_axi_awmmusid), .s_ssid(s_axi_awmmussid), .s_ssv(s_axi_awmmussidv),
     .s_valid(s_axi_awvalid && route_room), .s_ready(aw_stage_ready),
-    .m_data(st_data), .m_valid(st_valid), .m_ready(st_ready)
+    .st_id(st_id), .st_addr(st_addr), .st_len(st_len),
+    .st_attr({m_axi_awsize, m_axi_awburst, m_axi_awlock, m_axi_awcache, m_axi_awprot, m_axi_awqos}),
+    .st_valid(st_valid), .st_ready(st_ready), .decided(decided), .go_down(go_down), .go_raz(go_raz),
+    .cfg_req_valid(cfg_req_valid), .cfg_req_sid(cfg_req_sid), .cfg_req_ssid(cfg_req_ssid),
+    .cfg_req_ssv(cfg_req_ssv), .cfg_req_ready(cfg_req_ready),
+    .cfg_resp_valid(cfg_resp_valid), .cfg_resp_kind(cfg_resp_kind)
 );
 
-wire st_bypass, st_raz, st_need_cfg;
-wire [ID_W-1:0] st_id;
-wire [7:0] st_len;
-wire [63:0] st_addr;
-
-assign {st_bypass, st_raz, st_need_cfg, cfg_req_sid, cfg_req_ssid, cfg_req_ssv,
-        st_id, st_addr, st_len, m_axi_awsize, m_axi_awburst,
-        m_axi_awlock, m_axi_awcache, m_axi_awprot, m_axi_awqos} = st_data;
 assign m_axi_awid   = st_id;
 assign m_axi_awlen  = st_len;
 assign m_axi_awaddr = st_addr[OAS_BITS-1:0];
 assign cfg_req_addr = st_addr;
 assign cfg_req_pnu  = m_axi_awprot[0];
 assign cfg_req_ind  = m_axi_awprot[2];
-
-// configuration answer for the transaction in the stage
-reg       req_sent_reg, res_valid_reg;
-reg [1:0] res_kind_reg;
-
-assign cfg_req_valid = st_valid && st_need_cfg && !req_sent_reg && !res_valid_reg;
-
-wire decided = !st_need_cfg || res_valid_reg;
-// until stage-1 translation exists, a valid stage-1 configuration aborts
-wire go_down = st_need_cfg ? (res_kind_reg == KIND_BYPASS) : st_bypass;
-wire go_raz  = st_need_cfg ? 1'b0 : st_raz;
 
 reg [CNT_W-1:0] out_cnt [0:NID-1];
 
@@ -188,26 +169,12 @@ assign st_ready      = decided && (go_down ? (m_axi_awready && byp_ok) : local_o
 wire local_take = st_valid && decided && !go_down && local_ok;
 
 always @(posedge clk) begin
-    if (rst) begin
-        req_sent_reg     <= 1'b0;
-        res_valid_reg    <= 1'b0;
-        res_kind_reg     <= KIND_ABORT;
+    if (rst)
         route_pushed_reg <= 1'b0;
-    end else begin
-        if (cfg_req_valid && cfg_req_ready)
-            req_sent_reg <= 1'b1;
-        if (cfg_resp_valid) begin
-            req_sent_reg  <= 1'b0;
-            res_valid_reg <= 1'b1;
-            res_kind_reg  <= cfg_resp_kind;
-        end
-        if (route_push)
-            route_pushed_reg <= 1'b1;
-        if (st_valid && st_ready) begin
-            res_valid_reg    <= 1'b0;
-            route_pushed_reg <= 1'b0;
-        end
-    end
+    else if (st_valid && st_ready)
+        route_pushed_reg <= 1'b0;
+    else if (route_push)
+        route_pushed_reg <= 1'b1;
 end
 
 wire [W_W-1:0] w_data;
