@@ -2,6 +2,7 @@
 rtl/smmu_skid.v
 rtl/smmu_fifo.v
 rtl/smmu_rr_pick.v
+rtl/smmu_qptr.v
 rtl/smmu_decide.v
 rtl/smmu_addr_stage.v
 rtl/smmu_regs.v

@@ -79,11 +79,19 @@ localparam [7:0] OP_PREFETCH_CONFIG = 8'h01, OP_PREFETCH_ADDR = 8'h02,
 localparam [6:0] ERR_ILL = 7'd1, ERR_ABT = 7'd2;
 
 // ---------------------------------------------------------- queue state
-wire [4:0]  qs      = (log2size > QS_MAX) ? QS_MAX[4:0] : log2size;
-wire [19:0] idx_msk = (20'd1 << qs) - 20'd1;
-wire [19:0] ptr_msk = (20'd2 << qs) - 20'd1;
-wire [19:0] c       = cons[19:0] & ptr_msk;
-wire        empty   = (c == (prod[19:0] & ptr_msk));
+wire [19:0] cons_idx, cons_inc;
+wire        empty;
+
+// outputs this user does not need
+wire [19:0] unused_qptr_prod_idx, unused_qptr_prod_inc;
+wire        unused_qptr_full;
+wire        unused_qptr_ok = &{1'b0, unused_qptr_prod_idx, unused_qptr_prod_inc, unused_qptr_full};
+
+smmu_qptr #(.QS_MAX(QS_MAX)) qptr_inst (
+    .log2size(log2size), .prod(prod[19:0]), .cons(cons[19:0]),
+    .prod_idx(unused_qptr_prod_idx), .cons_idx(cons_idx), .prod_inc(unused_qptr_prod_inc), .cons_inc(cons_inc),
+    .empty(empty), .full(unused_qptr_full)
+);
 
 localparam [2:0] S_IDLE = 3'd0, S_AR = 3'd1, S_R = 3'd2, S_EXEC = 3'd3, S_SYNC = 3'd4,
                  S_ERR = 3'd5, S_DONE = 3'd6;
@@ -92,7 +100,7 @@ reg [63:0] dw0_reg, dw1_reg;
 reg        beat_reg, abt_reg;
 
 assign busy     = (state_reg != S_IDLE) && (state_reg != S_ERR);
-assign rd_addr  = base + ({{(OAS_BITS-20){1'b0}}, c & idx_msk} << 4);
+assign rd_addr  = base + ({{(OAS_BITS-20){1'b0}}, cons_idx} << 4);
 assign rd_len   = 8'd1;
 assign rd_valid = state_reg == S_AR;
 
@@ -224,7 +232,7 @@ always @(posedge clk) begin
             end
             S_DONE: begin
                 cons_we    <= 1'b1;
-                cons_wdata <= {cons[31:20], (cons[19:0] & ~ptr_msk) | ((c + 20'd1) & ptr_msk)};
+                cons_wdata <= {cons[31:20], cons_inc};
                 cnt_cmds   <= cnt_cmds + 1'b1;
                 state_reg  <= S_IDLE;
             end

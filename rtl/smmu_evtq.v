@@ -58,12 +58,19 @@ module smmu_evtq #(
 localparam IDX_W = (N_SRC > 1) ? $clog2(N_SRC) : 1;
 
 // ---------------------------------------------------------- queue state
-wire [4:0]  qs      = (log2size > QS_MAX) ? QS_MAX[4:0] : log2size;
-wire [19:0] idx_msk = (20'd1 << qs) - 20'd1;
-wire [19:0] ptr_msk = (20'd2 << qs) - 20'd1;
-wire [19:0] p       = prod[19:0] & ptr_msk;
-wire [19:0] c       = cons[19:0] & ptr_msk;
-wire        full    = ((p ^ c) & ptr_msk) == (idx_msk + 20'd1);
+wire [19:0] prod_idx, prod_inc;
+wire        full;
+
+// outputs this user does not need
+wire [19:0] unused_qptr_cons_idx, unused_qptr_cons_inc;
+wire        unused_qptr_empty;
+wire        unused_qptr_ok = &{1'b0, unused_qptr_cons_idx, unused_qptr_cons_inc, unused_qptr_empty};
+
+smmu_qptr #(.QS_MAX(QS_MAX)) qptr_inst (
+    .log2size(log2size), .prod(prod[19:0]), .cons(cons[19:0]),
+    .prod_idx(prod_idx), .cons_idx(unused_qptr_cons_idx), .prod_inc(prod_inc), .cons_inc(unused_qptr_cons_inc),
+    .empty(unused_qptr_empty), .full(full)
+);
 wire        ov_pend = prod[31] != cons[31];
 wire        unused_cons = &{1'b0, cons[30:20]};
 
@@ -126,7 +133,7 @@ always @(posedge clk) begin
             S_IDLE: if (take) begin
                 if (can_write) begin
                     rec_reg     <= rec_data[pick*256 +: 256];
-                    addr_reg    <= base + ({{(OAS_BITS-20){1'b0}}, p & idx_msk} << 5);
+                    addr_reg    <= base + ({{(OAS_BITS-20){1'b0}}, prod_idx} << 5);
                     aw_pend_reg <= 1'b1;
                     w_pend_reg  <= 1'b1;
                     wbeat_reg   <= 2'd0;
@@ -155,7 +162,7 @@ always @(posedge clk) begin
                 state_reg <= S_IDLE;
                 if (m_axi_tw_bresp == 2'b00) begin
                     prod_we     <= 1'b1;
-                    prod_wdata  <= {prod[31:20], (prod[19:0] & ~ptr_msk) | ((p + 20'd1) & ptr_msk)};
+                    prod_wdata  <= {prod[31:20], prod_inc};
                     cnt_written <= cnt_written + 1'b1;
                 end else begin
                     abt_err <= 1'b1;

@@ -338,11 +338,23 @@ end
 wire unused_axil = &{1'b0, s_axil_awprot, s_axil_arprot, s_axil_araddr[1:0], wr_addr[1:0]};
 
 // ----------------------------------------------------------- interrupts
-// event queue non-empty: PROD and CONS differ in index or wrap (LOG2SIZE+1 bits)
-wire [4:0]  evtq_qs   = (evtq_base_lo_reg[4:0] > EVENTQS) ? EVENTQS : evtq_base_lo_reg[4:0];
-wire [19:0] evtq_mask = (20'd2 << evtq_qs) - 20'd1;
+// event queue non-empty: PROD and CONS differ in index or wrap
+wire evtq_empty;
 
-assign evtq_irq   = irq_ctrlack_reg[2] && (((evtq_prod_reg[19:0] ^ evtq_cons_reg[19:0]) & evtq_mask) != 20'd0);
+// outputs this user does not need
+wire [19:0] unused_evtq_ptr_prod_idx, unused_evtq_ptr_cons_idx, unused_evtq_ptr_prod_inc, unused_evtq_ptr_cons_inc;
+wire        unused_evtq_ptr_full;
+wire        unused_evtq_ptr_ok = &{1'b0, unused_evtq_ptr_prod_idx, unused_evtq_ptr_cons_idx,
+                                   unused_evtq_ptr_prod_inc, unused_evtq_ptr_cons_inc, unused_evtq_ptr_full};
+
+smmu_qptr #(.QS_MAX(EVENTQS)) evtq_ptr_inst (
+    .log2size(evtq_base_lo_reg[4:0]), .prod(evtq_prod_reg[19:0]), .cons(evtq_cons_reg[19:0]),
+    .prod_idx(unused_evtq_ptr_prod_idx), .cons_idx(unused_evtq_ptr_cons_idx),
+    .prod_inc(unused_evtq_ptr_prod_inc), .cons_inc(unused_evtq_ptr_cons_inc),
+    .empty(evtq_empty), .full(unused_evtq_ptr_full)
+);
+
+assign evtq_irq   = irq_ctrlack_reg[2] && !evtq_empty;
 assign gerror_irq = irq_ctrlack_reg[0] && (((gerror_reg ^ gerrorn_reg) & 32'h0000_0105) != 32'd0);
 
 endmodule
