@@ -4,8 +4,11 @@ rtl/smmu_fifo.v
 rtl/smmu_rr_pick.v
 rtl/smmu_qptr.v
 rtl/smmu_decide.v
-rtl/smmu_addr_stage.v
 rtl/smmu_regs.v
+rtl/smmu_tlb.v
+rtl/smmu_ptw.v
+rtl/smmu_walk.v
+rtl/smmu_xlt_q.v
 rtl/smmu_rd_path.v
 rtl/smmu_wr_path.v
 rtl/smmu_tw_rd_arb.v

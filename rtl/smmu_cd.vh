@@ -19,5 +19,6 @@ localparam CD_S        = 58;   // stall on fault
 localparam CD_R        = 59;   // record faults
 localparam CD_A        = 60;   // abort (1) or RAZ/WI (0) on termination
 localparam CD_ASID_LSB = 61;   // ASID         16 bits
-localparam CD_W        = 77;
+localparam CD_PAN      = 77;
+localparam CD_W        = 78;
 /* verilator lint_on UNUSEDPARAM */

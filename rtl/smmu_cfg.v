@@ -46,6 +46,7 @@ module smmu_cfg #(
     output reg  [TAG_W-1:0]    resp_tag,
     output reg  [1:0]          resp_kind,       // KIND_*
     output reg  [CD_W-1:0]     resp_cd,
+    output reg                 resp_cacheable,  // the answer came from / went into the cache
 
     output wire [OAS_BITS-1:0] rd_addr,
     output wire [7:0]          rd_len,
@@ -97,12 +98,13 @@ reg [63:0]         ste0_reg, ste1_reg;
 reg [OAS_BITS-1:0] fetch_addr_reg;
 reg [255:0]        evt_reg;
 reg                evt_pend_reg;
+reg                cacheable_reg;   // the answer is a cached / cacheable configuration
 
 assign req_ready  = state_reg == S_IDLE;
 
 // fields of the fetched structures that this SMMU does not use (attributes,
 // stage 2, MAIR, reserved) and the low bits of aligned addresses
-wire unused_fields = &{1'b0, d0_reg[47], d0_reg[40:39], d0_reg[29:24], d0_reg[13:8],
+wire unused_fields = &{1'b0, d0_reg[47], d0_reg[39], d0_reg[29:24], d0_reg[13:8],
                        d1_reg[63:52], d1_reg[3:0], d2_reg[63:52], d2_reg[3:0], d3_reg,
                        ste0_reg[58:56], ste1_reg[63:28], ste1_reg[26:2], cd_addr[63:OAS_BITS]};
 assign sync_block = (state_reg != S_IDLE) && inv_seen_reg;
@@ -168,6 +170,7 @@ wire        cd_affd   = d0_reg[35];
 wire        cd_wxn    = d0_reg[36];
 wire        cd_uwxn   = d0_reg[37];
 wire        cd_tbi0   = d0_reg[38];
+wire        cd_pan    = d0_reg[40];
 wire        cd_aa64   = d0_reg[41];
 wire        cd_hd     = d0_reg[42];
 wire        cd_ha     = d0_reg[43];
@@ -220,6 +223,7 @@ assign cd_bundle[CD_S]               = cd_s;
 assign cd_bundle[CD_R]               = cd_r;
 assign cd_bundle[CD_A]               = cd_a;
 assign cd_bundle[CD_ASID_LSB +: 16]  = cd_asid;
+assign cd_bundle[CD_PAN]             = cd_pan;
 
 // ---------------------------------------------------------- fetch port
 assign rd_addr  = fetch_addr_reg;
@@ -308,6 +312,7 @@ endtask
 task automatic fill;
     input [1:0] kind;
     begin
+        cacheable_reg <= 1'b1;
         if (!inv_seen_reg && !cfgi_valid) begin
             ce_valid[ce_next_reg] <= 1'b1;
             ce_key[ce_next_reg]   <= key;
@@ -343,6 +348,8 @@ always @(posedge clk) begin
         fetch_addr_reg <= {OAS_BITS{1'b0}};
         evt_reg        <= 256'd0;
         evt_pend_reg   <= 1'b0;
+        cacheable_reg  <= 1'b0;
+        resp_cacheable <= 1'b0;
         resp_tag       <= {TAG_W{1'b0}};
         resp_kind      <= KIND_ABORT;
         resp_cd        <= {CD_W{1'b0}};
@@ -371,6 +378,7 @@ always @(posedge clk) begin
                 pnu_reg      <= req_pnu;
                 ind_reg      <= req_ind;
                 inv_seen_reg <= 1'b0;
+                cacheable_reg <= 1'b0;
                 state_reg    <= S_LOOKUP;
             end
             S_LOOKUP: begin
@@ -384,6 +392,7 @@ always @(posedge clk) begin
                 end else if (hit) begin
                     cnt_hit <= cnt_hit + 1'b1;
                     resp_cd <= ce_cd[hit_idx];
+                    cacheable_reg <= 1'b1;
                     if (ce_kind[hit_idx] == KIND_BYPASS)
                         bypass_or_addr_size;
                     else
@@ -469,6 +478,7 @@ always @(posedge clk) begin
             end
             S_RESP: begin
                 resp_valid <= 1'b1;
+                resp_cacheable <= cacheable_reg && !inv_seen_reg && !cfgi_valid;
                 resp_tag   <= tag_reg;
                 state_reg  <= S_IDLE;
             end

@@ -2,7 +2,7 @@
 `timescale 1ns / 1ps
 `default_nettype none
 
-// Read path: s_axi AR -> routing decision -> (m_axi AR | local responder),
+// Read path: decided AR (from smmu_xlt_q) -> (m_axi AR | local responder),
 // m_axi R + local responder R -> s_axi R.
 //
 // Ordering rule (per AXI ID): a locally answered read (abort / RAZ) is taken
@@ -14,42 +14,22 @@ module smmu_rd_path #(
     parameter ID_W     = 4,    // AXI ID bits
     parameter DATA_W   = 64,   // data bits
     parameter OAS_BITS = 48,   // output address bits
-    parameter SID_W    = 8,    // StreamID bits
-    parameter SSID_W   = 8,    // SubstreamID bits
     parameter CNT_W    = 8     // outstanding-per-ID counter bits
 ) (
     input  wire                clk,
     input  wire                rst,
 
-    input  wire                smmuen,
-    input  wire                gbpa_abort,
+    // decided transactions from the translation queue
+    input  wire                t_valid,
+    input  wire [ID_W-1:0]     t_id,
+    input  wire [OAS_BITS-1:0] t_addr,
+    input  wire [7:0]          t_len,
+    input  wire [16:0]         t_attr,     // {size, burst, lock, cache, prot, qos}
+    input  wire                t_down,     // 1: m_axi, 0: local responder
+    input  wire                t_raz,      // local: 1 RAZ (OKAY, zeros), 0 abort (SLVERR)
+    output wire                t_take,
+    output wire                t_hold,     // offered on m_axi and not taken: keep the offer
 
-    // configuration lookup (SMMUEN=1)
-    output wire                cfg_req_valid,
-    input  wire                cfg_req_ready,
-    output wire [SID_W-1:0]    cfg_req_sid,
-    output wire [SSID_W-1:0]   cfg_req_ssid,
-    output wire                cfg_req_ssv,
-    output wire [63:0]         cfg_req_addr,
-    output wire                cfg_req_pnu,
-    output wire                cfg_req_ind,
-    input  wire                cfg_resp_valid,
-    input  wire [1:0]          cfg_resp_kind,
-
-    input  wire [ID_W-1:0]     s_axi_arid,
-    input  wire [63:0]         s_axi_araddr,
-    input  wire [7:0]          s_axi_arlen,
-    input  wire [2:0]          s_axi_arsize,
-    input  wire [1:0]          s_axi_arburst,
-    input  wire                s_axi_arlock,
-    input  wire [3:0]          s_axi_arcache,
-    input  wire [2:0]          s_axi_arprot,
-    input  wire [3:0]          s_axi_arqos,
-    input  wire [SID_W-1:0]    s_axi_armmusid,
-    input  wire [SSID_W-1:0]   s_axi_armmussid,
-    input  wire                s_axi_armmussidv,
-    input  wire                s_axi_arvalid,
-    output wire                s_axi_arready,
     output wire [ID_W-1:0]     s_axi_rid,
     output wire [DATA_W-1:0]   s_axi_rdata,
     output wire [1:0]          s_axi_rresp,
@@ -80,35 +60,17 @@ localparam NID     = 1 << ID_W;
 localparam R_W     = ID_W + DATA_W + 2 + 1;
 localparam [1:0] RESP_OKAY = 2'b00, RESP_SLVERR = 2'b10;
 
-// ---------------------------------------------------------------- AR stage
-
-wire            st_valid;
+// ---------------------------------------------------------------- AR issue
+wire            st_valid = t_valid;
 wire            st_ready;
-wire            decided, go_down, go_raz;
-wire [ID_W-1:0] st_id;
-wire [7:0]      st_len;
-wire [63:0]     st_addr;
+wire            go_down  = t_down;
+wire            go_raz   = t_raz;
+wire [ID_W-1:0] st_id    = t_id;
 
-smmu_addr_stage #(.ID_W(ID_W), .OAS_BITS(OAS_BITS), .SID_W(SID_W), .SSID_W(SSID_W)) ar_stage_inst (
-    .clk(clk), .rst(rst), .smmuen(smmuen), .gbpa_abort(gbpa_abort),
-    .s_id(s_axi_arid), .s_addr(s_axi_araddr), .s_len(s_axi_arlen),
-    .s_attr({s_axi_arsize, s_axi_arburst, s_axi_arlock, s_axi_arcache, s_axi_arprot, s_axi_arqos}),
-    .s_sid(s_axi_armmusid), .s_ssid(s_axi_armmussid), .s_ssv(s_axi_armmussidv),
-    .s_valid(s_axi_arvalid), .s_ready(s_axi_arready),
-    .st_id(st_id), .st_addr(st_addr), .st_len(st_len),
-    .st_attr({m_axi_arsize, m_axi_arburst, m_axi_arlock, m_axi_arcache, m_axi_arprot, m_axi_arqos}),
-    .st_valid(st_valid), .st_ready(st_ready), .decided(decided), .go_down(go_down), .go_raz(go_raz),
-    .cfg_req_valid(cfg_req_valid), .cfg_req_sid(cfg_req_sid), .cfg_req_ssid(cfg_req_ssid),
-    .cfg_req_ssv(cfg_req_ssv), .cfg_req_ready(cfg_req_ready),
-    .cfg_resp_valid(cfg_resp_valid), .cfg_resp_kind(cfg_resp_kind)
-);
-
-assign m_axi_arid   = st_id;
-assign m_axi_arlen  = st_len;
-assign m_axi_araddr = st_addr[OAS_BITS-1:0];
-assign cfg_req_addr = st_addr;
-assign cfg_req_pnu  = m_axi_arprot[0];
-assign cfg_req_ind  = m_axi_arprot[2];
+assign m_axi_arid   = t_id;
+assign m_axi_arlen  = t_len;
+assign m_axi_araddr = t_addr;
+assign {m_axi_arsize, m_axi_arburst, m_axi_arlock, m_axi_arcache, m_axi_arprot, m_axi_arqos} = t_attr;
 
 // outstanding downstream reads per ID (incremented on AR, decremented on RLAST)
 reg [CNT_W-1:0] out_cnt [0:NID-1];
@@ -123,10 +85,12 @@ wire id_busy_local = lr_valid_reg && (lr_id_reg == st_id);
 wire byp_ok        = !id_busy_local && (out_cnt[st_id] != {CNT_W{1'b1}});
 wire local_ok      = !lr_valid_reg && (out_cnt[st_id] == {CNT_W{1'b0}});
 
-assign m_axi_arvalid = st_valid && decided && go_down && byp_ok;
-assign st_ready      = decided && (go_down ? (m_axi_arready && byp_ok) : local_ok);
+assign m_axi_arvalid = st_valid && go_down && byp_ok;
+assign st_ready      = go_down ? (m_axi_arready && byp_ok) : local_ok;
+assign t_take        = st_valid && st_ready;
+assign t_hold        = m_axi_arvalid && !m_axi_arready;
 
-wire local_take = st_valid && decided && !go_down && local_ok;
+wire local_take = st_valid && !go_down && local_ok;
 
 // ---------------------------------------------------------------- R merge
 wire r_s_ready;
@@ -179,7 +143,7 @@ always @(posedge clk) begin
         if (local_take) begin
             lr_valid_reg <= 1'b1;
             lr_id_reg    <= st_id;
-            lr_left_reg  <= st_len;
+            lr_left_reg  <= t_len;
             lr_raz_reg   <= go_raz;
         end else if (r_xfer && sel_local) begin
             if (lr_left_reg == 8'd0)

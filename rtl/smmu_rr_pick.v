@@ -27,7 +27,7 @@ always @* begin
     pick = {IDX_W{1'b0}};
     pick_valid = 1'b0;
     for (i = 1; i <= N; i = i + 1) begin
-        k = IDX_W'((last_reg + i) % N);
+        k = IDX_W'(({{(32-IDX_W){1'b0}}, last_reg} + i) % N);
         if (!pick_valid && req[k]) begin
             pick = k;
             pick_valid = 1'b1;

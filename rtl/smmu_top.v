@@ -222,39 +222,182 @@ smmu_regs #(
     .evtq_irq(evtq_irq), .gerror_irq(gerror_irq)
 );
 
-// ------------------------------------------------------------ configuration requests
-// The read and write paths share the configuration engine (round-robin).
-wire                rd_cfg_req_valid, wr_cfg_req_valid;
-wire [SID_W-1:0]    rd_cfg_sid, wr_cfg_sid;
-wire [SSID_W-1:0]   rd_cfg_ssid, wr_cfg_ssid;
-wire                rd_cfg_ssv, wr_cfg_ssv;
-wire [63:0]         rd_cfg_addr, wr_cfg_addr;
-wire                rd_cfg_pnu, wr_cfg_pnu, rd_cfg_ind, wr_cfg_ind;
-wire                cfg_req_ready, cfg_resp_valid, cfg_resp_tag;
+// ------------------------------------------------------------ translation
+// Per direction a translation queue (s_axi address stage with the TLB lookup
+// and the pending table), one shared TLB, one configuration engine and NW
+// walkers. See docs/architecture.md "Translation pipeline".
+localparam PEND   = 8;                  // pending transactions per direction
+localparam PIDX_W = 3;                  // log2(PEND)
+localparam NW     = 2;                  // page-table walkers
+localparam SLOT_W = 1;                  // log2(NW)
+localparam ATTR_W = 17;
+
+// TLBI / CFGI reach the TLB, the walkers and the queues in the same cycle
+wire        tlbi_valid, tlbi_leaf;
+wire [7:0]  tlbi_op;
+wire [15:0] tlbi_asid;
+wire [63:12] tlbi_va;
+wire        cfgi_valid;
+wire [31:0] cfgi_sid, cfgi_mask;
+wire        inv = tlbi_valid || cfgi_valid;
+
+// ---- TLB (port 0: AR, port 1: AW)
+wire [1:0]            lk_hit, lk_pan, lk_byp;
+wire [2*OAS_BITS-1:0] lk_pa;
+wire [9:0]            lk_perm;
+wire                  fill_valid, fill_byp, fill_ssv, fill_tbi, fill_ng, fill_pan;
+wire [SID_W-1:0]      fill_sid;
+wire [SSID_W-1:0]     fill_ssid;
+wire [63:12]          fill_va;
+wire [1:0]            fill_size;
+wire [15:0]           fill_asid;
+wire [OAS_BITS-1:12]  fill_pa;
+wire [4:0]            fill_perm;
+wire [31:0]           cnt_tlb_fills;
+
+smmu_tlb #(.ENTRIES(TLB_ENTRIES), .NLK(2), .SID_W(SID_W), .SSID_W(SSID_W), .OAS_BITS(OAS_BITS)) tlb_inst (
+    .clk(aclk), .rst(rst),
+    .lk_sid({s_axi_awmmusid, s_axi_armmusid}), .lk_ssid({s_axi_awmmussid, s_axi_armmussid}),
+    .lk_ssv({s_axi_awmmussidv, s_axi_armmussidv}), .lk_va({s_axi_awaddr, s_axi_araddr}),
+    .lk_hit(lk_hit), .lk_pa(lk_pa), .lk_perm(lk_perm), .lk_pan(lk_pan), .lk_byp(lk_byp),
+    .fill_valid(fill_valid), .fill_byp(fill_byp), .fill_sid(fill_sid), .fill_ssid(fill_ssid),
+    .fill_ssv(fill_ssv), .fill_va(fill_va), .fill_tbi(fill_tbi), .fill_size(fill_size),
+    .fill_asid(fill_asid), .fill_ng(fill_ng), .fill_pa(fill_pa), .fill_perm(fill_perm),
+    .fill_pan(fill_pan),
+    .tlbi_valid(tlbi_valid), .tlbi_op(tlbi_op), .tlbi_asid(tlbi_asid), .tlbi_va(tlbi_va),
+    .cfgi_valid(cfgi_valid), .cfgi_sid(cfgi_sid), .cfgi_mask(cfgi_mask),
+    .cnt_fills(cnt_tlb_fills)
+);
+
+// ---- configuration requests from the two queues (round-robin), only while
+// a walker is free so that an answer needing a walk always gets one
+wire                rd_c_req_valid, wr_c_req_valid;
+wire [PIDX_W-1:0]   rd_c_req_idx, wr_c_req_idx;
+wire [SID_W-1:0]    rd_c_sid, wr_c_sid;
+wire [SSID_W-1:0]   rd_c_ssid, wr_c_ssid;
+wire                rd_c_ssv, wr_c_ssv;
+wire [63:0]         rd_c_addr, wr_c_addr;
+wire                rd_c_pnu, wr_c_pnu, rd_c_ind, wr_c_ind;
+wire                cfg_req_ready, cfg_resp_valid, cfg_resp_cacheable;
+wire [PIDX_W:0]     cfg_resp_tag;
 wire [1:0]          cfg_resp_kind;
 wire [CD_W-1:0]     cfg_resp_cd;
-wire                cfg_pick_wr, cfg_req_valid;
+wire                cfg_pick_wr, cfg_req_valid_rr;
+wire                walk_slot_free;
+wire                cfg_req_valid = cfg_req_valid_rr && walk_slot_free;
+wire                cfg_take      = cfg_req_ready && walk_slot_free;
 
 smmu_rr_pick #(.N(2)) cfg_rr_inst (
-    .clk(aclk), .rst(rst), .req({wr_cfg_req_valid, rd_cfg_req_valid}), .take(cfg_req_ready),
-    .pick(cfg_pick_wr), .pick_valid(cfg_req_valid)
+    .clk(aclk), .rst(rst), .req({wr_c_req_valid, rd_c_req_valid}), .take(cfg_take),
+    .pick(cfg_pick_wr), .pick_valid(cfg_req_valid_rr)
+);
+
+wire [SID_W-1:0]  cfg_req_sid  = cfg_pick_wr ? wr_c_sid  : rd_c_sid;
+wire [SSID_W-1:0] cfg_req_ssid = cfg_pick_wr ? wr_c_ssid : rd_c_ssid;
+wire              cfg_req_ssv  = cfg_pick_wr ? wr_c_ssv  : rd_c_ssv;
+wire [63:0]       cfg_req_addr = cfg_pick_wr ? wr_c_addr : rd_c_addr;
+
+// ---- walk control
+wire [2:0]                 ans_kind;
+wire [SLOT_W-1:0]          ans_slot;
+wire [NW-1:0]              w_done;
+wire [NW*3-1:0]            w_fault;
+wire [NW*OAS_BITS-1:0]     w_fetch;
+wire [NW*(OAS_BITS-12)-1:0] w_pa;
+wire [NW*2-1:0]            w_size;
+wire [NW*5-1:0]            w_perm;
+wire [3:0]                 ans_cdf = {cfg_resp_cd[CD_PAN], cfg_resp_cd[CD_S], cfg_resp_cd[CD_R],
+                                      cfg_resp_cd[CD_A]};
+wire [31:0]                cnt_walks, cnt_merges;
+
+localparam N_RD = 2 + NW;         // 0: configuration engine, 1: command queue, 2..: walkers
+wire [N_RD*OAS_BITS-1:0] tw_rd_addr;
+wire [N_RD*8-1:0]        tw_rd_len;
+wire [N_RD-1:0]          tw_rd_valid, tw_rd_ready, tw_rd_rvalid;
+wire [63:0]              tw_rdata;
+wire [1:0]               tw_rresp;
+wire                     tw_rlast;
+
+smmu_walk #(.NW(NW), .SID_W(SID_W), .SSID_W(SSID_W), .OAS_BITS(OAS_BITS), .SLOT_W(SLOT_W)) walk_inst (
+    .clk(aclk), .rst(rst),
+    .req_fire(cfg_req_valid && cfg_req_ready), .req_sid(cfg_req_sid), .req_ssid(cfg_req_ssid),
+    .req_ssv(cfg_req_ssv), .req_va(cfg_req_addr), .slot_free(walk_slot_free),
+    .resp_valid(cfg_resp_valid), .resp_kind(cfg_resp_kind), .resp_cd(cfg_resp_cd),
+    .resp_cacheable(cfg_resp_cacheable), .ans_kind(ans_kind), .ans_slot(ans_slot),
+    .inv(inv),
+    .w_done(w_done), .w_fault(w_fault), .w_fetch(w_fetch), .w_pa(w_pa), .w_size(w_size), .w_perm(w_perm),
+    .rd_addr(tw_rd_addr[2*OAS_BITS +: NW*OAS_BITS]), .rd_valid(tw_rd_valid[2 +: NW]),
+    .rd_ready(tw_rd_ready[2 +: NW]), .rd_rvalid(tw_rd_rvalid[2 +: NW]), .rd_rdata(tw_rdata),
+    .rd_rresp(tw_rresp),
+    .fill_valid(fill_valid), .fill_byp(fill_byp), .fill_sid(fill_sid), .fill_ssid(fill_ssid),
+    .fill_ssv(fill_ssv), .fill_va(fill_va), .fill_tbi(fill_tbi), .fill_size(fill_size),
+    .fill_asid(fill_asid), .fill_ng(fill_ng), .fill_pa(fill_pa), .fill_perm(fill_perm),
+    .fill_pan(fill_pan),
+    .cnt_walks(cnt_walks), .cnt_merges(cnt_merges)
+);
+assign tw_rd_len[2*8 +: NW*8] = {NW{8'd0}};   // one descriptor per read
+
+// ---- translation queues
+wire                rd_t_valid, wr_t_valid, rd_t_take, wr_t_take, rd_t_hold, wr_t_hold;
+wire [ID_W-1:0]     rd_t_id, wr_t_id;
+wire [OAS_BITS-1:0] rd_t_addr, wr_t_addr;
+wire [7:0]          rd_t_len, wr_t_len;
+wire [ATTR_W-1:0]   rd_t_attr, wr_t_attr;
+wire                rd_t_down, wr_t_down, rd_t_raz, wr_t_raz;
+wire [255:0]        rd_evt_data, wr_evt_data;
+wire                rd_evt_valid, wr_evt_valid, rd_evt_ready, wr_evt_ready;
+wire                rd_q_sync_block, wr_q_sync_block;
+wire [31:0]         cnt_rd_lookups, cnt_rd_hits, cnt_wr_lookups, cnt_wr_hits;
+
+smmu_xlt_q #(.ID_W(ID_W), .OAS_BITS(OAS_BITS), .SID_W(SID_W), .SSID_W(SSID_W), .ATTR_W(ATTR_W),
+             .PEND(PEND), .NW(NW), .SLOT_W(SLOT_W), .IN_ORDER(0), .RNW(1), .PIDX_W(PIDX_W)) rd_q_inst (
+    .clk(aclk), .rst(rst), .smmuen(smmuen), .gbpa_abort(gbpa_abort),
+    .s_id(s_axi_arid), .s_addr(s_axi_araddr), .s_len(s_axi_arlen),
+    .s_attr({s_axi_arsize, s_axi_arburst, s_axi_arlock, s_axi_arcache, s_axi_arprot, s_axi_arqos}),
+    .s_sid(s_axi_armmusid), .s_ssid(s_axi_armmussid), .s_ssv(s_axi_armmussidv),
+    .s_valid(s_axi_arvalid), .s_ready(s_axi_arready),
+    .lk_hit(lk_hit[0]), .lk_byp(lk_byp[0]), .lk_pa(lk_pa[0 +: OAS_BITS]), .lk_perm(lk_perm[0 +: 5]),
+    .lk_pan(lk_pan[0]),
+    .o_valid(rd_t_valid), .o_id(rd_t_id), .o_addr(rd_t_addr), .o_len(rd_t_len), .o_attr(rd_t_attr),
+    .o_down(rd_t_down), .o_raz(rd_t_raz), .o_take(rd_t_take), .o_hold(rd_t_hold),
+    .c_req_valid(rd_c_req_valid), .c_req_idx(rd_c_req_idx), .c_sid(rd_c_sid), .c_ssid(rd_c_ssid),
+    .c_ssv(rd_c_ssv), .c_addr(rd_c_addr), .c_pnu(rd_c_pnu), .c_ind(rd_c_ind),
+    .c_req_ready(cfg_take && !cfg_pick_wr),
+    .c_resp_valid(cfg_resp_valid && !cfg_resp_tag[PIDX_W]), .c_resp_idx(cfg_resp_tag[PIDX_W-1:0]),
+    .ans_kind(ans_kind), .ans_slot(ans_slot), .ans_cdf(ans_cdf),
+    .w_done(w_done), .w_fault(w_fault), .w_fetch(w_fetch), .w_pa(w_pa), .w_size(w_size), .w_perm(w_perm),
+    .inv(inv),
+    .e_valid(rd_evt_valid), .e_data(rd_evt_data), .e_ready(rd_evt_ready),
+    .sync_block(rd_q_sync_block), .cnt_lookups(cnt_rd_lookups), .cnt_hits(cnt_rd_hits)
+);
+
+smmu_xlt_q #(.ID_W(ID_W), .OAS_BITS(OAS_BITS), .SID_W(SID_W), .SSID_W(SSID_W), .ATTR_W(ATTR_W),
+             .PEND(PEND), .NW(NW), .SLOT_W(SLOT_W), .IN_ORDER(1), .RNW(0), .PIDX_W(PIDX_W)) wr_q_inst (
+    .clk(aclk), .rst(rst), .smmuen(smmuen), .gbpa_abort(gbpa_abort),
+    .s_id(s_axi_awid), .s_addr(s_axi_awaddr), .s_len(s_axi_awlen),
+    .s_attr({s_axi_awsize, s_axi_awburst, s_axi_awlock, s_axi_awcache, s_axi_awprot, s_axi_awqos}),
+    .s_sid(s_axi_awmmusid), .s_ssid(s_axi_awmmussid), .s_ssv(s_axi_awmmussidv),
+    .s_valid(s_axi_awvalid), .s_ready(s_axi_awready),
+    .lk_hit(lk_hit[1]), .lk_byp(lk_byp[1]), .lk_pa(lk_pa[OAS_BITS +: OAS_BITS]), .lk_perm(lk_perm[5 +: 5]),
+    .lk_pan(lk_pan[1]),
+    .o_valid(wr_t_valid), .o_id(wr_t_id), .o_addr(wr_t_addr), .o_len(wr_t_len), .o_attr(wr_t_attr),
+    .o_down(wr_t_down), .o_raz(wr_t_raz), .o_take(wr_t_take), .o_hold(wr_t_hold),
+    .c_req_valid(wr_c_req_valid), .c_req_idx(wr_c_req_idx), .c_sid(wr_c_sid), .c_ssid(wr_c_ssid),
+    .c_ssv(wr_c_ssv), .c_addr(wr_c_addr), .c_pnu(wr_c_pnu), .c_ind(wr_c_ind),
+    .c_req_ready(cfg_take && cfg_pick_wr),
+    .c_resp_valid(cfg_resp_valid && cfg_resp_tag[PIDX_W]), .c_resp_idx(cfg_resp_tag[PIDX_W-1:0]),
+    .ans_kind(ans_kind), .ans_slot(ans_slot), .ans_cdf(ans_cdf),
+    .w_done(w_done), .w_fault(w_fault), .w_fetch(w_fetch), .w_pa(w_pa), .w_size(w_size), .w_perm(w_perm),
+    .inv(inv),
+    .e_valid(wr_evt_valid), .e_data(wr_evt_data), .e_ready(wr_evt_ready),
+    .sync_block(wr_q_sync_block), .cnt_lookups(cnt_wr_lookups), .cnt_hits(cnt_wr_hits)
 );
 
 // ------------------------------------------------------------ read path
-smmu_rd_path #(.ID_W(ID_W), .DATA_W(DATA_W), .OAS_BITS(OAS_BITS), .SID_W(SID_W), .SSID_W(SSID_W))
-rd_path_inst (
+smmu_rd_path #(.ID_W(ID_W), .DATA_W(DATA_W), .OAS_BITS(OAS_BITS)) rd_path_inst (
     .clk(aclk), .rst(rst),
-    .smmuen(smmuen), .gbpa_abort(gbpa_abort),
-    .cfg_req_valid(rd_cfg_req_valid), .cfg_req_ready(cfg_req_ready && !cfg_pick_wr),
-    .cfg_req_sid(rd_cfg_sid), .cfg_req_ssid(rd_cfg_ssid), .cfg_req_ssv(rd_cfg_ssv),
-    .cfg_req_addr(rd_cfg_addr), .cfg_req_pnu(rd_cfg_pnu), .cfg_req_ind(rd_cfg_ind),
-    .cfg_resp_valid(cfg_resp_valid && !cfg_resp_tag), .cfg_resp_kind(cfg_resp_kind),
-    .s_axi_arid(s_axi_arid), .s_axi_araddr(s_axi_araddr), .s_axi_arlen(s_axi_arlen),
-    .s_axi_arsize(s_axi_arsize), .s_axi_arburst(s_axi_arburst), .s_axi_arlock(s_axi_arlock),
-    .s_axi_arcache(s_axi_arcache), .s_axi_arprot(s_axi_arprot), .s_axi_arqos(s_axi_arqos),
-    .s_axi_armmusid(s_axi_armmusid), .s_axi_armmussid(s_axi_armmussid),
-    .s_axi_armmussidv(s_axi_armmussidv),
-    .s_axi_arvalid(s_axi_arvalid), .s_axi_arready(s_axi_arready),
+    .t_valid(rd_t_valid), .t_id(rd_t_id), .t_addr(rd_t_addr), .t_len(rd_t_len), .t_attr(rd_t_attr),
+    .t_down(rd_t_down), .t_raz(rd_t_raz), .t_take(rd_t_take), .t_hold(rd_t_hold),
     .s_axi_rid(s_axi_rid), .s_axi_rdata(s_axi_rdata), .s_axi_rresp(s_axi_rresp),
     .s_axi_rlast(s_axi_rlast), .s_axi_rvalid(s_axi_rvalid), .s_axi_rready(s_axi_rready),
     .m_axi_arid(m_axi_arid), .m_axi_araddr(m_axi_araddr), .m_axi_arlen(m_axi_arlen),
@@ -266,20 +409,10 @@ rd_path_inst (
 );
 
 // ------------------------------------------------------------ write path
-smmu_wr_path #(.ID_W(ID_W), .DATA_W(DATA_W), .OAS_BITS(OAS_BITS), .SID_W(SID_W), .SSID_W(SSID_W))
-wr_path_inst (
+smmu_wr_path #(.ID_W(ID_W), .DATA_W(DATA_W), .OAS_BITS(OAS_BITS)) wr_path_inst (
     .clk(aclk), .rst(rst),
-    .smmuen(smmuen), .gbpa_abort(gbpa_abort),
-    .cfg_req_valid(wr_cfg_req_valid), .cfg_req_ready(cfg_req_ready && cfg_pick_wr),
-    .cfg_req_sid(wr_cfg_sid), .cfg_req_ssid(wr_cfg_ssid), .cfg_req_ssv(wr_cfg_ssv),
-    .cfg_req_addr(wr_cfg_addr), .cfg_req_pnu(wr_cfg_pnu), .cfg_req_ind(wr_cfg_ind),
-    .cfg_resp_valid(cfg_resp_valid && cfg_resp_tag), .cfg_resp_kind(cfg_resp_kind),
-    .s_axi_awid(s_axi_awid), .s_axi_awaddr(s_axi_awaddr), .s_axi_awlen(s_axi_awlen),
-    .s_axi_awsize(s_axi_awsize), .s_axi_awburst(s_axi_awburst), .s_axi_awlock(s_axi_awlock),
-    .s_axi_awcache(s_axi_awcache), .s_axi_awprot(s_axi_awprot), .s_axi_awqos(s_axi_awqos),
-    .s_axi_awmmusid(s_axi_awmmusid), .s_axi_awmmussid(s_axi_awmmussid),
-    .s_axi_awmmussidv(s_axi_awmmussidv),
-    .s_axi_awvalid(s_axi_awvalid), .s_axi_awready(s_axi_awready),
+    .t_valid(wr_t_valid), .t_id(wr_t_id), .t_addr(wr_t_addr), .t_len(wr_t_len), .t_attr(wr_t_attr),
+    .t_down(wr_t_down), .t_raz(wr_t_raz), .t_take(wr_t_take), .t_hold(wr_t_hold),
     .s_axi_wdata(s_axi_wdata), .s_axi_wstrb(s_axi_wstrb), .s_axi_wlast(s_axi_wlast),
     .s_axi_wvalid(s_axi_wvalid), .s_axi_wready(s_axi_wready),
     .s_axi_bid(s_axi_bid), .s_axi_bresp(s_axi_bresp),
@@ -295,13 +428,6 @@ wr_path_inst (
 );
 
 // ------------------------------------------------------------ walker-port readers
-localparam N_RD = 2;              // 0: configuration engine, 1: command queue
-wire [N_RD*OAS_BITS-1:0] tw_rd_addr;
-wire [N_RD*8-1:0]        tw_rd_len;
-wire [N_RD-1:0]          tw_rd_valid, tw_rd_ready, tw_rd_rvalid;
-wire [63:0]              tw_rdata;
-wire [1:0]               tw_rresp;
-wire                     tw_rlast;
 
 smmu_tw_rd_arb #(.N_RD(N_RD), .OAS_BITS(OAS_BITS)) tw_rd_arb_inst (
     .clk(aclk), .rst(rst),
@@ -322,27 +448,23 @@ assign m_axi_tw_arprot  = 3'b000;  // data, non-secure... privileged bit clear
 // ------------------------------------------------------------ configuration engine
 wire [255:0] cfg_evt_data;
 wire         cfg_evt_valid, cfg_evt_ready;
-wire         cfgi_valid;
-wire [31:0]  cfgi_sid, cfgi_mask;
 wire         cfg_sync_block;
 wire [31:0]  cnt_cfg_hit, cnt_cfg_miss;
 
 smmu_cfg #(
     .SID_W(SID_W), .SSID_W(SSID_W), .OAS_BITS(OAS_BITS), .CFG_ENTRIES(CFG_ENTRIES),
-    .STALL_MODEL(STALL_MODEL), .TAG_W(1)
+    .STALL_MODEL(STALL_MODEL), .TAG_W(PIDX_W + 1)
 ) cfg_inst (
     .clk(aclk), .rst(rst),
     .strtab_base(strtab_base), .strtab_log2size(strtab_log2size), .recinvsid(recinvsid),
-    .req_valid(cfg_req_valid), .req_ready(cfg_req_ready), .req_tag(cfg_pick_wr),
-    .req_sid(cfg_pick_wr ? wr_cfg_sid : rd_cfg_sid),
-    .req_ssid(cfg_pick_wr ? wr_cfg_ssid : rd_cfg_ssid),
-    .req_ssv(cfg_pick_wr ? wr_cfg_ssv : rd_cfg_ssv),
-    .req_addr(cfg_pick_wr ? wr_cfg_addr : rd_cfg_addr),
+    .req_valid(cfg_req_valid), .req_ready(cfg_req_ready),
+    .req_tag(cfg_pick_wr ? {1'b1, wr_c_req_idx} : {1'b0, rd_c_req_idx}),
+    .req_sid(cfg_req_sid), .req_ssid(cfg_req_ssid), .req_ssv(cfg_req_ssv), .req_addr(cfg_req_addr),
     .req_rnw(!cfg_pick_wr),
-    .req_pnu(cfg_pick_wr ? wr_cfg_pnu : rd_cfg_pnu),
-    .req_ind(cfg_pick_wr ? wr_cfg_ind : rd_cfg_ind),
+    .req_pnu(cfg_pick_wr ? wr_c_pnu : rd_c_pnu),
+    .req_ind(cfg_pick_wr ? wr_c_ind : rd_c_ind),
     .resp_valid(cfg_resp_valid), .resp_tag(cfg_resp_tag), .resp_kind(cfg_resp_kind),
-    .resp_cd(cfg_resp_cd),
+    .resp_cd(cfg_resp_cd), .resp_cacheable(cfg_resp_cacheable),
     .rd_addr(tw_rd_addr[0 +: OAS_BITS]), .rd_len(tw_rd_len[0 +: 8]),
     .rd_valid(tw_rd_valid[0]), .rd_ready(tw_rd_ready[0]),
     .rd_rvalid(tw_rd_rvalid[0]), .rd_rdata(tw_rdata), .rd_rresp(tw_rresp),
@@ -356,10 +478,8 @@ smmu_cfg #(
 // CMD_SYNC completes once no invalidated configuration fetch is in flight and
 // the record being written (a fault whose response the client may already
 // have) is visible in the event queue (IHI 0070 4.7.3).
-wire        tlbi_valid, tlbi_leaf, resume_valid, stall_term_valid;
-wire [7:0]  tlbi_op;
-wire [15:0] tlbi_asid, resume_stag;
-wire [63:12] tlbi_va;
+wire        resume_valid, stall_term_valid;
+wire [15:0] resume_stag;
 wire [31:0] resume_sid, stall_term_sid, cnt_cmds, cnt_cmd_errors;
 wire [1:0]  resume_resp;
 
@@ -378,20 +498,23 @@ smmu_cmdq #(.OAS_BITS(OAS_BITS), .STALL_MODEL(STALL_MODEL)) cmdq_inst (
     .resume_valid(resume_valid), .resume_sid(resume_sid), .resume_stag(resume_stag),
     .resume_resp(resume_resp),
     .stall_term_valid(stall_term_valid), .stall_term_sid(stall_term_sid),
-    .sync_block(cfg_sync_block || evtq_busy), .sync_irq(cmdq_sync_irq),
+    .sync_block(cfg_sync_block || rd_q_sync_block || wr_q_sync_block || evtq_busy),
+    .sync_irq(cmdq_sync_irq),
     .cnt_cmds(cnt_cmds), .cnt_errors(cnt_cmd_errors)
 );
 
 // ------------------------------------------------------------ event queue
 wire [31:0] cnt_evt_written, cnt_evt_dropped;
 
-smmu_evtq #(.OAS_BITS(OAS_BITS), .N_SRC(1)) evtq_inst (
+smmu_evtq #(.OAS_BITS(OAS_BITS), .N_SRC(3)) evtq_inst (
     .clk(aclk), .rst(rst),
     .evtq_en(evtq_en), .abt_active(evtq_abt_active), .base(evtq_base), .log2size(evtq_log2size),
     .prod(evtq_prod), .cons(evtq_cons),
     .prod_we(evtq_prod_we), .prod_wdata(evtq_prod_wdata), .abt_err(gerror_evtq_abt),
     .busy(evtq_busy),
-    .rec_data(cfg_evt_data), .rec_stall(1'b0), .rec_valid(cfg_evt_valid), .rec_ready(cfg_evt_ready),
+    .rec_data({wr_evt_data, rd_evt_data, cfg_evt_data}), .rec_stall(3'b000),
+    .rec_valid({wr_evt_valid, rd_evt_valid, cfg_evt_valid}),
+    .rec_ready({wr_evt_ready, rd_evt_ready, cfg_evt_ready}),
     .cnt_written(cnt_evt_written), .cnt_dropped(cnt_evt_dropped),
     .m_axi_tw_awaddr(m_axi_tw_awaddr), .m_axi_tw_awlen(m_axi_tw_awlen),
     .m_axi_tw_awvalid(m_axi_tw_awvalid), .m_axi_tw_awready(m_axi_tw_awready),
@@ -409,12 +532,13 @@ assign m_axi_tw_awcache = 4'b0011;
 assign m_axi_tw_awprot  = 3'b000;
 assign m_axi_tw_wstrb   = 8'hFF;
 
-// Consumers that arrive with later issues: the TLB (TLBI), the stall queue
-// (RESUME, STALL_TERM), the walker (CD bundle); TLB_ENTRIES sizes the TLB.
-wire unused_ok = &{1'b0, tlbi_valid, tlbi_leaf, tlbi_op, tlbi_asid, tlbi_va, resume_valid,
-                   resume_sid, resume_stag, resume_resp, stall_term_valid, stall_term_sid,
-                   cfg_resp_cd, cnt_cfg_hit, cnt_cfg_miss, cnt_cmds, cnt_cmd_errors,
-                   cnt_evt_written, cnt_evt_dropped, m_axi_tw_bid, tw_rlast};
+// Consumers that arrive with later issues: the stall queue (RESUME,
+// STALL_TERM). Counters are read by the testbench through the hierarchy.
+wire unused_ok = &{1'b0, tlbi_leaf, resume_valid, resume_sid, resume_stag, resume_resp,
+                   stall_term_valid, stall_term_sid, cnt_cfg_hit, cnt_cfg_miss, cnt_cmds,
+                   cnt_cmd_errors, cnt_evt_written, cnt_evt_dropped, m_axi_tw_bid, tw_rlast,
+                   cnt_tlb_fills, cnt_walks, cnt_merges, cnt_rd_lookups, cnt_rd_hits,
+                   cnt_wr_lookups, cnt_wr_hits, cfg_resp_cd};
 
 endmodule
 

@@ -2,12 +2,12 @@
 `timescale 1ns / 1ps
 `default_nettype none
 
-// Write path: s_axi AW -> routing decision -> (m_axi AW | local responder),
+// Write path: decided AW (from smmu_xlt_q, in s_axi AW order) -> (m_axi AW | local responder),
 // s_axi W -> (m_axi W | sink) steered by a route FIFO in AW order,
 // m_axi B + local B -> s_axi B.
 //
-// W data carries no ID, so every accepted AW pushes its route (downstream or
-// sink, and its length) into the route FIFO at s_axi acceptance. W beats are
+// W data carries no ID, so every decided AW pushes its route (downstream or
+// sink, and its length) into the route FIFO, in s_axi AW order. W beats are
 // steered by the FIFO head: W may arrive before AW (it waits in the W slice),
 // and m_axi W may run ahead of its m_axi AW (legal AXI4), so the SMMU never
 // waits for a downstream AW handshake before moving W. WLAST towards m_axi is
@@ -18,43 +18,23 @@ module smmu_wr_path #(
     parameter ID_W       = 4,    // AXI ID bits
     parameter DATA_W     = 64,   // data bits
     parameter OAS_BITS   = 48,   // output address bits
-    parameter SID_W      = 8,    // StreamID bits
-    parameter SSID_W     = 8,    // SubstreamID bits
     parameter CNT_W      = 8,    // outstanding-per-ID counter bits
-    parameter ROUTE_LOG2 = 4     // log2 of AWs accepted ahead of their W data
+    parameter ROUTE_LOG2 = 4     // log2 of decided writes waiting for their W data
 ) (
     input  wire                clk,
     input  wire                rst,
 
-    input  wire                smmuen,
-    input  wire                gbpa_abort,
+    // decided transactions from the translation queue (in AW order)
+    input  wire                t_valid,
+    input  wire [ID_W-1:0]     t_id,
+    input  wire [OAS_BITS-1:0] t_addr,
+    input  wire [7:0]          t_len,
+    input  wire [16:0]         t_attr,     // {size, burst, lock, cache, prot, qos}
+    input  wire                t_down,     // 1: m_axi, 0: local responder (W sunk)
+    input  wire                t_raz,      // local: 1 RAZ/WI (OKAY), 0 abort (SLVERR)
+    output wire                t_take,
+    output wire                t_hold,     // route pushed / offered on m_axi: keep the offer
 
-    // configuration lookup (SMMUEN=1)
-    output wire                cfg_req_valid,
-    input  wire                cfg_req_ready,
-    output wire [SID_W-1:0]    cfg_req_sid,
-    output wire [SSID_W-1:0]   cfg_req_ssid,
-    output wire                cfg_req_ssv,
-    output wire [63:0]         cfg_req_addr,
-    output wire                cfg_req_pnu,
-    output wire                cfg_req_ind,
-    input  wire                cfg_resp_valid,
-    input  wire [1:0]          cfg_resp_kind,
-
-    input  wire [ID_W-1:0]     s_axi_awid,
-    input  wire [63:0]         s_axi_awaddr,
-    input  wire [7:0]          s_axi_awlen,
-    input  wire [2:0]          s_axi_awsize,
-    input  wire [1:0]          s_axi_awburst,
-    input  wire                s_axi_awlock,
-    input  wire [3:0]          s_axi_awcache,
-    input  wire [2:0]          s_axi_awprot,
-    input  wire [3:0]          s_axi_awqos,
-    input  wire [SID_W-1:0]    s_axi_awmmusid,
-    input  wire [SSID_W-1:0]   s_axi_awmmussid,
-    input  wire                s_axi_awmmussidv,
-    input  wire                s_axi_awvalid,
-    output wire                s_axi_awready,
     input  wire [DATA_W-1:0]   s_axi_wdata,
     input  wire [DATA_W/8-1:0] s_axi_wstrb,
     input  wire                s_axi_wlast,
@@ -93,43 +73,18 @@ localparam W_W    = DATA_W + STRB_W;
 localparam B_W    = ID_W + 2;
 localparam [1:0] RESP_OKAY = 2'b00, RESP_SLVERR = 2'b10;
 
-// ---------------------------------------------------------------- AW stage
-
-wire            aw_stage_ready;
-// Accept an AW only while the route FIFO can take it and the (up to two)
-// writes already in the stage: AWs then wait for W space at the s_axi
-// handshake, never inside the SMMU.
-wire [ROUTE_LOG2:0] route_count;
-wire route_room = route_count <= ((1 << ROUTE_LOG2) - 3);
-assign s_axi_awready = aw_stage_ready && route_room;
-
-wire            st_valid;
+// ---------------------------------------------------------------- AW issue
+wire            st_valid = t_valid;
 wire            st_ready;
-wire            decided, go_down, go_raz;
-wire [ID_W-1:0] st_id;
-wire [7:0]      st_len;
-wire [63:0]     st_addr;
+wire            go_down  = t_down;
+wire            go_raz   = t_raz;
+wire [ID_W-1:0] st_id    = t_id;
+wire [7:0]      st_len   = t_len;
 
-smmu_addr_stage #(.ID_W(ID_W), .OAS_BITS(OAS_BITS), .SID_W(SID_W), .SSID_W(SSID_W)) aw_stage_inst (
-    .clk(clk), .rst(rst), .smmuen(smmuen), .gbpa_abort(gbpa_abort),
-    .s_id(s_axi_awid), .s_addr(s_axi_awaddr), .s_len(s_axi_awlen),
-    .s_attr({s_axi_awsize, s_axi_awburst, s_axi_awlock, s_axi_awcache, s_axi_awprot, s_axi_awqos}),
-    .s_sid(s_axi_awmmusid), .s_ssid(s_axi_awmmussid), .s_ssv(s_axi_awmmussidv),
-    .s_valid(s_axi_awvalid && route_room), .s_ready(aw_stage_ready),
-    .st_id(st_id), .st_addr(st_addr), .st_len(st_len),
-    .st_attr({m_axi_awsize, m_axi_awburst, m_axi_awlock, m_axi_awcache, m_axi_awprot, m_axi_awqos}),
-    .st_valid(st_valid), .st_ready(st_ready), .decided(decided), .go_down(go_down), .go_raz(go_raz),
-    .cfg_req_valid(cfg_req_valid), .cfg_req_sid(cfg_req_sid), .cfg_req_ssid(cfg_req_ssid),
-    .cfg_req_ssv(cfg_req_ssv), .cfg_req_ready(cfg_req_ready),
-    .cfg_resp_valid(cfg_resp_valid), .cfg_resp_kind(cfg_resp_kind)
-);
-
-assign m_axi_awid   = st_id;
-assign m_axi_awlen  = st_len;
-assign m_axi_awaddr = st_addr[OAS_BITS-1:0];
-assign cfg_req_addr = st_addr;
-assign cfg_req_pnu  = m_axi_awprot[0];
-assign cfg_req_ind  = m_axi_awprot[2];
+assign m_axi_awid   = t_id;
+assign m_axi_awlen  = t_len;
+assign m_axi_awaddr = t_addr;
+assign {m_axi_awsize, m_axi_awburst, m_axi_awlock, m_axi_awcache, m_axi_awprot, m_axi_awqos} = t_attr;
 
 reg [CNT_W-1:0] out_cnt [0:NID-1];
 
@@ -140,7 +95,7 @@ reg            lb_raz_reg;
 reg [2:0]      sink_done_reg;  // sunk W bursts whose B is still owed
 
 // ---------------------------------------------------------------- W routing
-// The route of the stage's write is pushed as soon as it is decided, before
+// The route of the offered write is pushed as soon as it is offered, before
 // its m_axi AW handshake, so W never waits on the downstream AW.
 wire [7:0] route_len;
 wire       route_sink;
@@ -148,8 +103,10 @@ wire       route_valid;
 wire       route_pop;
 wire       route_s_ready;
 reg        route_pushed_reg;
+wire [ROUTE_LOG2:0] route_count;
+wire       unused_route_count = &{1'b0, route_count};
 
-wire route_push = st_valid && decided && !route_pushed_reg && route_s_ready;
+wire route_push = st_valid && !route_pushed_reg && route_s_ready;
 wire route_done = route_pushed_reg || route_push;
 
 smmu_fifo #(.WIDTH(9), .DEPTH_LOG2(ROUTE_LOG2)) route_fifo (
@@ -163,10 +120,13 @@ wire id_busy_local = lb_valid_reg && (lb_id_reg == st_id);
 wire byp_ok        = !id_busy_local && (out_cnt[st_id] != {CNT_W{1'b1}}) && route_done;
 wire local_ok      = !lb_valid_reg && (out_cnt[st_id] == {CNT_W{1'b0}}) && route_done;
 
-assign m_axi_awvalid = st_valid && decided && go_down && byp_ok;
-assign st_ready      = decided && (go_down ? (m_axi_awready && byp_ok) : local_ok);
+assign m_axi_awvalid = st_valid && go_down && byp_ok;
+assign st_ready      = go_down ? (m_axi_awready && byp_ok) : local_ok;
+assign t_take        = st_valid && st_ready;
+// once its route is in the FIFO the write must be the one that is taken next
+assign t_hold        = st_valid && route_done && !st_ready;
 
-wire local_take = st_valid && decided && !go_down && local_ok;
+wire local_take = st_valid && !go_down && local_ok;
 
 always @(posedge clk) begin
     if (rst)

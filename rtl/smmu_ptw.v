@@ -1,0 +1,217 @@
+`resetall
+`timescale 1ns / 1ps
+`default_nettype none
+
+// One stage-1 page-table walker: VMSAv8-64, 4 KiB granule, TTB0, T0SZ 16..39
+// (start level 0, 1 or 2), table / block (L1 1 GiB, L2 2 MiB) / page
+// descriptors. One 8-byte descriptor read at a time on its walker-port reader.
+//
+// The input-range checks (T0SZ, TBI0, EPD0, VA[55]) are made before a walk is
+// started; the walker reports, in the architecture's priority order:
+//   external abort on a descriptor read    -> F_WALK_EABT (fetch address)
+//   invalid / L3 reserved / L0 block        -> F_TRANSLATION
+//   table or output address >= 2^eff_IPS    -> F_ADDR_SIZE
+//   AF=0 and CD.AFFD=0                      -> F_ACCESS
+// or a translation: output block base, size, nG and the effective
+// permissions (APTable / UXNTable / PXNTable inherited, "EL0-writable is
+// PXN", WXN). Permissions are checked per access by the caller, because
+// transactions of different access types share a walk.
+module smmu_ptw #(
+    parameter OAS_BITS = 48
+) (
+    input  wire                clk,
+    input  wire                rst,
+
+    input  wire                start,       // only while idle
+    input  wire [47:12]        va,
+    input  wire [47:4]         ttb0,
+    input  wire [5:0]          t0sz,
+    input  wire [2:0]          ips,         // effective IPS encoding (<= OAS)
+    input  wire                affd,
+    input  wire                wxn,
+    output wire                idle,
+
+    output reg                 done,        // one-cycle pulse with the result
+    output reg  [2:0]          fault,       // FLT_*
+    output reg  [OAS_BITS-1:0] fetch_addr,  // descriptor address (F_WALK_EABT)
+    output reg  [OAS_BITS-1:12] pa,         // output block/page base
+    output reg  [1:0]          size,        // 0: 4 KiB, 1: 2 MiB, 2: 1 GiB
+    output reg                 ng,
+    output reg  [4:0]          perm,        // {PW, UR, UW, PX, UX}
+
+    output wire [OAS_BITS-1:0] rd_addr,
+    output wire                rd_valid,
+    input  wire                rd_ready,
+    input  wire                rd_rvalid,
+    input  wire [63:0]         rd_rdata,
+    input  wire [1:0]          rd_rresp
+);
+
+localparam [2:0] FLT_NONE = 3'd0, FLT_TRANSLATION = 3'd1, FLT_ADDR_SIZE = 3'd2,
+                 FLT_ACCESS = 3'd3, FLT_EABT = 3'd4;
+localparam [1:0] S_IDLE = 2'd0, S_AR = 2'd1, S_R = 2'd2, S_CHECK = 2'd3;
+
+reg [1:0]   state_reg;
+reg [47:12] va_reg;
+reg [2:0]   ips_reg;
+reg         affd_reg, wxn_reg;
+reg [1:0]   level_reg;
+reg [47:0]  table_reg;      // current table base (byte address)
+reg [63:0]  desc_reg;
+reg         err_reg;
+reg [1:0]   aptable_reg;
+reg         uxntable_reg, pxntable_reg;
+
+assign idle     = state_reg == S_IDLE;
+assign rd_valid = state_reg == S_AR;
+
+// ---------------------------------------------------------- start level
+// 16..24 -> L0, 25..33 -> L1, 34..39 -> L2; the start table holds
+// 2^(IAS - shift) descriptors and TTB0 is aligned to its size
+wire [1:0] start_level = (t0sz <= 6'd24) ? 2'd0 : (t0sz <= 6'd33) ? 2'd1 : 2'd2;
+wire [6:0] ias         = 7'd64 - {1'b0, t0sz};
+wire [5:0] start_shift = (start_level == 2'd0) ? 6'd39 : (start_level == 2'd1) ? 6'd30 : 6'd21;
+wire [6:0] idx_bits    = ias - {1'b0, start_shift};
+wire [47:0] ttb_mask   = (48'd8 << idx_bits) - 48'd1;
+wire [47:0] ttb_byte   = {ttb0, 4'd0};
+
+// ---------------------------------------------------------- descriptor address
+// Bits of the VA above IAS are zero (range-checked before the walk), so the
+// 9-bit index of every level also fits the smaller start table.
+reg [8:0] idx;
+always @* begin
+    case (level_reg)
+        2'd0:    idx = va_reg[47:39];
+        2'd1:    idx = va_reg[38:30];
+        2'd2:    idx = va_reg[29:21];
+        default: idx = va_reg[20:12];
+    endcase
+end
+wire [47:0] desc_addr = table_reg + {36'd0, idx, 3'b000};
+assign rd_addr = desc_addr[OAS_BITS-1:0];
+wire unused_addr = &{1'b0, desc_addr[47:OAS_BITS-1]};
+
+// ---------------------------------------------------------- descriptor checks
+reg  [5:0] ips_bits;
+always @* begin
+    case (ips_reg)
+        3'd0: ips_bits = 6'd32;
+        3'd1: ips_bits = 6'd36;
+        3'd2: ips_bits = 6'd40;
+        3'd3: ips_bits = 6'd42;
+        3'd4: ips_bits = 6'd44;
+        default: ips_bits = 6'd48;
+    endcase
+end
+
+wire        d_valid  = desc_reg[0];
+wire        d_table  = desc_reg[1];
+wire [47:0] nlta     = {desc_reg[47:12], 12'd0};
+reg  [47:0] oa;
+always @* begin
+    case (level_reg)
+        2'd1:    oa = {desc_reg[47:30], 30'd0};
+        2'd2:    oa = {desc_reg[47:21], 21'd0};
+        default: oa = {desc_reg[47:12], 12'd0};
+    endcase
+end
+wire        nlta_big = (nlta >> ips_bits) != 48'd0;
+wire        oa_big   = (oa >> ips_bits) != 48'd0;
+wire        is_table = d_table && level_reg != 2'd3;
+wire        reserved = (level_reg == 2'd3 && !d_table) || (level_reg == 2'd0 && !d_table);
+
+// leaf permissions
+wire [1:0] ap      = desc_reg[7:6];
+wire [1:0] apt     = aptable_reg;
+wire       l_uw0   = ap == 2'b01;
+wire       l_pw    = !ap[1] && !apt[1];
+wire       l_ur    = ap[0] && !apt[0];
+wire       l_uw    = l_uw0 && !apt[0] && !apt[1];
+wire       l_ux0   = !(desc_reg[54] || uxntable_reg);
+wire       l_px0   = !(desc_reg[53] || pxntable_reg || l_uw);
+wire       l_ux    = l_ux0 && !(wxn_reg && l_uw);
+wire       l_px    = l_px0 && !(wxn_reg && l_pw);
+
+wire unused_desc = &{1'b0, desc_reg[63], desc_reg[58:55], desc_reg[52:48], desc_reg[9:8],
+                     desc_reg[5:2], oa[11:0], nlta[11:0]};
+
+always @(posedge clk) begin
+    done <= 1'b0;
+    if (rst) begin
+        state_reg    <= S_IDLE;
+        va_reg       <= 36'd0;
+        ips_reg      <= 3'd0;
+        affd_reg     <= 1'b0;
+        wxn_reg      <= 1'b0;
+        level_reg    <= 2'd0;
+        table_reg    <= 48'd0;
+        desc_reg     <= 64'd0;
+        err_reg      <= 1'b0;
+        aptable_reg  <= 2'd0;
+        uxntable_reg <= 1'b0;
+        pxntable_reg <= 1'b0;
+        fault        <= FLT_NONE;
+        fetch_addr   <= {OAS_BITS{1'b0}};
+        pa           <= {(OAS_BITS-12){1'b0}};
+        size         <= 2'd0;
+        ng           <= 1'b0;
+        perm         <= 5'd0;
+    end else begin
+        case (state_reg)
+            S_IDLE: if (start) begin
+                va_reg       <= va;
+                ips_reg      <= ips;
+                affd_reg     <= affd;
+                wxn_reg      <= wxn;
+                level_reg    <= start_level;
+                table_reg    <= ttb_byte & ~ttb_mask;
+                aptable_reg  <= 2'd0;
+                uxntable_reg <= 1'b0;
+                pxntable_reg <= 1'b0;
+                state_reg    <= S_AR;
+            end
+            S_AR: if (rd_ready) begin
+                fetch_addr <= desc_addr[OAS_BITS-1:0];
+                state_reg  <= S_R;
+            end
+            S_R: if (rd_rvalid) begin
+                desc_reg  <= rd_rdata;
+                err_reg   <= rd_rresp != 2'b00;
+                state_reg <= S_CHECK;
+            end
+            default: begin   // S_CHECK
+                fault <= FLT_NONE;
+                pa    <= oa[OAS_BITS-1:12];
+                size  <= (level_reg == 2'd1) ? 2'd2 : (level_reg == 2'd2) ? 2'd1 : 2'd0;
+                ng    <= desc_reg[11];
+                perm  <= {l_pw, l_ur, l_uw, l_px, l_ux};
+                state_reg <= S_IDLE;
+                done      <= 1'b1;
+                if (err_reg)
+                    fault <= FLT_EABT;
+                else if (!d_valid || reserved)
+                    fault <= FLT_TRANSLATION;
+                else if (is_table) begin
+                    if (nlta_big)
+                        fault <= FLT_ADDR_SIZE;
+                    else begin
+                        done         <= 1'b0;
+                        table_reg    <= nlta;
+                        level_reg    <= level_reg + 1'b1;
+                        aptable_reg  <= aptable_reg | desc_reg[62:61];
+                        uxntable_reg <= uxntable_reg | desc_reg[60];
+                        pxntable_reg <= pxntable_reg | desc_reg[59];
+                        state_reg    <= S_AR;
+                    end
+                end else if (oa_big)
+                    fault <= FLT_ADDR_SIZE;
+                else if (!desc_reg[10] && !affd_reg)
+                    fault <= FLT_ACCESS;
+            end
+        endcase
+    end
+end
+
+endmodule
+
+`resetall

@@ -1,0 +1,237 @@
+`resetall
+`timescale 1ns / 1ps
+`default_nettype none
+
+// Translation cache (TLB), fully associative, TLB_ENTRIES entries.
+//
+// An entry is tagged by the stream context {SID, SSV, SSID} and the VA page
+// (4 KiB, 2 MiB or 1 GiB; with TBI the top byte is not compared), so a hit
+// needs no configuration lookup: the entry carries the output page and the
+// effective permissions (AP with APTable folded in, UXN/PXN with the
+// XNTables, WXN applied) plus CD.PAN. ASID and nG are kept for TLBI matching.
+// A "bypass" entry caches an STE that bypasses stage 1 (Config 100, or
+// S1DSS=bypass): it matches every address below 2^OAS of its stream.
+//
+// * NLK lookup ports, combinational (used in the s_axi handshake cycle).
+// * One fill port; the victim is an invalid entry if there is one, else the
+//   round-robin pointer. Faults are never filled (the walker only fills
+//   successful translations).
+// * Invalidation in one cycle: TLBI_NH_ALL / NSNH_ALL (everything),
+//   NH_ASID (non-global entries of the ASID), NH_VA (entries covering the VA
+//   whose ASID matches or that are global), NH_VAA (entries covering the VA),
+//   and CFGI (every entry of the StreamIDs selected by sid/mask: a TLB hit
+//   identifies the stream, so a configuration change must drop them).
+//   TLBI Leaf is ignored (no walk cache: every entry is a leaf).
+module smmu_tlb #(
+    parameter ENTRIES  = 32,
+    parameter NLK      = 2,
+    parameter SID_W    = 8,
+    parameter SSID_W   = 8,
+    parameter OAS_BITS = 48
+) (
+    input  wire                    clk,
+    input  wire                    rst,
+
+    // lookup ports
+    input  wire [NLK*SID_W-1:0]    lk_sid,
+    input  wire [NLK*SSID_W-1:0]   lk_ssid,
+    input  wire [NLK-1:0]          lk_ssv,
+    input  wire [NLK*64-1:0]       lk_va,
+    output reg  [NLK-1:0]          lk_hit,
+    output reg  [NLK*OAS_BITS-1:0] lk_pa,      // the output address of lk_va
+    output reg  [NLK*5-1:0]        lk_perm,    // {PW, UR, UW, PX, UX} (PR is always 1)
+    output reg  [NLK-1:0]          lk_pan,
+    output reg  [NLK-1:0]          lk_byp,
+
+    // fill
+    input  wire                    fill_valid,
+    input  wire                    fill_byp,
+    input  wire [SID_W-1:0]        fill_sid,
+    input  wire [SSID_W-1:0]       fill_ssid,
+    input  wire                    fill_ssv,
+    input  wire [63:12]            fill_va,
+    input  wire                    fill_tbi,
+    input  wire [1:0]              fill_size,  // 0: 4 KiB, 1: 2 MiB, 2: 1 GiB
+    input  wire [15:0]             fill_asid,
+    input  wire                    fill_ng,
+    input  wire [OAS_BITS-1:12]    fill_pa,    // output page/block base
+    input  wire [4:0]              fill_perm,
+    input  wire                    fill_pan,
+
+    // invalidation
+    input  wire                    tlbi_valid,
+    input  wire [7:0]              tlbi_op,
+    input  wire [15:0]             tlbi_asid,
+    input  wire [63:12]            tlbi_va,
+    input  wire                    cfgi_valid,
+    input  wire [31:0]             cfgi_sid,
+    input  wire [31:0]             cfgi_mask,
+
+    output reg  [31:0]             cnt_fills
+);
+
+localparam IDX_W = (ENTRIES > 1) ? $clog2(ENTRIES) : 1;
+localparam [7:0] OP_NH_ALL = 8'h10, OP_NH_ASID = 8'h11, OP_NH_VA = 8'h12, OP_NH_VAA = 8'h13,
+                 OP_NSNH_ALL = 8'h30;
+
+reg                  e_v     [0:ENTRIES-1];
+reg                  e_byp   [0:ENTRIES-1];
+reg [SID_W-1:0]      e_sid   [0:ENTRIES-1];
+reg [SSID_W-1:0]     e_ssid  [0:ENTRIES-1];
+reg                  e_ssv   [0:ENTRIES-1];
+reg [63:12]          e_va    [0:ENTRIES-1];
+reg                  e_tbi   [0:ENTRIES-1];
+reg [1:0]            e_size  [0:ENTRIES-1];
+reg [15:0]           e_asid  [0:ENTRIES-1];
+reg                  e_ng    [0:ENTRIES-1];
+reg [OAS_BITS-1:12]  e_pa    [0:ENTRIES-1];
+reg [4:0]            e_perm  [0:ENTRIES-1];
+reg                  e_pan   [0:ENTRIES-1];
+reg [IDX_W-1:0]      rr_reg;
+
+// VA bits [63:12] an entry compares: the page number above its size, without
+// the top byte when TBI applies
+function [63:12] va_mask;
+    input [1:0] size;
+    input       tbi;
+    begin
+        va_mask = {52{1'b1}};
+        if (tbi)
+            va_mask[63:56] = 8'd0;
+        if (size == 2'd1)
+            va_mask[20:12] = 9'd0;
+        else if (size == 2'd2)
+            va_mask[29:12] = 18'd0;
+    end
+endfunction
+
+// ---------------------------------------------------------- lookups
+integer p, i;
+reg [63:0]         va;
+reg [SID_W-1:0]    sid;
+reg [SSID_W-1:0]   ssid;
+reg                ssv, m;
+reg [OAS_BITS-1:0] pa;
+reg [63:12]        msk;
+always @* begin
+    lk_hit  = {NLK{1'b0}};
+    lk_pa   = {(NLK*OAS_BITS){1'b0}};
+    lk_perm = {(NLK*5){1'b0}};
+    lk_pan  = {NLK{1'b0}};
+    lk_byp  = {NLK{1'b0}};
+    for (p = 0; p < NLK; p = p + 1) begin
+        va   = lk_va[p*64 +: 64];
+        sid  = lk_sid[p*SID_W +: SID_W];
+        ssid = lk_ssid[p*SSID_W +: SSID_W];
+        ssv  = lk_ssv[p];
+        pa   = {OAS_BITS{1'b0}};
+        msk  = {52{1'b1}};
+        m    = 1'b0;
+        for (i = 0; i < ENTRIES; i = i + 1) begin
+            msk = va_mask(e_size[i], e_tbi[i]);
+            m = e_v[i] && e_sid[i] == sid && e_ssv[i] == ssv && (!ssv || e_ssid[i] == ssid) &&
+                (e_byp[i] ? (va[63:OAS_BITS] == {(64-OAS_BITS){1'b0}})
+                          : (((va[63:12] ^ e_va[i]) & msk) == 52'd0));
+            if (m && !lk_hit[p]) begin
+                lk_hit[p] = 1'b1;
+                lk_byp[p] = e_byp[i];
+                lk_pan[p] = e_pan[i];
+                lk_perm[p*5 +: 5] = e_perm[i];
+                pa = {e_pa[i], 12'd0};
+                // block entries: the offset inside the block comes from the VA
+                if (e_byp[i])
+                    pa = va[OAS_BITS-1:0];
+                else if (e_size[i] == 2'd1)
+                    pa[20:0] = va[20:0];
+                else if (e_size[i] == 2'd2)
+                    pa[29:0] = va[29:0];
+                else
+                    pa[11:0] = va[11:0];
+                lk_pa[p*OAS_BITS +: OAS_BITS] = pa;
+            end
+        end
+    end
+end
+
+// ---------------------------------------------------------- fill victim
+reg             free_found;
+reg [IDX_W-1:0] free_idx;
+always @* begin
+    free_found = 1'b0;
+    free_idx   = rr_reg;
+    for (i = 0; i < ENTRIES; i = i + 1)
+        if (!free_found && !e_v[i]) begin
+            free_found = 1'b1;
+            free_idx   = i[IDX_W-1:0];
+        end
+end
+
+// ---------------------------------------------------------- invalidation match
+function inv_hit;
+    input [IDX_W-1:0] k;
+    reg va_cov;
+    begin
+        va_cov = !e_byp[k] && (((tlbi_va ^ e_va[k]) & va_mask(e_size[k], e_tbi[k])) == 52'd0);
+        inv_hit = 1'b0;
+        if (tlbi_valid)
+            case (tlbi_op)
+                OP_NH_ALL, OP_NSNH_ALL: inv_hit = 1'b1;
+                OP_NH_ASID: inv_hit = !e_byp[k] && e_ng[k] && e_asid[k] == tlbi_asid;
+                OP_NH_VA:   inv_hit = va_cov && (!e_ng[k] || e_asid[k] == tlbi_asid);
+                OP_NH_VAA:  inv_hit = va_cov;
+                default:    inv_hit = 1'b0;
+            endcase
+        if (cfgi_valid && ((({{(32-SID_W){1'b0}}, e_sid[k]} ^ cfgi_sid) & cfgi_mask) == 32'd0))
+            inv_hit = 1'b1;
+    end
+endfunction
+
+integer k;
+always @(posedge clk) begin
+    if (rst) begin
+        rr_reg    <= {IDX_W{1'b0}};
+        cnt_fills <= 32'd0;
+        for (k = 0; k < ENTRIES; k = k + 1) begin
+            e_v[k]    <= 1'b0;
+            e_byp[k]  <= 1'b0;
+            e_sid[k]  <= {SID_W{1'b0}};
+            e_ssid[k] <= {SSID_W{1'b0}};
+            e_ssv[k]  <= 1'b0;
+            e_va[k]   <= 52'd0;
+            e_tbi[k]  <= 1'b0;
+            e_size[k] <= 2'd0;
+            e_asid[k] <= 16'd0;
+            e_ng[k]   <= 1'b0;
+            e_pa[k]   <= {(OAS_BITS-12){1'b0}};
+            e_perm[k] <= 5'd0;
+            e_pan[k]  <= 1'b0;
+        end
+    end else begin
+        for (k = 0; k < ENTRIES; k = k + 1)
+            if (inv_hit(k[IDX_W-1:0]))
+                e_v[k] <= 1'b0;
+        // a fill never coincides with an invalidation: the caller drops it
+        if (fill_valid && !tlbi_valid && !cfgi_valid) begin
+            e_v[free_idx]    <= 1'b1;
+            e_byp[free_idx]  <= fill_byp;
+            e_sid[free_idx]  <= fill_sid;
+            e_ssid[free_idx] <= fill_ssv ? fill_ssid : {SSID_W{1'b0}};
+            e_ssv[free_idx]  <= fill_ssv;
+            e_va[free_idx]   <= fill_va;
+            e_tbi[free_idx]  <= fill_tbi;
+            e_size[free_idx] <= fill_size;
+            e_asid[free_idx] <= fill_asid;
+            e_ng[free_idx]   <= fill_ng;
+            e_pa[free_idx]   <= fill_pa;
+            e_perm[free_idx] <= fill_perm;
+            e_pan[free_idx]  <= fill_pan;
+            cnt_fills        <= cnt_fills + 1'b1;
+            if (!free_found)
+                rr_reg <= (rr_reg == IDX_W'(ENTRIES - 1)) ? {IDX_W{1'b0}} : rr_reg + 1'b1;
+        end
+    end
+end
+
+endmodule
+
+`resetall

@@ -1,0 +1,314 @@
+`resetall
+`timescale 1ns / 1ps
+`default_nettype none
+
+// Walk control: NW page-table walkers (walk slots), the decision taken when
+// the configuration engine answers a lookup, and the TLB fills.
+//
+// The configuration engine answers one lookup at a time, and a lookup is only
+// requested while a walker is free (slot_free), so an answer that needs a walk
+// always finds a walker. For the answer the transaction's table gets:
+//   ANS_ABORT  terminate (the configuration engine has recorded any event)
+//   ANS_BYPASS pass through untranslated (the STE bypasses stage 1)
+//   ANS_FAULT  F_TRANSLATION from the input-range checks (VA[55], T0SZ with
+//              TBI0, EPD0): no walk
+//   ANS_WALK   wait for walk slot ans_slot: a new walk, or a walk already in
+//              flight for the same {stream, VA page} (merge)
+//   ANS_RETRY  an invalidation arrived with the answer: look it up again
+// A TLBI or CFGI marks every walk in flight stale: its result is neither
+// installed in the TLB nor used (the waiting transactions go back to the
+// configuration lookup), so nothing looked up before an invalidation
+// survives it.
+module smmu_walk #(
+    parameter NW       = 2,
+    parameter SID_W    = 8,
+    parameter SSID_W   = 8,
+    parameter OAS_BITS = 48,
+    parameter SLOT_W   = 1
+) (
+    input  wire                     clk,
+    input  wire                     rst,
+
+    // the lookup being asked (latched at the configuration request handshake)
+    input  wire                     req_fire,
+    input  wire [SID_W-1:0]         req_sid,
+    input  wire [SSID_W-1:0]        req_ssid,
+    input  wire                     req_ssv,
+    input  wire [63:0]              req_va,
+    output wire                     slot_free,
+
+    // the configuration engine's answer
+    input  wire                     resp_valid,
+    input  wire [1:0]               resp_kind,
+    input  wire [CD_W-1:0]          resp_cd,
+    input  wire                     resp_cacheable,
+    output reg  [2:0]               ans_kind,
+    output reg  [SLOT_W-1:0]        ans_slot,
+
+    input  wire                     inv,         // TLBI or CFGI this cycle
+
+    // walk results, one set per slot (valid with w_done[k])
+    output wire [NW-1:0]            w_done,
+    output wire [NW*3-1:0]          w_fault,
+    output wire [NW*OAS_BITS-1:0]   w_fetch,
+    output wire [NW*(OAS_BITS-12)-1:0] w_pa,
+    output wire [NW*2-1:0]          w_size,
+    output wire [NW*5-1:0]          w_perm,
+
+    // walker-port readers, one per slot
+    output wire [NW*OAS_BITS-1:0]   rd_addr,
+    output wire [NW-1:0]            rd_valid,
+    input  wire [NW-1:0]            rd_ready,
+    input  wire [NW-1:0]            rd_rvalid,
+    input  wire [63:0]              rd_rdata,
+    input  wire [1:0]               rd_rresp,
+
+    // TLB fill
+    output reg                      fill_valid,
+    output reg                      fill_byp,
+    output reg  [SID_W-1:0]         fill_sid,
+    output reg  [SSID_W-1:0]        fill_ssid,
+    output reg                      fill_ssv,
+    output reg  [63:12]             fill_va,
+    output reg                      fill_tbi,
+    output reg  [1:0]               fill_size,
+    output reg  [15:0]              fill_asid,
+    output reg                      fill_ng,
+    output reg  [OAS_BITS-1:12]     fill_pa,
+    output reg  [4:0]               fill_perm,
+    output reg                      fill_pan,
+
+    output reg  [31:0]              cnt_walks,
+    output reg  [31:0]              cnt_merges
+);
+
+`include "smmu_cd.vh"
+
+localparam [2:0] ANS_ABORT = 3'd0, ANS_BYPASS = 3'd1, ANS_FAULT = 3'd2, ANS_WALK = 3'd3,
+                 ANS_RETRY = 3'd4;
+
+// ---------------------------------------------------------- the lookup being answered
+reg [SID_W-1:0]  q_sid_reg;
+reg [SSID_W-1:0] q_ssid_reg;
+reg              q_ssv_reg;
+reg [63:0]       q_va_reg;
+
+always @(posedge clk) begin
+    if (rst) begin
+        q_sid_reg  <= {SID_W{1'b0}};
+        q_ssid_reg <= {SSID_W{1'b0}};
+        q_ssv_reg  <= 1'b0;
+        q_va_reg   <= 64'd0;
+    end else if (req_fire) begin
+        q_sid_reg  <= req_sid;
+        q_ssid_reg <= req_ssv ? req_ssid : {SSID_W{1'b0}};
+        q_ssv_reg  <= req_ssv;
+        q_va_reg   <= req_va;
+    end
+end
+
+// ---------------------------------------------------------- slots
+reg [NW-1:0]     s_stale;
+reg [SID_W-1:0]  s_sid  [0:NW-1];
+reg [SSID_W-1:0] s_ssid [0:NW-1];
+reg              s_ssv  [0:NW-1];
+reg [63:12]      s_va   [0:NW-1];
+reg              s_tbi  [0:NW-1];
+reg [15:0]       s_asid [0:NW-1];
+reg              s_pan  [0:NW-1];
+wire [NW-1:0]    s_idle;
+wire [NW-1:0]    s_ng;
+
+wire        cd_tbi  = resp_cd[CD_TBI0];
+wire        cd_epd0 = resp_cd[CD_EPD0];
+wire [5:0]  cd_t0sz = resp_cd[CD_T0SZ_LSB +: 6];
+
+// input range: VA[55] selects TTB1 (never walked); VA[AddrTop:IAS] must be 0
+wire [6:0]  ias      = 7'd64 - {1'b0, cd_t0sz};
+wire [63:0] hi_mask0 = ~((64'd1 << ias) - 64'd1);
+wire [63:0] hi_mask  = cd_tbi ? {8'd0, hi_mask0[55:0]} : hi_mask0;
+wire        range_fault = q_va_reg[55] || ((q_va_reg & hi_mask) != 64'd0) || cd_epd0;
+
+// merge: a walk in flight, not stale, for the same stream and VA page
+reg              merge_hit;
+reg [SLOT_W-1:0] merge_idx;
+reg              free_hit;
+reg [SLOT_W-1:0] free_idx;
+reg [SLOT_W:0]   n_idle;
+integer i;
+always @* begin
+    merge_hit = 1'b0;
+    merge_idx = {SLOT_W{1'b0}};
+    free_hit  = 1'b0;
+    free_idx  = {SLOT_W{1'b0}};
+    n_idle    = {(SLOT_W+1){1'b0}};
+    for (i = 0; i < NW; i = i + 1) begin
+        if (!merge_hit && !s_idle[i] && !s_stale[i] && s_sid[i] == q_sid_reg && s_ssv[i] == q_ssv_reg &&
+            s_ssid[i] == q_ssid_reg && s_tbi[i] == cd_tbi &&
+            (cd_tbi ? s_va[i][55:12] == q_va_reg[55:12] : s_va[i] == q_va_reg[63:12])) begin
+            merge_hit = 1'b1;
+            merge_idx = i[SLOT_W-1:0];
+        end
+        if (s_idle[i]) begin
+            n_idle = n_idle + 1'b1;
+            if (!free_hit) begin
+                free_hit = 1'b1;
+                free_idx = i[SLOT_W-1:0];
+            end
+        end
+    end
+end
+
+always @* begin
+    ans_kind = ANS_ABORT;
+    ans_slot = merge_hit ? merge_idx : free_idx;
+    // an invalidation now, or a CFGI during the lookup (the answer was not
+    // cacheable): the answer may be stale, look it up again
+    if (inv || ((resp_kind == KIND_BYPASS || resp_kind == KIND_S1) && !resp_cacheable))
+        ans_kind = ANS_RETRY;
+    else if (resp_kind == KIND_BYPASS)
+        ans_kind = ANS_BYPASS;
+    else if (resp_kind == KIND_S1) begin
+        if (range_fault)
+            ans_kind = ANS_FAULT;
+        else if (merge_hit || free_hit)
+            ans_kind = ANS_WALK;
+        else
+            ans_kind = ANS_RETRY;   // cannot happen: lookups wait for a free walker
+    end
+end
+
+wire start_walk = resp_valid && ans_kind == ANS_WALK && !merge_hit;
+// a walker is free for the next lookup unless this answer takes the last one
+assign slot_free = n_idle > {{SLOT_W{1'b0}}, start_walk};
+
+// ---------------------------------------------------------- walkers
+wire [NW*3-1:0]             p_fault;
+wire [NW*OAS_BITS-1:0]      p_fetch;
+wire [NW*(OAS_BITS-12)-1:0] p_pa;
+wire [NW*2-1:0]             p_size;
+wire [NW*5-1:0]             p_perm;
+
+genvar g;
+generate
+    for (g = 0; g < NW; g = g + 1) begin : gen_w
+        smmu_ptw #(.OAS_BITS(OAS_BITS)) ptw_inst (
+            .clk(clk), .rst(rst),
+            .start(start_walk && free_idx == g),
+            .va(q_va_reg[47:12]),
+            .ttb0(resp_cd[CD_TTB0_LSB +: 44]),
+            .t0sz(cd_t0sz),
+            .ips(resp_cd[CD_IPS_LSB +: 3]),
+            .affd(resp_cd[CD_AFFD]),
+            .wxn(resp_cd[CD_WXN]),
+            .idle(s_idle[g]),
+            .done(w_done[g]),
+            .fault(p_fault[g*3 +: 3]),
+            .fetch_addr(p_fetch[g*OAS_BITS +: OAS_BITS]),
+            .pa(p_pa[g*(OAS_BITS-12) +: OAS_BITS-12]),
+            .size(p_size[g*2 +: 2]),
+            .ng(s_ng[g]),
+            .perm(p_perm[g*5 +: 5]),
+            .rd_addr(rd_addr[g*OAS_BITS +: OAS_BITS]),
+            .rd_valid(rd_valid[g]), .rd_ready(rd_ready[g]),
+            .rd_rvalid(rd_rvalid[g]), .rd_rdata(rd_rdata), .rd_rresp(rd_rresp)
+        );
+    end
+endgenerate
+
+assign w_fault = p_fault;
+assign w_fetch = p_fetch;
+assign w_pa    = p_pa;
+assign w_size  = p_size;
+assign w_perm  = p_perm;
+
+// ---------------------------------------------------------- TLB fill
+// A successful walk that is not stale fills; if two walks finish together the
+// lower slot fills (the other result is still used by its transactions).
+// An STE-bypass answer from a cacheable configuration fills a bypass entry
+// when no walk fills in that cycle.
+reg              wf_hit;
+reg [SLOT_W-1:0] wf_idx;
+always @* begin
+    wf_hit = 1'b0;
+    wf_idx = {SLOT_W{1'b0}};
+    for (i = 0; i < NW; i = i + 1)
+        if (!wf_hit && w_done[i] && !s_stale[i] && p_fault[i*3 +: 3] == 3'd0) begin
+            wf_hit = 1'b1;
+            wf_idx = i[SLOT_W-1:0];
+        end
+end
+
+always @* begin
+    fill_valid = 1'b0;
+    fill_byp   = 1'b0;
+    fill_sid   = s_sid[wf_idx];
+    fill_ssid  = s_ssid[wf_idx];
+    fill_ssv   = s_ssv[wf_idx];
+    fill_va    = s_va[wf_idx];
+    fill_tbi   = s_tbi[wf_idx];
+    fill_size  = p_size[wf_idx*2 +: 2];
+    fill_asid  = s_asid[wf_idx];
+    fill_ng    = s_ng[wf_idx];
+    fill_pa    = p_pa[wf_idx*(OAS_BITS-12) +: OAS_BITS-12];
+    fill_perm  = p_perm[wf_idx*5 +: 5];
+    fill_pan   = s_pan[wf_idx];
+    if (inv) begin
+        fill_valid = 1'b0;
+    end else if (wf_hit) begin
+        fill_valid = 1'b1;
+    end else if (resp_valid && ans_kind == ANS_BYPASS) begin
+        fill_valid = 1'b1;
+        fill_byp   = 1'b1;
+        fill_sid   = q_sid_reg;
+        fill_ssid  = q_ssid_reg;
+        fill_ssv   = q_ssv_reg;
+        fill_va    = q_va_reg[63:12];
+        fill_tbi   = 1'b0;
+        fill_size  = 2'd0;
+        fill_asid  = 16'd0;
+        fill_ng    = 1'b0;
+        fill_pa    = {(OAS_BITS-12){1'b0}};
+        fill_perm  = 5'b11111;
+        fill_pan   = 1'b0;
+    end
+end
+
+integer k;
+always @(posedge clk) begin
+    if (rst) begin
+        s_stale    <= {NW{1'b0}};
+        cnt_walks  <= 32'd0;
+        cnt_merges <= 32'd0;
+        for (k = 0; k < NW; k = k + 1) begin
+            s_sid[k]  <= {SID_W{1'b0}};
+            s_ssid[k] <= {SSID_W{1'b0}};
+            s_ssv[k]  <= 1'b0;
+            s_va[k]   <= 52'd0;
+            s_tbi[k]  <= 1'b0;
+            s_asid[k] <= 16'd0;
+            s_pan[k]  <= 1'b0;
+        end
+    end else begin
+        for (k = 0; k < NW; k = k + 1)
+            if (inv && !s_idle[k])
+                s_stale[k] <= 1'b1;
+        if (start_walk) begin
+            cnt_walks          <= cnt_walks + 1'b1;
+            s_stale[free_idx]  <= 1'b0;
+            s_sid[free_idx]    <= q_sid_reg;
+            s_ssid[free_idx]   <= q_ssid_reg;
+            s_ssv[free_idx]    <= q_ssv_reg;
+            s_va[free_idx]     <= q_va_reg[63:12];
+            s_tbi[free_idx]    <= cd_tbi;
+            s_asid[free_idx]   <= resp_cd[CD_ASID_LSB +: 16];
+            s_pan[free_idx]    <= resp_cd[CD_PAN];
+        end
+        if (resp_valid && ans_kind == ANS_WALK && merge_hit)
+            cnt_merges <= cnt_merges + 1'b1;
+    end
+end
+
+endmodule
+
+`resetall

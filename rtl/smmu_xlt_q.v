@@ -1,0 +1,539 @@
+`resetall
+`timescale 1ns / 1ps
+`default_nettype none
+
+// Translation queue of one direction (AR or AW): the s_axi address stage
+// with the TLB lookup, and the table of pending transactions.
+//
+// Handshake cycle: the TLB is looked up (combinationally, by the caller's
+// smmu_tlb port) and the decision is registered with the transaction:
+//   SMMUEN=0          bypass / abort from GBPA (smmu_decide)
+//   TLB hit, allowed  translated, output address from the entry
+//   anything else     slow path: configuration lookup, walk, fault
+// Cycle after: a decided transaction whose ID has nothing pending goes
+// straight to the output (TLB hit adds one cycle); otherwise it enters the
+// pending table (PEND entries).
+//
+// Pending entry states: NEW (needs the configuration lookup), CFG (lookup
+// asked), WALK (waiting for walk slot `slot`), EVT (fault record to write),
+// READY (outcome known). An entry leaves only when no older entry of its ID
+// is pending (`older` mask), so same-ID order holds while other IDs pass
+// (hit-under-miss). IN_ORDER=1 treats every transaction as one ID (the write
+// direction: W data follows AW order and there is no W buffer).
+//
+// Invalidation (TLBI/CFGI, `inv`): every decision not yet used goes back to
+// NEW (a stage entry loses its TLB decision), so nothing looked up before an
+// invalidation is used after it; the one exception is an offer already
+// presented on m_axi (AXI forbids withdrawing it), which holds CMD_SYNC
+// (sync_block) until it is taken.
+module smmu_xlt_q #(
+    parameter ID_W     = 4,
+    parameter OAS_BITS = 48,
+    parameter SID_W    = 8,
+    parameter SSID_W   = 8,
+    parameter ATTR_W   = 17,   // {size, burst, lock, cache, prot, qos}
+    parameter PEND     = 8,
+    parameter NW       = 2,
+    parameter SLOT_W   = 1,
+    parameter IN_ORDER = 0,
+    parameter RNW      = 1,    // 1: reads, 0: writes
+    parameter PIDX_W   = 3     // log2(PEND)
+) (
+    input  wire                  clk,
+    input  wire                  rst,
+    input  wire                  smmuen,
+    input  wire                  gbpa_abort,
+
+    // s_axi address channel
+    input  wire [ID_W-1:0]       s_id,
+    input  wire [63:0]           s_addr,
+    input  wire [7:0]            s_len,
+    input  wire [ATTR_W-1:0]     s_attr,
+    input  wire [SID_W-1:0]      s_sid,
+    input  wire [SSID_W-1:0]     s_ssid,
+    input  wire                  s_ssv,
+    input  wire                  s_valid,
+    output wire                  s_ready,
+
+    // TLB lookup of the s_axi request (combinational)
+    input  wire                  lk_hit,
+    input  wire                  lk_byp,
+    input  wire [OAS_BITS-1:0]   lk_pa,
+    input  wire [4:0]            lk_perm,
+    input  wire                  lk_pan,
+
+    // decided transactions to the path (m_axi or the local responder)
+    output wire                  o_valid,
+    output wire [ID_W-1:0]       o_id,
+    output wire [OAS_BITS-1:0]   o_addr,
+    output wire [7:0]            o_len,
+    output wire [ATTR_W-1:0]     o_attr,
+    output wire                  o_down,
+    output wire                  o_raz,
+    input  wire                  o_take,   // taken this cycle
+    input  wire                  o_hold,   // offered downstream and not taken: keep it
+
+    // configuration lookup
+    output wire                  c_req_valid,
+    output wire [PIDX_W-1:0]     c_req_idx,
+    output wire [SID_W-1:0]      c_sid,
+    output wire [SSID_W-1:0]     c_ssid,
+    output wire                  c_ssv,
+    output wire [63:0]           c_addr,
+    output wire                  c_pnu,
+    output wire                  c_ind,
+    input  wire                  c_req_ready,
+    input  wire                  c_resp_valid,
+    input  wire [PIDX_W-1:0]     c_resp_idx,
+    input  wire [2:0]            ans_kind,
+    input  wire [SLOT_W-1:0]     ans_slot,
+    input  wire [3:0]            ans_cdf,   // {PAN, S, R, A} of the CD
+
+    // walk results
+    input  wire [NW-1:0]             w_done,
+    input  wire [NW*3-1:0]           w_fault,
+    input  wire [NW*OAS_BITS-1:0]    w_fetch,
+    input  wire [NW*(OAS_BITS-12)-1:0] w_pa,
+    input  wire [NW*2-1:0]           w_size,
+    input  wire [NW*5-1:0]           w_perm,
+
+    input  wire                  inv,
+
+    // translation fault records
+    output wire                  e_valid,
+    output wire [255:0]          e_data,
+    input  wire                  e_ready,
+
+    output wire                  sync_block,
+    output reg  [31:0]           cnt_lookups,
+    output reg  [31:0]           cnt_hits
+);
+
+localparam [2:0] ANS_ABORT = 3'd0, ANS_BYPASS = 3'd1, ANS_FAULT = 3'd2, ANS_WALK = 3'd3;
+localparam [2:0] P_NEW = 3'd0, P_CFG = 3'd1, P_WALK = 3'd2, P_EVT = 3'd3, P_READY = 3'd4;
+localparam [7:0] EV_F_WALK_EABT = 8'h0B, EV_F_TRANSLATION = 8'h10, EV_F_ADDR_SIZE = 8'h11,
+                 EV_F_ACCESS = 8'h12, EV_F_PERMISSION = 8'h13;
+localparam [2:0] FLT_TRANSLATION = 3'd1, FLT_ADDR_SIZE = 3'd2, FLT_ACCESS = 3'd3;  // 4: F_WALK_EABT
+localparam CDF_PAN = 3, CDF_S = 2, CDF_R = 1, CDF_A = 0;
+
+// allowed by effective permissions {PW, UR, UW, PX, UX} and PAN?
+// (an instruction read needs execute permission only)
+function perm_ok;
+    input [4:0] perm;
+    input       pan;
+    input       pnu;
+    input       ind;
+    reg r, w;
+    begin
+        if (RNW != 0 && ind)
+            perm_ok = pnu ? perm[1] : perm[0];
+        else begin
+            r = pnu ? 1'b1 : perm[3];
+            w = pnu ? perm[4] : perm[2];
+            if (pnu && pan && (perm[3] || perm[2])) begin
+                r = 1'b0;
+                w = 1'b0;
+            end
+            perm_ok = (RNW != 0) ? r : w;
+        end
+    end
+endfunction
+
+// ================================================================ stage
+// {ft, fg, down, raz, pa, id, addr, len, attr, sid, ssid, ssv}
+localparam SW   = 4 + OAS_BITS + ID_W + 64 + 8 + ATTR_W + SID_W + SSID_W + 1;
+localparam B_FT = SW - 1;     // decided by the TLB (cleared by an invalidation)
+
+wire g_bypass, g_raz, g_need;
+smmu_decide #(.OAS_BITS(OAS_BITS)) decide_inst (
+    .addr(s_addr), .smmuen(smmuen), .gbpa_abort(gbpa_abort),
+    .bypass(g_bypass), .raz(g_raz), .need_cfg(g_need)
+);
+
+wire in_ft = !g_need ? 1'b0 :
+             (lk_hit && (lk_byp || perm_ok(lk_perm, lk_pan, s_attr[4], s_attr[6]))) && !inv;
+wire [SW-1:0] in_d = {in_ft, !g_need, (g_need ? 1'b1 : g_bypass), (g_need ? 1'b0 : g_raz),
+                      (g_need ? lk_pa : s_addr[OAS_BITS-1:0]),
+                      s_id, s_addr, s_len, s_attr, s_sid, s_ssid, s_ssv};
+
+reg  [SW-1:0] out_d, tmp_d;
+reg           out_v, tmp_v;
+wire          st_leave;
+assign s_ready = !tmp_v;
+
+wire                st_ft, st_fg, st_down, st_raz, st_ssv;
+wire [OAS_BITS-1:0] st_pa;
+wire [ID_W-1:0]     st_id;
+wire [63:0]         st_addr;
+wire [7:0]          st_len;
+wire [ATTR_W-1:0]   st_attr;
+wire [SID_W-1:0]    st_sid;
+wire [SSID_W-1:0]   st_ssid;
+assign {st_ft, st_fg, st_down, st_raz, st_pa, st_id, st_addr, st_len, st_attr, st_sid, st_ssid, st_ssv} = out_d;
+
+// ================================================================ table
+reg [PEND-1:0]      p_v;
+reg [2:0]           p_state [0:PEND-1];
+reg [PEND-1:0]      p_older [0:PEND-1];
+reg [ID_W-1:0]      p_id    [0:PEND-1];
+reg [63:0]          p_addr  [0:PEND-1];
+reg [7:0]           p_len   [0:PEND-1];
+reg [ATTR_W-1:0]    p_attr  [0:PEND-1];
+reg [SID_W-1:0]     p_sid   [0:PEND-1];
+reg [SSID_W-1:0]    p_ssid  [0:PEND-1];
+reg                 p_ssv   [0:PEND-1];
+reg [OAS_BITS-1:0]  p_pa    [0:PEND-1];
+reg                 p_down  [0:PEND-1];
+reg                 p_raz   [0:PEND-1];
+reg                 p_commit[0:PEND-1];   // decision final (event recorded / GBPA / config abort)
+reg [SLOT_W-1:0]    p_slot  [0:PEND-1];
+reg [3:0]           p_cdf   [0:PEND-1];
+reg [7:0]           p_evid  [0:PEND-1];
+reg [OAS_BITS-1:0]  p_fetch [0:PEND-1];
+
+integer i;
+
+// entries with the same ID as the stage transaction, free entry
+reg [PEND-1:0]    same_st;
+reg               free_any;
+reg [PIDX_W-1:0]  free_idx;
+always @* begin
+    same_st  = {PEND{1'b0}};
+    free_any = 1'b0;
+    free_idx = {PIDX_W{1'b0}};
+    for (i = 0; i < PEND; i = i + 1) begin
+        same_st[i] = p_v[i] && (IN_ORDER != 0 || p_id[i] == st_id);
+        if (!free_any && !p_v[i]) begin
+            free_any = 1'b1;
+            free_idx = i[PIDX_W-1:0];
+        end
+    end
+end
+
+wire st_fast   = st_ft || st_fg;
+wire st_direct = out_v && st_fast && (same_st == {PEND{1'b0}});
+
+// ---------------------------------------------------------------- output choice
+reg               hold_reg, hold_tbl_reg, hold_stale_reg;
+reg [PIDX_W-1:0]  hold_idx_reg;
+reg [PIDX_W-1:0]  rr_reg;
+
+reg [PEND-1:0]    cand;
+reg               cand_any;
+reg [PIDX_W-1:0]  cand_idx;
+integer n;
+reg [PIDX_W-1:0] j;
+always @* begin
+    cand     = {PEND{1'b0}};
+    cand_any = 1'b0;
+    cand_idx = {PIDX_W{1'b0}};
+    for (i = 0; i < PEND; i = i + 1)
+        cand[i] = p_v[i] && p_state[i] == P_READY && p_older[i] == {PEND{1'b0}};
+    // first candidate at or after the round-robin pointer
+    for (n = 0; n < PEND; n = n + 1) begin
+        j = PIDX_W'((n + {{(32-PIDX_W){1'b0}}, rr_reg}) % PEND);
+        if (!cand_any && cand[j]) begin
+            cand_any = 1'b1;
+            cand_idx = j[PIDX_W-1:0];
+        end
+    end
+end
+
+wire              sel_tbl = hold_reg ? hold_tbl_reg : cand_any;
+wire [PIDX_W-1:0] sel_idx = hold_reg ? hold_idx_reg : cand_idx;
+
+assign o_valid = hold_reg || cand_any || st_direct;
+assign o_id    = sel_tbl ? p_id[sel_idx]   : st_id;
+assign o_addr  = sel_tbl ? p_pa[sel_idx]   : st_pa;
+assign o_len   = sel_tbl ? p_len[sel_idx]  : st_len;
+assign o_attr  = sel_tbl ? p_attr[sel_idx] : st_attr;
+assign o_down  = sel_tbl ? p_down[sel_idx] : st_down;
+assign o_raz   = sel_tbl ? p_raz[sel_idx]  : st_raz;
+
+wire tbl_out  = o_valid && sel_tbl && o_take;
+wire st_out   = o_valid && !sel_tbl && o_take;
+wire st_push  = out_v && !st_direct && free_any;
+assign st_leave = st_out || st_push;
+
+assign sync_block = hold_reg && hold_stale_reg;
+
+// ---------------------------------------------------------------- configuration requests
+// prefer an entry that is the oldest of its ID
+reg               nq_any;
+reg [PIDX_W-1:0]  nq_idx;
+always @* begin
+    nq_any = 1'b0;
+    nq_idx = {PIDX_W{1'b0}};
+    for (i = 0; i < PEND; i = i + 1)
+        if (!nq_any && p_v[i] && p_state[i] == P_NEW && p_older[i] == {PEND{1'b0}}) begin
+            nq_any = 1'b1;
+            nq_idx = i[PIDX_W-1:0];
+        end
+    for (i = 0; i < PEND; i = i + 1)
+        if (!nq_any && p_v[i] && p_state[i] == P_NEW) begin
+            nq_any = 1'b1;
+            nq_idx = i[PIDX_W-1:0];
+        end
+end
+
+assign c_req_valid = nq_any;
+assign c_req_idx   = nq_idx;
+assign c_sid       = p_sid[nq_idx];
+assign c_ssid      = p_ssid[nq_idx];
+assign c_ssv       = p_ssv[nq_idx];
+assign c_addr      = p_addr[nq_idx];
+assign c_pnu       = p_attr[nq_idx][4];
+assign c_ind       = p_attr[nq_idx][6];
+
+// ---------------------------------------------------------------- fault records
+reg               ev_any;
+reg [PIDX_W-1:0]  ev_idx;
+always @* begin
+    ev_any = 1'b0;
+    ev_idx = {PIDX_W{1'b0}};
+    for (i = 0; i < PEND; i = i + 1)
+        if (!ev_any && p_v[i] && p_state[i] == P_EVT) begin
+            ev_any = 1'b1;
+            ev_idx = i[PIDX_W-1:0];
+        end
+end
+
+reg [255:0] rec;
+always @* begin
+    rec = 256'd0;
+    rec[7:0]     = p_evid[ev_idx];
+    rec[11]      = p_ssv[ev_idx];
+    rec[31:12]   = p_ssv[ev_idx] ? {{(20-SSID_W){1'b0}}, p_ssid[ev_idx]} : 20'd0;
+    rec[63:32]   = {{(32-SID_W){1'b0}}, p_sid[ev_idx]};
+    rec[97]      = p_attr[ev_idx][4];                          // PnU
+    rec[98]      = (RNW != 0) && p_attr[ev_idx][6];            // InD (0 for writes)
+    rec[99]      = RNW != 0;                                   // RnW
+    rec[105:104] = (p_evid[ev_idx] == EV_F_WALK_EABT) ? 2'b01 : 2'b10;   // CLASS TT : IN
+    rec[191:128] = p_addr[ev_idx];
+    if (p_evid[ev_idx] == EV_F_WALK_EABT)
+        rec[OAS_BITS-1+192:195] = p_fetch[ev_idx][OAS_BITS-1:3];
+end
+
+assign e_valid = ev_any;
+assign e_data  = rec;
+wire   ev_take = ev_any && e_ready;
+
+// ---------------------------------------------------------------- walk result per entry
+function [7:0] flt_evid;
+    input [2:0] f;
+    begin
+        case (f)
+            FLT_TRANSLATION: flt_evid = EV_F_TRANSLATION;
+            FLT_ADDR_SIZE:   flt_evid = EV_F_ADDR_SIZE;
+            FLT_ACCESS:      flt_evid = EV_F_ACCESS;
+            default:         flt_evid = EV_F_WALK_EABT;
+        endcase
+    end
+endfunction
+
+// output address: block/page base from the walk, offset from the VA
+function [OAS_BITS-1:0] join_pa;
+    input [OAS_BITS-1:12] base;
+    input [1:0]           size;
+    input [29:0]          va;
+    reg [OAS_BITS-1:0] r;
+    begin
+        r = {base, 12'd0};
+        if (size == 2'd2)
+            r[29:0] = va[29:0];
+        else if (size == 2'd1)
+            r[20:0] = va[20:0];
+        else
+            r[11:0] = va[11:0];
+        join_pa = r;
+    end
+endfunction
+
+// ---------------------------------------------------------------- state update
+wire [PEND-1:0] leave_vec = tbl_out ? (PEND'(1) << sel_idx) : {PEND{1'b0}};
+
+// an entry ends in a fault: record it (EVT) or terminate it at once
+task automatic to_fault;
+    input [PIDX_W-1:0] e;
+    input [7:0]   evid;
+    input [3:0]   cdf;
+    begin
+        p_evid[e] <= evid;
+        p_down[e] <= 1'b0;
+        p_raz[e]  <= (evid != EV_F_WALK_EABT) && !cdf[CDF_A];
+        // CD.S=1 (stall, issue 5) records like R=1 until the stall queue exists
+        if (evid == EV_F_WALK_EABT || cdf[CDF_R] || cdf[CDF_S])
+            p_state[e] <= P_EVT;
+        else begin
+            p_state[e]  <= P_READY;
+            p_commit[e] <= 1'b0;
+        end
+    end
+endtask
+
+integer e;
+always @(posedge clk) begin
+    if (rst) begin
+        out_v          <= 1'b0;
+        tmp_v          <= 1'b0;
+        out_d          <= {SW{1'b0}};
+        tmp_d          <= {SW{1'b0}};
+        p_v            <= {PEND{1'b0}};
+        hold_reg       <= 1'b0;
+        hold_tbl_reg   <= 1'b0;
+        hold_idx_reg   <= {PIDX_W{1'b0}};
+        hold_stale_reg <= 1'b0;
+        rr_reg         <= {PIDX_W{1'b0}};
+        cnt_lookups    <= 32'd0;
+        cnt_hits       <= 32'd0;
+        for (e = 0; e < PEND; e = e + 1) begin
+            p_state[e]  <= P_NEW;
+            p_older[e]  <= {PEND{1'b0}};
+            p_id[e]     <= {ID_W{1'b0}};
+            p_addr[e]   <= 64'd0;
+            p_len[e]    <= 8'd0;
+            p_attr[e]   <= {ATTR_W{1'b0}};
+            p_sid[e]    <= {SID_W{1'b0}};
+            p_ssid[e]   <= {SSID_W{1'b0}};
+            p_ssv[e]    <= 1'b0;
+            p_pa[e]     <= {OAS_BITS{1'b0}};
+            p_down[e]   <= 1'b0;
+            p_raz[e]    <= 1'b0;
+            p_commit[e] <= 1'b0;
+            p_slot[e]   <= {SLOT_W{1'b0}};
+            p_cdf[e]    <= 4'd0;
+            p_evid[e]   <= 8'd0;
+            p_fetch[e]  <= {OAS_BITS{1'b0}};
+        end
+    end else begin
+        // ------------------------------------------------ counters
+        if (s_valid && s_ready && g_need) begin
+            cnt_lookups <= cnt_lookups + 1'b1;
+            if (lk_hit)
+                cnt_hits <= cnt_hits + 1'b1;
+        end
+
+        // ------------------------------------------------ stage (two-entry slice)
+        if (!out_v || st_leave) begin
+            if (tmp_v) begin
+                out_d       <= tmp_d;
+                out_d[B_FT] <= tmp_d[B_FT] && !inv;
+                tmp_v       <= 1'b0;
+            end else begin
+                out_d <= in_d;
+                out_v <= s_valid;
+            end
+        end else begin
+            // a held offer keeps its decision; otherwise an invalidation sends it the slow way
+            if (inv && !(o_hold && !sel_tbl))
+                out_d[B_FT] <= 1'b0;
+            if (s_valid && !tmp_v) begin
+                tmp_d <= in_d;
+                tmp_v <= 1'b1;
+            end
+        end
+        if (tmp_v && inv)
+            tmp_d[B_FT] <= 1'b0;
+
+        // ------------------------------------------------ output hold (AXI: no withdrawn offer)
+        hold_reg     <= o_hold;
+        hold_tbl_reg <= sel_tbl;
+        hold_idx_reg <= sel_idx;
+        if (!o_hold)
+            hold_stale_reg <= 1'b0;
+        else if (inv)
+            hold_stale_reg <= 1'b1;
+        if (o_valid && sel_tbl && !o_hold)
+            rr_reg <= (sel_idx == PIDX_W'(PEND - 1)) ? {PIDX_W{1'b0}} : sel_idx + 1'b1;
+
+        // ------------------------------------------------ per entry
+        for (e = 0; e < PEND; e = e + 1) begin
+            p_older[e] <= p_older[e] & ~leave_vec;
+
+            // invalidation: decisions not yet used are made again
+            if (inv && p_v[e] && !(o_hold && sel_tbl && sel_idx == e[PIDX_W-1:0]) &&
+                (p_state[e] == P_WALK || p_state[e] == P_EVT ||
+                 (p_state[e] == P_READY && !p_commit[e])))
+                p_state[e] <= P_NEW;
+
+            // configuration request accepted
+            if (c_req_ready && nq_any && nq_idx == e[PIDX_W-1:0])
+                p_state[e] <= P_CFG;
+
+            // configuration answer
+            if (c_resp_valid && c_resp_idx == e[PIDX_W-1:0] && p_v[e] && p_state[e] == P_CFG) begin
+                p_cdf[e]  <= ans_cdf;
+                p_slot[e] <= ans_slot;
+                case (ans_kind)
+                    ANS_ABORT: begin
+                        p_state[e]  <= P_READY;
+                        p_down[e]   <= 1'b0;
+                        p_raz[e]    <= 1'b0;
+                        p_commit[e] <= 1'b1;
+                    end
+                    ANS_BYPASS: begin
+                        p_state[e]  <= P_READY;
+                        p_down[e]   <= 1'b1;
+                        p_raz[e]    <= 1'b0;
+                        p_pa[e]     <= p_addr[e][OAS_BITS-1:0];
+                        p_commit[e] <= 1'b0;
+                    end
+                    ANS_FAULT: to_fault(e[PIDX_W-1:0], EV_F_TRANSLATION, ans_cdf);
+                    ANS_WALK:  p_state[e] <= P_WALK;
+                    default:   p_state[e] <= P_NEW;   // retry
+                endcase
+            end
+
+            // walk finished (an invalidation in this cycle wins: the entry retries)
+            if (p_v[e] && p_state[e] == P_WALK && w_done[p_slot[e]] && !inv) begin
+                if (w_fault[p_slot[e]*3 +: 3] != 3'd0) begin
+                    p_fetch[e] <= w_fetch[p_slot[e]*OAS_BITS +: OAS_BITS];
+                    to_fault(e[PIDX_W-1:0], flt_evid(w_fault[p_slot[e]*3 +: 3]), p_cdf[e]);
+                end else if (perm_ok(w_perm[p_slot[e]*5 +: 5], p_cdf[e][CDF_PAN], p_attr[e][4],
+                                     p_attr[e][6])) begin
+                    p_state[e]  <= P_READY;
+                    p_down[e]   <= 1'b1;
+                    p_raz[e]    <= 1'b0;
+                    p_commit[e] <= 1'b0;
+                    p_pa[e]     <= join_pa(w_pa[p_slot[e]*(OAS_BITS-12) +: OAS_BITS-12],
+                                           w_size[p_slot[e]*2 +: 2], p_addr[e][29:0]);
+                end else
+                    to_fault(e[PIDX_W-1:0], EV_F_PERMISSION, p_cdf[e]);
+            end
+
+            // fault record handed to the event queue: the outcome is final
+            if (ev_take && ev_idx == e[PIDX_W-1:0]) begin
+                p_state[e]  <= P_READY;
+                p_commit[e] <= 1'b1;
+            end
+
+            // leaves through the output
+            if (tbl_out && sel_idx == e[PIDX_W-1:0])
+                p_v[e] <= 1'b0;
+
+            // the stage transaction enters the table
+            if (st_push && free_idx == e[PIDX_W-1:0]) begin
+                p_v[e]      <= 1'b1;
+                p_older[e]  <= same_st & ~leave_vec;
+                p_id[e]     <= st_id;
+                p_addr[e]   <= st_addr;
+                p_len[e]    <= st_len;
+                p_attr[e]   <= st_attr;
+                p_sid[e]    <= st_sid;
+                p_ssid[e]   <= st_ssid;
+                p_ssv[e]    <= st_ssv;
+                p_pa[e]     <= st_pa;
+                p_down[e]   <= st_down;
+                p_raz[e]    <= st_raz;
+                p_commit[e] <= st_fg;
+                // a TLB decision invalidated in this very cycle is made again
+                p_state[e]  <= (st_fg || (st_ft && !inv)) ? P_READY : P_NEW;
+            end
+        end
+    end
+end
+
+
+endmodule
+
+`resetall
