@@ -226,11 +226,14 @@ smmu_regs #(
 // Per direction a translation queue (s_axi address stage with the TLB lookup
 // and the pending table), one shared TLB, one configuration engine and NW
 // walkers. See docs/architecture.md "Translation pipeline".
-localparam PEND   = 8;                  // pending transactions per direction
-localparam PIDX_W = 3;                  // log2(PEND)
+localparam PEND   = 16;                 // pending transactions per direction
+localparam PIDX_W = 4;                  // log2(PEND)
 localparam NW     = 2;                  // page-table walkers
 localparam SLOT_W = 1;                  // log2(NW)
 localparam ATTR_W = 17;
+localparam PARK_N   = 2;                // write park slots
+localparam PSLOT_W  = 1;                // log2(PARK_N)
+localparam WB_BEATS = 16;               // beats per park slot
 
 // TLBI / CFGI reach the TLB, the walkers and the queues in the same cycle
 wire        tlbi_valid, tlbi_leaf;
@@ -347,6 +350,10 @@ wire                rd_t_down, wr_t_down, rd_t_raz, wr_t_raz;
 wire [255:0]        rd_evt_data, wr_evt_data;
 wire                rd_evt_valid, wr_evt_valid, rd_evt_ready, wr_evt_ready;
 wire                rd_q_sync_block, wr_q_sync_block;
+wire                wr_t_park, rd_t_park, pk_valid, pk_ready, rd_pk_valid;
+wire [PSLOT_W-1:0]  wr_t_pslot, rd_t_pslot, pk_slot;
+wire [7:0]          pk_len, rd_pk_len;
+wire [31:0]         cnt_parks;
 wire [31:0]         cnt_rd_lookups, cnt_rd_hits, cnt_wr_lookups, cnt_wr_hits;
 
 smmu_xlt_q #(.ID_W(ID_W), .OAS_BITS(OAS_BITS), .SID_W(SID_W), .SSID_W(SSID_W), .ATTR_W(ATTR_W),
@@ -360,6 +367,8 @@ smmu_xlt_q #(.ID_W(ID_W), .OAS_BITS(OAS_BITS), .SID_W(SID_W), .SSID_W(SSID_W), .
     .lk_pan(lk_pan[0]),
     .o_valid(rd_t_valid), .o_id(rd_t_id), .o_addr(rd_t_addr), .o_len(rd_t_len), .o_attr(rd_t_attr),
     .o_down(rd_t_down), .o_raz(rd_t_raz), .o_take(rd_t_take), .o_hold(rd_t_hold),
+    .o_park(rd_t_park), .o_pslot(rd_t_pslot),
+    .pk_valid(rd_pk_valid), .pk_len(rd_pk_len), .pk_ready(1'b0), .pk_slot({PSLOT_W{1'b0}}),
     .c_req_valid(rd_c_req_valid), .c_req_idx(rd_c_req_idx), .c_sid(rd_c_sid), .c_ssid(rd_c_ssid),
     .c_ssv(rd_c_ssv), .c_addr(rd_c_addr), .c_pnu(rd_c_pnu), .c_ind(rd_c_ind),
     .c_req_ready(cfg_take && !cfg_pick_wr),
@@ -372,7 +381,8 @@ smmu_xlt_q #(.ID_W(ID_W), .OAS_BITS(OAS_BITS), .SID_W(SID_W), .SSID_W(SSID_W), .
 );
 
 smmu_xlt_q #(.ID_W(ID_W), .OAS_BITS(OAS_BITS), .SID_W(SID_W), .SSID_W(SSID_W), .ATTR_W(ATTR_W),
-             .PEND(PEND), .NW(NW), .SLOT_W(SLOT_W), .IN_ORDER(1), .RNW(0), .PIDX_W(PIDX_W)) wr_q_inst (
+             .PEND(PEND), .NW(NW), .SLOT_W(SLOT_W), .IN_ORDER(0), .RNW(0), .PIDX_W(PIDX_W),
+             .PARK(1), .WB_BEATS(WB_BEATS), .PSLOT_W(PSLOT_W)) wr_q_inst (
     .clk(aclk), .rst(rst), .smmuen(smmuen), .gbpa_abort(gbpa_abort),
     .s_id(s_axi_awid), .s_addr(s_axi_awaddr), .s_len(s_axi_awlen),
     .s_attr({s_axi_awsize, s_axi_awburst, s_axi_awlock, s_axi_awcache, s_axi_awprot, s_axi_awqos}),
@@ -382,6 +392,8 @@ smmu_xlt_q #(.ID_W(ID_W), .OAS_BITS(OAS_BITS), .SID_W(SID_W), .SSID_W(SSID_W), .
     .lk_pan(lk_pan[1]),
     .o_valid(wr_t_valid), .o_id(wr_t_id), .o_addr(wr_t_addr), .o_len(wr_t_len), .o_attr(wr_t_attr),
     .o_down(wr_t_down), .o_raz(wr_t_raz), .o_take(wr_t_take), .o_hold(wr_t_hold),
+    .o_park(wr_t_park), .o_pslot(wr_t_pslot),
+    .pk_valid(pk_valid), .pk_len(pk_len), .pk_ready(pk_ready), .pk_slot(pk_slot),
     .c_req_valid(wr_c_req_valid), .c_req_idx(wr_c_req_idx), .c_sid(wr_c_sid), .c_ssid(wr_c_ssid),
     .c_ssv(wr_c_ssv), .c_addr(wr_c_addr), .c_pnu(wr_c_pnu), .c_ind(wr_c_ind),
     .c_req_ready(cfg_take && cfg_pick_wr),
@@ -409,10 +421,14 @@ smmu_rd_path #(.ID_W(ID_W), .DATA_W(DATA_W), .OAS_BITS(OAS_BITS)) rd_path_inst (
 );
 
 // ------------------------------------------------------------ write path
-smmu_wr_path #(.ID_W(ID_W), .DATA_W(DATA_W), .OAS_BITS(OAS_BITS)) wr_path_inst (
+smmu_wr_path #(.ID_W(ID_W), .DATA_W(DATA_W), .OAS_BITS(OAS_BITS), .PARK_N(PARK_N),
+               .WB_BEATS(WB_BEATS), .PSLOT_W(PSLOT_W)) wr_path_inst (
     .clk(aclk), .rst(rst),
     .t_valid(wr_t_valid), .t_id(wr_t_id), .t_addr(wr_t_addr), .t_len(wr_t_len), .t_attr(wr_t_attr),
     .t_down(wr_t_down), .t_raz(wr_t_raz), .t_take(wr_t_take), .t_hold(wr_t_hold),
+    .t_park(wr_t_park), .t_pslot(wr_t_pslot),
+    .pk_valid(pk_valid), .pk_len(pk_len), .pk_ready(pk_ready), .pk_slot(pk_slot),
+    .cnt_parks(cnt_parks),
     .s_axi_wdata(s_axi_wdata), .s_axi_wstrb(s_axi_wstrb), .s_axi_wlast(s_axi_wlast),
     .s_axi_wvalid(s_axi_wvalid), .s_axi_wready(s_axi_wready),
     .s_axi_bid(s_axi_bid), .s_axi_bresp(s_axi_bresp),
@@ -538,7 +554,8 @@ wire unused_ok = &{1'b0, tlbi_leaf, resume_valid, resume_sid, resume_stag, resum
                    stall_term_valid, stall_term_sid, cnt_cfg_hit, cnt_cfg_miss, cnt_cmds,
                    cnt_cmd_errors, cnt_evt_written, cnt_evt_dropped, m_axi_tw_bid, tw_rlast,
                    cnt_tlb_fills, cnt_walks, cnt_merges, cnt_rd_lookups, cnt_rd_hits,
-                   cnt_wr_lookups, cnt_wr_hits, cfg_resp_cd};
+                   cnt_wr_lookups, cnt_wr_hits, cfg_resp_cd, rd_t_park, rd_t_pslot, rd_pk_valid,
+                   rd_pk_len, cnt_parks};
 
 endmodule
 

@@ -2,24 +2,34 @@
 `timescale 1ns / 1ps
 `default_nettype none
 
-// Write path: decided AW (from smmu_xlt_q, in s_axi AW order) -> (m_axi AW | local responder),
-// s_axi W -> (m_axi W | sink) steered by a route FIFO in AW order,
-// m_axi B + local B -> s_axi B.
+// Write path: decided AW (from smmu_xlt_q) -> (m_axi AW | local responder),
+// s_axi W -> (m_axi W | sink | park slot), m_axi B + local B -> s_axi B.
 //
-// W data carries no ID, so every decided AW pushes its route (downstream or
-// sink, and its length) into the route FIFO, in s_axi AW order. W beats are
-// steered by the FIFO head: W may arrive before AW (it waits in the W slice),
-// and m_axi W may run ahead of its m_axi AW (legal AXI4), so the SMMU never
-// waits for a downstream AW handshake before moving W. WLAST towards m_axi is
-// regenerated from AWLEN, so m_axi always sees exactly len+1 beats.
-// A locally answered write (abort / RAZ/WI) sends its B only after all its
-// W beats were consumed and no older same-ID write is outstanding downstream.
+// W data carries no ID and arrives in s_axi AW order. Two FIFOs keep the
+// orders apart:
+// * the s-route FIFO, in s_axi AW order, says where each write's W beats go:
+//   DOWN (to m_axi), SINK (dropped: the write is answered locally) or PARK
+//   (captured in a park slot). A write's route is pushed when it is offered
+//   (DOWN/SINK), or when the translation queue parks it (PARK) so that
+//   younger writes can overtake it.
+// * the m-order FIFO, in m_axi AW order, says where each downstream write's
+//   W beats come from: the s_axi W stream (direct) or a park slot.
+// Direct writes keep the same relative order in both FIFOs, so the heads
+// meet. W may arrive before AW, and m_axi W may run ahead of its m_axi AW
+// (legal AXI4), so the SMMU never waits for a downstream AW handshake before
+// moving W. WLAST towards m_axi is regenerated from AWLEN, so m_axi always
+// sees exactly len+1 beats. A locally answered write (abort / RAZ/WI) sends
+// its B only after all its W beats were consumed (sunk or parked) and no
+// older same-ID write is outstanding downstream.
 module smmu_wr_path #(
     parameter ID_W       = 4,    // AXI ID bits
     parameter DATA_W     = 64,   // data bits
     parameter OAS_BITS   = 48,   // output address bits
     parameter CNT_W      = 8,    // outstanding-per-ID counter bits
-    parameter ROUTE_LOG2 = 4     // log2 of decided writes waiting for their W data
+    parameter ROUTE_LOG2 = 4,    // log2 of decided writes waiting for their W data
+    parameter PARK_N     = 2,    // park slots (W data of writes overtaken by younger ones)
+    parameter WB_BEATS   = 16,   // beats per park slot
+    parameter PSLOT_W    = 1     // log2(PARK_N)
 ) (
     input  wire                clk,
     input  wire                rst,
@@ -34,6 +44,15 @@ module smmu_wr_path #(
     input  wire                t_raz,      // local: 1 RAZ/WI (OKAY), 0 abort (SLVERR)
     output wire                t_take,
     output wire                t_hold,     // route pushed / offered on m_axi: keep the offer
+    input  wire                t_park,     // the write's W data is parked in slot t_pslot
+    input  wire [PSLOT_W-1:0]  t_pslot,
+
+    // park requests from the translation queue
+    input  wire                pk_valid,
+    input  wire [7:0]          pk_len,
+    output wire                pk_ready,
+    output wire [PSLOT_W-1:0]  pk_slot,
+    output reg  [31:0]         cnt_parks,   // writes whose W data was parked
 
     input  wire [DATA_W-1:0]   s_axi_wdata,
     input  wire [DATA_W/8-1:0] s_axi_wstrb,
@@ -89,31 +108,77 @@ assign {m_axi_awsize, m_axi_awburst, m_axi_awlock, m_axi_awcache, m_axi_awprot, 
 reg [CNT_W-1:0] out_cnt [0:NID-1];
 
 // local B responder: one write at a time
-reg            lb_valid_reg;
-reg [ID_W-1:0] lb_id_reg;
-reg            lb_raz_reg;
-reg [2:0]      sink_done_reg;  // sunk W bursts whose B is still owed
+reg               lb_valid_reg;
+reg [ID_W-1:0]    lb_id_reg;
+reg               lb_raz_reg;
+reg               lb_park_reg;      // its W data is in park slot lb_pslot_reg
+reg [PSLOT_W-1:0] lb_pslot_reg;
+reg [2:0]         sink_done_reg;    // sunk W bursts whose B is still owed
 
-// ---------------------------------------------------------------- W routing
+// ---------------------------------------------------------------- park slots
+localparam PB_W = (WB_BEATS > 1) ? $clog2(WB_BEATS) : 1;
+reg [W_W-1:0]   pbuf    [0:PARK_N*WB_BEATS-1];
+reg [PARK_N-1:0] pb_busy;
+reg [8:0]       pb_widx [0:PARK_N-1];   // beats captured
+reg [8:0]       pb_ridx [0:PARK_N-1];   // beats sent to m_axi
+reg [7:0]       pb_len  [0:PARK_N-1];
+
+reg               pb_free_any;
+reg [PSLOT_W-1:0] pb_free_idx;
+integer q;
+always @* begin
+    pb_free_any = 1'b0;
+    pb_free_idx = {PSLOT_W{1'b0}};
+    for (q = 0; q < PARK_N; q = q + 1)
+        if (!pb_free_any && !pb_busy[q]) begin
+            pb_free_any = 1'b1;
+            pb_free_idx = q[PSLOT_W-1:0];
+        end
+end
+
+// ---------------------------------------------------------------- routes
+localparam [1:0] R_DOWN = 2'd0, R_SINK = 2'd1, R_PARK = 2'd2;
+localparam SR_W = 2 + PSLOT_W + 8;
+localparam MO_W = 1 + PSLOT_W + 8;
+
+wire [1:0]         sr_kind;
+wire [PSLOT_W-1:0] sr_slot;
+wire [7:0]         sr_len;
+wire               sr_valid, sr_pop, sr_s_ready;
+wire               mo_park;
+wire [PSLOT_W-1:0] mo_slot;
+wire [7:0]         mo_len;
+wire               mo_valid, mo_pop, mo_s_ready;
+wire [ROUTE_LOG2:0] sr_count, mo_count;
+wire               unused_counts = &{1'b0, sr_count, mo_count};
+
 // The route of the offered write is pushed as soon as it is offered, before
 // its m_axi AW handshake, so W never waits on the downstream AW.
-wire [7:0] route_len;
-wire       route_sink;
-wire       route_valid;
-wire       route_pop;
-wire       route_s_ready;
-reg        route_pushed_reg;
-wire [ROUTE_LOG2:0] route_count;
-wire       unused_route_count = &{1'b0, route_count};
-
-wire route_push = st_valid && !route_pushed_reg && route_s_ready;
+reg  route_pushed_reg;
+wire need_sr    = !t_park;                 // a parked write's s-route entry exists already
+wire need_mo    = go_down;                 // downstream writes need their W source
+wire route_push = st_valid && !route_pushed_reg && (!need_sr || sr_s_ready) && (!need_mo || mo_s_ready);
 wire route_done = route_pushed_reg || route_push;
 
-smmu_fifo #(.WIDTH(9), .DEPTH_LOG2(ROUTE_LOG2)) route_fifo (
+// park request: one s-route PARK entry (never in the same cycle as an offered
+// write's push: the translation queue parks only writes that cannot be offered)
+assign pk_ready = pk_valid && pb_free_any && sr_s_ready && !(route_push && need_sr);
+assign pk_slot  = pb_free_idx;
+wire   pk_push  = pk_valid && pk_ready;
+
+smmu_fifo #(.WIDTH(SR_W), .DEPTH_LOG2(ROUTE_LOG2)) sroute_fifo (
     .clk(clk), .rst(rst),
-    .s_data({!go_down, st_len}), .s_valid(route_push), .s_ready(route_s_ready),
-    .m_data({route_sink, route_len}), .m_valid(route_valid), .m_ready(route_pop),
-    .count(route_count)
+    .s_data(pk_push ? {R_PARK, pb_free_idx, pk_len} : {(go_down ? R_DOWN : R_SINK), {PSLOT_W{1'b0}}, st_len}),
+    .s_valid(pk_push || (route_push && need_sr)), .s_ready(sr_s_ready),
+    .m_data({sr_kind, sr_slot, sr_len}), .m_valid(sr_valid), .m_ready(sr_pop),
+    .count(sr_count)
+);
+
+smmu_fifo #(.WIDTH(MO_W), .DEPTH_LOG2(ROUTE_LOG2)) morder_fifo (
+    .clk(clk), .rst(rst),
+    .s_data({t_park, t_pslot, st_len}), .s_valid(route_push && need_mo), .s_ready(mo_s_ready),
+    .m_data({mo_park, mo_slot, mo_len}), .m_valid(mo_valid), .m_ready(mo_pop),
+    .count(mo_count)
 );
 
 wire id_busy_local = lb_valid_reg && (lb_id_reg == st_id);
@@ -123,7 +188,7 @@ wire local_ok      = !lb_valid_reg && (out_cnt[st_id] == {CNT_W{1'b0}}) && route
 assign m_axi_awvalid = st_valid && go_down && byp_ok;
 assign st_ready      = go_down ? (m_axi_awready && byp_ok) : local_ok;
 assign t_take        = st_valid && st_ready;
-// once its route is in the FIFO the write must be the one that is taken next
+// once its route is pushed the write must be the one that is taken next
 assign t_hold        = st_valid && route_done && !st_ready;
 
 wire local_take = st_valid && !go_down && local_ok;
@@ -137,10 +202,12 @@ always @(posedge clk) begin
         route_pushed_reg <= 1'b1;
 end
 
+// ---------------------------------------------------------------- W
 wire [W_W-1:0] w_data;
 wire           w_valid;
 wire           w_ready;
-reg  [7:0]     w_beat_reg;
+reg  [7:0]     s_beat_reg;   // beat of the s-route head
+reg  [7:0]     m_beat_reg;   // beat of the m-order head
 
 // s_axi_wlast is not used: beats are counted against AWLEN (the client
 // protocol checker flags a wrong WLAST; the SMMU never forwards one).
@@ -149,23 +216,35 @@ smmu_skid #(.WIDTH(W_W)) w_stage (
     .s_data({s_axi_wdata, s_axi_wstrb}), .s_valid(s_axi_wvalid), .s_ready(s_axi_wready),
     .m_data(w_data), .m_valid(w_valid), .m_ready(w_ready)
 );
-
-wire w_last_beat = w_beat_reg == route_len;
 wire unused_wlast = s_axi_wlast;
 
-assign {m_axi_wdata, m_axi_wstrb} = w_data;
-assign m_axi_wlast  = w_last_beat;
-assign m_axi_wvalid = w_valid && route_valid && !route_sink;
-assign w_ready      = route_valid && (route_sink || m_axi_wready);
+wire s_last   = s_beat_reg == sr_len;
+wire m_last   = m_beat_reg == mo_len;
+// direct: the s-route head is a DOWN write and the m-order head is direct (the same write)
+wire direct   = sr_valid && sr_kind == R_DOWN && mo_valid && !mo_park;
+wire [PB_W+PSLOT_W-1:0] rd_addr_pb = {mo_slot, m_beat_reg[PB_W-1:0]};
+wire [PB_W+PSLOT_W-1:0] wr_addr_pb = {sr_slot, s_beat_reg[PB_W-1:0]};
+wire park_avail = mo_valid && mo_park && (pb_ridx[mo_slot] < pb_widx[mo_slot]);
 
-wire w_xfer    = w_valid && w_ready;
-assign route_pop = w_xfer && w_last_beat;
-wire sink_done = route_pop && route_sink;
+assign {m_axi_wdata, m_axi_wstrb} = mo_park ? pbuf[rd_addr_pb] : w_data;
+assign m_axi_wlast  = m_last;
+assign m_axi_wvalid = park_avail || (direct && w_valid);
+assign w_ready      = sr_valid && (sr_kind == R_SINK || sr_kind == R_PARK || (direct && m_axi_wready));
+
+wire w_xfer = w_valid && w_ready;
+wire m_xfer = m_axi_wvalid && m_axi_wready;
+assign sr_pop = w_xfer && s_last;
+assign mo_pop = m_xfer && m_last;
+wire sink_done = sr_pop && sr_kind == R_SINK;
+wire park_in   = w_xfer && sr_kind == R_PARK;
+wire park_out  = m_xfer && mo_park;
 
 // ---------------------------------------------------------------- B merge
 wire b_s_ready;
 reg  rr_reg;
-wire lb_ready_to_send = lb_valid_reg && (sink_done_reg != 3'd0);
+wire lb_w_done = lb_park_reg ? (pb_widx[lb_pslot_reg] == {1'b0, pb_len[lb_pslot_reg]} + 9'd1)
+                             : (sink_done_reg != 3'd0);
+wire lb_ready_to_send = lb_valid_reg && lb_w_done;
 wire sel_local = lb_ready_to_send && (!m_axi_bvalid || rr_reg);
 
 wire [B_W-1:0] b_mux = sel_local ? {lb_id_reg, (lb_raz_reg ? RESP_OKAY : RESP_SLVERR)}
@@ -183,14 +262,49 @@ smmu_skid #(.WIDTH(B_W)) b_out (
     .m_data({s_axi_bid, s_axi_bresp}), .m_valid(s_axi_bvalid), .m_ready(s_axi_bready)
 );
 
+// park slot bookkeeping
+always @(posedge clk) begin
+    if (park_in)
+        pbuf[wr_addr_pb] <= w_data;
+    if (rst) begin
+        cnt_parks <= 32'd0;
+        pb_busy <= {PARK_N{1'b0}};
+        for (q = 0; q < PARK_N; q = q + 1) begin
+            pb_widx[q] <= 9'd0;
+            pb_ridx[q] <= 9'd0;
+            pb_len[q]  <= 8'd0;
+        end
+    end else begin
+        if (park_in)
+            pb_widx[sr_slot] <= pb_widx[sr_slot] + 1'b1;
+        if (park_out)
+            pb_ridx[mo_slot] <= pb_ridx[mo_slot] + 1'b1;
+        // freed when drained downstream, or when its local B is sent
+        if (park_out && m_last)
+            pb_busy[mo_slot] <= 1'b0;
+        if (local_b && lb_park_reg)
+            pb_busy[lb_pslot_reg] <= 1'b0;
+        if (pk_push) begin
+            cnt_parks <= cnt_parks + 1'b1;
+            pb_busy[pb_free_idx] <= 1'b1;
+            pb_widx[pb_free_idx] <= 9'd0;
+            pb_ridx[pb_free_idx] <= 9'd0;
+            pb_len[pb_free_idx]  <= pk_len;
+        end
+    end
+end
+
 integer i;
 always @(posedge clk) begin
     if (rst) begin
         lb_valid_reg  <= 1'b0;
         lb_id_reg     <= {ID_W{1'b0}};
         lb_raz_reg    <= 1'b0;
+        lb_park_reg   <= 1'b0;
+        lb_pslot_reg  <= {PSLOT_W{1'b0}};
         sink_done_reg <= 3'd0;
-        w_beat_reg    <= 8'd0;
+        s_beat_reg    <= 8'd0;
+        m_beat_reg    <= 8'd0;
         rr_reg        <= 1'b0;
         for (i = 0; i < NID; i = i + 1)
             out_cnt[i] <= {CNT_W{1'b0}};
@@ -205,18 +319,22 @@ always @(posedge clk) begin
         end
 
         if (w_xfer)
-            w_beat_reg <= w_last_beat ? 8'd0 : w_beat_reg + 1'b1;
+            s_beat_reg <= s_last ? 8'd0 : s_beat_reg + 1'b1;
+        if (m_xfer)
+            m_beat_reg <= m_last ? 8'd0 : m_beat_reg + 1'b1;
 
-        // sunk bursts and local responses pair up in AW order
-        if (sink_done && !local_b)
+        // sunk bursts and local responses of unparked writes pair up in AW order
+        if (sink_done && !(local_b && !lb_park_reg))
             sink_done_reg <= sink_done_reg + 1'b1;
-        else if (!sink_done && local_b)
+        else if (!sink_done && local_b && !lb_park_reg)
             sink_done_reg <= sink_done_reg - 1'b1;
 
         if (local_take) begin
             lb_valid_reg <= 1'b1;
             lb_id_reg    <= st_id;
             lb_raz_reg   <= go_raz;
+            lb_park_reg  <= t_park;
+            lb_pslot_reg <= t_pslot;
         end else if (local_b) begin
             lb_valid_reg <= 1'b0;
         end

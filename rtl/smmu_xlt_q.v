@@ -18,8 +18,14 @@
 // asked), WALK (waiting for walk slot `slot`), EVT (fault record to write),
 // READY (outcome known). An entry leaves only when no older entry of its ID
 // is pending (`older` mask), so same-ID order holds while other IDs pass
-// (hit-under-miss). IN_ORDER=1 treats every transaction as one ID (the write
-// direction: W data follows AW order and there is no W buffer).
+// (hit-under-miss). IN_ORDER=1 treats every transaction as one ID.
+//
+// Writes (PARK=1): W data has no ID and arrives in s_axi AW order, so a write
+// may only overtake older pending writes whose W data is "parked": the
+// oldest unparked pending write of at most WB_BEATS beats asks the write
+// path for a park slot (pk_*); its W beats are then captured in that slot and
+// younger writes pass it. A longer write is never parked and holds younger
+// writes while it is pending.
 //
 // Invalidation (TLBI/CFGI, `inv`): every decision not yet used goes back to
 // NEW (a stage entry loses its TLB decision), so nothing looked up before an
@@ -37,7 +43,10 @@ module smmu_xlt_q #(
     parameter SLOT_W   = 1,
     parameter IN_ORDER = 0,
     parameter RNW      = 1,    // 1: reads, 0: writes
-    parameter PIDX_W   = 3     // log2(PEND)
+    parameter PIDX_W   = 3,    // log2(PEND)
+    parameter PARK     = 0,    // 1: writes whose W data can be parked (see below)
+    parameter WB_BEATS = 16,   // a write of at most WB_BEATS beats can be parked
+    parameter PSLOT_W  = 1     // park slot index bits
 ) (
     input  wire                  clk,
     input  wire                  rst,
@@ -72,6 +81,14 @@ module smmu_xlt_q #(
     output wire                  o_raz,
     input  wire                  o_take,   // taken this cycle
     input  wire                  o_hold,   // offered downstream and not taken: keep it
+    output wire                  o_park,   // the offered write's W data is parked
+    output wire [PSLOT_W-1:0]    o_pslot,
+
+    // park request (PARK=1): the oldest unparked pending write
+    output wire                  pk_valid,
+    output wire [7:0]            pk_len,
+    input  wire                  pk_ready,
+    input  wire [PSLOT_W-1:0]    pk_slot,
 
     // configuration lookup
     output wire                  c_req_valid,
@@ -190,19 +207,25 @@ reg [SLOT_W-1:0]    p_slot  [0:PEND-1];
 reg [3:0]           p_cdf   [0:PEND-1];
 reg [7:0]           p_evid  [0:PEND-1];
 reg [OAS_BITS-1:0]  p_fetch [0:PEND-1];
+reg [PEND-1:0]      p_oldall[0:PEND-1];   // every older entry (s_axi order)
+reg                 p_park  [0:PEND-1];   // W data parked in slot p_pslot
+reg [PSLOT_W-1:0]   p_pslot [0:PEND-1];
 
 integer i;
 
 // entries with the same ID as the stage transaction, free entry
 reg [PEND-1:0]    same_st;
+reg [PEND-1:0]    unparked;   // pending entries whose W data is not parked (PARK=1)
 reg               free_any;
 reg [PIDX_W-1:0]  free_idx;
 always @* begin
     same_st  = {PEND{1'b0}};
+    unparked = {PEND{1'b0}};
     free_any = 1'b0;
     free_idx = {PIDX_W{1'b0}};
     for (i = 0; i < PEND; i = i + 1) begin
-        same_st[i] = p_v[i] && (IN_ORDER != 0 || p_id[i] == st_id);
+        same_st[i]  = p_v[i] && (IN_ORDER != 0 || p_id[i] == st_id);
+        unparked[i] = p_v[i] && !p_park[i];
         if (!free_any && !p_v[i]) begin
             free_any = 1'b1;
             free_idx = i[PIDX_W-1:0];
@@ -211,7 +234,9 @@ always @* begin
 end
 
 wire st_fast   = st_ft || st_fg;
-wire st_direct = out_v && st_fast && (same_st == {PEND{1'b0}});
+// a write may pass older pending writes only if their W data is parked
+wire st_direct = out_v && st_fast && (same_st == {PEND{1'b0}}) &&
+                 (PARK == 0 || unparked == {PEND{1'b0}});
 
 // ---------------------------------------------------------------- output choice
 reg               hold_reg, hold_tbl_reg, hold_stale_reg;
@@ -228,7 +253,8 @@ always @* begin
     cand_any = 1'b0;
     cand_idx = {PIDX_W{1'b0}};
     for (i = 0; i < PEND; i = i + 1)
-        cand[i] = p_v[i] && p_state[i] == P_READY && p_older[i] == {PEND{1'b0}};
+        cand[i] = p_v[i] && p_state[i] == P_READY && p_older[i] == {PEND{1'b0}} &&
+                  (PARK == 0 || (p_oldall[i] & unparked) == {PEND{1'b0}});
     // first candidate at or after the round-robin pointer
     for (n = 0; n < PEND; n = n + 1) begin
         j = PIDX_W'((n + {{(32-PIDX_W){1'b0}}, rr_reg}) % PEND);
@@ -249,6 +275,26 @@ assign o_len   = sel_tbl ? p_len[sel_idx]  : st_len;
 assign o_attr  = sel_tbl ? p_attr[sel_idx] : st_attr;
 assign o_down  = sel_tbl ? p_down[sel_idx] : st_down;
 assign o_raz   = sel_tbl ? p_raz[sel_idx]  : st_raz;
+assign o_park  = sel_tbl && p_park[sel_idx];
+assign o_pslot = p_pslot[sel_idx];
+
+// ---------------------------------------------------------------- parking (PARK=1)
+// The oldest unparked pending write (all older ones parked), not about to be
+// offered, short enough: at most one such entry exists.
+reg               pc_any;
+reg [PIDX_W-1:0]  pc_idx;
+always @* begin
+    pc_any = 1'b0;
+    pc_idx = {PIDX_W{1'b0}};
+    for (i = 0; i < PEND; i = i + 1)
+        if (PARK != 0 && !pc_any && p_v[i] && !p_park[i] && !cand[i] &&
+            {1'b0, p_len[i]} < 9'(WB_BEATS) && (p_oldall[i] & unparked) == {PEND{1'b0}}) begin
+            pc_any = 1'b1;
+            pc_idx = i[PIDX_W-1:0];
+        end
+end
+assign pk_valid = pc_any;
+assign pk_len   = p_len[pc_idx];
 
 wire tbl_out  = o_valid && sel_tbl && o_take;
 wire st_out   = o_valid && !sel_tbl && o_take;
@@ -404,6 +450,9 @@ always @(posedge clk) begin
             p_cdf[e]    <= 4'd0;
             p_evid[e]   <= 8'd0;
             p_fetch[e]  <= {OAS_BITS{1'b0}};
+            p_oldall[e] <= {PEND{1'b0}};
+            p_park[e]   <= 1'b0;
+            p_pslot[e]  <= {PSLOT_W{1'b0}};
         end
     end else begin
         // ------------------------------------------------ counters
@@ -448,7 +497,13 @@ always @(posedge clk) begin
 
         // ------------------------------------------------ per entry
         for (e = 0; e < PEND; e = e + 1) begin
-            p_older[e] <= p_older[e] & ~leave_vec;
+            p_older[e]  <= p_older[e] & ~leave_vec;
+            p_oldall[e] <= p_oldall[e] & ~leave_vec;
+
+            if (pk_valid && pk_ready && pc_idx == e[PIDX_W-1:0]) begin
+                p_park[e]  <= 1'b1;
+                p_pslot[e] <= pk_slot;
+            end
 
             // invalidation: decisions not yet used are made again
             if (inv && p_v[e] && !(o_hold && sel_tbl && sel_idx == e[PIDX_W-1:0]) &&
@@ -515,6 +570,8 @@ always @(posedge clk) begin
             if (st_push && free_idx == e[PIDX_W-1:0]) begin
                 p_v[e]      <= 1'b1;
                 p_older[e]  <= same_st & ~leave_vec;
+                p_oldall[e] <= p_v & ~leave_vec;
+                p_park[e]   <= 1'b0;
                 p_id[e]     <= st_id;
                 p_addr[e]   <= st_addr;
                 p_len[e]    <= st_len;
