@@ -49,7 +49,7 @@ module smmu_ptw #(
 
 localparam [2:0] FLT_NONE = 3'd0, FLT_TRANSLATION = 3'd1, FLT_ADDR_SIZE = 3'd2,
                  FLT_ACCESS = 3'd3, FLT_EABT = 3'd4;
-localparam [1:0] S_IDLE = 2'd0, S_AR = 2'd1, S_R = 2'd2, S_CHECK = 2'd3;
+localparam [1:0] S_IDLE = 2'd0, S_AR = 2'd1, S_R = 2'd2;
 
 reg [1:0]   state_reg;
 reg [47:12] va_reg;
@@ -57,8 +57,6 @@ reg [2:0]   ips_reg;
 reg         affd_reg, wxn_reg;
 reg [1:0]   level_reg;
 reg [47:0]  table_reg;      // current table base (byte address)
-reg [63:0]  desc_reg;
-reg         err_reg;
 reg [1:0]   aptable_reg;
 reg         uxntable_reg, pxntable_reg;
 
@@ -104,15 +102,17 @@ always @* begin
     endcase
 end
 
-wire        d_valid  = desc_reg[0];
-wire        d_table  = desc_reg[1];
-wire [47:0] nlta     = {desc_reg[47:12], 12'd0};
+// the descriptor is checked in the cycle its R beat arrives
+wire [63:0] desc_w   = rd_rdata;
+wire        d_valid  = desc_w[0];
+wire        d_table  = desc_w[1];
+wire [47:0] nlta     = {desc_w[47:12], 12'd0};
 reg  [47:0] oa;
 always @* begin
     case (level_reg)
-        2'd1:    oa = {desc_reg[47:30], 30'd0};
-        2'd2:    oa = {desc_reg[47:21], 21'd0};
-        default: oa = {desc_reg[47:12], 12'd0};
+        2'd1:    oa = {desc_w[47:30], 30'd0};
+        2'd2:    oa = {desc_w[47:21], 21'd0};
+        default: oa = {desc_w[47:12], 12'd0};
     endcase
 end
 wire        nlta_big = (nlta >> ips_bits) != 48'd0;
@@ -121,19 +121,19 @@ wire        is_table = d_table && level_reg != 2'd3;
 wire        reserved = (level_reg == 2'd3 && !d_table) || (level_reg == 2'd0 && !d_table);
 
 // leaf permissions
-wire [1:0] ap      = desc_reg[7:6];
+wire [1:0] ap      = desc_w[7:6];
 wire [1:0] apt     = aptable_reg;
 wire       l_uw0   = ap == 2'b01;
 wire       l_pw    = !ap[1] && !apt[1];
 wire       l_ur    = ap[0] && !apt[0];
 wire       l_uw    = l_uw0 && !apt[0] && !apt[1];
-wire       l_ux0   = !(desc_reg[54] || uxntable_reg);
-wire       l_px0   = !(desc_reg[53] || pxntable_reg || l_uw);
+wire       l_ux0   = !(desc_w[54] || uxntable_reg);
+wire       l_px0   = !(desc_w[53] || pxntable_reg || l_uw);
 wire       l_ux    = l_ux0 && !(wxn_reg && l_uw);
 wire       l_px    = l_px0 && !(wxn_reg && l_pw);
 
-wire unused_desc = &{1'b0, desc_reg[63], desc_reg[58:55], desc_reg[52:48], desc_reg[9:8],
-                     desc_reg[5:2], oa[11:0], nlta[11:0]};
+wire unused_desc = &{1'b0, desc_w[63], desc_w[58:55], desc_w[52:48], desc_w[9:8],
+                     desc_w[5:2], oa[11:0], nlta[11:0]};
 
 always @(posedge clk) begin
     done <= 1'b0;
@@ -145,8 +145,6 @@ always @(posedge clk) begin
         wxn_reg      <= 1'b0;
         level_reg    <= 2'd0;
         table_reg    <= 48'd0;
-        desc_reg     <= 64'd0;
-        err_reg      <= 1'b0;
         aptable_reg  <= 2'd0;
         uxntable_reg <= 1'b0;
         pxntable_reg <= 1'b0;
@@ -174,20 +172,15 @@ always @(posedge clk) begin
                 fetch_addr <= desc_addr[OAS_BITS-1:0];
                 state_reg  <= S_R;
             end
-            S_R: if (rd_rvalid) begin
-                desc_reg  <= rd_rdata;
-                err_reg   <= rd_rresp != 2'b00;
-                state_reg <= S_CHECK;
-            end
-            default: begin   // S_CHECK
+            default: if (rd_rvalid) begin   // S_R: check the descriptor as it arrives
                 fault <= FLT_NONE;
                 pa    <= oa[OAS_BITS-1:12];
                 size  <= (level_reg == 2'd1) ? 2'd2 : (level_reg == 2'd2) ? 2'd1 : 2'd0;
-                ng    <= desc_reg[11];
+                ng    <= desc_w[11];
                 perm  <= {l_pw, l_ur, l_uw, l_px, l_ux};
                 state_reg <= S_IDLE;
                 done      <= 1'b1;
-                if (err_reg)
+                if (rd_rresp != 2'b00)
                     fault <= FLT_EABT;
                 else if (!d_valid || reserved)
                     fault <= FLT_TRANSLATION;
@@ -198,14 +191,14 @@ always @(posedge clk) begin
                         done         <= 1'b0;
                         table_reg    <= nlta;
                         level_reg    <= level_reg + 1'b1;
-                        aptable_reg  <= aptable_reg | desc_reg[62:61];
-                        uxntable_reg <= uxntable_reg | desc_reg[60];
-                        pxntable_reg <= pxntable_reg | desc_reg[59];
+                        aptable_reg  <= aptable_reg | desc_w[62:61];
+                        uxntable_reg <= uxntable_reg | desc_w[60];
+                        pxntable_reg <= pxntable_reg | desc_w[59];
                         state_reg    <= S_AR;
                     end
                 end else if (oa_big)
                     fault <= FLT_ADDR_SIZE;
-                else if (!desc_reg[10] && !affd_reg)
+                else if (!desc_w[10] && !affd_reg)
                     fault <= FLT_ACCESS;
             end
         endcase
