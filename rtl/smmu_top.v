@@ -286,7 +286,7 @@ wire [PIDX_W:0]     cfg_resp_tag;
 wire [1:0]          cfg_resp_kind;
 wire [CD_W-1:0]     cfg_resp_cd;
 wire                cfg_pick_wr, cfg_req_valid_rr;
-wire                walk_slot_free;
+wire                walk_slot_free, walk_sync_block;
 wire                cfg_req_valid = cfg_req_valid_rr && walk_slot_free;
 wire                cfg_take      = cfg_req_ready && walk_slot_free;
 
@@ -325,6 +325,7 @@ smmu_walk #(.NW(NW), .SID_W(SID_W), .SSID_W(SSID_W), .OAS_BITS(OAS_BITS), .SLOT_
     .clk(aclk), .rst(rst),
     .req_fire(cfg_req_valid && cfg_req_ready), .req_sid(cfg_req_sid), .req_ssid(cfg_req_ssid),
     .req_ssv(cfg_req_ssv), .req_va(cfg_req_addr), .slot_free(walk_slot_free),
+    .sync_block(walk_sync_block),
     .resp_valid(cfg_resp_valid), .resp_kind(cfg_resp_kind), .resp_cd(cfg_resp_cd),
     .resp_cacheable(cfg_resp_cacheable), .ans_kind(ans_kind), .ans_slot(ans_slot),
     .inv(inv),
@@ -459,7 +460,7 @@ assign m_axi_tw_arsize  = 3'd3;    // 64-bit beats
 assign m_axi_tw_arburst = 2'b01;   // INCR
 assign m_axi_tw_arlock  = 1'b0;
 assign m_axi_tw_arcache = 4'b0011; // normal, bufferable, modifiable
-assign m_axi_tw_arprot  = 3'b000;  // data, non-secure... privileged bit clear
+assign m_axi_tw_arprot  = 3'b010;  // unprivileged, non-secure, data
 
 // ------------------------------------------------------------ configuration engine
 wire [255:0] cfg_evt_data;
@@ -514,7 +515,7 @@ smmu_cmdq #(.OAS_BITS(OAS_BITS), .STALL_MODEL(STALL_MODEL)) cmdq_inst (
     .resume_valid(resume_valid), .resume_sid(resume_sid), .resume_stag(resume_stag),
     .resume_resp(resume_resp),
     .stall_term_valid(stall_term_valid), .stall_term_sid(stall_term_sid),
-    .sync_block(cfg_sync_block || rd_q_sync_block || wr_q_sync_block || evtq_busy),
+    .sync_block(cfg_sync_block || walk_sync_block || rd_q_sync_block || wr_q_sync_block || evtq_busy),
     .sync_irq(cmdq_sync_irq),
     .cnt_cmds(cnt_cmds), .cnt_errors(cnt_cmd_errors)
 );
@@ -545,7 +546,7 @@ assign m_axi_tw_awsize  = 3'd3;
 assign m_axi_tw_awburst = 2'b01;
 assign m_axi_tw_awlock  = 1'b0;
 assign m_axi_tw_awcache = 4'b0011;
-assign m_axi_tw_awprot  = 3'b000;
+assign m_axi_tw_awprot  = 3'b010;  // unprivileged, non-secure, data
 assign m_axi_tw_wstrb   = 8'hFF;
 
 // Consumers that arrive with later issues: the stall queue (RESUME,

@@ -18,7 +18,8 @@
 // A TLBI or CFGI marks every walk in flight stale: its result is neither
 // installed in the TLB nor used (the waiting transactions go back to the
 // configuration lookup), so nothing looked up before an invalidation
-// survives it.
+// survives it. CMD_SYNC waits until stale walks have finished, so after
+// TLBI + SYNC software may free or reuse the tables they were reading.
 module smmu_walk #(
     parameter NW       = 2,
     parameter SID_W    = 8,
@@ -36,6 +37,7 @@ module smmu_walk #(
     input  wire                     req_ssv,
     input  wire [63:0]              req_va,
     output wire                     slot_free,
+    output wire                     sync_block,  // a stale walk is still reading tables
 
     // the configuration engine's answer
     input  wire                     resp_valid,
@@ -177,6 +179,8 @@ always @* begin
             ans_kind = ANS_RETRY;   // cannot happen: lookups wait for a free walker
     end
 end
+
+assign sync_block = |(s_stale & ~s_idle);
 
 wire start_walk = resp_valid && ans_kind == ANS_WALK && !merge_hit;
 // a walker is free for the next lookup unless this answer takes the last one
