@@ -54,6 +54,28 @@ PARAM_NOTES = {
     ("EVENTQ_PROD", "WR"): "advanced by the SMMU (issue 3)",
     ("EVENTQ_PROD", "OVFLG"): "toggled by the SMMU on overflow (issue 3)",
     ("GBPA", "ABORT"): "1: every client transaction aborts while SMMUEN=0",
+    # what the ID values mean for software now that stage 1 translates
+    ("IDR0", "S1P"): "stage-1 translation (4 KiB walks from TTB0)",
+    ("IDR0", "TTF"): "AArch64 tables only (CD.AA64=0 is ILLEGAL)",
+    ("IDR0", "BTM"): "no broadcast TLB maintenance: TLB entries go only by TLBI/CFGI commands",
+    ("IDR0", "HTTU"): "AF and dirty state never updated by the SMMU (CD.HA/HD=1 ILLEGAL)",
+    ("IDR0", "ASID16"): "16-bit ASIDs",
+    ("IDR0", "CD2L"): "linear CD tables only",
+    ("IDR0", "TTENDIAN"): "little-endian tables only (CD.ENDI=1 ILLEGAL unless EPD0=EPD1=1)",
+    ("IDR0", "TERM_MODEL"): "CD.A=0 terminates a fault with RAZ/WI",
+    ("IDR0", "ST_LEVEL"): "linear stream table only",
+    ("IDR3", "RIL"): "TLBI range fields (NUM, SCALE) ignored",
+    ("IDR5", "GRAN4K"): "the only granule (CD.TG0 must be 4 KiB)",
+    ("IDR5", "VAX"): "VAs up to 48 bits (CD.T0SZ >= 16)",
+}
+
+# Fields software writes and reads back, but which change nothing in the SMMU.
+STORED_ONLY = {
+    ("CR2", "PTM"): "stored, no effect (IDR0.BTM=0)",
+    **{("CR1", f): "stored, not applied (fixed `m_axi_tw` attributes)"
+       for f in ("QUEUE_IC", "QUEUE_OC", "QUEUE_SH", "TABLE_IC", "TABLE_OC", "TABLE_SH")},
+    **{("GBPA", f): "stored, not applied (bypassed transactions keep their `s_axi` attributes)"
+       for f in ("MemAttr", "MTCFG", "ALLOCCFG", "SHCFG", "PRIVCFG", "INSTCFG")},
 }
 
 # Fields software cannot write but the SMMU does: (access, status).
@@ -85,7 +107,7 @@ def _field_rows(reg, p):
             access, status = SMMU_WRITTEN[(reg.name, f.name)]
         elif f.mask & wm:
             access = "RW" if f.mask & wm == f.mask else "RW (part)"
-            status = "implemented"
+            status = STORED_ONLY.get((reg.name, f.name), "implemented")
         elif reg.name == "GBPA" and f.name == "UPDATE":
             access, status = "RW", "implemented (reads 0 once the update completed)"
         else:
