@@ -14,7 +14,8 @@
 //              TBI0, EPD0): no walk
 //   ANS_WALK   wait for walk slot ans_slot: a new walk, or a walk already in
 //              flight for the same {stream, VA page} (merge)
-//   ANS_RETRY  an invalidation arrived with the answer: look it up again
+//   ANS_RETRY  an invalidation arrived with a bypass/stage-1 answer: look it
+//              it up again (an ABORT stays: its record is already queued)
 // A TLBI or CFGI marks every walk in flight stale: its result is neither
 // installed in the TLB nor used (the waiting transactions go back to the
 // configuration lookup), so nothing looked up before an invalidation
@@ -165,8 +166,9 @@ always @* begin
     ans_kind = ANS_ABORT;
     ans_slot = merge_hit ? merge_idx : free_idx;
     // an invalidation now, or a CFGI during the lookup (the answer was not
-    // cacheable): the answer may be stale, look it up again
-    if (inv || ((resp_kind == KIND_BYPASS || resp_kind == KIND_S1) && !resp_cacheable))
+    // cacheable): a bypass / stage-1 answer may be stale, look it up again.
+    // An ABORT is final: its record (if any) has been queued already.
+    if ((resp_kind == KIND_BYPASS || resp_kind == KIND_S1) && (inv || !resp_cacheable))
         ans_kind = ANS_RETRY;
     else if (resp_kind == KIND_BYPASS)
         ans_kind = ANS_BYPASS;
