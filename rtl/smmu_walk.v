@@ -14,7 +14,7 @@
 //              TBI0, EPD0): no walk
 //   ANS_WALK   wait for walk slot ans_slot: a new walk, or a walk already in
 //              flight for the same {stream, VA page} (merge)
-//   ANS_RETRY  an invalidation arrived with a bypass/stage-1 answer: look it
+//   ANS_RETRY  an invalidation arrived with a bypass/stage-1 answer: look
 //              it up again (an ABORT stays: its record is already queued)
 // A TLBI or CFGI marks every walk in flight stale: its result is neither
 // installed in the TLB nor used (the waiting transactions go back to the
