@@ -28,6 +28,9 @@ module smmu_rd_path #(
     input  wire                t_down,     // 1: m_axi, 0: local responder
     input  wire                t_raz,      // local: 1 RAZ (OKAY, zeros), 0 abort (SLVERR)
     output wire                t_take,
+    input  wire                t_stale,    // the offer's translation was invalidated while held
+    input  wire                inv,        // TLBI or CFGI
+    output wire                sync_block, // downstream transactions older than an invalidation
     output wire                t_hold,     // offered on m_axi and not taken: keep the offer
 
     output wire [ID_W-1:0]     s_axi_rid,
@@ -56,7 +59,6 @@ module smmu_rd_path #(
     output wire                m_axi_rready
 );
 
-localparam NID     = 1 << ID_W;
 localparam R_W     = ID_W + DATA_W + 2 + 1;
 localparam [1:0] RESP_OKAY = 2'b00, RESP_SLVERR = 2'b10;
 
@@ -73,7 +75,14 @@ assign m_axi_araddr = t_addr;
 assign {m_axi_arsize, m_axi_arburst, m_axi_arlock, m_axi_arcache, m_axi_arprot, m_axi_arqos} = t_attr;
 
 // outstanding downstream reads per ID (incremented on AR, decremented on RLAST)
-reg [CNT_W-1:0] out_cnt [0:NID-1];
+wire id_zero, id_full;
+
+smmu_id_cnt #(.ID_W(ID_W), .CNT_W(CNT_W)) id_cnt_inst (
+    .clk(clk), .rst(rst),
+    .iss(m_axi_arvalid && m_axi_arready), .iss_id(st_id), .iss_stale(t_stale),
+    .cmp(down_last), .cmp_id(m_axi_rid), .inv(inv),
+    .q_id(st_id), .q_zero(id_zero), .q_full(id_full), .sync_block(sync_block)
+);
 
 // local responder: one burst at a time
 reg            lr_valid_reg;
@@ -82,8 +91,8 @@ reg [7:0]      lr_left_reg;   // beats left minus one
 reg            lr_raz_reg;
 
 wire id_busy_local = lr_valid_reg && (lr_id_reg == st_id);
-wire byp_ok        = !id_busy_local && (out_cnt[st_id] != {CNT_W{1'b1}});
-wire local_ok      = !lr_valid_reg && (out_cnt[st_id] == {CNT_W{1'b0}});
+wire byp_ok        = !id_busy_local && !id_full;
+wire local_ok      = !lr_valid_reg && id_zero;
 
 assign m_axi_arvalid = st_valid && go_down && byp_ok;
 assign st_ready      = go_down ? (m_axi_arready && byp_ok) : local_ok;
@@ -117,7 +126,6 @@ smmu_skid #(.WIDTH(R_W)) r_out (
     .m_valid(s_axi_rvalid), .m_ready(s_axi_rready)
 );
 
-integer i;
 always @(posedge clk) begin
     if (rst) begin
         lr_valid_reg <= 1'b0;
@@ -127,18 +135,7 @@ always @(posedge clk) begin
         lock_reg     <= 1'b0;
         lock_src_reg <= 1'b0;
         rr_reg       <= 1'b0;
-        for (i = 0; i < NID; i = i + 1)
-            out_cnt[i] <= {CNT_W{1'b0}};
     end else begin
-        // per-ID outstanding count; AR and RLAST of one ID may coincide
-        for (i = 0; i < NID; i = i + 1) begin
-            if ((m_axi_arvalid && m_axi_arready && st_id == i[ID_W-1:0]) &&
-                !(down_last && m_axi_rid == i[ID_W-1:0]))
-                out_cnt[i] <= out_cnt[i] + 1'b1;
-            else if (!(m_axi_arvalid && m_axi_arready && st_id == i[ID_W-1:0]) &&
-                     (down_last && m_axi_rid == i[ID_W-1:0]) && out_cnt[i] != {CNT_W{1'b0}})
-                out_cnt[i] <= out_cnt[i] - 1'b1;
-        end
 
         if (local_take) begin
             lr_valid_reg <= 1'b1;

@@ -263,7 +263,7 @@ smmu_tlb #(.ENTRIES(TLB_ENTRIES), .NLK(2), .SID_W(SID_W), .SSID_W(SSID_W), .OAS_
     .lk_sid({s_axi_awmmusid, s_axi_armmusid}), .lk_ssid({s_axi_awmmussid, s_axi_armmussid}),
     .lk_ssv({s_axi_awmmussidv, s_axi_armmussidv}), .lk_va({s_axi_awaddr, s_axi_araddr}),
     .lk_hit(lk_hit), .lk_pa(lk_pa), .lk_perm(lk_perm), .lk_pan(lk_pan), .lk_byp(lk_byp),
-    .fill_valid(fill_valid), .fill_byp(fill_byp), .fill_sid(fill_sid), .fill_ssid(fill_ssid),
+    .fill_valid(fill_valid && smmuen), .fill_byp(fill_byp), .fill_sid(fill_sid), .fill_ssid(fill_ssid),
     .fill_ssv(fill_ssv), .fill_va(fill_va), .fill_tbi(fill_tbi), .fill_size(fill_size),
     .fill_asid(fill_asid), .fill_ng(fill_ng), .fill_pa(fill_pa), .fill_perm(fill_perm),
     .fill_pan(fill_pan),
@@ -350,7 +350,7 @@ wire [ATTR_W-1:0]   rd_t_attr, wr_t_attr;
 wire                rd_t_down, wr_t_down, rd_t_raz, wr_t_raz;
 wire [255:0]        rd_evt_data, wr_evt_data;
 wire                rd_evt_valid, wr_evt_valid, rd_evt_ready, wr_evt_ready;
-wire                rd_q_sync_block, wr_q_sync_block;
+wire                rd_q_sync_block, wr_q_sync_block, rd_path_sync_block, wr_path_sync_block;
 wire                wr_t_park, rd_t_park, pk_valid, pk_ready, rd_pk_valid;
 wire [PSLOT_W-1:0]  wr_t_pslot, rd_t_pslot, pk_slot;
 wire [7:0]          pk_len, rd_pk_len;
@@ -411,6 +411,7 @@ smmu_rd_path #(.ID_W(ID_W), .DATA_W(DATA_W), .OAS_BITS(OAS_BITS)) rd_path_inst (
     .clk(aclk), .rst(rst),
     .t_valid(rd_t_valid), .t_id(rd_t_id), .t_addr(rd_t_addr), .t_len(rd_t_len), .t_attr(rd_t_attr),
     .t_down(rd_t_down), .t_raz(rd_t_raz), .t_take(rd_t_take), .t_hold(rd_t_hold),
+    .t_stale(rd_q_sync_block), .inv(inv), .sync_block(rd_path_sync_block),
     .s_axi_rid(s_axi_rid), .s_axi_rdata(s_axi_rdata), .s_axi_rresp(s_axi_rresp),
     .s_axi_rlast(s_axi_rlast), .s_axi_rvalid(s_axi_rvalid), .s_axi_rready(s_axi_rready),
     .m_axi_arid(m_axi_arid), .m_axi_araddr(m_axi_araddr), .m_axi_arlen(m_axi_arlen),
@@ -427,6 +428,7 @@ smmu_wr_path #(.ID_W(ID_W), .DATA_W(DATA_W), .OAS_BITS(OAS_BITS), .PARK_N(PARK_N
     .clk(aclk), .rst(rst),
     .t_valid(wr_t_valid), .t_id(wr_t_id), .t_addr(wr_t_addr), .t_len(wr_t_len), .t_attr(wr_t_attr),
     .t_down(wr_t_down), .t_raz(wr_t_raz), .t_take(wr_t_take), .t_hold(wr_t_hold),
+    .t_stale(wr_q_sync_block), .inv(inv), .sync_block(wr_path_sync_block),
     .t_park(wr_t_park), .t_pslot(wr_t_pslot),
     .pk_valid(pk_valid), .pk_len(pk_len), .pk_ready(pk_ready), .pk_slot(pk_slot),
     .cnt_parks(cnt_parks),
@@ -515,7 +517,8 @@ smmu_cmdq #(.OAS_BITS(OAS_BITS), .STALL_MODEL(STALL_MODEL)) cmdq_inst (
     .resume_valid(resume_valid), .resume_sid(resume_sid), .resume_stag(resume_stag),
     .resume_resp(resume_resp),
     .stall_term_valid(stall_term_valid), .stall_term_sid(stall_term_sid),
-    .sync_block(cfg_sync_block || walk_sync_block || rd_q_sync_block || wr_q_sync_block || evtq_busy),
+    .sync_block(cfg_sync_block || walk_sync_block || rd_q_sync_block || wr_q_sync_block ||
+                rd_path_sync_block || wr_path_sync_block || evtq_busy),
     .sync_irq(cmdq_sync_irq),
     .cnt_cmds(cnt_cmds), .cnt_errors(cnt_cmd_errors)
 );

@@ -43,6 +43,9 @@ module smmu_wr_path #(
     input  wire                t_down,     // 1: m_axi, 0: local responder (W sunk)
     input  wire                t_raz,      // local: 1 RAZ/WI (OKAY), 0 abort (SLVERR)
     output wire                t_take,
+    input  wire                t_stale,    // the offer's translation was invalidated while held
+    input  wire                inv,        // TLBI or CFGI
+    output wire                sync_block, // downstream transactions older than an invalidation
     output wire                t_hold,     // route pushed / offered on m_axi: keep the offer
     input  wire                t_park,     // the write's W data is parked in slot t_pslot
     input  wire [PSLOT_W-1:0]  t_pslot,
@@ -86,7 +89,6 @@ module smmu_wr_path #(
     output wire                m_axi_bready
 );
 
-localparam NID    = 1 << ID_W;
 localparam STRB_W = DATA_W / 8;
 localparam W_W    = DATA_W + STRB_W;
 localparam B_W    = ID_W + 2;
@@ -105,7 +107,12 @@ assign m_axi_awlen  = t_len;
 assign m_axi_awaddr = t_addr;
 assign {m_axi_awsize, m_axi_awburst, m_axi_awlock, m_axi_awcache, m_axi_awprot, m_axi_awqos} = t_attr;
 
-reg [CNT_W-1:0] out_cnt [0:NID-1];
+smmu_id_cnt #(.ID_W(ID_W), .CNT_W(CNT_W)) id_cnt_inst (
+    .clk(clk), .rst(rst),
+    .iss(m_axi_awvalid && m_axi_awready), .iss_id(st_id), .iss_stale(t_stale),
+    .cmp(down_b), .cmp_id(m_axi_bid), .inv(inv),
+    .q_id(st_id), .q_zero(id_zero), .q_full(id_full), .sync_block(sync_block)
+);
 
 // local B responder: one write at a time
 reg               lb_valid_reg;
@@ -154,10 +161,17 @@ wire               unused_counts = &{1'b0, sr_count, mo_count};
 
 // The route of the offered write is pushed as soon as it is offered, before
 // its m_axi AW handshake, so W never waits on the downstream AW.
+// Only a write that can be issued now pushes its route (and is then held as
+// the offer): one that must wait (its ID busy in the local responder or with
+// downstream writes, counter saturated) leaves the offer free for others.
 reg  route_pushed_reg;
+wire id_busy_local;
+wire id_zero, id_full;
+wire issue_ok   = go_down ? (!id_busy_local && !id_full) : (!lb_valid_reg && id_zero);
 wire need_sr    = !t_park;                 // a parked write's s-route entry exists already
 wire need_mo    = go_down;                 // downstream writes need their W source
-wire route_push = st_valid && !route_pushed_reg && (!need_sr || sr_s_ready) && (!need_mo || mo_s_ready);
+wire route_push = st_valid && !route_pushed_reg && issue_ok &&
+                  (!need_sr || sr_s_ready) && (!need_mo || mo_s_ready);
 wire route_done = route_pushed_reg || route_push;
 
 // park request: one s-route PARK entry (never in the same cycle as an offered
@@ -181,9 +195,9 @@ smmu_fifo #(.WIDTH(MO_W), .DEPTH_LOG2(ROUTE_LOG2)) morder_fifo (
     .count(mo_count)
 );
 
-wire id_busy_local = lb_valid_reg && (lb_id_reg == st_id);
-wire byp_ok        = !id_busy_local && (out_cnt[st_id] != {CNT_W{1'b1}}) && route_done;
-wire local_ok      = !lb_valid_reg && (out_cnt[st_id] == {CNT_W{1'b0}}) && route_done;
+assign id_busy_local = lb_valid_reg && (lb_id_reg == st_id);
+wire byp_ok        = !id_busy_local && !id_full && route_done;
+wire local_ok      = !lb_valid_reg && id_zero && route_done;
 
 assign m_axi_awvalid = st_valid && go_down && byp_ok;
 assign st_ready      = go_down ? (m_axi_awready && byp_ok) : local_ok;
@@ -226,8 +240,8 @@ wire [PB_W+PSLOT_W-1:0] rd_addr_pb = {mo_slot, m_beat_reg[PB_W-1:0]};
 wire [PB_W+PSLOT_W-1:0] wr_addr_pb = {sr_slot, s_beat_reg[PB_W-1:0]};
 wire park_avail = mo_valid && mo_park && (pb_ridx[mo_slot] < pb_widx[mo_slot]);
 
-assign {m_axi_wdata, m_axi_wstrb} = mo_park ? pbuf[rd_addr_pb] : w_data;
-assign m_axi_wlast  = m_last;
+assign {m_axi_wdata, m_axi_wstrb} = (mo_valid && mo_park) ? pbuf[rd_addr_pb] : w_data;
+assign m_axi_wlast  = mo_valid && m_last;
 assign m_axi_wvalid = park_avail || (direct && w_valid);
 assign w_ready      = sr_valid && (sr_kind == R_SINK || sr_kind == R_PARK || (direct && m_axi_wready));
 
@@ -294,7 +308,6 @@ always @(posedge clk) begin
     end
 end
 
-integer i;
 always @(posedge clk) begin
     if (rst) begin
         lb_valid_reg  <= 1'b0;
@@ -306,17 +319,7 @@ always @(posedge clk) begin
         s_beat_reg    <= 8'd0;
         m_beat_reg    <= 8'd0;
         rr_reg        <= 1'b0;
-        for (i = 0; i < NID; i = i + 1)
-            out_cnt[i] <= {CNT_W{1'b0}};
     end else begin
-        for (i = 0; i < NID; i = i + 1) begin
-            if ((m_axi_awvalid && m_axi_awready && st_id == i[ID_W-1:0]) &&
-                !(down_b && m_axi_bid == i[ID_W-1:0]))
-                out_cnt[i] <= out_cnt[i] + 1'b1;
-            else if (!(m_axi_awvalid && m_axi_awready && st_id == i[ID_W-1:0]) &&
-                     (down_b && m_axi_bid == i[ID_W-1:0]) && out_cnt[i] != {CNT_W{1'b0}})
-                out_cnt[i] <= out_cnt[i] - 1'b1;
-        end
 
         if (w_xfer)
             s_beat_reg <= s_last ? 8'd0 : s_beat_reg + 1'b1;

@@ -322,7 +322,7 @@ always @* begin
         end
 end
 
-assign c_req_valid = nq_any;
+assign c_req_valid = nq_any && smmuen;
 assign c_req_idx   = nq_idx;
 assign c_sid       = p_sid[nq_idx];
 assign c_ssid      = p_ssid[nq_idx];
@@ -510,6 +510,16 @@ always @(posedge clk) begin
                 (p_state[e] == P_WALK || p_state[e] == P_EVT ||
                  (p_state[e] == P_READY && !p_commit[e])))
                 p_state[e] <= P_NEW;
+
+            // SMMUEN 1->0: a transaction not yet looked up is decided by GBPA
+            // (the SMMU must not read the stream table with SMMUEN=0)
+            if (!smmuen && p_v[e] && p_state[e] == P_NEW) begin
+                p_state[e]  <= P_READY;
+                p_down[e]   <= !gbpa_abort && (p_addr[e][63:OAS_BITS] == {(64-OAS_BITS){1'b0}});
+                p_raz[e]    <= 1'b0;
+                p_pa[e]     <= p_addr[e][OAS_BITS-1:0];
+                p_commit[e] <= 1'b1;
+            end
 
             // configuration request accepted
             if (c_req_ready && nq_any && nq_idx == e[PIDX_W-1:0])
