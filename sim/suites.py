@@ -68,6 +68,7 @@ SUITES: dict[str, list[Job]] = {
     # make bench: cycle-count benchmarks (write bench/results/*.json)
     "bench": [
         Job("bench.bench_bypass"),
+        Job("bench.bench_translate"),
     ],
 }
 
@@ -110,3 +111,28 @@ SUITES["regress"].append(
     Job("tb.tests.test_config", name="config_random", testcase=["ConfigBypassSte", "ConfigCfgiSemantics"],
         env={"TXNS": 1500}))
 # ---- end of issue 3 configuration tests ----
+
+# ---- issue 4 translation tests (tb/tests/test_translate.py; owner: translation verification) ----
+SUITES["quick"] += [
+    Job("tb.tests.test_translate", name="translate",
+        testcase=["TranslateFaults", "TranslatePermissions", "TranslateGeometry", "TranslateAsidGlobal",
+                  "TranslateTlbi", "TranslateTerminate", "TranslateHitUnderMiss", "TranslateNegStale",
+                  "TranslateSameIdFaults"]),
+    Job("tb.tests.test_translate", name="translate_random", testcase=["TranslateRandom"], seeds=[1, 2, 3],
+        env={"TXNS": 1000}),
+    # wide data, more IDs, narrow OAS, a small TLB (evictions), STALL_MODEL=1 (terminate only)
+    Job("tb.tests.test_translate", name="translate_p2", seeds=[4],
+        params={"DATA_W": 128, "ID_W": 6, "OAS_BITS": 40, "TLB_ENTRIES": 8, "STALL_MODEL": 1},
+        env={"TXNS": 800}),
+]
+# regress: every translation test with fresh seeds, and the long random tier (TXNS per seed; with the
+# default SEEDS=5 that is 12,500 random transactions per simulator)
+SUITES["regress"] += [
+    Job("tb.tests.test_translate", name="translate_regress"),
+    Job("tb.tests.test_translate", name="translate_random_long", testcase=["TranslateRandom"],
+        env={"TXNS": 2500}),
+    Job("tb.tests.test_translate", name="translate_random_p2", testcase=["TranslateRandom"],
+        params={"DATA_W": 128, "ID_W": 6, "OAS_BITS": 40, "TLB_ENTRIES": 8, "STALL_MODEL": 1},
+        env={"TXNS": 1500}),
+]
+# ---- end of issue 4 translation tests ----

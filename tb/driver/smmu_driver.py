@@ -33,6 +33,18 @@ What it does, and the Linux function it follows (drivers/iommu/arm/arm-smmu-v3):
                          (entry_set); then CMD_PREFETCH_CONFIG without a SYNC.
 * ``write_cd()``         the same writer on a Context Descriptor (arm_smmu_get_cd_used,
                          CFGI_CD + SYNC).
+* ``attach_s1()``        arm_smmu_attach_dev for a stage-1 domain: the CD (arm_smmu_make_s1_cd
+                         with the domain's ASID and TTB0) is written first, then the
+                         CD-table STE (arm_smmu_make_cdtable_ste); ``new_pgtable()`` gives
+                         the domain its io-pgtable (tb.model.pagetable.Stage1Tables in the
+                         memory the SMMU walks).
+* TLB invalidation       arm_smmu_tlb_inv_context -> ``tlbi_asid`` (TLBI_NH_ASID + SYNC);
+                         arm_smmu_tlb_inv_range_asid -> ``tlbi_range`` (one TLBI_NH_VA per
+                         granule, Leaf as io-pgtable asks, no range invalidation: IDR3.RIL=0,
+                         then SYNC); and, for tests, ``tlbi_vaa``, ``tlbi_nh_all``,
+                         ``tlbi_nsnh_all`` (arm_smmu_device_reset's flush). Every completed
+                         SYNC batch is passed to ``sync_hooks`` (the scoreboard's
+                         invalidation windows listen there).
 
 Register access goes through an object with async ``read(name)``, ``write(name, v)``
 and ``write64(name, v)`` (tb.agents.reg_agent.RegAgent); structures live in the
@@ -236,6 +248,7 @@ class SmmuDriver:
         self.commands_issued = 0
         self.syncs = 0
         self.sync_log: List[int] = []         # PROD value each SYNC completion waited for
+        self.sync_hooks: List[Callable[[List[bytes]], None]] = []   # called after each SYNC completed
         self._cmdq_lock = _Lock()
         self._evtq_lock = _Lock()
         self._gerror_lock = _Lock()
@@ -411,6 +424,8 @@ class SmmuDriver:
                 if sync:
                     self.syncs += 1
                     await self.wait_consumed(prod)
+                    for hook in self.sync_hooks:
+                        hook(batch)
                 if not todo:
                     break
 
@@ -540,6 +555,51 @@ class SmmuDriver:
             await self.issue([C.cfgi_cd(sid, ssid)])
 
         return await write_entry(self.mem, cd_table + ssid * 64, target.pack(), cd_used, sync)
+
+
+    # ------------------------------------------------------------------ stage-1 domains
+    def new_pgtable(self, pool, t0sz: int = 16):
+        """The io-pgtable of a new stage-1 domain: Stage1Tables in the memory the SMMU walks.
+        ``pool``: a tb.model.pagetable.TablePool or a 4K-aligned base address."""
+        from tb.model.pagetable import Stage1Tables
+        return Stage1Tables(self.mem, pool, t0sz=t0sz)
+
+    async def attach_s1(self, sid: int, cd_table: int, cd: Cd, ssid: int = 0, s1cdmax: int = 0,
+                        s1dss: int = 0b10, stall_enabled: Optional[bool] = None) -> None:
+        """arm_smmu_attach_dev (stage-1 domain): CD first (arm_smmu_write_cd_entry), then the
+        CD-table STE if the StreamID does not already point at ``cd_table`` with ``s1cdmax``."""
+        await self.write_cd(sid, ssid, cd_table, cd)
+        want = make_cdtable_ste(self.f, cd_table, s1cdmax=s1cdmax, s1dss=s1dss, stall_enabled=stall_enabled)
+        if self.read_ste(sid) != want:
+            await self.write_ste(sid, want)
+
+    async def tlbi_asid(self, asid: int) -> None:
+        """arm_smmu_tlb_inv_context (stage 1): TLBI_NH_ASID + CMD_SYNC."""
+        await self.issue([C.tlbi_nh_asid(asid)])
+
+    async def tlbi_range(self, asid: int, iova: int, size: int, granule: int = 1 << 12,
+                         leaf: bool = True) -> None:
+        """arm_smmu_tlb_inv_range_asid without range invalidation (IDR3.RIL=0): one TLBI_NH_VA per
+        ``granule`` in [iova, iova+size), Leaf=``leaf`` (io-pgtable: 1 for unmapped leaves, 0 for a
+        walk flush), then CMD_SYNC (arm_smmu_cmdq_batch_submit)."""
+        if size <= 0:
+            return
+        await self.issue([C.tlbi_nh_va(asid, a, leaf=int(leaf)) for a in range(iova, iova + size, granule)])
+
+    async def tlbi_va(self, asid: int, va: int, leaf: bool = True) -> None:
+        """One page (arm_smmu_tlb_inv_page_nosync + sync)."""
+        await self.tlbi_range(asid, va & ~0xFFF, 1 << 12, leaf=leaf)
+
+    async def tlbi_vaa(self, va: int, leaf: bool = True) -> None:
+        """TLBI_NH_VAA (every ASID) + CMD_SYNC."""
+        await self.issue([C.tlbi_nh_vaa(va & ~0xFFF, leaf=int(leaf))])
+
+    async def tlbi_nh_all(self) -> None:
+        await self.issue([C.tlbi_nh_all()])
+
+    async def tlbi_nsnh_all(self) -> None:
+        """arm_smmu_device_reset's TLB flush: TLBI_NSNH_ALL + CMD_SYNC."""
+        await self.issue([C.tlbi_nsnh_all()])
 
 
 # ---------------------------------------------------------------------- entry writer
@@ -707,9 +767,11 @@ def make_cdtable_ste(f: Features, cd_table: int, s1cdmax: int = 0, s1dss: int = 
                SHCFG=1 if s1dss == STE_S1DSS_BYPASS else 0)
 
 
-def make_s1_cd(f: Features, asid: int, ttb0: int, stall_enabled: Optional[bool] = None) -> Cd:
-    """arm_smmu_make_s1_cd: 48-bit VA TTB0 walk, EPD1, IPS from OAS, AA64, R=A=ASET=1,
-    S=stall_enabled (forced with STALL_MODEL=0b10)."""
+def make_s1_cd(f: Features, asid: int, ttb0: int, stall_enabled: Optional[bool] = None,
+               ias_bits: int = 48) -> Cd:
+    """arm_smmu_make_s1_cd: TTB0 walk of ``ias_bits`` (T0SZ = 64 - ias; Linux: the io-pgtable's
+    ias, 48 by default), EPD1, IPS from OAS, AA64, R=A=ASET=1, S=stall_enabled (forced with
+    STALL_MODEL=0b10)."""
     from tb.model.structs import cd_linux
     stall_enabled = f.stall_force if stall_enabled is None else stall_enabled
-    return cd_linux(asid, ttb0, oas_bits=f.oas, ias_bits=48, stall=stall_enabled)
+    return cd_linux(asid, ttb0, oas_bits=f.oas, ias_bits=ias_bits, stall=stall_enabled)

@@ -5,7 +5,10 @@
   DRV_EVTQ_SHIFT, DRV_LINUX_CHECKS=0) so suite jobs can run the same test with
   small queues.
 * ``one_txn(env, sid, ...)``: one single-beat client transaction, awaited.
-* ``expected_event(env, txn)``: the record tb.model.config.lookup_config predicts.
+* ``expected_event(env, txn)``: the record tb.model.config.lookup_config predicts;
+  ``expected_outcome(env, txn)``: the whole outcome (tb.model.outcome.predict: configuration,
+  then the stage-1 walk in the same memory image).
+* ``tlb_counters(dut)``: the RTL's translation counters (lookups, hits, walks, merges).
 * ``collect_events``, ``random_tw_backpressure``.
 * ``TwTap``: timestamps of m_axi_tw handshakes (AR, last R, AW, B) by ID.
 * ``PulseCounter``: rising edges of a 1-bit output (cmdq_sync_irq).
@@ -74,6 +77,15 @@ def expected_event(env, it: AxiTxn, error_ranges=()) -> Optional[EventRecord]:
                       addr=it.addr, rnw=not it.is_write, pnu=it.prot & 1, ind=(it.prot >> 2) & 1,
                       error_ranges=error_ranges)
     return r.event
+
+
+def expected_outcome(env, it: AxiTxn, error_ranges=None):
+    """tb.model.outcome.predict for ``it`` with the register state in effect now and the walker
+    port's read error ranges (the scoreboard's prediction, for a test's own asserts)."""
+    from tb.model.outcome import predict
+    return predict(env.sb.model, env.params, addr=it.addr, is_read=not it.is_write, sid=it.sid, ssid=it.ssid,
+                   ssidv=bool(it.ssidv), prot=it.prot, mem=env.mem,
+                   error_ranges=env.tw_read_error_ranges() if error_ranges is None else error_ranges)
 
 
 def check_records(got: List[EventRecord], want: List[EventRecord], what: str) -> None:
@@ -156,3 +168,59 @@ class PulseCounter:
     def stop(self) -> None:
         if not self._task.done():
             self._task.cancel()
+
+
+# ---------------------------------------------------------------------- translation counters
+TLB_COUNTERS = {
+    "rd_lookups": ("rd_q_inst", "cnt_lookups"), "rd_hits": ("rd_q_inst", "cnt_hits"),
+    "wr_lookups": ("wr_q_inst", "cnt_lookups"), "wr_hits": ("wr_q_inst", "cnt_hits"),
+    "walks": ("walk_inst", "cnt_walks"), "merges": ("walk_inst", "cnt_merges"),
+}
+
+
+def tlb_counters(dut) -> Optional[dict]:
+    """The RTL's translation performance counters read through the hierarchy (None if this build
+    has none): lookups/hits per direction at the s_axi handshake, walks started, misses merged into
+    a walk in flight; ``misses`` = lookups - hits."""
+    out = {}
+    try:
+        for k, (inst, sig) in TLB_COUNTERS.items():
+            out[k] = int(getattr(getattr(dut, inst), sig).value)
+    except (AttributeError, ValueError):
+        return None
+    out["lookups"] = out["rd_lookups"] + out["wr_lookups"]
+    out["hits"] = out["rd_hits"] + out["wr_hits"]
+    out["misses"] = out["lookups"] - out["hits"]
+    return out
+
+
+def counters_delta(a: Optional[dict], b: Optional[dict]) -> Optional[dict]:
+    if a is None or b is None:
+        return None
+    return {k: b[k] - a[k] for k in a}
+
+
+def format_counters(c: Optional[dict]) -> str:
+    if c is None:
+        return "TLB counters not available in this build"
+    return (f"TLB lookups {c['lookups']} (reads {c['rd_lookups']}, writes {c['wr_lookups']}), hits {c['hits']}, "
+            f"misses {c['misses']}, walks {c['walks']}, merged misses {c['merges']}")
+
+
+def walk_reads_outstanding_max(tap: "TwTap", ids=(2, 3), since: int = 0) -> int:
+    """Most walk descriptor reads in flight at once on m_axi_tw, counting reads whose AR was at or
+    after cycle ``since`` (each R is paired with the oldest open AR of its ID: one beat per read)."""
+    ev = []
+    for i in ids:
+        ars = [a[0] for a in tap.ar if a[1] == i]
+        rs = [r[0] for r in tap.rlast if r[1] == i]
+        for k, t_ar in enumerate(ars):
+            if t_ar >= since:
+                ev.append((t_ar, 1))
+                if k < len(rs):
+                    ev.append((rs[k], -1))
+    cur = best = 0
+    for _, d in sorted(ev):                  # an R ends its read before an AR of the same cycle counts
+        cur += d
+        best = max(best, cur)
+    return best

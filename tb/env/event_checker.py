@@ -10,12 +10,17 @@ Fed by the m_axi_tw monitor (completed bursts):
   decoded record must equal, field by field (tb.model.events.diff_events), a
   record the scoreboard predicted for a client transaction;
 * a read with ARID 0 and ARLEN 1 is an STE fetch, ARLEN 3 a CD fetch (counted:
-  configuration-cache misses).
+  configuration-cache misses);
+* a read with ARID 2 or 3 is a translation-table walk descriptor read: one
+  8-byte beat (ARLEN 0, ARSIZE 3, INCR, 8-byte aligned address) -- checked and
+  counted (``walk_reads``; ``walk_read_errors`` for non-OKAY responses).
 
 Matching: the SMMU writes records in the order it handled transactions, and
 reads and writes interleave, so a written record is matched against the
 *oldest unmatched* expected record with the same (StreamID, SubstreamID,
-EventID, InputAddr, RnW) -- required expectations before optional ones, so an
+EventID, InputAddr, RnW) -- an identical one first (same key, other PnU/InD:
+transactions on different AXI IDs may be handled out of order), required
+expectations before optional ones, so an
 optional record that was legally not written cannot shift the matching (the
 price: an optional record of the same key can stand in for a missing required
 one inside a configuration-change window); then every field is compared. A record with no such
@@ -28,7 +33,10 @@ of the test, unless the queue was allowed to drop it:
   * the checker saw the queue full (its PROD - software CONS == size) or saw an
     event write answered with an error (EVENTQ_ABT_ERR: delivery stops),
   * ``optional`` expectations: alternatives of a transaction whose outcome is
-    a set (configuration changed before CFGI+SYNC, see Scoreboard windows).
+    a set (configuration or translation table changed before the invalidation
+    + SYNC, see Scoreboard windows). When the response shows that several
+    alternatives that all record an event were possible, the scoreboard
+    registers them with :meth:`require_one_of`: at least one must be written.
 With EVENTQEN=0 in effect at prediction time no record is expected at all, so a
 record written then is reported as unexpected.
 """
@@ -36,6 +44,7 @@ record written then is reported as unexpected.
 from __future__ import annotations
 
 import logging
+import os
 from collections import Counter
 from dataclasses import dataclass
 from typing import List, Optional, Tuple
@@ -66,6 +75,8 @@ class EventChecker:
     def __init__(self, model: RegisterModel) -> None:
         self.model = model
         self.log = logging.getLogger("tb.events")
+        if os.environ.get("SB_DEBUG"):
+            self.log.setLevel(logging.DEBUG)
         self.errors: List[str] = []
         self.max_errors = 20
         self.may_drop = False          # set by a test whose queue may legally drop records
@@ -82,6 +93,7 @@ class EventChecker:
         self.full_seen = False
         self.abt_seen = False
         self.seq = 0
+        self.groups: List[Tuple[List[Expected], str]] = []
         if not hasattr(self, "stats"):
             self.stats = Counter()
             self.by_type = Counter()
@@ -109,8 +121,21 @@ class EventChecker:
         self.stats["expected"] += 1
         return e
 
+    def require_one_of(self, exps: List[Expected], note: str = "") -> None:
+        """At least one of ``exps`` (optional alternatives of one transaction) must be written."""
+        self.groups.append((list(exps), note))
+
     # ------------------------------------------------------------ observations
+    WALK_IDS = (2, 3)
+
     def on_tw(self, o) -> None:
+        if o.id in self.WALK_IDS and not o.is_write:
+            self.stats["walk_reads"] += 1
+            if any(r != OKAY for r in o.resp):
+                self.stats["walk_read_errors"] += 1
+            if o.len != 0 or o.size != 3 or o.burst != 1 or o.addr & 7:
+                self.error(f"walk descriptor read is not one aligned 8-byte INCR beat: {o}")
+            return
         if o.id != 0:
             return
         if not o.is_write:
@@ -154,10 +179,14 @@ class EventChecker:
     def _match(self, rec: EventRecord, probs: List[str], tag: str) -> None:
         key = event_key(rec)
         same = [e for e in self.expected if not e.matched and not e.cancelled and event_key(e.rec) == key]
-        # required expectations first: an optional one (a transaction in a configuration-change
-        # window that may have used the old configuration) must not take the record of a later
-        # transaction whose record is required
-        cand = next((e for e in same if not e.optional), same[0] if same else None)
+        # an identical expectation first (transactions with the same key but other PnU/InD may be
+        # handled in another order, e.g. reads on different AXI IDs), then required expectations
+        # before optional ones: an optional one (a transaction in a change window that may have used
+        # the old configuration/translation) must not take the record of a later transaction whose
+        # record is required
+        exact = [e for e in same if e.rec == rec]
+        pool = exact or same
+        cand = next((e for e in pool if not e.optional), pool[0] if pool else None)
         if cand is None:
             near = self._closest(rec)
             detail = (f"\n  closest expected: {near.rec}\n  diff: {format_diff(diff_events(near.rec, rec))}"
@@ -173,7 +202,7 @@ class EventChecker:
             self.error(f"event record {rec.name} SID={rec.StreamID:#x}{tag}: " + "; ".join(probs)
                        + f"\n  expected: {cand.rec}  {cand.note}\n  written:  {rec}")
         else:
-            self.log.debug("event ok%s: %s", tag, rec)
+            self.log.debug("event ok%s: %s  %s", tag, rec, cand.note)
 
     def _closest(self, rec: EventRecord) -> Optional[Expected]:
         live = [e for e in self.expected if not e.matched and not e.cancelled]
@@ -206,6 +235,13 @@ class EventChecker:
     # ------------------------------------------------------------ end of test
     def final_check(self) -> None:
         missing = self.unmatched()
+        for exps, note in self.groups:
+            if not any(e.matched for e in exps) and not all(e.cancelled for e in exps):
+                if self.drop_allowed():
+                    self.stats["dropped"] += 1
+                else:
+                    self.error(f"none of the {len(exps)} possible event records was written {note}: "
+                               + " | ".join(str(e.rec) for e in exps))
         if not missing:
             return
         if self.drop_allowed():

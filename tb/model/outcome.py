@@ -4,7 +4,7 @@
 attributes; the helpers turn an :class:`Outcome` into the beats the client
 must see on ``s_axi`` and the memory effect on ``m_axi``.
 
-Foundation rules (SMMUv3 with translation not yet implemented):
+Rules:
 
 * SMMUEN in effect is **CR0ACK.SMMUEN**, not CR0.SMMUEN: software writes CR0
   and the change only governs traffic once acknowledged. The model is settled
@@ -15,8 +15,10 @@ Foundation rules (SMMUv3 with translation not yet implemented):
   output); otherwise bypass with output address = input address.
 * SMMUEN = 1 -> :func:`translate_smmu_enabled`: the configuration lookup of
   :mod:`tb.model.config` (STE/CD checks and their events; STE bypass). A valid
-  stage-1 configuration is aborted without an event by :func:`stage1_outcome`
-  until stage-1 translation exists.
+  stage-1 configuration is translated by :func:`stage1_translate_outcome` (the
+  page-table walk of :mod:`tb.model.translate`, in the same memory image as the
+  STEs/CDs, with the same external-abort ranges): "translate" to the walk's PA,
+  or the fault's terminate-model outcome (abort / RAZ/WI / stall) and record.
 
 An abort is terminated without any m_axi traffic and answered SLVERR. An AXI4
 INCR burst never crosses 4 KiB and 2**OAS_BITS is 4 KiB aligned, so deciding
@@ -69,34 +71,26 @@ def _abort() -> Outcome:
     return Outcome("abort", None, Resp.SLVERR, None)
 
 
-def stage1_outcome(cfg: ConfigResult, addr: int) -> Outcome:
-    """A valid stage-1 configuration (``kind="s1"``).
-
-    STAGE-1 TRANSLATION IS NOT IMPLEMENTED YET (the next issue replaces this
-    function with the page-table walk): until then the transaction is aborted
-    with SLVERR and no event is recorded.
-    """
-    return _abort()
-
-
 def translate_smmu_enabled(regs: RegisterModel, params: SmmuParams, *, addr: int, is_read: bool,
                            sid: int, ssid: int, ssidv: bool, prot: int,
                            mem: Optional[SparseMemory] = None,
                            error_ranges: Sequence[Tuple[int, int]] = ()) -> Outcome:
     """SMMUEN = 1: the STE/CD configuration lookup (:func:`tb.model.config.lookup_config`).
 
-    ``mem`` is the memory the SMMU fetches STEs/CDs from (None: all zeros, so
-    every STE is invalid); ``error_ranges`` are half-open (lo, hi) byte ranges
-    where those fetches get an external abort.
+    ``mem`` is the memory the SMMU fetches STEs/CDs and translation-table
+    descriptors from (None: all zeros, so every STE is invalid); ``error_ranges``
+    are half-open (lo, hi) byte ranges where those reads get an external abort.
     """
-    cfg = lookup_config(mem if mem is not None else SparseMemory(), regs, params, sid=sid, ssid=ssid,
+    mem = mem if mem is not None else SparseMemory()
+    cfg = lookup_config(mem, regs, params, sid=sid, ssid=ssid,
                         ssv=ssidv, addr=addr, rnw=is_read, pnu=prot & 1, ind=(prot >> 2) & 1,
                         error_ranges=error_ranges)
     if cfg.kind == "abort":
         return Outcome("abort", None, Resp.SLVERR, cfg.event)
     if cfg.kind == "bypass":
         return Outcome("bypass", addr, Resp.OKAY, None)
-    return stage1_outcome(cfg, addr)
+    return stage1_translate_outcome(cfg, mem, params, addr=addr, is_read=is_read, prot=prot, sid=sid,
+                                    ssid=ssid, ssidv=ssidv, error_ranges=error_ranges)
 
 
 def predict(regs: RegisterModel, params: SmmuParams, *, addr: int, is_read: bool, sid: int,
@@ -104,7 +98,7 @@ def predict(regs: RegisterModel, params: SmmuParams, *, addr: int, is_read: bool
             error_ranges: Sequence[Tuple[int, int]] = ()) -> Outcome:
     """Outcome of one client transaction starting at ``addr`` (see module docstring).
 
-    ``mem``/``error_ranges`` only matter with SMMUEN = 1 (configuration fetches).
+    ``mem``/``error_ranges`` only matter with SMMUEN = 1 (configuration fetches and walks).
     """
     if regs.smmuen:                                   # CR0ACK.SMMUEN: the value in effect
         return translate_smmu_enabled(regs, params, addr=addr, is_read=is_read, sid=sid,
@@ -192,14 +186,12 @@ def apply_write(mem: SparseMemory, outcome: Outcome, len: int, size: int, burst:
         mem.write(a // data_bytes * data_bytes, data, strb & ln)
 
 
-# ------------------------------------------------ translation issue (not wired in yet)
+# ------------------------------------------------ stage-1 translation (valid STE+CD)
 def stage1_translate_outcome(cfg: ConfigResult, mem: SparseMemory, params: SmmuParams, *, addr: int,
                              is_read: bool, prot: int, sid: int, ssid: int = 0, ssidv: bool = False,
                              error_ranges: Sequence[Tuple[int, int]] = (), stag: int = 0,
                              ifetch_needs_read: bool = False) -> Outcome:
-    """FOR THE TRANSLATION ISSUE: the outcome of a valid stage-1 configuration
-    (``cfg.kind == "s1"``) once the walker exists; :func:`stage1_outcome` is still
-    the one :func:`predict` calls, until the RTL translates.
+    """The outcome of a valid stage-1 configuration (``cfg.kind == "s1"``).
 
     Success -> "translate" at the walk's PA. F_WALK_EABT -> abort, always recorded
     (IHI 0070 5.5: A/R/S only govern the four translation-related faults).

@@ -12,9 +12,11 @@ Order of checks (IHI 0070 7.3.22, "a single stage of translation table walk"):
 
 1. Input: VA[55] selects the half (IHI 0070 3.4.1). Upper half: EPD1=1 ->
    F_TRANSLATION; EPD1=0 is out of scope (NotImplementedError). Lower half:
-   VA[AddrTop:64-T0SZ] must be zero, AddrTop = 55 with TBI0 else 63 (3.4.1); then
+   VA[AddrTop:64-T0SZ] must be zero, AddrTop = 55 with TBI0 else 63 (3.4.1), and
    EPD0=1 -> F_TRANSLATION (5.4 EPD0: "a TLB miss ... causes a Translation fault.
-   No translation table walk is performed").
+   No translation table walk is performed"). Both give the same record, so their
+   order is unobservable; EPD0 is tested first because with EPD0=1 the CD's
+   T0SZ/TG0 are not checked for legality (5.4.2) and may hold any value.
 2. Per level from the start level: external abort on the descriptor read ->
    F_WALK_EABT; invalid (bit0=0), level-3 0b01 or level-0 block ->
    F_TRANSLATION; next-level table or output address with bits at or above
@@ -192,14 +194,17 @@ def translate(mem: SparseMemory, cd: Cd, *, va: int, rnw: bool = True, pnu: int 
         t.fault = Fault(event_id, cls, level, fetch_addr, 0, reason)
         return t
 
-    if not cd.AA64 or cd.TG0 != TG0_4K:
-        raise NotImplementedError("only VMSAv8-64 4K-granule CDs are modelled")
-
     # 1. input address checks (3.4.1): the half is chosen by VA[55]
     if va >> 55 & 1:
         if cd.EPD1:
             return fail(F_TRANSLATION, "VA[55]=1 selects TTB1 and CD.EPD1=1")
         raise NotImplementedError("TTB1 walks (CD.EPD1=0) are out of scope")
+    if cd.EPD0:
+        # T0SZ/TG0/TTB0 are not checked for legality when EPD0=1 (5.4.2 CdIllegal), and both
+        # the range check and EPD0 give the same F_TRANSLATION (CLASS=IN, no level) record
+        return fail(F_TRANSLATION, "CD.EPD0=1: no TTB0 walk")
+    if not cd.AA64 or cd.TG0 != TG0_4K:
+        raise NotImplementedError("only VMSAv8-64 4K-granule CDs are modelled")
     t0sz = cd.T0SZ
     if not T0SZ_MIN <= t0sz <= T0SZ_MAX:
         raise ValueError(f"CD.T0SZ={t0sz} is ILLEGAL (C_BAD_CD): check the CD first")
@@ -207,8 +212,6 @@ def translate(mem: SparseMemory, cd: Cd, *, va: int, rnw: bool = True, pnu: int 
     addr_top = 55 if cd.TBI0 else 63
     if (va >> ias) & ((1 << (addr_top - ias + 1)) - 1):
         return fail(F_TRANSLATION, f"VA[{addr_top}:{ias}] not zero (T0SZ={t0sz}, TBI0={cd.TBI0})")
-    if cd.EPD0:
-        return fail(F_TRANSLATION, "CD.EPD0=1: no TTB0 walk")
 
     # 2. the walk
     eff_ips = effective_ips(cd, oas_bits)

@@ -9,8 +9,11 @@ refuse: DRV_CMDQ_SHIFT/DRV_EVTQ_SHIFT with DRV_LINUX_CHECKS=0).
 * LinuxBringUp      probe -> device_reset -> SMMUEN=1, every ACK polled; then the
                     configuration the driver writes is exercised end to end:
                     default abort STEs (abort, no event), bypass STE (bypass),
-                    Linux stage-1 STE + CD (valid -> abort without event until
-                    translation), a hitless CD-pointer change, a broken STE
+                    a Linux stage-1 domain (CD + CD-table STE over an io-pgtable
+                    from tb/model/pagetable.py: reads and writes translate to the
+                    mapped PA; an unmapped VA gives F_TRANSLATION, record checked
+                    field by field -- not with STALL_MODEL=2, where CD.S=1 would
+                    stall it), a hitless CD-pointer change, a broken STE
                     (C_BAD_STE, record checked field by field) on the highest SID.
 * FirmwareHandover  SMMUEN=1 already (firmware left it on): the driver takes the
                     GBPA.ABORT path first (arm_smmu_device_reset), so with SMMUEN=0
@@ -23,10 +26,12 @@ import pyuvm
 
 from tb.driver.smmu_driver import (SmmuDriver, make_bypass_ste, make_cdtable_ste, make_s1_cd,
                                    CMDQ_ENT_SZ_SHIFT, EVTQ_ENT_SZ_SHIFT)
-from tb.driver.testkit import (aborted, check_records, collect_events, driver_config, expected_event, one_txn,
-                               random_tw_backpressure)
+from tb.driver.testkit import (aborted, check_records, collect_events, driver_config, expected_event,
+                               expected_outcome, one_txn, random_tw_backpressure)
 from tb.env.base_test import SmmuBaseTest
 from tb.model import commands as C
+from tb.model.events import F_TRANSLATION
+from tb.model.pagetable import TablePool
 from tb.model.structs import Ste
 from tb.regmap import fget
 
@@ -89,18 +94,29 @@ class LinuxBringUp(SmmuBaseTest):
         assert not aborted(it), f"bypass STE aborted: {it}"
         it = await one_txn(env, sids[-1])
         assert not aborted(it), f"bypass STE aborted: {it}"
-        # stage 1: CD first, then the STE (arm_smmu_attach_dev order)
+        # stage 1: CD first, then the STE (arm_smmu_attach_dev order), over an io-pgtable
         cd_tab, cd_tab2 = 0x4400_0000, 0x4400_1000
-        cd = make_s1_cd(f, asid=0x1234 & ((1 << f.asid_bits) - 1), ttb0=0x4500_0000)
+        va, pa = 0x1000_0000, 0x2000_0000                 # PA below 2^32: fits every OAS
+        pt = drv.new_pgtable(TablePool(0x4500_0000, 1 << 20))
+        pt.map(va, pa)
+        cd = make_s1_cd(f, asid=0x1234 & ((1 << f.asid_bits) - 1), ttb0=pt.ttb0)
         for tab in (cd_tab, cd_tab2):
             await drv.write_cd(sids[0], 0, tab, cd)
         await drv.write_ste(sids[0], make_cdtable_ste(f, cd_tab))
-        it = await one_txn(env, sids[0])
-        assert aborted(it) and expected_event(env, it) is None, "valid stage 1 must abort without event"
+        for write in (False, True):
+            it = await one_txn(env, sids[0], addr=va + 0x40, write=write, prot=1)
+            out = expected_outcome(env, it)
+            assert out.kind == "translate" and out.out_addr == pa + 0x40, out
+            assert not aborted(it), f"stage-1 translation aborted: {it}"
         steps = await drv.write_ste(sids[0], make_cdtable_ste(f, cd_tab2))
         assert len(steps) == 1, f"S1->S1 with a new CD pointer must be hitless (one store), got {len(steps)}"
-        it = await one_txn(env, sids[0])
-        assert aborted(it)
+        it = await one_txn(env, sids[0], addr=va + 0x80, prot=1)
+        assert not aborted(it)
+        if not f.stall_force:
+            it = await one_txn(env, sids[0], addr=va + 0x1000, write=True, prot=1)      # unmapped
+            want = expected_outcome(env, it).event
+            assert want is not None and want.EventID == F_TRANSLATION and aborted(it), want
+            check_records(await collect_events(drv, 1), [want], "F_TRANSLATION")
         # a broken STE (V=0) on the highest SID: C_BAD_STE with every field checked
         env.mem.write(drv.ste_addr(top_sid), Ste(V=0, Config=0b100).pack())
         await drv.issue([C.cfgi_ste(top_sid)])

@@ -8,6 +8,12 @@ event record written on m_axi_tw is checked field by field by the EventChecker
 (tb/env/event_checker.py) against the record predicted for a transaction; missing
 records are errors. At the end of each test the records the driver read from the
 queue must equal the records seen on the bus.
+
+Valid stage-1 configurations translate (issue 4): the CDs of these tests (``cd_ok``)
+point at one set of identity page tables (a 2 MiB block mapping the client memory
+window MEM_BASE onto itself, Linux leaf attributes), so stage-1 traffic reaches memory
+and the model predicts every permission fault; a CD whose TTB0 points elsewhere walks
+empty tables (F_TRANSLATION at the start level).
 """
 
 from __future__ import annotations
@@ -27,6 +33,7 @@ from tb.model import commands as C
 from tb.model import events as E
 from tb.model.axi import strobes
 from tb.model.config import SmmuFeatures, lookup_config
+from tb.model.pagetable import SIZE_2M, Stage1Tables, TablePool
 from tb.model.structs import (CFG_BYPASS, CFG_S1, IPS_ENCODING, S1DSS_BYPASS, S1DSS_SSID0, S1DSS_TERMINATE,
                               TG0_16K, TG0_64K, TG1_16K, TG1_4K, Cd, Ste, cd_linux, ste_abort, ste_bypass,
                               ste_s1)
@@ -34,6 +41,7 @@ from tb.sequences.scenarios import MEM_BASE, MEM_SIZE, init_memory
 from tb.sequences.traffic import ListSeq, RandomTrafficSeq
 
 CD_AREA = 0x4400_0000          # CD tables (inside the SMMU's private area of the memory image)
+IDENT_POOL = 0x4600_0000       # identity page tables of cd_ok()
 
 
 class ConfigTest(SmmuBaseTest):
@@ -56,8 +64,15 @@ class ConfigTest(SmmuBaseTest):
     def features(self) -> SmmuFeatures:
         return SmmuFeatures.from_params(self.env.params)
 
+    def identity_tables(self) -> Stage1Tables:
+        """Stage-1 tables mapping the client memory window onto itself (a 2 MiB block, Linux leaf)."""
+        if getattr(self, "_ident", None) is None:
+            self._ident = Stage1Tables(self.env.mem, TablePool(IDENT_POOL, 1 << 20))
+            self._ident.map(MEM_BASE & ~(SIZE_2M - 1), MEM_BASE & ~(SIZE_2M - 1), SIZE_2M)
+        return self._ident
+
     def cd_ok(self, asid: int = 1) -> Cd:
-        return cd_linux(asid, 0x8000_0000, oas_bits=min(self.oas, 48), ias_bits=48)
+        return cd_linux(asid, self.identity_tables().ttb0, oas_bits=min(self.oas, 48), ias_bits=48)
 
     def alloc_cds(self, n: int) -> int:
         base = self.cd_next
@@ -100,6 +115,11 @@ class ConfigTest(SmmuBaseTest):
             t.data = [rng.getrandbits(8 * db) for _ in range(t.len + 1)]
             t.strb = strobes(t.addr, t.len, t.size, t.burst, db)
         return t
+
+    def safe_prot(self) -> int:
+        """AxPROT without a privileged instruction fetch (the identity leaf is EL0-writable, hence
+        PXN): a stage-1 transaction with it translates instead of faulting."""
+        return self.rng.choice((0, 1, 2, 3, 4, 6))
 
     def mem_addr(self) -> int:
         return MEM_BASE + self.rng.randrange(MEM_SIZE // 64) * 64
@@ -197,13 +217,13 @@ class ConfigEvents(ConfigTest):
             (3, A, 0, 0),            # F_STE_FETCH
             (3, A, 1, 1),            # F_STE_FETCH with SSV/SSID in the record
             (4, A, 0, 0),            # F_STREAM_DISABLED: S1CDMax>0, S1DSS=0, no SSID
-            (4, A, 1, 1),            # valid CD 1: stage 1 (abort, no event yet)
+            (4, A, 1, 1),            # valid CD 1: stage 1 through the identity tables
             (4, A, 1, 2),            # C_BAD_CD: V=0
             (4, A, 1, 3),            # F_CD_FETCH
             (4, A, 1, 4),            # C_BAD_SUBSTREAMID: SSID >= 2^S1CDMax
             (4, A, 1, (1 << p.SSID_W) - 1),
             (5, A, 1, 0),            # F_STREAM_DISABLED: SSID 0 with S1DSS=2
-            (5, A, 0, 0),            # no SSID with S1DSS=2: CD 0 (valid, abort no event)
+            (5, A, 0, 0),            # no SSID with S1DSS=2: CD 0 (valid: translates)
             (6, A, 1, 0),            # C_BAD_SUBSTREAMID: SSV=1 with S1CDMax=0
             (6, A, 0, 0),            # S1CDMax=0: the single CD (valid)
             (7, A, 0, 0),            # S1DSS=1, no SSID: stage 1 bypassed
@@ -332,16 +352,20 @@ class IllegalBase(ConfigTest):
         """installs: [(name, sid, expect)] already written to memory; CFGI_ALL then traffic."""
         await self.drv.issue([C.cfgi_all()])
         items = []
+        # no privileged instruction fetch: the identity leaf is EL0-writable, hence PXN, and a
+        # permission fault under a legal CD.S=1 would stall (issue 5)
+        prot = self.safe_prot
         for name, sid, expect in installs:
             self._check_model(name, sid, expect)
             self.log.info("SID %#x: %-40s -> %s", sid, name, expect)
             for w in (False, True):
-                items.append(self.txn(sid, self.mem_addr(), w))
+                items.append(self.txn(sid, self.mem_addr(), w, prot=prot()))
         self.rng.shuffle(items)
         await self.send(items)
         await self.settle_events()
         # a second time (faults are re-fetched, valid configurations may come from the cache)
-        await self.send([self.txn(sid, self.mem_addr(), self.rng.random() < 0.5) for _, sid, _ in installs])
+        await self.send([self.txn(sid, self.mem_addr(), self.rng.random() < 0.5, prot=prot())
+                         for _, sid, _ in installs])
         await self.finish()
 
 
@@ -542,9 +566,10 @@ class ConfigFetchErrors(ConfigTest):
         items = []
         for _ in range(3):
             for w in (False, True):
-                items += [self.txn(s, self.mem_addr(), w) for s in ste_sids]
-                items += [self.txn(cd_sid, self.mem_addr(), w, ssv=1, ssid=i) for i in (1, 2, 3)]
-                items += [self.txn(cd_sid, self.mem_addr(), w)]
+                items += [self.txn(s, self.mem_addr(), w, prot=self.safe_prot()) for s in ste_sids]
+                items += [self.txn(cd_sid, self.mem_addr(), w, ssv=1, ssid=i, prot=self.safe_prot())
+                          for i in (1, 2, 3)]
+                items += [self.txn(cd_sid, self.mem_addr(), w, prot=self.safe_prot())]
         self.rng.shuffle(items)
         await self.send(items)
         await self.settle_events()
@@ -556,8 +581,8 @@ class ConfigFetchErrors(ConfigTest):
         env.mem_tw.errors = []
         await drv.issue([C.cfgi_all()])
         n0 = evc.stats["written"]
-        await self.send([self.txn(s, self.mem_addr(), w) for s in ste_sids + [cd_sid] for w in (False, True)
-                         for _ in range(2)])
+        await self.send([self.txn(s, self.mem_addr(), w, prot=self.safe_prot()) for s in ste_sids + [cd_sid]
+                         for w in (False, True) for _ in range(2)])
         await self.settle_events()
         assert evc.stats["written"] == n0, "events after the error ranges were removed"
         s = env.sb.stats

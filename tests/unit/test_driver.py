@@ -309,3 +309,57 @@ def test_service_evtq_overflow_linux_style():
     regs.m.smmu_set_eventq_prod(3)
     assert run(drv.service_evtq()) == [] and drv.overflows == 2
     assert regs.m.read_name("EVENTQ_CONS") == 3
+
+
+# ------------------------------------------------------------------ stage-1 domains and TLB invalidation
+def test_tlbi_helpers_issue_linux_sequences_and_call_sync_hooks():
+    drv, regs, mem = make()
+    seen = []
+    drv.sync_hooks.append(lambda batch: seen.append([C.decode(c) for c in batch]))
+    n0 = len(regs.consumed)
+    run(drv.tlbi_asid(5))
+    run(drv.tlbi_range(7, 0x20_0000, 3 << 12))
+    run(drv.tlbi_va(7, 0x12_3456, leaf=False))
+    run(drv.tlbi_vaa(0x4000_0FFF))
+    run(drv.tlbi_nh_all())
+    run(drv.tlbi_nsnh_all())
+    cmds = [C.decode(c) for c in regs.consumed[n0:]]
+    assert [c.name for c in cmds] == ["TLBI_NH_ASID", "SYNC", "TLBI_NH_VA", "TLBI_NH_VA", "TLBI_NH_VA",
+                                      "SYNC", "TLBI_NH_VA", "SYNC", "TLBI_NH_VAA", "SYNC",
+                                      "TLBI_NH_ALL", "SYNC", "TLBI_NSNH_ALL", "SYNC"]
+    assert cmds[0]["ASID"] == 5
+    assert [(c["ASID"], c["Addr"], c["Leaf"]) for c in cmds[2:5]] == [(7, 0x20_0000 + i * 0x1000, 1) for i in range(3)]
+    assert (cmds[6]["Addr"], cmds[6]["Leaf"]) == (0x12_3000, 0)
+    assert cmds[8]["Addr"] == 0x4000_0000
+    # each completed SYNC hands its batch to the hooks, after the SYNC was consumed
+    assert [[c.name for c in b] for b in seen] == [["TLBI_NH_ASID", "SYNC"],
+                                                   ["TLBI_NH_VA"] * 3 + ["SYNC"],
+                                                   ["TLBI_NH_VA", "SYNC"], ["TLBI_NH_VAA", "SYNC"],
+                                                   ["TLBI_NH_ALL", "SYNC"], ["TLBI_NSNH_ALL", "SYNC"]]
+    # a range larger than a batch is split into batches, each ending in a SYNC
+    n1 = len(regs.consumed)
+    run(drv.tlbi_range(1, 0, 100 << 12))
+    ops = [c[0] for c in regs.consumed[n1:]]
+    assert ops.count(C.TLBI_NH_VA) == 100 and ops.count(C.SYNC) == 2 and ops[-1] == C.SYNC
+
+
+def test_attach_s1_writes_cd_then_ste_on_page_tables():
+    from tb.model.pagetable import TablePool
+    from tb.model.translate import translate
+    drv, regs, mem = make()
+    pt = drv.new_pgtable(TablePool(0x4600_0000, 1 << 20), t0sz=25)
+    pt.map(0x1234_5000, 0x8_0000_0000)
+    cd = make_s1_cd(drv.f, asid=9, ttb0=pt.ttb0, ias_bits=39)
+    n0 = len(regs.consumed)
+    run(drv.attach_s1(3, 0x4400_0000, cd))
+    ops = [c[0] for c in regs.consumed[n0:] if c[0] != C.SYNC]
+    assert ops[0] == C.CFGI_CD and C.CFGI_STE in ops and ops.index(C.CFGI_CD) < ops.index(C.CFGI_STE)
+    ste = drv.read_ste(3)
+    assert (ste.V, ste.Config, ste.S1ContextPtr) == (1, 0b101, 0x4400_0000)
+    got = type(cd).unpack(mem.read(0x4400_0000, 64))
+    assert got == cd and got.T0SZ == 25 and got.ASID == 9
+    assert translate(mem, got, va=0x1234_5678).pa == 0x8_0000_0678
+    # attaching a second CD (SSID 1) to the same table does not rewrite an identical STE
+    n1 = len(regs.consumed)
+    run(drv.attach_s1(3, 0x4400_0000, cd, ssid=0))
+    assert C.CFGI_STE not in [c[0] for c in regs.consumed[n1:]]

@@ -1,4 +1,4 @@
-"""Outcome predictor (foundation rules) and the response/memory helpers."""
+"""Outcome predictor (bypass/abort rules, configuration, stage-1 translation) and the response/memory helpers."""
 
 import pytest
 
@@ -6,7 +6,9 @@ from tb.model import RegisterModel, SparseMemory
 from tb.model.axi import INCR, OKAY, SLVERR, WRAP
 from tb.model.outcome import (Outcome, apply_write, expected_read_response, expected_write_response,
                               memory_read_beats, predict)
-from tb.model.events import C_BAD_STE, C_BAD_STREAMID, F_ADDR_SIZE, F_STE_FETCH, EventRecord
+from tb.model.events import (C_BAD_STE, C_BAD_STREAMID, CLASS_IN, CLASS_TT, F_ADDR_SIZE, F_PERMISSION,
+                             F_STE_FETCH, F_TRANSLATION, F_WALK_EABT, EventRecord)
+from tb.model.pagetable import AP_RO, SIZE_1G, Stage1Tables, TablePool
 from tb.model.structs import cd_linux, ste_bypass, ste_s1
 from tb.regmap import SmmuParams, fields
 
@@ -89,13 +91,61 @@ def test_smmuen_bypass_ste():
     assert o.kind == "abort" and o.event.EventID == F_STE_FETCH and o.event.FetchAddr == 0x10_0140
 
 
-def test_smmuen_valid_stage1_aborts_without_event_until_translation_exists():
+def _s1_world(**cd_kw):
+    """SMMUEN=1, SID 1 -> stage-1 STE -> CD with a 48-bit TTB0 walk in the same memory image."""
     m = _enabled()
     mem = SparseMemory()
+    t = Stage1Tables(mem, TablePool(0x50_0000, 1 << 20))
+    cd = cd_linux(1, t.ttb0)
+    for k, v in cd_kw.items():
+        setattr(cd, k, v)
     mem.write(0x10_0000 + 64, ste_s1(0x20_0000).pack())
-    mem.write(0x20_0000, cd_linux(1, 0x30_0000).pack())
-    o = predict(m, m.params, addr=0x1000, is_read=True, sid=1, mem=mem)
-    assert o == Outcome("abort", None, SLVERR, None)
+    mem.write(0x20_0000, cd.pack())
+    return m, mem, t
+
+
+def test_smmuen_valid_stage1_translates_through_the_page_tables():
+    m, mem, t = _s1_world()
+    t.map(0x7000, 0x1234_5000)
+    t.map(0x4000_0000, 0x8000_0000, SIZE_1G)
+    o = predict(m, m.params, addr=0x7ABC, is_read=True, sid=1, prot=1, mem=mem)
+    assert o == Outcome("translate", 0x1234_5ABC, OKAY, None)
+    o = predict(m, m.params, addr=0x4123_4568, is_read=False, sid=1, mem=mem)
+    assert o == Outcome("translate", 0x8123_4568, OKAY, None) and o.reaches_memory
+    # a hole: F_TRANSLATION recorded (CD.R=1), aborted (CD.A=1), every field from the transaction
+    o = predict(m, m.params, addr=0x9008, is_read=False, sid=1, prot=5, mem=mem)
+    assert o.kind == "abort" and o.resp == SLVERR and o.out_addr is None
+    assert o.event == EventRecord(EventID=F_TRANSLATION, StreamID=1, PnU=1, InD=0, RnW=0, CLASS=CLASS_IN,
+                                  InputAddr=0x9008)
+
+
+def test_smmuen_stage1_walk_abort_uses_the_fetch_error_ranges():
+    m, mem, t = _s1_world(A=0, R=0)
+    t.map(0x7000, 0x1234_5000)
+    daddr = t.descriptor_address(0x7000, 2)
+    o = predict(m, m.params, addr=0x7010, is_read=True, sid=1, prot=4, mem=mem,
+                error_ranges=[(daddr, daddr + 8)])
+    assert o.kind == "abort" and o.event.EventID == F_WALK_EABT and o.event.FetchAddr == daddr
+    assert o.event.CLASS == CLASS_TT and o.event.InD == 1
+
+
+@pytest.mark.parametrize("a,r,kind", [(1, 1, "abort"), (1, 0, "abort"), (0, 1, "raz"), (0, 0, "raz")])
+def test_smmuen_stage1_fault_terminate_model(a, r, kind):
+    m, mem, t = _s1_world(A=a, R=r)
+    t.map(0x7000, 0x1234_5000, ap=AP_RO)
+    o = predict(m, m.params, addr=0x7000, is_read=False, sid=1, mem=mem)          # write to read-only
+    assert o.kind == kind and o.resp == (SLVERR if a else OKAY) and not o.reaches_memory
+    assert (o.event is not None) == bool(r)
+    if r:
+        assert o.event.EventID == F_PERMISSION and o.event.RnW == 0
+    assert predict(m, m.params, addr=0x7000, is_read=True, sid=1, mem=mem).kind == "translate"
+
+
+def test_smmuen_stage1_epd0_with_unchecked_t0sz():
+    """EPD0=1 makes T0SZ/TG0 unchecked (the CD is legal): every TTB0-half access is F_TRANSLATION."""
+    m, mem, t = _s1_world(EPD0=1, T0SZ=2, TG0=1)
+    o = predict(m, m.params, addr=0x7000, is_read=True, sid=1, mem=mem)
+    assert o.kind == "abort" and o.event.EventID == F_TRANSLATION and o.event.CLASS == CLASS_IN
 
 
 def test_smmuen_beats_gbpa():
