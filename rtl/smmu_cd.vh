@@ -21,4 +21,19 @@ localparam CD_A        = 60;   // abort (1) or RAZ/WI (0) on termination
 localparam CD_ASID_LSB = 61;   // ASID         16 bits
 localparam CD_PAN      = 77;
 localparam CD_W        = 78;
+
+// address bits of an IPS / OAS encoding (IDR5.OAS, CD.IPS)
+function automatic [5:0] ips_to_bits;
+    input [2:0] enc;
+    begin
+        case (enc)
+            3'd0: ips_to_bits = 6'd32;
+            3'd1: ips_to_bits = 6'd36;
+            3'd2: ips_to_bits = 6'd40;
+            3'd3: ips_to_bits = 6'd42;
+            3'd4: ips_to_bits = 6'd44;
+            default: ips_to_bits = 6'd48;
+        endcase
+    end
+endfunction
 /* verilator lint_on UNUSEDPARAM */

@@ -186,17 +186,7 @@ localparam [2:0] OAS_ENC = (OAS_BITS == 32) ? 3'd0 : (OAS_BITS == 36) ? 3'd1 :
                            (OAS_BITS == 44) ? 3'd4 : 3'd5;
 // IPS above the OAS is not ILLEGAL: it behaves as the OAS
 wire [2:0]  ips_eff   = (cd_ips > OAS_ENC) ? OAS_ENC : cd_ips;
-reg  [5:0]  ips_bits;
-always @* begin
-    case (ips_eff)
-        3'd0: ips_bits = 6'd32;
-        3'd1: ips_bits = 6'd36;
-        3'd2: ips_bits = 6'd40;
-        3'd3: ips_bits = 6'd42;
-        3'd4: ips_bits = 6'd44;
-        default: ips_bits = 6'd48;
-    endcase
-end
+wire [5:0]  ips_bits  = ips_to_bits(ips_eff);
 
 wire cd_bad_half0 = !cd_epd0 && ((cd_t0sz < 6'd16) || (cd_t0sz > 6'd39) || (cd_tg0 != 2'd0) ||
                                  ((cd_ttb0 >> ips_bits) != 64'd0));

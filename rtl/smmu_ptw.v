@@ -47,6 +47,8 @@ module smmu_ptw #(
     input  wire [1:0]          rd_rresp
 );
 
+`include "smmu_cd.vh"
+
 localparam [2:0] FLT_NONE = 3'd0, FLT_TRANSLATION = 3'd1, FLT_ADDR_SIZE = 3'd2,
                  FLT_ACCESS = 3'd3, FLT_EABT = 3'd4;
 localparam [1:0] S_IDLE = 2'd0, S_AR = 2'd1, S_R = 2'd2;
@@ -90,17 +92,7 @@ assign rd_addr = desc_addr[OAS_BITS-1:0];
 wire unused_addr = &{1'b0, desc_addr[47:OAS_BITS-1]};
 
 // ---------------------------------------------------------- descriptor checks
-reg  [5:0] ips_bits;
-always @* begin
-    case (ips_reg)
-        3'd0: ips_bits = 6'd32;
-        3'd1: ips_bits = 6'd36;
-        3'd2: ips_bits = 6'd40;
-        3'd3: ips_bits = 6'd42;
-        3'd4: ips_bits = 6'd44;
-        default: ips_bits = 6'd48;
-    endcase
-end
+wire [5:0] ips_bits = ips_to_bits(ips_reg);
 
 // the descriptor is checked in the cycle its R beat arrives
 wire [63:0] desc_w   = rd_rdata;
