@@ -27,7 +27,9 @@ BURSTS = ["FIXED", "INCR", "WRAP"]
 # AXI4: WRAP is 2/4/8/16 beats, FIXED at most 16 beats
 INFEASIBLE_BURST_LEN = [("WRAP", b) for b in ("1", "17-64", "65-255", "256")] + \
                        [("FIXED", b) for b in ("17-64", "65-255", "256")]
-OUTCOMES = [(d, k) for d in ("read", "write") for k in ("bypass", "abort")]
+# outcome kinds of tb.model.outcome (KINDS) a test can reach; "stall" (CD.S=1) is issue 5
+OUTCOME_KINDS = ("bypass", "abort", "raz", "translate")
+OUTCOMES = [(d, k) for d in ("read", "write") for k in OUTCOME_KINDS]
 
 
 def len_bin(n_beats: int) -> str:
