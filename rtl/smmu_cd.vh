@@ -36,4 +36,24 @@ function automatic [5:0] ips_to_bits;
         endcase
     end
 endfunction
+
+// output address of a translation: the page/block base of size 4 KiB (0),
+// 2 MiB (1) or 1 GiB (2), with the offset inside it from the VA
+// (used by modules with an OAS_BITS parameter)
+function automatic [OAS_BITS-1:0] join_pa;
+    input [OAS_BITS-1:12] jp_base;
+    input [1:0]           jp_size;
+    input [29:0]          jp_va;
+    reg [OAS_BITS-1:0] r;
+    begin
+        r = {jp_base, 12'd0};
+        if (jp_size == 2'd2)
+            r[29:0] = jp_va[29:0];
+        else if (jp_size == 2'd1)
+            r[20:0] = jp_va[20:0];
+        else
+            r[11:0] = jp_va[11:0];
+        join_pa = r;
+    end
+endfunction
 /* verilator lint_on UNUSEDPARAM */

@@ -20,7 +20,7 @@ module smmu_decide #(
 // An incoming address that does not fit the output address size cannot be
 // bypassed (SMMUv3: global bypass of an address beyond OAS aborts).
 wire oob = |addr[63:OAS_BITS];
-wire unused_addr = &{1'b0, addr[OAS_BITS-1:0]};  // used by the translation stage later
+wire unused_addr = &{1'b0, addr[OAS_BITS-1:0]};  // only the bits above the OAS matter here
 
 assign bypass = !smmuen && !gbpa_abort && !oob;
 assign raz      = 1'b0;

@@ -70,6 +70,8 @@ module smmu_tlb #(
     output reg  [31:0]             cnt_fills
 );
 
+`include "smmu_cd.vh"
+
 localparam IDX_W = (ENTRIES > 1) ? $clog2(ENTRIES) : 1;
 localparam [7:0] OP_NH_ALL = 8'h10, OP_NH_ASID = 8'h11, OP_NH_VA = 8'h12, OP_NH_VAA = 8'h13,
                  OP_NSNH_ALL = 8'h30;
@@ -111,7 +113,6 @@ reg [63:0]         va;
 reg [SID_W-1:0]    sid;
 reg [SSID_W-1:0]   ssid;
 reg                ssv, m;
-reg [OAS_BITS-1:0] pa;
 reg [63:12]        msk;
 always @* begin
     lk_hit  = {NLK{1'b0}};
@@ -124,7 +125,6 @@ always @* begin
         sid  = lk_sid[p*SID_W +: SID_W];
         ssid = lk_ssid[p*SSID_W +: SSID_W];
         ssv  = lk_ssv[p];
-        pa   = {OAS_BITS{1'b0}};
         msk  = {52{1'b1}};
         m    = 1'b0;
         for (i = 0; i < ENTRIES; i = i + 1) begin
@@ -137,17 +137,8 @@ always @* begin
                 lk_byp[p] = e_byp[i];
                 lk_pan[p] = e_pan[i];
                 lk_perm[p*5 +: 5] = e_perm[i];
-                pa = {e_pa[i], 12'd0};
-                // block entries: the offset inside the block comes from the VA
-                if (e_byp[i])
-                    pa = va[OAS_BITS-1:0];
-                else if (e_size[i] == 2'd1)
-                    pa[20:0] = va[20:0];
-                else if (e_size[i] == 2'd2)
-                    pa[29:0] = va[29:0];
-                else
-                    pa[11:0] = va[11:0];
-                lk_pa[p*OAS_BITS +: OAS_BITS] = pa;
+                lk_pa[p*OAS_BITS +: OAS_BITS] = e_byp[i] ? va[OAS_BITS-1:0]
+                                                         : join_pa(e_pa[i], e_size[i], va[29:0]);
             end
         end
     end

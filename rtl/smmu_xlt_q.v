@@ -126,6 +126,8 @@ module smmu_xlt_q #(
     output reg  [31:0]           cnt_hits
 );
 
+`include "smmu_cd.vh"
+
 localparam [2:0] ANS_ABORT = 3'd0, ANS_BYPASS = 3'd1, ANS_FAULT = 3'd2, ANS_WALK = 3'd3;
 localparam [2:0] P_NEW = 3'd0, P_CFG = 3'd1, P_WALK = 3'd2, P_EVT = 3'd3, P_READY = 3'd4;
 localparam [7:0] EV_F_WALK_EABT = 8'h0B, EV_F_TRANSLATION = 8'h10, EV_F_ADDR_SIZE = 8'h11,
@@ -377,23 +379,6 @@ function [7:0] flt_evid;
     end
 endfunction
 
-// output address: block/page base from the walk, offset from the VA
-function [OAS_BITS-1:0] join_pa;
-    input [OAS_BITS-1:12] base;
-    input [1:0]           size;
-    input [29:0]          va;
-    reg [OAS_BITS-1:0] r;
-    begin
-        r = {base, 12'd0};
-        if (size == 2'd2)
-            r[29:0] = va[29:0];
-        else if (size == 2'd1)
-            r[20:0] = va[20:0];
-        else
-            r[11:0] = va[11:0];
-        join_pa = r;
-    end
-endfunction
 
 // ---------------------------------------------------------------- state update
 wire [PEND-1:0] leave_vec = tbl_out ? (PEND'(1) << sel_idx) : {PEND{1'b0}};
