@@ -513,40 +513,32 @@ class Scoreboard(uvm_component):
             self.error("bypass mismatch: " + "; ".join(probs), o, m)
 
     def _check_abort(self, o: AxiObs) -> None:
-        n = o.len + 1
-        probs = []
-        if len(o.data) != n:
-            probs.append(f"{len(o.data)} beats, expected {n}")
-        if o.is_write:
-            if o.resp != [SLVERR]:
-                probs.append(f"B resp {o.resp}, expected [SLVERR]")
-        else:
-            if any(r != SLVERR for r in o.resp):
-                probs.append(f"R resp {o.resp}, expected SLVERR on every beat")
-            if o.last != [0] * (n - 1) + [1]:
-                probs.append(f"RLAST pattern {o.last}")
-        if probs:
-            self.error("abort mismatch: " + "; ".join(probs), o)
+        self._check_local(o, SLVERR, "SLVERR", "abort", zero_data=False)
 
     def _check_raz(self, o: AxiObs) -> None:
         """RAZ/WI: reads get len+1 beats of zeros with OKAY, writes one OKAY B (nothing on m_axi:
         a left-over m_axi burst is reported at the end)."""
+        self._check_local(o, OKAY, "OKAY", "RAZ/WI", zero_data=True)
+
+    def _check_local(self, o: AxiObs, resp: int, resp_name: str, what: str, *, zero_data: bool) -> None:
+        """A transaction the SMMU answers itself: len+1 beats, ``resp`` on the B or on every R
+        beat, RLAST on the last beat only, and (``zero_data``) read data all zero."""
         n = o.len + 1
         probs = []
         if len(o.data) != n:
             probs.append(f"{len(o.data)} beats, expected {n}")
         if o.is_write:
-            if o.resp != [OKAY]:
-                probs.append(f"B resp {o.resp}, expected [OKAY]")
+            if o.resp != [resp]:
+                probs.append(f"B resp {o.resp}, expected [{resp_name}]")
         else:
-            if any(r != OKAY for r in o.resp):
-                probs.append(f"R resp {o.resp}, expected OKAY on every beat")
-            if any(d != 0 for d in o.data):
+            if any(r != resp for r in o.resp):
+                probs.append(f"R resp {o.resp}, expected {resp_name} on every beat")
+            if zero_data and any(d != 0 for d in o.data):
                 probs.append("R data not zero")
             if o.last != [0] * (n - 1) + [1]:
                 probs.append(f"RLAST pattern {o.last}")
         if probs:
-            self.error("RAZ/WI mismatch: " + "; ".join(probs), o)
+            self.error(f"{what} mismatch: " + "; ".join(probs), o)
 
     def error(self, msg: str, o: AxiObs, m: Optional[AxiObs] = None) -> None:
         self.stats["errors"] += 1
