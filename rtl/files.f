@@ -9,6 +9,7 @@ rtl/smmu_tlb.v
 rtl/smmu_ptw.v
 rtl/smmu_walk.v
 rtl/smmu_xlt_q.v
+rtl/smmu_stallq.v
 rtl/smmu_id_cnt.v
 rtl/smmu_rd_path.v
 rtl/smmu_wr_path.v

@@ -32,6 +32,7 @@ module smmu_evtq #(
     output reg  [31:0]            prod_wdata,
     output reg                    abt_err,      // pulse: GERROR.EVENTQ_ABT_ERR
     output wire                   busy,         // a record write is in flight
+    output wire                   can_write,    // a record offered now would be written
 
     input  wire [N_SRC*256-1:0]   rec_data,
     input  wire [N_SRC-1:0]       rec_stall,
@@ -79,8 +80,14 @@ wire [IDX_W-1:0] pick;
 wire             pick_valid;
 wire             take;
 
+// a stall record that cannot be written now is not picked: it waits while
+// other sources' records are written or discarded
+wire             writable  = evtq_en && !abt_active;
+assign           can_write = writable && !full;
+wire [N_SRC-1:0] req_ok    = rec_valid & ~(rec_stall & {N_SRC{!can_write}});
+
 smmu_rr_pick #(.N(N_SRC), .IDX_W(IDX_W)) rr_inst (
-    .clk(clk), .rst(rst), .req(rec_valid), .take(take),
+    .clk(clk), .rst(rst), .req(req_ok), .take(take),
     .pick(pick), .pick_valid(pick_valid)
 );
 
@@ -94,8 +101,6 @@ reg [OAS_BITS-1:0] addr_reg;
 
 wire pick_stall = rec_stall[pick];
 // what happens to the picked record this cycle
-wire writable   = evtq_en && !abt_active;
-wire can_write  = writable && !full;
 wire drop_now   = !pick_stall && !can_write;
 assign take     = (state_reg == S_IDLE) && pick_valid && !prod_we && (can_write || drop_now);
 

@@ -173,8 +173,8 @@ initial begin
         $error("smmu_top: ID_W must be 1..8");
     if (STALL_MODEL < 0 || STALL_MODEL > 2)
         $error("smmu_top: STALL_MODEL must be 0, 1 or 2");
-    if (STALL_MAX < 1 || STALL_MAX > 65535)
-        $error("smmu_top: STALL_MAX must be 1..65535");
+    if (STALL_MAX < 1 || STALL_MAX > 32)
+        $error("smmu_top: STALL_MAX must be 1..32 (a stall occupies a pending entry)");
     if (TLB_ENTRIES < 1)
         $error("smmu_top: TLB_ENTRIES must be >= 1");
 end
@@ -231,8 +231,8 @@ localparam PIDX_W = 4;                  // log2(PEND)
 localparam NW     = 2;                  // page-table walkers
 localparam SLOT_W = 1;                  // log2(NW)
 localparam ATTR_W = 17;
-localparam PARK_N   = 2;                // write park slots
-localparam PSLOT_W  = 1;                // log2(PARK_N)
+localparam PARK_N   = 4;                // write park slots (pending and stalled writes)
+localparam PSLOT_W  = 2;                // log2(PARK_N)
 localparam WB_BEATS = 16;               // beats per park slot
 
 // TLBI / CFGI reach the TLB, the walkers and the queues in the same cycle
@@ -356,9 +356,17 @@ wire [PSLOT_W-1:0]  wr_t_pslot, rd_t_pslot, pk_slot;
 wire [7:0]          pk_len, rd_pk_len;
 wire [31:0]         cnt_parks;
 wire [31:0]         cnt_rd_lookups, cnt_rd_hits, cnt_wr_lookups, cnt_wr_hits;
+wire                rd_evt_stall, wr_evt_stall, evtq_can_write;
+wire                st_avail, rd_st_alloc, wr_st_alloc;
+wire [15:0]         st_tag;
+wire [PIDX_W-1:0]   rd_st_alloc_idx, wr_st_alloc_idx;
+wire [SID_W-1:0]    rd_st_alloc_sid, wr_st_alloc_sid;
+wire [PEND-1:0]     st_act_rd, st_act_wr;
+wire [1:0]          st_act_kind;
 
 smmu_xlt_q #(.ID_W(ID_W), .OAS_BITS(OAS_BITS), .SID_W(SID_W), .SSID_W(SSID_W), .ATTR_W(ATTR_W),
-             .PEND(PEND), .NW(NW), .SLOT_W(SLOT_W), .IN_ORDER(0), .RNW(1), .PIDX_W(PIDX_W)) rd_q_inst (
+             .PEND(PEND), .NW(NW), .SLOT_W(SLOT_W), .IN_ORDER(0), .RNW(1), .PIDX_W(PIDX_W),
+             .PSLOT_W(PSLOT_W)) rd_q_inst (
     .clk(aclk), .rst(rst), .smmuen(smmuen), .gbpa_abort(gbpa_abort),
     .s_id(s_axi_arid), .s_addr(s_axi_araddr), .s_len(s_axi_arlen),
     .s_attr({s_axi_arsize, s_axi_arburst, s_axi_arlock, s_axi_arcache, s_axi_arprot, s_axi_arqos}),
@@ -377,7 +385,10 @@ smmu_xlt_q #(.ID_W(ID_W), .OAS_BITS(OAS_BITS), .SID_W(SID_W), .SSID_W(SSID_W), .
     .ans_kind(ans_kind), .ans_slot(ans_slot), .ans_cdf(ans_cdf),
     .w_done(w_done), .w_fault(w_fault), .w_fetch(w_fetch), .w_pa(w_pa), .w_size(w_size), .w_perm(w_perm),
     .inv(inv),
-    .e_valid(rd_evt_valid), .e_data(rd_evt_data), .e_ready(rd_evt_ready),
+    .e_valid(rd_evt_valid), .e_data(rd_evt_data), .e_stall(rd_evt_stall), .e_ready(rd_evt_ready),
+    .e_stall_ok(evtq_can_write),
+    .st_avail(st_avail), .st_tag(st_tag), .st_alloc(rd_st_alloc), .st_alloc_idx(rd_st_alloc_idx),
+    .st_alloc_sid(rd_st_alloc_sid), .act_mask(st_act_rd), .act_kind(st_act_kind),
     .sync_block(rd_q_sync_block), .cnt_lookups(cnt_rd_lookups), .cnt_hits(cnt_rd_hits)
 );
 
@@ -402,8 +413,34 @@ smmu_xlt_q #(.ID_W(ID_W), .OAS_BITS(OAS_BITS), .SID_W(SID_W), .SSID_W(SSID_W), .
     .ans_kind(ans_kind), .ans_slot(ans_slot), .ans_cdf(ans_cdf),
     .w_done(w_done), .w_fault(w_fault), .w_fetch(w_fetch), .w_pa(w_pa), .w_size(w_size), .w_perm(w_perm),
     .inv(inv),
-    .e_valid(wr_evt_valid), .e_data(wr_evt_data), .e_ready(wr_evt_ready),
+    .e_valid(wr_evt_valid), .e_data(wr_evt_data), .e_stall(wr_evt_stall), .e_ready(wr_evt_ready),
+    .e_stall_ok(evtq_can_write),
+    .st_avail(st_avail), .st_tag(st_tag), .st_alloc(wr_st_alloc), .st_alloc_idx(wr_st_alloc_idx),
+    .st_alloc_sid(wr_st_alloc_sid), .act_mask(st_act_wr), .act_kind(st_act_kind),
     .sync_block(wr_q_sync_block), .cnt_lookups(cnt_wr_lookups), .cnt_hits(cnt_wr_hits)
+);
+
+// ------------------------------------------------------------ stall tags
+// The event queue takes at most one record per cycle, so at most one of the
+// queues allocates a tag in a cycle.
+wire        resume_valid, stall_term_valid;
+wire [15:0] resume_stag;
+wire [31:0] resume_sid, stall_term_sid;
+wire [1:0]  resume_resp;
+wire [5:0]  stalls_outstanding;
+wire [31:0] cnt_stalls, cnt_st_retry, cnt_st_abort, cnt_st_term, cnt_st_nomatch;
+
+smmu_stallq #(.STALL_MAX(STALL_MAX), .SID_W(SID_W), .PEND(PEND), .PIDX_W(PIDX_W)) stall_inst (
+    .clk(aclk), .rst(rst), .smmuen(smmuen),
+    .alloc_valid(rd_st_alloc || wr_st_alloc), .alloc_wr(wr_st_alloc),
+    .alloc_idx(wr_st_alloc ? wr_st_alloc_idx : rd_st_alloc_idx),
+    .alloc_sid(wr_st_alloc ? wr_st_alloc_sid : rd_st_alloc_sid),
+    .avail(st_avail), .next_tag(st_tag),
+    .resume_valid(resume_valid), .resume_sid(resume_sid), .resume_stag(resume_stag),
+    .resume_resp(resume_resp), .stall_term_valid(stall_term_valid), .stall_term_sid(stall_term_sid),
+    .act_rd(st_act_rd), .act_wr(st_act_wr), .act_kind(st_act_kind),
+    .outstanding(stalls_outstanding), .cnt_stalls(cnt_stalls), .cnt_retry(cnt_st_retry),
+    .cnt_abort(cnt_st_abort), .cnt_term(cnt_st_term), .cnt_nomatch(cnt_st_nomatch)
 );
 
 // ------------------------------------------------------------ read path
@@ -497,10 +534,7 @@ smmu_cfg #(
 // CMD_SYNC completes once no invalidated configuration fetch is in flight and
 // the record being written (a fault whose response the client may already
 // have) is visible in the event queue (IHI 0070 4.7.3).
-wire        resume_valid, stall_term_valid;
-wire [15:0] resume_stag;
-wire [31:0] resume_sid, stall_term_sid, cnt_cmds, cnt_cmd_errors;
-wire [1:0]  resume_resp;
+wire [31:0] cnt_cmds, cnt_cmd_errors;
 
 smmu_cmdq #(.OAS_BITS(OAS_BITS), .STALL_MODEL(STALL_MODEL)) cmdq_inst (
     .clk(aclk), .rst(rst),
@@ -531,8 +565,8 @@ smmu_evtq #(.OAS_BITS(OAS_BITS), .N_SRC(3)) evtq_inst (
     .evtq_en(evtq_en), .abt_active(evtq_abt_active), .base(evtq_base), .log2size(evtq_log2size),
     .prod(evtq_prod), .cons(evtq_cons),
     .prod_we(evtq_prod_we), .prod_wdata(evtq_prod_wdata), .abt_err(gerror_evtq_abt),
-    .busy(evtq_busy),
-    .rec_data({wr_evt_data, rd_evt_data, cfg_evt_data}), .rec_stall(3'b000),
+    .busy(evtq_busy), .can_write(evtq_can_write),
+    .rec_data({wr_evt_data, rd_evt_data, cfg_evt_data}), .rec_stall({wr_evt_stall, rd_evt_stall, 1'b0}),
     .rec_valid({wr_evt_valid, rd_evt_valid, cfg_evt_valid}),
     .rec_ready({wr_evt_ready, rd_evt_ready, cfg_evt_ready}),
     .cnt_written(cnt_evt_written), .cnt_dropped(cnt_evt_dropped),
@@ -552,10 +586,9 @@ assign m_axi_tw_awcache = 4'b0011;
 assign m_axi_tw_awprot  = 3'b010;  // unprivileged, non-secure, data
 assign m_axi_tw_wstrb   = 8'hFF;
 
-// Consumers that arrive with later issues: the stall queue (RESUME,
-// STALL_TERM). Counters are read by the testbench through the hierarchy.
-wire unused_ok = &{1'b0, tlbi_leaf, resume_valid, resume_sid, resume_stag, resume_resp,
-                   stall_term_valid, stall_term_sid, cnt_cfg_hit, cnt_cfg_miss, cnt_cmds,
+// Counters are read by the testbench through the hierarchy.
+wire unused_ok = &{1'b0, tlbi_leaf, stalls_outstanding, cnt_stalls, cnt_st_retry, cnt_st_abort,
+                   cnt_st_term, cnt_st_nomatch, cnt_cfg_hit, cnt_cfg_miss, cnt_cmds,
                    cnt_cmd_errors, cnt_evt_written, cnt_evt_dropped, m_axi_tw_bid, tw_rlast,
                    cnt_tlb_fills, cnt_walks, cnt_merges, cnt_rd_lookups, cnt_rd_hits,
                    cnt_wr_lookups, cnt_wr_hits, cfg_resp_cd, rd_t_park, rd_t_pslot, rd_pk_valid,

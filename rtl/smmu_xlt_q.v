@@ -16,7 +16,7 @@
 //
 // Pending entry states: NEW (needs the configuration lookup), CFG (lookup
 // asked), WALK (waiting for walk slot `slot`), EVT (fault record to write),
-// READY (outcome known). An entry leaves only when no older entry of its ID
+// READY (outcome known), STALL (stalled, waiting for software). An entry leaves only when no older entry of its ID
 // is pending (`older` mask), so same-ID order holds while other IDs pass
 // (hit-under-miss). IN_ORDER=1 treats every transaction as one ID.
 //
@@ -26,6 +26,15 @@
 // path for a park slot (pk_*); its W beats are then captured in that slot and
 // younger writes pass it. A longer write is never parked and holds younger
 // writes while it is pending.
+//
+// Stall (CD.S=1 and a stallable fault): the record carries Stall=1 and the
+// STAG the stall-tag unit (smmu_stallq) hands out when the event queue takes
+// the record (e_stall); it is offered only while a tag is free, SMMUEN=1 and
+// the event queue can write it (a stall record waits, it is never dropped),
+// and other records of this queue may pass it meanwhile. Taken, the entry is
+// STALL until the stall unit's action mask names it: retry (back to NEW: the
+// configuration lookup and walk are made again), abort or RAZ/WI. SMMUEN=0
+// aborts STALL entries and faults still waiting to stall (no record).
 //
 // Invalidation (TLBI/CFGI, `inv`): every decision not yet used goes back to
 // NEW (a stage entry loses its TLB decision), so nothing looked up before an
@@ -119,7 +128,18 @@ module smmu_xlt_q #(
     // translation fault records
     output wire                  e_valid,
     output wire [255:0]          e_data,
+    output wire                  e_stall,      // the offered record is a stall record
     input  wire                  e_ready,
+    input  wire                  e_stall_ok,   // the event queue can write a record now
+
+    // stall tags (smmu_stallq)
+    input  wire                  st_avail,
+    input  wire [15:0]           st_tag,
+    output wire                  st_alloc,     // a stall record was taken: entry st_alloc_idx stalls
+    output wire [PIDX_W-1:0]     st_alloc_idx,
+    output wire [SID_W-1:0]      st_alloc_sid,
+    input  wire [PEND-1:0]       act_mask,     // stalled entries to act on
+    input  wire [1:0]            act_kind,     // 0 retry, 1 abort, 2 RAZ/WI
 
     output wire                  sync_block,
     output reg  [31:0]           cnt_lookups,
@@ -129,7 +149,9 @@ module smmu_xlt_q #(
 `include "smmu_cd.vh"
 
 localparam [2:0] ANS_ABORT = 3'd0, ANS_BYPASS = 3'd1, ANS_FAULT = 3'd2, ANS_WALK = 3'd3;
-localparam [2:0] P_NEW = 3'd0, P_CFG = 3'd1, P_WALK = 3'd2, P_EVT = 3'd3, P_READY = 3'd4;
+localparam [2:0] P_NEW = 3'd0, P_CFG = 3'd1, P_WALK = 3'd2, P_EVT = 3'd3, P_READY = 3'd4,
+                 P_STALL = 3'd5;
+localparam [1:0] ACT_RETRY = 2'd0, ACT_RAZ = 2'd2;   // 1: abort
 localparam [7:0] EV_F_WALK_EABT = 8'h0B, EV_F_TRANSLATION = 8'h10, EV_F_ADDR_SIZE = 8'h11,
                  EV_F_ACCESS = 8'h12, EV_F_PERMISSION = 8'h13;
 localparam [2:0] FLT_TRANSLATION = 3'd1, FLT_ADDR_SIZE = 3'd2, FLT_ACCESS = 3'd3;  // 4: F_WALK_EABT
@@ -212,6 +234,7 @@ reg [OAS_BITS-1:0]  p_fetch [0:PEND-1];
 reg [PEND-1:0]      p_oldall[0:PEND-1];   // every older entry (s_axi order)
 reg                 p_park  [0:PEND-1];   // W data parked in slot p_pslot
 reg [PSLOT_W-1:0]   p_pslot [0:PEND-1];
+reg                 p_stl   [0:PEND-1];   // the fault in EVT stalls
 
 integer i;
 
@@ -340,7 +363,8 @@ always @* begin
     ev_any = 1'b0;
     ev_idx = {PIDX_W{1'b0}};
     for (i = 0; i < PEND; i = i + 1)
-        if (!ev_any && p_v[i] && p_state[i] == P_EVT) begin
+        if (!ev_any && p_v[i] && p_state[i] == P_EVT &&
+            (!p_stl[i] || (st_avail && smmuen && e_stall_ok))) begin
             ev_any = 1'b1;
             ev_idx = i[PIDX_W-1:0];
         end
@@ -353,6 +377,10 @@ always @* begin
     rec[11]      = p_ssv[ev_idx];
     rec[31:12]   = p_ssv[ev_idx] ? {{(20-SSID_W){1'b0}}, p_ssid[ev_idx]} : 20'd0;
     rec[63:32]   = {{(32-SID_W){1'b0}}, p_sid[ev_idx]};
+    if (p_stl[ev_idx]) begin
+        rec[79:64] = st_tag;                                   // STAG
+        rec[95]    = 1'b1;                                     // Stall
+    end
     rec[97]      = p_attr[ev_idx][4];                          // PnU
     rec[98]      = (RNW != 0) && p_attr[ev_idx][6];            // InD (0 for writes)
     rec[99]      = RNW != 0;                                   // RnW
@@ -364,7 +392,12 @@ end
 
 assign e_valid = ev_any;
 assign e_data  = rec;
+assign e_stall = p_stl[ev_idx];
 wire   ev_take = ev_any && e_ready;
+
+assign st_alloc     = ev_take && p_stl[ev_idx];
+assign st_alloc_idx = ev_idx;
+assign st_alloc_sid = p_sid[ev_idx];
 
 // ---------------------------------------------------------------- walk result per entry
 function [7:0] flt_evid;
@@ -392,7 +425,8 @@ task automatic to_fault;
         p_evid[e] <= evid;
         p_down[e] <= 1'b0;
         p_raz[e]  <= (evid != EV_F_WALK_EABT) && !cdf[CDF_A];
-        // CD.S=1 (stall, issue 5) records like R=1 until the stall queue exists
+        // F_WALK_EABT never stalls; a stall is always recorded
+        p_stl[e]  <= (evid != EV_F_WALK_EABT) && cdf[CDF_S];
         if (evid == EV_F_WALK_EABT || cdf[CDF_R] || cdf[CDF_S])
             p_state[e] <= P_EVT;
         else begin
@@ -438,6 +472,7 @@ always @(posedge clk) begin
             p_oldall[e] <= {PEND{1'b0}};
             p_park[e]   <= 1'b0;
             p_pslot[e]  <= {PSLOT_W{1'b0}};
+            p_stl[e]    <= 1'b0;
         end
     end else begin
         // ------------------------------------------------ counters
@@ -552,8 +587,30 @@ always @(posedge clk) begin
             end
 
             // fault record handed to the event queue: the outcome is final
+            // (or, for a stall record, the entry waits for software)
             if (ev_take && ev_idx == e[PIDX_W-1:0]) begin
+                p_state[e]  <= p_stl[e] ? P_STALL : P_READY;
+                p_commit[e] <= 1'b1;
+            end
+
+            // stall ended: retried, aborted or terminated RAZ/WI
+            if (act_mask[e] && p_v[e] && p_state[e] == P_STALL) begin
+                p_stl[e] <= 1'b0;
+                p_down[e] <= 1'b0;
+                p_raz[e]  <= act_kind == ACT_RAZ;
+                if (act_kind == ACT_RETRY) begin
+                    p_state[e]  <= P_NEW;
+                    p_commit[e] <= 1'b0;
+                end else
+                    p_state[e]  <= P_READY;
+            end
+
+            // SMMUEN=0: a fault still waiting for its stall tag is aborted
+            // without a record (STALL entries are aborted by act_mask)
+            if (!smmuen && p_v[e] && p_state[e] == P_EVT && p_stl[e]) begin
                 p_state[e]  <= P_READY;
+                p_down[e]   <= 1'b0;
+                p_raz[e]    <= 1'b0;
                 p_commit[e] <= 1'b1;
             end
 

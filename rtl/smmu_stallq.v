@@ -1,0 +1,185 @@
+`resetall
+`timescale 1ns / 1ps
+`default_nettype none
+
+// Stall tags: the outstanding stalled transactions of both translation
+// queues (IHI 0070 3.12.2).
+//
+// A stalled transaction stays in its queue's pending table (state STALL);
+// this module owns its STAG and answers the stall commands:
+// * A queue asks for a tag when its stall record is handed to the event
+//   queue (alloc_*): the record carries `next_tag`. At most one record is
+//   taken per cycle, so at most one allocation per cycle. `avail` is 0 with
+//   STALL_MAX stalls outstanding: further stallable faults wait in their
+//   queue without a record (no stall is lost, no STAG reused early).
+// * STAG = {generation, index}. The generation of an index advances when
+//   its stall ends, so a RESUME naming an ended stall is a no-op even after
+//   the index was reused.
+// * CMD_RESUME(SID, STAG): the stall with that STAG, if its StreamID is SID,
+//   is retried (Ac=1), aborted (Ac=0 Ab=1) or terminated RAZ/WI (Ac=0 Ab=0,
+//   TERM_MODEL=0); otherwise nothing happens. CMD_STALL_TERM(SID) aborts
+//   every stall of SID. SMMUEN=0 ends every stall (the queues abort their
+//   STALL entries themselves).
+// * The action reaches the owning queue as a one-hot (RESUME) or multi-hot
+//   (STALL_TERM) mask over its pending entries, in the cycle after the
+//   command queue executes the command.
+module smmu_stallq #(
+    parameter STALL_MAX = 16,
+    parameter SID_W     = 8,
+    parameter PEND      = 16,
+    parameter PIDX_W    = 4
+) (
+    input  wire               clk,
+    input  wire               rst,
+    input  wire               smmuen,
+
+    // a stall record taken by the event queue
+    input  wire               alloc_valid,
+    input  wire               alloc_wr,      // 1: write queue, 0: read queue
+    input  wire [PIDX_W-1:0]  alloc_idx,     // pending entry
+    input  wire [SID_W-1:0]   alloc_sid,
+    output wire               avail,
+    output wire [15:0]        next_tag,
+
+    // commands (one-cycle pulses from the command queue)
+    input  wire               resume_valid,
+    input  wire [31:0]        resume_sid,
+    input  wire [15:0]        resume_stag,
+    input  wire [1:0]         resume_resp,   // bit0 Ac (retry), bit1 Ab (abort)
+    input  wire               stall_term_valid,
+    input  wire [31:0]        stall_term_sid,
+
+    // actions on pending entries
+    output wire [PEND-1:0]    act_rd,
+    output wire [PEND-1:0]    act_wr,
+    output wire [1:0]         act_kind,      // 0 retry, 1 abort, 2 RAZ/WI
+
+    output reg  [5:0]         outstanding,
+    output reg  [31:0]        cnt_stalls,
+    output reg  [31:0]        cnt_retry,
+    output reg  [31:0]        cnt_abort,
+    output reg  [31:0]        cnt_term,
+    output reg  [31:0]        cnt_nomatch
+);
+
+localparam IW = (STALL_MAX > 1) ? $clog2(STALL_MAX) : 1;   // index bits
+localparam GW = 16 - IW;                                    // generation bits
+localparam [1:0] K_RETRY = 2'd0, K_ABORT = 2'd1, K_RAZ = 2'd2;
+
+reg  [STALL_MAX-1:0] t_v;                 // tag outstanding
+reg  [GW-1:0]        t_gen [0:STALL_MAX-1];
+reg  [SID_W-1:0]     t_sid [0:STALL_MAX-1];
+reg                  t_wr  [0:STALL_MAX-1];
+reg  [PIDX_W-1:0]    t_idx [0:STALL_MAX-1];
+
+integer k;
+
+// ---------------------------------------------------------------- allocation
+reg          free_any;
+reg [IW-1:0] free_idx;
+always @* begin
+    free_any = 1'b0;
+    free_idx = {IW{1'b0}};
+    for (k = 0; k < STALL_MAX; k = k + 1)
+        if (!free_any && !t_v[k]) begin
+            free_any = 1'b1;
+            free_idx = k[IW-1:0];
+        end
+end
+assign avail    = free_any;
+assign next_tag = {t_gen[free_idx], free_idx};
+
+// ---------------------------------------------------------------- commands
+function sid_eq;
+    input [31:0]      cmd_sid;
+    input [SID_W-1:0] sid;
+    begin
+        sid_eq = (cmd_sid[SID_W-1:0] == sid) &&
+                 ((SID_W >= 32) || ((cmd_sid >> SID_W) == 32'd0));
+    end
+endfunction
+
+wire [IW-1:0] r_idx    = resume_stag[IW-1:0];
+wire          r_in     = {{(32-IW){1'b0}}, r_idx} < STALL_MAX;
+wire          r_hit    = resume_valid && r_in && t_v[r_idx] && t_gen[r_idx] == resume_stag[15:IW] &&
+                         sid_eq(resume_sid, t_sid[r_idx]);
+wire [1:0]    r_kind   = resume_resp[0] ? K_RETRY : (resume_resp[1] ? K_ABORT : K_RAZ);
+
+// ended this cycle (tags released)
+reg [STALL_MAX-1:0] end_v;
+reg [PEND-1:0]      m_rd, m_wr;
+reg [5:0]           n_end, n_v;
+always @* begin
+    end_v = {STALL_MAX{1'b0}};
+    m_rd  = {PEND{1'b0}};
+    m_wr  = {PEND{1'b0}};
+    n_end = 6'd0;
+    n_v   = 6'd0;
+    for (k = 0; k < STALL_MAX; k = k + 1) begin
+        if (t_v[k] && (!smmuen ||
+                       (r_hit && r_idx == k[IW-1:0]) ||
+                       (stall_term_valid && sid_eq(stall_term_sid, t_sid[k])))) begin
+            end_v[k] = 1'b1;
+            n_end = n_end + 6'd1;
+            if (t_wr[k])
+                m_wr[t_idx[k]] = 1'b1;
+            else
+                m_rd[t_idx[k]] = 1'b1;
+        end
+        if (t_v[k])
+            n_v = n_v + 6'd1;
+    end
+end
+
+// SMMUEN=0 and STALL_TERM abort; a RESUME (never in the same cycle as a
+// STALL_TERM: one command per cycle) acts as it says
+assign act_rd   = m_rd;
+assign act_wr   = m_wr;
+assign act_kind = (smmuen && r_hit) ? r_kind : K_ABORT;
+
+always @(posedge clk) begin
+    if (rst) begin
+        t_v         <= {STALL_MAX{1'b0}};
+        outstanding <= 6'd0;
+        cnt_stalls  <= 32'd0;
+        cnt_retry   <= 32'd0;
+        cnt_abort   <= 32'd0;
+        cnt_term    <= 32'd0;
+        cnt_nomatch <= 32'd0;
+        for (k = 0; k < STALL_MAX; k = k + 1) begin
+            t_gen[k] <= {GW{1'b0}};
+            t_sid[k] <= {SID_W{1'b0}};
+            t_wr[k]  <= 1'b0;
+            t_idx[k] <= {PIDX_W{1'b0}};
+        end
+    end else begin
+        for (k = 0; k < STALL_MAX; k = k + 1)
+            if (end_v[k]) begin
+                t_v[k]   <= 1'b0;
+                t_gen[k] <= t_gen[k] + 1'b1;
+            end
+        if (alloc_valid && free_any) begin
+            t_v[free_idx]   <= 1'b1;
+            t_sid[free_idx] <= alloc_sid;
+            t_wr[free_idx]  <= alloc_wr;
+            t_idx[free_idx] <= alloc_idx;
+            cnt_stalls      <= cnt_stalls + 1'b1;
+        end
+        outstanding <= n_v - n_end + {5'd0, alloc_valid && free_any};
+
+        if (resume_valid && smmuen) begin
+            if (!r_hit)
+                cnt_nomatch <= cnt_nomatch + 1'b1;
+            else if (r_kind == K_RETRY)
+                cnt_retry <= cnt_retry + 1'b1;
+            else if (r_kind == K_RAZ)
+                cnt_term <= cnt_term + 1'b1;
+        end
+        if ((r_hit && smmuen && r_kind == K_ABORT) || stall_term_valid || !smmuen)
+            cnt_abort <= cnt_abort + {26'd0, n_end};
+    end
+end
+
+endmodule
+
+`resetall
