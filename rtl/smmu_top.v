@@ -174,7 +174,7 @@ initial begin
     if (STALL_MODEL < 0 || STALL_MODEL > 2)
         $error("smmu_top: STALL_MODEL must be 0, 1 or 2");
     if (STALL_MAX < 1 || STALL_MAX > 32)
-        $error("smmu_top: STALL_MAX must be 1..32 (a stall occupies a pending entry)");
+        $error("smmu_top: STALL_MAX must be 1..32 (16 stalls per direction)");
     if (TLB_ENTRIES < 1)
         $error("smmu_top: TLB_ENTRIES must be >= 1");
 end
@@ -226,8 +226,9 @@ smmu_regs #(
 // Per direction a translation queue (s_axi address stage with the TLB lookup
 // and the pending table), one shared TLB, one configuration engine and NW
 // walkers. See docs/architecture.md "Translation pipeline".
-localparam PEND   = 16;                 // pending transactions per direction
-localparam PIDX_W = 4;                  // log2(PEND)
+localparam PEND   = 24;                 // pending transactions per direction
+localparam PIDX_W = 5;                  // clog2(PEND)
+localparam SCAP   = 16;                 // stalls per direction (PEND - SCAP entries stay for other work)
 localparam NW     = 2;                  // page-table walkers
 localparam SLOT_W = 1;                  // log2(NW)
 localparam ATTR_W = 17;
@@ -366,7 +367,7 @@ wire [1:0]          st_act_kind;
 
 smmu_xlt_q #(.ID_W(ID_W), .OAS_BITS(OAS_BITS), .SID_W(SID_W), .SSID_W(SSID_W), .ATTR_W(ATTR_W),
              .PEND(PEND), .NW(NW), .SLOT_W(SLOT_W), .IN_ORDER(0), .RNW(1), .PIDX_W(PIDX_W),
-             .PSLOT_W(PSLOT_W)) rd_q_inst (
+             .PSLOT_W(PSLOT_W), .SCAP(SCAP)) rd_q_inst (
     .clk(aclk), .rst(rst), .smmuen(smmuen), .gbpa_abort(gbpa_abort),
     .s_id(s_axi_arid), .s_addr(s_axi_araddr), .s_len(s_axi_arlen),
     .s_attr({s_axi_arsize, s_axi_arburst, s_axi_arlock, s_axi_arcache, s_axi_arprot, s_axi_arqos}),
@@ -394,7 +395,7 @@ smmu_xlt_q #(.ID_W(ID_W), .OAS_BITS(OAS_BITS), .SID_W(SID_W), .SSID_W(SSID_W), .
 
 smmu_xlt_q #(.ID_W(ID_W), .OAS_BITS(OAS_BITS), .SID_W(SID_W), .SSID_W(SSID_W), .ATTR_W(ATTR_W),
              .PEND(PEND), .NW(NW), .SLOT_W(SLOT_W), .IN_ORDER(0), .RNW(0), .PIDX_W(PIDX_W),
-             .PARK(1), .WB_BEATS(WB_BEATS), .PSLOT_W(PSLOT_W)) wr_q_inst (
+             .PARK(1), .WB_BEATS(WB_BEATS), .PSLOT_W(PSLOT_W), .SCAP(SCAP)) wr_q_inst (
     .clk(aclk), .rst(rst), .smmuen(smmuen), .gbpa_abort(gbpa_abort),
     .s_id(s_axi_awid), .s_addr(s_axi_awaddr), .s_len(s_axi_awlen),
     .s_attr({s_axi_awsize, s_axi_awburst, s_axi_awlock, s_axi_awcache, s_axi_awprot, s_axi_awqos}),

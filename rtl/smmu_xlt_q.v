@@ -32,7 +32,9 @@
 // the record (e_stall); it is offered only while a tag is free, SMMUEN=1 and
 // the event queue can write it (a stall record waits, it is never dropped),
 // and other records of this queue may pass it meanwhile. Taken, the entry is
-// STALL until the stall unit's action mask names it: retry (back to NEW: the
+// STALL until the stall unit's action mask names it. At most SCAP entries
+// are STALL, so a full stall queue never fills the table: further stallable
+// faults wait in EVT and transactions of other IDs keep entries to use: retry (back to NEW: the
 // configuration lookup and walk are made again), abort or RAZ/WI. SMMUEN=0
 // aborts STALL entries and faults still waiting to stall (no record).
 //
@@ -55,7 +57,8 @@ module smmu_xlt_q #(
     parameter PIDX_W   = 3,    // log2(PEND)
     parameter PARK     = 0,    // 1: writes whose W data can be parked (see below)
     parameter WB_BEATS = 16,   // a write of at most WB_BEATS beats can be parked
-    parameter PSLOT_W  = 1     // park slot index bits
+    parameter PSLOT_W  = 1,    // park slot index bits
+    parameter SCAP     = 4     // most STALL entries (the rest stay for other work)
 ) (
     input  wire                  clk,
     input  wire                  rst,
@@ -357,6 +360,16 @@ assign c_pnu       = p_attr[nq_idx][4];
 assign c_ind       = p_attr[nq_idx][6];
 
 // ---------------------------------------------------------------- fault records
+// entries stalled now (at most SCAP)
+reg [PIDX_W:0] n_stall;
+always @* begin
+    n_stall = {(PIDX_W+1){1'b0}};
+    for (i = 0; i < PEND; i = i + 1)
+        if (p_v[i] && p_state[i] == P_STALL)
+            n_stall = n_stall + 1'b1;
+end
+wire stall_room = {{(31-PIDX_W){1'b0}}, n_stall} < SCAP;
+
 reg               ev_any;
 reg [PIDX_W-1:0]  ev_idx;
 always @* begin
@@ -364,7 +377,7 @@ always @* begin
     ev_idx = {PIDX_W{1'b0}};
     for (i = 0; i < PEND; i = i + 1)
         if (!ev_any && p_v[i] && p_state[i] == P_EVT &&
-            (!p_stl[i] || (st_avail && smmuen && e_stall_ok))) begin
+            (!p_stl[i] || (st_avail && stall_room && smmuen && e_stall_ok))) begin
             ev_any = 1'b1;
             ev_idx = i[PIDX_W-1:0];
         end
