@@ -232,8 +232,8 @@ localparam SCAP   = 16;                 // stalls per direction (PEND - SCAP ent
 localparam NW     = 2;                  // page-table walkers
 localparam SLOT_W = 1;                  // log2(NW)
 localparam ATTR_W = 17;
-localparam PARK_N   = 4;                // write park slots (pending and stalled writes)
-localparam PSLOT_W  = 2;                // log2(PARK_N)
+localparam PARK_N   = 16;               // write park slots (pending and stalled writes)
+localparam PSLOT_W  = 4;                // log2(PARK_N)
 localparam WB_BEATS = 16;               // beats per park slot
 
 // TLBI / CFGI reach the TLB, the walkers and the queues in the same cycle
