@@ -167,8 +167,9 @@ always @(posedge clk) begin
         end
         outstanding <= n_v - n_end + {5'd0, alloc_valid && free_any};
 
-        if (resume_valid && smmuen) begin
-            if (!r_hit)
+        // with SMMUEN=0 there is no stall: a RESUME matches nothing
+        if (resume_valid) begin
+            if (!r_hit || !smmuen)
                 cnt_nomatch <= cnt_nomatch + 1'b1;
             else if (r_kind == K_RETRY)
                 cnt_retry <= cnt_retry + 1'b1;

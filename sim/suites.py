@@ -69,6 +69,7 @@ SUITES: dict[str, list[Job]] = {
     "bench": [
         Job("bench.bench_bypass"),
         Job("bench.bench_translate"),
+        Job("bench.bench_stall"),
     ],
 }
 
@@ -136,3 +137,31 @@ SUITES["regress"] += [
         env={"TXNS": 1500}),
 ]
 # ---- end of issue 4 translation tests ----
+
+# ---- issue 5 stall model (tb/tests/test_stall.py) ----
+STALL_DIRECTED = ["StallRetryIopf", "StallAbortTerm", "StallResumeNoop", "StallTermSid", "StallSmmuenClear",
+                  "StallHitUnderFault", "StallMaxFull", "StallEventQueue", "StallNoStaleAfterInval",
+                  "StallGpuJob", "StallPasidExit", "StallFirmwareHandover", "StallReset",
+                  "StallCommandLegality"]
+# the tests that need no CD.S=0 context (STALL_MODEL=2 makes CD.S=0 ILLEGAL)
+STALL_ONLY = ["StallRetryIopf", "StallAbortTerm", "StallResumeNoop", "StallTermSid", "StallSmmuenClear",
+              "StallHitUnderFault", "StallMaxFull", "StallEventQueue", "StallReset", "StallCommandLegality"]
+SUITES["quick"] += [
+    Job("tb.tests.test_stall", name="stall", testcase=STALL_DIRECTED),
+    Job("tb.tests.test_stall", name="stall_random", testcase=["StallRandom"], seeds=[1, 2, 3]),
+    # the fault storm: one GPU job faults 1,000 times with STALL_MAX far below
+    Job("tb.tests.test_stall", name="stall_storm", testcase=["StallGpuJob"], params={"STALL_MAX": 4},
+        env={"GPU_FAULTS": 1000}),
+    Job("tb.tests.test_stall", name="stall_model2", testcase=STALL_ONLY, params={"STALL_MODEL": 2}),
+    Job("tb.tests.test_stall", name="stall_model1", testcase=["StallCommandLegality"],
+        params={"STALL_MODEL": 1}),
+]
+SUITES["regress"] += [
+    Job("tb.tests.test_stall", name="stall_regress"),
+    Job("tb.tests.test_stall", name="stall_random_long", testcase=["StallRandom"], env={"TXNS": 2000}),
+    Job("tb.tests.test_stall", name="stall_max1", params={"STALL_MAX": 1}),
+    Job("tb.tests.test_stall", name="stall_max32", params={"STALL_MAX": 32}),
+    Job("tb.tests.test_stall", name="stall_p2", testcase=["StallRandom", "StallHitUnderFault", "StallMaxFull"],
+        params={"DATA_W": 128, "ID_W": 6, "OAS_BITS": 40, "TLB_ENTRIES": 8, "STALL_MAX": 8}),
+]
+# ---- end of issue 5 stall model ----

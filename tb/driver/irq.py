@@ -62,6 +62,10 @@ class IrqHandlers:
         while True:
             if not _level(line):
                 await RisingEdge(line)
+                # continue on the next clock edge: the line rises at a clock edge, and where a
+                # coroutine woken by it runs relative to that edge's other callbacks differs between
+                # simulators; from the edge on, every simulator sees the same cycle
+                await RisingEdge(self.clk)
                 setattr(self, f"{kind}_raised", getattr(self, f"{kind}_raised") + 1)
             try:
                 if kind == "evtq":

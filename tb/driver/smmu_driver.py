@@ -55,6 +55,30 @@ queue poll loop also checks GERROR and runs the gerror handler itself (``poll_ge
 with them, set ``poll_gerror=False`` as Linux does (the gerror IRQ thread skips the
 bad command). The handlers are serialised by locks, so both may run.
 
+Stall model (issue 5), as Linux drives it:
+
+* ``service_evtq()`` hands every record to ``handle_evt()`` right after consuming it
+  (arm_smmu_handle_evt): a Stall=1 record becomes a :class:`PageRequest` (grpid = STAG,
+  addr = InputAddr, pasid = SSID if SSV, perms from RnW/InD/PnU) reported to the fault handler
+  of the master owning the StreamID (``set_fault_handler``, iommu_report_device_fault). A master
+  without a handler gets ABORT at once (iopf_error_response); a StreamID of no known master is
+  left stalled (Linux: -EINVAL, the event is dumped) and queued in ``pending_stalls`` for the
+  test. Every other record goes to ``event_hooks``.
+* ``page_response(req, ok)``  arm_smmu_page_response: CMD_RESUME with the master's FIRST StreamID,
+  STAG = grpid, RETRY on success, ABORT otherwise, and no CMD_SYNC.
+* ``resume(sid, stag, action)`` / ``stall_term(sid)``: the raw commands (no CMD_SYNC) for tests;
+  Linux itself never uses TERM and never issues STALL_TERM.
+* :class:`IopfQueue`: Linux's iopf queue -- page requests are served in order by a worker task
+  (not in the IRQ thread): ``handler(req) -> bool`` maps the page (or cannot), then page_response.
+* :class:`GpuJobFaults`: the GPU pattern (msm/adreno): the first stall of a job schedules a
+  deferred snapshot task that answers it later (TERM or ABORT); every other stall of that job is
+  answered ABORT at once from the handler.
+* ``make_s1_cd(..., stall_enabled=True)`` / ``attach_s1(..., stall_enabled=True)`` (CD.S=1 and
+  STE.S1STALLD=0), ``make_sva_cd`` (arm_smmu_make_sva_cd, also the "fault everything" CD of a
+  process that exited: EPD0=1, S=R=0 unless stalls are forced), ``sva_exit`` / ``sva_unbind``.
+* ``entry_store``: optional hook receiving every STE/CD store of the entry writer (sid, address,
+  bytes) instead of the plain memory write (a scoreboard configuration window).
+
 Deviations from Linux, on purpose and only when asked (``DriverConfig``): queue sizes
 may be forced smaller than Linux would pick (``cmdq_shift``/``evtq_shift``), and
 ``linux_checks=False`` accepts a command queue Linux would refuse (<= 64 entries).
@@ -62,9 +86,12 @@ may be forced smaller than Linux would pick (``cmdq_shift``/``evtq_shift``), and
 
 from __future__ import annotations
 
+import asyncio
 import logging
+import random
+from collections import deque
 from dataclasses import dataclass
-from typing import Callable, List, Optional, Sequence
+from typing import Awaitable, Callable, Dict, List, Optional, Sequence, Tuple
 
 from tb.model import commands as C
 from tb.model.events import EventRecord
@@ -196,6 +223,99 @@ def q_dec(ptr: int, shift: int) -> int:
 _q_idx, _q_wrp, _q_inc, _q_used = q_idx, q_wrp, q_inc, q_used
 
 
+def _cocotb_running() -> bool:
+    try:
+        import cocotb
+        return getattr(cocotb, "top", None) is not None
+    except Exception:  # noqa: BLE001
+        return False
+
+
+def spawn(coro):
+    """Start ``coro`` as a task: a cocotb task under a simulator, an asyncio task otherwise."""
+    if _cocotb_running():
+        import cocotb
+        return cocotb.start_soon(coro)
+    return asyncio.get_event_loop().create_task(coro)
+
+
+class _Signal:
+    """A wake-up event usable with or without cocotb."""
+
+    def __init__(self) -> None:
+        if _cocotb_running():
+            from cocotb.triggers import Event
+            self._ev = Event()
+        else:
+            self._ev = asyncio.Event()
+
+    def set(self) -> None:
+        self._ev.set()
+
+    def clear(self) -> None:
+        self._ev.clear()
+
+    async def wait(self) -> None:
+        await self._ev.wait()
+
+
+async def sleep_cycles(n: int, period_ns: int = 10) -> None:
+    """Let ``n`` clock cycles pass (rising edges of the DUT's aclk, so that a task woken this way
+    runs at the same point of the cycle on every simulator; a Timer if there is no aclk), or just
+    yield without a simulator."""
+    if _cocotb_running():
+        import cocotb
+        from cocotb.triggers import ClockCycles, Timer
+        if n > 0:
+            clk = getattr(cocotb.top, "aclk", None)
+            if clk is not None:
+                await ClockCycles(clk, n)
+            else:
+                await Timer(n * period_ns, unit="ns")
+    else:
+        await asyncio.sleep(0)
+
+
+@dataclass(eq=False)
+class Master:
+    """arm_smmu_master: one device, its StreamIDs (Linux answers a stall with streams[0])."""
+
+    name: str
+    sids: List[int]
+    stall_enabled: bool = True
+
+
+@dataclass(eq=False)
+class PageRequest:
+    """iommu_fault.prm built by arm_smmu_handle_evt from a stall record."""
+
+    rec: EventRecord
+    sid: int
+    grpid: int                       # the STAG
+    addr: int                        # InputAddr
+    pasid: Optional[int]             # SubstreamID if SSV
+    read: bool
+    write: bool
+    exec_: bool
+    priv: bool
+    master: Optional[Master] = None
+    answered: Optional[str] = None   # the action software sent (retry / abort / term)
+
+    @classmethod
+    def from_record(cls, rec: EventRecord, master: Optional[Master] = None) -> "PageRequest":
+        return cls(rec, rec.StreamID, rec.STAG, rec.InputAddr, rec.SubstreamID if rec.SSV else None,
+                   bool(rec.RnW), not rec.RnW, bool(rec.InD), bool(rec.PnU), master)
+
+    def __str__(self) -> str:
+        perm = ("r" if self.read else "") + ("w" if self.write else "") + ("x" if self.exec_ else "") + \
+               ("p" if self.priv else "")
+        pas = f" pasid {self.pasid}" if self.pasid is not None else ""
+        return f"page request sid {self.sid:#x}{pas} grpid {self.grpid:#06x} addr {self.addr:#x} {perm} ({self.rec.name})"
+
+
+FaultHandler = Callable[[PageRequest], Awaitable[None]]
+
+
 class _Lock:
     """A cooperative lock usable with or without cocotb (unit tests run without a scheduler)."""
 
@@ -252,6 +372,17 @@ class SmmuDriver:
         self._cmdq_lock = _Lock()
         self._evtq_lock = _Lock()
         self._gerror_lock = _Lock()
+        # stall model (issue 5)
+        self.masters: Dict[int, Master] = {}                  # StreamID -> master
+        self.fault_handlers: Dict[int, FaultHandler] = {}     # id(master) -> iopf handler
+        self.stall_log: List[PageRequest] = []                # every stall record serviced
+        self.pending_stalls: List[PageRequest] = []           # stalls of unknown StreamIDs (left stalled)
+        self.event_hooks: List[Callable[[EventRecord], None]] = []   # every non-stall record
+        self.submit_hooks: List[Callable[[bytes], None]] = []        # every command written to the queue
+        self.resumes: Dict[str, int] = {"retry": 0, "abort": 0, "term": 0}
+        self.stall_terms = 0
+        self.entry_store: Optional[Callable[[int, int, bytes], None]] = None
+        self.sleep = sleep_cycles
 
     # ------------------------------------------------------------------ probe
     async def probe(self) -> Features:
@@ -404,17 +535,21 @@ class SmmuDriver:
         for cmd in cmds:
             self.mem.write(self.cfg.cmdq_base + q_idx(self.cmdq_prod, shift) * CMDQ_ENT, cmd)
             self.cmdq_prod = q_inc(self.cmdq_prod, shift)
+            for hook in self.submit_hooks:
+                hook(cmd)
         self.commands_issued += len(cmds)
         await self.regs.write("CMDQ_PROD", self.cmdq_prod)
         return self.cmdq_prod
 
-    async def issue(self, cmds: Sequence[bytes], sync: bool = True) -> None:
-        """Submit commands in batches (each ends in CMD_SYNC when ``sync``), wait for each SYNC."""
+    async def issue(self, cmds: Sequence[bytes], sync: bool = True) -> int:
+        """Submit commands in batches (each ends in CMD_SYNC when ``sync``), wait for each SYNC.
+        Returns the PROD after the last command (``wait_consumed(prod)`` waits for it)."""
         size = 1 << self.f.cmdq_shift
         per_batch = min(CMDQ_BATCH, size) - (1 if sync else 0)
         if per_batch < 1:
             raise DriverError("command queue too small for a batch")
         todo = list(cmds)
+        prod = self.cmdq_prod
         async with self._cmdq_lock:
             while True:
                 batch, todo = todo[:per_batch], todo[per_batch:]
@@ -428,6 +563,7 @@ class SmmuDriver:
                         hook(batch)
                 if not todo:
                     break
+        return prod
 
     async def read_cons(self) -> int:
         cons = await self.regs.read("CMDQ_CONS")
@@ -514,6 +650,7 @@ class SmmuDriver:
                     log.info("event %s", rec)
                     self.evtq_cons = q_inc(self.evtq_cons, shift)
                     await self.regs.write("EVENTQ_CONS", self.evtq_cons)     # queue_sync_cons_out
+                    await self.handle_evt(rec)                               # arm_smmu_handle_evt
                 prod = await self.regs.read("EVENTQ_PROD")                   # queue_sync_prod_in
                 if q_ovf(prod) != q_ovf(self.evtq_prod):
                     self.overflows += 1
@@ -526,6 +663,84 @@ class SmmuDriver:
                 await self.regs.write("EVENTQ_CONS", self.evtq_cons)
             self.events.extend(new)
             return new
+
+    # ------------------------------------------------------------------ faults (stall model)
+    def add_master(self, sids: Sequence[int], stall_enabled: bool = True, name: str = "") -> Master:
+        """arm_smmu_probe_device: a device with its StreamIDs ("dma-can-stall" -> stall_enabled)."""
+        m = Master(name or f"dev{sids[0]:#x}", list(sids), stall_enabled)
+        for sid in sids:
+            self.masters[sid] = m
+        return m
+
+    def find_master(self, sid: int) -> Optional[Master]:
+        return self.masters.get(sid)
+
+    def set_fault_handler(self, master: Master, handler: Optional[FaultHandler]) -> None:
+        """The iopf handler of the master's domain (None: no handler -> ABORT, iopf_error_response)."""
+        if handler is None:
+            self.fault_handlers.pop(id(master), None)
+        else:
+            self.fault_handlers[id(master)] = handler
+
+    async def handle_evt(self, rec: EventRecord) -> None:
+        """arm_smmu_handle_evt: a stall record becomes a page request for the master's handler."""
+        if not rec.Stall:
+            for hook in self.event_hooks:
+                hook(rec)
+            return
+        master = self.find_master(rec.StreamID)
+        req = PageRequest.from_record(rec, master)
+        self.stall_log.append(req)
+        if master is None:
+            log.warning("stall event for unknown StreamID %#x: left stalled (%s)", rec.StreamID, req)
+            self.pending_stalls.append(req)
+            return
+        handler = self.fault_handlers.get(id(master))
+        if handler is None:
+            log.info("no fault handler for %s: %s -> ABORT", master.name, req)
+            await self.page_response(req, False)              # iopf_error_response
+            return
+        await handler(req)
+
+    async def page_response(self, req: PageRequest, ok: bool) -> int:
+        """arm_smmu_page_response: CMD_RESUME(master's first StreamID, grpid, RETRY / ABORT), no SYNC."""
+        master = req.master or self.find_master(req.sid)
+        sid = master.sids[0] if master is not None else req.sid
+        req.answered = "retry" if ok else "abort"
+        return await self.resume(sid, req.grpid, req.answered)
+
+    async def resume(self, sid: int, stag: int, action: str = "retry", wait: bool = False) -> int:
+        """CMD_RESUME (no CMD_SYNC: it adds nothing for RESUME); ``wait``: poll CONS until consumed.
+        Returns the PROD after it."""
+        self.resumes[action] += 1
+        log.info("CMD_RESUME sid %#x stag %#06x %s", sid, stag, action)
+        prod = await self.issue([C.resume(sid, stag, action)], sync=False)
+        if wait:
+            await self.wait_consumed(prod)
+        return prod
+
+    async def stall_term(self, sid: int, wait: bool = False) -> int:
+        """CMD_STALL_TERM(sid), no CMD_SYNC."""
+        self.stall_terms += 1
+        log.info("CMD_STALL_TERM sid %#x", sid)
+        prod = await self.issue([C.stall_term(sid)], sync=False)
+        if wait:
+            await self.wait_consumed(prod)
+        return prod
+
+    async def wait_cmd_consumed(self, prod: int) -> None:
+        """CONS has passed the command just before ``prod`` (any command, not only a SYNC)."""
+        await self.wait_consumed(prod)
+
+    # ------------------------------------------------------------------ SVA (PASID) contexts
+    async def sva_exit(self, sid: int, ssid: int, cd_table: int, asid: int, stall_enabled: bool = True) -> None:
+        """arm_smmu_mm_release: the process is gone but the PASID is still bound -- the CD becomes the
+        "fault everything" SVA CD (EPD0=1; S=R=0 unless stalls are forced), written hitlessly."""
+        await self.write_cd(sid, ssid, cd_table, make_sva_cd(self.f, asid, None, stall_enabled=stall_enabled))
+
+    async def sva_unbind(self, sid: int, ssid: int, cd_table: int) -> None:
+        """arm_smmu_remove_dev_pasid -> arm_smmu_clear_cd: the CD is cleared (V=0), CFGI_CD + SYNC."""
+        await self.write_cd(sid, ssid, cd_table, Cd())
 
     # ------------------------------------------------------------------ stream table
     def ste_addr(self, sid: int) -> int:
@@ -545,7 +760,8 @@ class SmmuDriver:
         async def sync() -> None:
             await self.issue([C.cfgi_ste(sid)])
 
-        steps = await write_entry(self.mem, self.ste_addr(sid), target.pack(), ste_used, sync)
+        steps = await write_entry(self.mem, self.ste_addr(sid), target.pack(), ste_used, sync,
+                                  store=self._store_for(sid))
         if prefetch:
             await self.issue([C.prefetch_config(sid)], sync=False)
         return steps
@@ -554,7 +770,13 @@ class SmmuDriver:
         async def sync() -> None:
             await self.issue([C.cfgi_cd(sid, ssid)])
 
-        return await write_entry(self.mem, cd_table + ssid * 64, target.pack(), cd_used, sync)
+        return await write_entry(self.mem, cd_table + ssid * 64, target.pack(), cd_used, sync,
+                                 store=self._store_for(sid))
+
+    def _store_for(self, sid: int):
+        if self.entry_store is None:
+            return None
+        return lambda addr, data: self.entry_store(sid, addr, data)
 
 
     # ------------------------------------------------------------------ stage-1 domains
@@ -664,15 +886,19 @@ def plan_entry_update(cur: List[int], tgt: List[int], used_fn) -> List[List[int]
 
 
 async def write_entry(mem: SparseMemory, addr: int, target: bytes, used_fn,
-                      sync: Callable) -> List[List[int]]:
-    """arm_smmu_write_entry on memory: each step stored, then ``sync()`` (CFGI + SYNC)."""
+                      sync: Callable, store: Optional[Callable[[int, bytes], None]] = None) -> List[List[int]]:
+    """arm_smmu_write_entry on memory: each step stored, then ``sync()`` (CFGI + SYNC).
+    ``store(addr, bytes)`` replaces the plain 64-bit memory store (e.g. a scoreboard window)."""
     cur = qwords(mem.read(addr, 64))
     steps = plan_entry_update(cur, qwords(target), used_fn)
     prev = cur
     for img in steps:
         for i in range(NUM_ENTRY_QWORDS):
             if img[i] != prev[i]:
-                mem.write_u64(addr + 8 * i, img[i])
+                if store is None:
+                    mem.write_u64(addr + 8 * i, img[i])
+                else:
+                    store(addr + 8 * i, img[i].to_bytes(8, "little"))
         prev = img
         await sync()
     return steps
@@ -775,3 +1001,146 @@ def make_s1_cd(f: Features, asid: int, ttb0: int, stall_enabled: Optional[bool] 
     from tb.model.structs import cd_linux
     stall_enabled = f.stall_force if stall_enabled is None else stall_enabled
     return cd_linux(asid, ttb0, oas_bits=f.oas, ias_bits=ias_bits, stall=stall_enabled)
+
+
+def make_sva_cd(f: Features, asid: int, tables=None, stall_enabled: Optional[bool] = None,
+                ias_bits: int = 48) -> Cd:
+    """arm_smmu_make_sva_cd: with ``tables`` (the mm's page tables, a Stage1Tables) a normal stage-1
+    CD (S = the master can stall, R=A=ASET=1); without, the "fault everything" CD of a process that
+    exited before its PASID was unbound: EPD0=1 (TTB0/T0SZ ignored, so the change is hitless) and,
+    unless stalls are forced (STALL_MODEL=0b10), S=R=0: every access aborts silently."""
+    stall_enabled = f.stall_force if stall_enabled is None else (stall_enabled or f.stall_force)
+    if tables is not None:
+        return make_s1_cd(f, asid, tables.ttb0, stall_enabled=stall_enabled, ias_bits=64 - tables.t0sz)
+    from tb.model.structs import IPS_ENCODING, LINUX_MAIR
+    # T0SZ/TG0/IR0/OR0/SH0 and TTB0 stay 0 (unused with EPD0=1); MAIR is written either way (mair_el1)
+    cd = Cd(EPD0=1, EPD1=1, V=1, IPS=IPS_ENCODING[min(f.oas, 48)], AA64=1, S=int(stall_enabled), R=1, A=1,
+            ASET=1, ASID=asid, MAIR=LINUX_MAIR)
+    if not f.stall_force:
+        cd.S = cd.R = 0
+    return cd
+
+
+# ---------------------------------------------------------------------- fault flows (stall model)
+class IopfQueue:
+    """Linux's IO page fault path: arm_smmu_handle_evt -> iommu_report_device_fault -> iopf queue;
+    a worker (Linux: a workqueue, here a task) serves the requests in order: ``handler(req)`` returns
+    True once the page is mapped (False: it cannot be), then iopf_group_response ->
+    arm_smmu_page_response (RESUME RETRY / ABORT with the master's first StreamID, no SYNC).
+    ``delay`` (lo, hi) cycles before each request is served (seeded by ``rng``)."""
+
+    def __init__(self, drv: SmmuDriver, handler: Callable[[PageRequest], Awaitable[bool]],
+                 delay: Tuple[int, int] = (0, 0), rng: Optional[random.Random] = None) -> None:
+        self.drv, self.handler = drv, handler
+        self.delay, self.rng = delay, rng or random.Random(0)
+        self.q: deque = deque()
+        self.served: List[Tuple[PageRequest, bool]] = []
+        self.errors: List[str] = []
+        self._wake = None
+        self._task = None
+
+    def attach(self, master: Master) -> "IopfQueue":
+        self.drv.set_fault_handler(master, self.report)
+        return self
+
+    async def report(self, req: PageRequest) -> None:
+        """Called from the event-queue thread: queue the request, never wait."""
+        self.q.append(req)
+        if self._task is None:
+            self._wake = _Signal()
+            self._task = spawn(self._worker())
+        self._wake.set()
+
+    def busy(self) -> bool:
+        return bool(self.q) or getattr(self, "_serving", False)
+
+    async def _worker(self) -> None:
+        while True:
+            if not self.q:
+                self._wake.clear()
+                await self._wake.wait()
+                continue
+            req = self.q.popleft()
+            self._serving = True
+            try:
+                lo, hi = self.delay
+                if hi:
+                    await self.drv.sleep(self.rng.randint(lo, hi))
+                ok = bool(await self.handler(req))
+                self.served.append((req, ok))
+                await self.drv.page_response(req, ok)
+            except Exception as e:  # noqa: BLE001 - reported by the test
+                self.errors.append(f"iopf worker: {e!r} on {req}")
+                log.error("iopf worker failed on %s: %r", req, e)
+            finally:
+                self._serving = False
+
+    def stop(self) -> None:
+        if self._task is not None and not self._task.done():
+            self._task.cancel()
+        self._task = None
+
+
+@dataclass
+class JobState:
+    first: Optional[PageRequest] = None
+    snapshot_task: object = None
+    snapshot_done: bool = False
+    aborted: int = 0
+    faults: int = 0
+
+
+class GpuJobFaults:
+    """GPU job faults (msm/adreno style): the first stall of a job schedules a deferred snapshot (a
+    task started from the handler that answers the stall ``snapshot`` cycles later with ``final``:
+    "term" or "abort", never from inside the interrupt handler); every other stall of that job is
+    answered ABORT at once from the handler. ``job_of(req)`` names the job (default: StreamID and
+    PASID); ``new_job(job)`` starts it afresh."""
+
+    def __init__(self, drv: SmmuDriver, snapshot: Tuple[int, int] = (200, 600), final: str = "term",
+                 rng: Optional[random.Random] = None,
+                 job_of: Optional[Callable[[PageRequest], object]] = None) -> None:
+        if final not in ("term", "abort"):
+            raise ValueError("the snapshot answers TERM or ABORT")
+        self.drv, self.snapshot, self.final = drv, snapshot, final
+        self.rng = rng or random.Random(0)
+        self.job_of = job_of or (lambda r: (r.sid, r.pasid))
+        self.jobs: Dict[object, JobState] = {}
+        self.snapshots: List[Tuple[object, PageRequest]] = []
+        self.errors: List[str] = []
+
+    def attach(self, master: Master) -> "GpuJobFaults":
+        self.drv.set_fault_handler(master, self.report)
+        return self
+
+    def new_job(self, job) -> None:
+        self.jobs[job] = JobState()
+
+    async def report(self, req: PageRequest) -> None:
+        job = self.job_of(req)
+        st = self.jobs.setdefault(job, JobState())
+        st.faults += 1
+        if st.first is None:
+            st.first = req
+            st.snapshot_task = spawn(self._snapshot(job, st, req))
+            return
+        st.aborted += 1
+        await self.drv.resume(self._sid(req), req.grpid, "abort")
+        req.answered = "abort"
+
+    def _sid(self, req: PageRequest) -> int:
+        m = req.master or self.drv.find_master(req.sid)
+        return m.sids[0] if m is not None else req.sid
+
+    async def _snapshot(self, job, st: JobState, req: PageRequest) -> None:
+        try:
+            await self.drv.sleep(self.rng.randint(*self.snapshot))
+            self.snapshots.append((job, req))
+            await self.drv.resume(self._sid(req), req.grpid, self.final)
+            req.answered = self.final
+            st.snapshot_done = True
+        except Exception as e:  # noqa: BLE001
+            self.errors.append(f"snapshot of job {job}: {e!r}")
+
+    def busy(self) -> bool:
+        return any(st.first is not None and not st.snapshot_done for st in self.jobs.values())

@@ -12,6 +12,9 @@
 * ``collect_events``, ``random_tw_backpressure``.
 * ``TwTap``: timestamps of m_axi_tw handshakes (AR, last R, AW, B) by ID.
 * ``PulseCounter``: rising edges of a 1-bit output (cmdq_sync_irq).
+* Stall model: ``stall_counters(dut)`` (dut.stall_inst counters), ``check_stall_counters(env, base)``
+  (RTL counters against the scoreboard's view of stalls and resumes), ``iopf_mapper`` (an IO page
+  fault handler mapping the faulting page through the scoreboard), ``wait_until``.
 """
 
 from __future__ import annotations
@@ -224,3 +227,81 @@ def walk_reads_outstanding_max(tap: "TwTap", ids=(2, 3), since: int = 0) -> int:
         cur += d
         best = max(best, cur)
     return best
+
+
+# ---------------------------------------------------------------------- stall model
+STALL_COUNTERS = ("cnt_stalls", "cnt_retry", "cnt_abort", "cnt_term", "cnt_nomatch", "outstanding")
+
+
+def stall_counters(dut) -> Optional[dict]:
+    """dut.stall_inst counters (None if this build has no stall queue)."""
+    try:
+        inst = dut.stall_inst
+        return {k: int(getattr(inst, k).value) for k in STALL_COUNTERS}
+    except (AttributeError, ValueError):
+        return None
+
+
+def sb_stall_counts(sb) -> dict:
+    """The scoreboard's view in the RTL counters' terms (RESUME / STALL_TERM as consumed)."""
+    s = sb.stats
+    return {"cnt_stalls": s["stalls"], "cnt_retry": s["resume_retry"],
+            "cnt_abort": s["resume_abort"] + s["stall_term_aborts"] + s["disable_aborts"],
+            "cnt_term": s["resume_term"], "cnt_nomatch": s["resume_nomatch"],
+            "outstanding": len(sb.outstanding_stalls()), "ambiguous": s["stall_maybe_ambiguous"]}
+
+
+def check_stall_counters(env, base: Optional[dict] = None, sb_base: Optional[dict] = None) -> Optional[dict]:
+    """RTL counters (minus ``base``) == the scoreboard's counts (minus ``sb_base``); returns the RTL
+    deltas (None without a stall queue). Call when quiet (every command consumed and executed)."""
+    c = stall_counters(env.dut)
+    if c is None:
+        return None
+    m = sb_stall_counts(env.sb)
+    d = {k: c[k] - (base or {}).get(k, 0) if k != "outstanding" else c[k] for k in c}
+    mm = {k: m[k] - (sb_base or {}).get(k, 0) if k != "outstanding" else m[k] for k in c}
+    diff = {k: (d[k], mm[k]) for k in d if d[k] != mm[k]}
+    # a RESUME of a stall that a STALL_TERM / SMMUEN clear may have aborted first, when the RESUME
+    # would have aborted it too: the RTL counts one of the two ways (the outcome is the same)
+    amb = env.sb.stats["stall_maybe_ambiguous"] - (sb_base or {}).get("ambiguous", 0)
+    for k in ("cnt_retry", "cnt_abort", "cnt_term", "cnt_nomatch"):
+        if k in diff and abs(d[k] - mm[k]) <= amb:
+            del diff[k]
+    assert not diff, f"stall counters RTL != scoreboard: {diff} (RTL {d}, scoreboard {mm})"
+    return d
+
+
+async def wait_until(env, cond, cycles: int = 20000, step: int = 4, what: str = "condition") -> int:
+    """Wait until ``cond()`` holds (checked every ``step`` cycles); returns the cycles waited."""
+    from cocotb.triggers import ClockCycles
+    n = 0
+    while not cond():
+        if n >= cycles:
+            raise TimeoutError(f"{what} not reached after {cycles} cycles")
+        await ClockCycles(env.dut.aclk, step)
+        n += step
+    return n
+
+
+def iopf_mapper(env, tables_for, pa_for, fail=None, perms=None):
+    """An IO page fault handler (tb.driver.smmu_driver.IopfQueue) that maps the faulting page:
+    ``tables_for(req)`` -> the Stage1Tables of the faulting context (None: cannot map -> ABORT),
+    ``pa_for(req)`` -> the PA for the page, ``fail(req)`` -> True to refuse (ABORT),
+    ``perms(req)`` -> Stage1Tables.map keyword arguments. The store goes through the scoreboard's
+    ``pt_fill`` (an invalid descriptor made valid: no TLBI needed, as Linux maps without one)."""
+
+    async def handler(req) -> bool:
+        if fail is not None and fail(req):
+            return False
+        t = tables_for(req)
+        if t is None:
+            return False
+        va = req.addr & ~0xFFF & ((1 << t.ias) - 1)
+        if t.lookup(va) is not None:
+            return True                        # mapped meanwhile (another fault on the page)
+        kw = perms(req) if perms is not None else {}
+        env.sb.pt_fill([(a, n) for _, a, n in t.tables], lambda: t.map(va, pa_for(req), **kw),
+                       note=f"iopf {req}")
+        return True
+
+    return handler

@@ -48,6 +48,39 @@ class _Sink(uvm_subscriber):
         self.fn(t)
 
 
+class CmdTap:
+    """Commands the SMMU fetches on m_axi_tw (ARID 1, one 16-byte command in two 8-byte beats):
+    CMD_RESUME / CMD_STALL_TERM go to the scoreboard when consumed, not when software writes them
+    (the stall model changes the expected outcome at that moment). A fetch answered with an error
+    (CERROR_ABT: fetched again) and an illegal command (CERROR_ILL: not executed) are skipped."""
+
+    CMDQ_ID = 1
+
+    def __init__(self, sb, params) -> None:
+        from tb.model.config import SmmuFeatures
+        self.sb = sb
+        self.features = SmmuFeatures.from_params(params)
+        self.enabled = True
+        self.seen = 0
+        self.log: List[tuple] = []        # (cycle, decoded command) of every RESUME / STALL_TERM fetched
+
+    def on_tw(self, o) -> None:
+        if o.is_write or o.id != self.CMDQ_ID or len(o.data) < 2 or any(r != 0 for r in o.resp):
+            return
+        from tb.model import commands as C
+        raw = b"".join(int(d).to_bytes(8, "little") for d in o.data[:2])
+        self.seen += 1
+        if raw[0] not in (C.RESUME, C.STALL_TERM):
+            return
+        cmd = C.decode(raw)
+        legal, _ = C.command_legal(cmd, self.features)
+        if not legal:
+            return
+        self.log.append((o.t_done, cmd))
+        if self.enabled:
+            self.sb.on_stall_cmd(cmd)
+
+
 class SmmuEnv(uvm_env):
     def __init__(self, name: str, parent, seeds: Seeds) -> None:
         self.seeds = seeds
@@ -92,6 +125,13 @@ class SmmuEnv(uvm_env):
         self.evc = EventChecker(self.sb.model)
         self.sb.events = self.evc
         self.evc_sink = _Sink("evc_sink", self, self.evc.on_tw)
+        # stall model: stall records bind STAGs in the scoreboard; consumed RESUME/STALL_TERM commands
+        # change expected outcomes; the scoreboard knows the cycle (same numbering as the samplers)
+        self.evc.stall_sink = self.sb.on_stall_record
+        self.evc.busy = self.sb._busy
+        self.sb.now = lambda: int(get_sim_time("ns") // PERIOD_NS)
+        self.cmd_tap = CmdTap(self.sb, self.params)
+        self.cmd_sink = _Sink("cmd_sink", self, self.cmd_tap.on_tw)
         self.cov = CoverageCollector("coverage", self)
         self.regs = RegAgent("regs", self)
 
@@ -105,6 +145,7 @@ class SmmuEnv(uvm_env):
         self.s_mon.ap.connect(self.cov.analysis_export)
         self.m_mon.ap.connect(self.sb.down_export)
         self.tw_mon.ap.connect(self.evc_sink.analysis_export)
+        self.tw_mon.ap.connect(self.cmd_sink.analysis_export)
         self.regs.bind(self.axil, self.sb.model)
 
     # ------------------------------------------------------------ control
@@ -205,7 +246,8 @@ class SmmuEnv(uvm_env):
                 f"  m_axi_tw: aw={self.tw_mon.stats['aw']} ar={self.tw_mon.stats['ar']}  "
                 f"register accesses={self.regs.accesses}\n"
                 f"  config: {self.config_summary()}\n"
-                f"  {self.evc.summary()}")
+                f"  {self.evc.summary()}"
+                + (f"\n  stall model: {self.sb.stall_summary()}" if self.sb.stats["stalls"] else ""))
 
     def config_counts(self) -> Dict[str, int]:
         """Configuration lookups (client transactions accepted with SMMUEN=1), STE/CD fetches

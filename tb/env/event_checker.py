@@ -39,6 +39,16 @@ of the test, unless the queue was allowed to drop it:
     registers them with :meth:`require_one_of`: at least one must be written.
 With EVENTQEN=0 in effect at prediction time no record is expected at all, so a
 record written then is reported as unexpected.
+
+Stall records (Stall=1, issue 5): the STAG is never predicted (expectations carry STAG 0);
+a written stall record is compared with the STAG taken from it, only against stall
+expectations whose owner can still stall (``busy``, from the scoreboard: a transaction already
+stalled, or an older phase of a resumed one, cannot), and then handed to ``stall_sink``
+(Scoreboard.on_stall_record), which binds the STAG to the transaction. Stall records are never
+dropped (they wait for queue space, also with EVENTQEN=0): a required stall expectation never
+written is an error even when the queue overflowed. An expectation withdrawn at ``cancel_cycle``
+(a stale stall after TLBI/CFGI + SYNC, Scoreboard.strict_stale_stalls) still matches a record
+whose AW handshake came before that cycle.
 """
 
 from __future__ import annotations
@@ -46,8 +56,8 @@ from __future__ import annotations
 import logging
 import os
 from collections import Counter
-from dataclasses import dataclass
-from typing import List, Optional, Tuple
+from dataclasses import dataclass, replace
+from typing import Callable, List, Optional, Tuple
 
 from tb.agents.axi_signals import OKAY
 from tb.model.events import EventRecord, diff_events, format_diff
@@ -69,6 +79,19 @@ class Expected:
     seq: int = 0
     matched: bool = False
     cancelled: bool = False
+    who: object = None                 # the transaction / stall thread it belongs to (scoreboard)
+    phase: int = 0
+    cancel_cycle: Optional[int] = None
+    late_ok: bool = False              # may still be written after its transaction completed
+
+    @property
+    def stall(self) -> bool:
+        return bool(self.rec.Stall)
+
+
+def same_but_stag(exp: EventRecord, rec: EventRecord) -> bool:
+    """Equal records, the STAG of a stall record excepted (it is never predicted)."""
+    return replace(exp, STAG=rec.STAG) == rec if rec.Stall and exp.Stall else exp == rec
 
 
 class EventChecker:
@@ -80,6 +103,8 @@ class EventChecker:
         self.errors: List[str] = []
         self.max_errors = 20
         self.may_drop = False          # set by a test whose queue may legally drop records
+        self.stall_sink: Optional[Callable] = None              # (record, Expected or None) per stall record
+        self.busy: Callable[[object, int], bool] = lambda who, phase: False
         self.reset()
 
     def reset(self) -> None:
@@ -174,28 +199,45 @@ class EventChecker:
         self.written.append(rec)
         self.stats["written"] += 1
         self.by_type[rec.name] += 1
-        self._match(rec, probs, "" if ok else f" (B resp {o.resp}: record lost, EVENTQ_ABT_ERR)")
+        if rec.Stall:
+            self.stats["stall_records"] += 1
+        self._match(rec, probs, "" if ok else f" (B resp {o.resp}: record lost, EVENTQ_ABT_ERR)", o.t_addr)
 
-    def _match(self, rec: EventRecord, probs: List[str], tag: str) -> None:
+    def _live(self, e: Expected, aw_cycle: Optional[int]) -> bool:
+        if e.matched:
+            return False
+        if e.cancelled:
+            return e.cancel_cycle is not None and aw_cycle is not None and aw_cycle < e.cancel_cycle
+        return e.late_ok or not (e.rec.Stall and self.busy(e.who, e.phase))
+
+    def _match(self, rec: EventRecord, probs: List[str], tag: str, aw_cycle: Optional[int] = None) -> None:
         key = event_key(rec)
-        same = [e for e in self.expected if not e.matched and not e.cancelled and event_key(e.rec) == key]
+        same = [e for e in self.expected if self._live(e, aw_cycle) and event_key(e.rec) == key
+                and bool(e.rec.Stall) == bool(rec.Stall)]
+        if not same:          # the Stall bit itself differs: compare with the other kind (diff shows it)
+            same = [e for e in self.expected if self._live(e, aw_cycle) and event_key(e.rec) == key]
         # an identical expectation first (transactions with the same key but other PnU/InD may be
         # handled in another order, e.g. reads on different AXI IDs), then required expectations
         # before optional ones: an optional one (a transaction in a change window that may have used
         # the old configuration/translation) must not take the record of a later transaction whose
         # record is required
-        exact = [e for e in same if e.rec == rec]
+        exact = [e for e in same if same_but_stag(e.rec, rec)]
         pool = exact or same
-        cand = next((e for e in pool if not e.optional), pool[0] if pool else None)
+        cand = next((e for e in pool if not e.optional and not e.cancelled), pool[0] if pool else None)
         if cand is None:
             near = self._closest(rec)
             detail = (f"\n  closest expected: {near.rec}\n  diff: {format_diff(diff_events(near.rec, rec))}"
                       if near else "\n  (nothing expected)")
             self.error(f"unexpected event record{tag}: {rec}{detail}")
+            if rec.Stall and self.stall_sink is not None:
+                self.stall_sink(rec, None, aw_cycle)
             return
+        if cand.cancelled:
+            self.stats["matched_late"] += 1
         cand.matched = True
         self.stats["matched"] += 1
-        d = diff_events(cand.rec, rec)
+        ref = replace(cand.rec, STAG=rec.STAG) if rec.Stall and cand.rec.Stall else cand.rec
+        d = diff_events(ref, rec)
         if d:
             probs.append("fields differ: " + format_diff(d))
         if probs:
@@ -203,6 +245,8 @@ class EventChecker:
                        + f"\n  expected: {cand.rec}  {cand.note}\n  written:  {rec}")
         else:
             self.log.debug("event ok%s: %s  %s", tag, rec, cand.note)
+        if rec.Stall and self.stall_sink is not None:
+            self.stall_sink(rec, cand if cand.rec.Stall else None, aw_cycle)
 
     def _closest(self, rec: EventRecord) -> Optional[Expected]:
         live = [e for e in self.expected if not e.matched and not e.cancelled]
@@ -234,7 +278,11 @@ class EventChecker:
 
     # ------------------------------------------------------------ end of test
     def final_check(self) -> None:
-        missing = self.unmatched()
+        # stall records are never dropped (they wait for queue space)
+        lost = [e for e in self.unmatched() if e.stall]
+        for e in lost[:5]:
+            self.error(f"expected stall record never written (stall records are never dropped): {e.rec}  {e.note}")
+        missing = [e for e in self.unmatched() if not e.stall]
         for exps, note in self.groups:
             if not any(e.matched for e in exps) and not all(e.cancelled for e in exps):
                 if self.drop_allowed():
@@ -258,4 +306,4 @@ class EventChecker:
         s = self.stats
         types = ", ".join(f"{k}={v}" for k, v in sorted(self.by_type.items()))
         return (f"events expected={s['expected']} written={s['written']} matched={s['matched']} "
-                f"dropped={s['dropped']} [{types}]")
+                f"dropped={s['dropped']} stall records={s['stall_records']} [{types}]")

@@ -49,6 +49,27 @@ event records are optional while the choice is open; once chosen, the record of
 the only consistent alternative becomes required (or one of the records of several
 consistent ones), and the records of the other alternatives are withdrawn.
 
+Stalls (CD.S=1, issue 5). A transaction whose outcome set holds a "stall" alternative expects
+a Stall=1 record; the EventChecker matches it field by field with the STAG taken from the
+written record (never predicted) and hands it to :meth:`on_stall_record`, which checks that
+the STAG is unique among outstanding stalls and that at most STALL_MAX are outstanding, and
+binds it to the transaction (a :class:`StallThread` holds the SMMU-side life of a stalled
+transaction: its stalls and, once software answered, the expected outcome). Software's
+answers reach :meth:`on_stall_cmd` when the SMMU fetches the command (the env's command tap)
+and change the expected outcome: RESUME retry -> predicted again from the memory of now (a
+retry always walks: configuration windows apply, translation-table windows opened before it
+do not), possibly a new stall with a new record; abort -> SLVERR; term -> RAZ/WI;
+STALL_TERM(sid) -> abort of every outstanding stall of that StreamID; CR0.SMMUEN 1 -> 0 (seen
+in the register model) -> abort of every stall. A RESUME whose STAG is not outstanding or
+whose StreamID differs is a no-op. When several in-flight transactions would write the same
+record (same StreamID/SubstreamID/address/direction/PnU/InD), the record is bound to the
+oldest tentatively; at completion, if the transaction's own stall history does not explain
+its response, it is exchanged with that of an equivalent in-flight transaction (same
+prediction inputs) that does: any consistent assignment is accepted, every stall ends once.
+Errors: a response to a transaction whose stall was never answered; a stall predicted but no
+record bound; a duplicate STAG; more than STALL_MAX outstanding; a stall left outstanding at
+the end of the test (unless ``allow_outstanding_stalls``).
+
 Debugging: SB_DEBUG=1 in the environment logs every client completion with its
 outcome and every window decision (and the EventChecker every matched record).
 """
@@ -58,7 +79,7 @@ from __future__ import annotations
 import logging
 import os
 from collections import defaultdict, deque
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Callable, Deque, Dict, Iterable, List, Optional, Sequence, Set, Tuple
 
 from pyuvm import uvm_component, uvm_subscriber
@@ -66,6 +87,7 @@ from pyuvm import uvm_component, uvm_subscriber
 from tb.agents.axi_monitor import AxiObs
 from tb.agents.axi_signals import OKAY, SLVERR
 from tb.model import commands as C
+from tb.model.events import EventRecord
 from tb.model.memory import SparseMemory
 from tb.model.outcome import Outcome, predict
 from tb.model.registers import RegisterModel
@@ -198,6 +220,63 @@ class PtWindow:
     seq: int = 0
 
 
+def strip_stag(r: EventRecord) -> EventRecord:
+    """The record without its STAG (a stall record is predicted with STAG 0)."""
+    return EventRecord(**{**r.__dict__, "STAG": 0})
+
+
+ABORT = Outcome("abort", None, SLVERR, None)
+RAZ = Outcome("raz", None, OKAY, None)
+TERM_ACTIONS = ("abort", "term", "stall_term", "disable")
+
+
+@dataclass(eq=False)
+class StallToken:
+    """One stall the SMMU recorded (one Stall=1 record, one STAG)."""
+
+    stag: int
+    sid: int
+    rec: EventRecord
+    cycle: int                    # when the record was seen
+    thread: Optional["StallThread"] = None
+    state: str = "out"            # "out" (waiting for software) | "ended"
+    action: str = ""              # retry | abort | term | stall_term | disable | done
+    end_cycle: int = 0
+    maybe_aborted: bool = False   # a STALL_TERM / SMMUEN clear may have ended it before its record was seen
+    maybe_kind: str = ""          # which one: "stall_term" | "disable"
+    resumed: str = ""             # the RESUME action that ended it (a maybe-aborted one: it may have been a no-op)
+    resume_alts: list = field(default_factory=list)   # the outcomes that RESUME gave
+
+
+@dataclass(eq=False)
+class StallThread:
+    """The SMMU-side life of one stalled transaction from its first stall record: its stalls and,
+    after software answered the last one, the outcomes it may still have (``alts``; None while
+    stalled). ``holder`` is the client transaction it is bound to (may change, see module doc)."""
+
+    holder: object
+    tokens: List[StallToken] = field(default_factory=list)
+    alts: Optional[List[Outcome]] = None
+    expected_events: list = field(default_factory=list)
+    exp_by_alt: dict = field(default_factory=dict)
+    first_exp: object = None      # the expectation the first record matched
+    phase: int = 0                # +1 per stall record (expectations of older phases are dead)
+    term_hints: list = field(default_factory=list)   # (cycle, kind) of STALL_TERM / SMMUEN clears while pending
+    done: bool = False
+
+    @property
+    def stalled(self) -> bool:
+        return self.alts is None and not self.done
+
+
+def pkey(o: AxiObs) -> tuple:
+    """What the SMMU's decision for a transaction depends on (two transactions with equal keys are
+    interchangeable for the reference model: same prediction, same records)."""
+    ssv = int(bool(o.ssidv))
+    return (o.sid, o.ssid if ssv else 0, ssv, o.addr, bool(o.is_write), o.prot & 1,
+            0 if o.is_write else (o.prot >> 2) & 1)
+
+
 class Scoreboard(uvm_component):
     def __init__(self, name: str, parent) -> None:
         super().__init__(name, parent)
@@ -215,11 +294,28 @@ class Scoreboard(uvm_component):
         self.windows: Dict[int, List[Dict[int, bytes]]] = {}
         self.pt_windows: List[PtWindow] = []
         self.pt_seq = 0
+        self.now: Callable[[], int] = lambda: 0                    # current cycle, set by the env
+        self.allow_outstanding_stalls = 0                          # stalls a test may leave at the end
+        self.strict_stale_stalls = False                           # see _prune_stale_stalls
+        self._watch_model()
         self.reset()
 
     def configure(self, params: SmmuParams) -> None:
         self.params = params
         self.model = RegisterModel(params)
+        self._watch_model()
+
+    def _watch_model(self) -> None:
+        """CR0.SMMUEN 1 -> 0 written through the register model terminates every stall."""
+        m = self.model
+        orig = m.write
+
+        def write(offset: int, value: int, strb: int = 0xF) -> None:
+            was = m.smmuen
+            orig(offset, value, strb)
+            if was and not m.smmuen:
+                self.on_smmuen_clear()
+        m.write = write
 
     def build_phase(self) -> None:
         self.req_export = uvm_subscriber.uvm_AnalysisImp("req_export", self, self.on_request)
@@ -233,6 +329,9 @@ class Scoreboard(uvm_component):
         self.inflight: Dict[int, AxiObs] = {}
         self.windows = {}
         self.pt_windows = []
+        self.stags: Dict[int, StallToken] = {}           # outstanding stalls by STAG
+        self.out_tokens: List[StallToken] = []           # outstanding stalls (a duplicate STAG too)
+        self.threads: List[StallThread] = []             # every stall thread since the reset
 
     # ------------------------------------------------------------ inputs
     def _predict(self, o: AxiObs, mem) -> Outcome:
@@ -254,12 +353,14 @@ class Scoreboard(uvm_component):
             out.append(merged)
         return out
 
-    def _alternatives(self, o: AxiObs) -> List[Outcome]:
+    def _alternatives(self, o: AxiObs, pt: bool = True) -> List[Outcome]:
+        """Outcomes of ``o`` from the current memory and every open window (``pt=False``: the
+        translation-table windows are left out -- a resumed transaction always walks again)."""
         alts = [self._predict(o, self.mem)]
         if not self.model.smmuen:
             return alts
         cfg = self.windows.get(o.sid, [])
-        pts = self._pt_overlays()
+        pts = self._pt_overlays() if pt else []
         if not cfg and not pts:
             return alts
         for c in [{}] + list(cfg):
@@ -271,16 +372,28 @@ class Scoreboard(uvm_component):
                     alts.append(alt)
         return alts
 
-    def _expect_events(self, o: AxiObs, alts: List[Outcome], optional: bool) -> None:
-        o.expected_events = []
-        o.exp_by_alt = {}
-        if self.events is None or not self.model.eventqen:
-            return
+    def _expect(self, target, alt: Outcome, optional: bool, note: str):
+        """Register the record of ``alt`` (None if it writes none that can be checked). Stall
+        records are expected even with EVENTQEN=0: they wait for the queue and are never dropped."""
+        if self.events is None or alt.event is None:
+            return None
+        if not (self.model.eventqen or alt.kind == "stall"):
+            return None
+        e = self.events.expect(alt.event, optional=optional, note=note)
+        if e is not None:                 # (a negative test may replace expect())
+            e.who = target
+            e.phase = getattr(target, "phase", 0)
+        return e
+
+    def _expect_events(self, target, alts: List[Outcome], optional: bool) -> None:
+        target.expected_events = []
+        target.exp_by_alt = {}
+        note = f"(for {target.holder if isinstance(target, StallThread) else target})"
         for a in alts:
-            if a.event is not None:
-                e = self.events.expect(a.event, optional=optional or len(alts) > 1, note=f"(for {o})")
-                o.expected_events.append(e)
-                o.exp_by_alt[_outcome_key(a)] = e
+            e = self._expect(target, a, optional or len(alts) > 1, note)
+            if e is not None:
+                target.expected_events.append(e)
+                target.exp_by_alt[_outcome_key(a)] = e
 
     def on_request(self, o: AxiObs) -> None:
         if self.model.smmuen:
@@ -288,6 +401,9 @@ class Scoreboard(uvm_component):
         alts = self._alternatives(o)
         o.alts = alts
         o.predicted = alts[0]
+        o.pkey = pkey(o)
+        o.thread = None
+        o.term_hints = []
         self._expect_events(o, alts, False)
         self.pending += 1
         self.inflight[id(o)] = o
@@ -311,29 +427,44 @@ class Scoreboard(uvm_component):
         self.mem.write(addr, data)
         self._reevaluate_inflight(sid)
 
-    def _add_alt(self, o: AxiObs, alt: Outcome) -> None:
+    def _add_alt(self, o, alt: Outcome) -> None:
+        """Add an alternative outcome to a transaction (or to a resumed stall thread)."""
         if any(_outcome_key(alt) == _outcome_key(a) for a in o.alts):
             return
         o.alts.append(alt)
         for e in o.expected_events:
             e.optional = True
-        if self.events is not None and self.model.eventqen and alt.event is not None:
-            e = self.events.expect(alt.event, optional=True, note=f"(for {o})")
+        holder = o.holder if isinstance(o, StallThread) else o
+        e = self._expect(o, alt, True, f"(for {holder})")
+        if e is not None:
             o.expected_events.append(e)
             o.exp_by_alt[_outcome_key(alt)] = e
+
+    def _targets(self, sid: Optional[int] = None):
+        """(client transaction, object holding its pending alternatives) for every in-flight
+        transaction whose outcome is still open: itself, or its stall thread once resumed;
+        stalled transactions (waiting for software) are left out."""
+        for o in list(self.inflight.values()):
+            if sid is not None and o.sid != sid:
+                continue
+            th = getattr(o, "thread", None)
+            if th is None:
+                yield o, o
+            elif th.alts is not None and not th.done:
+                yield o, th
 
     def _reevaluate_inflight(self, sid: Optional[int] = None) -> None:
         """A window opened or grew: transactions already accepted may see the new state too."""
         if not self.model.smmuen:
             return
-        for o in list(self.inflight.values()):
-            if sid is None or o.sid == sid:
-                for alt in self._alternatives(o):
-                    self._add_alt(o, alt)
+        for o, target in self._targets(sid):
+            for alt in self._alternatives(o):
+                self._add_alt(target, alt)
 
     def end_window(self, sid: int) -> None:
         """The CFGI+SYNC covering ``sid`` completed: only the current memory is legal from now on."""
         self.windows.pop(sid, None)
+        self._prune_stale_stalls(sid)
 
     # ------------------------------------------------ translation-table windows
     def pt_write(self, addr: int, data: bytes, scope: TlbScope, note: str = "") -> PtWindow:
@@ -361,6 +492,23 @@ class Scoreboard(uvm_component):
                         olds[a + i] = old[i:i + 8]
         return self._open_pt(olds, scope, note)
 
+    def pt_fill(self, regions: Iterable[Tuple[int, int]], fn: Callable[[], object], note: str = "") -> None:
+        """Run ``fn`` that only turns invalid descriptors into valid ones (a new mapping in a hole,
+        e.g. an IO page fault handler): no TLB entry can hold the old state (invalid descriptors are
+        never cached), so no window and no TLBI is needed -- transactions already in flight may
+        see either state (their walk may have read the old one), later ones only the new one."""
+        regions = list(regions)
+        before = [(a, self.mem.read(a, n)) for a, n in regions]
+        fn()
+        for a, old in before:
+            new = self.mem.read(a, len(old))
+            for i in range(0, len(old), 8):
+                if new[i:i + 8] != old[i:i + 8] and int.from_bytes(old[i:i + 8], "little") & 1:
+                    raise ValueError(f"pt_fill{(' ' + note) if note else ''}: descriptor at {a + i:#x} was "
+                                     f"valid ({old[i:i + 8].hex()}): use pt_update with a TLBI scope")
+        self.stats["pt_fills"] += 1
+        self._reevaluate_inflight()
+
     def _open_pt(self, olds: Dict[int, bytes], scope: TlbScope, note: str) -> PtWindow:
         self.pt_seq += 1
         w = PtWindow(olds, scope, note, self.pt_seq)
@@ -382,7 +530,41 @@ class Scoreboard(uvm_component):
                     self.stats["pt_windows_closed"] += 1
                 else:
                     keep.append(w)
+            closed = len(keep) != len(self.pt_windows)
             self.pt_windows = keep
+            if closed:
+                self._prune_stale_stalls()
+
+    def _prune_stale_stalls(self, sid: Optional[int] = None) -> None:
+        """With ``strict_stale_stalls``: a window closed (TLBI/CFGI + completed SYNC), so a fault not
+        recorded yet is translated again (contract: no stale stall event after TLBI/CFGI + SYNC). The
+        stall alternatives of in-flight, not yet stalled transactions that the remaining state no
+        longer gives are withdrawn: their record becomes unexpected, unless its m_axi_tw AW came
+        before this moment (it was on its way while the SYNC completed). Off by default: a stall
+        record may legally wait for event-queue space long after its stall was decided."""
+        if not self.strict_stale_stalls or not self.model.smmuen:
+            return
+        now = self.now()
+        for o, target in self._targets(sid):
+            keys = {_outcome_key(a) for a in self._alternatives(o)}
+            keep = []
+            for a in target.alts:
+                k = _outcome_key(a)
+                if a.kind == "stall" and k not in keys:
+                    e = target.exp_by_alt.pop(k, None)
+                    if e is not None and not e.matched:
+                        e.cancelled = True
+                        e.cancel_cycle = now
+                    self.stats["stale_stalls_withdrawn"] += 1
+                    self.log.debug("stale stall alternative withdrawn for %s: %s", o, a.event)
+                else:
+                    keep.append(a)
+            if len(keep) != len(target.alts):
+                target.alts[:] = keep
+                for a in self._alternatives(o):
+                    self._add_alt(target, a)
+                if target is o:
+                    o.predicted = o.alts[0]
 
     def pt_window_open(self, w: PtWindow) -> bool:
         return w in self.pt_windows
@@ -394,11 +576,308 @@ class Scoreboard(uvm_component):
                 return
         self.down[(o.is_write, o.id)].append(o)
 
+    # ------------------------------------------------------------ stalls
+    def _busy(self, who, phase: int) -> bool:
+        """An expectation's owner can no longer write that record (it is stalled already, or the
+        expectation belongs to an earlier phase of a stall thread)."""
+        if isinstance(who, StallThread):
+            return who.done or who.alts is None or phase != who.phase
+        return getattr(who, "thread", None) is not None
+
+    def outstanding_stalls(self) -> List[StallToken]:
+        return [t for t in self.out_tokens if t.state == "out"]
+
+    def on_stall_record(self, rec: EventRecord, exp, aw_cycle: Optional[int] = None) -> None:
+        """The EventChecker saw a Stall=1 record (``exp``: the expectation it matched, or None;
+        ``aw_cycle``: its m_axi_tw AW handshake)."""
+        self.stats["stalls"] += 1
+        now = self.now()
+        tok = StallToken(rec.STAG, rec.StreamID, rec, now)
+        who = getattr(exp, "who", None) if exp is not None else None
+        done = who is not None and (who.done if isinstance(who, StallThread) else id(who) not in self.inflight)
+        if done:
+            # the record of a stall the SMMU aborted (STALL_TERM / SMMUEN clear) before the record was
+            # written: the transaction already completed with SLVERR
+            hints = who.term_hints
+            kind = hints[-1][1] if hints else "stall_term"
+            self.stats["stall_term_aborts" if kind == "stall_term" else "disable_aborts"] += 1
+            self.stats["stall_records_after_abort"] += 1
+            tok.state, tok.action = "ended", kind
+            self.log.debug("stall record after its transaction was aborted: %s", rec)
+            return
+        old = self.stags.get(rec.STAG)
+        if old is not None:
+            if old.maybe_aborted:                                    # the SMMU ended it: STAG free again
+                self.stats["stall_term_aborts" if old.maybe_kind != "disable" else "disable_aborts"] += 1
+                self._end_token(old, old.maybe_kind or "stall_term", quiet=True)
+            else:
+                self.error_msg(f"STAG {rec.STAG:#06x} of a new stall record is already outstanding "
+                               f"(stall of {old.rec} at cycle {old.cycle}, not ended): STAGs must be unique "
+                               f"among outstanding stalls\n  new record: {rec}")
+        self.stags[rec.STAG] = tok
+        self.out_tokens.append(tok)
+        n = sum(1 for t in self.out_tokens if not t.maybe_aborted)
+        self.stats["stalls_outstanding_max"] = max(self.stats["stalls_outstanding_max"], n)
+        if n > self.params.STALL_MAX:
+            self.error_msg(f"{n} stalls outstanding, more than STALL_MAX={self.params.STALL_MAX} "
+                           f"(new record {rec})")
+        if who is None:
+            self.log.debug("stall record without a transaction: %s", rec)
+            return
+        if isinstance(who, StallThread):
+            th = who
+            if th.stalled or th.done:
+                self.error_msg(f"second stall record for a transaction already stalled: {rec}")
+                return
+            for e in th.expected_events:              # the outcomes of this phase did not happen
+                if e is not exp and not e.matched:
+                    e.cancelled = True
+            self.stats["restalls"] += 1
+        else:
+            o = who
+            if o.thread is not None:
+                self.error_msg(f"second stall record for a transaction already stalled: {rec}\n  client: {o}")
+                return
+            th = StallThread(holder=o, first_exp=exp)
+            o.thread = th
+            th.term_hints = list(o.term_hints)
+            self.threads.append(th)
+        th.tokens.append(tok)
+        th.alts = None
+        th.phase += 1
+        tok.thread = th
+        hints, th.term_hints = th.term_hints, []
+        self.log.debug("stall STAG %#06x bound to %s", rec.STAG, th.holder)
+        if hints:
+            # a STALL_TERM / SMMUEN clear was consumed while this fault was pending: if the record's AW
+            # came before it, the stall existed then and was aborted; otherwise it may have been
+            # (record handed over just before) or may not (the fault was still waiting for a STAG)
+            before = [k for c, k in hints if aw_cycle is not None and aw_cycle < c]
+            if before:
+                self.stats["stall_term_aborts" if before[0] == "stall_term" else "disable_aborts"] += 1
+                self._end_token(tok, before[0])
+            else:
+                tok.maybe_aborted, tok.maybe_kind = True, hints[-1][1]
+                self.stats["stall_maybe_aborted"] += 1
+
+    def on_stall_cmd(self, raw) -> None:
+        """The SMMU consumed CMD_RESUME or CMD_STALL_TERM (bytes or a decoded Command)."""
+        cmd = raw if isinstance(raw, C.Command) else C.decode(raw)
+        if cmd.op == C.RESUME:
+            action = "retry" if cmd["Ac"] else ("abort" if cmd["Ab"] else "term")
+            self.on_resume(cmd["StreamID"], cmd["STAG"], action)
+        elif cmd.op == C.STALL_TERM:
+            self.on_stall_term(cmd["StreamID"])
+
+    def on_resume(self, sid: int, stag: int, action: str) -> None:
+        tok = self.stags.get(stag)
+        if tok is None or tok.state != "out" or tok.sid != sid:
+            self.stats["resume_nomatch"] += 1
+            why = "no such outstanding STAG" if tok is None else f"STAG belongs to StreamID {tok.sid:#x}"
+            self.log.info("RESUME(sid=%#x, stag=%#06x, %s) matches no stall (%s): no-op", sid, stag, action, why)
+            return
+        self.stats[f"resume_{action}"] += 1
+        self._end_token(tok, action)
+
+    def on_stall_term(self, sid: int) -> None:
+        self.stats["stall_term_cmds"] += 1
+        for tok in [t for t in self.out_tokens if t.sid == sid]:
+            self.stats["stall_term_aborts"] += 1
+            self._end_token(tok, "stall_term")
+        self._hint_pending(sid, "stall_term")
+
+    def on_smmuen_clear(self) -> None:
+        """SMMUEN 1 -> 0: every stall is aborted; a fault still waiting for a STAG is aborted without a
+        record; transactions not looked up yet take the GBPA decision."""
+        for tok in list(self.out_tokens):
+            self.stats["disable_aborts"] += 1
+            self._end_token(tok, "disable")
+        self._hint_pending(None, "disable")
+        for o, target in self._targets(None):
+            self._add_alt(target, self._predict(o, self.mem))      # SMMUEN=0 now: GBPA
+
+    def _hint_pending(self, sid: Optional[int], kind: str) -> None:
+        """Transactions of ``sid`` (None: all) that may stall but whose record was not seen yet may
+        already hold a STAG (record on its way or waiting for the queue): they may be aborted now."""
+        now = self.now()
+        for o, target in self._targets(sid):
+            if any(a.kind == "stall" for a in target.alts):
+                target.term_hints.append((now, kind))
+                self._add_alt(target, ABORT)
+
+    def _drop_token(self, tok: StallToken) -> None:
+        if self.stags.get(tok.stag) is tok:
+            del self.stags[tok.stag]
+        if tok in self.out_tokens:
+            self.out_tokens.remove(tok)
+
+    def _end_token(self, tok: StallToken, action: str, quiet: bool = False) -> None:
+        self._drop_token(tok)
+        tok.state, tok.action, tok.end_cycle = "ended", action, self.now()
+        th = tok.thread
+        if th is None or th.done or th.tokens[-1] is not tok:
+            return
+        o = th.holder
+        if action == "retry":
+            alts = self._alternatives(o, pt=False)
+        elif action == "term":
+            alts = [ABORT if getattr(self.params, "TERM_MODEL", 0) else RAZ]
+        else:
+            alts = [ABORT]
+        th.alts = list(alts)
+        tok.resumed = action if action in ("retry", "abort", "term") else ""
+        tok.resume_alts = list(alts)
+        if tok.maybe_aborted and ABORT not in th.alts:
+            th.alts.append(ABORT)         # the SMMU may have aborted it already: the RESUME was a no-op
+        self._expect_events(th, th.alts, False)
+        if not quiet:
+            self.log.debug("stall STAG %#06x ended by %s: %s -> %s", tok.stag, action, o,
+                           [(a.kind, a.event.name if a.event else None) for a in alts])
+
+    def _consistent(self, o: AxiObs, alts: List[Outcome]) -> List[Outcome]:
+        """The alternatives (none a stall) that explain what the client and m_axi saw; [] if none."""
+        q = self.down.get((o.is_write, o.id))
+        head = q[0] if q else None
+        if head is not None and head.t_addr >= o.t_addr:
+            match = [a for a in alts if a.reaches_memory and a.out_addr == head.addr]
+            if match:
+                return match
+        aborted = any(r != OKAY for r in o.resp)
+        return [a for a in alts if not a.reaches_memory and a.kind == ("abort" if aborted else "raz")]
+
+    def _ending(self, o: AxiObs, th: Optional[StallThread]) -> List[Outcome]:
+        """Consistent outcomes if ``o`` ended with stall history ``th`` (None: it never stalled)."""
+        if th is None:
+            cand = [a for a in o.alts if a.kind != "stall"]
+        else:
+            tok = th.tokens[-1]
+            if tok.state == "out":
+                cand = [ABORT] if tok.maybe_aborted else []
+            else:
+                cand = [a for a in (th.alts or []) if a.kind != "stall"]
+        return self._consistent(o, cand) if cand else []
+
+    def _can_hold(self, x: AxiObs, th: Optional[StallThread]) -> bool:
+        """Could the first record of ``th`` have been ``x``'s (x requested before it, a stall with that
+        record among x's outcomes)?"""
+        if th is None:
+            return True
+        first = th.tokens[0]
+        want = strip_stag(first.rec)
+        return x.t_addr <= first.cycle and any(
+            a.kind == "stall" and a.event is not None and strip_stag(a.event) == want for a in x.alts)
+
+    def _swap(self, a: AxiObs, b: AxiObs) -> None:
+        """Exchange the stall histories of two equivalent transactions (identical records)."""
+        ta, tb = a.thread, b.thread
+        a.thread, b.thread = tb, ta
+        for x, th in ((a, tb), (b, ta)):
+            if th is not None:
+                th.holder = x
+        # one side had no stall: the record that was bound moves with the history, and the other
+        # transaction's own (still unmatched) expectation of that record becomes the matched one
+        th, receiver = (ta, b) if tb is None else ((tb, a) if ta is None else (None, None))
+        if th is not None and th.first_exp is not None:
+            want = strip_stag(th.tokens[0].rec)
+            mine = next((e for e in getattr(receiver, "expected_events", [])
+                         if not e.matched and not e.cancelled and e.rec.Stall and strip_stag(e.rec) == want), None)
+            if mine is not None:
+                mine.matched, th.first_exp.matched = True, False
+                th.first_exp = mine
+        self.stats["stall_swaps"] += 1
+
+    def _stall_outcome(self, o: AxiObs) -> Tuple[Optional[Outcome], bool]:
+        """Completion of a transaction that may have stalled: (outcome to check, ok). Resolves an
+        ambiguous binding by exchanging histories with an equivalent in-flight transaction."""
+        th = o.thread
+        ok = self._ending(o, th)
+        if not ok:
+            for p in list(self.inflight.values()):
+                if getattr(p, "pkey", None) != o.pkey or p.thread is th:
+                    continue
+                if not (self._can_hold(o, p.thread) and self._can_hold(p, th)):
+                    continue
+                cand = self._ending(o, p.thread)
+                if cand:
+                    self._swap(o, p)
+                    th, ok = o.thread, cand
+                    break
+        err = None
+        if not ok:
+            if th is not None and th.alts is None:
+                tok = th.tokens[-1]
+                err = (f"client response for a stalled transaction before software answered its stall "
+                       f"(STAG {tok.stag:#06x}, record {tok.rec})"
+                       + (" (a STALL_TERM / SMMUEN clear may have aborted it: SLVERR expected)"
+                          if tok.maybe_aborted else ""))
+            elif th is None and all(a.kind == "stall" for a in o.alts):
+                err = (f"predicted a stall ({o.alts[0].event}), but the transaction completed without a "
+                       f"stall record bound to it")
+            elif th is not None and th.alts and all(a.kind == "stall" for a in th.alts):
+                err = (f"predicted a new stall after the retry ({th.alts[0].event}), but the transaction "
+                       f"completed without a new stall record")
+        if th is not None:
+            for e in o.exp_by_alt.values():          # it stalled: its other first outcomes did not happen
+                if not e.matched:
+                    e.cancelled = True
+            th.done = True
+            for tok in th.tokens:
+                if tok.state == "out":                # ended by a STALL_TERM / SMMUEN clear before seen
+                    self._drop_token(tok)
+                    tok.state, tok.action = "ended", "unseen_abort"
+            self.stats["stalled_txns"] += 1
+            self.stats[f"stalled_txns_{len(th.tokens)}x"] += 1
+        if ok:
+            target = th if th is not None else o
+            if th is not None:
+                self._reconcile_maybe(th.tokens[-1], ok[0])
+            self._resolve_events(target, ok)
+            if target.term_hints and ok[0].kind == "abort":
+                # aborted by a STALL_TERM / SMMUEN clear while its stall record was on its way: the
+                # record may still be written after the response (the stall had a STAG)
+                for e in target.expected_events:
+                    if e.rec.Stall and not e.matched and e.phase == getattr(target, "phase", 0):
+                        e.cancelled, e.optional, e.late_ok = False, True, True
+            return ok[0], True
+        if err is not None:
+            self.error(err, o)
+            self._check_not_downstream(o, ABORT)
+            return None, False
+        # none explains the response: check against the first candidate (detailed mismatch report)
+        alts = [a for a in ((th.alts or []) if th is not None else o.alts) if a.kind != "stall"]
+        return (alts[0] if alts else None), True
+
+    def _reconcile_maybe(self, tok: StallToken, out: Outcome) -> None:
+        """A maybe-aborted stall ended: count it as the RTL did (for the counter comparison)."""
+        if not tok.maybe_aborted:
+            return
+        kind = tok.maybe_kind or "stall_term"
+        term_key = "stall_term_aborts" if kind == "stall_term" else "disable_aborts"
+        if out.kind != "abort":
+            return                                        # the RESUME acted: counted right
+        if tok.action == "unseen_abort":
+            self.stats[term_key] += 1                     # aborted by the STALL_TERM / clear, uncounted
+        elif not tok.resumed:
+            return                                        # ended by a later STALL_TERM / clear: counted
+        elif not any(a.kind == "abort" for a in getattr(tok, "resume_alts", [])):
+            self.stats[f"resume_{tok.resumed}"] -= 1      # aborted before: the RESUME was a no-op
+            self.stats["resume_nomatch"] += 1
+            self.stats[term_key] += 1
+        else:
+            self.stats["stall_maybe_ambiguous"] += 1      # either the RESUME or the term aborted it
+
     def on_client(self, o: AxiObs) -> None:
         self.pending -= 1
         self.inflight.pop(id(o), None)
-        out = o.predicted
-        alts = getattr(o, "alts", None) or [out]
+        if getattr(o, "thread", None) is not None or any(a.kind == "stall" for a in getattr(o, "alts", ())):
+            out, ok = self._stall_outcome(o)
+            if not ok:
+                return
+            o.predicted = out
+            self._check_outcome(o, out)
+            return
+        alts = getattr(o, "alts", None) or [o.predicted]
+        out = alts[0]
         if len(alts) > 1:
             self.stats["window_txns"] += 1
             out, consistent = self._choose(o, alts)
@@ -410,6 +889,9 @@ class Scoreboard(uvm_component):
                              a.event.name if a.event is not None else None) for a in alts],
                            [(a.kind, a.event.name if a.event is not None else None) for a in consistent])
             o.predicted = out
+        self._check_outcome(o, out)
+
+    def _check_outcome(self, o: AxiObs, out: Optional[Outcome]) -> None:
         kind = out.kind if out is not None else "unpredicted"
         self.log.debug("client done %s -> %s %s", o, kind, out.event.name if out is not None and out.event else "")
         d = "write" if o.is_write else "read"
@@ -540,6 +1022,13 @@ class Scoreboard(uvm_component):
         if probs:
             self.error(f"{what} mismatch: " + "; ".join(probs), o)
 
+    def error_msg(self, msg: str) -> None:
+        """An error not tied to one client transaction (stall bookkeeping)."""
+        self.stats["errors"] += 1
+        if len(self.errors) < self.max_errors:
+            self.errors.append(msg)
+            self.log.error(msg)
+
     def error(self, msg: str, o: AxiObs, m: Optional[AxiObs] = None) -> None:
         self.stats["errors"] += 1
         if len(self.errors) >= self.max_errors:
@@ -558,6 +1047,20 @@ class Scoreboard(uvm_component):
             for m in list(q)[:5]:
                 self.errors.append(f"m_axi transaction without a matching bypassed client transaction "
                                    f"(bypass or translate): {m}")
+        out = [t for t in self.outstanding_stalls() if not t.maybe_aborted]
+        if len(out) > self.allow_outstanding_stalls:
+            for t in out[:5]:
+                self.errors.append(f"stall left outstanding at the end of the test: STAG {t.stag:#06x} "
+                                   f"(record {t.rec}, cycle {t.cycle})"
+                                   + (f", client {t.thread.holder}" if t.thread is not None else ""))
+
+    def stall_summary(self) -> str:
+        s = self.stats
+        return (f"stalls={s['stalls']} (max outstanding {s['stalls_outstanding_max']}, restalls {s['restalls']}) "
+                f"resumes retry={s['resume_retry']} abort={s['resume_abort']} term={s['resume_term']} "
+                f"nomatch={s['resume_nomatch']} stall_term={s['stall_term_cmds']} "
+                f"(aborted {s['stall_term_aborts']}) smmuen_clear_aborts={s['disable_aborts']} "
+                f"stalled transactions completed={s['stalled_txns']}")
 
     def summary(self) -> str:
         s = dict(sorted(self.stats.items()))
