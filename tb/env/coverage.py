@@ -27,8 +27,11 @@ BURSTS = ["FIXED", "INCR", "WRAP"]
 # AXI4: WRAP is 2/4/8/16 beats, FIXED at most 16 beats
 INFEASIBLE_BURST_LEN = [("WRAP", b) for b in ("1", "17-64", "65-255", "256")] + \
                        [("FIXED", b) for b in ("17-64", "65-255", "256")]
-# outcome kinds of tb.model.outcome (KINDS) a test can reach; "stall" (CD.S=1) is issue 5
+# final outcome kinds of tb.model.outcome (KINDS): a stalled transaction ends as one of these
+# too; how its stall ended is the client.stall_end point
 OUTCOME_KINDS = ("bypass", "abort", "raz", "translate")
+# how the last stall of a stalled transaction ended (tb.env.scoreboard StallToken.action)
+STALL_ENDS = ["retry", "abort", "term", "stall_term", "disable"]
 OUTCOMES = [(d, k) for d in ("read", "write") for k in OUTCOME_KINDS]
 
 
@@ -45,6 +48,17 @@ def _kind(o: AxiObs) -> str:
     return getattr(o.predicted, "kind", "none")
 
 
+def _stall_end(o: AxiObs) -> str:
+    th = getattr(o, "thread", None)
+    return th.tokens[-1].action if th is not None and th.tokens else "none"
+
+
+def _stalls(o: AxiObs) -> str:
+    th = getattr(o, "thread", None)
+    n = len(th.tokens) if th is not None else 0
+    return "0" if n == 0 else ("1" if n == 1 else "2+")
+
+
 @CoverPoint("client.burst", xf=lambda o: BURSTS[o.burst] if o.burst < 3 else "RSVD", bins=BURSTS)
 @CoverPoint("client.len", xf=lambda o: len_bin(o.len + 1), bins=LEN_BINS)
 @CoverPoint("client.size", xf=lambda o: o.size, bins=SIZES)
@@ -52,6 +66,9 @@ def _kind(o: AxiObs) -> str:
 @CoverCross("client.burst_x_size", items=["client.burst", "client.size"])
 @CoverPoint("client.dir_x_outcome", xf=lambda o: ("write" if o.is_write else "read", _kind(o)), bins=OUTCOMES)
 @CoverPoint("client.id", xf=lambda o: o.id, bins=list(range(1 << _ID_W)))
+@CoverPoint("client.stall_end", xf=lambda o: ("write" if o.is_write else "read", _stall_end(o)),
+            bins=[(d, a) for d in ("read", "write") for a in STALL_ENDS])
+@CoverPoint("client.stalls", xf=_stalls, bins=["1", "2+"])
 @CoverPoint("client.addr_backpressure", xf=lambda o: o.stalled, bins=[False, True])
 @CoverPoint("client.w_before_aw", xf=lambda o: o.w_early, bins=[True])
 def sample_client(o: AxiObs) -> None:
@@ -75,7 +92,7 @@ class CoverageCollector(uvm_subscriber):
             return "no client transactions sampled"
         lines = []
         for name in ("client.burst", "client.len", "client.size", "client.burst_x_len", "client.burst_x_size",
-                     "client.dir_x_outcome", "client.id", "client.addr_backpressure", "client.w_before_aw"):
+                     "client.dir_x_outcome", "client.stall_end", "client.stalls", "client.id", "client.addr_backpressure", "client.w_before_aw"):
             cp = coverage_db[name]
             lines.append(f"  {name:28s} {cp.coverage:4d}/{cp.size:<4d} ({cp.cover_percentage:5.1f}%)")
         text = "coverage:\n" + "\n".join(lines)
