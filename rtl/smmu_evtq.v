@@ -82,7 +82,8 @@ wire             take;
 
 // a stall record that cannot be written now is not picked: it waits while
 // other sources' records are written or discarded
-wire             writable  = evtq_en && !abt_active;
+// (not in the cycle after a write abort either: GERROR is updated one cycle later)
+wire             writable  = evtq_en && !abt_active && !abt_err;
 assign           can_write = writable && !full;
 wire [N_SRC-1:0] req_ok    = rec_valid & ~(rec_stall & {N_SRC{!can_write}});
 

@@ -75,16 +75,23 @@ reg  [PIDX_W-1:0]    t_idx [0:STALL_MAX-1];
 integer k;
 
 // ---------------------------------------------------------------- allocation
+// the first free index at or after the one after the last allocation, so the
+// indices are used in turn and a generation wraps only after
+// STALL_MAX * 2^GW allocations
 reg          free_any;
 reg [IW-1:0] free_idx;
+reg [IW-1:0] next_reg;
+reg [IW-1:0] fj;
 always @* begin
     free_any = 1'b0;
     free_idx = {IW{1'b0}};
-    for (k = 0; k < STALL_MAX; k = k + 1)
-        if (!free_any && !t_v[k]) begin
+    for (k = 0; k < STALL_MAX; k = k + 1) begin
+        fj = IW'((k + {{(32-IW){1'b0}}, next_reg}) % STALL_MAX);
+        if (!free_any && !t_v[fj]) begin
             free_any = 1'b1;
-            free_idx = k[IW-1:0];
+            free_idx = fj;
         end
+    end
 end
 assign avail    = free_any;
 assign next_tag = {t_gen[free_idx], free_idx};
@@ -140,6 +147,7 @@ assign act_kind = (smmuen && r_hit) ? r_kind : K_ABORT;
 always @(posedge clk) begin
     if (rst) begin
         t_v         <= {STALL_MAX{1'b0}};
+        next_reg    <= {IW{1'b0}};
         outstanding <= 6'd0;
         cnt_stalls  <= 32'd0;
         cnt_retry   <= 32'd0;
@@ -164,6 +172,7 @@ always @(posedge clk) begin
             t_wr[free_idx]  <= alloc_wr;
             t_idx[free_idx] <= alloc_idx;
             cnt_stalls      <= cnt_stalls + 1'b1;
+            next_reg        <= ({{(32-IW){1'b0}}, free_idx} == STALL_MAX - 1) ? {IW{1'b0}} : free_idx + 1'b1;
         end
         outstanding <= n_v - n_end + {5'd0, alloc_valid && free_any};
 

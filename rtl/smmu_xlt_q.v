@@ -370,17 +370,23 @@ always @* begin
 end
 wire stall_room = {{(31-PIDX_W){1'b0}}, n_stall} < SCAP;
 
+// round-robin from the entry after the last record taken, so a record that
+// had to wait (a stall record waiting for a STAG) is not passed forever
 reg               ev_any;
 reg [PIDX_W-1:0]  ev_idx;
+reg [PIDX_W-1:0]  ev_rr_reg;
+reg [PIDX_W-1:0]  ev_j;
 always @* begin
     ev_any = 1'b0;
     ev_idx = {PIDX_W{1'b0}};
-    for (i = 0; i < PEND; i = i + 1)
-        if (!ev_any && p_v[i] && p_state[i] == P_EVT &&
-            (!p_stl[i] || (st_avail && stall_room && smmuen && e_stall_ok))) begin
+    for (n = 0; n < PEND; n = n + 1) begin
+        ev_j = PIDX_W'((n + {{(32-PIDX_W){1'b0}}, ev_rr_reg}) % PEND);
+        if (!ev_any && p_v[ev_j] && p_state[ev_j] == P_EVT &&
+            (!p_stl[ev_j] || (st_avail && stall_room && smmuen && e_stall_ok))) begin
             ev_any = 1'b1;
-            ev_idx = i[PIDX_W-1:0];
+            ev_idx = ev_j;
         end
+    end
 end
 
 reg [255:0] rec;
@@ -462,6 +468,7 @@ always @(posedge clk) begin
         hold_idx_reg   <= {PIDX_W{1'b0}};
         hold_stale_reg <= 1'b0;
         rr_reg         <= {PIDX_W{1'b0}};
+        ev_rr_reg      <= {PIDX_W{1'b0}};
         cnt_lookups    <= 32'd0;
         cnt_hits       <= 32'd0;
         for (e = 0; e < PEND; e = e + 1) begin
@@ -525,6 +532,8 @@ always @(posedge clk) begin
             hold_stale_reg <= 1'b0;
         else if (inv)
             hold_stale_reg <= 1'b1;
+        if (ev_take)
+            ev_rr_reg <= (ev_idx == PIDX_W'(PEND - 1)) ? {PIDX_W{1'b0}} : ev_idx + 1'b1;
         if (o_valid && sel_tbl && !o_hold)
             rr_reg <= (sel_idx == PIDX_W'(PEND - 1)) ? {PIDX_W{1'b0}} : sel_idx + 1'b1;
 
@@ -618,9 +627,10 @@ always @(posedge clk) begin
                     p_state[e]  <= P_READY;
             end
 
-            // SMMUEN=0: a fault still waiting for its stall tag is aborted
-            // without a record (STALL entries are aborted by act_mask)
-            if (!smmuen && p_v[e] && p_state[e] == P_EVT && p_stl[e]) begin
+            // SMMUEN=0: a stalled transaction, and a fault still waiting for
+            // its stall tag (no record), is aborted (the stall unit drops
+            // every tag in the same cycle)
+            if (!smmuen && p_v[e] && (p_state[e] == P_STALL || (p_state[e] == P_EVT && p_stl[e]))) begin
                 p_state[e]  <= P_READY;
                 p_down[e]   <= 1'b0;
                 p_raz[e]    <= 1'b0;
