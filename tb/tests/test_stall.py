@@ -107,18 +107,8 @@ class StallTest(XltTest):
                    ssid: Optional[int] = None, cdmax: int = 0, stall: bool = True, **cd_kw) -> Ctx:
         """A Linux stage-1 domain of a device that can stall (make_s1_cd stall_enabled, CD-table STE
         with S1STALLD=0); ``stall=False``: the terminate model (S=0)."""
-        tables = tables or self.new_tables(t0sz)
-        cd = make_s1_cd(self.feat, asid, tables.ttb0, stall_enabled=stall, ias_bits=64 - tables.t0sz)
-        for k, v in cd_kw.items():
-            setattr(cd, k, v)
-        if sid not in self.cd_tables:
-            self.cd_tables[sid] = (self.alloc_cds(1 << cdmax), cdmax)
-        table, cdmax = self.cd_tables[sid]
-        idx = 0 if ssid is None else ssid
-        await self.drv.attach_s1(sid, table, cd, ssid=idx, s1cdmax=cdmax, stall_enabled=True)
-        ctx = Ctx(sid, asid, tables, cd, idx, int(ssid is not None), table + 64 * idx)
-        self.ctxs.append(ctx)
-        return ctx
+        return await self.context(sid, asid, tables=tables, t0sz=t0sz, ssid=ssid, cdmax=cdmax, stall=stall,
+                                  device_can_stall=True, **cd_kw)
 
     # ------------------------------------------------------------ stalls, manual servicing
     async def stalled(self, n: int, cycles: int = 30000) -> List[PageRequest]:

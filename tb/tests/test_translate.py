@@ -132,18 +132,21 @@ class XltTest(ConfigTest):
         return self.drv.new_pgtable(self.pool(), t0sz)
 
     async def context(self, sid: int, asid: int, *, tables: Optional[Stage1Tables] = None, t0sz: int = 16,
-                      ssid: Optional[int] = None, cdmax: int = 0, **cd_kw) -> Ctx:
+                      ssid: Optional[int] = None, cdmax: int = 0, stall: bool = False,
+                      device_can_stall: bool = False, **cd_kw) -> Ctx:
         """A Linux stage-1 domain: CD (make_s1_cd + ``cd_kw`` overrides) at index ``ssid`` of the
-        StreamID's CD table (2**cdmax entries), then the CD-table STE (attach_s1)."""
+        StreamID's CD table (2**cdmax entries), then the CD-table STE (attach_s1). ``stall``: CD.S;
+        ``device_can_stall``: the STE's S1STALLD=0 (Linux: the master can stall)."""
         tables = tables or self.new_tables(t0sz)
-        cd = make_s1_cd(self.feat, asid, tables.ttb0, stall_enabled=False, ias_bits=64 - tables.t0sz)
+        cd = make_s1_cd(self.feat, asid, tables.ttb0, stall_enabled=stall, ias_bits=64 - tables.t0sz)
         for k, v in cd_kw.items():
             setattr(cd, k, v)
         if sid not in self.cd_tables:
             self.cd_tables[sid] = (self.alloc_cds(1 << cdmax), cdmax)
         table, cdmax = self.cd_tables[sid]
         idx = 0 if ssid is None else ssid
-        await self.drv.attach_s1(sid, table, cd, ssid=idx, s1cdmax=cdmax)
+        await self.drv.attach_s1(sid, table, cd, ssid=idx, s1cdmax=cdmax,
+                                 stall_enabled=True if device_can_stall else None)
         ctx = Ctx(sid, asid, tables, cd, idx, int(ssid is not None), table + 64 * idx)
         self.ctxs.append(ctx)
         return ctx
