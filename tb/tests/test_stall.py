@@ -774,13 +774,25 @@ class StallFirmwareHandover(StallTest):
         cons = TxnConstraints(addr_ranges=((MEM_BASE, MEM_BASE + MEM_SIZE),), sids=(sid,))
         n = env_int("HANDOVER_TXNS", 300)
         items = []
-        for _ in range(n):
+
+        def dma_txn() -> AxiTxn:
             it = AxiTxn("dma").randomize(rng, cons, env.data_bytes, env.params.ID_W, env.params.SID_W,
                                          env.params.SSID_W)
             it.sid, it.ssidv, it.ssid, it.prot = sid, 0, 0, rng.choice((0, 1, 2, 3))
             items.append(it)
+            return it
+
+        handed_over = []
+
+        async def dma() -> None:
+            # the device keeps running: chunks of 8 until the hand-over is done, then n // 2 more, so
+            # traffic is in flight before, during and after the STE update whatever the timing
+            while not handed_over:
+                await ListSeq("dma", [dma_txn() for _ in range(8)]).start(env.agent.seqr)
+            await ListSeq("dma", [dma_txn() for _ in range(n // 2)]).start(env.agent.seqr)
+
         env.random_backpressure(self.seeds.py("bp"))
-        task = cocotb.start_soon(ListSeq("dma", items).start(env.agent.seqr))
+        task = cocotb.start_soon(dma())
         await self.idle(rng.randrange(200, 800))
         # the driver takes the stream over: CD first (unused by the bypass STE), then the hitless STE
         # update; every STE store opens the StreamID's configuration window until its CFGI+SYNC
@@ -791,9 +803,11 @@ class StallFirmwareHandover(StallTest):
         sb.end_window(sid)
         drv.entry_store = None
         assert all(img[0] & 1 for img in steps), "the STE went through V=0 (not hitless)"
-        self.log.info("hand-over: STE written in %d steps (hitless), %d of %d DMA transactions issued so far",
-                      len(steps), sum(1 for it in items if it.done.is_set()), n)
+        handed_over.append(True)
+        self.log.info("hand-over: STE written in %d steps (hitless), %d of %d DMA transactions done so far",
+                      len(steps), sum(1 for it in items if it.done.is_set()), len(items))
         await task
+        await env.quiesce()
         s = sb.stats
         lost = [it for it in items if any(r != OKAY for r in it.resp)]
         assert not lost, f"{len(lost)} DMA transactions failed during the hand-over: {lost[0]}"
