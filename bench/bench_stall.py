@@ -54,8 +54,8 @@ from __future__ import annotations
 import json
 import os
 from collections import deque
+from functools import partial
 from pathlib import Path
-from statistics import mean
 from typing import Callable, Dict, List, Optional
 
 import cocotb
@@ -63,6 +63,11 @@ import pyuvm
 from cocotb.triggers import ClockCycles, RisingEdge
 from cocotb.utils import get_sim_time
 
+from bench.common import Tap as _Tap
+from bench.common import counter as _counter
+from bench.common import counter_delta
+from bench.common import read_counters as _read_counters
+from bench.common import stats as _stats
 from tb.agents.axi_signals import INCR, OKAY
 from tb.agents.axi_txn import AxiTxn
 from tb.driver.smmu_driver import SmmuDriver, make_cdtable_ste, make_s1_cd
@@ -119,14 +124,6 @@ class Rec:
     @property
     def lat(self) -> Optional[int]:
         return None if self.t_m is None else self.t_m - self.t_s
-
-
-class _Tap:
-    def __init__(self, fn) -> None:
-        self.on_edge = fn
-
-    def tb_busy(self) -> bool:
-        return False
 
 
 class Probe:
@@ -306,22 +303,8 @@ class Watch:
 
 
 # --------------------------------------------------------------------------- helpers
-def _stats(vals: List[int]) -> dict:
-    vals = [v for v in vals if v is not None]
-    if not vals:
-        return {"n": 0}
-    return {"min": min(vals), "max": max(vals), "mean": round(mean(vals), 2), "n": len(vals)}
-
-
 def _diff(a: Optional[int], b: Optional[int]) -> Optional[int]:
     return None if a is None or b is None else b - a
-
-
-def _counter(dut, block: str, name: str) -> Optional[int]:
-    try:
-        return int(getattr(getattr(dut, block), name).value)
-    except (AttributeError, ValueError, TypeError):
-        return None
 
 
 COUNTERS = (("stall_inst", "cnt_stalls"), ("stall_inst", "cnt_retry"), ("stall_inst", "cnt_abort"),
@@ -330,12 +313,7 @@ COUNTERS = (("stall_inst", "cnt_stalls"), ("stall_inst", "cnt_retry"), ("stall_i
             ("wr_q_inst", "cnt_hits"), ("walk_inst", "cnt_walks"))
 
 
-def read_counters(dut) -> Dict[str, Optional[int]]:
-    return {f"{b.split('_')[0]}.{n[4:]}": _counter(dut, b, n) for b, n in COUNTERS}
-
-
-def counter_delta(a: dict, b: dict) -> Dict[str, Optional[int]]:
-    return {k: (None if a[k] is None or b[k] is None else b[k] - a[k]) for k in a}
+read_counters = partial(_read_counters, counters=COUNTERS)
 
 
 class Stall:

@@ -35,14 +35,18 @@ from __future__ import annotations
 import json
 import os
 from collections import deque
+from functools import partial
 from pathlib import Path
-from statistics import mean
 from typing import Callable, Dict, List, Optional
 
 import cocotb
 import pyuvm
 from cocotb.triggers import ClockCycles
 
+from bench.common import Tap as _Tap
+from bench.common import counter_delta
+from bench.common import read_counters as _read_counters
+from bench.common import stats as _stats
 from tb.agents.axi_signals import INCR, OKAY
 from tb.agents.axi_txn import AxiTxn
 from tb.driver.smmu_driver import SmmuDriver, make_bypass_ste, make_cdtable_ste, make_s1_cd
@@ -81,14 +85,6 @@ class Rec:
     @property
     def lat(self) -> Optional[int]:
         return None if self.t_m is None else self.t_m - self.t_s
-
-
-class _Tap:
-    def __init__(self, fn) -> None:
-        self.on_edge = fn
-
-    def tb_busy(self) -> bool:
-        return False
 
 
 class Probe:
@@ -218,23 +214,10 @@ class Probe:
 
 
 # --------------------------------------------------------------------------- helpers
-def _stats(vals: List[int]) -> dict:
-    if not vals:
-        return {"n": 0}
-    return {"min": min(vals), "max": max(vals), "mean": round(mean(vals), 2), "n": len(vals)}
-
-
 def _rate(n: int, first: Optional[int], last: Optional[int]) -> Optional[float]:
     if not n or first is None or last is None:
         return None
     return round(n / (last - first + 1), 4)
-
-
-def _counter(dut, block: str, name: str) -> Optional[int]:
-    try:
-        return int(getattr(getattr(dut, block), name).value)
-    except (AttributeError, ValueError, TypeError):
-        return None
 
 
 COUNTERS = (("rd_q_inst", "cnt_lookups"), ("rd_q_inst", "cnt_hits"), ("wr_q_inst", "cnt_lookups"),
@@ -242,12 +225,7 @@ COUNTERS = (("rd_q_inst", "cnt_lookups"), ("rd_q_inst", "cnt_hits"), ("wr_q_inst
             ("cfg_inst", "cnt_hit"), ("cfg_inst", "cnt_miss"))
 
 
-def read_counters(dut) -> Dict[str, Optional[int]]:
-    return {f"{b.split('_')[0]}.{n[4:]}": _counter(dut, b, n) for b, n in COUNTERS}
-
-
-def counter_delta(a: dict, b: dict) -> Dict[str, Optional[int]]:
-    return {k: (None if a[k] is None or b[k] is None else b[k] - a[k]) for k in a}
+read_counters = partial(_read_counters, counters=COUNTERS)
 
 
 # --------------------------------------------------------------------------- the bench
