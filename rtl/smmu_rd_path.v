@@ -76,6 +76,7 @@ assign {m_axi_arsize, m_axi_arburst, m_axi_arlock, m_axi_arcache, m_axi_arprot, 
 
 // outstanding downstream reads per ID (incremented on AR, decremented on RLAST)
 wire id_zero, id_full;
+wire down_last;   // a downstream read burst completes (defined with the R mux below)
 
 smmu_id_cnt #(.ID_W(ID_W), .CNT_W(CNT_W)) id_cnt_inst (
     .clk(clk), .rst(rst),
@@ -117,7 +118,7 @@ wire r_mux_last  = r_mux[0];
 assign m_axi_rready = r_s_ready && !sel_local;
 
 wire r_xfer      = r_mux_valid && r_s_ready;
-wire down_last   = r_xfer && !sel_local && m_axi_rlast;
+assign down_last = r_xfer && !sel_local && m_axi_rlast;
 
 smmu_skid #(.WIDTH(R_W)) r_out (
     .clk(clk), .rst(rst),

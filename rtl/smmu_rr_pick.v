@@ -21,12 +21,11 @@ localparam [IDX_W-1:0] LAST_INIT = IDX_W'(N - 1);
 
 reg [IDX_W-1:0] last_reg;
 reg [IDX_W-1:0] k;
-integer i;
 
 always @* begin
     pick = {IDX_W{1'b0}};
     pick_valid = 1'b0;
-    for (i = 1; i <= N; i = i + 1) begin
+    for (integer i = 1; i <= N; i = i + 1) begin
         k = IDX_W'(({{(32-IDX_W){1'b0}}, last_reg} + i) % N);
         if (!pick_valid && req[k]) begin
             pick = k;

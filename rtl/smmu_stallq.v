@@ -72,7 +72,6 @@ reg  [SID_W-1:0]     t_sid [0:STALL_MAX-1];
 reg                  t_wr  [0:STALL_MAX-1];
 reg  [PIDX_W-1:0]    t_idx [0:STALL_MAX-1];
 
-integer k;
 
 // ---------------------------------------------------------------- allocation
 // the first free index at or after the one after the last allocation, so the
@@ -85,7 +84,7 @@ reg [IW-1:0] fj;
 always @* begin
     free_any = 1'b0;
     free_idx = {IW{1'b0}};
-    for (k = 0; k < STALL_MAX; k = k + 1) begin
+    for (integer k = 0; k < STALL_MAX; k = k + 1) begin
         fj = IW'((k + {{(32-IW){1'b0}}, next_reg}) % STALL_MAX);
         if (!free_any && !t_v[fj]) begin
             free_any = 1'b1;
@@ -122,7 +121,7 @@ always @* begin
     m_wr  = {PEND{1'b0}};
     n_end = 6'd0;
     n_v   = 6'd0;
-    for (k = 0; k < STALL_MAX; k = k + 1) begin
+    for (integer k = 0; k < STALL_MAX; k = k + 1) begin
         if (t_v[k] && (!smmuen ||
                        (r_hit && r_idx == k[IW-1:0]) ||
                        (stall_term_valid && sid_eq(stall_term_sid, t_sid[k])))) begin
@@ -154,14 +153,14 @@ always @(posedge clk) begin
         cnt_abort   <= 32'd0;
         cnt_term    <= 32'd0;
         cnt_nomatch <= 32'd0;
-        for (k = 0; k < STALL_MAX; k = k + 1) begin
+        for (integer k = 0; k < STALL_MAX; k = k + 1) begin
             t_gen[k] <= {GW{1'b0}};
             t_sid[k] <= {SID_W{1'b0}};
             t_wr[k]  <= 1'b0;
             t_idx[k] <= {PIDX_W{1'b0}};
         end
     end else begin
-        for (k = 0; k < STALL_MAX; k = k + 1)
+        for (integer k = 0; k < STALL_MAX; k = k + 1)
             if (end_v[k]) begin
                 t_v[k]   <= 1'b0;
                 t_gen[k] <= t_gen[k] + 1'b1;

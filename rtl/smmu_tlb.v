@@ -107,8 +107,16 @@ function [63:12] va_mask;
     end
 endfunction
 
+// the compare mask of every entry (one copy for lookups and invalidations)
+wire [63:12] e_msk [0:ENTRIES-1];
+genvar g;
+generate
+    for (g = 0; g < ENTRIES; g = g + 1) begin : g_msk
+        assign e_msk[g] = va_mask(e_size[g], e_tbi[g]);
+    end
+endgenerate
+
 // ---------------------------------------------------------- lookups
-integer p, i;
 reg [63:0]         va;
 reg [SID_W-1:0]    sid;
 reg [SSID_W-1:0]   ssid;
@@ -120,15 +128,15 @@ always @* begin
     lk_perm = {(NLK*5){1'b0}};
     lk_pan  = {NLK{1'b0}};
     lk_byp  = {NLK{1'b0}};
-    for (p = 0; p < NLK; p = p + 1) begin
+    for (integer p = 0; p < NLK; p = p + 1) begin
         va   = lk_va[p*64 +: 64];
         sid  = lk_sid[p*SID_W +: SID_W];
         ssid = lk_ssid[p*SSID_W +: SSID_W];
         ssv  = lk_ssv[p];
         msk  = {52{1'b1}};
         m    = 1'b0;
-        for (i = 0; i < ENTRIES; i = i + 1) begin
-            msk = va_mask(e_size[i], e_tbi[i]);
+        for (integer i = 0; i < ENTRIES; i = i + 1) begin
+            msk = e_msk[i];
             m = e_v[i] && e_sid[i] == sid && e_ssv[i] == ssv && (!ssv || e_ssid[i] == ssid) &&
                 (e_byp[i] ? (va[63:OAS_BITS] == {(64-OAS_BITS){1'b0}})
                           : (((va[63:12] ^ e_va[i]) & msk) == 52'd0));
@@ -150,7 +158,7 @@ reg [IDX_W-1:0] free_idx;
 always @* begin
     free_found = 1'b0;
     free_idx   = rr_reg;
-    for (i = 0; i < ENTRIES; i = i + 1)
+    for (integer i = 0; i < ENTRIES; i = i + 1)
         if (!free_found && !e_v[i]) begin
             free_found = 1'b1;
             free_idx   = i[IDX_W-1:0];
@@ -162,7 +170,7 @@ function inv_hit;
     input [IDX_W-1:0] k;
     reg va_cov;
     begin
-        va_cov = !e_byp[k] && (((tlbi_va ^ e_va[k]) & va_mask(e_size[k], e_tbi[k])) == 52'd0);
+        va_cov = !e_byp[k] && (((tlbi_va ^ e_va[k]) & e_msk[k]) == 52'd0);
         inv_hit = 1'b0;
         if (tlbi_valid)
             case (tlbi_op)
@@ -177,12 +185,11 @@ function inv_hit;
     end
 endfunction
 
-integer k;
 always @(posedge clk) begin
     if (rst) begin
         rr_reg    <= {IDX_W{1'b0}};
         cnt_fills <= 32'd0;
-        for (k = 0; k < ENTRIES; k = k + 1) begin
+        for (integer k = 0; k < ENTRIES; k = k + 1) begin
             e_v[k]    <= 1'b0;
             e_byp[k]  <= 1'b0;
             e_sid[k]  <= {SID_W{1'b0}};
@@ -198,7 +205,7 @@ always @(posedge clk) begin
             e_pan[k]  <= 1'b0;
         end
     end else begin
-        for (k = 0; k < ENTRIES; k = k + 1)
+        for (integer k = 0; k < ENTRIES; k = k + 1)
             if (inv_hit(k[IDX_W-1:0]))
                 e_v[k] <= 1'b0;
         // a fill never coincides with an invalidation: the caller drops it

@@ -1,6 +1,7 @@
 `resetall
 `timescale 1ns / 1ps
 `default_nettype none
+`include "smmu_cd_w.vh"
 
 // Walk control: NW page-table walkers (walk slots), the decision taken when
 // the configuration engine answers a lookup, and the TLB fills.
@@ -43,7 +44,7 @@ module smmu_walk #(
     // the configuration engine's answer
     input  wire                     resp_valid,
     input  wire [1:0]               resp_kind,
-    input  wire [CD_W-1:0]          resp_cd,
+    input  wire [`SMMU_CD_W-1:0]    resp_cd,
     input  wire                     resp_cacheable,
     output reg  [2:0]               ans_kind,
     output reg  [SLOT_W-1:0]        ans_slot,
@@ -138,14 +139,13 @@ reg [SLOT_W-1:0] merge_idx;
 reg              free_hit;
 reg [SLOT_W-1:0] free_idx;
 reg [SLOT_W:0]   n_idle;
-integer i;
 always @* begin
     merge_hit = 1'b0;
     merge_idx = {SLOT_W{1'b0}};
     free_hit  = 1'b0;
     free_idx  = {SLOT_W{1'b0}};
     n_idle    = {(SLOT_W+1){1'b0}};
-    for (i = 0; i < NW; i = i + 1) begin
+    for (integer i = 0; i < NW; i = i + 1) begin
         if (!merge_hit && !s_idle[i] && !s_stale[i] && s_sid[i] == q_sid_reg && s_ssv[i] == q_ssv_reg &&
             s_ssid[i] == q_ssid_reg && s_tbi[i] == cd_tbi &&
             (cd_tbi ? s_va[i][55:12] == q_va_reg[55:12] : s_va[i] == q_va_reg[63:12])) begin
@@ -238,7 +238,7 @@ reg [SLOT_W-1:0] wf_idx;
 always @* begin
     wf_hit = 1'b0;
     wf_idx = {SLOT_W{1'b0}};
-    for (i = 0; i < NW; i = i + 1)
+    for (integer i = 0; i < NW; i = i + 1)
         if (!wf_hit && w_done[i] && !s_stale[i] && p_fault[i*3 +: 3] == 3'd0) begin
             wf_hit = 1'b1;
             wf_idx = i[SLOT_W-1:0];
@@ -280,13 +280,12 @@ always @* begin
     end
 end
 
-integer k;
 always @(posedge clk) begin
     if (rst) begin
         s_stale    <= {NW{1'b0}};
         cnt_walks  <= 32'd0;
         cnt_merges <= 32'd0;
-        for (k = 0; k < NW; k = k + 1) begin
+        for (integer k = 0; k < NW; k = k + 1) begin
             s_sid[k]  <= {SID_W{1'b0}};
             s_ssid[k] <= {SSID_W{1'b0}};
             s_ssv[k]  <= 1'b0;
@@ -296,7 +295,7 @@ always @(posedge clk) begin
             s_pan[k]  <= 1'b0;
         end
     end else begin
-        for (k = 0; k < NW; k = k + 1)
+        for (integer k = 0; k < NW; k = k + 1)
             if (inv && !s_idle[k])
                 s_stale[k] <= 1'b1;
         if (start_walk) begin

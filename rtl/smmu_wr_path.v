@@ -107,6 +107,9 @@ assign m_axi_awlen  = t_len;
 assign m_axi_awaddr = t_addr;
 assign {m_axi_awsize, m_axi_awburst, m_axi_awlock, m_axi_awcache, m_axi_awprot, m_axi_awqos} = t_attr;
 
+wire id_zero, id_full;
+wire down_b;      // a downstream B (defined with the B mux below)
+
 smmu_id_cnt #(.ID_W(ID_W), .CNT_W(CNT_W)) id_cnt_inst (
     .clk(clk), .rst(rst),
     .iss(m_axi_awvalid && m_axi_awready), .iss_id(st_id), .iss_stale(t_stale),
@@ -132,11 +135,10 @@ reg [7:0]       pb_len  [0:PARK_N-1];
 
 reg               pb_free_any;
 reg [PSLOT_W-1:0] pb_free_idx;
-integer q;
 always @* begin
     pb_free_any = 1'b0;
     pb_free_idx = {PSLOT_W{1'b0}};
-    for (q = 0; q < PARK_N; q = q + 1)
+    for (integer q = 0; q < PARK_N; q = q + 1)
         if (!pb_free_any && !pb_busy[q]) begin
             pb_free_any = 1'b1;
             pb_free_idx = q[PSLOT_W-1:0];
@@ -166,7 +168,6 @@ wire               unused_counts = &{1'b0, sr_count, mo_count};
 // downstream writes, counter saturated) leaves the offer free for others.
 reg  route_pushed_reg;
 wire id_busy_local;
-wire id_zero, id_full;
 wire issue_ok   = go_down ? (!id_busy_local && !id_full) : (!lb_valid_reg && id_zero);
 wire need_sr    = !t_park;                 // a parked write's s-route entry exists already
 wire need_mo    = go_down;                 // downstream writes need their W source
@@ -267,7 +268,7 @@ wire b_mux_valid = sel_local ? 1'b1 : m_axi_bvalid;
 assign m_axi_bready = b_s_ready && !sel_local;
 
 wire b_xfer    = b_mux_valid && b_s_ready;
-wire down_b    = b_xfer && !sel_local;
+assign down_b    = b_xfer && !sel_local;
 wire local_b   = b_xfer && sel_local;
 
 smmu_skid #(.WIDTH(B_W)) b_out (
@@ -283,7 +284,7 @@ always @(posedge clk) begin
     if (rst) begin
         cnt_parks <= 32'd0;
         pb_busy <= {PARK_N{1'b0}};
-        for (q = 0; q < PARK_N; q = q + 1) begin
+        for (integer q = 0; q < PARK_N; q = q + 1) begin
             pb_widx[q] <= 9'd0;
             pb_ridx[q] <= 9'd0;
             pb_len[q]  <= 8'd0;

@@ -239,7 +239,6 @@ reg                 p_park  [0:PEND-1];   // W data parked in slot p_pslot
 reg [PSLOT_W-1:0]   p_pslot [0:PEND-1];
 reg                 p_stl   [0:PEND-1];   // the fault in EVT stalls
 
-integer i;
 
 // entries with the same ID as the stage transaction, free entry
 reg [PEND-1:0]    same_st;
@@ -251,7 +250,7 @@ always @* begin
     unparked = {PEND{1'b0}};
     free_any = 1'b0;
     free_idx = {PIDX_W{1'b0}};
-    for (i = 0; i < PEND; i = i + 1) begin
+    for (integer i = 0; i < PEND; i = i + 1) begin
         same_st[i]  = p_v[i] && (IN_ORDER != 0 || p_id[i] == st_id);
         unparked[i] = p_v[i] && !p_park[i];
         if (!free_any && !p_v[i]) begin
@@ -274,17 +273,16 @@ reg [PIDX_W-1:0]  rr_reg;
 reg [PEND-1:0]    cand;
 reg               cand_any;
 reg [PIDX_W-1:0]  cand_idx;
-integer n;
 reg [PIDX_W-1:0] j;
 always @* begin
     cand     = {PEND{1'b0}};
     cand_any = 1'b0;
     cand_idx = {PIDX_W{1'b0}};
-    for (i = 0; i < PEND; i = i + 1)
+    for (integer i = 0; i < PEND; i = i + 1)
         cand[i] = p_v[i] && p_state[i] == P_READY && p_older[i] == {PEND{1'b0}} &&
                   (PARK == 0 || (p_oldall[i] & unparked) == {PEND{1'b0}});
     // first candidate at or after the round-robin pointer
-    for (n = 0; n < PEND; n = n + 1) begin
+    for (integer n = 0; n < PEND; n = n + 1) begin
         j = PIDX_W'((n + {{(32-PIDX_W){1'b0}}, rr_reg}) % PEND);
         if (!cand_any && cand[j]) begin
             cand_any = 1'b1;
@@ -314,7 +312,7 @@ reg [PIDX_W-1:0]  pc_idx;
 always @* begin
     pc_any = 1'b0;
     pc_idx = {PIDX_W{1'b0}};
-    for (i = 0; i < PEND; i = i + 1)
+    for (integer i = 0; i < PEND; i = i + 1)
         if (PARK != 0 && !pc_any && p_v[i] && !p_park[i] && !cand[i] &&
             {1'b0, p_len[i]} < 9'(WB_BEATS) && (p_oldall[i] & unparked) == {PEND{1'b0}}) begin
             pc_any = 1'b1;
@@ -338,12 +336,12 @@ reg [PIDX_W-1:0]  nq_idx;
 always @* begin
     nq_any = 1'b0;
     nq_idx = {PIDX_W{1'b0}};
-    for (i = 0; i < PEND; i = i + 1)
+    for (integer i = 0; i < PEND; i = i + 1)
         if (!nq_any && p_v[i] && p_state[i] == P_NEW && p_older[i] == {PEND{1'b0}}) begin
             nq_any = 1'b1;
             nq_idx = i[PIDX_W-1:0];
         end
-    for (i = 0; i < PEND; i = i + 1)
+    for (integer i = 0; i < PEND; i = i + 1)
         if (!nq_any && p_v[i] && p_state[i] == P_NEW) begin
             nq_any = 1'b1;
             nq_idx = i[PIDX_W-1:0];
@@ -364,7 +362,7 @@ assign c_ind       = p_attr[nq_idx][6];
 reg [PIDX_W:0] n_stall;
 always @* begin
     n_stall = {(PIDX_W+1){1'b0}};
-    for (i = 0; i < PEND; i = i + 1)
+    for (integer i = 0; i < PEND; i = i + 1)
         if (p_v[i] && p_state[i] == P_STALL)
             n_stall = n_stall + 1'b1;
 end
@@ -379,7 +377,7 @@ reg [PIDX_W-1:0]  ev_j;
 always @* begin
     ev_any = 1'b0;
     ev_idx = {PIDX_W{1'b0}};
-    for (n = 0; n < PEND; n = n + 1) begin
+    for (integer n = 0; n < PEND; n = n + 1) begin
         ev_j = PIDX_W'((n + {{(32-PIDX_W){1'b0}}, ev_rr_reg}) % PEND);
         if (!ev_any && p_v[ev_j] && p_state[ev_j] == P_EVT &&
             (!p_stl[ev_j] || (st_avail && stall_room && smmuen && e_stall_ok))) begin
@@ -455,7 +453,6 @@ task automatic to_fault;
     end
 endtask
 
-integer e;
 always @(posedge clk) begin
     if (rst) begin
         out_v          <= 1'b0;
@@ -471,7 +468,7 @@ always @(posedge clk) begin
         ev_rr_reg      <= {PIDX_W{1'b0}};
         cnt_lookups    <= 32'd0;
         cnt_hits       <= 32'd0;
-        for (e = 0; e < PEND; e = e + 1) begin
+        for (integer e = 0; e < PEND; e = e + 1) begin
             p_state[e]  <= P_NEW;
             p_older[e]  <= {PEND{1'b0}};
             p_id[e]     <= {ID_W{1'b0}};
@@ -538,7 +535,7 @@ always @(posedge clk) begin
             rr_reg <= (sel_idx == PIDX_W'(PEND - 1)) ? {PIDX_W{1'b0}} : sel_idx + 1'b1;
 
         // ------------------------------------------------ per entry
-        for (e = 0; e < PEND; e = e + 1) begin
+        for (integer e = 0; e < PEND; e = e + 1) begin
             p_older[e]  <= p_older[e] & ~leave_vec;
             p_oldall[e] <= p_oldall[e] & ~leave_vec;
 
