@@ -23,7 +23,8 @@ module smmu_cfg #(
     parameter OAS_BITS    = 48,
     parameter CFG_ENTRIES = 8,    // configuration cache entries
     parameter STALL_MODEL = 0,
-    parameter TAG_W       = 1     // requester tag carried to the response
+    parameter TAG_W       = 1,    // requester tag carried to the response
+    parameter EVQ_LOG2    = 2     // 2**EVQ_LOG2 configuration records buffered for the event queue
 ) (
     input  wire                clk,
     input  wire                rst,
@@ -103,7 +104,10 @@ reg                cacheable_reg;   // the answer is a cached / cacheable config
 
 assign req_ready  = state_reg == S_IDLE;
 
-assign sync_block = (state_reg != S_IDLE) && inv_seen_reg;
+wire   evq_valid;   // a record waits in the buffer for the event queue
+// CMD_SYNC: no invalidated fetch in flight, and every record of an aborted
+// lookup (whose client may already have its response) handed to the event queue
+assign sync_block = ((state_reg != S_IDLE) && inv_seen_reg) || evq_valid || evt_pend_reg;
 
 // ---------------------------------------------------------- cache
 reg               ce_valid [0:CFG_ENTRIES-1];
@@ -222,8 +226,19 @@ assign rd_len   = (state_reg == S_CD_AR) ? 8'd3 : 8'd1;
 assign rd_valid = (state_reg == S_STE_AR) || (state_reg == S_CD_AR);
 
 // ---------------------------------------------------------- events
-assign evt_data  = evt_reg;
-assign evt_valid = evt_pend_reg;
+// A fault answers ABORT as soon as its record is in this buffer, so a record
+// waiting for the event queue does not hold lookups of other streams; only a
+// full buffer makes the engine wait (S_EVT).
+wire                evq_room;
+wire [EVQ_LOG2:0]   evq_count;   // not used: the buffer's own full/empty say enough
+smmu_fifo #(.WIDTH(256), .DEPTH_LOG2(EVQ_LOG2)) evq_inst (
+    .clk(clk), .rst(rst),
+    .s_data(evt_reg), .s_valid(state_reg == S_EVT), .s_ready(evq_room),
+    .m_data(evt_data), .m_valid(evq_valid), .m_ready(evt_ready),
+    .count(evq_count)
+);
+wire unused_evq = &{1'b0, evq_count};
+assign evt_valid = evq_valid;
 
 function [255:0] ev_rec;
     input [7:0] id;
@@ -468,7 +483,7 @@ always @(posedge clk) begin
                     finish(KIND_S1);
                 end
             end
-            S_EVT: if (evt_ready) begin
+            S_EVT: if (evq_room) begin
                 evt_pend_reg <= 1'b0;
                 state_reg    <= S_RESP;
             end

@@ -165,6 +165,31 @@ always @* begin
         end
 end
 
+// ---------------------------------------------------------- fill: one entry per page
+// Entries of the fill's stream that overlap it (same page or block, or a bypass
+// entry of the stream): the first is the victim, the others are dropped, so a
+// fill never makes a second entry for what the TLB already holds (a lookup that
+// hit but was refused by the permissions walks again and refills its page).
+wire [63:12]      fill_msk = va_mask(fill_size, fill_tbi);
+reg [ENTRIES-1:0] dup_vec;
+reg               dup_found;
+reg [IDX_W-1:0]   dup_idx;
+always @* begin
+    dup_vec   = {ENTRIES{1'b0}};
+    dup_found = 1'b0;
+    dup_idx   = {IDX_W{1'b0}};
+    for (integer i = 0; i < ENTRIES; i = i + 1) begin
+        dup_vec[i] = e_v[i] && e_sid[i] == fill_sid && e_ssv[i] == fill_ssv &&
+                     (!fill_ssv || e_ssid[i] == fill_ssid) &&
+                     (e_byp[i] || fill_byp || (((fill_va ^ e_va[i]) & e_msk[i] & fill_msk) == 52'd0));
+        if (dup_vec[i] && !dup_found) begin
+            dup_found = 1'b1;
+            dup_idx   = i[IDX_W-1:0];
+        end
+    end
+end
+wire [IDX_W-1:0] victim = dup_found ? dup_idx : free_idx;
+
 // ---------------------------------------------------------- invalidation match
 function inv_hit;
     input [IDX_W-1:0] k;
@@ -210,21 +235,24 @@ always @(posedge clk) begin
                 e_v[k] <= 1'b0;
         // a fill never coincides with an invalidation: the caller drops it
         if (fill_valid && !tlbi_valid && !cfgi_valid) begin
-            e_v[free_idx]    <= 1'b1;
-            e_byp[free_idx]  <= fill_byp;
-            e_sid[free_idx]  <= fill_sid;
-            e_ssid[free_idx] <= fill_ssv ? fill_ssid : {SSID_W{1'b0}};
-            e_ssv[free_idx]  <= fill_ssv;
-            e_va[free_idx]   <= fill_va;
-            e_tbi[free_idx]  <= fill_tbi;
-            e_size[free_idx] <= fill_size;
-            e_asid[free_idx] <= fill_asid;
-            e_ng[free_idx]   <= fill_ng;
-            e_pa[free_idx]   <= fill_pa;
-            e_perm[free_idx] <= fill_perm;
-            e_pan[free_idx]  <= fill_pan;
+            e_v[victim]    <= 1'b1;
+            e_byp[victim]  <= fill_byp;
+            e_sid[victim]  <= fill_sid;
+            e_ssid[victim] <= fill_ssv ? fill_ssid : {SSID_W{1'b0}};
+            e_ssv[victim]  <= fill_ssv;
+            e_va[victim]   <= fill_va;
+            e_tbi[victim]  <= fill_tbi;
+            e_size[victim] <= fill_size;
+            e_asid[victim] <= fill_asid;
+            e_ng[victim]   <= fill_ng;
+            e_pa[victim]   <= fill_pa;
+            e_perm[victim] <= fill_perm;
+            e_pan[victim]  <= fill_pan;
             cnt_fills        <= cnt_fills + 1'b1;
-            if (!free_found)
+            for (integer k = 0; k < ENTRIES; k = k + 1)
+                if (dup_vec[k] && k[IDX_W-1:0] != dup_idx)
+                    e_v[k] <= 1'b0;
+            if (!free_found && !dup_found)
                 rr_reg <= (rr_reg == IDX_W'(ENTRIES - 1)) ? {IDX_W{1'b0}} : rr_reg + 1'b1;
         end
     end

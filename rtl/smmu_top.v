@@ -289,7 +289,7 @@ wire [CD_W-1:0]     cfg_resp_cd;
 wire                cfg_pick_wr, cfg_req_valid_rr;
 wire                walk_slot_free, walk_sync_block;
 wire                cfg_req_valid = cfg_req_valid_rr && walk_slot_free;
-wire                cfg_take      = cfg_req_ready && walk_slot_free;
+wire                cfg_take      = cfg_req_valid && cfg_req_ready;   // a request is taken only when one is made
 
 smmu_rr_pick #(.N(2)) cfg_rr_inst (
     .clk(aclk), .rst(rst), .req({wr_c_req_valid, rd_c_req_valid}), .take(cfg_take),
@@ -357,6 +357,7 @@ wire [PSLOT_W-1:0]  wr_t_pslot, rd_t_pslot, pk_slot;
 wire [7:0]          pk_len, rd_pk_len;
 wire [31:0]         cnt_parks;
 wire [31:0]         cnt_rd_lookups, cnt_rd_hits, cnt_wr_lookups, cnt_wr_hits;
+wire [PIDX_W:0]     rd_n_cfg_wait, wr_n_cfg_wait;
 wire                rd_evt_stall, wr_evt_stall, evtq_can_write;
 wire                st_avail, rd_st_alloc, wr_st_alloc;
 wire [15:0]         st_tag;
@@ -390,7 +391,7 @@ smmu_xlt_q #(.ID_W(ID_W), .OAS_BITS(OAS_BITS), .SID_W(SID_W), .SSID_W(SSID_W), .
     .e_stall_ok(evtq_can_write),
     .st_avail(st_avail), .st_tag(st_tag), .st_alloc(rd_st_alloc), .st_alloc_idx(rd_st_alloc_idx),
     .st_alloc_sid(rd_st_alloc_sid), .act_mask(st_act_rd), .act_kind(st_act_kind),
-    .sync_block(rd_q_sync_block), .cnt_lookups(cnt_rd_lookups), .cnt_hits(cnt_rd_hits)
+    .sync_block(rd_q_sync_block), .n_cfg_wait(rd_n_cfg_wait), .cnt_lookups(cnt_rd_lookups), .cnt_hits(cnt_rd_hits)
 );
 
 smmu_xlt_q #(.ID_W(ID_W), .OAS_BITS(OAS_BITS), .SID_W(SID_W), .SSID_W(SSID_W), .ATTR_W(ATTR_W),
@@ -418,7 +419,7 @@ smmu_xlt_q #(.ID_W(ID_W), .OAS_BITS(OAS_BITS), .SID_W(SID_W), .SSID_W(SSID_W), .
     .e_stall_ok(evtq_can_write),
     .st_avail(st_avail), .st_tag(st_tag), .st_alloc(wr_st_alloc), .st_alloc_idx(wr_st_alloc_idx),
     .st_alloc_sid(wr_st_alloc_sid), .act_mask(st_act_wr), .act_kind(st_act_kind),
-    .sync_block(wr_q_sync_block), .cnt_lookups(cnt_wr_lookups), .cnt_hits(cnt_wr_hits)
+    .sync_block(wr_q_sync_block), .n_cfg_wait(wr_n_cfg_wait), .cnt_lookups(cnt_wr_lookups), .cnt_hits(cnt_wr_hits)
 );
 
 // ------------------------------------------------------------ stall tags
@@ -586,6 +587,26 @@ assign m_axi_tw_awlock  = 1'b0;
 assign m_axi_tw_awcache = 4'b0011;
 assign m_axi_tw_awprot  = 3'b010;  // unprivileged, non-secure, data
 assign m_axi_tw_wstrb   = 8'hFF;
+
+// ------------------------------------------------------------ simulation invariants
+// dbg_invariant_err is sticky and read by the testbench at the end of every test
+// (tb/env/env.py); yosys defines SYNTHESIS, so none of this is synthesised.
+`ifndef SYNTHESIS
+/* verilator lint_off UNUSEDSIGNAL */
+reg dbg_invariant_err;   // read through the hierarchy
+/* verilator lint_on UNUSEDSIGNAL */
+always @(posedge aclk) begin
+    if (rst)
+        dbg_invariant_err <= 1'b0;
+    else if ({1'b0, rd_n_cfg_wait} + {1'b0, wr_n_cfg_wait} > 1 ||
+             ((rd_n_cfg_wait != 0 || wr_n_cfg_wait != 0) && cfg_req_ready && !cfg_resp_valid)) begin
+        // an entry waits for a configuration answer nobody was asked for
+        dbg_invariant_err <= 1'b1;
+        $display("%t smmu_top: INVARIANT: %0d read / %0d write entries wait for a configuration answer, engine %s",
+                 $time, rd_n_cfg_wait, wr_n_cfg_wait, cfg_req_ready ? "idle" : "busy");
+    end
+end
+`endif
 
 // Counters are read by the testbench through the hierarchy.
 wire unused_ok = &{1'b0, tlbi_leaf, stalls_outstanding, cnt_stalls, cnt_st_retry, cnt_st_abort,

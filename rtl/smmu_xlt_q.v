@@ -145,6 +145,7 @@ module smmu_xlt_q #(
     input  wire [1:0]            act_kind,     // 0 retry, 1 abort, 2 RAZ/WI
 
     output wire                  sync_block,
+    output reg  [PIDX_W:0]       n_cfg_wait,   // entries waiting for a configuration answer (checks)
     output reg  [31:0]           cnt_lookups,
     output reg  [31:0]           cnt_hits
 );
@@ -368,6 +369,15 @@ always @* begin
 end
 wire stall_room = {{(31-PIDX_W){1'b0}}, n_stall} < SCAP;
 
+// entries waiting for a configuration answer: at most one over both queues,
+// and only while the configuration engine holds its request (smmu_top checks)
+always @* begin
+    n_cfg_wait = {(PIDX_W+1){1'b0}};
+    for (integer i = 0; i < PEND; i = i + 1)
+        if (p_v[i] && p_state[i] == P_CFG)
+            n_cfg_wait = n_cfg_wait + 1'b1;
+end
+
 // round-robin from the entry after the last record taken, so a record that
 // had to wait (a stall record waiting for a STAG) is not passed forever
 reg               ev_any;
@@ -544,94 +554,102 @@ always @(posedge clk) begin
                 p_pslot[e] <= pk_slot;
             end
 
-            // invalidation: decisions not yet used are made again
-            if (inv && p_v[e] && !(o_hold && sel_tbl && sel_idx == e[PIDX_W-1:0]) &&
-                (p_state[e] == P_WALK || p_state[e] == P_EVT ||
-                 (p_state[e] == P_READY && !p_commit[e])))
-                p_state[e] <= P_NEW;
-
-            // SMMUEN 1->0: a transaction not yet looked up is decided by GBPA
-            // (the SMMU must not read the stream table with SMMUEN=0)
-            if (!smmuen && p_v[e] && p_state[e] == P_NEW) begin
-                p_state[e]  <= P_READY;
-                p_down[e]   <= !gbpa_abort && (p_addr[e][63:OAS_BITS] == {(64-OAS_BITS){1'b0}});
-                p_raz[e]    <= 1'b0;
-                p_pa[e]     <= p_addr[e][OAS_BITS-1:0];
-                p_commit[e] <= 1'b1;
-            end
-
-            // configuration request accepted
-            if (c_req_ready && nq_any && nq_idx == e[PIDX_W-1:0])
-                p_state[e] <= P_CFG;
-
-            // configuration answer
-            if (c_resp_valid && c_resp_idx == e[PIDX_W-1:0] && p_v[e] && p_state[e] == P_CFG) begin
-                p_cdf[e]  <= ans_cdf;
-                p_slot[e] <= ans_slot;
-                case (ans_kind)
-                    ANS_ABORT: begin
-                        p_state[e]  <= P_READY;
-                        p_down[e]   <= 1'b0;
-                        p_raz[e]    <= 1'b0;
-                        p_commit[e] <= 1'b1;
-                    end
-                    ANS_BYPASS: begin
-                        p_state[e]  <= P_READY;
-                        p_down[e]   <= 1'b1;
-                        p_raz[e]    <= 1'b0;
-                        p_pa[e]     <= p_addr[e][OAS_BITS-1:0];
-                        p_commit[e] <= 1'b0;
-                    end
-                    ANS_FAULT: to_fault(e[PIDX_W-1:0], EV_F_TRANSLATION, ans_cdf);
-                    ANS_WALK:  p_state[e] <= P_WALK;
-                    default:   p_state[e] <= P_NEW;   // retry
+            // one case per state: each entry takes at most one transition a cycle
+            if (p_v[e]) begin
+                case (p_state[e])
+                    P_NEW:
+                        if (!smmuen) begin
+                            // SMMUEN 1->0: a transaction not yet looked up is decided by
+                            // GBPA (the SMMU must not read the stream table with SMMUEN=0)
+                            p_state[e]  <= P_READY;
+                            p_down[e]   <= !gbpa_abort && (p_addr[e][63:OAS_BITS] == {(64-OAS_BITS){1'b0}});
+                            p_raz[e]    <= 1'b0;
+                            p_pa[e]     <= p_addr[e][OAS_BITS-1:0];
+                            p_commit[e] <= 1'b1;
+                        end else if (c_req_ready && nq_any && nq_idx == e[PIDX_W-1:0])
+                            p_state[e] <= P_CFG;     // configuration request accepted
+                    P_CFG:
+                        if (c_resp_valid && c_resp_idx == e[PIDX_W-1:0]) begin
+                            p_cdf[e]  <= ans_cdf;
+                            p_slot[e] <= ans_slot;
+                            case (ans_kind)
+                                ANS_ABORT: begin
+                                    p_state[e]  <= P_READY;
+                                    p_down[e]   <= 1'b0;
+                                    p_raz[e]    <= 1'b0;
+                                    p_commit[e] <= 1'b1;
+                                end
+                                ANS_BYPASS: begin
+                                    p_state[e]  <= P_READY;
+                                    p_down[e]   <= 1'b1;
+                                    p_raz[e]    <= 1'b0;
+                                    p_pa[e]     <= p_addr[e][OAS_BITS-1:0];
+                                    p_commit[e] <= 1'b0;
+                                end
+                                ANS_FAULT: to_fault(e[PIDX_W-1:0], EV_F_TRANSLATION, ans_cdf);
+                                ANS_WALK:  p_state[e] <= P_WALK;
+                                default:   p_state[e] <= P_NEW;   // retry
+                            endcase
+                        end
+                    P_WALK:
+                        if (inv)
+                            p_state[e] <= P_NEW;     // an invalidation wins: the entry retries
+                        else if (w_done[p_slot[e]]) begin
+                            if (w_fault[p_slot[e]*3 +: 3] != 3'd0) begin
+                                p_fetch[e] <= w_fetch[p_slot[e]*OAS_BITS +: OAS_BITS];
+                                to_fault(e[PIDX_W-1:0], flt_evid(w_fault[p_slot[e]*3 +: 3]), p_cdf[e]);
+                            end else if (perm_ok(w_perm[p_slot[e]*5 +: 5], p_cdf[e][CDF_PAN], p_attr[e][4],
+                                                 p_attr[e][6])) begin
+                                p_state[e]  <= P_READY;
+                                p_down[e]   <= 1'b1;
+                                p_raz[e]    <= 1'b0;
+                                p_commit[e] <= 1'b0;
+                                p_pa[e]     <= join_pa(w_pa[p_slot[e]*(OAS_BITS-12) +: OAS_BITS-12],
+                                                       w_size[p_slot[e]*2 +: 2], p_addr[e][29:0]);
+                            end else
+                                to_fault(e[PIDX_W-1:0], EV_F_PERMISSION, p_cdf[e]);
+                        end
+                    P_EVT:
+                        if (!smmuen && p_stl[e]) begin
+                            // SMMUEN=0: a fault still waiting for its stall tag is aborted (no record)
+                            p_state[e]  <= P_READY;
+                            p_stl[e]    <= 1'b0;
+                            p_down[e]   <= 1'b0;
+                            p_raz[e]    <= 1'b0;
+                            p_commit[e] <= 1'b1;
+                        end else if (ev_take && ev_idx == e[PIDX_W-1:0]) begin
+                            // record handed to the event queue: the outcome is final
+                            // (or, for a stall record, the entry waits for software)
+                            p_state[e]  <= p_stl[e] ? P_STALL : P_READY;
+                            p_commit[e] <= 1'b1;
+                        end else if (inv)
+                            p_state[e] <= P_NEW;
+                    P_READY:
+                        // a decision not yet used (and not offered on m_axi) is made again
+                        if (inv && !p_commit[e] && !(o_hold && sel_tbl && sel_idx == e[PIDX_W-1:0]))
+                            p_state[e] <= P_NEW;
+                    P_STALL:
+                        if (!smmuen) begin
+                            // SMMUEN=0: a stalled transaction is aborted (the stall unit drops
+                            // every tag in the same cycle)
+                            p_state[e]  <= P_READY;
+                            p_stl[e]    <= 1'b0;
+                            p_down[e]   <= 1'b0;
+                            p_raz[e]    <= 1'b0;
+                            p_commit[e] <= 1'b1;
+                        end else if (act_mask[e]) begin
+                            // stall ended: retried, aborted or terminated RAZ/WI
+                            p_stl[e]  <= 1'b0;
+                            p_down[e] <= 1'b0;
+                            p_raz[e]  <= act_kind == ACT_RAZ;
+                            if (act_kind == ACT_RETRY) begin
+                                p_state[e]  <= P_NEW;
+                                p_commit[e] <= 1'b0;
+                            end else
+                                p_state[e]  <= P_READY;
+                        end
+                    default: p_state[e] <= P_NEW;
                 endcase
-            end
-
-            // walk finished (an invalidation in this cycle wins: the entry retries)
-            if (p_v[e] && p_state[e] == P_WALK && w_done[p_slot[e]] && !inv) begin
-                if (w_fault[p_slot[e]*3 +: 3] != 3'd0) begin
-                    p_fetch[e] <= w_fetch[p_slot[e]*OAS_BITS +: OAS_BITS];
-                    to_fault(e[PIDX_W-1:0], flt_evid(w_fault[p_slot[e]*3 +: 3]), p_cdf[e]);
-                end else if (perm_ok(w_perm[p_slot[e]*5 +: 5], p_cdf[e][CDF_PAN], p_attr[e][4],
-                                     p_attr[e][6])) begin
-                    p_state[e]  <= P_READY;
-                    p_down[e]   <= 1'b1;
-                    p_raz[e]    <= 1'b0;
-                    p_commit[e] <= 1'b0;
-                    p_pa[e]     <= join_pa(w_pa[p_slot[e]*(OAS_BITS-12) +: OAS_BITS-12],
-                                           w_size[p_slot[e]*2 +: 2], p_addr[e][29:0]);
-                end else
-                    to_fault(e[PIDX_W-1:0], EV_F_PERMISSION, p_cdf[e]);
-            end
-
-            // fault record handed to the event queue: the outcome is final
-            // (or, for a stall record, the entry waits for software)
-            if (ev_take && ev_idx == e[PIDX_W-1:0]) begin
-                p_state[e]  <= p_stl[e] ? P_STALL : P_READY;
-                p_commit[e] <= 1'b1;
-            end
-
-            // stall ended: retried, aborted or terminated RAZ/WI
-            if (act_mask[e] && p_v[e] && p_state[e] == P_STALL) begin
-                p_stl[e] <= 1'b0;
-                p_down[e] <= 1'b0;
-                p_raz[e]  <= act_kind == ACT_RAZ;
-                if (act_kind == ACT_RETRY) begin
-                    p_state[e]  <= P_NEW;
-                    p_commit[e] <= 1'b0;
-                end else
-                    p_state[e]  <= P_READY;
-            end
-
-            // SMMUEN=0: a stalled transaction, and a fault still waiting for
-            // its stall tag (no record), is aborted (the stall unit drops
-            // every tag in the same cycle)
-            if (!smmuen && p_v[e] && (p_state[e] == P_STALL || (p_state[e] == P_EVT && p_stl[e]))) begin
-                p_state[e]  <= P_READY;
-                p_down[e]   <= 1'b0;
-                p_raz[e]    <= 1'b0;
-                p_commit[e] <= 1'b1;
             end
 
             // leaves through the output

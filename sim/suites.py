@@ -165,3 +165,13 @@ SUITES["regress"] += [
         params={"DATA_W": 128, "ID_W": 6, "OAS_BITS": 40, "TLB_ENTRIES": 8, "STALL_MAX": 8}),
 ]
 # ---- end of issue 5 stall model ----
+
+# ---- liveness (tb/tests/test_liveness.py): SMMUEN / invalidation races, duplicate fills, cfg records ----
+SUITES["quick"] += [
+    Job("tb.tests.test_liveness", name="liveness"),
+]
+SUITES["regress"] += [
+    Job("tb.tests.test_liveness", name="liveness_slow", testcase=["LivenessSmmuenSweep"],
+        env={"LIVENESS_LAT": 64, "SWEEP_MAX": 320}),
+]
+# ---- end of liveness ----

@@ -232,6 +232,11 @@ class SmmuEnv(uvm_env):
         for name, mon in (("m_axi", self.m_mon), ("m_axi_tw", self.tw_mon)):
             for o in mon.outstanding()[:5]:
                 self.sb.errors.append(f"{name} transaction never completed: {o}")
+        # the RTL's simulation invariants (smmu_top dbg_invariant_err, sticky; message in the log)
+        v = self.dut.dbg_invariant_err.value
+        if not v.is_resolvable or int(v):
+            self.sb.errors.append(f"RTL invariant violated (smmu_top.dbg_invariant_err = {v}): see the "
+                                  "'INVARIANT' line of the simulator log")
 
     def summary(self) -> str:
         st = self.s_mon.stats

@@ -1,0 +1,161 @@
+"""Liveness: no transaction is lost when SMMUEN, invalidations and walks race; no duplicate TLB fill.
+
+Every client transaction is checked by the scoreboard as everywhere (address, data, response,
+attributes; a transaction in flight when SMMUEN goes 1 -> 0 may end translated or with the GBPA
+decision). On top of that each test waits for every transaction with a simulated-time limit of
+its own, so a transaction that is never answered fails with its ID, address and the offset that
+lost it instead of a watchdog at the end.
+
+LivenessSmmuenSweep    reads and writes on several IDs miss the TLB (slow walker memory, walks in
+                       flight); SMMUEN goes 1 -> 0 at every cycle offset 0..SWEEP_MAX after their
+                       launch, then TLBI_NSNH_ALL + CMD_SYNC or CFGI_ALL + CMD_SYNC (Linux's
+                       reset sequence) is issued with SMMUEN=0; every transaction must be answered
+                       and the SYNC must complete. SMMUEN back to 1 between offsets.
+LivenessPermRefill     a TLB hit refused by the permissions re-walks; the fill replaces the entry
+                       of the same page instead of adding a second one (TLB fills and valid
+                       entries counted through the hierarchy), and the page still translates.
+LivenessCfgFaultNoBlock a stream whose STE is invalid faults (C_BAD_STE) with the event queue
+                       event queue unable to write (m_axi_tw AWREADY held low): two records wait;
+                       TLB misses of another stream go on meanwhile (their configuration lookups
+                       and walks complete before any record is written).
+
+Rerun: python sim/run.py --sim icarus --suite quick --tests test_liveness.<Test> --seed <n>
+"""
+
+from __future__ import annotations
+
+from typing import List
+
+import pyuvm
+from cocotb.triggers import ClockCycles, RisingEdge
+
+from tb.agents.axi_txn import AxiTxn
+from tb.agents.throttle import Throttle
+from tb.driver.testkit import TwTap
+from tb.env.config import env_int
+from tb.model import commands as C
+from tb.model.pagetable import AP_RO, SIZE_4K
+from tb.model.structs import CFG_BYPASS, Ste
+from tb.sequences.scenarios import init_memory
+from tb.tests.test_translate import XltTest
+
+WALK_IDS = (2, 3)          # m_axi_tw ARIDs of the page-table walkers
+
+
+async def wait_done(test, items: List[AxiTxn], cycles: int, what: str) -> None:
+    """Every item answered within ``cycles`` clock cycles, or a failure naming the lost ones."""
+    clk = test.env.dut.aclk
+    for _ in range(cycles):
+        if all(it.done.is_set() for it in items):
+            return
+        await RisingEdge(clk)
+    lost = [f"{'W' if it.is_write else 'R'} id {it.id} addr {it.addr:#x}" for it in items if not it.done.is_set()]
+    raise AssertionError(f"{what}: {len(lost)} transaction(s) never answered after {cycles} cycles: {lost}")
+
+
+@pyuvm.test()
+class LivenessSmmuenSweep(XltTest):
+    timeout_us = 400000.0
+
+    async def body(self) -> None:
+        env = self.env
+        drv = await self.bring_up()
+        init_memory(env)
+        ctx = await self.context(0x51, 3)
+        lat = env_int("LIVENESS_LAT", 24)
+        sweep_max = env_int("SWEEP_MAX", 4 * (lat + 12))
+        step = env_int("SWEEP_STEP", 1)
+        base = 0x30_0000_0000
+        n = 0
+        for off in range(0, sweep_max + 1, step):
+            inv = "cfgi_all" if off % 2 else "tlbi_nsnh_all"
+            # fresh pages, each in its own 2 MiB region: full walks
+            vas = [base + (n + k) * (2 << 20) for k in range(4)]
+            n += 4
+            for va in vas:
+                ctx.tables.map(va, self.data_pa())
+            env.mem_tw.id_latency = {i: lat for i in WALK_IDS}
+            items = [self.vtxn(ctx, vas[0], False, prot=1, len_=0, tid=0),
+                     self.vtxn(ctx, vas[1], False, prot=1, len_=3, tid=1),
+                     self.vtxn(ctx, vas[2], True, prot=1, len_=1, tid=2),
+                     self.vtxn(ctx, vas[3], True, prot=1, len_=0, tid=3),
+                     self.vtxn(ctx, vas[0] + 0x40, False, prot=1, len_=0, tid=0)]   # same ID behind a walk
+            for it in items:
+                await env.client.send(it)
+            await ClockCycles(env.dut.aclk, off)
+            await self.regs.set_cr0(0xC)                              # SMMUEN 1 -> 0
+            cmd = C.tlbi_nsnh_all() if inv == "tlbi_nsnh_all" else C.cfgi_all()
+            await drv.issue([cmd], sync=True)
+            await wait_done(self, items, 20000, f"SMMUEN 1->0 at offset {off}, then {inv} + CMD_SYNC")
+            env.mem_tw.id_latency = {}
+            await self.regs.set_cr0(0xD)                              # SMMUEN back to 1
+        self.log.info("swept SMMUEN 1->0 over offsets 0..%d (step %d) against walks of latency %d: "
+                      "%d transactions answered", sweep_max, step, lat, 5 * (sweep_max // step + 1))
+        await self.settle_events()
+        await self.finish()
+
+
+def tlb_valid_entries(dut, va: int) -> int:
+    """TLB entries that are valid and hold the page of ``va`` (4 KiB entries)."""
+    tlb = dut.tlb_inst
+    n = 0
+    for i in range(len(tlb.e_v)):
+        if int(tlb.e_v[i].value) and int(tlb.e_va[i].value) == (va >> 12) & ((1 << 52) - 1):
+            n += 1
+    return n
+
+
+@pyuvm.test()
+class LivenessPermRefill(XltTest):
+    async def body(self) -> None:
+        env = self.env
+        await self.bring_up()
+        init_memory(env)
+        ctx = await self.context(0x52, 4)
+        va = 0x44_0000
+        ctx.tables.map(va, self.data_pa(), ap=AP_RO)
+        # a read fills the TLB; each write hits the entry, is refused, walks again and faults
+        await self.run_items([self.vtxn(ctx, va, False, prot=1, len_=0, tid=1)])
+        assert tlb_valid_entries(env.dut, va) == 1
+        for k in range(4):
+            await self.run_items([self.vtxn(ctx, va + 64 * k, True, prot=1, len_=0, tid=2),
+                                  self.vtxn(ctx, va + 64 * k, False, prot=1, len_=0, tid=3)],
+                                 shuffle=False)
+            got = tlb_valid_entries(env.dut, va)
+            assert got == 1, f"after {k + 1} refused write(s) the TLB holds {got} entries for page {va:#x}"
+        await self.finish()
+
+
+@pyuvm.test()
+class LivenessCfgFaultNoBlock(XltTest):
+    async def body(self) -> None:
+        env = self.env
+        await self.bring_up()
+        init_memory(env)
+        tap = TwTap(env.tw_smp)
+        good = await self.context(0x53, 5)
+        await self.set_ste(0x54, Ste(V=0, Config=CFG_BYPASS))          # C_BAD_STE
+        for k in range(8):
+            good.tables.map(0x50_0000 + k * SIZE_4K, self.data_pa())
+        await self.run_items([self.vtxn(good, 0x50_0000, False, prot=1, len_=0, tid=1)])   # STE/CD cached
+        # event-queue writes cannot start (m_axi_tw AWREADY low): the first C_BAD_STE record of
+        # stream 0x54 is taken by the event queue, the second one waits in the configuration engine
+        env.mem_tw.set_throttles(Throttle("random", 0.0), Throttle(), Throttle(), Throttle(), Throttle())
+        bad = [self.txn(0x54, 0x1000 * (k + 1), False, prot=1, len_=0, tid=k) for k in range(2)]
+        for it in bad:
+            await env.client.send(it)
+        await ClockCycles(env.dut.aclk, 200)
+        others = [self.vtxn(good, 0x50_0000 + k * SIZE_4K + 0x80, False, prot=1, len_=0, tid=2 + k % 4)
+                  for k in range(1, 8)]
+        for it in others:
+            await env.client.send(it)
+        try:
+            await wait_done(self, others, 3000, "lookups of stream 0x53 while stream 0x54's fault records wait")
+        finally:
+            n_aw = len(tap.aw)
+            env.mem_tw.set_throttles(Throttle(), Throttle(), Throttle(), Throttle(), Throttle())
+        assert n_aw == 0, f"{n_aw} event-queue writes started while AWREADY was low"
+        await wait_done(self, bad, 5000, "the faulting transactions")
+        await self.settle_events()
+        await self.finish()
+        self.need_types("C_BAD_STE")
