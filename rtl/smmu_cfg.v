@@ -28,6 +28,7 @@ module smmu_cfg #(
 ) (
     input  wire                clk,
     input  wire                rst,
+    input  wire                smmuen,          // CR0ACK.SMMUEN: nothing is cached with SMMUEN=0
 
     input  wire [OAS_BITS-1:0] strtab_base,     // STRTAB_BASE.ADDR, byte address
     input  wire [5:0]          strtab_log2size,
@@ -104,6 +105,8 @@ reg                cacheable_reg;   // the answer is a cached / cacheable config
 
 assign req_ready  = state_reg == S_IDLE;
 
+// a CFGI that covers the lookup in progress (CFGI_STE / _RANGE / CD / ALL by StreamID)
+wire   cfgi_cov = cfgi_valid && ((({{(32-SID_W){1'b0}}, sid_reg} ^ cfgi_sid) & cfgi_mask) == 32'd0);
 wire   evq_valid;   // a record waits in the buffer for the event queue
 // CMD_SYNC: no invalidated fetch in flight, and every record of an aborted
 // lookup (whose client may already have its response) handed to the event queue
@@ -324,8 +327,8 @@ endtask
 task automatic fill;
     input [1:0] kind;
     begin
-        cacheable_reg <= 1'b1;
-        if (!inv_seen_reg && !cfgi_valid) begin
+        cacheable_reg <= smmuen;
+        if (!inv_seen_reg && !cfgi_cov && smmuen) begin
             ce_valid[ce_next_reg] <= 1'b1;
             ce_key[ce_next_reg]   <= key;
             ce_kind[ce_next_reg]  <= kind;
@@ -374,7 +377,7 @@ always @(posedge clk) begin
             for (integer j = 0; j < CFG_ENTRIES; j = j + 1)
                 if ((({{(32-SID_W){1'b0}}, ce_key[j][KEY_W-1 -: SID_W]} ^ cfgi_sid) & cfgi_mask) == 32'd0)
                     ce_valid[j] <= 1'b0;
-            if (state_reg != S_IDLE)
+            if (state_reg != S_IDLE && cfgi_cov)
                 inv_seen_reg <= 1'b1;
         end
 
@@ -489,7 +492,7 @@ always @(posedge clk) begin
             end
             S_RESP: begin
                 resp_valid <= 1'b1;
-                resp_cacheable <= cacheable_reg && !inv_seen_reg && !cfgi_valid;
+                resp_cacheable <= cacheable_reg && !inv_seen_reg && !cfgi_cov && smmuen;
                 resp_tag   <= tag_reg;
                 state_reg  <= S_IDLE;
             end

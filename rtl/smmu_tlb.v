@@ -42,6 +42,9 @@ module smmu_tlb #(
     output reg  [NLK*5-1:0]        lk_perm,    // {PW, UR, UW, PX, UX} (PR is always 1)
     output reg  [NLK-1:0]          lk_pan,
     output reg  [NLK-1:0]          lk_byp,
+    output reg  [NLK*16-1:0]       lk_asid,    // the hit entry's ASID, nG and size: what an
+    output reg  [NLK-1:0]          lk_ng,      // invalidation of the decision must cover
+    output reg  [NLK*2-1:0]        lk_size,
 
     // fill
     input  wire                    fill_valid,
@@ -128,6 +131,9 @@ always @* begin
     lk_perm = {(NLK*5){1'b0}};
     lk_pan  = {NLK{1'b0}};
     lk_byp  = {NLK{1'b0}};
+    lk_asid = {(NLK*16){1'b0}};
+    lk_ng   = {NLK{1'b0}};
+    lk_size = {(NLK*2){1'b0}};
     for (integer p = 0; p < NLK; p = p + 1) begin
         va   = lk_va[p*64 +: 64];
         sid  = lk_sid[p*SID_W +: SID_W];
@@ -145,6 +151,9 @@ always @* begin
                 lk_byp[p] = e_byp[i];
                 lk_pan[p] = e_pan[i];
                 lk_perm[p*5 +: 5] = e_perm[i];
+                lk_asid[p*16 +: 16] = e_asid[i];
+                lk_ng[p]            = e_ng[i];
+                lk_size[p*2 +: 2]   = e_size[i];
                 lk_pa[p*OAS_BITS +: OAS_BITS] = e_byp[i] ? va[OAS_BITS-1:0]
                                                          : join_pa(e_pa[i], e_size[i], va[29:0]);
             end

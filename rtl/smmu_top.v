@@ -246,7 +246,9 @@ wire [31:0] cfgi_sid, cfgi_mask;
 wire        inv = tlbi_valid || cfgi_valid;
 
 // ---- TLB (port 0: AR, port 1: AW)
-wire [1:0]            lk_hit, lk_pan, lk_byp;
+wire [1:0]            lk_hit, lk_pan, lk_byp, lk_ng;
+wire [31:0]           lk_asid;
+wire [3:0]            lk_size;
 wire [2*OAS_BITS-1:0] lk_pa;
 wire [9:0]            lk_perm;
 wire                  fill_valid, fill_byp, fill_ssv, fill_tbi, fill_ng, fill_pan;
@@ -264,6 +266,7 @@ smmu_tlb #(.ENTRIES(TLB_ENTRIES), .NLK(2), .SID_W(SID_W), .SSID_W(SSID_W), .OAS_
     .lk_sid({s_axi_awmmusid, s_axi_armmusid}), .lk_ssid({s_axi_awmmussid, s_axi_armmussid}),
     .lk_ssv({s_axi_awmmussidv, s_axi_armmussidv}), .lk_va({s_axi_awaddr, s_axi_araddr}),
     .lk_hit(lk_hit), .lk_pa(lk_pa), .lk_perm(lk_perm), .lk_pan(lk_pan), .lk_byp(lk_byp),
+    .lk_asid(lk_asid), .lk_ng(lk_ng), .lk_size(lk_size),
     .fill_valid(fill_valid && smmuen), .fill_byp(fill_byp), .fill_sid(fill_sid), .fill_ssid(fill_ssid),
     .fill_ssv(fill_ssv), .fill_va(fill_va), .fill_tbi(fill_tbi), .fill_size(fill_size),
     .fill_asid(fill_asid), .fill_ng(fill_ng), .fill_pa(fill_pa), .fill_perm(fill_perm),
@@ -310,6 +313,8 @@ wire [NW*OAS_BITS-1:0]     w_fetch;
 wire [NW*(OAS_BITS-12)-1:0] w_pa;
 wire [NW*2-1:0]            w_size;
 wire [NW*5-1:0]            w_perm;
+wire [NW-1:0]              w_stale, w_ng;
+wire [15:0]                ans_asid = cfg_resp_cd[CD_ASID_LSB +: 16];
 wire [3:0]                 ans_cdf = {cfg_resp_cd[CD_PAN], cfg_resp_cd[CD_S], cfg_resp_cd[CD_R],
                                       cfg_resp_cd[CD_A]};
 wire [31:0]                cnt_walks, cnt_merges;
@@ -329,8 +334,10 @@ smmu_walk #(.NW(NW), .SID_W(SID_W), .SSID_W(SSID_W), .OAS_BITS(OAS_BITS), .SLOT_
     .sync_block(walk_sync_block),
     .resp_valid(cfg_resp_valid), .resp_kind(cfg_resp_kind), .resp_cd(cfg_resp_cd),
     .resp_cacheable(cfg_resp_cacheable), .ans_kind(ans_kind), .ans_slot(ans_slot),
-    .inv(inv),
-    .w_done(w_done), .w_fault(w_fault), .w_fetch(w_fetch), .w_pa(w_pa), .w_size(w_size), .w_perm(w_perm),
+    .tlbi_valid(tlbi_valid), .tlbi_op(tlbi_op), .tlbi_asid(tlbi_asid), .tlbi_va(tlbi_va),
+    .tlbi_leaf(tlbi_leaf), .cfgi_valid(cfgi_valid), .cfgi_sid(cfgi_sid), .cfgi_mask(cfgi_mask),
+    .w_done(w_done), .w_stale(w_stale), .w_ng(w_ng),
+    .w_fault(w_fault), .w_fetch(w_fetch), .w_pa(w_pa), .w_size(w_size), .w_perm(w_perm),
     .rd_addr(tw_rd_addr[2*OAS_BITS +: NW*OAS_BITS]), .rd_valid(tw_rd_valid[2 +: NW]),
     .rd_ready(tw_rd_ready[2 +: NW]), .rd_rvalid(tw_rd_rvalid[2 +: NW]), .rd_rdata(tw_rdata),
     .rd_rresp(tw_rresp),
@@ -375,7 +382,7 @@ smmu_xlt_q #(.ID_W(ID_W), .OAS_BITS(OAS_BITS), .SID_W(SID_W), .SSID_W(SSID_W), .
     .s_sid(s_axi_armmusid), .s_ssid(s_axi_armmussid), .s_ssv(s_axi_armmussidv),
     .s_valid(s_axi_arvalid), .s_ready(s_axi_arready),
     .lk_hit(lk_hit[0]), .lk_byp(lk_byp[0]), .lk_pa(lk_pa[0 +: OAS_BITS]), .lk_perm(lk_perm[0 +: 5]),
-    .lk_pan(lk_pan[0]),
+    .lk_pan(lk_pan[0]), .lk_asid(lk_asid[0 +: 16]), .lk_ng(lk_ng[0]), .lk_size(lk_size[0 +: 2]),
     .o_valid(rd_t_valid), .o_id(rd_t_id), .o_addr(rd_t_addr), .o_len(rd_t_len), .o_attr(rd_t_attr),
     .o_down(rd_t_down), .o_raz(rd_t_raz), .o_take(rd_t_take), .o_hold(rd_t_hold),
     .o_park(rd_t_park), .o_pslot(rd_t_pslot),
@@ -384,9 +391,11 @@ smmu_xlt_q #(.ID_W(ID_W), .OAS_BITS(OAS_BITS), .SID_W(SID_W), .SSID_W(SSID_W), .
     .c_ssv(rd_c_ssv), .c_addr(rd_c_addr), .c_pnu(rd_c_pnu), .c_ind(rd_c_ind),
     .c_req_ready(cfg_take && !cfg_pick_wr),
     .c_resp_valid(cfg_resp_valid && !cfg_resp_tag[PIDX_W]), .c_resp_idx(cfg_resp_tag[PIDX_W-1:0]),
-    .ans_kind(ans_kind), .ans_slot(ans_slot), .ans_cdf(ans_cdf),
+    .ans_kind(ans_kind), .ans_slot(ans_slot), .ans_cdf(ans_cdf), .ans_asid(ans_asid),
     .w_done(w_done), .w_fault(w_fault), .w_fetch(w_fetch), .w_pa(w_pa), .w_size(w_size), .w_perm(w_perm),
-    .inv(inv),
+    .w_stale(w_stale), .w_ng(w_ng),
+    .tlbi_valid(tlbi_valid), .tlbi_op(tlbi_op), .tlbi_asid(tlbi_asid), .tlbi_va(tlbi_va),
+    .tlbi_leaf(tlbi_leaf), .cfgi_valid(cfgi_valid), .cfgi_sid(cfgi_sid), .cfgi_mask(cfgi_mask),
     .e_valid(rd_evt_valid), .e_data(rd_evt_data), .e_stall(rd_evt_stall), .e_ready(rd_evt_ready),
     .e_stall_ok(evtq_can_write),
     .st_avail(st_avail), .st_tag(st_tag), .st_alloc(rd_st_alloc), .st_alloc_idx(rd_st_alloc_idx),
@@ -403,7 +412,7 @@ smmu_xlt_q #(.ID_W(ID_W), .OAS_BITS(OAS_BITS), .SID_W(SID_W), .SSID_W(SSID_W), .
     .s_sid(s_axi_awmmusid), .s_ssid(s_axi_awmmussid), .s_ssv(s_axi_awmmussidv),
     .s_valid(s_axi_awvalid), .s_ready(s_axi_awready),
     .lk_hit(lk_hit[1]), .lk_byp(lk_byp[1]), .lk_pa(lk_pa[OAS_BITS +: OAS_BITS]), .lk_perm(lk_perm[5 +: 5]),
-    .lk_pan(lk_pan[1]),
+    .lk_pan(lk_pan[1]), .lk_asid(lk_asid[16 +: 16]), .lk_ng(lk_ng[1]), .lk_size(lk_size[2 +: 2]),
     .o_valid(wr_t_valid), .o_id(wr_t_id), .o_addr(wr_t_addr), .o_len(wr_t_len), .o_attr(wr_t_attr),
     .o_down(wr_t_down), .o_raz(wr_t_raz), .o_take(wr_t_take), .o_hold(wr_t_hold),
     .o_park(wr_t_park), .o_pslot(wr_t_pslot),
@@ -412,9 +421,11 @@ smmu_xlt_q #(.ID_W(ID_W), .OAS_BITS(OAS_BITS), .SID_W(SID_W), .SSID_W(SSID_W), .
     .c_ssv(wr_c_ssv), .c_addr(wr_c_addr), .c_pnu(wr_c_pnu), .c_ind(wr_c_ind),
     .c_req_ready(cfg_take && cfg_pick_wr),
     .c_resp_valid(cfg_resp_valid && cfg_resp_tag[PIDX_W]), .c_resp_idx(cfg_resp_tag[PIDX_W-1:0]),
-    .ans_kind(ans_kind), .ans_slot(ans_slot), .ans_cdf(ans_cdf),
+    .ans_kind(ans_kind), .ans_slot(ans_slot), .ans_cdf(ans_cdf), .ans_asid(ans_asid),
     .w_done(w_done), .w_fault(w_fault), .w_fetch(w_fetch), .w_pa(w_pa), .w_size(w_size), .w_perm(w_perm),
-    .inv(inv),
+    .w_stale(w_stale), .w_ng(w_ng),
+    .tlbi_valid(tlbi_valid), .tlbi_op(tlbi_op), .tlbi_asid(tlbi_asid), .tlbi_va(tlbi_va),
+    .tlbi_leaf(tlbi_leaf), .cfgi_valid(cfgi_valid), .cfgi_sid(cfgi_sid), .cfgi_mask(cfgi_mask),
     .e_valid(wr_evt_valid), .e_data(wr_evt_data), .e_stall(wr_evt_stall), .e_ready(wr_evt_ready),
     .e_stall_ok(evtq_can_write),
     .st_avail(st_avail), .st_tag(st_tag), .st_alloc(wr_st_alloc), .st_alloc_idx(wr_st_alloc_idx),
@@ -513,7 +524,7 @@ smmu_cfg #(
     .SID_W(SID_W), .SSID_W(SSID_W), .OAS_BITS(OAS_BITS), .CFG_ENTRIES(CFG_ENTRIES),
     .STALL_MODEL(STALL_MODEL), .TAG_W(PIDX_W + 1)
 ) cfg_inst (
-    .clk(aclk), .rst(rst),
+    .clk(aclk), .rst(rst), .smmuen(smmuen),
     .strtab_base(strtab_base), .strtab_log2size(strtab_log2size), .recinvsid(recinvsid),
     .req_valid(cfg_req_valid), .req_ready(cfg_req_ready),
     .req_tag(cfg_pick_wr ? {1'b1, wr_c_req_idx} : {1'b0, rd_c_req_idx}),
@@ -609,7 +620,7 @@ end
 `endif
 
 // Counters are read by the testbench through the hierarchy.
-wire unused_ok = &{1'b0, tlbi_leaf, stalls_outstanding, cnt_stalls, cnt_st_retry, cnt_st_abort,
+wire unused_ok = &{1'b0, stalls_outstanding, cnt_stalls, cnt_st_retry, cnt_st_abort,
                    cnt_st_term, cnt_st_nomatch, cnt_cfg_hit, cnt_cfg_miss, cnt_cmds,
                    cnt_cmd_errors, cnt_evt_written, cnt_evt_dropped, m_axi_tw_bid, tw_rlast,
                    cnt_tlb_fills, cnt_walks, cnt_merges, cnt_rd_lookups, cnt_rd_hits,

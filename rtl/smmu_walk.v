@@ -49,10 +49,20 @@ module smmu_walk #(
     output reg  [2:0]               ans_kind,
     output reg  [SLOT_W-1:0]        ans_slot,
 
-    input  wire                     inv,         // TLBI or CFGI this cycle
+    // TLBI / CFGI this cycle (smmu_cmdq), scoped as smmu_inv.vh says
+    input  wire                     tlbi_valid,
+    input  wire [7:0]               tlbi_op,
+    input  wire [15:0]              tlbi_asid,
+    input  wire [63:12]             tlbi_va,
+    input  wire                     tlbi_leaf,
+    input  wire                     cfgi_valid,
+    input  wire [31:0]              cfgi_sid,
+    input  wire [31:0]              cfgi_mask,
 
     // walk results, one set per slot (valid with w_done[k])
     output wire [NW-1:0]            w_done,
+    output wire [NW-1:0]            w_stale,     // the finishing walk was invalidated: retry
+    output wire [NW-1:0]            w_ng,
     output wire [NW*3-1:0]          w_fault,
     output wire [NW*OAS_BITS-1:0]   w_fetch,
     output wire [NW*(OAS_BITS-12)-1:0] w_pa,
@@ -87,6 +97,9 @@ module smmu_walk #(
 );
 
 `include "smmu_cd.vh"
+`include "smmu_inv.vh"
+
+wire inv = tlbi_valid || cfgi_valid;
 
 localparam [2:0] ANS_ABORT = 3'd0, ANS_BYPASS = 3'd1, ANS_FAULT = 3'd2, ANS_WALK = 3'd3,
                  ANS_RETRY = 3'd4;
@@ -112,7 +125,8 @@ always @(posedge clk) begin
 end
 
 // ---------------------------------------------------------- slots
-reg [NW-1:0]     s_stale;
+reg [NW-1:0]     s_stale;   // an invalidation covered the walk: its result is not used
+reg [NW-1:0]     s_sglob;   // ... covered it if the result is global (decided at the end)
 reg [SID_W-1:0]  s_sid  [0:NW-1];
 reg [SSID_W-1:0] s_ssid [0:NW-1];
 reg              s_ssv  [0:NW-1];
@@ -162,13 +176,19 @@ always @* begin
     end
 end
 
+// does this cycle's invalidation cover the lookup being answered?
+wire [1:0] q_tcov = tlbi_valid ? tlbi_covers_walk(tlbi_op, tlbi_asid, tlbi_va, tlbi_leaf,
+                                                  resp_cd[CD_ASID_LSB +: 16], q_va_reg[47:12]) : 2'b00;
+wire       q_ccov = cfgi_valid && cfgi_covers({{(32-SID_W){1'b0}}, q_sid_reg}, cfgi_sid, cfgi_mask);
+wire       ans_inv = q_ccov || (resp_kind == KIND_S1 && q_tcov != 2'b00);
+
 always @* begin
     ans_kind = ANS_ABORT;
     ans_slot = merge_hit ? merge_idx : free_idx;
-    // an invalidation now, or a CFGI during the lookup (the answer was not
-    // cacheable): a bypass / stage-1 answer may be stale, look it up again.
+    // an invalidation now that covers it, or a CFGI during the lookup (the answer
+    // was not cacheable): a bypass / stage-1 answer may be stale, look it up again.
     // An ABORT is final: its record (if any) has been queued already.
-    if ((resp_kind == KIND_BYPASS || resp_kind == KIND_S1) && (inv || !resp_cacheable))
+    if ((resp_kind == KIND_BYPASS || resp_kind == KIND_S1) && (ans_inv || !resp_cacheable))
         ans_kind = ANS_RETRY;
     else if (resp_kind == KIND_BYPASS)
         ans_kind = ANS_BYPASS;
@@ -182,7 +202,9 @@ always @* begin
     end
 end
 
-assign sync_block = |(s_stale & ~s_idle);
+// CMD_SYNC waits for walks an earlier invalidation covered (or may have covered):
+// after TLBI + SYNC software may free the tables they read
+assign sync_block = |((s_stale | s_sglob) & ~s_idle);
 
 wire start_walk = resp_valid && ans_kind == ANS_WALK && !merge_hit;
 // a walker is free for the next lookup unless this answer takes the last one
@@ -222,6 +244,23 @@ generate
     end
 endgenerate
 
+// coverage of every walk in flight by this cycle's invalidation
+reg [NW-1:0] c_any, c_glob;
+reg [1:0]    c_t;
+always @* begin
+    c_t = 2'b00;
+    for (integer i = 0; i < NW; i = i + 1) begin
+        c_t = tlbi_valid ? tlbi_covers_walk(tlbi_op, tlbi_asid, tlbi_va, tlbi_leaf, s_asid[i], s_va[i][47:12])
+                         : 2'b00;
+        c_any[i]  = c_t[0] ||
+                    (cfgi_valid && cfgi_covers({{(32-SID_W){1'b0}}, s_sid[i]}, cfgi_sid, cfgi_mask));
+        c_glob[i] = c_t[1];
+    end
+end
+// the decision at the walk's end, including this cycle's invalidation
+assign w_stale = s_stale | c_any | ((s_sglob | c_glob) & ~s_ng);
+assign w_ng    = s_ng;
+
 assign w_fault = p_fault;
 assign w_fetch = p_fetch;
 assign w_pa    = p_pa;
@@ -239,7 +278,7 @@ always @* begin
     wf_hit = 1'b0;
     wf_idx = {SLOT_W{1'b0}};
     for (integer i = 0; i < NW; i = i + 1)
-        if (!wf_hit && w_done[i] && !s_stale[i] && p_fault[i*3 +: 3] == 3'd0) begin
+        if (!wf_hit && w_done[i] && !w_stale[i] && p_fault[i*3 +: 3] == 3'd0) begin
             wf_hit = 1'b1;
             wf_idx = i[SLOT_W-1:0];
         end
@@ -283,6 +322,7 @@ end
 always @(posedge clk) begin
     if (rst) begin
         s_stale    <= {NW{1'b0}};
+        s_sglob    <= {NW{1'b0}};
         cnt_walks  <= 32'd0;
         cnt_merges <= 32'd0;
         for (integer k = 0; k < NW; k = k + 1) begin
@@ -296,11 +336,16 @@ always @(posedge clk) begin
         end
     end else begin
         for (integer k = 0; k < NW; k = k + 1)
-            if (inv && !s_idle[k])
-                s_stale[k] <= 1'b1;
+            if (!s_idle[k]) begin
+                if (c_any[k])
+                    s_stale[k] <= 1'b1;
+                if (c_glob[k])
+                    s_sglob[k] <= 1'b1;
+            end
         if (start_walk) begin
             cnt_walks          <= cnt_walks + 1'b1;
             s_stale[free_idx]  <= 1'b0;
+            s_sglob[free_idx]  <= 1'b0;
             s_sid[free_idx]    <= q_sid_reg;
             s_ssid[free_idx]   <= q_ssid_reg;
             s_ssv[free_idx]    <= q_ssv_reg;

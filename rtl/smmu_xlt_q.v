@@ -82,6 +82,9 @@ module smmu_xlt_q #(
     input  wire [OAS_BITS-1:0]   lk_pa,
     input  wire [4:0]            lk_perm,
     input  wire                  lk_pan,
+    input  wire [15:0]           lk_asid,
+    input  wire                  lk_ng,
+    input  wire [1:0]            lk_size,
 
     // decided transactions to the path (m_axi or the local responder)
     output wire                  o_valid,
@@ -117,6 +120,7 @@ module smmu_xlt_q #(
     input  wire [2:0]            ans_kind,
     input  wire [SLOT_W-1:0]     ans_slot,
     input  wire [3:0]            ans_cdf,   // {PAN, S, R, A} of the CD
+    input  wire [15:0]           ans_asid,  // the CD's ASID
 
     // walk results
     input  wire [NW-1:0]             w_done,
@@ -125,8 +129,18 @@ module smmu_xlt_q #(
     input  wire [NW*(OAS_BITS-12)-1:0] w_pa,
     input  wire [NW*2-1:0]           w_size,
     input  wire [NW*5-1:0]           w_perm,
+    input  wire [NW-1:0]             w_stale,   // an invalidation covered the walk: retry
+    input  wire [NW-1:0]             w_ng,
 
-    input  wire                  inv,
+    // TLBI / CFGI this cycle: decisions they cover are made again (smmu_inv.vh)
+    input  wire                  tlbi_valid,
+    input  wire [7:0]            tlbi_op,
+    input  wire [15:0]           tlbi_asid,
+    input  wire [63:12]          tlbi_va,
+    input  wire                  tlbi_leaf,
+    input  wire                  cfgi_valid,
+    input  wire [31:0]           cfgi_sid,
+    input  wire [31:0]           cfgi_mask,
 
     // translation fault records
     output wire                  e_valid,
@@ -151,6 +165,9 @@ module smmu_xlt_q #(
 );
 
 `include "smmu_cd.vh"
+`include "smmu_inv.vh"
+
+wire inv = tlbi_valid || cfgi_valid;   // any invalidation (the stage and a held offer)
 
 localparam [2:0] ANS_ABORT = 3'd0, ANS_BYPASS = 3'd1, ANS_FAULT = 3'd2, ANS_WALK = 3'd3;
 localparam [2:0] P_NEW = 3'd0, P_CFG = 3'd1, P_WALK = 3'd2, P_EVT = 3'd3, P_READY = 3'd4,
@@ -185,8 +202,8 @@ function perm_ok;
 endfunction
 
 // ================================================================ stage
-// {ft, fg, down, raz, pa, id, addr, len, attr, sid, ssid, ssv}
-localparam SW   = 4 + OAS_BITS + ID_W + 64 + 8 + ATTR_W + SID_W + SSID_W + 1;
+// {ft, fg, down, raz, pa, id, addr, len, attr, sid, ssid, ssv, asid, ng, size, xl}
+localparam SW   = 4 + OAS_BITS + ID_W + 64 + 8 + ATTR_W + SID_W + SSID_W + 1 + 20;
 localparam B_FT = SW - 1;     // decided by the TLB (cleared by an invalidation)
 
 wire g_bypass, g_raz, g_need;
@@ -199,7 +216,8 @@ wire in_ft = !g_need ? 1'b0 :
              (lk_hit && (lk_byp || perm_ok(lk_perm, lk_pan, s_attr[4], s_attr[6]))) && !inv;
 wire [SW-1:0] in_d = {in_ft, !g_need, (g_need ? 1'b1 : g_bypass), (g_need ? 1'b0 : g_raz),
                       (g_need ? lk_pa : s_addr[OAS_BITS-1:0]),
-                      s_id, s_addr, s_len, s_attr, s_sid, s_ssid, s_ssv};
+                      s_id, s_addr, s_len, s_attr, s_sid, s_ssid, s_ssv,
+                      lk_asid, lk_ng, lk_size, lk_hit && !lk_byp};
 
 reg  [SW-1:0] out_d, tmp_d;
 reg           out_v, tmp_v;
@@ -214,7 +232,11 @@ wire [7:0]          st_len;
 wire [ATTR_W-1:0]   st_attr;
 wire [SID_W-1:0]    st_sid;
 wire [SSID_W-1:0]   st_ssid;
-assign {st_ft, st_fg, st_down, st_raz, st_pa, st_id, st_addr, st_len, st_attr, st_sid, st_ssid, st_ssv} = out_d;
+wire [15:0]         st_asid;
+wire                st_ng, st_xl;
+wire [1:0]          st_size;
+assign {st_ft, st_fg, st_down, st_raz, st_pa, st_id, st_addr, st_len, st_attr, st_sid, st_ssid, st_ssv,
+        st_asid, st_ng, st_size, st_xl} = out_d;
 
 // ================================================================ table
 reg [PEND-1:0]      p_v;
@@ -239,6 +261,29 @@ reg [PEND-1:0]      p_oldall[0:PEND-1];   // every older entry (s_axi order)
 reg                 p_park  [0:PEND-1];   // W data parked in slot p_pslot
 reg [PSLOT_W-1:0]   p_pslot [0:PEND-1];
 reg                 p_stl   [0:PEND-1];   // the fault in EVT stalls
+reg                 p_xl    [0:PEND-1];   // a stage-1 translation (its ASID, nG, size below)
+reg [15:0]          p_asid  [0:PEND-1];
+reg                 p_ng    [0:PEND-1];
+reg [1:0]           p_size  [0:PEND-1];
+
+// the entries this cycle's invalidation covers: a READY decision (the TLB's
+// rule for its own entries) and a fault waiting in EVT (any page of the
+// walk's 1 GiB / 512 GiB region, any ASID: the fault may stem from a table)
+reg [PEND-1:0]      cov_rdy, cov_evt;
+always @* begin
+    for (integer i = 0; i < PEND; i = i + 1) begin
+        cov_rdy[i] = cfgi_valid && cfgi_covers({{(32-SID_W){1'b0}}, p_sid[i]}, cfgi_sid, cfgi_mask);
+        cov_evt[i] = cov_rdy[i];
+        if (tlbi_valid && p_xl[i]) begin
+            cov_rdy[i] = cov_rdy[i] ||
+                         tlbi_covers_xlt(tlbi_op, tlbi_asid, tlbi_va, p_asid[i], p_ng[i], p_size[i],
+                                         p_addr[i][55:12]);
+            cov_evt[i] = cov_evt[i] ||
+                         tlbi_covers_walk(tlbi_op, tlbi_asid, tlbi_va, tlbi_leaf, p_asid[i],
+                                          p_addr[i][47:12]) != 2'b00;
+        end
+    end
+end
 
 
 // entries with the same ID as the stage transaction, free entry
@@ -500,6 +545,10 @@ always @(posedge clk) begin
             p_park[e]   <= 1'b0;
             p_pslot[e]  <= {PSLOT_W{1'b0}};
             p_stl[e]    <= 1'b0;
+            p_xl[e]     <= 1'b0;
+            p_asid[e]   <= 16'd0;
+            p_ng[e]     <= 1'b0;
+            p_size[e]   <= 2'd0;
         end
     end else begin
         // ------------------------------------------------ counters
@@ -572,6 +621,10 @@ always @(posedge clk) begin
                         if (c_resp_valid && c_resp_idx == e[PIDX_W-1:0]) begin
                             p_cdf[e]  <= ans_cdf;
                             p_slot[e] <= ans_slot;
+                            p_asid[e] <= ans_asid;
+                            p_xl[e]   <= ans_kind == ANS_WALK || ans_kind == ANS_FAULT;
+                            p_ng[e]   <= 1'b1;
+                            p_size[e] <= 2'd0;
                             case (ans_kind)
                                 ANS_ABORT: begin
                                     p_state[e]  <= P_READY;
@@ -592,10 +645,12 @@ always @(posedge clk) begin
                             endcase
                         end
                     P_WALK:
-                        if (inv)
-                            p_state[e] <= P_NEW;     // an invalidation wins: the entry retries
-                        else if (w_done[p_slot[e]]) begin
-                            if (w_fault[p_slot[e]*3 +: 3] != 3'd0) begin
+                        // decided at the walk's end: an invalidation that covered the walk
+                        // (smmu_walk w_stale, this cycle's included) sends the entry back
+                        if (w_done[p_slot[e]]) begin
+                            if (w_stale[p_slot[e]])
+                                p_state[e] <= P_NEW;
+                            else if (w_fault[p_slot[e]*3 +: 3] != 3'd0) begin
                                 p_fetch[e] <= w_fetch[p_slot[e]*OAS_BITS +: OAS_BITS];
                                 to_fault(e[PIDX_W-1:0], flt_evid(w_fault[p_slot[e]*3 +: 3]), p_cdf[e]);
                             end else if (perm_ok(w_perm[p_slot[e]*5 +: 5], p_cdf[e][CDF_PAN], p_attr[e][4],
@@ -604,6 +659,8 @@ always @(posedge clk) begin
                                 p_down[e]   <= 1'b1;
                                 p_raz[e]    <= 1'b0;
                                 p_commit[e] <= 1'b0;
+                                p_ng[e]     <= w_ng[p_slot[e]];
+                                p_size[e]   <= w_size[p_slot[e]*2 +: 2];
                                 p_pa[e]     <= join_pa(w_pa[p_slot[e]*(OAS_BITS-12) +: OAS_BITS-12],
                                                        w_size[p_slot[e]*2 +: 2], p_addr[e][29:0]);
                             end else
@@ -622,11 +679,11 @@ always @(posedge clk) begin
                             // (or, for a stall record, the entry waits for software)
                             p_state[e]  <= p_stl[e] ? P_STALL : P_READY;
                             p_commit[e] <= 1'b1;
-                        end else if (inv)
+                        end else if (cov_evt[e])
                             p_state[e] <= P_NEW;
                     P_READY:
                         // a decision not yet used (and not offered on m_axi) is made again
-                        if (inv && !p_commit[e] && !(o_hold && sel_tbl && sel_idx == e[PIDX_W-1:0]))
+                        if (cov_rdy[e] && !p_commit[e] && !(o_hold && sel_tbl && sel_idx == e[PIDX_W-1:0]))
                             p_state[e] <= P_NEW;
                     P_STALL:
                         if (!smmuen) begin
@@ -673,6 +730,10 @@ always @(posedge clk) begin
                 p_down[e]   <= st_down;
                 p_raz[e]    <= st_raz;
                 p_commit[e] <= st_fg;
+                p_xl[e]     <= st_xl;
+                p_asid[e]   <= st_asid;
+                p_ng[e]     <= st_ng;
+                p_size[e]   <= st_size;
                 // a TLB decision invalidated in this very cycle is made again
                 p_state[e]  <= (st_fg || (st_ft && !inv)) ? P_READY : P_NEW;
             end
