@@ -42,6 +42,7 @@ module smmu_tlb #(
     output reg  [NLK*5-1:0]        lk_perm,    // {PW, UR, UW, PX, UX} (PR is always 1)
     output reg  [NLK-1:0]          lk_pan,
     output reg  [NLK-1:0]          lk_byp,
+    output reg  [NLK*22-1:0]       lk_ax,      // attribute transform (smmu_attr.vh)
 
     // fill
     input  wire                    fill_valid,
@@ -57,6 +58,7 @@ module smmu_tlb #(
     input  wire [OAS_BITS-1:12]    fill_pa,    // output page/block base
     input  wire [4:0]              fill_perm,
     input  wire                    fill_pan,
+    input  wire [21:0]             fill_ax,
 
     // invalidation
     input  wire                    tlbi_valid,
@@ -89,6 +91,7 @@ reg                  e_ng    [0:ENTRIES-1];
 reg [OAS_BITS-1:12]  e_pa    [0:ENTRIES-1];
 reg [4:0]            e_perm  [0:ENTRIES-1];
 reg                  e_pan   [0:ENTRIES-1];
+reg [21:0]           e_ax    [0:ENTRIES-1];   // output attributes: final rule applied per transaction
 reg [IDX_W-1:0]      rr_reg;
 
 // VA bits [63:12] an entry compares: the page number above its size, without
@@ -128,6 +131,7 @@ always @* begin
     lk_perm = {(NLK*5){1'b0}};
     lk_pan  = {NLK{1'b0}};
     lk_byp  = {NLK{1'b0}};
+    lk_ax   = {(NLK*22){1'b0}};
     for (integer p = 0; p < NLK; p = p + 1) begin
         va   = lk_va[p*64 +: 64];
         sid  = lk_sid[p*SID_W +: SID_W];
@@ -145,6 +149,7 @@ always @* begin
                 lk_byp[p] = e_byp[i];
                 lk_pan[p] = e_pan[i];
                 lk_perm[p*5 +: 5] = e_perm[i];
+                lk_ax[p*22 +: 22] = e_ax[i];
                 lk_pa[p*OAS_BITS +: OAS_BITS] = e_byp[i] ? va[OAS_BITS-1:0]
                                                          : join_pa(e_pa[i], e_size[i], va[29:0]);
             end
@@ -203,6 +208,7 @@ always @(posedge clk) begin
             e_pa[k]   <= {(OAS_BITS-12){1'b0}};
             e_perm[k] <= 5'd0;
             e_pan[k]  <= 1'b0;
+            e_ax[k]   <= 22'd0;
         end
     end else begin
         for (integer k = 0; k < ENTRIES; k = k + 1)
@@ -223,6 +229,7 @@ always @(posedge clk) begin
             e_pa[free_idx]   <= fill_pa;
             e_perm[free_idx] <= fill_perm;
             e_pan[free_idx]  <= fill_pan;
+            e_ax[free_idx]   <= fill_ax;
             cnt_fills        <= cnt_fills + 1'b1;
             if (!free_found)
                 rr_reg <= (rr_reg == IDX_W'(ENTRIES - 1)) ? {IDX_W{1'b0}} : rr_reg + 1'b1;

@@ -64,6 +64,7 @@ module smmu_xlt_q #(
     input  wire                  rst,
     input  wire                  smmuen,
     input  wire                  gbpa_abort,
+    input  wire [14:0]           g_ovr,      // GBPA overrides (smmu_attr.vh OVR layout)
 
     // s_axi address channel
     input  wire [ID_W-1:0]       s_id,
@@ -82,13 +83,15 @@ module smmu_xlt_q #(
     input  wire [OAS_BITS-1:0]   lk_pa,
     input  wire [4:0]            lk_perm,
     input  wire                  lk_pan,
+    input  wire [21:0]           lk_ax,      // attribute transform of the hit entry
 
     // decided transactions to the path (m_axi or the local responder)
     output wire                  o_valid,
     output wire [ID_W-1:0]       o_id,
     output wire [OAS_BITS-1:0]   o_addr,
     output wire [7:0]            o_len,
-    output wire [ATTR_W-1:0]     o_attr,
+    output wire [ATTR_W-1:0]     o_attr,     // AxCACHE/AxPROT: the output attributes
+    output wire [1:0]            o_dom,      // output shareability domain (ACE5-Lite)
     output wire                  o_down,
     output wire                  o_raz,
     input  wire                  o_take,   // taken this cycle
@@ -117,6 +120,7 @@ module smmu_xlt_q #(
     input  wire [2:0]            ans_kind,
     input  wire [SLOT_W-1:0]     ans_slot,
     input  wire [3:0]            ans_cdf,   // {PAN, S, R, A} of the CD
+    input  wire [14:0]           ans_ovr,   // the STE's attribute overrides
 
     // walk results
     input  wire [NW-1:0]             w_done,
@@ -125,6 +129,7 @@ module smmu_xlt_q #(
     input  wire [NW*(OAS_BITS-12)-1:0] w_pa,
     input  wire [NW*2-1:0]           w_size,
     input  wire [NW*5-1:0]           w_perm,
+    input  wire [NW*6-1:0]           w_ax,
 
     input  wire                  inv,
 
@@ -150,6 +155,7 @@ module smmu_xlt_q #(
 );
 
 `include "smmu_cd.vh"
+`include "smmu_attr.vh"
 
 localparam [2:0] ANS_ABORT = 3'd0, ANS_BYPASS = 3'd1, ANS_FAULT = 3'd2, ANS_WALK = 3'd3;
 localparam [2:0] P_NEW = 3'd0, P_CFG = 3'd1, P_WALK = 3'd2, P_EVT = 3'd3, P_READY = 3'd4,
@@ -184,8 +190,8 @@ function perm_ok;
 endfunction
 
 // ================================================================ stage
-// {ft, fg, down, raz, pa, id, addr, len, attr, sid, ssid, ssv}
-localparam SW   = 4 + OAS_BITS + ID_W + 64 + 8 + ATTR_W + SID_W + SSID_W + 1;
+// {ft, fg, down, raz, pa, id, addr, len, attr, sid, ssid, ssv, ax}
+localparam SW   = 4 + OAS_BITS + ID_W + 64 + 8 + ATTR_W + SID_W + SSID_W + 1 + AX_W;
 localparam B_FT = SW - 1;     // decided by the TLB (cleared by an invalidation)
 
 wire g_bypass, g_raz, g_need;
@@ -194,11 +200,15 @@ smmu_decide #(.OAS_BITS(OAS_BITS)) decide_inst (
     .bypass(g_bypass), .raz(g_raz), .need_cfg(g_need)
 );
 
+// permissions are checked with PnU/InD after the STE's PRIVCFG/INSTCFG (IHI 0070 13.4)
 wire in_ft = !g_need ? 1'b0 :
-             (lk_hit && (lk_byp || perm_ok(lk_perm, lk_pan, s_attr[4], s_attr[6]))) && !inv;
+             (lk_hit && (lk_byp || perm_ok(lk_perm, lk_pan,
+                                           lk_ax[AX_OVR+12] ? lk_ax[AX_OVR+11] : s_attr[4],
+                                           lk_ax[AX_OVR+14] ? lk_ax[AX_OVR+13] : s_attr[6]))) && !inv;
 wire [SW-1:0] in_d = {in_ft, !g_need, (g_need ? 1'b1 : g_bypass), (g_need ? 1'b0 : g_raz),
                       (g_need ? lk_pa : s_addr[OAS_BITS-1:0]),
-                      s_id, s_addr, s_len, s_attr, s_sid, s_ssid, s_ssv};
+                      s_id, s_addr, s_len, s_attr, s_sid, s_ssid, s_ssv,
+                      (g_need ? lk_ax : {g_ovr, 7'd0})};
 
 reg  [SW-1:0] out_d, tmp_d;
 reg           out_v, tmp_v;
@@ -213,7 +223,9 @@ wire [7:0]          st_len;
 wire [ATTR_W-1:0]   st_attr;
 wire [SID_W-1:0]    st_sid;
 wire [SSID_W-1:0]   st_ssid;
-assign {st_ft, st_fg, st_down, st_raz, st_pa, st_id, st_addr, st_len, st_attr, st_sid, st_ssid, st_ssv} = out_d;
+wire [AX_W-1:0]     st_ax;
+assign {st_ft, st_fg, st_down, st_raz, st_pa, st_id, st_addr, st_len, st_attr, st_sid, st_ssid, st_ssv,
+        st_ax} = out_d;
 
 // ================================================================ table
 reg [PEND-1:0]      p_v;
@@ -238,6 +250,7 @@ reg [PEND-1:0]      p_oldall[0:PEND-1];   // every older entry (s_axi order)
 reg                 p_park  [0:PEND-1];   // W data parked in slot p_pslot
 reg [PSLOT_W-1:0]   p_pslot [0:PEND-1];
 reg                 p_stl   [0:PEND-1];   // the fault in EVT stalls
+reg [AX_W-1:0]      p_ax    [0:PEND-1];   // attribute transform of the decision
 
 
 // entries with the same ID as the stage transaction, free entry
@@ -298,7 +311,12 @@ assign o_valid = hold_reg || cand_any || st_direct;
 assign o_id    = sel_tbl ? p_id[sel_idx]   : st_id;
 assign o_addr  = sel_tbl ? p_pa[sel_idx]   : st_pa;
 assign o_len   = sel_tbl ? p_len[sel_idx]  : st_len;
-assign o_attr  = sel_tbl ? p_attr[sel_idx] : st_attr;
+// output attributes from the decision's transform and the client's AxCACHE/AxPROT
+wire [ATTR_W-1:0] sel_attr = sel_tbl ? p_attr[sel_idx] : st_attr;
+wire [AX_W-1:0]   sel_ax   = sel_tbl ? p_ax[sel_idx]   : st_ax;
+wire [8:0]        sel_ao   = attr_out(sel_ax, sel_attr[10:7], sel_attr[6:4], RNW != 0);
+assign o_attr  = {sel_attr[16:11], sel_ao[6:0], sel_attr[3:0]};
+assign o_dom   = sel_ao[8:7];
 assign o_down  = sel_tbl ? p_down[sel_idx] : st_down;
 assign o_raz   = sel_tbl ? p_raz[sel_idx]  : st_raz;
 assign o_park  = sel_tbl && p_park[sel_idx];
@@ -398,8 +416,9 @@ always @* begin
         rec[79:64] = st_tag;                                   // STAG
         rec[95]    = 1'b1;                                     // Stall
     end
-    rec[97]      = p_attr[ev_idx][4];                          // PnU
-    rec[98]      = (RNW != 0) && p_attr[ev_idx][6];            // InD (0 for writes)
+    // PnU, InD (0 for writes): after the STE's PRIVCFG/INSTCFG (IHI 0070 7.3)
+    rec[97]      = p_ax[ev_idx][AX_OVR+12] ? p_ax[ev_idx][AX_OVR+11] : p_attr[ev_idx][4];
+    rec[98]      = (RNW != 0) && (p_ax[ev_idx][AX_OVR+14] ? p_ax[ev_idx][AX_OVR+13] : p_attr[ev_idx][6]);
     rec[99]      = RNW != 0;                                   // RnW
     rec[105:104] = (p_evid[ev_idx] == EV_F_WALK_EABT) ? 2'b01 : 2'b10;   // CLASS TT : IN
     rec[191:128] = p_addr[ev_idx];
@@ -490,6 +509,7 @@ always @(posedge clk) begin
             p_park[e]   <= 1'b0;
             p_pslot[e]  <= {PSLOT_W{1'b0}};
             p_stl[e]    <= 1'b0;
+            p_ax[e]     <= {AX_W{1'b0}};
         end
     end else begin
         // ------------------------------------------------ counters
@@ -558,6 +578,7 @@ always @(posedge clk) begin
                 p_raz[e]    <= 1'b0;
                 p_pa[e]     <= p_addr[e][OAS_BITS-1:0];
                 p_commit[e] <= 1'b1;
+                p_ax[e]     <= {g_ovr, 7'd0};
             end
 
             // configuration request accepted
@@ -568,6 +589,7 @@ always @(posedge clk) begin
             if (c_resp_valid && c_resp_idx == e[PIDX_W-1:0] && p_v[e] && p_state[e] == P_CFG) begin
                 p_cdf[e]  <= ans_cdf;
                 p_slot[e] <= ans_slot;
+                p_ax[e]   <= {ans_ovr, ans_kind != ANS_BYPASS, 6'd0};
                 case (ans_kind)
                     ANS_ABORT: begin
                         p_state[e]  <= P_READY;
@@ -593,8 +615,10 @@ always @(posedge clk) begin
                 if (w_fault[p_slot[e]*3 +: 3] != 3'd0) begin
                     p_fetch[e] <= w_fetch[p_slot[e]*OAS_BITS +: OAS_BITS];
                     to_fault(e[PIDX_W-1:0], flt_evid(w_fault[p_slot[e]*3 +: 3]), p_cdf[e]);
-                end else if (perm_ok(w_perm[p_slot[e]*5 +: 5], p_cdf[e][CDF_PAN], p_attr[e][4],
-                                     p_attr[e][6])) begin
+                end else if (perm_ok(w_perm[p_slot[e]*5 +: 5], p_cdf[e][CDF_PAN],
+                                     p_ax[e][AX_OVR+12] ? p_ax[e][AX_OVR+11] : p_attr[e][4],
+                                     p_ax[e][AX_OVR+14] ? p_ax[e][AX_OVR+13] : p_attr[e][6])) begin
+                    p_ax[e][5:0] <= w_ax[p_slot[e]*6 +: 6];
                     p_state[e]  <= P_READY;
                     p_down[e]   <= 1'b1;
                     p_raz[e]    <= 1'b0;
@@ -651,6 +675,7 @@ always @(posedge clk) begin
                 p_sid[e]    <= st_sid;
                 p_ssid[e]   <= st_ssid;
                 p_ssv[e]    <= st_ssv;
+                p_ax[e]     <= st_ax;
                 p_pa[e]     <= st_pa;
                 p_down[e]   <= st_down;
                 p_raz[e]    <= st_raz;
