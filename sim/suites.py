@@ -165,3 +165,7 @@ SUITES["regress"] += [
         params={"DATA_W": 128, "ID_W": 6, "OAS_BITS": 40, "TLB_ENTRIES": 8, "STALL_MAX": 8}),
 ]
 # ---- end of issue 5 stall model ----
+
+# ---- output attributes (tb/tests/test_attrs.py; IHI 0070 chapter 13) ----
+SUITES["quick"].append(Job("tb.tests.test_attrs", name="attrs"))
+SUITES["regress"].append(Job("tb.tests.test_attrs", name="attrs_regress"))

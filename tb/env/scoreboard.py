@@ -298,6 +298,7 @@ class Scoreboard(uvm_component):
         self.allow_outstanding_stalls = 0                          # stalls a test may leave at the end
         self.strict_stale_stalls = False                           # see _prune_stale_stalls
         self.attr_checks = 0                                       # m_axi transactions attribute-checked
+        self.attr_seen: Dict[tuple, int] = defaultdict(int)        # (cache, prot, domain) checked on m_axi
         self.tw_attr_checks = 0                                    # m_axi_tw accesses attribute-checked
         self.tw_other: List[AxiObs] = []                           # CD fetches and walks (checked by tests)
         self._watch_model()
@@ -979,6 +980,7 @@ class Scoreboard(uvm_component):
             probs.append("no attribute prediction")
         else:
             self.attr_checks += 1
+            self.attr_seen[(m.cache, m.prot, -1 if m.domain is None else m.domain)] += 1
             if m.cache != attrs.cache:
                 probs.append(f"cache: m_axi {m.cache:04b} != predicted {attrs.cache:04b} (client {o.cache:04b})")
             if m.prot != attrs.prot:
