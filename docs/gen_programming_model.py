@@ -66,16 +66,29 @@ PARAM_NOTES = {
     ("IDR0", "ST_LEVEL"): "linear stream table only",
     ("IDR3", "RIL"): "TLBI range fields (NUM, SCALE) ignored",
     ("IDR5", "GRAN4K"): "the only granule (CD.TG0 must be 4 KiB)",
+    ("IDR1", "ATTR_TYPES_OVR"): "GBPA and STE MTCFG/MemAttr, ALLOCCFG, SHCFG are applied (see Output attributes)",
+    ("IDR1", "ATTR_PERMS_OVR"): "GBPA and STE PRIVCFG, INSTCFG are applied; NSCFG is IGNORED (Non-secure only)",
+    ("GBPA", "MemAttr"): "global bypass: memory type when MTCFG=1 (see Output attributes)",
+    ("GBPA", "MTCFG"): "global bypass: 1 replaces the incoming memory type with MemAttr",
+    ("GBPA", "ALLOCCFG"): "global bypass: 1RWT replaces RA/WA (T has no AXI signal); only cacheable types",
+    ("GBPA", "SHCFG"): "global bypass: 00 NSH, 01 incoming (NSH: s_axi has no domain), 10 OSH, 11 ISH; `m_axi_*domain`",
+    ("GBPA", "PRIVCFG"): "global bypass: 0x incoming AxPROT[0], 10 unprivileged, 11 privileged",
+    ("GBPA", "INSTCFG"): "global bypass: 0x incoming AxPROT[2], 10 data, 11 instruction (reads only)",
+    ("CR1", "QUEUE_IC"): "command-queue reads and event-queue writes on `m_axi_tw` (with QUEUE_OC: WB only if both WB)",
+    ("CR1", "QUEUE_OC"): "command-queue reads and event-queue writes on `m_axi_tw`",
+    ("CR1", "QUEUE_SH"): "`m_axi_tw_*domain` of queue accesses when write-back",
+    ("CR1", "TABLE_IC"): "STE fetches on `m_axi_tw` (with TABLE_OC: WB only if both WB)",
+    ("CR1", "TABLE_OC"): "STE fetches on `m_axi_tw`",
+    ("CR1", "TABLE_SH"): "`m_axi_tw_ardomain` of STE fetches when write-back",
+    ("STRTAB_BASE_HI", "RA"): "read-allocate hint of STE fetches (ARCACHE[2] when write-back)",
+    ("CMDQ_BASE_HI", "RA"): "read-allocate hint of command fetches (ARCACHE[2] when write-back)",
+    ("EVENTQ_BASE_HI", "WA"): "write-allocate hint of event writes (AWCACHE[3] when write-back)",
     ("IDR5", "VAX"): "VAs up to 48 bits (CD.T0SZ >= 16)",
 }
 
 # Fields software writes and reads back, but which change nothing in the SMMU.
 STORED_ONLY = {
     ("CR2", "PTM"): "stored, no effect (IDR0.BTM=0)",
-    **{("CR1", f): "stored, not applied (fixed `m_axi_tw` attributes)"
-       for f in ("QUEUE_IC", "QUEUE_OC", "QUEUE_SH", "TABLE_IC", "TABLE_OC", "TABLE_SH")},
-    **{("GBPA", f): "stored, not applied (bypassed transactions keep their `s_axi` attributes)"
-       for f in ("MemAttr", "MTCFG", "ALLOCCFG", "SHCFG", "PRIVCFG", "INSTCFG")},
 }
 
 # Fields software cannot write but the SMMU does: (access, status).

@@ -21,7 +21,10 @@ localparam CD_R        = 59;   // record faults
 localparam CD_A        = 60;   // abort (1) or RAZ/WI (0) on termination
 localparam CD_ASID_LSB = 61;   // ASID         16 bits
 localparam CD_PAN      = 77;
-localparam CD_W        = `SMMU_CD_W;   // 78, smmu_cd_w.vh
+localparam CD_MAIR_LSB = 78;   // CD.MAIR     64 bits (stage-1 memory attributes)
+localparam CD_OVR_LSB  = 142;  // STE dword-1 overrides, 15 bits (layout in smmu_attr.vh)
+localparam CD_WATTR_LSB = 157; // CD {SH0, OR0, IR0}, 6 bits: attributes of the TTB0 walk
+localparam CD_W        = `SMMU_CD_W;   // 163, smmu_cd_w.vh
 
 // address bits of an IPS / OAS encoding (IDR5.OAS, CD.IPS)
 function automatic [5:0] ips_to_bits;

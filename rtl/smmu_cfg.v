@@ -33,6 +33,8 @@ module smmu_cfg #(
     input  wire [OAS_BITS-1:0] strtab_base,     // STRTAB_BASE.ADDR, byte address
     input  wire [5:0]          strtab_log2size,
     input  wire                recinvsid,       // CR2.RECINVSID
+    input  wire [5:0]          table_attr,      // CR1 {TABLE_SH, TABLE_OC, TABLE_IC}
+    input  wire                strtab_ra,       // STRTAB_BASE.RA
 
     input  wire                req_valid,
     output wire                req_ready,
@@ -53,6 +55,7 @@ module smmu_cfg #(
 
     output wire [OAS_BITS-1:0] rd_addr,
     output wire [7:0]          rd_len,
+    output wire [5:0]          rd_attr,         // {domain, ARCACHE} of the fetch (13.8)
     output wire                rd_valid,
     input  wire                rd_ready,
     input  wire                rd_rvalid,
@@ -73,6 +76,7 @@ module smmu_cfg #(
 );
 
 `include "smmu_cd.vh"
+`include "smmu_attr.vh"
 
 localparam [7:0] EV_C_BAD_STREAMID = 8'h02, EV_F_STE_FETCH = 8'h03, EV_C_BAD_STE = 8'h04,
                  EV_F_STREAM_DISABLED = 8'h06, EV_C_BAD_SUBSTREAMID = 8'h08,
@@ -157,9 +161,20 @@ wire [63:0] cd_addr     = ste_s1ctxptr + ({32'd0, cd_index} << 6);
 
 // fields of the fetched structures that this SMMU does not use (attributes,
 // stage 2, MAIR, reserved) and the low bits of aligned addresses
-wire unused_fields = &{1'b0, d0_reg[47], d0_reg[39], d0_reg[29:24], d0_reg[13:8],
-                       d1_reg[63:52], d1_reg[3:0], d2_reg[63:52], d2_reg[3:0], d3_reg,
-                       ste0_reg[58:56], ste1_reg[63:28], ste1_reg[26:2], cd_addr[63:OAS_BITS]};
+wire unused_fields = &{1'b0, d0_reg[47], d0_reg[39], d0_reg[29:24],
+                       d1_reg[63:52], d1_reg[3:0], d2_reg[63:52], d2_reg[3:0],
+                       ste0_reg[58:56], ste1_reg[63:52], ste1_reg[47:41], ste1_reg[31:28],
+                       ste1_reg[26:8], cd_addr[63:OAS_BITS]};
+
+// STE dword-1 attribute overrides (MemAttr, MTCFG, ALLOCCFG, SHCFG, PRIVCFG, INSTCFG);
+// NSCFG [47:46] is IGNORED in a Non-secure stream table (IHI 0070 5.2)
+wire [OVR_W-1:0] ste_ovr = {ste1_reg[51:50], ste1_reg[49:48], ste1_reg[45:44], ste1_reg[40:37],
+                            ste1_reg[36], ste1_reg[35:32]};
+// PRIVCFG/INSTCFG of the configuration answered now (the cache entry on a hit): the
+// F_ADDR_SIZE record carries the post-override PnU/InD (IHI 0070 7.3)
+wire [3:0]  cur_pi  = (state_reg == S_LOOKUP) ? ce_cd[hit_idx][CD_OVR_LSB + 11 +: 4] : ste_ovr[14:11];
+wire        eff_pnu = cur_pi[1] ? cur_pi[0] : pnu_reg;
+wire        eff_ind = cur_pi[3] ? cur_pi[2] : ind_reg;
 
 // input address beyond OAS on a bypassing configuration -> F_ADDR_SIZE
 wire        addr_oob    = (addr_reg >> OAS_BITS) != 64'd0;
@@ -222,11 +237,20 @@ assign cd_bundle[CD_R]               = cd_r;
 assign cd_bundle[CD_A]               = cd_a;
 assign cd_bundle[CD_ASID_LSB +: 16]  = cd_asid;
 assign cd_bundle[CD_PAN]             = cd_pan;
+assign cd_bundle[CD_MAIR_LSB +: 64]  = d3_reg;
+assign cd_bundle[CD_OVR_LSB +: OVR_W] = ste_ovr;
+assign cd_bundle[CD_WATTR_LSB +: 6]  = d0_reg[13:8];   // {SH0, OR0, IR0}
 
 // ---------------------------------------------------------- fetch port
 assign rd_addr  = fetch_addr_reg;
 assign rd_len   = (state_reg == S_CD_AR) ? 8'd3 : 8'd1;
 assign rd_valid = (state_reg == S_STE_AR) || (state_reg == S_CD_AR);
+// STE fetch: CR1.TABLE_{IC,OC,SH} and STRTAB_BASE.RA; CD fetch: STE.{S1CIR,S1COR,S1CSH}
+// (00 NC, 01 WB RA, 10 WT RA, 11 WB no RA). A read's write-allocate hint: none.
+assign rd_attr  = (state_reg == S_CD_AR) ?
+    own_attr(ste1_reg[3:2] == 2'b01 || ste1_reg[3:2] == 2'b11, ste1_reg[5:4] == 2'b01 || ste1_reg[5:4] == 2'b11,
+             ste1_reg[5:4] != 2'b11, 1'b0, ste1_reg[7:6], 1'b1) :
+    own_attr(table_attr[1:0] == 2'b01, table_attr[3:2] == 2'b01, strtab_ra, 1'b0, table_attr[5:4], 1'b1);
 
 // ---------------------------------------------------------- events
 // A fault answers ABORT as soon as its record is in this buffer, so a record
@@ -304,8 +328,8 @@ function [255:0] ev_addr_size;
     begin
         r = ev_hdr;
         r[7:0] = EV_F_ADDR_SIZE;
-        r[64+33] = pnu_reg;
-        r[64+34] = ind_reg && rnw_reg;
+        r[64+33] = eff_pnu;
+        r[64+34] = eff_ind && rnw_reg;
         r[64+35] = rnw_reg;
         r[64+41:64+40] = 2'd2;    // CLASS = IN
         r[191:128] = addr_reg;
@@ -442,6 +466,7 @@ always @(posedge clk) begin
             end
             S_STE_CHECK: begin
                 fetch_addr_reg <= cd_addr[OAS_BITS-1:0];
+                resp_cd        <= cd_bundle;   // a bypass answer carries the STE's overrides
                 if (abt_reg)
                     fault(ev_fetch(EV_F_STE_FETCH, fetch_addr_reg));
                 else if (!ste_v)

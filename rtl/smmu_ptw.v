@@ -38,6 +38,8 @@ module smmu_ptw #(
     output reg  [1:0]          size,        // 0: 4 KiB, 1: 2 MiB, 2: 1 GiB
     output reg                 ng,
     output reg  [4:0]          perm,        // {PW, UR, UW, PX, UX}
+    output reg  [2:0]          attridx,     // leaf AttrIndx (CD.MAIR index)
+    output reg  [1:0]          sh,          // leaf SH
 
     output wire [OAS_BITS-1:0] rd_addr,
     output wire                rd_valid,
@@ -124,8 +126,8 @@ wire       l_px0   = !(desc_w[53] || pxntable_reg || l_uw);
 wire       l_ux    = l_ux0 && !(wxn_reg && l_uw);
 wire       l_px    = l_px0 && !(wxn_reg && l_pw);
 
-wire unused_desc = &{1'b0, desc_w[63], desc_w[58:55], desc_w[52:48], desc_w[9:8],
-                     desc_w[5:2], oa[11:0], nlta[11:0]};
+wire unused_desc = &{1'b0, desc_w[63], desc_w[58:55], desc_w[52:48], desc_w[5],
+                     oa[11:0], nlta[11:0]};
 
 always @(posedge clk) begin
     done <= 1'b0;
@@ -146,6 +148,8 @@ always @(posedge clk) begin
         size         <= 2'd0;
         ng           <= 1'b0;
         perm         <= 5'd0;
+        attridx      <= 3'd0;
+        sh           <= 2'd0;
     end else begin
         case (state_reg)
             S_IDLE: if (start) begin
@@ -170,6 +174,8 @@ always @(posedge clk) begin
                 size  <= (level_reg == 2'd1) ? 2'd2 : (level_reg == 2'd2) ? 2'd1 : 2'd0;
                 ng    <= desc_w[11];
                 perm  <= {l_pw, l_ur, l_uw, l_px, l_ux};
+                attridx <= desc_w[4:2];
+                sh      <= desc_w[9:8];
                 state_reg <= S_IDLE;
                 done      <= 1'b1;
                 if (rd_rresp != 2'b00)

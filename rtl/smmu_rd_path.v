@@ -25,6 +25,7 @@ module smmu_rd_path #(
     input  wire [OAS_BITS-1:0] t_addr,
     input  wire [7:0]          t_len,
     input  wire [16:0]         t_attr,     // {size, burst, lock, cache, prot, qos}
+    input  wire [1:0]          t_dom,      // shareability domain (ACE5-Lite AxDOMAIN)
     input  wire                t_down,     // 1: m_axi, 0: local responder
     input  wire                t_raz,      // local: 1 RAZ (OKAY, zeros), 0 abort (SLVERR)
     output wire                t_take,
@@ -49,6 +50,7 @@ module smmu_rd_path #(
     output wire [3:0]          m_axi_arcache,
     output wire [2:0]          m_axi_arprot,
     output wire [3:0]          m_axi_arqos,
+    output wire [1:0]          m_axi_ardomain,
     output wire                m_axi_arvalid,
     input  wire                m_axi_arready,
     input  wire [ID_W-1:0]     m_axi_rid,
@@ -73,6 +75,7 @@ assign m_axi_arid   = t_id;
 assign m_axi_arlen  = t_len;
 assign m_axi_araddr = t_addr;
 assign {m_axi_arsize, m_axi_arburst, m_axi_arlock, m_axi_arcache, m_axi_arprot, m_axi_arqos} = t_attr;
+assign m_axi_ardomain = t_dom;
 
 // outstanding downstream reads per ID (incremented on AR, decremented on RLAST)
 wire id_zero, id_full;

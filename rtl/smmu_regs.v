@@ -39,6 +39,11 @@ module smmu_regs #(
     // state in effect, to the datapath and engines
     output wire        smmuen,
     output wire        gbpa_abort,
+    output wire [31:0] gbpa,            // GBPA (attribute overrides of global bypass)
+    output wire [11:0] cr1,             // CR1 QUEUE_/TABLE_ IC, OC, SH
+    output wire        strtab_ra,       // STRTAB_BASE.RA
+    output wire        cmdq_ra,         // CMDQ_BASE.RA
+    output wire        evtq_wa,         // EVENTQ_BASE.WA
     output wire        cmdq_en,
     output wire        evtq_en,
     output wire        recinvsid,
@@ -85,7 +90,8 @@ localparam [2:0] OAS_ENC = (OAS_BITS == 32) ? 3'd0 : (OAS_BITS == 36) ? 3'd1 :
 
 localparam [31:0] IDR0 = {3'd0, 2'd0 /*ST_LEVEL linear*/, 1'b0 /*TERM_MODEL*/, STALL_MODEL[1:0],
                           1'b0, TTENDIAN, 8'd0, IMPL_ASID16, 8'd0, TTF, IMPL_S1P, 1'b0 /*S2P*/};
-localparam [31:0] IDR1 = {6'd0, CMDQS, EVENTQS, 5'd0 /*PRIQS*/, SSID_W[4:0], SID_W[5:0]};
+// ATTR_TYPES_OVR[27] = ATTR_PERMS_OVR[26] = 1: GBPA and STE attribute overrides are applied
+localparam [31:0] IDR1 = {4'd0, 1'b1, 1'b1, CMDQS, EVENTQS, 5'd0 /*PRIQS*/, SSID_W[4:0], SID_W[5:0]};
 localparam [31:0] IDR5 = {STALL_MAX[15:0], 11'd0, IMPL_GRAN4K, 1'b0, OAS_ENC};
 localparam [31:0] IIDR = 32'h0010_0000;
 localparam [31:0] AIDR = 32'h0000_0000;
@@ -120,6 +126,11 @@ wire cmdq_busy   = cr0_reg[3] || cr0ack_reg[3];
 
 assign smmuen     = cr0ack_reg[0];
 assign gbpa_abort = gbpa_reg[20];
+assign gbpa       = gbpa_reg;
+assign cr1        = cr1_reg[11:0];
+assign strtab_ra  = strtab_base_hi_reg[30];
+assign cmdq_ra    = cmdq_base_hi_reg[30];
+assign evtq_wa    = evtq_base_hi_reg[30];
 assign cmdq_en    = cr0ack_reg[3];
 assign evtq_en    = cr0ack_reg[2];
 assign recinvsid  = cr2_reg[1];

@@ -45,6 +45,7 @@ module smmu_tlb #(
     output reg  [NLK*16-1:0]       lk_asid,    // the hit entry's ASID, nG and size: what an
     output reg  [NLK-1:0]          lk_ng,      // invalidation of the decision must cover
     output reg  [NLK*2-1:0]        lk_size,
+    output reg  [NLK*22-1:0]       lk_ax,      // attribute transform (smmu_attr.vh)
 
     // fill
     input  wire                    fill_valid,
@@ -60,6 +61,7 @@ module smmu_tlb #(
     input  wire [OAS_BITS-1:12]    fill_pa,    // output page/block base
     input  wire [4:0]              fill_perm,
     input  wire                    fill_pan,
+    input  wire [21:0]             fill_ax,
 
     // invalidation
     input  wire                    tlbi_valid,
@@ -92,6 +94,7 @@ reg                  e_ng    [0:ENTRIES-1];
 reg [OAS_BITS-1:12]  e_pa    [0:ENTRIES-1];
 reg [4:0]            e_perm  [0:ENTRIES-1];
 reg                  e_pan   [0:ENTRIES-1];
+reg [21:0]           e_ax    [0:ENTRIES-1];   // output attributes: final rule applied per transaction
 reg [IDX_W-1:0]      rr_reg;
 
 // VA bits [63:12] an entry compares: the page number above its size, without
@@ -134,6 +137,7 @@ always @* begin
     lk_asid = {(NLK*16){1'b0}};
     lk_ng   = {NLK{1'b0}};
     lk_size = {(NLK*2){1'b0}};
+    lk_ax   = {(NLK*22){1'b0}};
     for (integer p = 0; p < NLK; p = p + 1) begin
         va   = lk_va[p*64 +: 64];
         sid  = lk_sid[p*SID_W +: SID_W];
@@ -154,6 +158,7 @@ always @* begin
                 lk_asid[p*16 +: 16] = e_asid[i];
                 lk_ng[p]            = e_ng[i];
                 lk_size[p*2 +: 2]   = e_size[i];
+                lk_ax[p*22 +: 22] = e_ax[i];
                 lk_pa[p*OAS_BITS +: OAS_BITS] = e_byp[i] ? va[OAS_BITS-1:0]
                                                          : join_pa(e_pa[i], e_size[i], va[29:0]);
             end
@@ -237,6 +242,7 @@ always @(posedge clk) begin
             e_pa[k]   <= {(OAS_BITS-12){1'b0}};
             e_perm[k] <= 5'd0;
             e_pan[k]  <= 1'b0;
+            e_ax[k]   <= 22'd0;
         end
     end else begin
         for (integer k = 0; k < ENTRIES; k = k + 1)
@@ -257,6 +263,7 @@ always @(posedge clk) begin
             e_pa[victim]   <= fill_pa;
             e_perm[victim] <= fill_perm;
             e_pan[victim]  <= fill_pan;
+            e_ax[victim]   <= fill_ax;
             cnt_fills        <= cnt_fills + 1'b1;
             for (integer k = 0; k < ENTRIES; k = k + 1)
                 if (dup_vec[k] && k[IDX_W-1:0] != dup_idx)

@@ -73,6 +73,7 @@ module smmu_top #(
     output wire [3:0]           m_axi_awcache,
     output wire [2:0]           m_axi_awprot,
     output wire [3:0]           m_axi_awqos,
+    output wire [1:0]           m_axi_awdomain,    // optional (not in the contract): ACE5-Lite AxDOMAIN
     output wire                 m_axi_awvalid,
     input  wire                 m_axi_awready,
     output wire [DATA_W-1:0]    m_axi_wdata,
@@ -93,6 +94,7 @@ module smmu_top #(
     output wire [3:0]           m_axi_arcache,
     output wire [2:0]           m_axi_arprot,
     output wire [3:0]           m_axi_arqos,
+    output wire [1:0]           m_axi_ardomain,    // optional (not in the contract): ACE5-Lite AxDOMAIN
     output wire                 m_axi_arvalid,
     input  wire                 m_axi_arready,
     input  wire [ID_W-1:0]      m_axi_rid,
@@ -111,6 +113,7 @@ module smmu_top #(
     output wire                 m_axi_tw_awlock,
     output wire [3:0]           m_axi_tw_awcache,
     output wire [2:0]           m_axi_tw_awprot,
+    output wire [1:0]           m_axi_tw_awdomain, // optional (not in the contract)
     output wire                 m_axi_tw_awvalid,
     input  wire                 m_axi_tw_awready,
     output wire [63:0]          m_axi_tw_wdata,
@@ -130,6 +133,7 @@ module smmu_top #(
     output wire                 m_axi_tw_arlock,
     output wire [3:0]           m_axi_tw_arcache,
     output wire [2:0]           m_axi_tw_arprot,
+    output wire [1:0]           m_axi_tw_ardomain, // optional (not in the contract)
     output wire                 m_axi_tw_arvalid,
     input  wire                 m_axi_tw_arready,
     input  wire [3:0]           m_axi_tw_rid,
@@ -182,6 +186,7 @@ end
 wire rst = !aresetn;
 
 `include "smmu_cd.vh"
+`include "smmu_attr.vh"
 
 localparam CFG_ENTRIES = 8;   // configuration cache entries
 
@@ -193,6 +198,9 @@ wire [31:0] cmdq_prod, cmdq_cons, evtq_prod, evtq_cons;
 wire        cmdq_cons_we, evtq_prod_we, gerror_cmdq, gerror_evtq_abt;
 wire [31:0] cmdq_cons_wdata, evtq_prod_wdata;
 wire        cmdq_busy, evtq_busy;
+wire [31:0] gbpa;
+wire [11:0] cr1;
+wire        strtab_ra, cmdq_ra, evtq_wa;
 
 // ------------------------------------------------------------ register file
 smmu_regs #(
@@ -209,7 +217,8 @@ smmu_regs #(
     .s_axil_arvalid(s_axil_arvalid), .s_axil_arready(s_axil_arready),
     .s_axil_rdata(s_axil_rdata), .s_axil_rresp(s_axil_rresp),
     .s_axil_rvalid(s_axil_rvalid), .s_axil_rready(s_axil_rready),
-    .smmuen(smmuen), .gbpa_abort(gbpa_abort), .cmdq_en(cmdq_en), .evtq_en(evtq_en),
+    .smmuen(smmuen), .gbpa_abort(gbpa_abort), .gbpa(gbpa), .cr1(cr1), .strtab_ra(strtab_ra),
+    .cmdq_ra(cmdq_ra), .evtq_wa(evtq_wa), .cmdq_en(cmdq_en), .evtq_en(evtq_en),
     .recinvsid(recinvsid), .strtab_base(strtab_base), .strtab_log2size(strtab_log2size),
     .cmdq_base(cmdq_base), .cmdq_log2size(cmdq_log2size), .cmdq_prod(cmdq_prod),
     .cmdq_cons(cmdq_cons), .cmdq_err_active(cmdq_err_active),
@@ -259,6 +268,8 @@ wire [1:0]            fill_size;
 wire [15:0]           fill_asid;
 wire [OAS_BITS-1:12]  fill_pa;
 wire [4:0]            fill_perm;
+wire [2*AX_W-1:0]     lk_ax;
+wire [AX_W-1:0]       fill_ax;
 wire [31:0]           cnt_tlb_fills;
 
 smmu_tlb #(.ENTRIES(TLB_ENTRIES), .NLK(2), .SID_W(SID_W), .SSID_W(SSID_W), .OAS_BITS(OAS_BITS)) tlb_inst (
@@ -266,11 +277,11 @@ smmu_tlb #(.ENTRIES(TLB_ENTRIES), .NLK(2), .SID_W(SID_W), .SSID_W(SSID_W), .OAS_
     .lk_sid({s_axi_awmmusid, s_axi_armmusid}), .lk_ssid({s_axi_awmmussid, s_axi_armmussid}),
     .lk_ssv({s_axi_awmmussidv, s_axi_armmussidv}), .lk_va({s_axi_awaddr, s_axi_araddr}),
     .lk_hit(lk_hit), .lk_pa(lk_pa), .lk_perm(lk_perm), .lk_pan(lk_pan), .lk_byp(lk_byp),
-    .lk_asid(lk_asid), .lk_ng(lk_ng), .lk_size(lk_size),
+    .lk_asid(lk_asid), .lk_ng(lk_ng), .lk_size(lk_size), .lk_ax(lk_ax),
     .fill_valid(fill_valid && smmuen), .fill_byp(fill_byp), .fill_sid(fill_sid), .fill_ssid(fill_ssid),
     .fill_ssv(fill_ssv), .fill_va(fill_va), .fill_tbi(fill_tbi), .fill_size(fill_size),
     .fill_asid(fill_asid), .fill_ng(fill_ng), .fill_pa(fill_pa), .fill_perm(fill_perm),
-    .fill_pan(fill_pan),
+    .fill_pan(fill_pan), .fill_ax(fill_ax),
     .tlbi_valid(tlbi_valid), .tlbi_op(tlbi_op), .tlbi_asid(tlbi_asid), .tlbi_va(tlbi_va),
     .cfgi_valid(cfgi_valid), .cfgi_sid(cfgi_sid), .cfgi_mask(cfgi_mask),
     .cnt_fills(cnt_tlb_fills)
@@ -315,6 +326,9 @@ wire [NW*2-1:0]            w_size;
 wire [NW*5-1:0]            w_perm;
 wire [NW-1:0]              w_stale, w_ng;
 wire [15:0]                ans_asid = cfg_resp_cd[CD_ASID_LSB +: 16];
+wire [NW*6-1:0]            w_ax;
+wire [OVR_W-1:0]           ans_ovr = cfg_resp_cd[CD_OVR_LSB +: OVR_W];
+wire [OVR_W-1:0]           g_ovr   = gbpa_ovr(gbpa);
 wire [3:0]                 ans_cdf = {cfg_resp_cd[CD_PAN], cfg_resp_cd[CD_S], cfg_resp_cd[CD_R],
                                       cfg_resp_cd[CD_A]};
 wire [31:0]                cnt_walks, cnt_merges;
@@ -322,6 +336,7 @@ wire [31:0]                cnt_walks, cnt_merges;
 localparam N_RD = 2 + NW;         // 0: configuration engine, 1: command queue, 2..: walkers
 wire [N_RD*OAS_BITS-1:0] tw_rd_addr;
 wire [N_RD*8-1:0]        tw_rd_len;
+wire [N_RD*6-1:0]        tw_rd_attr;
 wire [N_RD-1:0]          tw_rd_valid, tw_rd_ready, tw_rd_rvalid;
 wire [63:0]              tw_rdata;
 wire [1:0]               tw_rresp;
@@ -338,13 +353,14 @@ smmu_walk #(.NW(NW), .SID_W(SID_W), .SSID_W(SSID_W), .OAS_BITS(OAS_BITS), .SLOT_
     .tlbi_leaf(tlbi_leaf), .cfgi_valid(cfgi_valid), .cfgi_sid(cfgi_sid), .cfgi_mask(cfgi_mask),
     .w_done(w_done), .w_stale(w_stale), .w_ng(w_ng),
     .w_fault(w_fault), .w_fetch(w_fetch), .w_pa(w_pa), .w_size(w_size), .w_perm(w_perm),
+    .w_ax(w_ax), .rd_attr(tw_rd_attr[2*6 +: NW*6]),
     .rd_addr(tw_rd_addr[2*OAS_BITS +: NW*OAS_BITS]), .rd_valid(tw_rd_valid[2 +: NW]),
     .rd_ready(tw_rd_ready[2 +: NW]), .rd_rvalid(tw_rd_rvalid[2 +: NW]), .rd_rdata(tw_rdata),
     .rd_rresp(tw_rresp),
     .fill_valid(fill_valid), .fill_byp(fill_byp), .fill_sid(fill_sid), .fill_ssid(fill_ssid),
     .fill_ssv(fill_ssv), .fill_va(fill_va), .fill_tbi(fill_tbi), .fill_size(fill_size),
     .fill_asid(fill_asid), .fill_ng(fill_ng), .fill_pa(fill_pa), .fill_perm(fill_perm),
-    .fill_pan(fill_pan),
+    .fill_pan(fill_pan), .fill_ax(fill_ax),
     .cnt_walks(cnt_walks), .cnt_merges(cnt_merges)
 );
 assign tw_rd_len[2*8 +: NW*8] = {NW{8'd0}};   // one descriptor per read
@@ -355,6 +371,7 @@ wire [ID_W-1:0]     rd_t_id, wr_t_id;
 wire [OAS_BITS-1:0] rd_t_addr, wr_t_addr;
 wire [7:0]          rd_t_len, wr_t_len;
 wire [ATTR_W-1:0]   rd_t_attr, wr_t_attr;
+wire [1:0]          rd_t_dom, wr_t_dom;
 wire                rd_t_down, wr_t_down, rd_t_raz, wr_t_raz;
 wire [255:0]        rd_evt_data, wr_evt_data;
 wire                rd_evt_valid, wr_evt_valid, rd_evt_ready, wr_evt_ready;
@@ -376,14 +393,16 @@ wire [1:0]          st_act_kind;
 smmu_xlt_q #(.ID_W(ID_W), .OAS_BITS(OAS_BITS), .SID_W(SID_W), .SSID_W(SSID_W), .ATTR_W(ATTR_W),
              .PEND(PEND), .NW(NW), .SLOT_W(SLOT_W), .IN_ORDER(0), .RNW(1), .PIDX_W(PIDX_W),
              .PSLOT_W(PSLOT_W), .SCAP(SCAP)) rd_q_inst (
-    .clk(aclk), .rst(rst), .smmuen(smmuen), .gbpa_abort(gbpa_abort),
+    .clk(aclk), .rst(rst), .smmuen(smmuen), .gbpa_abort(gbpa_abort), .g_ovr(g_ovr),
     .s_id(s_axi_arid), .s_addr(s_axi_araddr), .s_len(s_axi_arlen),
     .s_attr({s_axi_arsize, s_axi_arburst, s_axi_arlock, s_axi_arcache, s_axi_arprot, s_axi_arqos}),
     .s_sid(s_axi_armmusid), .s_ssid(s_axi_armmussid), .s_ssv(s_axi_armmussidv),
     .s_valid(s_axi_arvalid), .s_ready(s_axi_arready),
     .lk_hit(lk_hit[0]), .lk_byp(lk_byp[0]), .lk_pa(lk_pa[0 +: OAS_BITS]), .lk_perm(lk_perm[0 +: 5]),
     .lk_pan(lk_pan[0]), .lk_asid(lk_asid[0 +: 16]), .lk_ng(lk_ng[0]), .lk_size(lk_size[0 +: 2]),
+    .lk_ax(lk_ax[0*AX_W +: AX_W]),
     .o_valid(rd_t_valid), .o_id(rd_t_id), .o_addr(rd_t_addr), .o_len(rd_t_len), .o_attr(rd_t_attr),
+    .o_dom(rd_t_dom),
     .o_down(rd_t_down), .o_raz(rd_t_raz), .o_take(rd_t_take), .o_hold(rd_t_hold),
     .o_park(rd_t_park), .o_pslot(rd_t_pslot),
     .pk_valid(rd_pk_valid), .pk_len(rd_pk_len), .pk_ready(1'b0), .pk_slot({PSLOT_W{1'b0}}),
@@ -396,6 +415,7 @@ smmu_xlt_q #(.ID_W(ID_W), .OAS_BITS(OAS_BITS), .SID_W(SID_W), .SSID_W(SSID_W), .
     .w_stale(w_stale), .w_ng(w_ng),
     .tlbi_valid(tlbi_valid), .tlbi_op(tlbi_op), .tlbi_asid(tlbi_asid), .tlbi_va(tlbi_va),
     .tlbi_leaf(tlbi_leaf), .cfgi_valid(cfgi_valid), .cfgi_sid(cfgi_sid), .cfgi_mask(cfgi_mask),
+    .ans_ovr(ans_ovr), .w_ax(w_ax),
     .e_valid(rd_evt_valid), .e_data(rd_evt_data), .e_stall(rd_evt_stall), .e_ready(rd_evt_ready),
     .e_stall_ok(evtq_can_write),
     .st_avail(st_avail), .st_tag(st_tag), .st_alloc(rd_st_alloc), .st_alloc_idx(rd_st_alloc_idx),
@@ -406,14 +426,16 @@ smmu_xlt_q #(.ID_W(ID_W), .OAS_BITS(OAS_BITS), .SID_W(SID_W), .SSID_W(SSID_W), .
 smmu_xlt_q #(.ID_W(ID_W), .OAS_BITS(OAS_BITS), .SID_W(SID_W), .SSID_W(SSID_W), .ATTR_W(ATTR_W),
              .PEND(PEND), .NW(NW), .SLOT_W(SLOT_W), .IN_ORDER(0), .RNW(0), .PIDX_W(PIDX_W),
              .PARK(1), .WB_BEATS(WB_BEATS), .PSLOT_W(PSLOT_W), .SCAP(SCAP)) wr_q_inst (
-    .clk(aclk), .rst(rst), .smmuen(smmuen), .gbpa_abort(gbpa_abort),
+    .clk(aclk), .rst(rst), .smmuen(smmuen), .gbpa_abort(gbpa_abort), .g_ovr(g_ovr),
     .s_id(s_axi_awid), .s_addr(s_axi_awaddr), .s_len(s_axi_awlen),
     .s_attr({s_axi_awsize, s_axi_awburst, s_axi_awlock, s_axi_awcache, s_axi_awprot, s_axi_awqos}),
     .s_sid(s_axi_awmmusid), .s_ssid(s_axi_awmmussid), .s_ssv(s_axi_awmmussidv),
     .s_valid(s_axi_awvalid), .s_ready(s_axi_awready),
     .lk_hit(lk_hit[1]), .lk_byp(lk_byp[1]), .lk_pa(lk_pa[OAS_BITS +: OAS_BITS]), .lk_perm(lk_perm[5 +: 5]),
     .lk_pan(lk_pan[1]), .lk_asid(lk_asid[16 +: 16]), .lk_ng(lk_ng[1]), .lk_size(lk_size[2 +: 2]),
+    .lk_ax(lk_ax[1*AX_W +: AX_W]),
     .o_valid(wr_t_valid), .o_id(wr_t_id), .o_addr(wr_t_addr), .o_len(wr_t_len), .o_attr(wr_t_attr),
+    .o_dom(wr_t_dom),
     .o_down(wr_t_down), .o_raz(wr_t_raz), .o_take(wr_t_take), .o_hold(wr_t_hold),
     .o_park(wr_t_park), .o_pslot(wr_t_pslot),
     .pk_valid(pk_valid), .pk_len(pk_len), .pk_ready(pk_ready), .pk_slot(pk_slot),
@@ -426,6 +448,7 @@ smmu_xlt_q #(.ID_W(ID_W), .OAS_BITS(OAS_BITS), .SID_W(SID_W), .SSID_W(SSID_W), .
     .w_stale(w_stale), .w_ng(w_ng),
     .tlbi_valid(tlbi_valid), .tlbi_op(tlbi_op), .tlbi_asid(tlbi_asid), .tlbi_va(tlbi_va),
     .tlbi_leaf(tlbi_leaf), .cfgi_valid(cfgi_valid), .cfgi_sid(cfgi_sid), .cfgi_mask(cfgi_mask),
+    .ans_ovr(ans_ovr), .w_ax(w_ax),
     .e_valid(wr_evt_valid), .e_data(wr_evt_data), .e_stall(wr_evt_stall), .e_ready(wr_evt_ready),
     .e_stall_ok(evtq_can_write),
     .st_avail(st_avail), .st_tag(st_tag), .st_alloc(wr_st_alloc), .st_alloc_idx(wr_st_alloc_idx),
@@ -460,6 +483,7 @@ smmu_stallq #(.STALL_MAX(STALL_MAX), .SID_W(SID_W), .PEND(PEND), .PIDX_W(PIDX_W)
 smmu_rd_path #(.ID_W(ID_W), .DATA_W(DATA_W), .OAS_BITS(OAS_BITS)) rd_path_inst (
     .clk(aclk), .rst(rst),
     .t_valid(rd_t_valid), .t_id(rd_t_id), .t_addr(rd_t_addr), .t_len(rd_t_len), .t_attr(rd_t_attr),
+    .t_dom(rd_t_dom), .m_axi_ardomain(m_axi_ardomain),
     .t_down(rd_t_down), .t_raz(rd_t_raz), .t_take(rd_t_take), .t_hold(rd_t_hold),
     .t_stale(rd_q_sync_block), .inv(inv), .sync_block(rd_path_sync_block),
     .s_axi_rid(s_axi_rid), .s_axi_rdata(s_axi_rdata), .s_axi_rresp(s_axi_rresp),
@@ -477,6 +501,7 @@ smmu_wr_path #(.ID_W(ID_W), .DATA_W(DATA_W), .OAS_BITS(OAS_BITS), .PARK_N(PARK_N
                .WB_BEATS(WB_BEATS), .PSLOT_W(PSLOT_W)) wr_path_inst (
     .clk(aclk), .rst(rst),
     .t_valid(wr_t_valid), .t_id(wr_t_id), .t_addr(wr_t_addr), .t_len(wr_t_len), .t_attr(wr_t_attr),
+    .t_dom(wr_t_dom), .m_axi_awdomain(m_axi_awdomain),
     .t_down(wr_t_down), .t_raz(wr_t_raz), .t_take(wr_t_take), .t_hold(wr_t_hold),
     .t_stale(wr_q_sync_block), .inv(inv), .sync_block(wr_path_sync_block),
     .t_park(wr_t_park), .t_pslot(wr_t_pslot),
@@ -500,9 +525,11 @@ smmu_wr_path #(.ID_W(ID_W), .DATA_W(DATA_W), .OAS_BITS(OAS_BITS), .PARK_N(PARK_N
 
 smmu_tw_rd_arb #(.N_RD(N_RD), .OAS_BITS(OAS_BITS)) tw_rd_arb_inst (
     .clk(aclk), .rst(rst),
-    .rd_addr(tw_rd_addr), .rd_len(tw_rd_len), .rd_valid(tw_rd_valid), .rd_ready(tw_rd_ready),
+    .rd_addr(tw_rd_addr), .rd_len(tw_rd_len), .rd_attr(tw_rd_attr), .rd_valid(tw_rd_valid),
+    .rd_ready(tw_rd_ready),
     .rd_rvalid(tw_rd_rvalid), .rd_rdata(tw_rdata), .rd_rresp(tw_rresp), .rd_rlast(tw_rlast),
     .m_axi_tw_arid(m_axi_tw_arid), .m_axi_tw_araddr(m_axi_tw_araddr), .m_axi_tw_arlen(m_axi_tw_arlen),
+    .m_axi_tw_arcache(m_axi_tw_arcache), .m_axi_tw_ardomain(m_axi_tw_ardomain),
     .m_axi_tw_arvalid(m_axi_tw_arvalid), .m_axi_tw_arready(m_axi_tw_arready),
     .m_axi_tw_rid(m_axi_tw_rid), .m_axi_tw_rdata(m_axi_tw_rdata), .m_axi_tw_rresp(m_axi_tw_rresp),
     .m_axi_tw_rlast(m_axi_tw_rlast), .m_axi_tw_rvalid(m_axi_tw_rvalid), .m_axi_tw_rready(m_axi_tw_rready)
@@ -511,8 +538,11 @@ smmu_tw_rd_arb #(.N_RD(N_RD), .OAS_BITS(OAS_BITS)) tw_rd_arb_inst (
 assign m_axi_tw_arsize  = 3'd3;    // 64-bit beats
 assign m_axi_tw_arburst = 2'b01;   // INCR
 assign m_axi_tw_arlock  = 1'b0;
-assign m_axi_tw_arcache = 4'b0011; // normal, bufferable, modifiable
-assign m_axi_tw_arprot  = 3'b010;  // unprivileged, non-secure, data
+// the SMMU's own accesses are Data, Privileged, Non-secure (IHI 0070 13.1.2); ARCACHE/ARDOMAIN
+// per reader (13.8): configuration engine (STE: CR1.TABLE_*, STRTAB_BASE.RA; CD: STE.S1C*),
+// command queue (CR1.QUEUE_*, CMDQ_BASE.RA), walkers (CD.IR0/OR0/SH0)
+assign m_axi_tw_arprot  = 3'b011;
+assign tw_rd_attr[6 +: 6] = own_attr(cr1[1:0] == 2'b01, cr1[3:2] == 2'b01, cmdq_ra, 1'b0, cr1[5:4], 1'b1);
 
 // ------------------------------------------------------------ configuration engine
 wire [255:0] cfg_evt_data;
@@ -526,6 +556,7 @@ smmu_cfg #(
 ) cfg_inst (
     .clk(aclk), .rst(rst), .smmuen(smmuen),
     .strtab_base(strtab_base), .strtab_log2size(strtab_log2size), .recinvsid(recinvsid),
+    .table_attr(cr1[11:6]), .strtab_ra(strtab_ra),
     .req_valid(cfg_req_valid), .req_ready(cfg_req_ready),
     .req_tag(cfg_pick_wr ? {1'b1, wr_c_req_idx} : {1'b0, rd_c_req_idx}),
     .req_sid(cfg_req_sid), .req_ssid(cfg_req_ssid), .req_ssv(cfg_req_ssv), .req_addr(cfg_req_addr),
@@ -534,7 +565,7 @@ smmu_cfg #(
     .req_ind(cfg_pick_wr ? wr_c_ind : rd_c_ind),
     .resp_valid(cfg_resp_valid), .resp_tag(cfg_resp_tag), .resp_kind(cfg_resp_kind),
     .resp_cd(cfg_resp_cd), .resp_cacheable(cfg_resp_cacheable),
-    .rd_addr(tw_rd_addr[0 +: OAS_BITS]), .rd_len(tw_rd_len[0 +: 8]),
+    .rd_addr(tw_rd_addr[0 +: OAS_BITS]), .rd_len(tw_rd_len[0 +: 8]), .rd_attr(tw_rd_attr[0 +: 6]),
     .rd_valid(tw_rd_valid[0]), .rd_ready(tw_rd_ready[0]),
     .rd_rvalid(tw_rd_rvalid[0]), .rd_rdata(tw_rdata), .rd_rresp(tw_rresp),
     .evt_data(cfg_evt_data), .evt_valid(cfg_evt_valid), .evt_ready(cfg_evt_ready),
@@ -595,8 +626,10 @@ assign m_axi_tw_awid    = 4'd0;
 assign m_axi_tw_awsize  = 3'd3;
 assign m_axi_tw_awburst = 2'b01;
 assign m_axi_tw_awlock  = 1'b0;
-assign m_axi_tw_awcache = 4'b0011;
-assign m_axi_tw_awprot  = 3'b010;  // unprivileged, non-secure, data
+// event-queue writes: CR1.QUEUE_{IC,OC,SH} and EVENTQ_BASE.WA; Data, Privileged, Non-secure
+assign {m_axi_tw_awdomain, m_axi_tw_awcache} = own_attr(cr1[1:0] == 2'b01, cr1[3:2] == 2'b01, 1'b0, evtq_wa,
+                                                        cr1[5:4], 1'b0);
+assign m_axi_tw_awprot  = 3'b011;
 assign m_axi_tw_wstrb   = 8'hFF;
 
 // ------------------------------------------------------------ simulation invariants

@@ -17,6 +17,7 @@ module smmu_tw_rd_arb #(
 
     input  wire [N_RD*OAS_BITS-1:0] rd_addr,
     input  wire [N_RD*8-1:0]        rd_len,
+    input  wire [N_RD*6-1:0]        rd_attr,     // {ARDOMAIN, ARCACHE} of each reader's reads
     input  wire [N_RD-1:0]          rd_valid,
     output wire [N_RD-1:0]          rd_ready,
     output wire [N_RD-1:0]          rd_rvalid,   // beat for reader i (take it now)
@@ -27,6 +28,8 @@ module smmu_tw_rd_arb #(
     output wire [3:0]               m_axi_tw_arid,
     output wire [OAS_BITS-1:0]      m_axi_tw_araddr,
     output wire [7:0]               m_axi_tw_arlen,
+    output wire [3:0]               m_axi_tw_arcache,
+    output wire [1:0]               m_axi_tw_ardomain,
     output wire                     m_axi_tw_arvalid,
     input  wire                     m_axi_tw_arready,
     input  wire [3:0]               m_axi_tw_rid,
@@ -55,11 +58,12 @@ generate
     end
 endgenerate
 
-smmu_skid #(.WIDTH(4 + OAS_BITS + 8)) ar_slice (
+smmu_skid #(.WIDTH(4 + OAS_BITS + 8 + 6)) ar_slice (
     .clk(clk), .rst(rst),
-    .s_data({{(4-IDX_W){1'b0}}, grant, rd_addr[grant*OAS_BITS +: OAS_BITS], rd_len[grant*8 +: 8]}),
+    .s_data({{(4-IDX_W){1'b0}}, grant, rd_addr[grant*OAS_BITS +: OAS_BITS], rd_len[grant*8 +: 8],
+             rd_attr[grant*6 +: 6]}),
     .s_valid(grant_valid), .s_ready(slice_ready),
-    .m_data({m_axi_tw_arid, m_axi_tw_araddr, m_axi_tw_arlen}),
+    .m_data({m_axi_tw_arid, m_axi_tw_araddr, m_axi_tw_arlen, m_axi_tw_ardomain, m_axi_tw_arcache}),
     .m_valid(m_axi_tw_arvalid), .m_ready(m_axi_tw_arready)
 );
 

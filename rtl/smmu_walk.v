@@ -68,9 +68,11 @@ module smmu_walk #(
     output wire [NW*(OAS_BITS-12)-1:0] w_pa,
     output wire [NW*2-1:0]          w_size,
     output wire [NW*5-1:0]          w_perm,
+    output wire [NW*6-1:0]          w_ax,        // {S1C, DSH} of the leaf (smmu_attr.vh)
 
     // walker-port readers, one per slot
     output wire [NW*OAS_BITS-1:0]   rd_addr,
+    output wire [NW*6-1:0]          rd_attr,     // {domain, ARCACHE} of each walker's reads
     output wire [NW-1:0]            rd_valid,
     input  wire [NW-1:0]            rd_ready,
     input  wire [NW-1:0]            rd_rvalid,
@@ -91,6 +93,7 @@ module smmu_walk #(
     output reg  [OAS_BITS-1:12]     fill_pa,
     output reg  [4:0]               fill_perm,
     output reg                      fill_pan,
+    output reg  [21:0]              fill_ax,     // attribute transform (smmu_attr.vh)
 
     output reg  [31:0]              cnt_walks,
     output reg  [31:0]              cnt_merges
@@ -100,6 +103,7 @@ module smmu_walk #(
 `include "smmu_inv.vh"
 
 wire inv = tlbi_valid || cfgi_valid;
+`include "smmu_attr.vh"
 
 localparam [2:0] ANS_ABORT = 3'd0, ANS_BYPASS = 3'd1, ANS_FAULT = 3'd2, ANS_WALK = 3'd3,
                  ANS_RETRY = 3'd4;
@@ -134,6 +138,9 @@ reg [63:12]      s_va   [0:NW-1];
 reg              s_tbi  [0:NW-1];
 reg [15:0]       s_asid [0:NW-1];
 reg              s_pan  [0:NW-1];
+reg [63:0]       s_mair [0:NW-1];
+reg [OVR_W-1:0]  s_ovr  [0:NW-1];
+reg [5:0]        s_wattr[0:NW-1];   // CD {SH0, OR0, IR0}
 wire [NW-1:0]    s_idle;
 wire [NW-1:0]    s_ng;
 
@@ -216,6 +223,8 @@ wire [NW*OAS_BITS-1:0]      p_fetch;
 wire [NW*(OAS_BITS-12)-1:0] p_pa;
 wire [NW*2-1:0]             p_size;
 wire [NW*5-1:0]             p_perm;
+wire [NW*3-1:0]             p_attridx;
+wire [NW*2-1:0]             p_sh;
 
 genvar g;
 generate
@@ -237,10 +246,19 @@ generate
             .size(p_size[g*2 +: 2]),
             .ng(s_ng[g]),
             .perm(p_perm[g*5 +: 5]),
+            .attridx(p_attridx[g*3 +: 3]),
+            .sh(p_sh[g*2 +: 2]),
             .rd_addr(rd_addr[g*OAS_BITS +: OAS_BITS]),
             .rd_valid(rd_valid[g]), .rd_ready(rd_ready[g]),
             .rd_rvalid(rd_rvalid[g]), .rd_rdata(rd_rdata), .rd_rresp(rd_rresp)
         );
+        // leaf memory class from CD.MAIR[AttrIndx]; SH 01 (reserved) behaves as NSH
+        assign w_ax[g*6 +: 6] = {mair_class(s_mair[g][p_attridx[g*3 +: 3]*8 +: 8]),
+                                 (p_sh[g*2 +: 2] == 2'b01) ? 2'b00 : p_sh[g*2 +: 2]};
+        // TTB0 walk reads (13.8): CD.{IR0, OR0, SH0}: 01 WB RA WA, 10 WT RA, 11 WB RA no WA
+        assign rd_attr[g*6 +: 6] = own_attr(s_wattr[g][1:0] == 2'b01 || s_wattr[g][1:0] == 2'b11,
+                                            s_wattr[g][3:2] == 2'b01 || s_wattr[g][3:2] == 2'b11,
+                                            1'b1, s_wattr[g][3:2] == 2'b01, s_wattr[g][5:4], 1'b1);
     end
 endgenerate
 
@@ -298,6 +316,7 @@ always @* begin
     fill_pa    = p_pa[wf_idx*(OAS_BITS-12) +: OAS_BITS-12];
     fill_perm  = p_perm[wf_idx*5 +: 5];
     fill_pan   = s_pan[wf_idx];
+    fill_ax    = {s_ovr[wf_idx], 1'b1, w_ax[wf_idx*6 +: 6]};
     if (inv) begin
         fill_valid = 1'b0;
     end else if (wf_hit) begin
@@ -316,6 +335,7 @@ always @* begin
         fill_pa    = {(OAS_BITS-12){1'b0}};
         fill_perm  = 5'b11111;
         fill_pan   = 1'b0;
+        fill_ax    = {resp_cd[CD_OVR_LSB +: OVR_W], 7'd0};
     end
 end
 
@@ -333,6 +353,9 @@ always @(posedge clk) begin
             s_tbi[k]  <= 1'b0;
             s_asid[k] <= 16'd0;
             s_pan[k]  <= 1'b0;
+            s_mair[k] <= 64'd0;
+            s_ovr[k]  <= {OVR_W{1'b0}};
+            s_wattr[k] <= 6'd0;
         end
     end else begin
         for (integer k = 0; k < NW; k = k + 1)
@@ -353,6 +376,9 @@ always @(posedge clk) begin
             s_tbi[free_idx]    <= cd_tbi;
             s_asid[free_idx]   <= resp_cd[CD_ASID_LSB +: 16];
             s_pan[free_idx]    <= resp_cd[CD_PAN];
+            s_mair[free_idx]   <= resp_cd[CD_MAIR_LSB +: 64];
+            s_ovr[free_idx]    <= resp_cd[CD_OVR_LSB +: OVR_W];
+            s_wattr[free_idx]  <= resp_cd[CD_WATTR_LSB +: 6];
         end
         if (resp_valid && ans_kind == ANS_WALK && merge_hit)
             cnt_merges <= cnt_merges + 1'b1;

@@ -40,6 +40,7 @@ module smmu_wr_path #(
     input  wire [OAS_BITS-1:0] t_addr,
     input  wire [7:0]          t_len,
     input  wire [16:0]         t_attr,     // {size, burst, lock, cache, prot, qos}
+    input  wire [1:0]          t_dom,      // shareability domain (ACE5-Lite AxDOMAIN)
     input  wire                t_down,     // 1: m_axi, 0: local responder (W sunk)
     input  wire                t_raz,      // local: 1 RAZ/WI (OKAY), 0 abort (SLVERR)
     output wire                t_take,
@@ -76,6 +77,7 @@ module smmu_wr_path #(
     output wire [3:0]          m_axi_awcache,
     output wire [2:0]          m_axi_awprot,
     output wire [3:0]          m_axi_awqos,
+    output wire [1:0]          m_axi_awdomain,
     output wire                m_axi_awvalid,
     input  wire                m_axi_awready,
     output wire [DATA_W-1:0]   m_axi_wdata,
@@ -106,6 +108,7 @@ assign m_axi_awid   = t_id;
 assign m_axi_awlen  = t_len;
 assign m_axi_awaddr = t_addr;
 assign {m_axi_awsize, m_axi_awburst, m_axi_awlock, m_axi_awcache, m_axi_awprot, m_axi_awqos} = t_attr;
+assign m_axi_awdomain = t_dom;
 
 wire id_zero, id_full;
 wire down_b;      // a downstream B (defined with the B mux below)

@@ -38,11 +38,16 @@
 // configuration lookup and walk are made again), abort or RAZ/WI. SMMUEN=0
 // aborts STALL entries and faults still waiting to stall (no record).
 //
-// Invalidation (TLBI/CFGI, `inv`): every decision not yet used goes back to
-// NEW (a stage entry loses its TLB decision), so nothing looked up before an
-// invalidation is used after it; the one exception is an offer already
-// presented on m_axi (AXI forbids withdrawing it), which holds CMD_SYNC
-// (sync_block) until it is taken.
+// Invalidation (TLBI/CFGI): a decision not yet used that the invalidation
+// covers (smmu_inv.vh: by StreamID for CFGI; by ASID, nG, page or block size
+// and VA for TLBI, as the TLB's own entries) goes back to NEW, and so does a
+// fault waiting for its record when its StreamID, ASID or VA region is named;
+// an entry waiting for a walk learns at the walk's end whether the walk was
+// covered (smmu_walk w_stale). The stage entry loses its TLB decision on any
+// invalidation. So nothing looked up before an invalidation is used after it,
+// while work the invalidation cannot cover runs on; the one exception is an
+// offer already presented on m_axi (AXI forbids withdrawing it), which holds
+// CMD_SYNC (sync_block) until it is taken.
 module smmu_xlt_q #(
     parameter ID_W     = 4,
     parameter OAS_BITS = 48,
@@ -64,6 +69,7 @@ module smmu_xlt_q #(
     input  wire                  rst,
     input  wire                  smmuen,
     input  wire                  gbpa_abort,
+    input  wire [14:0]           g_ovr,      // GBPA overrides (smmu_attr.vh OVR layout)
 
     // s_axi address channel
     input  wire [ID_W-1:0]       s_id,
@@ -85,13 +91,15 @@ module smmu_xlt_q #(
     input  wire [15:0]           lk_asid,
     input  wire                  lk_ng,
     input  wire [1:0]            lk_size,
+    input  wire [21:0]           lk_ax,      // attribute transform of the hit entry
 
     // decided transactions to the path (m_axi or the local responder)
     output wire                  o_valid,
     output wire [ID_W-1:0]       o_id,
     output wire [OAS_BITS-1:0]   o_addr,
     output wire [7:0]            o_len,
-    output wire [ATTR_W-1:0]     o_attr,
+    output wire [ATTR_W-1:0]     o_attr,     // AxCACHE/AxPROT: the output attributes
+    output wire [1:0]            o_dom,      // output shareability domain (ACE5-Lite)
     output wire                  o_down,
     output wire                  o_raz,
     input  wire                  o_take,   // taken this cycle
@@ -121,6 +129,7 @@ module smmu_xlt_q #(
     input  wire [SLOT_W-1:0]     ans_slot,
     input  wire [3:0]            ans_cdf,   // {PAN, S, R, A} of the CD
     input  wire [15:0]           ans_asid,  // the CD's ASID
+    input  wire [14:0]           ans_ovr,   // the STE's attribute overrides
 
     // walk results
     input  wire [NW-1:0]             w_done,
@@ -131,6 +140,7 @@ module smmu_xlt_q #(
     input  wire [NW*5-1:0]           w_perm,
     input  wire [NW-1:0]             w_stale,   // an invalidation covered the walk: retry
     input  wire [NW-1:0]             w_ng,
+    input  wire [NW*6-1:0]           w_ax,
 
     // TLBI / CFGI this cycle: decisions they cover are made again (smmu_inv.vh)
     input  wire                  tlbi_valid,
@@ -168,6 +178,7 @@ module smmu_xlt_q #(
 `include "smmu_inv.vh"
 
 wire inv = tlbi_valid || cfgi_valid;   // any invalidation (the stage and a held offer)
+`include "smmu_attr.vh"
 
 localparam [2:0] ANS_ABORT = 3'd0, ANS_BYPASS = 3'd1, ANS_FAULT = 3'd2, ANS_WALK = 3'd3;
 localparam [2:0] P_NEW = 3'd0, P_CFG = 3'd1, P_WALK = 3'd2, P_EVT = 3'd3, P_READY = 3'd4,
@@ -202,8 +213,8 @@ function perm_ok;
 endfunction
 
 // ================================================================ stage
-// {ft, fg, down, raz, pa, id, addr, len, attr, sid, ssid, ssv, asid, ng, size, xl}
-localparam SW   = 4 + OAS_BITS + ID_W + 64 + 8 + ATTR_W + SID_W + SSID_W + 1 + 20;
+// {ft, fg, down, raz, pa, id, addr, len, attr, sid, ssid, ssv, ax, asid, ng, size, xl}
+localparam SW   = 4 + OAS_BITS + ID_W + 64 + 8 + ATTR_W + SID_W + SSID_W + 1 + AX_W + 20;
 localparam B_FT = SW - 1;     // decided by the TLB (cleared by an invalidation)
 
 wire g_bypass, g_raz, g_need;
@@ -212,11 +223,15 @@ smmu_decide #(.OAS_BITS(OAS_BITS)) decide_inst (
     .bypass(g_bypass), .raz(g_raz), .need_cfg(g_need)
 );
 
+// permissions are checked with PnU/InD after the STE's PRIVCFG/INSTCFG (IHI 0070 13.4)
 wire in_ft = !g_need ? 1'b0 :
-             (lk_hit && (lk_byp || perm_ok(lk_perm, lk_pan, s_attr[4], s_attr[6]))) && !inv;
+             (lk_hit && (lk_byp || perm_ok(lk_perm, lk_pan,
+                                           lk_ax[AX_OVR+12] ? lk_ax[AX_OVR+11] : s_attr[4],
+                                           lk_ax[AX_OVR+14] ? lk_ax[AX_OVR+13] : s_attr[6]))) && !inv;
 wire [SW-1:0] in_d = {in_ft, !g_need, (g_need ? 1'b1 : g_bypass), (g_need ? 1'b0 : g_raz),
                       (g_need ? lk_pa : s_addr[OAS_BITS-1:0]),
                       s_id, s_addr, s_len, s_attr, s_sid, s_ssid, s_ssv,
+                      (g_need ? lk_ax : {g_ovr, 7'd0}),
                       lk_asid, lk_ng, lk_size, lk_hit && !lk_byp};
 
 reg  [SW-1:0] out_d, tmp_d;
@@ -232,11 +247,12 @@ wire [7:0]          st_len;
 wire [ATTR_W-1:0]   st_attr;
 wire [SID_W-1:0]    st_sid;
 wire [SSID_W-1:0]   st_ssid;
+wire [AX_W-1:0]     st_ax;
 wire [15:0]         st_asid;
 wire                st_ng, st_xl;
 wire [1:0]          st_size;
 assign {st_ft, st_fg, st_down, st_raz, st_pa, st_id, st_addr, st_len, st_attr, st_sid, st_ssid, st_ssv,
-        st_asid, st_ng, st_size, st_xl} = out_d;
+        st_ax, st_asid, st_ng, st_size, st_xl} = out_d;
 
 // ================================================================ table
 reg [PEND-1:0]      p_v;
@@ -284,6 +300,7 @@ always @* begin
         end
     end
 end
+reg [AX_W-1:0]      p_ax    [0:PEND-1];   // attribute transform of the decision
 
 
 // entries with the same ID as the stage transaction, free entry
@@ -344,7 +361,12 @@ assign o_valid = hold_reg || cand_any || st_direct;
 assign o_id    = sel_tbl ? p_id[sel_idx]   : st_id;
 assign o_addr  = sel_tbl ? p_pa[sel_idx]   : st_pa;
 assign o_len   = sel_tbl ? p_len[sel_idx]  : st_len;
-assign o_attr  = sel_tbl ? p_attr[sel_idx] : st_attr;
+// output attributes from the decision's transform and the client's AxCACHE/AxPROT
+wire [ATTR_W-1:0] sel_attr = sel_tbl ? p_attr[sel_idx] : st_attr;
+wire [AX_W-1:0]   sel_ax   = sel_tbl ? p_ax[sel_idx]   : st_ax;
+wire [8:0]        sel_ao   = attr_out(sel_ax, sel_attr[10:7], sel_attr[6:4], RNW != 0);
+assign o_attr  = {sel_attr[16:11], sel_ao[6:0], sel_attr[3:0]};
+assign o_dom   = sel_ao[8:7];
 assign o_down  = sel_tbl ? p_down[sel_idx] : st_down;
 assign o_raz   = sel_tbl ? p_raz[sel_idx]  : st_raz;
 assign o_park  = sel_tbl && p_park[sel_idx];
@@ -453,8 +475,9 @@ always @* begin
         rec[79:64] = st_tag;                                   // STAG
         rec[95]    = 1'b1;                                     // Stall
     end
-    rec[97]      = p_attr[ev_idx][4];                          // PnU
-    rec[98]      = (RNW != 0) && p_attr[ev_idx][6];            // InD (0 for writes)
+    // PnU, InD (0 for writes): after the STE's PRIVCFG/INSTCFG (IHI 0070 7.3)
+    rec[97]      = p_ax[ev_idx][AX_OVR+12] ? p_ax[ev_idx][AX_OVR+11] : p_attr[ev_idx][4];
+    rec[98]      = (RNW != 0) && (p_ax[ev_idx][AX_OVR+14] ? p_ax[ev_idx][AX_OVR+13] : p_attr[ev_idx][6]);
     rec[99]      = RNW != 0;                                   // RnW
     rec[105:104] = (p_evid[ev_idx] == EV_F_WALK_EABT) ? 2'b01 : 2'b10;   // CLASS TT : IN
     rec[191:128] = p_addr[ev_idx];
@@ -549,6 +572,7 @@ always @(posedge clk) begin
             p_asid[e]   <= 16'd0;
             p_ng[e]     <= 1'b0;
             p_size[e]   <= 2'd0;
+            p_ax[e]     <= {AX_W{1'b0}};
         end
     end else begin
         // ------------------------------------------------ counters
@@ -615,6 +639,7 @@ always @(posedge clk) begin
                             p_raz[e]    <= 1'b0;
                             p_pa[e]     <= p_addr[e][OAS_BITS-1:0];
                             p_commit[e] <= 1'b1;
+                            p_ax[e]     <= {g_ovr, 7'd0};
                         end else if (c_req_ready && nq_any && nq_idx == e[PIDX_W-1:0])
                             p_state[e] <= P_CFG;     // configuration request accepted
                     P_CFG:
@@ -625,6 +650,7 @@ always @(posedge clk) begin
                             p_xl[e]   <= ans_kind == ANS_WALK || ans_kind == ANS_FAULT;
                             p_ng[e]   <= 1'b1;
                             p_size[e] <= 2'd0;
+                            p_ax[e]   <= {ans_ovr, ans_kind != ANS_BYPASS, 6'd0};
                             case (ans_kind)
                                 ANS_ABORT: begin
                                     p_state[e]  <= P_READY;
@@ -653,8 +679,10 @@ always @(posedge clk) begin
                             else if (w_fault[p_slot[e]*3 +: 3] != 3'd0) begin
                                 p_fetch[e] <= w_fetch[p_slot[e]*OAS_BITS +: OAS_BITS];
                                 to_fault(e[PIDX_W-1:0], flt_evid(w_fault[p_slot[e]*3 +: 3]), p_cdf[e]);
-                            end else if (perm_ok(w_perm[p_slot[e]*5 +: 5], p_cdf[e][CDF_PAN], p_attr[e][4],
-                                                 p_attr[e][6])) begin
+                            end else if (perm_ok(w_perm[p_slot[e]*5 +: 5], p_cdf[e][CDF_PAN],
+                                                 p_ax[e][AX_OVR+12] ? p_ax[e][AX_OVR+11] : p_attr[e][4],
+                                                 p_ax[e][AX_OVR+14] ? p_ax[e][AX_OVR+13] : p_attr[e][6])) begin
+                                p_ax[e][5:0] <= w_ax[p_slot[e]*6 +: 6];
                                 p_state[e]  <= P_READY;
                                 p_down[e]   <= 1'b1;
                                 p_raz[e]    <= 1'b0;
@@ -726,6 +754,7 @@ always @(posedge clk) begin
                 p_sid[e]    <= st_sid;
                 p_ssid[e]   <= st_ssid;
                 p_ssv[e]    <= st_ssv;
+                p_ax[e]     <= st_ax;
                 p_pa[e]     <= st_pa;
                 p_down[e]   <= st_down;
                 p_raz[e]    <= st_raz;

@@ -175,3 +175,6 @@ SUITES["regress"] += [
         env={"LIVENESS_LAT": 64, "SWEEP_MAX": 320}),
 ]
 # ---- end of liveness ----
+# ---- output attributes (tb/tests/test_attrs.py; IHI 0070 chapter 13) ----
+SUITES["quick"].append(Job("tb.tests.test_attrs", name="attrs"))
+SUITES["regress"].append(Job("tb.tests.test_attrs", name="attrs_regress"))

@@ -62,6 +62,8 @@ FEATURES = dict(
     CMDQS=19,       # log2 max command-queue entries
     EVENTQS=19,     # log2 max event-queue entries
     GRAN4K=1,       # 4 KiB granule, advertised together with S1P
+    ATTR_TYPES_OVR=1,  # GBPA/STE MTCFG, MemAttr, ALLOCCFG, SHCFG applied (IHI 0070 chapter 13)
+    ATTR_PERMS_OVR=1,  # GBPA/STE PRIVCFG, INSTCFG applied (NSCFG IGNORED: Non-secure only)
     AIDR=0x00,      # SMMUv3.0
     IIDR=0x0010_0000 | 0x000,  # ProductID 0x001, Variant 0, Revision 0, Implementer 0
 )
@@ -116,7 +118,8 @@ def _idr0(p: SmmuParams) -> int:
 
 
 def _idr1(p: SmmuParams) -> int:
-    return (p.SID_W & 0x3F) | (p.SSID_W & 0x1F) << 6 | FEATURES["EVENTQS"] << 16 | FEATURES["CMDQS"] << 21
+    return ((p.SID_W & 0x3F) | (p.SSID_W & 0x1F) << 6 | FEATURES["EVENTQS"] << 16 | FEATURES["CMDQS"] << 21
+            | FEATURES["ATTR_PERMS_OVR"] << 26 | FEATURES["ATTR_TYPES_OVR"] << 27)
 
 
 def _idr5(p: SmmuParams) -> int:
@@ -162,7 +165,7 @@ _REGS = (
                            F("TABLE_IC", 6, 2), F("TABLE_OC", 8, 2), F("TABLE_SH", 10, 2)),
              wmask=lambda p: 0x00000FFF, guard="SMMUEN",
              field_guards=(("QUEUE_IC", "QUEUES"), ("QUEUE_OC", "QUEUES"), ("QUEUE_SH", "QUEUES")),
-             desc="stored; attributes do not change the AXI cache signals yet. TABLE_* are "
+             desc="attributes of the SMMU's own accesses on `m_axi_tw` (IHI 0070 13.8). TABLE_* are "
                   "guarded by SMMUEN, QUEUE_* by the queue enables (IHI 0070 6.3.11)"),
     Register("CR2", 0x2C, (F("E2H", 0), F("RECINVSID", 1), F("PTM", 2), F("REC_CFG_ATS", 3)),
              wmask=lambda p: 0x00000006, guard="SMMUEN",

@@ -47,6 +47,7 @@ class AxiObs:
     stalled: bool = False       # saw VALID && !READY on its address channel
     w_early: bool = False       # some W beat arrived before the AW
     predicted: object = None    # filled by the scoreboard at request time
+    domain: Optional[int] = None  # AxDOMAIN, when the interface has it
 
     def __str__(self) -> str:
         d = "W" if self.is_write else "R"
@@ -104,6 +105,7 @@ class AxiMonitor(uvm_component):
                    t_addr=cycle, seq=self.seq, stalled=stalled)
         if self.sideband:
             o.sid, o.ssid, o.ssidv = p[ch + "mmusid"], p[ch + "mmussid"], p[ch + "mmussidv"]
+        o.domain = p.get(ch + "domain")
         return o
 
     def on_edge(self, cycle: int, snap: Dict[str, ChannelSample]) -> None:

@@ -30,22 +30,25 @@ class ChannelSpec:
         return self.name + "ready"
 
 
-def _addr(ch: str, qos: bool, sideband: bool) -> ChannelSpec:
+def _addr(ch: str, qos: bool, sideband: bool, domain: bool = False) -> ChannelSpec:
     p = [f"{ch}{s}" for s in ("id", "addr", "len", "size", "burst", "lock", "cache", "prot")]
     if qos:
         p.append(f"{ch}qos")
+    if domain:
+        p.append(f"{ch}domain")
     if sideband:
         p += [f"{ch}mmusid", f"{ch}mmussid", f"{ch}mmussidv"]
     return ChannelSpec(ch, tuple(p), True, id_sig=f"{ch}id")
 
 
-def axi4_channels(qos: bool = True, sideband: bool = False) -> Tuple[ChannelSpec, ...]:
-    """The five AXI4 channels; sideband adds the s_axi StreamID/SubstreamID signals."""
+def axi4_channels(qos: bool = True, sideband: bool = False, domain: bool = False) -> Tuple[ChannelSpec, ...]:
+    """The five AXI4 channels; sideband adds the s_axi StreamID/SubstreamID signals, domain the
+    optional ACE5-Lite AxDOMAIN outputs (m_axi_*domain, m_axi_tw_*domain) when the DUT has them."""
     return (
-        _addr("aw", qos, sideband),
+        _addr("aw", qos, sideband, domain),
         ChannelSpec("w", ("wdata", "wstrb", "wlast"), True, last_sig="wlast"),
         ChannelSpec("b", ("bid", "bresp"), False, id_sig="bid"),
-        _addr("ar", qos, sideband),
+        _addr("ar", qos, sideband, domain),
         ChannelSpec("r", ("rid", "rdata", "rresp", "rlast"), False, id_sig="rid", last_sig="rlast"),
     )
 

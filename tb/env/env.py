@@ -95,8 +95,11 @@ class SmmuEnv(uvm_env):
         clk = dut.aclk
         self.mem = SparseMemory()
         self.s_smp = AxiSampler(dut, "s_axi", clk, axi4_channels(sideband=True), PERIOD_NS)
-        self.m_smp = AxiSampler(dut, "m_axi", clk, axi4_channels(), PERIOD_NS)
-        self.tw_smp = AxiSampler(dut, "m_axi_tw", clk, axi4_channels(qos=False), PERIOD_NS)
+        # the optional AxDOMAIN outputs are sampled when the DUT has them
+        self.m_smp = AxiSampler(dut, "m_axi", clk, axi4_channels(domain=hasattr(dut, "m_axi_ardomain")),
+                                PERIOD_NS)
+        self.tw_smp = AxiSampler(dut, "m_axi_tw", clk,
+                                 axi4_channels(qos=False, domain=hasattr(dut, "m_axi_tw_ardomain")), PERIOD_NS)
         self.l_smp = AxiSampler(dut, "s_axil", clk, axil_channels(), PERIOD_NS)
         self.samplers = (self.s_smp, self.m_smp, self.tw_smp, self.l_smp)
         # bus functional models (drive)
@@ -132,6 +135,7 @@ class SmmuEnv(uvm_env):
         self.sb.now = lambda: int(get_sim_time("ns") // PERIOD_NS)
         self.cmd_tap = CmdTap(self.sb, self.params)
         self.cmd_sink = _Sink("cmd_sink", self, self.cmd_tap.on_tw)
+        self.twattr_sink = _Sink("twattr_sink", self, self.sb.check_tw_attrs)
         self.cov = CoverageCollector("coverage", self)
         self.regs = RegAgent("regs", self)
 
@@ -146,6 +150,7 @@ class SmmuEnv(uvm_env):
         self.m_mon.ap.connect(self.sb.down_export)
         self.tw_mon.ap.connect(self.evc_sink.analysis_export)
         self.tw_mon.ap.connect(self.cmd_sink.analysis_export)
+        self.tw_mon.ap.connect(self.twattr_sink.analysis_export)
         self.regs.bind(self.axil, self.sb.model)
 
     # ------------------------------------------------------------ control
@@ -242,6 +247,7 @@ class SmmuEnv(uvm_env):
         st = self.s_mon.stats
         mt = self.m_mon.stats
         return (f"cycles={self.cycles()} scoreboard[{self.sb.summary()}]\n"
+                f"  attributes checked: m_axi={self.sb.attr_checks} m_axi_tw={self.sb.tw_attr_checks}\n"
                 f"  s_axi: aw={st['aw']} w={st['w']} b={st['b']} ar={st['ar']} r={st['r']} "
                 f"stalls aw/w/ar/r/b={st['aw_stall']}/{st['w_stall']}/{st['ar_stall']}/{st['r_stall']}/"
                 f"{st['b_stall']} w_before_aw={st['w_before_aw']}\n"

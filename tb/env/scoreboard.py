@@ -297,6 +297,10 @@ class Scoreboard(uvm_component):
         self.now: Callable[[], int] = lambda: 0                    # current cycle, set by the env
         self.allow_outstanding_stalls = 0                          # stalls a test may leave at the end
         self.strict_stale_stalls = False                           # see _prune_stale_stalls
+        self.attr_checks = 0                                       # m_axi transactions attribute-checked
+        self.attr_seen: Dict[tuple, int] = defaultdict(int)        # (cache, prot, domain) checked on m_axi
+        self.tw_attr_checks = 0                                    # m_axi_tw accesses attribute-checked
+        self.tw_other: List[AxiObs] = []                           # CD fetches and walks (checked by tests)
         self._watch_model()
         self.reset()
 
@@ -337,7 +341,7 @@ class Scoreboard(uvm_component):
     def _predict(self, o: AxiObs, mem) -> Outcome:
         return predict(self.model, self.params, addr=o.addr, is_read=not o.is_write, sid=o.sid,
                        ssid=o.ssid, ssidv=bool(o.ssidv), prot=o.prot, mem=mem,
-                       error_ranges=self.tw_error_ranges())
+                       error_ranges=self.tw_error_ranges(), cache=o.cache)
 
     def _pt_overlays(self) -> List[Dict[int, bytes]]:
         """Translation-table states a walk may see: each open window undone alone, and the memory
@@ -900,7 +904,7 @@ class Scoreboard(uvm_component):
         if out is None:
             self.error("client transaction completed without an address handshake", o)
         elif out.kind in ("bypass", "translate"):
-            self._check_bypass(o, out.out_addr)
+            self._check_bypass(o, out.out_addr, out.attrs)
         elif out.kind == "abort":
             self._check_abort(o)
             self._check_not_downstream(o, out)
@@ -920,7 +924,7 @@ class Scoreboard(uvm_component):
             return
         m = q[0]
         same = (o.t_addr <= m.t_addr <= o.t_done and
-                all(getattr(m, f) == getattr(o, f) for f in ("len", "size", "burst", "prot", "cache", "qos"))
+                all(getattr(m, f) == getattr(o, f) for f in ("len", "size", "burst", "qos"))
                 and (not o.is_write or m.data == o.data))
         if same:
             q.popleft()
@@ -958,7 +962,7 @@ class Scoreboard(uvm_component):
             self.events.require_one_of(mine, note=f"(for {o})")
 
     # ------------------------------------------------------------ checks
-    def _check_bypass(self, o: AxiObs, out_addr: int) -> None:
+    def _check_bypass(self, o: AxiObs, out_addr: int, attrs=None) -> None:
         q = self.down.get((o.is_write, o.id))
         if not q:
             self.error(f"predicted bypass to {out_addr:#x}, but no m_axi transaction with this ID "
@@ -968,9 +972,21 @@ class Scoreboard(uvm_component):
         probs = []
         if m.addr != out_addr:
             probs.append(f"m_axi addr {m.addr:#x} != predicted {out_addr:#x}")
-        for f in ("len", "size", "burst", "prot", "lock", "cache", "qos"):
+        for f in ("len", "size", "burst", "lock", "qos"):
             if getattr(m, f) != getattr(o, f):
                 probs.append(f"{f}: m_axi {getattr(m, f)} != client {getattr(o, f)}")
+        # output attributes (IHI 0070 chapter 13, tb/model/attrs.py): every m_axi transaction
+        if attrs is None:
+            probs.append("no attribute prediction")
+        else:
+            self.attr_checks += 1
+            self.attr_seen[(m.cache, m.prot, -1 if m.domain is None else m.domain)] += 1
+            if m.cache != attrs.cache:
+                probs.append(f"cache: m_axi {m.cache:04b} != predicted {attrs.cache:04b} (client {o.cache:04b})")
+            if m.prot != attrs.prot:
+                probs.append(f"prot: m_axi {m.prot:03b} != predicted {attrs.prot:03b} (client {o.prot:03b})")
+            if m.domain is not None and m.domain != attrs.domain:
+                probs.append(f"domain: m_axi {m.domain:02b} != predicted {attrs.domain:02b}")
         if o.is_write:
             if m.data != o.data:
                 bad = [i for i, (a, b) in enumerate(zip(m.data, o.data)) if a != b]
@@ -993,6 +1009,36 @@ class Scoreboard(uvm_component):
             probs.append(f"client saw {len(o.data)} beats for len={o.len}")
         if probs:
             self.error("bypass mismatch: " + "; ".join(probs), o, m)
+
+    def check_tw_attrs(self, o: AxiObs) -> None:
+        """Attributes of an access of the SMMU itself (IHI 0070 13.1.2, 13.8): always Data,
+        Privileged, Non-secure; event-queue writes, command fetches (ARID 1) and STE fetches
+        (ARID 0 inside the stream table) carry CR1 and the base registers' RA/WA. CD fetches and
+        walks depend on the STE/CD in use: kept in ``tw_other`` for the tests that know them."""
+        from tb.model import attrs as A
+        from tb.model.config import ste_address
+        m = self.model
+        cr1 = m.read_name("CR1")
+        q = dict(ic=cr1 & 3, oc=(cr1 >> 2) & 3, sh=(cr1 >> 4) & 3)
+        t = dict(ic=(cr1 >> 6) & 3, oc=(cr1 >> 8) & 3, sh=(cr1 >> 10) & 3)
+        if o.prot != 0b011:
+            self.error_msg(f"m_axi_tw access prot {o.prot:03b} != 011 (Data, Non-secure, Privileged): {o}")
+        want = None
+        if o.is_write:
+            want = A.cr1_access(**q, ra=False, wa=bool(m.field("EVENTQ_BASE_HI", "WA")), is_read=False)
+        elif o.id == 1:
+            want = A.cr1_access(**q, ra=bool(m.field("CMDQ_BASE_HI", "RA")), wa=False, is_read=True)
+        elif o.id == 0:
+            base = ste_address(m, self.params, 0)
+            size = 64 << min(m.field("STRTAB_BASE_CFG", "LOG2SIZE"), self.params.SID_W)
+            if base <= o.addr < base + size:
+                want = A.cr1_access(**t, ra=bool(m.field("STRTAB_BASE_HI", "RA")), wa=False, is_read=True)
+        if want is None:
+            self.tw_other.append(o)
+            return
+        self.tw_attr_checks += 1
+        if o.cache != want.cache or (o.domain is not None and o.domain != want.domain):
+            self.error_msg(f"m_axi_tw attributes cache={o.cache:04b} domain={o.domain} != predicted {want}: {o}")
 
     def _check_abort(self, o: AxiObs) -> None:
         self._check_local(o, SLVERR, "SLVERR", "abort", zero_data=False)

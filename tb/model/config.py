@@ -202,9 +202,12 @@ def lookup_config(mem: SparseMemory, regs: RegisterModel, params: SmmuParams, *,
 
     def bypass(**kw) -> ConfigResult:
         if addr >> feat.OAS:
+            # PnU/InD after STE.PRIVCFG/INSTCFG (IHI 0070 7.3)
+            from tb.model.attrs import effective_pnu_ind
+            epnu, eind = effective_pnu_ind(kw["ste"], (pnu & 1) | (ind & 1) << 2, rnw)
             return abort("input address beyond OAS (stage 1 bypassed)",
-                         EventRecord(EventID=F_ADDR_SIZE, StreamID=sid, RnW=int(rnw), PnU=pnu & 1,
-                                     InD=(ind & 1) if rnw else 0, CLASS=CLASS_IN,
+                         EventRecord(EventID=F_ADDR_SIZE, StreamID=sid, RnW=int(rnw), PnU=epnu,
+                                     InD=eind if rnw else 0, CLASS=CLASS_IN,
                                      InputAddr=addr & ((1 << 64) - 1)), **kw)
         return ConfigResult("bypass", reason="stage 1 bypassed", **kw)
 

@@ -27,9 +27,11 @@ on the start address decides for every byte of the burst.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import List, Optional, Sequence, Tuple
 
+from tb.model import attrs as attr_model
+from tb.model.attrs import OutAttrs
 from tb.model.axi import Resp, beat_addresses, byte_lanes
 from tb.model.config import ConfigResult, lookup_config
 from tb.model.events import EventRecord
@@ -51,12 +53,14 @@ class Outcome:
              response is passed through unchanged, OKAY here is what a healthy
              memory returns
     event    the :class:`~tb.model.events.EventRecord` the SMMU writes, or None
+    attrs    the m_axi AxCACHE/AxPROT/AxDOMAIN (bypass/translate; :mod:`tb.model.attrs`)
     """
 
     kind: str
     out_addr: Optional[int]
     resp: int
     event: Optional[EventRecord] = None
+    attrs: Optional[OutAttrs] = field(default=None, compare=False)   # checked on its own
 
     def __post_init__(self) -> None:
         if self.kind not in KINDS:
@@ -74,7 +78,7 @@ def _abort() -> Outcome:
 def translate_smmu_enabled(regs: RegisterModel, params: SmmuParams, *, addr: int, is_read: bool,
                            sid: int, ssid: int, ssidv: bool, prot: int,
                            mem: Optional[SparseMemory] = None,
-                           error_ranges: Sequence[Tuple[int, int]] = ()) -> Outcome:
+                           error_ranges: Sequence[Tuple[int, int]] = (), cache: int = 0) -> Outcome:
     """SMMUEN = 1: the STE/CD configuration lookup (:func:`tb.model.config.lookup_config`).
 
     ``mem`` is the memory the SMMU fetches STEs/CDs and translation-table
@@ -88,14 +92,14 @@ def translate_smmu_enabled(regs: RegisterModel, params: SmmuParams, *, addr: int
     if cfg.kind == "abort":
         return Outcome("abort", None, Resp.SLVERR, cfg.event)
     if cfg.kind == "bypass":
-        return Outcome("bypass", addr, Resp.OKAY, None)
+        return Outcome("bypass", addr, Resp.OKAY, None, attr_model.ste_bypass(cfg.ste, cache, prot, is_read))
     return stage1_translate_outcome(cfg, mem, params, addr=addr, is_read=is_read, prot=prot, sid=sid,
-                                    ssid=ssid, ssidv=ssidv, error_ranges=error_ranges)
+                                    ssid=ssid, ssidv=ssidv, error_ranges=error_ranges, cache=cache)
 
 
 def predict(regs: RegisterModel, params: SmmuParams, *, addr: int, is_read: bool, sid: int,
             ssid: int = 0, ssidv: bool = False, prot: int = 0, mem: Optional[SparseMemory] = None,
-            error_ranges: Sequence[Tuple[int, int]] = ()) -> Outcome:
+            error_ranges: Sequence[Tuple[int, int]] = (), cache: int = 0) -> Outcome:
     """Outcome of one client transaction starting at ``addr`` (see module docstring).
 
     ``mem``/``error_ranges`` only matter with SMMUEN = 1 (configuration fetches and walks).
@@ -103,12 +107,13 @@ def predict(regs: RegisterModel, params: SmmuParams, *, addr: int, is_read: bool
     if regs.smmuen:                                   # CR0ACK.SMMUEN: the value in effect
         return translate_smmu_enabled(regs, params, addr=addr, is_read=is_read, sid=sid,
                                       ssid=ssid, ssidv=ssidv, prot=prot, mem=mem,
-                                      error_ranges=error_ranges)
+                                      error_ranges=error_ranges, cache=cache)
     if regs.gbpa_abort:
         return _abort()
     if addr >= 1 << params.OAS_BITS:
         return _abort()
-    return Outcome("bypass", addr, Resp.OKAY, None)
+    return Outcome("bypass", addr, Resp.OKAY, None,
+                   attr_model.global_bypass(regs.read_name("GBPA"), cache, prot, is_read))
 
 
 # ---------------------------------------------------------------- beats
@@ -190,7 +195,7 @@ def apply_write(mem: SparseMemory, outcome: Outcome, len: int, size: int, burst:
 def stage1_translate_outcome(cfg: ConfigResult, mem: SparseMemory, params: SmmuParams, *, addr: int,
                              is_read: bool, prot: int, sid: int, ssid: int = 0, ssidv: bool = False,
                              error_ranges: Sequence[Tuple[int, int]] = (), stag: int = 0,
-                             ifetch_needs_read: bool = False) -> Outcome:
+                             ifetch_needs_read: bool = False, cache: int = 0) -> Outcome:
     """The outcome of a valid stage-1 configuration (``cfg.kind == "s1"``).
 
     Success -> "translate" at the walk's PA. F_WALK_EABT -> abort, always recorded
@@ -203,11 +208,15 @@ def stage1_translate_outcome(cfg: ConfigResult, mem: SparseMemory, params: SmmuP
     from tb.model.translate import event_for, translate
 
     cd = cfg.cd
-    pnu, ind = prot & 1, (prot >> 2) & 1
+    # the permission check and the records use PnU/InD after STE.PRIVCFG/INSTCFG (13.4, 7.3)
+    pnu, ind = attr_model.effective_pnu_ind(cfg.ste, prot, is_read) if cfg.ste is not None else \
+        (prot & 1, (prot >> 2) & 1)
     tr = translate(mem, cd, va=addr, rnw=is_read, pnu=pnu, ind=ind, oas_bits=params.OAS_BITS,
                    error_ranges=error_ranges, ifetch_needs_read=ifetch_needs_read)
     if tr.ok:
-        return Outcome("translate", tr.pa, Resp.OKAY, None)
+        out = (attr_model.translated(cfg.ste, tr.attrs.mair_attr, tr.attrs.sh, cache, prot, is_read)
+               if cfg.ste is not None else None)
+        return Outcome("translate", tr.pa, Resp.OKAY, None, out)
     ev = dict(sid=sid, ssid=ssid, ssv=ssidv, rnw=is_read, pnu=pnu, ind=ind)
     if tr.fault.event_id == F_WALK_EABT:
         return Outcome("abort", None, Resp.SLVERR, event_for(cd, tr, **ev))

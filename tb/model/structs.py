@@ -157,8 +157,9 @@ IPS_ENCODING = {32: 0, 36: 1, 40: 2, 42: 3, 44: 4, 48: 5, 52: 6}
 
 STE_SIZE = CD_SIZE = 64
 
-# Linux MAIR: index 0 0x44 (Normal NC), 1 0xFF (Normal WB), 2 0x04 (Device nGnRE)
-LINUX_MAIR = 0x04_FF_44
+# Linux MAIR (io-pgtable-arm, ARM_LPAE_MAIR_ATTR_IDX_*): index 0 0x44 (Normal NC), 1 0xFF
+# (Normal WB RA WA), 2 0x04 (Device-nGnRE), 3 0xF4 (inner NC, outer WB RA WA); the rest 0
+LINUX_MAIR = 0xF4_04_FF_44
 
 
 # ------------------------------------------------------------------ builders

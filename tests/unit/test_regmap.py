@@ -30,7 +30,8 @@ def spec_reset(name, p):
         return (f["S2P"] << 0 | f["S1P"] << 1 | f["TTF"] << 2 | f["ASID16"] << 12
                 | f["TTENDIAN"] << 21 | p.STALL_MODEL << 24 | f["TERM_MODEL"] << 26 | f["ST_LEVEL"] << 27)
     if name == "IDR1":
-        return p.SID_W | p.SSID_W << 6 | f["EVENTQS"] << 16 | f["CMDQS"] << 21
+        return (p.SID_W | p.SSID_W << 6 | f["EVENTQS"] << 16 | f["CMDQS"] << 21
+                | f["ATTR_PERMS_OVR"] << 26 | f["ATTR_TYPES_OVR"] << 27)
     if name == "IDR5":
         return OAS_ENC[p.OAS_BITS] | f["GRAN4K"] << 4 | p.STALL_MAX << 16
     if name == "IIDR":
@@ -52,7 +53,7 @@ def test_reset_values_every_register(p):
 def test_reset_default_literals():
     m = RegisterModel()
     assert m.read_name("IDR0") == 0x0040_100A          # S1P, TTF=AArch64, ASID16, TTENDIAN=LE
-    assert m.read_name("IDR1") == 0x0273_0208          # SIDSIZE 8, SSIDSIZE 8, EVENTQS=CMDQS=19
+    assert m.read_name("IDR1") == 0x0E73_0208          # SIDSIZE 8, SSIDSIZE 8, EVENTQS=CMDQS=19, ATTR_*_OVR
     assert m.read_name("IDR5") == 0x0010_0015          # OAS 48, GRAN4K, STALL_MAX 16
     assert m.read_name("GBPA") == 0x0000_1000
 

@@ -43,6 +43,18 @@ def world(**cd_kw):
     return sb, t
 
 
+
+def _out_attrs(sb, o):
+    """The m_axi attributes the scoreboard predicts for ``o`` (the DUT's output stand-in)."""
+    a = next((x.attrs for x in [o.predicted, *(getattr(o, "alts", None) or [])]
+              if getattr(x, "attrs", None) is not None), None)
+    if a is None:
+        a = sb._predict(o, sb.mem).attrs
+    if a is None:                       # predicted terminated: the client's own attributes
+        from tb.model.attrs import OutAttrs
+        a = OutAttrs(o.cache, o.prot, 0)
+    return a
+
 class Bus:
     def __init__(self, sb):
         self.sb, self.t = sb, 0
@@ -55,7 +67,8 @@ class Bus:
 
     def down(self, o, addr, data=0x1234):
         self.t += 1
-        m = AxiObs("m_axi", o.is_write, o.id, addr, 0, 3, 1, o.prot, t_addr=self.t)
+        a = _out_attrs(self.sb, o)
+        m = AxiObs("m_axi", o.is_write, o.id, addr, 0, 3, 1, a.prot, cache=a.cache, t_addr=self.t)
         m.data, m.last = [data], [1]
         m.resp = [0]
         if o.is_write:

@@ -28,6 +28,18 @@ PA = 0x9_0000_0000
 _N = [0]
 
 
+
+def _out_attrs(sb, o):
+    """The m_axi attributes the scoreboard predicts for ``o`` (the DUT's output stand-in)."""
+    a = next((x.attrs for x in [o.predicted, *(getattr(o, "alts", None) or [])]
+              if getattr(x, "attrs", None) is not None), None)
+    if a is None:
+        a = sb._predict(o, sb.mem).attrs
+    if a is None:                       # predicted terminated: the client's own attributes
+        from tb.model.attrs import OutAttrs
+        a = OutAttrs(o.cache, o.prot, 0)
+    return a
+
 class World:
     def __init__(self, stall_max=16, eventqen=1, **cd_kw):
         _N[0] += 1
@@ -79,7 +91,8 @@ class World:
         self.sb.on_stall_cmd(C.resume(sid, stag, action))
 
     def down(self, o, addr, data=0x1234):
-        m = AxiObs("m_axi", o.is_write, o.id, addr, 0, 3, 1, o.prot, t_addr=self.tick())
+        a = _out_attrs(self.sb, o)
+        m = AxiObs("m_axi", o.is_write, o.id, addr, 0, 3, 1, a.prot, cache=a.cache, t_addr=self.tick())
         m.data, m.last, m.resp = [data], [1], [0]
         if o.is_write:
             m.strb = [0xFF]

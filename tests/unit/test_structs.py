@@ -116,7 +116,7 @@ def test_linux_cd():
     c = cd_linux(5, 0x4000_1000)
     assert c.dw(0) == (16 | 1 << 8 | 1 << 10 | 3 << 12 | 1 << 30 | 1 << 31 | 5 << 32 | 1 << 41
                        | 1 << 45 | 1 << 46 | 1 << 47 | 5 << 48)
-    assert c.dw(1) == 0x4000_1000 and c.dw(2) == 0 and c.dw(3) == LINUX_MAIR == 0x04FF44
+    assert c.dw(1) == 0x4000_1000 and c.dw(2) == 0 and c.dw(3) == LINUX_MAIR == 0xF404FF44
     assert cd_linux(1, 0, oas_bits=40, ias_bits=39, stall=True).nonzero()["IPS"] == 2
     assert cd_linux(1, 0, ias_bits=39, stall=True).T0SZ == 25
     f = cd_fault_all(7)
