@@ -40,6 +40,7 @@ module smmu_regs #(
     output wire        smmuen,
     output wire        gbpa_abort,
     output wire        cmdq_en,
+    output wire        cmdq_en_req,       // CR0.CMDQEN (CR0ACK may lag while the queue drains)
     output wire        evtq_en,
     output wire        recinvsid,
     output wire [OAS_BITS-1:0] strtab_base,     // aligned to the table size
@@ -121,6 +122,7 @@ wire cmdq_busy   = cr0_reg[3] || cr0ack_reg[3];
 assign smmuen     = cr0ack_reg[0];
 assign gbpa_abort = gbpa_reg[20];
 assign cmdq_en    = cr0ack_reg[3];
+assign cmdq_en_req = cr0_reg[3];
 assign evtq_en    = cr0ack_reg[2];
 assign recinvsid  = cr2_reg[1];
 
