@@ -582,10 +582,10 @@ class CmdqProdDuringBurst(BurstTest):
         await self.wait_for(lambda: any(x[1] == 1 for x in self.tap.ar[n_ar:]), "first command read")
         ar1 = next(x for x in self.tap.ar[n_ar:] if x[1] == 1)
         prod = await drv.submit([tlbi_va(i) for i in range(a, n)] + [drv.sync_cmd()])
-        assert not [r for r in self.tap.rlast if r[1] == 1 and r[0] >= ar1[0]], \
-            "the first burst completed before PROD moved (test timing)"
         assert ar1[2] == self.slot_addr(first) and ar1[3] == 2 * a - 1, \
             f"first read {ar1[2]:#x} ARLEN {ar1[3]}: must cover exactly the {a} commands below the old PROD"
+        assert not [r for r in self.tap.rlast if r[1] == 1 and r[0] >= ar1[0]], \
+            "the first burst completed before PROD moved (test timing)"
         await drv.wait_consumed(prod)
         env.mem_tw.id_latency = {}
         log.stop()
