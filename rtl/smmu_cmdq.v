@@ -3,7 +3,11 @@
 `default_nettype none
 
 // Command queue consumer: fetches 16-byte commands from CONS up to PROD over
-// the walker port, executes them in order and advances CONS.
+// the walker port in bursts (up to MAX_BURST commands per read, never past
+// PROD as read when the burst is requested, the wrap point or a 4 KiB
+// boundary) into a CMD_BUF-entry buffer, requesting the next burst while
+// the buffered commands execute. Commands execute in order, one per cycle;
+// CONS advances as each one completes.
 //
 // * CFGI_*       -> cfgi_* (one-cycle invalidate of the configuration cache)
 // * TLBI_*       -> tlbi_* (one-cycle invalidate, consumed by the TLB)
@@ -12,18 +16,26 @@
 //                   still running (sync_block); CS=IRQ pulses sync_irq.
 // * RESUME / STALL_TERM -> resume_* / stall_term_* to the stall queue.
 // * Anything illegal -> CONS stays on the command, CONS.ERR = ILL (1),
-//   GERROR.CMDQ_ERR toggles (err_set); a bus error on the fetch gives ERR = ABT
-//   (2). Processing restarts from CONS once software acknowledges GERRORN.
+//   GERROR.CMDQ_ERR toggles (err_set); a bus error on the fetch of a command
+//   gives ERR = ABT (2) on that command (the ones before it still execute).
+//   Prefetched commands after it are discarded; processing restarts from
+//   CONS once software acknowledges GERRORN.
+// * CMDQEN cleared: the command in progress (a SYNC) completes, prefetched
+//   commands are discarded, reads still in flight are drained (busy holds
+//   CR0ACK.CMDQEN); after re-enabling, fetching restarts from CONS.
 module smmu_cmdq #(
     parameter OAS_BITS    = 48,
     parameter QS_MAX      = 19,   // IDR1.CMDQS
     parameter STALL_MODEL = 0,
-    parameter S1P         = 1     // stage-1 commands legal
+    parameter S1P         = 1,    // stage-1 commands legal
+    parameter CMD_BUF     = 16,   // buffered commands (power of 2, >= MAX_BURST)
+    parameter MAX_BURST   = 8     // commands per read (2 beats each), 1..16
 ) (
     input  wire                clk,
     input  wire                rst,
 
     input  wire                cmdq_en,        // CR0ACK.CMDQEN
+    input  wire                cmdq_en_req,    // CR0.CMDQEN (a disable is pending when 0)
     input  wire [OAS_BITS-1:0] base,           // CMDQ_BASE.ADDR (byte address)
     input  wire [4:0]          log2size,
     input  wire [31:0]         prod,           // CMDQ_PROD
@@ -32,9 +44,9 @@ module smmu_cmdq #(
     output reg                 cons_we,
     output reg  [31:0]         cons_wdata,
     output reg                 err_set,        // pulse: toggle GERROR.CMDQ_ERR
-    output wire                busy,           // a command is being fetched or executed
+    output wire                busy,           // a read in flight or a SYNC in progress
 
-    // walker-port read client
+    // walker-port read client (rd_len = AXI ARLEN: beats - 1)
     output wire [OAS_BITS-1:0] rd_addr,
     output wire [7:0]          rd_len,
     output wire                rd_valid,
@@ -79,38 +91,83 @@ localparam [7:0] OP_PREFETCH_CONFIG = 8'h01, OP_PREFETCH_ADDR = 8'h02,
 localparam [6:0] ERR_ILL = 7'd1, ERR_ABT = 7'd2;
 
 // ---------------------------------------------------------- queue state
-wire [19:0] cons_idx, cons_inc;
-wire        empty;
+// Pointers are {wrap, index} masked to QS+1 bits (QS = min(LOG2SIZE, QS_MAX)):
+//   cptr  the command being executed (CONS as this block knows it; the
+//         register follows one cycle later)
+//   wptr  the next command whose beats arrive (cptr..wptr-1 are buffered)
+//   fptr  the next command to request (wptr..fptr-1 are being read)
+// A command lives in buffer slot ptr[LB-1:0]: at most CMD_BUF consecutive
+// pointers lie between cptr and fptr, so their slots are distinct.
+localparam LB = (CMD_BUF > 1) ? $clog2(CMD_BUF) : 1;
+localparam [19:0] BUF_N   = CMD_BUF;
+localparam [19:0] BURST_N = MAX_BURST;
 
-// outputs this user does not need
-wire [19:0] unused_qptr_prod_idx, unused_qptr_prod_inc;
-wire        unused_qptr_full;
-wire        unused_qptr_ok = &{1'b0, unused_qptr_prod_idx, unused_qptr_prod_inc, unused_qptr_full};
+wire [4:0]  qs      = (log2size > QS_MAX[4:0]) ? QS_MAX[4:0] : log2size;
+wire [19:0] idx_msk = (20'd1 << qs) - 20'd1;
+wire [19:0] ptr_msk = (20'd2 << qs) - 20'd1;
+wire [19:0] prod_p  = prod[19:0] & ptr_msk;
+wire [19:0] cons_p  = cons[19:0] & ptr_msk;
+wire [19:0] cons_hi = cons[19:0] & ~ptr_msk;   // bits above the pointer, kept
 
-smmu_qptr #(.QS_MAX(QS_MAX)) qptr_inst (
-    .log2size(log2size), .prod(prod[19:0]), .cons(cons[19:0]),
-    .prod_idx(unused_qptr_prod_idx), .cons_idx(cons_idx), .prod_inc(unused_qptr_prod_inc), .cons_inc(cons_inc),
-    .empty(empty), .full(unused_qptr_full)
-);
+reg  [19:0]         cptr, wptr, fptr;
+reg                 live;        // buffer and pointers valid: commands may execute
+reg                 ar_pending;  // a burst request waits for rd_ready
+reg  [OAS_BITS-1:0] ar_addr;
+reg  [4:0]          ar_n;        // commands in that request
+reg  [5:0]          inflight;    // commands requested (AR accepted) not yet fully received
+reg                 half;        // the next beat is the second one of its command
+reg                 half_abt;    // the first beat of that command had an error
+reg                 sync_wait;   // a CMD_SYNC waits for sync_block
+reg  [1:0]          sync_cs;
+reg  [CMD_BUF-1:0]  abt_v;       // per slot: the command's fetch had a bus error
 
-localparam [2:0] S_IDLE = 3'd0, S_AR = 3'd1, S_R = 3'd2, S_EXEC = 3'd3, S_SYNC = 3'd4,
-                 S_ERR = 3'd5, S_DONE = 3'd6;
-reg [2:0]  state_reg;
-reg [63:0] dw0_reg, dw1_reg;
-reg        beat_reg, abt_reg;
+// enabled as software sees it (ACK) and still requested (CR0): a disable stops
+// at a command boundary, then discards what was prefetched
+wire run = cmdq_en && cmdq_en_req;
 
-assign busy     = (state_reg != S_IDLE) && (state_reg != S_ERR);
-assign rd_addr  = base + ({{(OAS_BITS-20){1'b0}}, cons_idx} << 4);
-assign rd_len   = 8'd1;
-assign rd_valid = state_reg == S_AR;
+// ---------------------------------------------------------- fetch
+// the largest burst below PROD, the wrap point, a 4 KiB boundary and
+// MAX_BURST, requested once the buffer has room for all of it
+wire [19:0]         ahead   = (fptr - cptr) & ptr_msk;
+wire [19:0]         avail   = (prod_p - fptr) & ptr_msk;
+wire [19:0]         fidx    = fptr & idx_msk;
+wire [19:0]         to_wrap = idx_msk - fidx + 20'd1;
+wire [OAS_BITS-1:0] faddr   = base + ({{(OAS_BITS-20){1'b0}}, fidx} << 4);
+wire [19:0]         to_4k   = 20'd256 - {12'd0, faddr[11:4]};
+wire [19:0]         space   = BUF_N - ahead;
+reg  [19:0]         want;
+always @* begin
+    want = BURST_N;
+    if (avail < want)
+        want = avail;
+    if (to_wrap < want)
+        want = to_wrap;
+    if (to_4k < want)
+        want = to_4k;
+end
 
-// ---------------------------------------------------------- decode
-wire [7:0]  op   = dw0_reg[7:0];
-wire        ssec = dw0_reg[10];
-wire [1:0]  cs   = dw0_reg[13:12];
-// SSV/SubstreamID (CFGI_CD is over-approximated by its StreamID), SYNC MSI
-// fields (no MSI) and PROD's upper bits carry nothing this consumer needs
-wire unused_cmd = &{1'b0, dw0_reg[31:14], dw0_reg[11], dw0_reg[9:8], prod[31:20]};
+// ---------------------------------------------------------- buffer
+// R beats come back in request order (one ARID), two per command; payload
+// RAM without reset
+reg  [63:0]   buf_lo [0:CMD_BUF-1];
+reg  [63:0]   buf_hi [0:CMD_BUF-1];
+wire [LB-1:0] wslot     = wptr[LB-1:0];
+wire          beat_keep = rd_rvalid && live;
+
+always @(posedge clk) begin
+    if (beat_keep && !half)
+        buf_lo[wslot] <= rd_rdata;
+    if (beat_keep && half)
+        buf_hi[wslot] <= rd_rdata;
+end
+
+// ---------------------------------------------------------- decode (command at cptr)
+wire [LB-1:0] cslot = cptr[LB-1:0];
+wire [63:0]   dw0   = buf_lo[cslot];
+wire [63:0]   dw1   = buf_hi[cslot];
+wire [7:0]    op    = dw0[7:0];
+wire          ssec  = dw0[10];
+wire [1:0]    cs    = dw0[13:12];
 
 reg legal;
 always @* begin
@@ -132,8 +189,31 @@ always @* begin
 end
 
 // CFGI_STE_RANGE covers 2^(Range+1) StreamIDs aligned to that size (Range 31: all)
-wire [4:0]  range    = dw1_reg[4:0];
+wire [4:0]  range    = dw1[4:0];
 wire [31:0] rng_mask = (range == 5'd31) ? 32'd0 : ~((32'd2 << range) - 32'd1);
+
+// SSV/SubstreamID (CFGI_CD is over-approximated by its StreamID), SYNC MSI
+// fields (no MSI), PROD's upper bits and address bits that never limit a
+// burst carry nothing this consumer needs
+wire unused_ok = &{1'b0, dw0[31:14], dw0[11], dw0[9:8], prod[31:20],
+                   faddr[OAS_BITS-1:12], faddr[3:0]};
+
+// ---------------------------------------------------------- control
+wire        have     = cptr != wptr;
+wire        exec_go  = live && run && have && !sync_wait;
+wire        cmd_abt  = abt_v[cslot];
+wire        cmd_bad  = cmd_abt || !legal;
+wire [19:0] cptr_inc = (cptr + 20'd1) & ptr_msk;
+wire        ar_fire  = ar_pending && rd_ready;
+wire        fetch_go = live && run && !ar_pending && (want != 20'd0) && (space >= want) &&
+                       !(exec_go && cmd_bad);
+wire        restart  = !live && run && !err_active && !err_set && !cons_we && !ar_pending &&
+                       (inflight == 6'd0) && !sync_wait;
+
+assign busy     = ar_pending || (inflight != 6'd0) || sync_wait;
+assign rd_addr  = ar_addr;
+assign rd_len   = {2'd0, ar_n, 1'b0} - 8'd1;
+assign rd_valid = ar_pending;
 
 always @(posedge clk) begin
     cons_we          <= 1'b0;
@@ -144,103 +224,128 @@ always @(posedge clk) begin
     stall_term_valid <= 1'b0;
     sync_irq         <= 1'b0;
     if (rst) begin
-        state_reg  <= S_IDLE;
-        dw0_reg    <= 64'd0;
-        dw1_reg    <= 64'd0;
-        beat_reg   <= 1'b0;
-        abt_reg    <= 1'b0;
-        cons_wdata <= 32'd0;
-        cfgi_sid   <= 32'd0;
-        cfgi_mask  <= 32'd0;
-        tlbi_op    <= 8'd0;
-        tlbi_asid  <= 16'd0;
-        tlbi_va    <= 52'd0;
-        tlbi_leaf  <= 1'b0;
-        resume_sid <= 32'd0;
-        resume_stag <= 16'd0;
-        resume_resp <= 2'd0;
+        cptr           <= 20'd0;
+        wptr           <= 20'd0;
+        fptr           <= 20'd0;
+        live           <= 1'b0;
+        ar_pending     <= 1'b0;
+        ar_addr        <= {OAS_BITS{1'b0}};
+        ar_n           <= 5'd0;
+        inflight       <= 6'd0;
+        half           <= 1'b0;
+        half_abt       <= 1'b0;
+        abt_v          <= {CMD_BUF{1'b0}};
+        sync_wait      <= 1'b0;
+        sync_cs        <= 2'd0;
+        cons_wdata     <= 32'd0;
+        cfgi_sid       <= 32'd0;
+        cfgi_mask      <= 32'd0;
+        tlbi_op        <= 8'd0;
+        tlbi_asid      <= 16'd0;
+        tlbi_va        <= 52'd0;
+        tlbi_leaf      <= 1'b0;
+        resume_sid     <= 32'd0;
+        resume_stag    <= 16'd0;
+        resume_resp    <= 2'd0;
         stall_term_sid <= 32'd0;
-        cnt_cmds   <= 32'd0;
-        cnt_errors <= 32'd0;
+        cnt_cmds       <= 32'd0;
+        cnt_errors     <= 32'd0;
     end else begin
-        case (state_reg)
-            S_IDLE: if (cmdq_en && !err_active && !empty && !cons_we)
-                state_reg <= S_AR;
-            S_AR: if (rd_ready) begin
-                state_reg <= S_R;
-                beat_reg  <= 1'b0;
-                abt_reg   <= 1'b0;
+        // ---- requests: one AR waiting at a time, any number of bursts in flight
+        if (ar_fire)
+            ar_pending <= 1'b0;
+        if (fetch_go) begin
+            ar_pending <= 1'b1;
+            ar_addr    <= faddr;
+            ar_n       <= want[4:0];
+            fptr       <= (fptr + want) & ptr_msk;
+        end
+        inflight <= inflight + (ar_fire ? {1'b0, ar_n} : 6'd0) - ((rd_rvalid && half) ? 6'd1 : 6'd0);
+
+        // ---- beats (dropped while not live: a flush drains what is still in flight)
+        if (rd_rvalid) begin
+            half <= !half;
+            if (!half)
+                half_abt <= rd_rresp != 2'b00;
+            else if (live) begin
+                abt_v[wslot] <= half_abt || (rd_rresp != 2'b00);
+                wptr         <= (wptr + 20'd1) & ptr_msk;
             end
-            S_R: if (rd_rvalid) begin
-                if (rd_rresp != 2'b00)
-                    abt_reg <= 1'b1;
-                if (!beat_reg)
-                    dw0_reg <= rd_rdata;
-                else
-                    dw1_reg <= rd_rdata;
-                beat_reg <= 1'b1;
-                if (beat_reg)
-                    state_reg <= S_EXEC;
-            end
-            S_EXEC: begin
-                if (abt_reg || !legal) begin
-                    cons_we    <= 1'b1;
-                    cons_wdata <= {1'b0, abt_reg ? ERR_ABT : ERR_ILL, cons[23:0]};
-                    err_set    <= 1'b1;
-                    cnt_errors <= cnt_errors + 1'b1;
-                    state_reg  <= S_ERR;
+        end
+
+        // ---- (re)start from CONS; stop and discard on a disable
+        if (restart) begin
+            live <= 1'b1;
+            cptr <= cons_p;
+            wptr <= cons_p;
+            fptr <= cons_p;
+        end
+        if (live && !run)
+            live <= 1'b0;
+
+        // ---- execute the command at cptr, one per cycle
+        if (exec_go) begin
+            if (cmd_bad) begin
+                // CONS stays on the command; the rest is discarded until GERRORN
+                cons_we    <= 1'b1;
+                cons_wdata <= {1'b0, cmd_abt ? ERR_ABT : ERR_ILL, cons[23:20], cons_hi | cptr};
+                err_set    <= 1'b1;
+                cnt_errors <= cnt_errors + 1'b1;
+                live       <= 1'b0;
+            end else begin
+                case (op)
+                    OP_CFGI_STE, OP_CFGI_CD, OP_CFGI_CD_ALL: begin
+                        cfgi_valid <= 1'b1;
+                        cfgi_sid   <= dw0[63:32];
+                        cfgi_mask  <= 32'hFFFF_FFFF;
+                    end
+                    OP_CFGI_STE_RANGE: begin
+                        cfgi_valid <= 1'b1;
+                        cfgi_sid   <= dw0[63:32];
+                        cfgi_mask  <= rng_mask;
+                    end
+                    OP_TLBI_NH_ALL, OP_TLBI_NH_ASID, OP_TLBI_NH_VA, OP_TLBI_NH_VAA,
+                    OP_TLBI_NSNH_ALL: begin
+                        tlbi_valid <= 1'b1;
+                        tlbi_op    <= op;
+                        tlbi_asid  <= dw0[63:48];
+                        tlbi_va    <= dw1[63:12];
+                        tlbi_leaf  <= dw1[0];
+                    end
+                    OP_RESUME: begin
+                        resume_valid <= 1'b1;
+                        resume_sid   <= dw0[63:32];
+                        resume_stag  <= dw1[15:0];
+                        resume_resp  <= dw0[13:12];
+                    end
+                    OP_STALL_TERM: begin
+                        stall_term_valid <= 1'b1;
+                        stall_term_sid   <= dw0[63:32];
+                    end
+                    default: ;
+                endcase
+                if (op == OP_SYNC) begin
+                    sync_wait <= 1'b1;
+                    sync_cs   <= cs;
                 end else begin
-                    case (op)
-                        OP_CFGI_STE, OP_CFGI_CD, OP_CFGI_CD_ALL: begin
-                            cfgi_valid <= 1'b1;
-                            cfgi_sid   <= dw0_reg[63:32];
-                            cfgi_mask  <= 32'hFFFF_FFFF;
-                        end
-                        OP_CFGI_STE_RANGE: begin
-                            cfgi_valid <= 1'b1;
-                            cfgi_sid   <= dw0_reg[63:32];
-                            cfgi_mask  <= rng_mask;
-                        end
-                        OP_TLBI_NH_ALL, OP_TLBI_NH_ASID, OP_TLBI_NH_VA, OP_TLBI_NH_VAA,
-                        OP_TLBI_NSNH_ALL: begin
-                            tlbi_valid <= 1'b1;
-                            tlbi_op    <= op;
-                            tlbi_asid  <= dw0_reg[63:48];
-                            tlbi_va    <= dw1_reg[63:12];
-                            tlbi_leaf  <= dw1_reg[0];
-                        end
-                        OP_RESUME: begin
-                            resume_valid <= 1'b1;
-                            resume_sid   <= dw0_reg[63:32];
-                            resume_stag  <= dw1_reg[15:0];
-                            resume_resp  <= dw0_reg[13:12];
-                        end
-                        OP_STALL_TERM: begin
-                            stall_term_valid <= 1'b1;
-                            stall_term_sid   <= dw0_reg[63:32];
-                        end
-                        default: ;
-                    endcase
-                    state_reg <= (op == OP_SYNC) ? S_SYNC : S_DONE;
+                    cptr       <= cptr_inc;
+                    cons_we    <= 1'b1;
+                    cons_wdata <= {cons[31:20], cons_hi | cptr_inc};
+                    cnt_cmds   <= cnt_cmds + 1'b1;
                 end
             end
-            // one cycle after an invalidation pulse, its target has seen it;
-            // a SYNC additionally waits for invalidated work still in flight
-            S_SYNC: if (!sync_block) begin
-                sync_irq  <= cs == 2'd1;
-                state_reg <= S_DONE;
-            end
-            S_DONE: begin
-                cons_we    <= 1'b1;
-                cons_wdata <= {cons[31:20], cons_inc};
-                cnt_cmds   <= cnt_cmds + 1'b1;
-                state_reg  <= S_IDLE;
-            end
-            // wait for software to acknowledge via GERRORN, then refetch at CONS
-            S_ERR: if (!err_set && !err_active && !cons_we)
-                state_reg <= S_IDLE;
-            default: state_reg <= S_IDLE;
-        endcase
+        end
+        // a SYNC is checked from the cycle after it was taken: the invalidation
+        // pulse of the command before it has reached its target by then, and
+        // sync_block covers what that target still has in flight
+        if (sync_wait && !sync_block) begin
+            sync_wait  <= 1'b0;
+            sync_irq   <= sync_cs == 2'd1;
+            cptr       <= cptr_inc;
+            cons_we    <= 1'b1;
+            cons_wdata <= {cons[31:20], cons_hi | cptr_inc};
+            cnt_cmds   <= cnt_cmds + 1'b1;
+        end
     end
 end
 

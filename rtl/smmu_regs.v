@@ -45,6 +45,7 @@ module smmu_regs #(
     output wire        cmdq_ra,         // CMDQ_BASE.RA
     output wire        evtq_wa,         // EVENTQ_BASE.WA
     output wire        cmdq_en,
+    output wire        cmdq_en_req,       // CR0.CMDQEN (CR0ACK may lag while the queue drains)
     output wire        evtq_en,
     output wire        recinvsid,
     output wire [OAS_BITS-1:0] strtab_base,     // aligned to the table size
@@ -132,6 +133,7 @@ assign strtab_ra  = strtab_base_hi_reg[30];
 assign cmdq_ra    = cmdq_base_hi_reg[30];
 assign evtq_wa    = evtq_base_hi_reg[30];
 assign cmdq_en    = cr0ack_reg[3];
+assign cmdq_en_req = cr0_reg[3];
 assign evtq_en    = cr0ack_reg[2];
 assign recinvsid  = cr2_reg[1];
 

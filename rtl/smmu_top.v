@@ -190,7 +190,7 @@ wire rst = !aresetn;
 
 localparam CFG_ENTRIES = 8;   // configuration cache entries
 
-wire smmuen, gbpa_abort, cmdq_en, evtq_en, recinvsid, cmdq_err_active, evtq_abt_active;
+wire smmuen, gbpa_abort, cmdq_en, cmdq_en_req, evtq_en, recinvsid, cmdq_err_active, evtq_abt_active;
 wire [OAS_BITS-1:0] strtab_base, cmdq_base, evtq_base;
 wire [5:0]  strtab_log2size;
 wire [4:0]  cmdq_log2size, evtq_log2size;
@@ -218,7 +218,7 @@ smmu_regs #(
     .s_axil_rdata(s_axil_rdata), .s_axil_rresp(s_axil_rresp),
     .s_axil_rvalid(s_axil_rvalid), .s_axil_rready(s_axil_rready),
     .smmuen(smmuen), .gbpa_abort(gbpa_abort), .gbpa(gbpa), .cr1(cr1), .strtab_ra(strtab_ra),
-    .cmdq_ra(cmdq_ra), .evtq_wa(evtq_wa), .cmdq_en(cmdq_en), .evtq_en(evtq_en),
+    .cmdq_ra(cmdq_ra), .evtq_wa(evtq_wa), .cmdq_en(cmdq_en), .cmdq_en_req(cmdq_en_req), .evtq_en(evtq_en),
     .recinvsid(recinvsid), .strtab_base(strtab_base), .strtab_log2size(strtab_log2size),
     .cmdq_base(cmdq_base), .cmdq_log2size(cmdq_log2size), .cmdq_prod(cmdq_prod),
     .cmdq_cons(cmdq_cons), .cmdq_err_active(cmdq_err_active),
@@ -582,7 +582,7 @@ wire [31:0] cnt_cmds, cnt_cmd_errors;
 
 smmu_cmdq #(.OAS_BITS(OAS_BITS), .STALL_MODEL(STALL_MODEL)) cmdq_inst (
     .clk(aclk), .rst(rst),
-    .cmdq_en(cmdq_en), .base(cmdq_base), .log2size(cmdq_log2size),
+    .cmdq_en(cmdq_en), .cmdq_en_req(cmdq_en_req), .base(cmdq_base), .log2size(cmdq_log2size),
     .prod(cmdq_prod), .cons(cmdq_cons), .err_active(cmdq_err_active),
     .cons_we(cmdq_cons_we), .cons_wdata(cmdq_cons_wdata), .err_set(gerror_cmdq),
     .busy(cmdq_busy),

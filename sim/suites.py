@@ -70,6 +70,7 @@ SUITES: dict[str, list[Job]] = {
         Job("bench.bench_bypass"),
         Job("bench.bench_translate"),
         Job("bench.bench_stall"),
+        Job("bench.bench_cmdq"),
     ],
 }
 

@@ -7,7 +7,8 @@ timing knobs that matter here are cheap per-edge decisions:
     per ID (a slow ID must not hold back other IDs; same-ID order is kept)
   * back-pressure: a Throttle per channel (READY for AW/W/AR, VALID gaps on R/B)
   * error injection: ErrorRange(lo, hi, resp, dirs) answers SLVERR/DECERR for
-    bursts starting in [lo, hi) (writes are then not applied)
+    bursts starting in [lo, hi) (writes are then not applied); with beats=True
+    (reads only) just the R beats whose address is in [lo, hi) carry the error
   * W before AW: beats are buffered and matched to AWs in order
 With every Throttle "always" and latency (0, 0) it is a full-throughput slave
 for the benchmarks.
@@ -36,6 +37,7 @@ class ErrorRange:
     hi: int
     resp: int            # SLVERR (2) or DECERR (3)
     dirs: str = "rw"     # "r", "w" or "rw"
+    beats: bool = False  # reads: fail only the beats inside [lo, hi), not whole bursts
 
 
 class _Job:
@@ -91,7 +93,13 @@ class AxiMemResponder:
     # ------------------------------------------------------------ helpers
     def _err(self, addr: int, d: str) -> int:
         for e in self.errors:
-            if e.lo <= addr < e.hi and d in e.dirs:
+            if e.lo <= addr < e.hi and d in e.dirs and not (e.beats and d == "r"):
+                return e.resp
+        return OKAY
+
+    def _beat_err(self, addr: int) -> int:
+        for e in self.errors:
+            if e.beats and e.lo <= addr < e.hi and "r" in e.dirs:
                 return e.resp
         return OKAY
 
@@ -184,7 +192,7 @@ class AxiMemResponder:
                 a = j.addrs[j.beat] // db * db
                 b.rid.value = j.id
                 b.rdata.value = int.from_bytes(self.mem.read(a, db), "little")
-                b.rresp.value = j.resp
+                b.rresp.value = j.resp if j.resp != OKAY else self._beat_err(a)
                 b.rlast.value = int(j.beat == j.len)
                 b.rvalid.value = 1
                 self.r_cur = j

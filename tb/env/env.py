@@ -193,8 +193,9 @@ class SmmuEnv(uvm_env):
         [lo', hi'). Configuration fetches start 64-byte aligned (STE: base + SID*64,
         CD: S1ContextPtr[55:6] + index*64) and read 16 or 32 bytes, so with
         lo' = lo rounded up to 64 and hi' = hi both conventions fail exactly the same
-        fetches."""
-        return [((e.lo + 63) & ~63, e.hi) for e in self.mem_tw.errors if "r" in e.dirs and e.hi > e.lo]
+        fetches. A per-beat range (beats=True) fails exactly the overlapping fetches."""
+        return [(e.lo if e.beats else (e.lo + 63) & ~63, e.hi) for e in self.mem_tw.errors
+                if "r" in e.dirs and e.hi > e.lo]
 
     def set_backpressure(self, client: Dict[str, Throttle] = None, mem: Dict[str, Throttle] = None) -> None:
         """Throttles by channel name; missing channels stay "always"."""

@@ -16,6 +16,18 @@ CmdqFetchAbort        bus error on a command slot: CONS.ERR=2, retried after the
 CmdqSyncIrq           cmdq_sync_irq pulses once per CS=IRQ SYNC, never for SEV/NONE
 CmdqSyncWaitsForFetch CFGI during an in-flight (slow) configuration fetch: SYNC completes only
                       after the fetch returned; the next transaction re-fetches
+Burst fetch (commands read several per AXI burst into a buffer; the TLBI_NH_VA pulses at the
+command queue's output are logged in order, so a skipped, repeated or early command fails):
+CmdqBatchAcrossWrap   32-entry queue, 5 batches of 30 TLBI_NH_VA + SYNC straddling the wrap: each
+                      slot read once, in order, no burst past the wrap/4 KiB; every TLBI once
+CmdqIllegalInBurst    illegal command in the middle of a prefetched burst: CONS stops exactly on
+                      it, nothing after it executes until GERRORN; then the rest, each once
+CmdqBurstFetchAbort   bus error on one command (first or second beat) inside a burst: the ones
+                      before it execute, CONS.ERR=ABT on it; after the ack it is read again
+CmdqProdDuringBurst   PROD advanced while a burst is in flight (slow command reads): the burst
+                      stopped at the old PROD, the new commands are read next, none twice
+CmdqDisableMidBatch   CMDQEN cleared mid-batch: consumption stops at a command boundary, the
+                      prefetch is discarded; re-enabled, reading restarts at CONS, each once
 EvtqOverflow          2-entry queue: PROD stops, OVFLG toggles once, records exact; service;
                       again; second overflow toggles back
 EvtqDisabledDrops     EVENTQEN=0: faults abort, nothing written, no OVFLG
@@ -28,13 +40,14 @@ from __future__ import annotations
 
 from typing import List
 
+import cocotb
 import pyuvm
 from cocotb.triggers import ClockCycles, RisingEdge
 
 from tb.agents.axi_mem_responder import ErrorRange
 from tb.driver.irq import IrqHandlers
 from tb.driver.smmu_driver import (CMDQ_ENT, EVTQ_ENT, SmmuDriver, make_bypass_ste, make_cdtable_ste,
-                                   make_s1_cd, q_idx)
+                                   make_s1_cd, q_idx, q_used)
 from tb.driver.testkit import (PulseCounter, TwTap, aborted, check_records, driver_config, expected_event,
                                make_txn, one_txn, random_tw_backpressure)
 from tb.env.base_test import SmmuBaseTest
@@ -134,9 +147,18 @@ class QueueTest(SmmuBaseTest):
         return [a for a in self.tap.aw if lo <= a[2] < hi]
 
     def cmd_fetches(self) -> List[int]:
+        """Every command slot read by the command queue (ARID 1), in order: a burst of
+        2n beats reads the n slots from its address on (it must stay inside the queue)."""
         d = self.drv
         lo, hi = d.cfg.cmdq_base, d.cfg.cmdq_base + (CMDQ_ENT << d.f.cmdq_shift)
-        return [a[2] for a in self.tap.reads(1, lo, hi)]
+        out = []
+        for _, _, addr, alen in self.tap.reads(1, lo, hi):
+            assert alen % 2 == 1 and addr % CMDQ_ENT == 0, f"command read {addr:#x} ARLEN {alen}: not whole commands"
+            n = (alen + 1) // 2
+            assert addr + n * CMDQ_ENT <= hi, f"command read {addr:#x} x{n} crosses the queue end {hi:#x}"
+            assert addr // 4096 == (addr + n * CMDQ_ENT - 1) // 4096, f"command read {addr:#x} x{n} crosses 4 KiB"
+            out += [addr + i * CMDQ_ENT for i in range(n)]
+        return out
 
     def slot_addr(self, ptr: int) -> int:
         return self.drv.cfg.cmdq_base + q_idx(ptr, self.drv.f.cmdq_shift) * CMDQ_ENT
@@ -250,8 +272,11 @@ class CmdqIllegalMidBatch(QueueTest):
                     line = int(env.dut.gerror_irq.value)
                 assert line == 1, f"{name}: gerror_irq not raised"
                 fetched = self.cmd_fetches()[n_fetch0:]
-                assert fetched == [self.slot_addr(first + i) for i in range(3)], \
-                    f"{name}: fetched {[hex(a) for a in fetched]} (must stop at the illegal command)"
+                # read in order from the batch start up to at least the illegal command, never
+                # past PROD; a prefetch may have read the commands after it (not executed)
+                batch_slots = [self.slot_addr(first + i) for i in range(len(batch))]
+                assert 3 <= len(fetched) <= len(batch) and fetched == batch_slots[:len(fetched)], \
+                    f"{name}: fetched {[hex(a) for a in fetched]} (must read the batch in order up to PROD)"
                 # the CFGI before the illegal command took effect: A faults now
                 _, want = await self.fault(sid_a, addr)
                 addr += 0x40
@@ -291,7 +316,7 @@ class CmdqFetchAbort(QueueTest):
         env.mem.write(drv.ste_addr(sid), BAD_STE.pack())
         first = drv.cmdq_prod
         slot = self.slot_addr(first + 1)
-        env.mem_tw.errors.append(ErrorRange(slot, slot + CMDQ_ENT, SLVERR, "r"))
+        env.mem_tw.errors.append(ErrorRange(slot, slot + CMDQ_ENT, SLVERR, "r", beats=True))
         prod = await drv.submit([C.prefetch_config(sid), C.cfgi_ste(sid), drv.sync_cmd()])
         await self.poll_gerror(1, "CMDQ_ERR")
         cons = await self.reg("CMDQ_CONS")
@@ -300,8 +325,7 @@ class CmdqFetchAbort(QueueTest):
             f"CONS {cons:#x}: expected ERR=2 (CERROR_ABT) on {(first + 1) & ptr_mask:#x}"
         assert (await self.reg("GERROR")) ^ (await self.reg("GERRORN")) == 1
         assert int(env.dut.gerror_irq.value) == 1
-        errs = [r for r in self.tap.rlast if r[1] == 1 and r[2] != 0]
-        assert len(errs) == 1, f"{len(errs)} failing command fetches"
+        assert self.cmd_fetches().count(slot) == 1, "the failing slot must be read once before the ack"
         env.mem_tw.errors.clear()
         assert await drv.handle_gerror() == 1
         await drv.wait_consumed(prod)
@@ -398,6 +422,217 @@ class CmdqSyncWaitsForFetch(QueueTest):
         assert refetch, "no STE re-fetch after CFGI+SYNC"
         check_records(await self.collect(1 + len(t1_recs)), t1_recs + [want], "after the SYNC")
         pulses.stop()
+
+
+# ====================================================================== burst fetch
+TLBI_VA0 = 0x20_0000_0000
+
+
+def tlbi_va(i: int) -> bytes:
+    return C.tlbi_nh_va(1, TLBI_VA0 + i * 4096, leaf=1)
+
+
+class TlbiLog:
+    """TLBI_NH_VA commands as the command queue executes them: the VA of every tlbi_valid
+    pulse (index i for TLBI_VA0 + i * 4K), in order."""
+
+    def __init__(self, dut) -> None:
+        self.q = dut.cmdq_inst
+        self.clk = dut.aclk
+        self.seen: List[int] = []
+        self.task = cocotb.start_soon(self._run())
+
+    async def _run(self) -> None:
+        edge = RisingEdge(self.clk)
+        while True:
+            await edge
+            if int(self.q.tlbi_valid.value):
+                self.seen.append(((int(self.q.tlbi_va.value) << 12) - TLBI_VA0) // 4096)
+
+    def stop(self) -> None:
+        self.task.cancel()
+
+
+class BurstTest(QueueTest):
+    def burst_over(self, slots: List[int], since: int = 0) -> bool:
+        """One command-queue read (after AR index ``since``) covered all of ``slots``."""
+        for _, aid, addr, alen in self.tap.ar[since:]:
+            if aid == 1 and all(addr <= a and a + CMDQ_ENT <= addr + (alen + 1) * 8 for a in slots):
+                return True
+        return False
+
+    async def stopped_on(self, ptr: int, err: int, what: str) -> int:
+        """CMDQ_ERR raised, CONS on ``ptr`` with ERR=``err``, and it stays there."""
+        drv = self.drv
+        await self.poll_gerror(1, what)
+        cons = await self.reg("CMDQ_CONS")
+        mask = (2 << drv.f.cmdq_shift) - 1
+        assert cons & mask == ptr & mask and fget("CMDQ_CONS", "ERR", cons) == err, \
+            f"{what}: CONS {cons:#x}, expected RD={ptr & mask:#x} ERR={err}"
+        await ClockCycles(self.env.dut.aclk, 100)
+        assert await self.reg("CMDQ_CONS") == cons, f"{what}: CONS moved while in error"
+        return cons
+
+
+@pyuvm.test()
+class CmdqBatchAcrossWrap(BurstTest):
+    async def body(self) -> None:
+        drv = await self.start_driver(cmdq_shift=5, evtq_shift=3)
+        size = 1 << drv.f.cmdq_shift
+        log = TlbiLog(self.env.dut)
+        first = drv.cmdq_prod
+        n_f = len(self.cmd_fetches())
+        n_ar = len(self.tap.ar)
+        total, straddle = 0, 0
+        for b in range(5):
+            start = drv.cmdq_prod
+            prod = await drv.submit([tlbi_va(total + i) for i in range(size - 2)] + [drv.sync_cmd()])
+            total += size - 2
+            straddle += q_idx(prod, drv.f.cmdq_shift) < q_idx(start, drv.f.cmdq_shift)
+            await drv.wait_consumed(prod)
+        log.stop()
+        assert straddle >= 3, f"only {straddle} batches crossed the wrap"
+        assert log.seen == list(range(total)), \
+            f"TLBIs executed {len(log.seen)} for {total}; first difference at " \
+            f"{next((i for i, (a, b) in enumerate(zip(log.seen, range(total))) if a != b), min(len(log.seen), total))}"
+        n_cmds = total + 5
+        fetched = self.cmd_fetches()[n_f:]                     # also checks wrap / 4 KiB per read
+        assert fetched == [self.slot_addr(first + i) for i in range(n_cmds)], \
+            f"{len(fetched)} slots read for {n_cmds} commands (each once, in order)"
+        ars = [a for a in self.tap.ar[n_ar:] if a[1] == 1]
+        assert len(ars) < n_cmds // 2 and max(a[3] for a in ars) > 1, \
+            f"{len(ars)} reads for {n_cmds} commands: no burst fetch"
+        cons = await self.reg("CMDQ_CONS")
+        mask = (2 << drv.f.cmdq_shift) - 1
+        assert cons & mask == drv.cmdq_prod & mask and not drv.cmdq_errors
+        self.log.info("%d commands in %d reads over %d laps", n_cmds, len(ars), n_cmds // size)
+
+
+@pyuvm.test()
+class CmdqIllegalInBurst(BurstTest):
+    async def body(self) -> None:
+        drv = await self.start_driver(cmdq_shift=4, evtq_shift=3, poll_gerror=False)
+        log = TlbiLog(self.env.dut)
+        first, k, n = drv.cmdq_prod, 3, 9
+        assert q_idx(first, 4) + 8 <= 16, "the first burst must be able to hold the illegal command"
+        n_ar = len(self.tap.ar)
+        n_f = len(self.cmd_fetches())
+        bad = _raw_opcode(0x7F)
+        batch = [tlbi_va(i) for i in range(k)] + [bad] + [tlbi_va(i) for i in range(k, n)] + [drv.sync_cmd()]
+        prod = await drv.submit(batch)
+        await self.stopped_on(first + k, 1, "illegal command in a burst")
+        bad_slot = self.slot_addr(first + k)
+        assert self.burst_over([self.slot_addr(first + k - 1), bad_slot, self.slot_addr(first + k + 1)], n_ar), \
+            "the illegal command was not read in one burst with its neighbours"
+        assert log.seen == list(range(k)), f"executed before the ack: {log.seen} (expected 0..{k - 1})"
+        n_before = len(self.cmd_fetches())
+        assert await drv.handle_gerror() == 1 and drv.cmdq_errors == [1]
+        await drv.wait_consumed(prod)
+        log.stop()
+        assert log.seen == list(range(n)), f"executed {log.seen}, expected 0..{n - 1} once each, in order"
+        fetched = self.cmd_fetches()
+        assert fetched[n_before:] == [self.slot_addr(first + i) for i in range(k, len(batch))], \
+            "after the ack, reading must restart at the illegal command's slot"
+        assert fetched[n_f:n_before] == [self.slot_addr(first + i) for i in range(len(fetched[n_f:n_before]))]
+
+
+@pyuvm.test()
+class CmdqBurstFetchAbort(BurstTest):
+    async def body(self) -> None:
+        env = self.env
+        drv = await self.start_driver(cmdq_shift=5, evtq_shift=3, poll_gerror=False)
+        k, n = 4, 10
+        done = 0
+        for beat in (0, 1):
+            log = TlbiLog(env.dut)
+            first = drv.cmdq_prod
+            n_ar = len(self.tap.ar)
+            slot = self.slot_addr(first + k)
+            env.mem_tw.errors = [ErrorRange(slot + 8 * beat, slot + 8 * beat + 8, SLVERR, "r", beats=True)]
+            prod = await drv.submit([tlbi_va(done + i) for i in range(n)] + [drv.sync_cmd()])
+            what = f"bus error on beat {beat} of command {k}"
+            await self.stopped_on(first + k, 2, what)
+            assert self.burst_over([self.slot_addr(first + k - 1), slot], n_ar), \
+                f"{what}: the failing command was not read in a burst after another one"
+            assert log.seen == [done + i for i in range(k)], \
+                f"{what}: executed {log.seen} (the {k} commands before it, and only those)"
+            reads_before = self.cmd_fetches().count(slot)
+            env.mem_tw.errors = []
+            assert await drv.handle_gerror() == 1
+            await drv.wait_consumed(prod)
+            log.stop()
+            assert log.seen == [done + i for i in range(n)], f"{what}: executed {log.seen} after the retry"
+            assert self.cmd_fetches().count(slot) == reads_before + 1, f"{what}: the failing slot was not read again"
+            done += n
+        assert drv.cmdq_errors == [2, 2]
+
+
+@pyuvm.test()
+class CmdqProdDuringBurst(BurstTest):
+    async def body(self) -> None:
+        env = self.env
+        drv = await self.start_driver(bp=False, cmdq_shift=5, evtq_shift=3)
+        log = TlbiLog(env.dut)
+        env.mem_tw.id_latency = {1: 60}                 # command reads are slow
+        first = drv.cmdq_prod
+        n_f = len(self.cmd_fetches())
+        n_ar = len(self.tap.ar)
+        a, n = 5, 13
+        await drv.submit([tlbi_va(i) for i in range(a)])
+        await self.wait_for(lambda: any(x[1] == 1 for x in self.tap.ar[n_ar:]), "first command read")
+        ar1 = next(x for x in self.tap.ar[n_ar:] if x[1] == 1)
+        prod = await drv.submit([tlbi_va(i) for i in range(a, n)] + [drv.sync_cmd()])
+        assert ar1[2] == self.slot_addr(first) and ar1[3] == 2 * a - 1, \
+            f"first read {ar1[2]:#x} ARLEN {ar1[3]}: must cover exactly the {a} commands below the old PROD"
+        assert not [r for r in self.tap.rlast if r[1] == 1 and r[0] >= ar1[0]], \
+            "the first burst completed before PROD moved (test timing)"
+        await drv.wait_consumed(prod)
+        env.mem_tw.id_latency = {}
+        log.stop()
+        fetched = self.cmd_fetches()[n_f:]
+        assert fetched == [self.slot_addr(first + i) for i in range(n + 1)], \
+            f"slots read {[hex(x) for x in fetched]}: each command once, in order"
+        assert log.seen == list(range(n)), f"executed {log.seen}"
+
+
+@pyuvm.test()
+class CmdqDisableMidBatch(BurstTest):
+    async def body(self) -> None:
+        env = self.env
+        drv = await self.start_driver(bp=False, cmdq_shift=5, evtq_shift=3)
+        shift = drv.f.cmdq_shift
+        log = TlbiLog(env.dut)
+        env.mem_tw.id_latency = {1: 20}
+        first = drv.cmdq_prod
+        n = 24
+        n_f = len(self.cmd_fetches())
+        prod = await drv.submit([tlbi_va(i) for i in range(n)] + [drv.sync_cmd()])
+        await self.wait_for(lambda: len(log.seen) >= 3, "first commands executed")
+        await drv._write_cr0(0x5)                        # CMDQEN=0, wait for CR0ACK
+        n_ar_off = len(self.tap.ar)
+        cons = await self.reg("CMDQ_CONS")
+        done = q_used(cons, first, shift)
+        assert 3 <= done < n, f"{done} commands consumed when CMDQEN was cleared"
+        assert log.seen == list(range(done)), f"executed {log.seen} with CONS {done} past the batch start"
+        n_stop = len(self.cmd_fetches())
+        await ClockCycles(env.dut.aclk, 150)
+        assert await self.reg("CMDQ_CONS") == cons and log.seen == list(range(done)), \
+            "commands consumed with CMDQEN=0"
+        assert not [x for x in self.tap.ar[n_ar_off:] if x[1] == 1], "command read with CMDQEN=0"
+        await drv._write_cr0(0xD)
+        await drv.wait_consumed(prod)
+        env.mem_tw.id_latency = {}
+        log.stop()
+        assert log.seen == list(range(n)), f"executed {log.seen}: each once, in order"
+        fetched = self.cmd_fetches()
+        after = fetched[n_stop:]
+        assert after == [self.slot_addr(first + i) for i in range(done, n + 1)], \
+            "after re-enabling, reading must restart at CONS"
+        before = fetched[n_f:n_stop]
+        assert self.slot_addr(first + done) in before, \
+            "the command at CONS had not been prefetched before the disable (test timing)"
+        self.log.info("stopped after %d of %d; %d slots prefetched and discarded", done, n,
+                      len([x for x in before if x in after]))
 
 
 # ====================================================================== event queue
