@@ -238,3 +238,125 @@ def test_terminated_write_that_reaches_m_axi_is_reported_on_itself():
     bus.done(o)
     assert any("reached m_axi at 0x900000010" in e for e in sb.errors), sb.errors
     assert not sb.down[(True, 0)]
+
+
+# ------------------------------------------------------------ post-SYNC handshakes (stale state)
+def _remap_world():
+    sb, t = world()
+    t.map(0x7000, 0x9_0000_0000)
+    bus = Bus(sb)
+    sb.now = lambda: bus.t                       # the scoreboard's clock = the bus's
+    return sb, t, bus
+
+
+def _remap(sb, t):
+    daddr = t.descriptor_address(0x7000, 3)
+    return sb.pt_write(daddr, leaf_descriptor(0xA_0000_0000, 3).to_bytes(8, "little"),
+                       TlbScope({ASID}, 0x7000, 0x1000, leaf=True))
+
+
+def _sync(sb, bus, cmd):
+    bus.t += 1
+    sb.on_sync([cmd, C.sync()])
+    return bus.t
+
+
+@pytest.mark.parametrize("write", [False, True])
+def test_handshake_after_the_sync_with_the_old_pa_is_an_error(write):
+    """Accepted before the TLBI: the old PA is legal only for an m_axi handshake up to the SYNC."""
+    sb, t, bus = _remap_world()
+    o = bus.req(0x7010, write=write)             # in flight when the PTE changes
+    w = _remap(sb, t)
+    assert {a.out_addr for a in o.alts} == {0x9_0000_0010, 0xA_0000_0010}
+    t_sync = _sync(sb, bus, C.tlbi_nh_va(ASID, 0x7000, leaf=1))
+    assert not sb.pt_window_open(w)
+    m = bus.down(o, 0x9_0000_0010)               # old PA, handshake after the SYNC completed
+    assert m.t_addr > t_sync
+    bus.done(o)
+    err = [e for e in sb.errors if "stale translation after the invalidation completed" in e]
+    assert len(err) == 1 and len(sb.errors) == 1, sb.errors
+    assert f"at cycle {m.t_addr}" in err[0] and f"closed at cycle {t_sync}" in err[0]
+    assert "0x900000010" in err[0] and "translate -> 0xa00000010" in err[0]
+    assert sb.stats["stale_after_sync"] == 1
+
+
+def test_handshake_before_the_sync_with_the_old_pa_is_accepted():
+    sb, t, bus = _remap_world()
+    o = bus.req(0x7010)
+    _remap(sb, t)
+    bus.down(o, 0x9_0000_0010)                   # old PA, handshake before the SYNC completed
+    _sync(sb, bus, C.tlbi_nh_va(ASID, 0x7000, leaf=1))
+    bus.done(o)                                  # response after the SYNC: still fine
+    assert not sb.errors
+    # the new PA after the SYNC is of course accepted too
+    o = bus.req(0x7018)
+    _remap(sb, t)                                # (same descriptor: a no-op change, no window)
+    _sync(sb, bus, C.tlbi_nh_all())
+    bus.down(o, 0xA_0000_0018)
+    bus.done(o)
+    assert not sb.errors
+
+
+def test_handshake_after_a_non_covering_sync_keeps_the_old_pa_legal():
+    sb, t, bus = _remap_world()
+    o = bus.req(0x7010)
+    w = _remap(sb, t)
+    _sync(sb, bus, C.tlbi_nh_asid(ASID + 1))     # does not cover the entry: window still open
+    assert sb.pt_window_open(w)
+    bus.down(o, 0x9_0000_0010)
+    bus.done(o)
+    assert not sb.errors
+
+
+def test_old_pa_legal_again_while_a_later_window_reverts_to_it():
+    """Closed, then reopened by a change back to the old mapping: legal again only inside the new
+    window (an interval, not a flag)."""
+    sb, t, bus = _remap_world()
+    daddr = t.descriptor_address(0x7000, 3)
+    old = sb.mem.read(daddr, 8)
+    o = bus.req(0x7010)
+    _remap(sb, t)
+    _sync(sb, bus, C.tlbi_nh_all())              # old PA stale from here
+    sb.pt_write(daddr, old, TlbScope({ASID}, 0x7000, 0x1000, leaf=True))   # back to the old PA
+    bus.down(o, 0x9_0000_0010)
+    bus.done(o)
+    assert not sb.errors, sb.errors
+
+
+def test_unmap_then_post_sync_handshake_must_fault():
+    """Old: translation, new: F_TRANSLATION. After the SYNC the transaction must not reach m_axi."""
+    sb, t, bus = _remap_world()
+    o = bus.req(0x7010, write=True)
+    sb.pt_update([(a, n) for _, a, n in t.tables], lambda: t.unmap(0x7000),
+                 TlbScope({ASID}, 0x7000, 0x1000, leaf=True))
+    _sync(sb, bus, C.tlbi_nh_va(ASID, 0x7000, leaf=1))
+    bus.down(o, 0x9_0000_0010)
+    bus.done(o)
+    err = [e for e in sb.errors if "stale translation" in e]
+    assert err and "new expectation: abort (F_TRANSLATION)" in err[0], sb.errors
+
+
+def test_configuration_window_post_sync_handshake_with_the_old_ste_is_an_error():
+    """STE bypass -> abort under a configuration window: after end_window (CFGI + SYNC completed),
+    an m_axi handshake of a transaction accepted before must not use the bypass."""
+    from tb.model.structs import ste_abort, ste_bypass
+    sb, t = world()
+    bus = Bus(sb)
+    sb.now = lambda: bus.t
+    sb.mem.write(STRTAB + SID * 64, ste_bypass().pack())
+    for before_sync in (True, False):
+        o = bus.req(0x4000)
+        assert o.predicted.kind == "bypass"
+        sb.window_write(SID, STRTAB + SID * 64, ste_abort().pack())
+        if before_sync:
+            bus.down(o, 0x4000)
+        bus.t += 1
+        sb.end_window(SID)
+        if not before_sync:
+            bus.down(o, 0x4000)
+        bus.done(o)
+        assert bool(sb.errors) == (not before_sync), sb.errors
+        sb.window_write(SID, STRTAB + SID * 64, ste_bypass().pack())
+        bus.t += 1
+        sb.end_window(SID)
+    assert "configuration window of StreamID 0x1 closed" in sb.errors[0]
