@@ -390,7 +390,10 @@ class Scoreboard(uvm_component):
             return None
         if not (self.model.eventqen or alt.kind == "stall"):
             return None
-        e = self.events.expect(alt.event, optional=optional, note=note)
+        # the SMMU handles the record between the transaction's s_axi handshake (or the RESUME that
+        # retried it: now) and its response (the EventChecker's drop-interval check)
+        t_from = self.now() if isinstance(target, StallThread) else target.t_addr
+        e = self.events.expect(alt.event, optional=optional, note=note, t_from=t_from)
         if e is not None:                 # (a negative test may replace expect())
             e.who = target
             e.phase = getattr(target, "phase", 0)

@@ -360,3 +360,138 @@ def test_configuration_window_post_sync_handshake_with_the_old_ste_is_an_error()
         bus.t += 1
         sb.end_window(SID)
     assert "configuration window of StreamID 0x1 closed" in sb.errors[0]
+
+
+# ------------------------------------------------------------ missing records: drop intervals
+EVTQ = 0x80_0000
+
+
+def evq_world(log2=1, eventqen=1):
+    """A stage-1 world with a 2**log2-entry event queue; the checker's and the scoreboard's clock is
+    the bus's."""
+    _N[0] += 1
+    sb = Scoreboard(f"sbq{_N[0]}", None)
+    m = sb.model
+    m.write64("STRTAB_BASE", STRTAB)
+    m.write_name("STRTAB_BASE_CFG", 8)
+    m.write64("EVENTQ_BASE", EVTQ | log2)
+    sb.mem = SparseMemory()
+    bus = Bus(sb)
+    sb.now = lambda: bus.t
+    sb.events = EventChecker(m)
+    sb.events.now = sb.now
+    m.write_name("CR0", fields("CR0", SMMUEN=1, EVENTQEN=eventqen, CMDQEN=1))
+    t = Stage1Tables(sb.mem, TablePool(POOL, 1 << 20))
+    sb.mem.write(STRTAB + SID * 64, ste_s1(CDS).pack())
+    sb.mem.write(CDS, cd_linux(ASID, t.ttb0).pack())
+    return sb, t, bus
+
+
+def tw_record(bus, rec, resp=0):
+    """The SMMU writes ``rec`` at the checker's PROD slot (m_axi_tw AWID 0, 4 beats)."""
+    evc = bus.sb.events
+    evc._resync()
+    base, log2 = evc.queue()
+    slot = base + (evc.prod & ((1 << log2) - 1)) * 32
+    raw = rec.pack()
+    bus.t += 1
+    o = AxiObs("m_axi_tw", True, 0, slot, 3, 3, 1, 0, t_addr=bus.t)
+    o.data = [int.from_bytes(raw[i:i + 8], "little") for i in range(0, 32, 8)]
+    o.strb, o.last, o.resp = [0xFF] * 4, [0, 0, 0, 1], [resp]
+    bus.t += 1
+    o.t_done = bus.t
+    evc.on_tw(o)
+
+
+def fill_queue(bus, n=2):
+    """n records the checker expects, written: the 2-entry queue is full afterwards."""
+    from tb.model.events import EventRecord
+    for k in range(n):
+        r = EventRecord(EventID=F_TRANSLATION, StreamID=9, CLASS=2, InputAddr=0x100 * (k + 1))
+        bus.sb.events.expect(r)
+        tw_record(bus, r)
+
+
+def fault(bus):
+    o = bus.req(0x5000)                          # unmapped: F_TRANSLATION, abort, record expected
+    assert o.predicted.kind == "abort" and len(o.expected_events) == 1
+    return o
+
+
+def test_missing_record_excused_only_while_its_own_write_could_be_dropped():
+    sb, t, bus = evq_world()
+    evc = sb.events
+    fill_queue(bus)
+    assert evc.drop_ivs and evc.drop_ivs[-1][2] == "full" and evc.drop_ivs[-1][1] is None
+    o = fault(bus)                               # handled while the queue is full: may be dropped
+    bus.done(o, resp=2)
+    bus.t += 5
+    sb.model.write_name("EVENTQ_CONS", 2)        # software consumed both: space again
+    assert evc.drop_ivs[-1][1] == bus.t
+    evc.final_check()
+    assert not evc.errors and evc.stats["dropped"] == 1, evc.errors
+
+
+def test_missing_record_not_excused_by_an_earlier_full_queue():
+    sb, t, bus = evq_world()
+    evc = sb.events
+    fill_queue(bus)
+    bus.t += 3
+    sb.model.write_name("EVENTQ_CONS", 2)        # full interval closed here
+    assert evc.full_seen                         # (the old rule excused everything from now on)
+    bus.t += 20
+    o = fault(bus)                               # queue has space during its whole life
+    bus.done(o, resp=2)
+    evc.final_check()
+    err = [e for e in evc.errors if "expected event record never written" in e]
+    assert len(err) == 1 and "full" in err[0] and f"cycles {o.t_addr}..{o.t_done}" in err[0], evc.errors
+
+
+def test_missing_record_and_eventqen():
+    sb, t, bus = evq_world()
+    evc = sb.events
+    # EVENTQEN cleared while the transaction is in flight: excused
+    o = fault(bus)
+    bus.t += 2
+    sb.model.write_name("CR0", fields("CR0", SMMUEN=1, EVENTQEN=0, CMDQEN=1))
+    bus.done(o, resp=2)
+    bus.t += 10
+    sb.model.write_name("CR0", fields("CR0", SMMUEN=1, EVENTQEN=1, CMDQEN=1))
+    evc.final_check()
+    assert not evc.errors and evc.stats["dropped"] == 1, evc.errors
+    # an earlier EVENTQEN=0 period does not excuse a later transaction
+    bus.t += 50
+    o = fault(bus)
+    bus.done(o, resp=2)
+    evc.final_check()
+    assert any("never written" in e and "EVENTQEN=0" in e for e in evc.errors), evc.errors
+
+
+def test_missing_record_and_write_abort():
+    from tb.model.events import EventRecord
+    sb, t, bus = evq_world(log2=3)
+    evc = sb.events
+    r = EventRecord(EventID=F_TRANSLATION, StreamID=9, CLASS=2, InputAddr=0x100)
+    evc.expect(r)
+    tw_record(bus, r, resp=2)                    # SLVERR: EVENTQ_ABT_ERR, delivery stops
+    o = fault(bus)
+    bus.done(o, resp=2)
+    bus.t += 4
+    sb.model.write_name("GERRORN", 1 << 2)       # software acknowledges EVENTQ_ABT_ERR
+    bus.t += 10
+    late = fault(bus)                            # after the acknowledgement: must be written
+    bus.done(late, resp=2)
+    evc.final_check()
+    assert evc.stats["dropped"] == 1
+    err = [e for e in evc.errors if "never written" in e]
+    assert len(err) == 1 and f"cycles {late.t_addr}..{late.t_done}" in err[0], evc.errors
+
+
+def test_stall_record_never_excused_by_a_full_queue():
+    sb, t, bus = evq_world()
+    evc = sb.events
+    from tb.model.events import EventRecord
+    fill_queue(bus)
+    evc.expect(EventRecord(EventID=F_TRANSLATION, StreamID=9, CLASS=2, InputAddr=0x900, Stall=1))
+    evc.final_check()
+    assert any("stall records are never dropped" in e for e in evc.errors)
