@@ -495,3 +495,32 @@ def test_stall_record_never_excused_by_a_full_queue():
     evc.expect(EventRecord(EventID=F_TRANSLATION, StreamID=9, CLASS=2, InputAddr=0x900, Stall=1))
     evc.final_check()
     assert any("stall records are never dropped" in e for e in evc.errors)
+
+
+def test_identical_records_reassigned_to_the_transaction_that_could_not_drop():
+    """Two transactions with the very same record: the older one's was dropped (full queue), the
+    younger one's written; the checker matched the written record to the older expectation first."""
+    sb, t, bus = evq_world()
+    evc = sb.events
+    fill_queue(bus)
+    old = fault(bus)                             # handled while full: dropped
+    bus.done(old, resp=2)
+    bus.t += 2
+    sb.model.write_name("EVENTQ_CONS", 2)        # space again
+    bus.t += 10
+    new = fault(bus)                             # the same record, written
+    bus.done(new, resp=2)
+    tw_record(bus, new.predicted.event)
+    assert old.expected_events[0].matched        # oldest first
+    evc.final_check()
+    assert not evc.errors and evc.stats["reassigned"] == 1, evc.errors
+    assert new.expected_events[0].matched and not old.expected_events[0].matched
+    # no swap when the older one could not have been dropped either: one is really missing
+    sb, t, bus = evq_world()
+    a = fault(bus)
+    bus.done(a, resp=2)
+    b = fault(bus)
+    bus.done(b, resp=2)
+    tw_record(bus, b.predicted.event)
+    sb.events.final_check()
+    assert any("never written" in e for e in sb.events.errors)
