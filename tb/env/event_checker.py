@@ -42,7 +42,10 @@ and the checker keeps time-stamped intervals in which a non-stall record is disc
 An interval starts ``SLACK`` cycles before the checker sees its cause (the RTL applies a
 register write at its handshake, the model at the response). The missing record is excused
 only if its window overlaps one of them; the error names the window and the intervals.
-(Overflow alone, OVFLG != OVACKFLG with space in the queue, discards nothing.)
+(Overflow alone, OVFLG != OVACKFLG with space in the queue, discards nothing.) Identical
+records of several transactions (e.g. C_BAD_STE, which carries no address) are matched oldest
+first; if that leaves a younger one missing that could not be dropped, while an older matched
+one could, the written record (AW at or after the younger one's s_axi handshake) is reassigned.
   * ``optional`` expectations: alternatives of a transaction whose outcome is
     a set (configuration or translation table changed before the invalidation
     + SYNC, see Scoreboard windows). When the response shows that several
