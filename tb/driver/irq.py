@@ -27,11 +27,13 @@ log = logging.getLogger("tb.driver.irq")
 log.setLevel(logging.INFO)
 
 
-def _level(sig) -> int:
+def _level(sig, errors: List[str]) -> int:
+    """The line's level; X/Z is an error (the handler cannot follow such a line), read as 0."""
     v = sig.value
     try:
         return int(v)
     except ValueError:
+        errors.append(f"interrupt line {sig._name} is X/Z ({v}) while its handler runs")
         return 0
 
 
@@ -60,7 +62,7 @@ class IrqHandlers:
 
     async def _thread(self, line, kind: str) -> None:
         while True:
-            if not _level(line):
+            if not _level(line, self.errors):
                 await RisingEdge(line)
                 # continue on the next clock edge: the line rises at a clock edge, and where a
                 # coroutine woken by it runs relative to that edge's other callbacks differs between

@@ -181,31 +181,39 @@ TLB_COUNTERS = {
 }
 
 
-def tlb_counters(dut) -> Optional[dict]:
-    """The RTL's translation performance counters read through the hierarchy (None if this build
-    has none): lookups/hits per direction at the s_axi handshake, walks started, misses merged into
-    a walk in flight; ``misses`` = lookups - hits."""
+def tlb_counters(dut) -> dict:
+    """The RTL's translation performance counters read through the hierarchy: lookups/hits per
+    direction at the s_axi handshake, walks started, misses merged into a walk in flight;
+    ``misses`` = lookups - hits. Every build has them: a missing or X counter fails the test
+    (AssertionError) instead of switching the checks that use it off."""
     out = {}
-    try:
-        for k, (inst, sig) in TLB_COUNTERS.items():
-            out[k] = int(getattr(getattr(dut, inst), sig).value)
-    except (AttributeError, ValueError):
-        return None
+    for k, (inst, sig) in TLB_COUNTERS.items():
+        out[k] = _read_counter(dut, inst, sig)
     out["lookups"] = out["rd_lookups"] + out["wr_lookups"]
     out["hits"] = out["rd_hits"] + out["wr_hits"]
     out["misses"] = out["lookups"] - out["hits"]
     return out
 
 
-def counters_delta(a: Optional[dict], b: Optional[dict]) -> Optional[dict]:
-    if a is None or b is None:
-        return None
+def _read_counter(dut, inst: str, sig: str) -> int:
+    """dut.<inst>.<sig> as an integer; AssertionError naming it when it is absent or not 0/1."""
+    try:
+        h = getattr(getattr(dut, inst), sig)
+    except AttributeError:
+        raise AssertionError(f"RTL counter {inst}.{sig} not found in this build: the check that needs "
+                             f"it cannot run") from None
+    try:
+        return int(h.value)
+    except ValueError:
+        raise AssertionError(f"RTL counter {inst}.{sig} is X/Z ({h.value}): the check that needs it "
+                             f"cannot run") from None
+
+
+def counters_delta(a: dict, b: dict) -> dict:
     return {k: b[k] - a[k] for k in a}
 
 
-def format_counters(c: Optional[dict]) -> str:
-    if c is None:
-        return "TLB counters not available in this build"
+def format_counters(c: dict) -> str:
     return (f"TLB lookups {c['lookups']} (reads {c['rd_lookups']}, writes {c['wr_lookups']}), hits {c['hits']}, "
             f"misses {c['misses']}, walks {c['walks']}, merged misses {c['merges']}")
 
@@ -233,13 +241,10 @@ def walk_reads_outstanding_max(tap: "TwTap", ids=(2, 3), since: int = 0) -> int:
 STALL_COUNTERS = ("cnt_stalls", "cnt_retry", "cnt_abort", "cnt_term", "cnt_nomatch", "outstanding")
 
 
-def stall_counters(dut) -> Optional[dict]:
-    """dut.stall_inst counters (None if this build has no stall queue)."""
-    try:
-        inst = dut.stall_inst
-        return {k: int(getattr(inst, k).value) for k in STALL_COUNTERS}
-    except (AttributeError, ValueError):
-        return None
+def stall_counters(dut) -> dict:
+    """dut.stall_inst counters (every build has the stall queue: a missing or X counter fails the
+    test instead of switching the counter comparison off)."""
+    return {k: _read_counter(dut, "stall_inst", k) for k in STALL_COUNTERS}
 
 
 def sb_stall_counts(sb) -> dict:
@@ -251,12 +256,10 @@ def sb_stall_counts(sb) -> dict:
             "outstanding": len(sb.outstanding_stalls()), "ambiguous": s["stall_maybe_ambiguous"]}
 
 
-def check_stall_counters(env, base: Optional[dict] = None, sb_base: Optional[dict] = None) -> Optional[dict]:
+def check_stall_counters(env, base: Optional[dict] = None, sb_base: Optional[dict] = None) -> dict:
     """RTL counters (minus ``base``) == the scoreboard's counts (minus ``sb_base``); returns the RTL
-    deltas (None without a stall queue). Call when quiet (every command consumed and executed)."""
+    deltas. Call when quiet (every command consumed and executed)."""
     c = stall_counters(env.dut)
-    if c is None:
-        return None
     m = sb_stall_counts(env.sb)
     d = {k: c[k] - (base or {}).get(k, 0) if k != "outstanding" else c[k] for k in c}
     mm = {k: m[k] - (sb_base or {}).get(k, 0) if k != "outstanding" else m[k] for k in c}

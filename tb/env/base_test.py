@@ -39,6 +39,19 @@ class SmmuBaseTest(uvm_test):
     async def body(self) -> None:
         raise NotImplementedError
 
+    def take_errors(self, errors: List[str], needle: str, count: Optional[int] = 1) -> List[str]:
+        """A fault the test injected was caught: remove from ``errors`` exactly the errors that name
+        it (``needle``), ``count`` of them (None: at least one), and return them. Every other error
+        stays in the list and fails the test in check_phase."""
+        hits = [e for e in errors if needle in e]
+        assert hits, f"fault not detected: no error containing {needle!r}; errors were {errors[:3]}"
+        assert count is None or len(hits) == count, \
+            f"expected {count} error(s) containing {needle!r} for the injected fault, got {len(hits)}: {hits[:3]}"
+        for e in hits:
+            errors.remove(e)
+        self.log.info("caught as expected: %s", hits[0].splitlines()[0])
+        return hits
+
     async def run_phase(self) -> None:
         self.raise_objection()
         try:

@@ -133,6 +133,7 @@ class SmmuEnv(uvm_env):
         self.evc.stall_sink = self.sb.on_stall_record
         self.evc.busy = self.sb._busy
         self.sb.now = lambda: int(get_sim_time("ns") // PERIOD_NS)
+        self.evc.now = self.sb.now
         self.cmd_tap = CmdTap(self.sb, self.params)
         self.cmd_sink = _Sink("cmd_sink", self, self.cmd_tap.on_tw)
         self.twattr_sink = _Sink("twattr_sink", self, self.sb.check_tw_attrs)

@@ -28,10 +28,24 @@ expectation is an error printed with its diff against the closest expected
 record.
 
 Missing records: an expected record that never appears is an error at the end
-of the test, unless the queue was allowed to drop it:
-  * ``may_drop`` set by the test (overflow / abort-error scenarios),
-  * the checker saw the queue full (its PROD - software CONS == size) or saw an
-    event write answered with an error (EVENTQ_ABT_ERR: delivery stops),
+of the test, unless THAT record's write could have been dropped. Each expectation
+carries the cycles in which the SMMU handles it (``t_from``: its transaction's s_axi
+address handshake, or the RESUME that retried it; ``t_to``: the client response, the
+record is taken or discarded before it -- open while the transaction has not completed),
+and the checker keeps time-stamped intervals in which a non-stall record is discarded
+(``drop_ivs``, smmu_evtq's !can_write):
+  * ``full``: from the record write that made the checker's PROD - software CONS equal
+    the queue size until software moves CONS (or rewrites PROD/BASE);
+  * ``EVENTQEN=0``: CR0.EVENTQEN clear as the register model sees it (from reset);
+  * ``EVENTQ_ABT_ERR``: from a record write answered with an error until software
+    acknowledges it in GERRORN.
+An interval starts ``SLACK`` cycles before the checker sees its cause (the RTL applies a
+register write at its handshake, the model at the response). The missing record is excused
+only if its window overlaps one of them; the error names the window and the intervals.
+(Overflow alone, OVFLG != OVACKFLG with space in the queue, discards nothing.) Identical
+records of several transactions (e.g. C_BAD_STE, which carries no address) are matched oldest
+first; if that leaves a younger one missing that could not be dropped, while an older matched
+one could, the written record (AW at or after the younger one's s_axi handshake) is reassigned.
   * ``optional`` expectations: alternatives of a transaction whose outcome is
     a set (configuration or translation table changed before the invalidation
     + SYNC, see Scoreboard windows). When the response shows that several
@@ -64,6 +78,12 @@ from tb.model.events import EventRecord, diff_events, format_diff
 from tb.model.registers import RegisterModel
 
 EVTQ_ENT = 32
+GERROR_EVTQ_ABT = 1 << 2
+
+
+def _off(name: str) -> int:
+    from tb.regmap import REGS
+    return REGS[name].offset
 Key = Tuple[int, int, int, int, int]
 
 
@@ -83,6 +103,9 @@ class Expected:
     phase: int = 0
     cancel_cycle: Optional[int] = None
     late_ok: bool = False              # may still be written after its transaction completed
+    t_from: int = 0                    # first cycle the SMMU may take the record (see module doc)
+    t_to: Optional[int] = None         # last cycle (None: the owner's response; open if none yet)
+    match_cycle: Optional[int] = None  # m_axi_tw AW handshake of the record it matched
 
     @property
     def stall(self) -> bool:
@@ -102,7 +125,9 @@ class EventChecker:
             self.log.setLevel(logging.DEBUG)
         self.errors: List[str] = []
         self.max_errors = 20
-        self.may_drop = False          # set by a test whose queue may legally drop records
+        self.now: Callable[[], int] = lambda: 0                 # current cycle (set by the env)
+        self.drop_ivs: List[list] = []                          # [start, end or None, reason]
+        self._watch_model()
         self.stall_sink: Optional[Callable] = None              # (record, Expected or None) per stall record
         self.busy: Callable[[object, int], bool] = lambda who, phase: False
         self.reset()
@@ -118,10 +143,77 @@ class EventChecker:
         self.full_seen = False
         self.abt_seen = False
         self.seq = 0
+        # after a reset CR0 is 0: the queue is disabled until EVENTQEN is set
+        now = self.now()
+        self.drop_ivs = [[now - self.SLACK, None, "EVENTQEN=0"]] if not self.model.eventqen else []
         self.groups: List[Tuple[List[Expected], str]] = []
         if not hasattr(self, "stats"):
             self.stats = Counter()
             self.by_type = Counter()
+
+    # ------------------------------------------------------------ drop intervals
+    SLACK = 4
+
+    def _watch_model(self) -> None:
+        """Software's register writes that open or close drop intervals (CR0.EVENTQEN, EVENTQ_CONS,
+        EVENTQ_PROD/BASE, GERRORN.EVENTQ_ABT_ERR), time-stamped when the model sees them."""
+        m = self.model
+        orig = m.write
+        watched = {m_off for m_off in (_off(n) for n in ("CR0", "EVENTQ_CONS", "EVENTQ_PROD", "EVENTQ_BASE",
+                                                          "EVENTQ_BASE_HI", "GERRORN"))}
+
+        def write(offset: int, value: int, strb: int = 0xF) -> None:
+            if offset & ~3 not in watched:
+                orig(offset, value, strb)
+                return
+            gerrorn = m.get("GERRORN")
+            orig(offset, value, strb)
+            self._update_drop(abt_acked=bool((gerrorn ^ m.get("GERRORN")) & GERROR_EVTQ_ABT))
+        m.write = write
+
+    def _open(self, reason: str, start: int) -> None:
+        if not any(iv[1] is None and iv[2] == reason for iv in self.drop_ivs):
+            self.drop_ivs.append([start, None, reason])
+
+    def _close(self, reason: str, end: int) -> None:
+        for iv in self.drop_ivs:
+            if iv[1] is None and iv[2] == reason:
+                iv[1] = end
+
+    def _full(self) -> bool:
+        if self.prod is None:
+            return False
+        _, log2 = self.queue()
+        mask = (2 << log2) - 1
+        cons = self.model.get("EVENTQ_CONS") & mask
+        return (self.prod - cons) & mask >= 1 << log2
+
+    def _update_drop(self, abt_acked: bool = False) -> None:
+        now = self.now()
+        if self.model.eventqen:
+            self._close("EVENTQEN=0", now)
+        else:
+            self._open("EVENTQEN=0", now - self.SLACK)
+        if self.prod is not None:
+            self._resync()
+        if not self._full():
+            self._close("full", now)
+        if abt_acked:
+            self._close("EVENTQ_ABT_ERR", now)
+
+    def drop_reasons(self, e: Expected) -> List[str]:
+        """The drop intervals that overlap the cycles in which ``e``'s record was handled."""
+        lo, hi = e.t_from, self._t_to(e)
+        return [f"{r} (cycles {a}..{'' if b is None else b})" for a, b, r in self.drop_ivs
+                if a <= (hi if hi is not None else a) and (b is None or b >= lo)]
+
+    @staticmethod
+    def _t_to(e: Expected) -> Optional[int]:
+        if e.t_to is not None:
+            return e.t_to
+        holder = getattr(e.who, "holder", e.who)          # a stall thread's transaction
+        t = getattr(holder, "t_done", 0) if holder is not None else 0
+        return t or None                                   # not completed: open
 
     # ------------------------------------------------------------ queue geometry
     def queue(self) -> Tuple[int, int]:
@@ -139,9 +231,10 @@ class EventChecker:
             self._sw_prod, self._base = sw, (base, log2)
 
     # ------------------------------------------------------------ expectations
-    def expect(self, rec: EventRecord, optional: bool = False, note: str = "") -> Expected:
+    def expect(self, rec: EventRecord, optional: bool = False, note: str = "",
+               t_from: Optional[int] = None) -> Expected:
         self.seq += 1
-        e = Expected(rec, optional, note, self.seq)
+        e = Expected(rec, optional, note, self.seq, t_from=self.now() if t_from is None else t_from)
         self.expected.append(e)
         self.stats["expected"] += 1
         return e
@@ -193,8 +286,10 @@ class EventChecker:
             cons = self.model.get("EVENTQ_CONS") & mask
             if (self.prod - cons) & mask >= 1 << log2:
                 self.full_seen = True
+                self._open("full", self.now())
         else:
             self.abt_seen = True
+            self._open("EVENTQ_ABT_ERR", self.now() - self.SLACK)
             self.stats["write_errors"] += 1
         self.written.append(rec)
         self.stats["written"] += 1
@@ -235,6 +330,7 @@ class EventChecker:
         if cand.cancelled:
             self.stats["matched_late"] += 1
         cand.matched = True
+        cand.match_cycle = aw_cycle
         self.stats["matched"] += 1
         ref = replace(cand.rec, STAG=rec.STAG) if rec.Stall and cand.rec.Stall else cand.rec
         d = diff_events(ref, rec)
@@ -259,8 +355,6 @@ class EventChecker:
         return [e for e in self.expected if not e.matched and not e.cancelled
                 and (include_optional or not e.optional)]
 
-    def drop_allowed(self) -> bool:
-        return self.may_drop or self.full_seen or self.abt_seen
 
     def forget_pending(self) -> int:
         """Cancel every unmatched expectation (a test that reprograms the queue mid-flight)."""
@@ -282,25 +376,56 @@ class EventChecker:
         lost = [e for e in self.unmatched() if e.stall]
         for e in lost[:5]:
             self.error(f"expected stall record never written (stall records are never dropped): {e.rec}  {e.note}")
-        missing = [e for e in self.unmatched() if not e.stall]
         for exps, note in self.groups:
             if not any(e.matched for e in exps) and not all(e.cancelled for e in exps):
-                if self.drop_allowed():
+                live = [e for e in exps if not e.cancelled]
+                if all(self.drop_reasons(e) for e in live):
                     self.stats["dropped"] += 1
                 else:
-                    self.error(f"none of the {len(exps)} possible event records was written {note}: "
-                               + " | ".join(str(e.rec) for e in exps))
-        if not missing:
-            return
-        if self.drop_allowed():
-            self.stats["dropped"] += len(missing)
-            self.log.info("%d expected event record(s) not written; allowed (may_drop=%s full_seen=%s "
-                          "abt_seen=%s)", len(missing), self.may_drop, self.full_seen, self.abt_seen)
-            return
+                    self.error(f"none of the {len(exps)} possible event records was written {note} "
+                               f"({self._queue_story(live[0])}): " + " | ".join(str(e.rec) for e in exps))
+        missing = []
+        for e in self.unmatched():
+            if e.stall:
+                continue
+            why = self.drop_reasons(e)
+            if why:
+                self.stats["dropped"] += 1
+                self.log.info("expected event record not written, the queue could drop it then (%s): %s  %s",
+                              "; ".join(why), e.rec, e.note)
+                continue
+            f = self._identical_droppable(e)
+            if f is not None:
+                # identical records of two transactions: the written one was matched to the older
+                # expectation, whose write could have been dropped; it is this one's record instead
+                f.matched, e.matched = False, True
+                e.match_cycle, f.match_cycle = f.match_cycle, None
+                self.stats["dropped"] += 1
+                self.stats["reassigned"] += 1
+                self.log.info("identical record reassigned: %s  %s is the one written (cycle %s), %s was "
+                              "dropped (%s)", e.rec, e.note, e.match_cycle, f.note, "; ".join(self.drop_reasons(f)))
+                continue
+            missing.append(e)
         for e in missing[:5]:
-            self.error(f"expected event record never written: {e.rec}  {e.note}")
+            self.error(f"expected event record never written: {e.rec}  {e.note}\n  {self._queue_story(e)}")
         if len(missing) > 5:
             self.error(f"... {len(missing) - 5} more expected event records never written")
+
+    def _identical_droppable(self, e: Expected) -> Optional[Expected]:
+        """A matched expectation of the very same record whose write could have been dropped and whose
+        matched record was written after ``e``'s transaction started (so it may have been ``e``'s)."""
+        grouped = {id(x) for exps, _ in self.groups for x in exps}
+        for f in self.expected:
+            if (f is not e and f.matched and not f.stall and f.rec == e.rec and id(f) not in grouped
+                    and f.match_cycle is not None and f.match_cycle >= e.t_from and self.drop_reasons(f)):
+                return f
+        return None
+
+    def _queue_story(self, e: Expected) -> str:
+        hi = self._t_to(e)
+        ivs = ", ".join(f"{r} {a}..{'' if b is None else b}" for a, b, r in self.drop_ivs) or "none"
+        return (f"handled in cycles {e.t_from}..{'end' if hi is None else hi}, the queue could not drop it "
+                f"then (drop intervals seen: {ivs})")
 
     def summary(self) -> str:
         s = self.stats

@@ -38,6 +38,16 @@ Nondeterminism windows (the only freedom the architecture gives around changes):
   drops entries on it anyway: over-invalidation is legal), so it never closes a
   translation-table window.
 
+Closing is timed: a transaction accepted before the invalidation may use the old state only
+up to the moment the covering CMD_SYNC completed (as the driver saw CONS pass it: the
+``on_sync`` hook / ``end_window`` call). At that moment every in-flight transaction's
+alternatives that reach memory and that the remaining state no longer gives become stale
+(``_mark_stale``: an interval from that cycle, ended again if a later window makes the
+alternative legal again); an m_axi address handshake after it that carries a stale
+alternative's address is an error ("stale translation after the invalidation completed",
+with the handshake cycle, the closing cycle and the new expectation), even if the client
+request was accepted long before.
+
 A transaction accepted (or still in flight) while a window is open may use any
 memory state the window allows: the current one, the state before each open
 window alone, and the memory history (all writes since the window i undone), so it
@@ -262,6 +272,7 @@ class StallThread:
     first_exp: object = None      # the expectation the first record matched
     phase: int = 0                # +1 per stall record (expectations of older phases are dead)
     term_hints: list = field(default_factory=list)   # (cycle, kind) of STALL_TERM / SMMUEN clears while pending
+    stale: dict = field(default_factory=dict)        # outcome key -> [[from, to|None, why]] (see _mark_stale)
     done: bool = False
 
     @property
@@ -383,7 +394,10 @@ class Scoreboard(uvm_component):
             return None
         if not (self.model.eventqen or alt.kind == "stall"):
             return None
-        e = self.events.expect(alt.event, optional=optional, note=note)
+        # the SMMU handles the record between the transaction's s_axi handshake (or the RESUME that
+        # retried it: now) and its response (the EventChecker's drop-interval check)
+        t_from = self.now() if isinstance(target, StallThread) else target.t_addr
+        e = self.events.expect(alt.event, optional=optional, note=note, t_from=t_from)
         if e is not None:                 # (a negative test may replace expect())
             e.who = target
             e.phase = getattr(target, "phase", 0)
@@ -408,6 +422,7 @@ class Scoreboard(uvm_component):
         o.pkey = pkey(o)
         o.thread = None
         o.term_hints = []
+        o.stale = {}
         self._expect_events(o, alts, False)
         self.pending += 1
         self.inflight[id(o)] = o
@@ -461,14 +476,71 @@ class Scoreboard(uvm_component):
         """A window opened or grew: transactions already accepted may see the new state too."""
         if not self.model.smmuen:
             return
+        now = self.now()
         for o, target in self._targets(sid):
             for alt in self._alternatives(o):
                 self._add_alt(target, alt)
+                self._unstale(target, alt, now)
 
     def end_window(self, sid: int) -> None:
         """The CFGI+SYNC covering ``sid`` completed: only the current memory is legal from now on."""
         self.windows.pop(sid, None)
+        self._mark_stale(sid, f"configuration window of StreamID {sid:#x} closed (CFGI + SYNC)")
         self._prune_stale_stalls(sid)
+
+    # ------------------------------------------------ stale alternatives after a SYNC
+    def _mark_stale(self, sid: Optional[int], why: str) -> None:
+        """A window closed now (its invalidation's CMD_SYNC completed, as the driver saw it): an
+        in-flight transaction may still have used the old state up to now, but an m_axi address
+        handshake after now must match what the remaining state gives. Alternatives that reach
+        memory and that the remaining state (current memory + windows still open) no longer gives are
+        stale from now on (an interval, reopened if a later window makes them legal again)."""
+        if not self.model.smmuen:
+            return
+        now = self.now()
+        for o, target in self._targets(sid):
+            legal = {_outcome_key(a) for a in self._alternatives(o)}
+            for a in target.alts:
+                if not a.reaches_memory:
+                    continue
+                k = _outcome_key(a)
+                ivs = target.stale.setdefault(k, [])
+                if k in legal:
+                    self._unstale(target, a, now)
+                elif not ivs or ivs[-1][1] is not None:
+                    ivs.append([now, None, why])
+                    self.stats["stale_alts_marked"] += 1
+
+    @staticmethod
+    def _unstale(target, a: Outcome, now: int) -> None:
+        ivs = target.stale.get(_outcome_key(a)) if hasattr(target, "stale") else None
+        if ivs and ivs[-1][1] is None:
+            ivs[-1][1] = now
+
+    @staticmethod
+    def _stale_at(target, a: Outcome, t: int) -> Optional[list]:
+        """The stale interval of ``a`` (for ``target``) that holds cycle ``t``, or None."""
+        for iv in getattr(target, "stale", {}).get(_outcome_key(a), ()):
+            if t > iv[0] and (iv[1] is None or t <= iv[1]):
+                return iv
+        return None
+
+    def _split_stale(self, target, match: List[Outcome], t: int) -> Tuple[List[Outcome], List[Outcome]]:
+        fresh = [a for a in match if self._stale_at(target, a, t) is None]
+        return fresh, [a for a in match if a not in fresh]
+
+    def _stale_error(self, o: AxiObs, target, head: AxiObs, stale: List[Outcome], alts: List[Outcome]) -> None:
+        a = stale[0]
+        iv = self._stale_at(target, a, head.t_addr)
+        new = [x for x in alts if x not in stale and x.kind != "stall"
+               and (not x.reaches_memory or self._stale_at(target, x, head.t_addr) is None)]
+        desc = ", ".join(f"{x.kind}" + (f" -> {x.out_addr:#x}" if x.out_addr is not None else "")
+                         + (f" ({x.event.name})" if x.event is not None else "") for x in new) or "none"
+        self.stats["stale_after_sync"] += 1
+        self.error(f"stale translation after the invalidation completed: m_axi {'AW' if o.is_write else 'AR'} "
+                   f"handshake at cycle {head.t_addr} used the old {a.kind} -> {a.out_addr:#x}, but the "
+                   f"window allowing it was closed at cycle {iv[0]} ({iv[2]}); the client request was accepted "
+                   f"at cycle {o.t_addr}; new expectation: {desc}", o, head)
 
     # ------------------------------------------------ translation-table windows
     def pt_write(self, addr: int, data: bytes, scope: TlbScope, note: str = "") -> PtWindow:
@@ -537,6 +609,7 @@ class Scoreboard(uvm_component):
             closed = len(keep) != len(self.pt_windows)
             self.pt_windows = keep
             if closed:
+                self._mark_stale(None, f"translation-table window closed by {C.NAMES[cmd.op]} + SYNC")
                 self._prune_stale_stalls()
 
     def _prune_stale_stalls(self, sid: Optional[int] = None) -> None:
@@ -729,6 +802,7 @@ class Scoreboard(uvm_component):
         else:
             alts = [ABORT]
         th.alts = list(alts)
+        th.stale = {}
         tok.resumed = action if action in ("retry", "abort", "term") else ""
         tok.resume_alts = list(alts)
         if tok.maybe_aborted and ABORT not in th.alts:
@@ -738,18 +812,26 @@ class Scoreboard(uvm_component):
             self.log.debug("stall STAG %#06x ended by %s: %s -> %s", tok.stag, action, o,
                            [(a.kind, a.event.name if a.event else None) for a in alts])
 
-    def _consistent(self, o: AxiObs, alts: List[Outcome]) -> List[Outcome]:
-        """The alternatives (none a stall) that explain what the client and m_axi saw; [] if none."""
+    def _consistent(self, o: AxiObs, alts: List[Outcome], target=None,
+                    stale_out: Optional[list] = None) -> List[Outcome]:
+        """The alternatives (none a stall) that explain what the client and m_axi saw; [] if none.
+        An m_axi burst handshaken after the window of its alternative closed does not explain it
+        (``stale_out`` receives (target, head, stale alternatives) for the error report)."""
         q = self.down.get((o.is_write, o.id))
         head = q[0] if q else None
         if head is not None and head.t_addr >= o.t_addr:
             match = [a for a in alts if a.reaches_memory and a.out_addr == head.addr]
+            match, stale = self._split_stale(target if target is not None else o, match, head.t_addr)
             if match:
                 return match
+            if stale:
+                if stale_out is not None:
+                    stale_out.append((target if target is not None else o, head, stale))
+                return []
         aborted = any(r != OKAY for r in o.resp)
         return [a for a in alts if not a.reaches_memory and a.kind == ("abort" if aborted else "raz")]
 
-    def _ending(self, o: AxiObs, th: Optional[StallThread]) -> List[Outcome]:
+    def _ending(self, o: AxiObs, th: Optional[StallThread], stale_out: Optional[list] = None) -> List[Outcome]:
         """Consistent outcomes if ``o`` ended with stall history ``th`` (None: it never stalled)."""
         if th is None:
             cand = [a for a in o.alts if a.kind != "stall"]
@@ -759,7 +841,7 @@ class Scoreboard(uvm_component):
                 cand = [ABORT] if tok.maybe_aborted else []
             else:
                 cand = [a for a in (th.alts or []) if a.kind != "stall"]
-        return self._consistent(o, cand) if cand else []
+        return self._consistent(o, cand, th if th is not None else o, stale_out) if cand else []
 
     def _can_hold(self, x: AxiObs, th: Optional[StallThread]) -> bool:
         """Could the first record of ``th`` have been ``x``'s (x requested before it, a stall with that
@@ -794,7 +876,8 @@ class Scoreboard(uvm_component):
         """Completion of a transaction that may have stalled: (outcome to check, ok). Resolves an
         ambiguous binding by exchanging histories with an equivalent in-flight transaction."""
         th = o.thread
-        ok = self._ending(o, th)
+        stale_hits: list = []
+        ok = self._ending(o, th, stale_hits)
         if not ok:
             for p in list(self.inflight.values()):
                 if getattr(p, "pkey", None) != o.pkey or p.thread is th:
@@ -807,6 +890,10 @@ class Scoreboard(uvm_component):
                     th, ok = o.thread, cand
                     break
         err = None
+        if not ok and stale_hits:
+            target, head, stale = stale_hits[0]
+            self._stale_error(o, target, head, stale, (th.alts or []) if th is not None else o.alts)
+            ok = [stale[0]]
         if not ok:
             if th is not None and th.alts is None:
                 tok = th.tokens[-1]
@@ -935,14 +1022,20 @@ class Scoreboard(uvm_component):
         """The alternatives consistent with what the client and m_axi saw (first one is used)."""
         q = self.down.get((o.is_write, o.id))
         head = q[0] if q else None
+        stale: List[Outcome] = []
         if head is not None and head.t_addr >= o.t_addr:
             match = [a for a in alts if a.reaches_memory and a.out_addr == head.addr]
+            match, stale = self._split_stale(o, match, head.t_addr)
             if match:
                 return match[0], match
         aborted = any(r != OKAY for r in o.resp)
         local = [a for a in alts if not a.reaches_memory and a.kind == ("abort" if aborted else "raz")]
-        if local:
+        if local and not stale:
             return local[0], local
+        if stale:
+            # the m_axi burst carries an address only the old state gives, handshaken after the SYNC
+            self._stale_error(o, o, head, stale, alts)
+            return stale[0], [stale[0]]
         return alts[0], [alts[0]]
 
     def _resolve_events(self, o: AxiObs, consistent: List[Outcome]) -> None:

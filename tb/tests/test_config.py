@@ -603,24 +603,21 @@ class ConfigNegEventChecker(ConfigTest):
         caught = []
 
         def expect_error(needle: str) -> None:
-            hits = [e for e in evc.errors if needle in e]
-            assert hits, f"event checker missed: {needle!r} (errors {evc.errors[:2]})"
-            caught.append(hits[0].splitlines()[0])
-            evc.errors.clear()
+            caught.append(self.take_errors(evc.errors, needle, 1)[0].splitlines()[0])
 
         # 1. a wrong field in the prediction (SSV is not part of the match key)
         orig = evc.expect
 
-        def corrupt(rec, optional=False, note=""):
+        def corrupt(rec, optional=False, note="", **kw):
             rec = E.EventRecord(**{**rec.__dict__, "SSV": rec.SSV ^ 1})
-            return orig(rec, optional, note)
+            return orig(rec, optional, note, **kw)
         evc.expect = corrupt
         await self.send([self.txn(2, self.mem_addr(), False, ssv=0)])
         await self.settle_events()
         evc.expect = orig
         expect_error("fields differ: SSV")
         # 2. a record the model did not predict
-        evc.expect = lambda rec, optional=False, note="": None
+        evc.expect = lambda rec, optional=False, note="", **kw: None
         await self.send([self.txn(2, self.mem_addr(), True)])
         await self.settle_events()
         evc.expect = orig

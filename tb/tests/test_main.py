@@ -165,18 +165,17 @@ class MainBringUp(ConfigTest):
             format_counters(tlb), evc.stats["walk_reads"],
             evc.summary(),
             ("RTL recorded %(cnt_stalls)d, retried %(cnt_retry)d, aborted %(cnt_abort)d, terminated "
-             "%(cnt_term)d, no match %(cnt_nomatch)d, outstanding %(outstanding)d" % stall_rtl)
-            if stall_rtl else "no stall queue", drv.resumes, drv.stall_terms,
+             "%(cnt_term)d, no match %(cnt_nomatch)d, outstanding %(outstanding)d" % stall_rtl),
+            drv.resumes, drv.stall_terms,
             {str(k): (v.faults, v.aborted) for k, v in gpu.jobs.items()}, drv.commands_issued, drv.syncs, len(drv.events), drv.overflows,
             irq.evtq_runs, env.summary().replace("\n", "\n  "))
         assert c["hits"] > 0 and c["ste_fetches"] > 0, c
         assert sb.get("read_translate", 0) and sb.get("write_translate", 0), sb
         assert evc.stats["walk_reads"] > 0, "no page-table walk seen on m_axi_tw"
-        if tlb is not None:
-            assert tlb["hits"] > 0 and tlb["walks"] > 0, tlb
+        assert tlb["hits"] > 0 and tlb["walks"] > 0, tlb
         if params.SID_W > 2:
             self.need_types("C_BAD_STE")
-        if stalls and params.SID_W > 2 and stall_rtl is not None:
+        if stalls and params.SID_W > 2:
             assert stall_rtl["cnt_stalls"] >= self.storm and stall_rtl["cnt_retry"] > 0, stall_rtl
 
     async def _stall_stories(self, drv, gpu: GpuJobFaults, gpu_pt) -> None:

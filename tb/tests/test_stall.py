@@ -97,8 +97,6 @@ class StallTest(XltTest):
         env = self.env
         self.rtl0 = stall_counters(env.dut)
         self.sb0 = sb_stall_counts(env.sb)
-        if self.rtl0 is None:
-            self.log.warning("this build has no stall queue (dut.stall_inst): counters not compared")
         self.srng = self.seeds.py("stall")
         self.log.info("STALL_MAX=%d (IDR5), STALL_MODEL=%d", self.feat.stall_max, self.feat.stall_model)
         return drv
@@ -180,9 +178,8 @@ class StallTest(XltTest):
     def hole(self, k: int) -> int:
         return HOLE + k * SIZE_4K
 
-    def outstanding_rtl(self) -> Optional[int]:
-        c = stall_counters(self.env.dut)
-        return None if c is None else c["outstanding"]
+    def outstanding_rtl(self) -> int:
+        return stall_counters(self.env.dut)["outstanding"]
 
     async def finish_stalls(self) -> None:
         """End of test: queue serviced, records == driver's, no GERROR, RTL stall counters == the
@@ -277,7 +274,7 @@ class StallAbortTerm(StallTest):
         assert len(set(stags)) == len(stags), f"STAGs not unique: {stags}"
         await self.idle(100)
         self.assert_pending(items, "stalled transactions")
-        assert self.outstanding_rtl() in (None, first)
+        assert self.outstanding_rtl() == first
         action = {id(it): ("abort", "term")[i % 2] for i, it in enumerate(items)}
         await self.answer_all(items, lambda it: action[id(it)])
         assert {r.rec.EventID for r in self.drv.pending_stalls} == {E.F_TRANSLATION, E.F_PERMISSION}
@@ -313,7 +310,7 @@ class StallResumeNoop(StallTest):
                 await drv.resume(sid, stag, action, wait=True)
         await self.idle(300)
         self.assert_pending([it], "RESUME no-ops")
-        assert env.sb.stats["resume_nomatch"] == 12 and self.outstanding_rtl() in (None, 1)
+        assert env.sb.stats["resume_nomatch"] == 12 and self.outstanding_rtl() == 1
         await drv.resume(a.sid, r.grpid, "abort", wait=True)
         await self.wait_done([it])
         assert it.resp == [SLVERR]
@@ -399,7 +396,7 @@ class StallSmmuenClear(StallTest):
         await self.regs.set_cr0(0xC)                              # SMMUEN 1 -> 0
         await self.wait_done(items)
         assert all(all(r == SLVERR for r in it.resp) for it in items)
-        assert self.outstanding_rtl() in (None, 0)
+        assert self.outstanding_rtl() == 0
         assert env.sb.stats["disable_aborts"] == len(items)
         # a stale RESUME after the disable is a no-op; enabled again, the same faults stall anew
         await drv.resume(a.sid, reqs[0].grpid, "retry", wait=True)
@@ -491,7 +488,7 @@ class StallMaxFull(StallTest):
         await drv.service_evtq()
         assert len(drv.pending_stalls) == smax, \
             f"{len(drv.pending_stalls)} stall records with STALL_MAX={smax} outstanding"
-        assert self.outstanding_rtl() in (None, smax)
+        assert self.outstanding_rtl() == smax
         # reads on the IDs without a stalled transaction still flow
         free_ids = [i for i in range(1 << env.params.ID_W) if i >= n_ids]
         if free_ids:
@@ -573,7 +570,7 @@ class StallEventQueue(StallTest):
         (r,) = await self.stalled(1)
         await drv.resume(ctx.sid, r.grpid, "abort")
         await self.wait_done([it])
-        env.evc.may_drop = True                                   # the overflowed non-stall records
+        # the overflowed non-stall records are excused by the event checker's "full" intervals
         await self.finish_stalls()
 
 
@@ -828,12 +825,12 @@ class StallReset(StallTest):
                  for k in range(min(3, self.feat.stall_max))]
         await self.launch(items)
         reqs = await self.stalled(len(items))
-        assert self.outstanding_rtl() in (None, len(items))
+        assert self.outstanding_rtl() == len(items)
         old = [r.grpid for r in reqs]
         await env.reset()
         assert all(it.dropped for it in items)
         c = stall_counters(env.dut)
-        assert c is None or (c["outstanding"] == 0 and c["cnt_stalls"] == 0), f"after reset: {c}"
+        assert c["outstanding"] == 0 and c["cnt_stalls"] == 0, f"after reset: {c}"
         # bring the SMMU up again (the driver model restarts from probe)
         self.cd_tables, self.ctxs = {}, []
         drv = await self.bring_up()
@@ -1022,7 +1019,7 @@ class StallCommandLegality(StallTest):
         assert ge == gn
         c = stall_counters(env.dut)
         legal_resumes = 0 if ill else 2
-        assert c is None or c["cnt_nomatch"] - self.rtl0["cnt_nomatch"] == legal_resumes, c
+        assert c["cnt_nomatch"] - self.rtl0["cnt_nomatch"] == legal_resumes, c
         self.log.info("STALL_MODEL=%d: RESUME/STALL_TERM %s; SSec=1 CERROR_ILL", self.feat.stall_model,
                       "CERROR_ILL" if ill else "legal no-ops")
         await self.finish_stalls()

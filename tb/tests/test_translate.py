@@ -202,7 +202,7 @@ class XltTest(ConfigTest):
         await self.send(items, max_outstanding)
         await self.settle_events()
 
-    def log_counters(self, what: str = "") -> Optional[dict]:
+    def log_counters(self, what: str = "") -> dict:
         c = counters_delta(self.counters0, tlb_counters(self.env.dut))
         self.log.info("%s%s", f"{what}: " if what else "", format_counters(c))
         return c
@@ -805,8 +805,7 @@ class TranslateHitUnderMiss(XltTest):
         await self.settle_events()
         await self.finish()
         c = self.log_counters("hit-under-miss")
-        if c is not None:
-            assert c["merges"] >= 1 and c["hits"] >= 12, c
+        assert c["merges"] >= 1 and c["hits"] >= 12, c
 
 
 # ====================================================================== random
@@ -961,8 +960,7 @@ class TranslateRandom(XltTest):
         assert total == n, (total, n)
         assert s["read_translate"] + s["write_translate"] > n // 4, s
         c = self.log_counters("random")
-        if c is not None:
-            assert c["walks"] > 0 and c["hits"] > 0, c
+        assert c["walks"] > 0 and c["hits"] > 0, c
 
     def _fresh_pa(self, size: int = SIZE_4K) -> int:
         """A PA below 2**36 (valid for every context) not used by any mapping."""
@@ -999,9 +997,10 @@ class TranslateNegStale(XltTest):
         caught = [e for e in sb.errors[n_err:] if "!= predicted" in e]
         self.log.info("stale translation after a SYNC without TLBI: %s; %s", "caught" if caught else "not used",
                       format_counters(c))
-        if c is not None and c["hits"] >= 1:
+        if c["hits"] >= 1:
             assert caught, "the RTL hit a stale TLB entry and the scoreboard did not notice"
-        del sb.errors[n_err:]
+        for e in caught:                          # only the injected fault's error; any other stays
+            sb.errors.remove(e)
         sb.stats["errors"] = len(sb.errors)
         # with the proper TLBI the new translation is used
         w = self.change(t, va, lambda: t.map(va, self.data_pa(), replace_existing=True),

@@ -251,3 +251,289 @@ def test_terminated_write_that_reaches_m_axi_is_reported_on_itself():
     bus.done(o)
     assert any("reached m_axi at 0x900000010" in e for e in sb.errors), sb.errors
     assert not sb.down[(True, 0)]
+
+
+# ------------------------------------------------------------ post-SYNC handshakes (stale state)
+def _remap_world():
+    sb, t = world()
+    t.map(0x7000, 0x9_0000_0000)
+    bus = Bus(sb)
+    sb.now = lambda: bus.t                       # the scoreboard's clock = the bus's
+    return sb, t, bus
+
+
+def _remap(sb, t):
+    daddr = t.descriptor_address(0x7000, 3)
+    return sb.pt_write(daddr, leaf_descriptor(0xA_0000_0000, 3).to_bytes(8, "little"),
+                       TlbScope({ASID}, 0x7000, 0x1000, leaf=True))
+
+
+def _sync(sb, bus, cmd):
+    bus.t += 1
+    sb.on_sync([cmd, C.sync()])
+    return bus.t
+
+
+@pytest.mark.parametrize("write", [False, True])
+def test_handshake_after_the_sync_with_the_old_pa_is_an_error(write):
+    """Accepted before the TLBI: the old PA is legal only for an m_axi handshake up to the SYNC."""
+    sb, t, bus = _remap_world()
+    o = bus.req(0x7010, write=write)             # in flight when the PTE changes
+    w = _remap(sb, t)
+    assert {a.out_addr for a in o.alts} == {0x9_0000_0010, 0xA_0000_0010}
+    t_sync = _sync(sb, bus, C.tlbi_nh_va(ASID, 0x7000, leaf=1))
+    assert not sb.pt_window_open(w)
+    m = bus.down(o, 0x9_0000_0010)               # old PA, handshake after the SYNC completed
+    assert m.t_addr > t_sync
+    bus.done(o)
+    err = [e for e in sb.errors if "stale translation after the invalidation completed" in e]
+    assert len(err) == 1 and len(sb.errors) == 1, sb.errors
+    assert f"at cycle {m.t_addr}" in err[0] and f"closed at cycle {t_sync}" in err[0]
+    assert "0x900000010" in err[0] and "translate -> 0xa00000010" in err[0]
+    assert sb.stats["stale_after_sync"] == 1
+
+
+def test_handshake_before_the_sync_with_the_old_pa_is_accepted():
+    sb, t, bus = _remap_world()
+    o = bus.req(0x7010)
+    _remap(sb, t)
+    bus.down(o, 0x9_0000_0010)                   # old PA, handshake before the SYNC completed
+    _sync(sb, bus, C.tlbi_nh_va(ASID, 0x7000, leaf=1))
+    bus.done(o)                                  # response after the SYNC: still fine
+    assert not sb.errors
+    # the new PA after the SYNC is of course accepted too
+    o = bus.req(0x7018)
+    _remap(sb, t)                                # (same descriptor: a no-op change, no window)
+    _sync(sb, bus, C.tlbi_nh_all())
+    bus.down(o, 0xA_0000_0018)
+    bus.done(o)
+    assert not sb.errors
+
+
+def test_handshake_after_a_non_covering_sync_keeps_the_old_pa_legal():
+    sb, t, bus = _remap_world()
+    o = bus.req(0x7010)
+    w = _remap(sb, t)
+    _sync(sb, bus, C.tlbi_nh_asid(ASID + 1))     # does not cover the entry: window still open
+    assert sb.pt_window_open(w)
+    bus.down(o, 0x9_0000_0010)
+    bus.done(o)
+    assert not sb.errors
+
+
+def test_old_pa_legal_again_while_a_later_window_reverts_to_it():
+    """Closed, then reopened by a change back to the old mapping: legal again only inside the new
+    window (an interval, not a flag)."""
+    sb, t, bus = _remap_world()
+    daddr = t.descriptor_address(0x7000, 3)
+    old = sb.mem.read(daddr, 8)
+    o = bus.req(0x7010)
+    _remap(sb, t)
+    _sync(sb, bus, C.tlbi_nh_all())              # old PA stale from here
+    sb.pt_write(daddr, old, TlbScope({ASID}, 0x7000, 0x1000, leaf=True))   # back to the old PA
+    bus.down(o, 0x9_0000_0010)
+    bus.done(o)
+    assert not sb.errors, sb.errors
+
+
+def test_unmap_then_post_sync_handshake_must_fault():
+    """Old: translation, new: F_TRANSLATION. After the SYNC the transaction must not reach m_axi."""
+    sb, t, bus = _remap_world()
+    o = bus.req(0x7010, write=True)
+    sb.pt_update([(a, n) for _, a, n in t.tables], lambda: t.unmap(0x7000),
+                 TlbScope({ASID}, 0x7000, 0x1000, leaf=True))
+    _sync(sb, bus, C.tlbi_nh_va(ASID, 0x7000, leaf=1))
+    bus.down(o, 0x9_0000_0010)
+    bus.done(o)
+    err = [e for e in sb.errors if "stale translation" in e]
+    assert err and "new expectation: abort (F_TRANSLATION)" in err[0], sb.errors
+
+
+def test_configuration_window_post_sync_handshake_with_the_old_ste_is_an_error():
+    """STE bypass -> abort under a configuration window: after end_window (CFGI + SYNC completed),
+    an m_axi handshake of a transaction accepted before must not use the bypass."""
+    from tb.model.structs import ste_abort, ste_bypass
+    sb, t = world()
+    bus = Bus(sb)
+    sb.now = lambda: bus.t
+    sb.mem.write(STRTAB + SID * 64, ste_bypass().pack())
+    for before_sync in (True, False):
+        o = bus.req(0x4000)
+        assert o.predicted.kind == "bypass"
+        sb.window_write(SID, STRTAB + SID * 64, ste_abort().pack())
+        if before_sync:
+            bus.down(o, 0x4000)
+        bus.t += 1
+        sb.end_window(SID)
+        if not before_sync:
+            bus.down(o, 0x4000)
+        bus.done(o)
+        assert bool(sb.errors) == (not before_sync), sb.errors
+        sb.window_write(SID, STRTAB + SID * 64, ste_bypass().pack())
+        bus.t += 1
+        sb.end_window(SID)
+    assert "configuration window of StreamID 0x1 closed" in sb.errors[0]
+
+
+# ------------------------------------------------------------ missing records: drop intervals
+EVTQ = 0x80_0000
+
+
+def evq_world(log2=1, eventqen=1):
+    """A stage-1 world with a 2**log2-entry event queue; the checker's and the scoreboard's clock is
+    the bus's."""
+    _N[0] += 1
+    sb = Scoreboard(f"sbq{_N[0]}", None)
+    m = sb.model
+    m.write64("STRTAB_BASE", STRTAB)
+    m.write_name("STRTAB_BASE_CFG", 8)
+    m.write64("EVENTQ_BASE", EVTQ | log2)
+    sb.mem = SparseMemory()
+    bus = Bus(sb)
+    sb.now = lambda: bus.t
+    sb.events = EventChecker(m)
+    sb.events.now = sb.now
+    m.write_name("CR0", fields("CR0", SMMUEN=1, EVENTQEN=eventqen, CMDQEN=1))
+    t = Stage1Tables(sb.mem, TablePool(POOL, 1 << 20))
+    sb.mem.write(STRTAB + SID * 64, ste_s1(CDS).pack())
+    sb.mem.write(CDS, cd_linux(ASID, t.ttb0).pack())
+    return sb, t, bus
+
+
+def tw_record(bus, rec, resp=0):
+    """The SMMU writes ``rec`` at the checker's PROD slot (m_axi_tw AWID 0, 4 beats)."""
+    evc = bus.sb.events
+    evc._resync()
+    base, log2 = evc.queue()
+    slot = base + (evc.prod & ((1 << log2) - 1)) * 32
+    raw = rec.pack()
+    bus.t += 1
+    o = AxiObs("m_axi_tw", True, 0, slot, 3, 3, 1, 0, t_addr=bus.t)
+    o.data = [int.from_bytes(raw[i:i + 8], "little") for i in range(0, 32, 8)]
+    o.strb, o.last, o.resp = [0xFF] * 4, [0, 0, 0, 1], [resp]
+    bus.t += 1
+    o.t_done = bus.t
+    evc.on_tw(o)
+
+
+def fill_queue(bus, n=2):
+    """n records the checker expects, written: the 2-entry queue is full afterwards."""
+    from tb.model.events import EventRecord
+    for k in range(n):
+        r = EventRecord(EventID=F_TRANSLATION, StreamID=9, CLASS=2, InputAddr=0x100 * (k + 1))
+        bus.sb.events.expect(r)
+        tw_record(bus, r)
+
+
+def fault(bus):
+    o = bus.req(0x5000)                          # unmapped: F_TRANSLATION, abort, record expected
+    assert o.predicted.kind == "abort" and len(o.expected_events) == 1
+    return o
+
+
+def test_missing_record_excused_only_while_its_own_write_could_be_dropped():
+    sb, t, bus = evq_world()
+    evc = sb.events
+    fill_queue(bus)
+    assert evc.drop_ivs and evc.drop_ivs[-1][2] == "full" and evc.drop_ivs[-1][1] is None
+    o = fault(bus)                               # handled while the queue is full: may be dropped
+    bus.done(o, resp=2)
+    bus.t += 5
+    sb.model.write_name("EVENTQ_CONS", 2)        # software consumed both: space again
+    assert evc.drop_ivs[-1][1] == bus.t
+    evc.final_check()
+    assert not evc.errors and evc.stats["dropped"] == 1, evc.errors
+
+
+def test_missing_record_not_excused_by_an_earlier_full_queue():
+    sb, t, bus = evq_world()
+    evc = sb.events
+    fill_queue(bus)
+    bus.t += 3
+    sb.model.write_name("EVENTQ_CONS", 2)        # full interval closed here
+    assert evc.full_seen                         # (the old rule excused everything from now on)
+    bus.t += 20
+    o = fault(bus)                               # queue has space during its whole life
+    bus.done(o, resp=2)
+    evc.final_check()
+    err = [e for e in evc.errors if "expected event record never written" in e]
+    assert len(err) == 1 and "full" in err[0] and f"cycles {o.t_addr}..{o.t_done}" in err[0], evc.errors
+
+
+def test_missing_record_and_eventqen():
+    sb, t, bus = evq_world()
+    evc = sb.events
+    # EVENTQEN cleared while the transaction is in flight: excused
+    o = fault(bus)
+    bus.t += 2
+    sb.model.write_name("CR0", fields("CR0", SMMUEN=1, EVENTQEN=0, CMDQEN=1))
+    bus.done(o, resp=2)
+    bus.t += 10
+    sb.model.write_name("CR0", fields("CR0", SMMUEN=1, EVENTQEN=1, CMDQEN=1))
+    evc.final_check()
+    assert not evc.errors and evc.stats["dropped"] == 1, evc.errors
+    # an earlier EVENTQEN=0 period does not excuse a later transaction
+    bus.t += 50
+    o = fault(bus)
+    bus.done(o, resp=2)
+    evc.final_check()
+    assert any("never written" in e and "EVENTQEN=0" in e for e in evc.errors), evc.errors
+
+
+def test_missing_record_and_write_abort():
+    from tb.model.events import EventRecord
+    sb, t, bus = evq_world(log2=3)
+    evc = sb.events
+    r = EventRecord(EventID=F_TRANSLATION, StreamID=9, CLASS=2, InputAddr=0x100)
+    evc.expect(r)
+    tw_record(bus, r, resp=2)                    # SLVERR: EVENTQ_ABT_ERR, delivery stops
+    o = fault(bus)
+    bus.done(o, resp=2)
+    bus.t += 4
+    sb.model.write_name("GERRORN", 1 << 2)       # software acknowledges EVENTQ_ABT_ERR
+    bus.t += 10
+    late = fault(bus)                            # after the acknowledgement: must be written
+    bus.done(late, resp=2)
+    evc.final_check()
+    assert evc.stats["dropped"] == 1
+    err = [e for e in evc.errors if "never written" in e]
+    assert len(err) == 1 and f"cycles {late.t_addr}..{late.t_done}" in err[0], evc.errors
+
+
+def test_stall_record_never_excused_by_a_full_queue():
+    sb, t, bus = evq_world()
+    evc = sb.events
+    from tb.model.events import EventRecord
+    fill_queue(bus)
+    evc.expect(EventRecord(EventID=F_TRANSLATION, StreamID=9, CLASS=2, InputAddr=0x900, Stall=1))
+    evc.final_check()
+    assert any("stall records are never dropped" in e for e in evc.errors)
+
+
+def test_identical_records_reassigned_to_the_transaction_that_could_not_drop():
+    """Two transactions with the very same record: the older one's was dropped (full queue), the
+    younger one's written; the checker matched the written record to the older expectation first."""
+    sb, t, bus = evq_world()
+    evc = sb.events
+    fill_queue(bus)
+    old = fault(bus)                             # handled while full: dropped
+    bus.done(old, resp=2)
+    bus.t += 2
+    sb.model.write_name("EVENTQ_CONS", 2)        # space again
+    bus.t += 10
+    new = fault(bus)                             # the same record, written
+    bus.done(new, resp=2)
+    tw_record(bus, new.predicted.event)
+    assert old.expected_events[0].matched        # oldest first
+    evc.final_check()
+    assert not evc.errors and evc.stats["reassigned"] == 1, evc.errors
+    assert new.expected_events[0].matched and not old.expected_events[0].matched
+    # no swap when the older one could not have been dropped either: one is really missing
+    sb, t, bus = evq_world()
+    a = fault(bus)
+    bus.done(a, resp=2)
+    b = fault(bus)
+    bus.done(b, resp=2)
+    tw_record(bus, b.predicted.event)
+    sb.events.final_check()
+    assert any("never written" in e for e in sb.events.errors)

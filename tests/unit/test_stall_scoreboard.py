@@ -325,7 +325,7 @@ def test_outstanding_stall_at_the_end():
 def test_stall_record_never_dropped():
     w = World()
     w.req(0x5000)
-    w.evc.may_drop = True
+    w.evc.drop_ivs.append([0, None, "full"])      # a non-stall record would be excused now
     w.evc.final_check()
     assert any("never written" in e for e in w.evc.errors)
 
@@ -442,3 +442,30 @@ def test_stall_term_while_record_on_its_way_then_seen():
     w.done(o, resp=2)
     assert not w.errors(), w.errors()
     assert w.sb.stats["stall_term_aborts"] == 2
+
+
+@pytest.mark.parametrize("handshake_before_sync", [True, False])
+def test_resumed_transaction_post_sync_handshake_with_the_old_pa(handshake_before_sync):
+    """A stall retried into a translation, then remapped under a window: the old PA is legal for an
+    m_axi handshake only until the covering TLBI's SYNC completed (stall-thread path)."""
+    from tb.model.pagetable import leaf_descriptor
+    w = World()
+    o = w.req(0x5000)
+    w.record(o, 0x0042)
+    w.map(0x5000)
+    w.resume(0x0042, "retry")
+    assert [a.out_addr for a in o.thread.alts] == [PA]
+    t = w.tables
+    w.sb.pt_write(t.descriptor_address(0x5000, 3), leaf_descriptor(PA + 0x10_0000, 3).to_bytes(8, "little"),
+                  TlbScope({ASID}, 0x5000, 0x1000, leaf=True))
+    assert {a.out_addr for a in o.thread.alts} == {PA, PA + 0x10_0000}
+    if handshake_before_sync:
+        w.down(o, PA)
+    w.tick()
+    w.sb.on_sync([C.tlbi_nh_asid(ASID), C.sync()])
+    if not handshake_before_sync:
+        w.down(o, PA)
+    w.done(o)
+    stale = [e for e in w.errors() if "stale translation after the invalidation completed" in e]
+    assert bool(stale) == (not handshake_before_sync), w.errors()
+    assert len(w.errors()) == len(stale)
