@@ -49,6 +49,10 @@ module smmu_cfg #(
 
     output reg                 resp_valid,      // one-cycle pulse
     output reg  [TAG_W-1:0]    resp_tag,
+    output reg                 resp_rec,        // the answer (ABORT) has a record in the buffer ...
+    output reg  [2:0]          resp_rseq,       // ... with this sequence number
+    output wire                rec_pop,         // a buffered record goes to the event queue
+    output reg  [2:0]          rec_pop_seq,     // ... its sequence number
     output reg  [1:0]          resp_kind,       // KIND_*
     output reg  [`SMMU_CD_W-1:0] resp_cd,
     output reg                 resp_cacheable,  // the answer came from / went into the cache
@@ -266,6 +270,15 @@ smmu_fifo #(.WIDTH(256), .DEPTH_LOG2(EVQ_LOG2)) evq_inst (
 );
 wire unused_evq = &{1'b0, evq_count};
 assign evt_valid = evq_valid;
+assign rec_pop   = evq_valid && evt_ready;
+
+// Sequence numbers of buffered records (mod 8, at most 4 buffered): the
+// transaction of a recorded configuration fault leaves only once its record
+// has gone to the event queue (smmu_xlt_q), so a client never sees the abort
+// of a record that could still be dropped later.
+reg [2:0] rec_push_seq;
+reg       rec_reg;         // the lookup in progress has pushed a record ...
+reg [2:0] rseq_reg;        // ... with this sequence number
 
 function [255:0] ev_rec;
     input [7:0] id;
@@ -389,6 +402,12 @@ always @(posedge clk) begin
         cacheable_reg  <= 1'b0;
         resp_cacheable <= 1'b0;
         resp_tag       <= {TAG_W{1'b0}};
+        resp_rec       <= 1'b0;
+        resp_rseq      <= 3'd0;
+        rec_reg        <= 1'b0;
+        rseq_reg       <= 3'd0;
+        rec_push_seq   <= 3'd0;
+        rec_pop_seq    <= 3'd0;
         resp_kind      <= KIND_ABORT;
         resp_cd        <= {CD_W{1'b0}};
         ce_next_reg    <= {CE_W{1'b0}};
@@ -397,6 +416,8 @@ always @(posedge clk) begin
         for (integer j = 0; j < CFG_ENTRIES; j = j + 1)
             ce_valid[j] <= 1'b0;
     end else begin
+        if (rec_pop)
+            rec_pop_seq <= rec_pop_seq + 3'd1;
         if (cfgi_valid) begin
             for (integer j = 0; j < CFG_ENTRIES; j = j + 1)
                 if ((({{(32-SID_W){1'b0}}, ce_key[j][KEY_W-1 -: SID_W]} ^ cfgi_sid) & cfgi_mask) == 32'd0)
@@ -408,6 +429,7 @@ always @(posedge clk) begin
         case (state_reg)
             S_IDLE: if (req_valid) begin
                 tag_reg      <= req_tag;
+                rec_reg      <= 1'b0;
                 sid_reg      <= req_sid;
                 ssid_reg     <= req_ssid;
                 ssv_reg      <= req_ssv;
@@ -512,6 +534,9 @@ always @(posedge clk) begin
                 end
             end
             S_EVT: if (evq_room) begin
+                rec_reg      <= 1'b1;
+                rseq_reg     <= rec_push_seq;
+                rec_push_seq <= rec_push_seq + 3'd1;
                 evt_pend_reg <= 1'b0;
                 state_reg    <= S_RESP;
             end
@@ -519,6 +544,8 @@ always @(posedge clk) begin
                 resp_valid <= 1'b1;
                 resp_cacheable <= cacheable_reg && !inv_seen_reg && !cfgi_cov && smmuen;
                 resp_tag   <= tag_reg;
+                resp_rec   <= rec_reg;
+                resp_rseq  <= rseq_reg;
                 state_reg  <= S_IDLE;
             end
             default: ;

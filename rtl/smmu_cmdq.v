@@ -29,7 +29,8 @@ module smmu_cmdq #(
     parameter STALL_MODEL = 0,
     parameter S1P         = 1,    // stage-1 commands legal
     parameter CMD_BUF     = 16,   // buffered commands (power of 2, >= MAX_BURST)
-    parameter MAX_BURST   = 8     // commands per read (2 beats each), 1..16
+    parameter MAX_BURST   = 8,    // commands per read (2 beats each), 1..16
+    parameter YIELD_BURST = 1     // commands per read while translation work uses the port
 ) (
     input  wire                clk,
     input  wire                rst,
@@ -50,6 +51,7 @@ module smmu_cmdq #(
     output wire [OAS_BITS-1:0] rd_addr,
     output wire [7:0]          rd_len,
     output wire                rd_valid,
+    input  wire                yield_req,      // walks / configuration fetches are in progress
     input  wire                rd_ready,
     input  wire                rd_rvalid,
     input  wire [63:0]         rd_rdata,
@@ -136,8 +138,12 @@ wire [OAS_BITS-1:0] faddr   = base + ({{(OAS_BITS-20){1'b0}}, fidx} << 4);
 wire [19:0]         to_4k   = 20'd256 - {12'd0, faddr[11:4]};
 wire [19:0]         space   = BUF_N - ahead;
 reg  [19:0]         want;
+// While walks or configuration fetches are in progress the queue yields the
+// walker port: short bursts (YIELD_BURST commands) and one at a time, so a
+// descriptor read waits behind at most 2*YIELD_BURST command beats.
+localparam [19:0] YIELD_N = YIELD_BURST;
 always @* begin
-    want = BURST_N;
+    want = yield_req ? YIELD_N : BURST_N;
     if (avail < want)
         want = avail;
     if (to_wrap < want)
@@ -206,6 +212,7 @@ wire        cmd_bad  = cmd_abt || !legal;
 wire [19:0] cptr_inc = (cptr + 20'd1) & ptr_msk;
 wire        ar_fire  = ar_pending && rd_ready;
 wire        fetch_go = live && run && !ar_pending && (want != 20'd0) && (space >= want) &&
+                       (!yield_req || inflight == 6'd0) &&
                        !(exec_go && cmd_bad);
 wire        restart  = !live && run && !err_active && !err_set && !cons_we && !ar_pending &&
                        (inflight == 6'd0) && !sync_wait;

@@ -301,7 +301,9 @@ wire [PIDX_W:0]     cfg_resp_tag;
 wire [1:0]          cfg_resp_kind;
 wire [CD_W-1:0]     cfg_resp_cd;
 wire                cfg_pick_wr, cfg_req_valid_rr;
-wire                walk_slot_free, walk_sync_block;
+wire                cfg_resp_rec, cfg_rec_pop;
+wire [2:0]          cfg_resp_rseq, cfg_rec_pop_seq;
+wire                walk_slot_free, walk_sync_block, walk_busy;
 wire                cfg_req_valid = cfg_req_valid_rr && walk_slot_free;
 wire                cfg_take      = cfg_req_valid && cfg_req_ready;   // a request is taken only when one is made
 
@@ -346,7 +348,7 @@ smmu_walk #(.NW(NW), .SID_W(SID_W), .SSID_W(SSID_W), .OAS_BITS(OAS_BITS), .SLOT_
     .clk(aclk), .rst(rst),
     .req_fire(cfg_req_valid && cfg_req_ready), .req_sid(cfg_req_sid), .req_ssid(cfg_req_ssid),
     .req_ssv(cfg_req_ssv), .req_va(cfg_req_addr), .slot_free(walk_slot_free),
-    .sync_block(walk_sync_block),
+    .sync_block(walk_sync_block), .busy(walk_busy),
     .resp_valid(cfg_resp_valid), .resp_kind(cfg_resp_kind), .resp_cd(cfg_resp_cd),
     .resp_cacheable(cfg_resp_cacheable), .ans_kind(ans_kind), .ans_slot(ans_slot),
     .tlbi_valid(tlbi_valid), .tlbi_op(tlbi_op), .tlbi_asid(tlbi_asid), .tlbi_va(tlbi_va),
@@ -411,6 +413,7 @@ smmu_xlt_q #(.ID_W(ID_W), .OAS_BITS(OAS_BITS), .SID_W(SID_W), .SSID_W(SSID_W), .
     .c_req_ready(cfg_take && !cfg_pick_wr),
     .c_resp_valid(cfg_resp_valid && !cfg_resp_tag[PIDX_W]), .c_resp_idx(cfg_resp_tag[PIDX_W-1:0]),
     .ans_kind(ans_kind), .ans_slot(ans_slot), .ans_cdf(ans_cdf), .ans_asid(ans_asid),
+    .ans_rec(cfg_resp_rec), .ans_rseq(cfg_resp_rseq), .rec_pop(cfg_rec_pop), .rec_pop_seq(cfg_rec_pop_seq),
     .w_done(w_done), .w_fault(w_fault), .w_fetch(w_fetch), .w_pa(w_pa), .w_size(w_size), .w_perm(w_perm),
     .w_stale(w_stale), .w_ng(w_ng),
     .tlbi_valid(tlbi_valid), .tlbi_op(tlbi_op), .tlbi_asid(tlbi_asid), .tlbi_va(tlbi_va),
@@ -444,6 +447,7 @@ smmu_xlt_q #(.ID_W(ID_W), .OAS_BITS(OAS_BITS), .SID_W(SID_W), .SSID_W(SSID_W), .
     .c_req_ready(cfg_take && cfg_pick_wr),
     .c_resp_valid(cfg_resp_valid && cfg_resp_tag[PIDX_W]), .c_resp_idx(cfg_resp_tag[PIDX_W-1:0]),
     .ans_kind(ans_kind), .ans_slot(ans_slot), .ans_cdf(ans_cdf), .ans_asid(ans_asid),
+    .ans_rec(cfg_resp_rec), .ans_rseq(cfg_resp_rseq), .rec_pop(cfg_rec_pop), .rec_pop_seq(cfg_rec_pop_seq),
     .w_done(w_done), .w_fault(w_fault), .w_fetch(w_fetch), .w_pa(w_pa), .w_size(w_size), .w_perm(w_perm),
     .w_stale(w_stale), .w_ng(w_ng),
     .tlbi_valid(tlbi_valid), .tlbi_op(tlbi_op), .tlbi_asid(tlbi_asid), .tlbi_va(tlbi_va),
@@ -565,6 +569,7 @@ smmu_cfg #(
     .req_ind(cfg_pick_wr ? wr_c_ind : rd_c_ind),
     .resp_valid(cfg_resp_valid), .resp_tag(cfg_resp_tag), .resp_kind(cfg_resp_kind),
     .resp_cd(cfg_resp_cd), .resp_cacheable(cfg_resp_cacheable),
+    .resp_rec(cfg_resp_rec), .resp_rseq(cfg_resp_rseq), .rec_pop(cfg_rec_pop), .rec_pop_seq(cfg_rec_pop_seq),
     .rd_addr(tw_rd_addr[0 +: OAS_BITS]), .rd_len(tw_rd_len[0 +: 8]), .rd_attr(tw_rd_attr[0 +: 6]),
     .rd_valid(tw_rd_valid[0]), .rd_ready(tw_rd_ready[0]),
     .rd_rvalid(tw_rd_rvalid[0]), .rd_rdata(tw_rdata), .rd_rresp(tw_rresp),
@@ -589,6 +594,7 @@ smmu_cmdq #(.OAS_BITS(OAS_BITS), .STALL_MODEL(STALL_MODEL)) cmdq_inst (
     .rd_addr(tw_rd_addr[OAS_BITS +: OAS_BITS]), .rd_len(tw_rd_len[8 +: 8]),
     .rd_valid(tw_rd_valid[1]), .rd_ready(tw_rd_ready[1]),
     .rd_rvalid(tw_rd_rvalid[1]), .rd_rdata(tw_rdata), .rd_rresp(tw_rresp),
+    .yield_req(walk_busy || tw_rd_valid[0]),
     .cfgi_valid(cfgi_valid), .cfgi_sid(cfgi_sid), .cfgi_mask(cfgi_mask),
     .tlbi_valid(tlbi_valid), .tlbi_op(tlbi_op), .tlbi_asid(tlbi_asid), .tlbi_va(tlbi_va),
     .tlbi_leaf(tlbi_leaf),

@@ -40,6 +40,7 @@ module smmu_walk #(
     input  wire [63:0]              req_va,
     output wire                     slot_free,
     output wire                     sync_block,  // a stale walk is still reading tables
+    output wire                     busy,        // a walk is in progress
 
     // the configuration engine's answer
     input  wire                     resp_valid,
@@ -187,7 +188,9 @@ end
 wire [1:0] q_tcov = tlbi_valid ? tlbi_covers_walk(tlbi_op, tlbi_asid, tlbi_va, tlbi_leaf,
                                                   resp_cd[CD_ASID_LSB +: 16], q_va_reg[47:12]) : 2'b00;
 wire       q_ccov = cfgi_valid && cfgi_covers({{(32-SID_W){1'b0}}, q_sid_reg}, cfgi_sid, cfgi_mask);
-wire       ans_inv = q_ccov || (resp_kind == KIND_S1 && q_tcov != 2'b00);
+// (a VA form of another ASID covers the new walk only if it ends global: the walk
+// starts with that mark instead of the lookup being made again)
+wire       ans_inv = q_ccov || (resp_kind == KIND_S1 && q_tcov[0]);
 
 always @* begin
     ans_kind = ANS_ABORT;
@@ -212,6 +215,7 @@ end
 // CMD_SYNC waits for walks an earlier invalidation covered (or may have covered):
 // after TLBI + SYNC software may free the tables they read
 assign sync_block = |((s_stale | s_sglob) & ~s_idle);
+assign busy       = ~&s_idle;
 
 wire start_walk = resp_valid && ans_kind == ANS_WALK && !merge_hit;
 // a walker is free for the next lookup unless this answer takes the last one
@@ -368,7 +372,7 @@ always @(posedge clk) begin
         if (start_walk) begin
             cnt_walks          <= cnt_walks + 1'b1;
             s_stale[free_idx]  <= 1'b0;
-            s_sglob[free_idx]  <= 1'b0;
+            s_sglob[free_idx]  <= q_tcov[1];
             s_sid[free_idx]    <= q_sid_reg;
             s_ssid[free_idx]   <= q_ssid_reg;
             s_ssv[free_idx]    <= q_ssv_reg;

@@ -129,6 +129,10 @@ module smmu_xlt_q #(
     input  wire [SLOT_W-1:0]     ans_slot,
     input  wire [3:0]            ans_cdf,   // {PAN, S, R, A} of the CD
     input  wire [15:0]           ans_asid,  // the CD's ASID
+    input  wire                  ans_rec,   // ABORT with a configuration record (sequence ans_rseq)
+    input  wire [2:0]            ans_rseq,
+    input  wire                  rec_pop,   // the configuration record rec_pop_seq went to the event queue
+    input  wire [2:0]            rec_pop_seq,
     input  wire [14:0]           ans_ovr,   // the STE's attribute overrides
 
     // walk results
@@ -281,6 +285,8 @@ reg                 p_xl    [0:PEND-1];   // a stage-1 translation (its ASID, nG
 reg [15:0]          p_asid  [0:PEND-1];
 reg                 p_ng    [0:PEND-1];
 reg [1:0]           p_size  [0:PEND-1];
+reg                 p_rwait [0:PEND-1];   // its configuration record is still buffered (smmu_cfg)
+reg [2:0]           p_rseq  [0:PEND-1];
 
 // the entries this cycle's invalidation covers: a READY decision (the TLB's
 // rule for its own entries) and a fault waiting in EVT (any page of the
@@ -342,7 +348,7 @@ always @* begin
     cand_any = 1'b0;
     cand_idx = {PIDX_W{1'b0}};
     for (integer i = 0; i < PEND; i = i + 1)
-        cand[i] = p_v[i] && p_state[i] == P_READY && p_older[i] == {PEND{1'b0}} &&
+        cand[i] = p_v[i] && p_state[i] == P_READY && p_older[i] == {PEND{1'b0}} && !p_rwait[i] &&
                   (PARK == 0 || (p_oldall[i] & unparked) == {PEND{1'b0}});
     // first candidate at or after the round-robin pointer
     for (integer n = 0; n < PEND; n = n + 1) begin
@@ -573,6 +579,8 @@ always @(posedge clk) begin
             p_ng[e]     <= 1'b0;
             p_size[e]   <= 2'd0;
             p_ax[e]     <= {AX_W{1'b0}};
+            p_rwait[e]  <= 1'b0;
+            p_rseq[e]   <= 3'd0;
         end
     end else begin
         // ------------------------------------------------ counters
@@ -627,6 +635,9 @@ always @(posedge clk) begin
                 p_pslot[e] <= pk_slot;
             end
 
+            if (p_rwait[e] && rec_pop && rec_pop_seq == p_rseq[e])
+                p_rwait[e] <= 1'b0;
+
             // one case per state: each entry takes at most one transition a cycle
             if (p_v[e]) begin
                 case (p_state[e])
@@ -657,6 +668,12 @@ always @(posedge clk) begin
                                     p_down[e]   <= 1'b0;
                                     p_raz[e]    <= 1'b0;
                                     p_commit[e] <= 1'b1;
+                                    // leaves once its record is with the event queue (the
+                                    // buffer holds <= 4: a sequence 1..4 behind has gone)
+                                    p_rseq[e]   <= ans_rseq;
+                                    p_rwait[e]  <= ans_rec && !(rec_pop && rec_pop_seq == ans_rseq) &&
+                                                   !(3'(rec_pop_seq - ans_rseq) >= 3'd1 &&
+                                                     3'(rec_pop_seq - ans_rseq) <= 3'd4);
                                 end
                                 ANS_BYPASS: begin
                                     p_state[e]  <= P_READY;
@@ -760,6 +777,7 @@ always @(posedge clk) begin
                 p_raz[e]    <= st_raz;
                 p_commit[e] <= st_fg;
                 p_xl[e]     <= st_xl;
+                p_rwait[e]  <= 1'b0;
                 p_asid[e]   <= st_asid;
                 p_ng[e]     <= st_ng;
                 p_size[e]   <= st_size;

@@ -71,6 +71,7 @@ SUITES: dict[str, list[Job]] = {
         Job("bench.bench_translate"),
         Job("bench.bench_stall"),
         Job("bench.bench_cmdq"),
+        Job("bench.bench_inv_storm"),
     ],
 }
 
