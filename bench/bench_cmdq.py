@@ -31,6 +31,7 @@ from cocotb.triggers import ClockCycles, RisingEdge
 from cocotb.utils import get_sim_time
 
 from bench.common import Tap as _Tap
+from bench.common import write_results as _write_results
 from tb.driver.smmu_driver import SmmuDriver
 from tb.driver.testkit import driver_config
 from tb.env.base_test import SmmuBaseTest
@@ -152,14 +153,8 @@ class BenchCmdq(SmmuBaseTest):
         assert not self.errors, self.errors
 
     def write_results(self, res: dict) -> None:
-        sim = cocotb.SIM_NAME.lower().split()[0]
         res["knobs"] = {"BENCH_CMDQ_N": N_CMDS}
-        outdir = Path(__file__).resolve().parent / "results"
-        outdir.mkdir(exist_ok=True)
-        (outdir / f"cmdq-{sim}.json").write_text(json.dumps(res, indent=2) + "\n")
-        self.log.info("BENCH cmdq: %s", json.dumps(res))
-        for line in summary_lines(res):
-            self.log.info("BENCH %s", line)
+        _write_results("cmdq", res, self.log, summary_lines)
 
 
 def summary_lines(r: dict) -> List[str]:

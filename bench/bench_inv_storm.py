@@ -31,6 +31,7 @@ import pyuvm
 from cocotb.triggers import ClockCycles
 from cocotb.utils import get_sim_time
 
+from bench.common import write_results as _write_results
 from tb.env.env import PERIOD_NS
 from tb.model.pagetable import SIZE_4K
 from tb.sequences.scenarios import init_memory
@@ -119,14 +120,8 @@ class BenchInvStorm(XltTest):
         self.write_results(res)
 
     def write_results(self, res: dict) -> None:
-        sim = cocotb.SIM_NAME.lower().split()[0]
         res["knobs"] = {"BENCH_STORM_PAGES": PAGES}
-        outdir = Path(__file__).resolve().parent / "results"
-        outdir.mkdir(exist_ok=True)
-        (outdir / f"inv_storm-{sim}.json").write_text(json.dumps(res, indent=2) + "\n")
-        self.log.info("BENCH inv_storm: %s", json.dumps(res))
-        for line in summary_lines(res):
-            self.log.info("BENCH %s", line)
+        _write_results("inv_storm", res, self.log, summary_lines)
 
 
 def summary_lines(r: dict) -> List[str]:

@@ -40,3 +40,19 @@ def read_counters(dut, counters: Sequence[Tuple[str, str]]) -> Dict[str, Optiona
 
 def counter_delta(a: dict, b: dict) -> Dict[str, Optional[int]]:
     return {k: (None if a[k] is None or b[k] is None else b[k] - a[k]) for k in a}
+
+
+def write_results(name: str, res: dict, log, summary_lines) -> None:
+    """bench/results/<name>-<simulator>.json, the JSON on one log line and the digest lines."""
+    import json
+    from pathlib import Path
+
+    import cocotb
+
+    sim = cocotb.SIM_NAME.lower().split()[0]
+    outdir = Path(__file__).resolve().parent / "results"
+    outdir.mkdir(exist_ok=True)
+    (outdir / f"{name}-{sim}.json").write_text(json.dumps(res, indent=2) + "\n")
+    log.info("BENCH %s: %s", name, json.dumps(res))
+    for line in summary_lines(res):
+        log.info("BENCH %s", line)

@@ -432,24 +432,21 @@ assign c_pnu       = p_attr[nq_idx][4];
 assign c_ind       = p_attr[nq_idx][6];
 
 // ---------------------------------------------------------------- fault records
-// entries stalled now (at most SCAP)
+// entries stalled now (at most SCAP), and entries waiting for a configuration
+// answer: at most one over both queues, and only while the configuration
+// engine holds its request (smmu_top checks)
 reg [PIDX_W:0] n_stall;
 always @* begin
-    n_stall = {(PIDX_W+1){1'b0}};
-    for (integer i = 0; i < PEND; i = i + 1)
+    n_stall    = {(PIDX_W+1){1'b0}};
+    n_cfg_wait = {(PIDX_W+1){1'b0}};
+    for (integer i = 0; i < PEND; i = i + 1) begin
         if (p_v[i] && p_state[i] == P_STALL)
             n_stall = n_stall + 1'b1;
-end
-wire stall_room = {{(31-PIDX_W){1'b0}}, n_stall} < SCAP;
-
-// entries waiting for a configuration answer: at most one over both queues,
-// and only while the configuration engine holds its request (smmu_top checks)
-always @* begin
-    n_cfg_wait = {(PIDX_W+1){1'b0}};
-    for (integer i = 0; i < PEND; i = i + 1)
         if (p_v[i] && p_state[i] == P_CFG)
             n_cfg_wait = n_cfg_wait + 1'b1;
+    end
 end
+wire stall_room = {{(31-PIDX_W){1'b0}}, n_stall} < SCAP;
 
 // round-robin from the entry after the last record taken, so a record that
 // had to wait (a stall record waiting for a STAG) is not passed forever
