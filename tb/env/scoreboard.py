@@ -125,7 +125,28 @@ class OverlayMemory:
 
 
 def _outcome_key(o: Outcome):
-    return (o.kind, o.out_addr, o.event.pack() if o.event is not None else None)
+    """Alternatives differ by kind, m_axi address, record and m_axi attributes: across an STE change
+    (e.g. bypass -> stage 1 through an identity mapping) two alternatives may reach the same address
+    with different attributes (IHI 0070 chapter 13), and both are legal inside the window."""
+    return (o.kind, o.out_addr, o.event.pack() if o.event is not None else None, o.attrs)
+
+
+def _attrs_match(a: Outcome, m) -> bool:
+    """``a``'s predicted attributes are those of the m_axi burst ``m`` (domain only if the output exists)."""
+    t = a.attrs
+    if t is None:
+        return False
+    return (m.cache == t.cache and m.prot == t.prot
+            and (getattr(m, "domain", None) is None or m.domain == t.domain))
+
+
+def _addr_matches(alts: List[Outcome], m) -> List[Outcome]:
+    """The alternatives reaching memory at ``m``'s address: those also predicting ``m``'s attributes
+    if any does (a window's alternatives may share the address), else all (the attribute check then
+    reports the mismatch)."""
+    match = [a for a in alts if a.reaches_memory and a.out_addr == m.addr]
+    full = [a for a in match if _attrs_match(a, m)]
+    return full or match
 
 
 M64 = (1 << 64) - 1
@@ -820,7 +841,7 @@ class Scoreboard(uvm_component):
         q = self.down.get((o.is_write, o.id))
         head = q[0] if q else None
         if head is not None and head.t_addr >= o.t_addr:
-            match = [a for a in alts if a.reaches_memory and a.out_addr == head.addr]
+            match = _addr_matches(alts, head)
             match, stale = self._split_stale(target if target is not None else o, match, head.t_addr)
             if match:
                 return match
@@ -1024,7 +1045,7 @@ class Scoreboard(uvm_component):
         head = q[0] if q else None
         stale: List[Outcome] = []
         if head is not None and head.t_addr >= o.t_addr:
-            match = [a for a in alts if a.reaches_memory and a.out_addr == head.addr]
+            match = _addr_matches(alts, head)
             match, stale = self._split_stale(o, match, head.t_addr)
             if match:
                 return match[0], match
