@@ -14,6 +14,9 @@ LivenessSmmuenSweep    reads and writes on several IDs miss the TLB (slow walker
 LivenessPermRefill     a TLB hit refused by the permissions re-walks; the fill replaces the entry
                        of the same page instead of adding a second one (TLB fills and valid
                        entries counted through the hierarchy), and the page still translates.
+LivenessGlobalWalkOtherAsid  a walk for a global page is in flight when the page is remapped and a
+                       TLBI_NH_VA of another ASID + SYNC covers it: its result must not be installed
+                       or used after the SYNC (the walk is marked and decided at its end)
 LivenessCfgFaultNoBlock a stream whose STE is invalid faults (C_BAD_STE) with the event queue
                        event queue unable to write (m_axi_tw AWREADY held low): two records wait;
                        TLB misses of another stream go on meanwhile (their configuration lookups
@@ -33,8 +36,9 @@ from tb.agents.axi_txn import AxiTxn
 from tb.agents.throttle import Throttle
 from tb.driver.testkit import TwTap
 from tb.env.config import env_int
+from tb.env.scoreboard import TlbScope
 from tb.model import commands as C
-from tb.model.pagetable import AP_RO, SIZE_4K
+from tb.model.pagetable import AP_RO, SIZE_4K, leaf_descriptor, table_descriptor
 from tb.model.structs import CFG_BYPASS, Ste
 from tb.sequences.scenarios import init_memory
 from tb.tests.test_translate import XltTest
@@ -159,3 +163,61 @@ class LivenessCfgFaultNoBlock(XltTest):
         await self.settle_events()
         await self.finish()
         self.need_types("C_BAD_STE")
+
+
+@pyuvm.test()
+class LivenessGlobalWalkOtherAsid(XltTest):
+    """A walk of ASID 7 for a global page has read its level-2 table descriptor when software
+    repoints that descriptor to a new level-3 table (a new global page) and issues TLBI_NH_VA of
+    another ASID (9, Leaf=0) + CMD_SYNC: the TLBI names a global entry for that VA whatever its ASID,
+    so the walk's result (known global only at its end) may answer its own transaction but must not
+    be installed: after the SYNC only the new translation is legal. A non-global walk of ASID 7 in
+    the same region under the same TLBI runs on."""
+
+    async def body(self) -> None:
+        env = self.env
+        drv = await self.bring_up()
+        init_memory(env)
+        tap = TwTap(env.tw_smp)
+        c = await self.context(0x55, 7)
+        t = c.tables
+        lat = 200
+        for rep in range(2):
+            # fresh pages each time: same 1 GiB region, their own 2 MiB (level-3) tables
+            va_g = 0x60_5000 + rep * 0x40_0000
+            va_n = va_g + 0x20_0000
+            t.map(va_g, self.data_pa(), ng=0)
+            t.map(va_n, self.data_pa(), ng=1)
+            l2 = t.descriptor_address(va_g, 2)
+            new_l3 = t.pool.alloc(SIZE_4K, SIZE_4K)
+            env.mem.write(new_l3, bytes(SIZE_4K))
+            env.mem.write_u64(new_l3 + 8 * ((va_g >> 12) & 511), leaf_descriptor(self.data_pa(), 3, ng=0))
+            env.mem_tw.id_latency = {i: lat for i in WALK_IDS}
+            n_ar, n_r = len(tap.ar), len(tap.rlast)
+            first = [self.vtxn(c, va_g, False, prot=1, len_=0, tid=1),
+                     self.vtxn(c, va_n, False, prot=1, len_=0, tid=2)]
+            for it in first:
+                await env.client.send(it)
+            # wait until the global page's walk has read the level-2 descriptor (the old table)
+            for _ in range(20 * lat):
+                l2_ar = [a for a in tap.ar[n_ar:] if a[1] in WALK_IDS and a[2] == l2]
+                if l2_ar and any(r[1] == l2_ar[0][1] and r[0] > l2_ar[0][0] for r in tap.rlast[n_r:]):
+                    break
+                await RisingEdge(env.dut.aclk)
+            else:
+                raise AssertionError("the walk never read the level-2 descriptor")
+            scope = TlbScope({c.asid}, va_g, SIZE_4K, leaf=False, global_=True, nonglobal=False)
+            env.sb.pt_write(l2, table_descriptor(new_l3).to_bytes(8, "little"), scope,
+                            f"repoint L2 of global {va_g:#x} (rep {rep})")
+            n_cmd = len(tap.ar)
+            await drv.issue([C.tlbi_nh_va(9, va_g, leaf=0)])
+            assert not env.sb.pt_windows, "the TLBI of ASID 9 did not close the global page's window"
+            await wait_done(self, first, 5000, "walks under a TLBI of another ASID")
+            cmd_fetch = [a[0] for a in tap.ar[n_cmd:] if a[1] == 1]
+            walk_end = [r[0] for r in tap.rlast[n_r:] if r[1] in WALK_IDS]
+            assert cmd_fetch and walk_end and cmd_fetch[0] < max(walk_end), \
+                f"the TLBI did not arrive during the walks (fetch {cmd_fetch[:1]}, walk ends {walk_end})"
+            env.mem_tw.id_latency = {}
+            # after the SYNC only the new translation (a stale install would be a scoreboard error)
+            await self.run_items([self.vtxn(c, va_g + 64 * k, False, prot=1, len_=0, tid=3 + k) for k in range(4)])
+        await self.finish()
