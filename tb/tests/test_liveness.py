@@ -17,6 +17,9 @@ LivenessPermRefill     a TLB hit refused by the permissions re-walks; the fill r
 LivenessGlobalWalkOtherAsid  a walk for a global page is in flight when the page is remapped and a
                        TLBI_NH_VA of another ASID + SYNC covers it: its result must not be installed
                        or used after the SYNC (the walk is marked and decided at its end)
+LivenessScopedStorm    device A misses 24 pages while ASID 2 unmaps 128 pages of the same 1 GiB
+                       region with 128 TLBI_NH_VA + SYNC: one walk per miss (none restarted) and A
+                       completes transactions during the storm
 LivenessCfgFaultNoBlock a stream whose STE is invalid faults (C_BAD_STE) with the event queue
                        event queue unable to write (m_axi_tw AWREADY held low): two records wait;
                        TLB misses of another stream go on meanwhile (their configuration lookups
@@ -29,12 +32,13 @@ from __future__ import annotations
 
 from typing import List
 
+import cocotb
 import pyuvm
 from cocotb.triggers import ClockCycles, RisingEdge
 
 from tb.agents.axi_txn import AxiTxn
 from tb.agents.throttle import Throttle
-from tb.driver.testkit import TwTap
+from tb.driver.testkit import TwTap, tlb_counters
 from tb.env.config import env_int
 from tb.env.scoreboard import TlbScope
 from tb.model import commands as C
@@ -221,3 +225,51 @@ class LivenessGlobalWalkOtherAsid(XltTest):
             # after the SYNC only the new translation (a stale install would be a scoreboard error)
             await self.run_items([self.vtxn(c, va_g + 64 * k, False, prot=1, len_=0, tid=3 + k) for k in range(4)])
         await self.finish()
+
+
+@pyuvm.test()
+class LivenessScopedStorm(XltTest):
+    """Device A (ASID 1) misses 24 fresh pages, 8 outstanding, while ASID 2 unmaps 128 pages in the
+    same 1 GiB region with 128 TLBI_NH_VA + CMD_SYNC (Linux without range invalidation): no TLBI
+    names A's walks (other ASID, non-global results), so every miss walks exactly once (no walk
+    restarted, no lookup retried) and A completes transactions while the storm runs."""
+
+    async def body(self) -> None:
+        env = self.env
+        drv = await self.bring_up()
+        init_memory(env)
+        a = await self.context(0x56, 1)
+        b = await self.context(0x57, 2)
+        base_a, base_b, n_b = 0x40_0000_0000, 0x40_2000_0000, 128
+        vas = [base_a + k * SIZE_4K for k in range(24)]
+        for va in vas:
+            a.tables.map(va, self.data_pa())
+        for k in range(n_b):
+            b.tables.map(base_b + k * SIZE_4K, self.data_pa())
+        env.mem_tw.latency = (9, 9)
+        c0 = tlb_counters(env.dut)
+        items = [self.vtxn(a, va, False, prot=1, len_=0, tid=k % 8) for k, va in enumerate(vas)]
+        task = cocotb.start_soon(self.send(items, 8))
+        await ClockCycles(env.dut.aclk, 50)
+        t0 = now_cycle(env)
+        for k in range(n_b):
+            b.tables.unmap(base_b + k * SIZE_4K)
+        await drv.tlbi_range(2, base_b, n_b * SIZE_4K)
+        t1 = now_cycle(env)
+        await task
+        env.mem_tw.latency = (0, 0)
+        c1 = tlb_counters(env.dut)
+        walks = c1["walks"] - c0["walks"]
+        during = sum(1 for it in items if t0 <= it.t_done < t1)
+        self.log.info("storm of %d TLBIs: %d cycles; device A: %d walks for %d misses, %d completed during "
+                      "the storm", n_b, t1 - t0, walks, len(vas), during)
+        assert walks == len(vas), f"{walks} walks for {len(vas)} misses: a TLBI of another ASID restarted walks"
+        assert during > 0, "device A completed nothing while the storm ran"
+        await self.settle_events()
+        await self.finish()
+
+
+def now_cycle(env) -> int:
+    from cocotb.utils import get_sim_time
+    from tb.env.env import PERIOD_NS
+    return int(get_sim_time("ns") // PERIOD_NS)
