@@ -82,6 +82,7 @@ def git_commit() -> dict:
         return subprocess.run(["git", *a], cwd=ROOT, capture_output=True, text=True).stdout.strip()
     dirty = git("status", "--porcelain", "--", "rtl")
     return {"commit": git("rev-parse", "HEAD"), "branch": git("rev-parse", "--abbrev-ref", "HEAD"),
+            "rtl_commit": git("log", "-1", "--format=%H", "--", "rtl"),   # last change to rtl/
             "rtl_dirty": bool(dirty)}
 
 
@@ -214,6 +215,132 @@ def area(netlist: Path) -> dict:
             "cell_types": {k[5:]: v for k, v in sorted(total.items()) if k.startswith("type:")}}
 
 
+# ------------------------------------------------------------------ logic depth
+# Post-synthesis register-to-register logic depth of the flattened netlist: a
+# unit-delay longest path (each LUT4, PFUMX, L6MUX21, LUT-RAM read or CCU2C entered
+# through a LUT input is one level; a carry CIN->COUT/S hop is not, it is counted
+# apart).  It needs no placement, so it names the deepest paths of a configuration
+# nextpnr could not finish, and it names the registers at both ends of each.
+SEQ_IN = {"TRELLIS_FF": ("DI", "CE", "LSR", "M"), "TRELLIS_DPR16X4": ("DI", "WAD", "WRE")}
+COMB_OUT = {"LUT4": ("Z",), "PFUMX": ("Z",), "L6MUX21": ("Z",), "CCU2C": ("S0", "S1", "COUT"),
+            "TRELLIS_DPR16X4": ("DO",)}
+
+
+def logic_depth(netlist: Path, top_n: int = 12) -> dict:
+    m = json.loads(netlist.read_text())["modules"][TOP]
+    names: dict[int, str] = {}                         # bit -> an RTL wire name (src in rtl/)
+    srcs: dict[int, str] = {}
+    for n, v in m["netnames"].items():
+        src = str(v.get("attributes", {}).get("src", ""))
+        if "rtl/" not in src:
+            continue                                   # yosys/abc generated or autonamed
+        for i, b in enumerate(v["bits"]):
+            if isinstance(b, int) and (b not in names or len(n) < len(names[b].split("[")[0])):
+                names[b] = n + (f"[{i}]" if len(v["bits"]) > 1 else "")
+                srcs[b] = src.split("|")[0]
+    driver: dict[int, tuple[str, str]] = {}           # bit -> (cell, output port) of comb cells
+    ends: list[tuple[str, str, int]] = []             # (cell, port, bit) register inputs
+    cells = m["cells"]
+    for cn, c in cells.items():
+        t = c["type"]
+        for port in COMB_OUT.get(t, ()):
+            for b in c["connections"].get(port, []):
+                if isinstance(b, int):
+                    driver[b] = (cn, port)
+        for port in SEQ_IN.get(t, ()):
+            for b in c["connections"].get(port, []):
+                if isinstance(b, int):
+                    ends.append((cn, port, b))
+
+    def fanin(cn: str, out_port: str) -> list[tuple[int, float, int]]:
+        """(input bit, levels added, carry hops added) of one comb output."""
+        c = cells[cn]
+        t, conn = c["type"], c["connections"]
+        if t == "TRELLIS_DPR16X4":
+            ins = [(b, 1, 0) for b in conn.get("RAD", [])]
+        elif t == "CCU2C":
+            ins = [(b, 0, 1) for b in conn.get("CIN", [])]
+            lut_ports = ("A0", "B0", "C0", "D0") if out_port == "S0" else \
+                        ("A0", "B0", "C0", "D0", "A1", "B1", "C1", "D1")
+            ins += [(b, 1, 0) for p in lut_ports for b in conn.get(p, [])]
+        else:
+            ins = [(b, 1, 0) for p, d in c["port_directions"].items() if d == "input"
+                   for b in conn.get(p, [])]
+        return [x for x in ins if isinstance(x[0], int)]
+
+    # arrival (levels, carry hops) and predecessor of every bit, iteratively (deep chains)
+    arr: dict[int, tuple[int, int]] = {}
+    pred: dict[int, int | None] = {}
+    onstack: set[int] = set()
+    for _, _, root in ends:
+        stack = [root]
+        while stack:
+            b = stack[-1]
+            if b in arr:
+                stack.pop()
+                continue
+            if b not in driver:                      # FF Q, top input, constant: a start
+                arr[b], pred[b] = (0, 0), None
+                stack.pop()
+                continue
+            ins = fanin(*driver[b])
+            todo = [i for i, _, _ in ins if i not in arr and i not in onstack]
+            if todo and b not in onstack:
+                onstack.add(b)
+                stack.extend(todo)
+                continue
+            onstack.discard(b)
+            best, bp = (0, 0), None
+            for i, lv, ch in ins:
+                a = arr.get(i, (0, 0))               # a loop back-edge counts as a start
+                cand = (a[0] + lv, a[1] + ch)
+                if cand > best:
+                    best, bp = cand, i
+            if not ins:
+                best = (1, 0)
+            arr[b], pred[b] = best, bp
+            stack.pop()
+
+    def reg(cn: str) -> str:                         # 'rd_q_inst.p_addr_TRELLIS_FF_Q_12' -> 'rd_q_inst.p_addr'
+        return re.sub(r"_TRELLIS_FF_Q(_\d+)?$", "", cn)
+
+    def path_of(bit: int) -> list[int]:
+        p = [bit]
+        while pred.get(p[-1]) is not None:
+            p.append(pred[p[-1]])
+        return p[::-1]
+
+    q_owner: dict[int, str] = {}
+    for cn, c in cells.items():
+        if c["type"] == "TRELLIS_FF":
+            for b in c["connections"].get("Q", []):
+                if isinstance(b, int):
+                    q_owner[b] = reg(cn)
+    ranked = sorted(((arr.get(b, (0, 0)), cn, port, b) for cn, port, b in ends), reverse=True)
+    by_end: dict[str, dict] = {}
+    for (lv, ch), cn, port, b in ranked:
+        key = reg(cn)
+        if key in by_end:
+            continue
+        bits = path_of(b)
+        rtl = [(names[x], srcs[x]) for x in bits if x in names]
+        blocks: list[str] = []
+        for x in bits:
+            blk = block_of(driver[x][0]) if x in driver else block_of(q_owner.get(x, ""))
+            if not blocks or blocks[-1] != blk:
+                blocks.append(blk)
+        by_end[key] = {"levels": lv, "carry_hops": ch, "end": f"{cn}.{port}",
+                       "start": q_owner.get(bits[0], names.get(bits[0], f"bit{bits[0]}")),
+                       "blocks": blocks,
+                       "rtl_wires": [f"{n} ({s})" for n, s in rtl]}
+        if len(by_end) >= top_n:
+            break
+    worst = next(iter(by_end.values())) if by_end else None
+    return {"model": "unit delay per LUT4/PFUMX/L6MUX21/LUT-RAM read/CCU2C LUT input; "
+                     "carry hops counted apart; register to register, ports excluded",
+            "critical": worst, "deepest_by_end_register": list(by_end.values())}
+
+
 # ------------------------------------------------------------------ nextpnr
 def block_of(name: str) -> str:
     """Instance path of a flattened cell or net name: 'tlb_inst.foo.bar' -> 'tlb_inst'."""
@@ -234,6 +361,12 @@ def critical_path(report: dict) -> dict | None:
     routing = [s for s in segs if s.get("type") == "routing"]
     start, end = segs[0]["from"], segs[-1]["to"]
     nets = [s.get("net", "") for s in routing]
+    # RTL lines of the nets along the path (yosys src attributes, kept by nextpnr)
+    sources: list[str] = []
+    for s in routing:
+        for src in s.get("sources", []):
+            if src and src not in sources:
+                sources.append(src)
     trail: list[str] = []
     for s in segs:
         b = block_of(s["from"]["cell"])
@@ -252,6 +385,11 @@ def critical_path(report: dict) -> dict | None:
         "routing_ns": round(sum(s.get("delay", 0.0) for s in routing), 3),
         "blocks": trail,
         "nets": nets,
+        "rtl_sources": sources,
+        "segments": [{"type": s.get("type"), "delay_ns": round(s.get("delay", 0.0), 3),
+                      "from": f'{s["from"]["cell"]}.{s["from"]["port"]}',
+                      "to": f'{s["to"]["cell"]}.{s["to"]["port"]}',
+                      **({"net": s["net"]} if "net" in s else {})} for s in segs],
     }
 
 
@@ -259,7 +397,7 @@ def pnr_step(cfg: str, out: Path, route: bool, timeout: float) -> dict:
     rel = out.relative_to(ROOT)
     cmd = [NEXTPNR, *DEVICE, "--out-of-context", "--json", str(rel / "netlist.json"),
            "--freq", str(FREQ_MHZ), "--timing-allow-fail", "--seed", "1",
-           "--report", str(rel / "pnr-report.json"), "--detailed-timing-report",
+           "--report", str(rel / "pnr-report.json"),
            "--log", str(rel / "pnr.log"), "-q"]
     if not route:
         cmd.append("--no-route")
@@ -269,15 +407,27 @@ def pnr_step(cfg: str, out: Path, route: bool, timeout: float) -> dict:
     print(f"[synth:{cfg}] nextpnr ({mode}, timeout {timeout:.0f} s): "
           f"{' '.join(shlex.quote(c) for c in cmd)}", flush=True)
     rc, wall = run_logged(cmd, out / "pnr.out", timeout)
-    res: dict = {"command": " ".join(shlex.quote(c) for c in cmd), "rc": rc,
-                 "wall_s": round(wall, 1), "routed": route, "mode": mode,
-                 "version": tool_version(NEXTPNR), "timed_out": rc is None}
+    meta = {"command": " ".join(shlex.quote(c) for c in cmd), "rc": rc,
+            "wall_s": round(wall, 1), "routed": route, "mode": mode,
+            "version": tool_version(NEXTPNR), "timed_out": rc is None}
+    (out / "pnr.meta.json").write_text(json.dumps(meta, indent=1))
     print(f"[synth:{cfg}] nextpnr: {'TIMEOUT' if rc is None else f'exit {rc}'} in {wall:.0f} s",
           flush=True)
+    return pnr_parse(out, meta)
+
+
+def pnr_parse(out: Path, meta: dict) -> dict:
+    """Fmax and critical path from nextpnr's log and --report JSON in out/."""
+    res = dict(meta)
     log = (out / "pnr.log").read_text() if (out / "pnr.log").exists() else ""
     fm = re.findall(r"Max frequency for clock\s+'([^']+)':\s+([\d.]+) MHz", log)
     if fm:
         res["clock"], res["fmax_mhz"] = fm[-1][0], float(fm[-1][1])
+        # the last Fmax line comes from the router's final timing analysis when
+        # routing finished, else from the placer (an estimate from placement)
+        last = log.rfind("Max frequency for clock")
+        routed = re.search(r"Routing complete|Router\d? time|Route time", log[:last]) is not None
+        res["fmax_source"] = "routed" if routed else "post-placement estimate"
     rep_file = out / "pnr-report.json"
     if rep_file.exists():
         rep = json.loads(rep_file.read_text())
@@ -307,8 +457,12 @@ def run_config(cfg: str, args: argparse.Namespace) -> dict:
     out = ROOT / "build" / "synth" / cfg
     out.mkdir(parents=True, exist_ok=True)
     t0 = time.monotonic()
-    ys = yosys_step(cfg, out, args.force)
+    if args.reparse:
+        ys = {**json.loads((out / "yosys.meta.json").read_text()), "reused": True}
+    else:
+        ys = yosys_step(cfg, out, args.force)
     a = area(out / "netlist-hier.json")
+    depth = logic_depth(out / "netlist.json")
     res: dict = {
         "config": cfg,
         "parameters": {**CONFIGS[cfg]},
@@ -318,26 +472,39 @@ def run_config(cfg: str, args: argparse.Namespace) -> dict:
         "yosys": {k: ys[k] for k in ("version", "command", "wall_s", "reused") if k in ys},
         "yosys_script": ys["script"],
         "area": a,
+        "logic_depth": depth,
     }
     print(table(cfg, a), flush=True)
-    if args.no_pnr:
+    w = depth["critical"]
+    if w:
+        print(f"[synth:{cfg}] deepest register-to-register path after synthesis: {w['levels']} "
+              f"logic levels (+{w['carry_hops']} carry hops)\n    from {w['start']}\n    to   {w['end']}"
+              f"\n    through {' -> '.join(w['blocks'])}", flush=True)
+    if args.reparse:
+        pm = out / "pnr.meta.json"
+        res["pnr"] = pnr_parse(out, json.loads(pm.read_text())) if pm.exists() else None
+    elif args.no_pnr:
         res["pnr"] = None
     else:
         res["pnr"] = pnr_step(cfg, out, args.route, args.pnr_timeout)
-        p = res["pnr"]
+    p = res["pnr"]
+    if p:
         if "fmax_mhz" in p:
-            print(f"[synth:{cfg}] Fmax {p['fmax_mhz']} MHz ({p['mode']}, target {FREQ_MHZ} MHz)")
+            print(f"[synth:{cfg}] Fmax {p['fmax_mhz']} MHz ({p.get('fmax_source', p['mode'])}, "
+                  f"target {FREQ_MHZ} MHz)")
         cp = p.get("critical_path")
         if cp:
             print(f"[synth:{cfg}] critical path {cp['delay_ns']} ns "
                   f"({cp['logic_levels']} logic levels, {cp['logic_ns']} ns logic + "
                   f"{cp['routing_ns']} ns routing)\n    from {cp['start']}\n    to   {cp['end']}\n"
                   f"    through {' -> '.join(cp['blocks'])}")
-    res["wall_s"] = round(time.monotonic() - t0, 1)
+    res["wall_s"] = {"yosys": ys.get("wall_s"), "nextpnr": (p or {}).get("wall_s"),
+                     "this_run": round(time.monotonic() - t0, 1)}
     dest = ROOT / "bench" / "results" / f"synth-{cfg}.json"
     dest.parent.mkdir(parents=True, exist_ok=True)
     dest.write_text(json.dumps(res, indent=1) + "\n")
-    print(f"[synth:{cfg}] wrote {dest.relative_to(ROOT)} ({res['wall_s']:.0f} s)", flush=True)
+    print(f"[synth:{cfg}] wrote {dest.relative_to(ROOT)} (this run {res['wall_s']['this_run']:.0f} s)",
+          flush=True)
     return res
 
 
@@ -349,6 +516,8 @@ def main() -> int:
     ap.add_argument("--pnr-timeout", type=float, default=3600.0,
                     help="seconds before nextpnr is stopped (default 3600)")
     ap.add_argument("--force", action="store_true", help="re-run yosys even if up to date")
+    ap.add_argument("--reparse", action="store_true",
+                    help="run no tool: rebuild the JSON from build/synth/<config>/ (logs, netlists)")
     args = ap.parse_args()
     cfgs = list(CONFIGS) if args.config == "all" else [args.config]
     failed = []
