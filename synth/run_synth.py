@@ -175,8 +175,10 @@ def area(netlist: Path) -> dict:
         return c
 
     def ff_by_register(mod: str, top_n: int = 10) -> dict[str, int]:
-        """Flip-flops of one module (not its children) by the register they hold:
-        the name of the Q net with its bit index dropped (yosys keeps RTL names)."""
+        """Flip-flops of one module (not its children) by the name of their Q net, bit
+        index dropped.  A hint, not an exact split: when several RTL wires alias one
+        net the first name wins, so a register's flip-flops can be counted under
+        another wire's name."""
         m = mods[mod]
         names: dict[int, str] = {}
         for n, v in m["netnames"].items():
@@ -201,7 +203,7 @@ def area(netlist: Path) -> dict:
                         if user(ch["type"])}
             blocks.append({"instance": name, "module": base_name(t),
                            **{k: c.get(k, 0) for k in COLUMNS},
-                           "children": children, "ff_by_register": ff_by_register(t)})
+                           "children": children, "ff_by_q_net": ff_by_register(t)})
         else:
             glue[CELL_COLUMN.get(t, "other")] += 1
             glue["type:" + t] += 1
@@ -219,11 +221,41 @@ def area(netlist: Path) -> dict:
 # Post-synthesis register-to-register logic depth of the flattened netlist: a
 # unit-delay longest path (each LUT4, PFUMX, L6MUX21, LUT-RAM read or CCU2C entered
 # through a LUT input is one level; a carry CIN->COUT/S hop is not, it is counted
-# apart).  It needs no placement, so it names the deepest paths of a configuration
+# apart), from register outputs and top-level inputs to register inputs.  It
+# needs no placement, so it names the deepest paths of a configuration
 # nextpnr could not finish, and it names the registers at both ends of each.
 SEQ_IN = {"TRELLIS_FF": ("DI", "CE", "LSR", "M"), "TRELLIS_DPR16X4": ("DI", "WAD", "WRE")}
 COMB_OUT = {"LUT4": ("Z",), "PFUMX": ("Z",), "L6MUX21": ("Z",), "CCU2C": ("S0", "S1", "COUT"),
             "TRELLIS_DPR16X4": ("DO",)}
+
+
+_lines: dict[str, list[str]] = {}
+_deltas: dict[str, Counter] = {}
+
+
+def rtl_line(wire: str, src: str) -> str:
+    """'rtl/f.v:354.21-354.32' -> 'rtl/f.v:352': yosys' src line, moved to the nearest line
+    (within 4) that names the wire, since yosys' line numbers can run a little off (seen
+    here: 2 lines late, after `resetall/`timescale); a generated name (no line names it)
+    moves by the offset most often found so far in that file."""
+    m = re.match(r"(rtl/[\w./]+):(\d+)", src)
+    if not m:
+        return src
+    f, n = m.group(1), int(m.group(2))
+    if f not in _lines:
+        path = ROOT / f
+        _lines[f] = path.read_text().splitlines() if path.exists() else []
+    lines = _lines[f]
+    base = re.sub(r"\[\d+\]$", "", wire.split(".")[-1])
+    for d in (0, -1, 1, -2, 2, -3, 3, -4, 4):
+        k = n + d
+        if 1 <= k <= len(lines) and re.search(rf"\b{re.escape(base)}\b", lines[k - 1]):
+            _deltas.setdefault(f, Counter())[d] += 1
+            _deltas.setdefault("*", Counter())[d] += 1
+            return f"{f}:{k}"
+    seen = _deltas.get(f) or _deltas.get("*")
+    d = seen.most_common(1)[0][0] if seen else 0
+    return f"{f}:{n + d}"
 
 
 def logic_depth(netlist: Path, top_n: int = 12) -> dict:
@@ -237,7 +269,7 @@ def logic_depth(netlist: Path, top_n: int = 12) -> dict:
         for i, b in enumerate(v["bits"]):
             if isinstance(b, int) and (b not in names or len(n) < len(names[b].split("[")[0])):
                 names[b] = n + (f"[{i}]" if len(v["bits"]) > 1 else "")
-                srcs[b] = src.split("|")[0]
+                srcs[b] = rtl_line(n, src.split("|")[0])
     driver: dict[int, tuple[str, str]] = {}           # bit -> (cell, output port) of comb cells
     ends: list[tuple[str, str, int]] = []             # (cell, port, bit) register inputs
     cells = m["cells"]
@@ -317,28 +349,35 @@ def logic_depth(netlist: Path, top_n: int = 12) -> dict:
                 if isinstance(b, int):
                     q_owner[b] = reg(cn)
     ranked = sorted(((arr.get(b, (0, 0)), cn, port, b) for cn, port, b in ends), reverse=True)
-    by_end: dict[str, dict] = {}
-    for (lv, ch), cn, port, b in ranked:
-        key = reg(cn)
-        if key in by_end:
-            continue
+
+    def describe(lv: int, ch: int, cn: str, port: str, b: int) -> dict:
         bits = path_of(b)
-        rtl = [(names[x], srcs[x]) for x in bits if x in names]
+        rtl: list[tuple[str, str]] = []
+        for x in bits:
+            if x in names and (not rtl or rtl[-1][1] != srcs[x]):
+                rtl.append((names[x], srcs[x]))
         blocks: list[str] = []
         for x in bits:
             blk = block_of(driver[x][0]) if x in driver else block_of(q_owner.get(x, ""))
             if not blocks or blocks[-1] != blk:
                 blocks.append(blk)
-        by_end[key] = {"levels": lv, "carry_hops": ch, "end": f"{cn}.{port}",
-                       "start": q_owner.get(bits[0], names.get(bits[0], f"bit{bits[0]}")),
-                       "blocks": blocks,
-                       "rtl_wires": [f"{n} ({s})" for n, s in rtl]}
-        if len(by_end) >= top_n:
-            break
+        return {"levels": lv, "carry_hops": ch, "end": f"{cn}.{port}",
+                "start": q_owner.get(bits[0], names.get(bits[0], f"bit{bits[0]}")),
+                "blocks": blocks, "rtl_wires": [f"{n} ({s})" for n, s in rtl]}
+
+    by_end: dict[str, dict] = {}                     # the deepest paths, one per end register
+    by_block: dict[str, dict] = {}                   # the deepest path ending in each block
+    for (lv, ch), cn, port, b in ranked:
+        if len(by_end) < top_n and reg(cn) not in by_end:
+            by_end[reg(cn)] = describe(lv, ch, cn, port, b)
+        if block_of(cn) not in by_block:
+            by_block[block_of(cn)] = describe(lv, ch, cn, port, b)
     worst = next(iter(by_end.values())) if by_end else None
     return {"model": "unit delay per LUT4/PFUMX/L6MUX21/LUT-RAM read/CCU2C LUT input; "
-                     "carry hops counted apart; register to register, ports excluded",
-            "critical": worst, "deepest_by_end_register": list(by_end.values())}
+                     "carry hops counted apart; from registers and inputs to register inputs (outputs not "
+                     "counted)",
+            "critical": worst, "deepest_by_end_register": list(by_end.values()),
+            "deepest_by_end_block": by_block}
 
 
 # ------------------------------------------------------------------ nextpnr
@@ -365,6 +404,7 @@ def critical_path(report: dict) -> dict | None:
     sources: list[str] = []
     for s in routing:
         for src in s.get("sources", []):
+            src = rtl_line(s.get("net", ""), src) if src else src
             if src and src not in sources:
                 sources.append(src)
     trail: list[str] = []
