@@ -102,7 +102,7 @@ def run_logged(cmd: list[str], log: Path, timeout: float | None) -> tuple[int | 
 
 
 # ------------------------------------------------------------------ yosys
-def yosys_prepare(cfg: str, out: Path) -> tuple[str, list[str], str, str]:
+def yosys_prepare(cfg: str, out: Path, flat: bool = False) -> tuple[str, list[str], str, str]:
     """(script text, command, hash of script + RTL + yosys version, yosys version)."""
     params = CONFIGS[cfg]
     chparam = (f"chparam {' '.join(f'-set {k} {v}' for k, v in params.items())} {TOP}"
@@ -111,9 +111,12 @@ def yosys_prepare(cfg: str, out: Path) -> tuple[str, list[str], str, str]:
     script = ((ROOT / "synth" / "synth_ecp5.ys").read_text()
               .replace("{files}", " ".join(rtl_files()))
               .replace("{chparam}", chparam)
+              .replace("{flatten}", "" if flat else "-noflatten")
               .replace("{out}", str(rel)))
     cmd = [YOSYS, "-q", "-l", str(rel / "yosys.log"), "-s", str(rel / "synth.ys")]
-    h = hashlib.sha256(script.encode())
+    # comments do not change the netlist: the hash covers the commands only
+    h = hashlib.sha256("\n".join(ln for ln in script.splitlines()
+                                 if ln.strip() and not ln.lstrip().startswith("#")).encode())
     for f in rtl_files() + sorted(str(p.relative_to(ROOT)) for p in (ROOT / "rtl").glob("*.vh")):
         h.update(f.encode() + (ROOT / f).read_bytes())
     version = tool_version(YOSYS)
@@ -121,8 +124,8 @@ def yosys_prepare(cfg: str, out: Path) -> tuple[str, list[str], str, str]:
     return script, cmd, h.hexdigest(), version
 
 
-def yosys_step(cfg: str, out: Path, force: bool) -> dict:
-    script, cmd, digest, version = yosys_prepare(cfg, out)
+def yosys_step(cfg: str, out: Path, force: bool, flat: bool = False) -> dict:
+    script, cmd, digest, version = yosys_prepare(cfg, out, flat)
     rel = out.relative_to(ROOT)
     ys = out / "synth.ys"
     meta_file = out / "yosys.meta.json"
@@ -494,17 +497,19 @@ def table(cfg: str, a: dict) -> str:
 
 
 def run_config(cfg: str, args: argparse.Namespace) -> dict:
-    out = ROOT / "build" / "synth" / cfg
+    name = f"{cfg}-flat" if args.flat else cfg
+    out = ROOT / "build" / "synth" / name
     out.mkdir(parents=True, exist_ok=True)
     t0 = time.monotonic()
     if args.reparse:
         ys = {**json.loads((out / "yosys.meta.json").read_text()), "reused": True}
     else:
-        ys = yosys_step(cfg, out, args.force)
+        ys = yosys_step(cfg, out, args.force, args.flat)
     a = area(out / "netlist-hier.json")
     depth = logic_depth(out / "netlist.json")
     res: dict = {
         "config": cfg,
+        "flattened_before_synthesis": args.flat,
         "parameters": {**CONFIGS[cfg]},
         "device": "LFE5U-85F-8BG381 (--85k --package CABGA381 --speed 8, --out-of-context)",
         "target_mhz": FREQ_MHZ,
@@ -540,7 +545,7 @@ def run_config(cfg: str, args: argparse.Namespace) -> dict:
                   f"    through {' -> '.join(cp['blocks'])}")
     res["wall_s"] = {"yosys": ys.get("wall_s"), "nextpnr": (p or {}).get("wall_s"),
                      "this_run": round(time.monotonic() - t0, 1)}
-    dest = ROOT / "bench" / "results" / f"synth-{cfg}.json"
+    dest = ROOT / "bench" / "results" / f"synth-{name}.json"
     dest.parent.mkdir(parents=True, exist_ok=True)
     dest.write_text(json.dumps(res, indent=1) + "\n")
     print(f"[synth:{cfg}] wrote {dest.relative_to(ROOT)} (this run {res['wall_s']['this_run']:.0f} s)",
@@ -556,6 +561,9 @@ def main() -> int:
     ap.add_argument("--pnr-timeout", type=float, default=3600.0,
                     help="seconds before nextpnr is stopped (default 3600)")
     ap.add_argument("--force", action="store_true", help="re-run yosys even if up to date")
+    ap.add_argument("--flat", action="store_true",
+                    help="synthesise flattened (synth_ecp5 without -noflatten): optimisation across "
+                         "blocks, totals only; results in build/synth/<config>-flat/, synth-<config>-flat.json")
     ap.add_argument("--reparse", action="store_true",
                     help="run no tool: rebuild the JSON from build/synth/<config>/ (logs, netlists)")
     args = ap.parse_args()
