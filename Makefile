@@ -8,7 +8,8 @@
 # Variables:  SIM=icarus|verilator  SEED=<n>  WAVES=1  SEEDS=<n> (regress)
 #             TESTS=<substr,...> (filter)  HEADLESS=1 (waves)  PYTHON=python3
 #             CONFIG=default|small (synth; both if unset)  SYNTH_NOPNR=1 (synthesis only)
-#             SYNTH_ROUTE=1 (route too, not only place)  SYNTH_PNR_TIMEOUT=<s> (default 3600)
+#             SYNTH_ROUTE=1 (route too, not only place)  SYNTH_ROUTER=router1|router2
+#             SYNTH_PNR_TIMEOUT=<s> (default 3600)
 
 SHELL         := /bin/bash
 .DEFAULT_GOAL := help
@@ -22,6 +23,7 @@ HEADLESS ?=
 CONFIG   ?=
 SYNTH_NOPNR ?=
 SYNTH_ROUTE ?=
+SYNTH_ROUTER ?=
 SYNTH_PNR_TIMEOUT ?= 3600
 # Python >= 3.11 for the venv: the first of these that qualifies.
 PYTHON   ?= $(or $(shell for p in python3.11 python3.12 python3.13 python3; do \
@@ -65,7 +67,7 @@ help: ## list the targets (default)
 	@awk 'BEGIN {FS = ":.*## "} /^[a-z][a-zA-Z_-]*:.*## / {printf "  %-10s %s\n", $$1, $$2}' $(MAKEFILE_LIST)
 	@echo "variables: SIM=icarus|verilator (default icarus)  SEED=n  WAVES=1  SEEDS=n (regress, default 5)"
 	@echo "           TESTS=substr,... (filter)  HEADLESS=1 (waves under xvfb)"
-	@echo "           synth: CONFIG=default|small  SYNTH_NOPNR=1  SYNTH_ROUTE=1  SYNTH_PNR_TIMEOUT=s"
+	@echo "           synth: CONFIG=default|small  SYNTH_NOPNR=1  SYNTH_ROUTE=1  SYNTH_ROUTER=router2  SYNTH_PNR_TIMEOUT=s"
 
 # ---------------------------------------------------------------- set-up
 venv: $(STAMP) ## create .venv from requirements.txt (redone when it changes)
@@ -173,7 +175,7 @@ lint: $(STAMP) $(EDA) tools ## RTL through Verilator -Wall, Icarus, slang and yo
 # the default configuration takes ~20 min of yosys and ~15 min of placement on one core.
 synth: $(EDA) ## ECP5 area per block + Fmax (yosys, nextpnr) -> bench/results/synth-*.json
 	$(PY) synth/run_synth.py --config $(or $(CONFIG),all) --pnr-timeout $(SYNTH_PNR_TIMEOUT) \
-	  $(if $(filter 1 yes true on,$(SYNTH_NOPNR)),--no-pnr) $(if $(filter 1 yes true on,$(SYNTH_ROUTE)),--route)
+	  $(if $(filter 1 yes true on,$(SYNTH_NOPNR)),--no-pnr) $(if $(filter 1 yes true on,$(SYNTH_ROUTE)),--route $(if $(SYNTH_ROUTER),--router $(SYNTH_ROUTER)))
 
 # ---------------------------------------------------------------- clean
 clean: ## remove build/ results/ and caches (keeps .venv and bench/results)

@@ -443,7 +443,7 @@ def critical_path(report: dict) -> dict | None:
     }
 
 
-def pnr_step(cfg: str, out: Path, route: bool, timeout: float) -> dict:
+def pnr_step(cfg: str, out: Path, route: bool, timeout: float, router: str | None = None) -> dict:
     rel = out.relative_to(ROOT)
     cmd = [NEXTPNR, *DEVICE, "--out-of-context", "--json", str(rel / "netlist.json"),
            "--freq", str(FREQ_MHZ), "--timing-allow-fail", "--seed", "1",
@@ -451,6 +451,8 @@ def pnr_step(cfg: str, out: Path, route: bool, timeout: float) -> dict:
            "--log", str(rel / "pnr.log"), "-q"]
     if not route:
         cmd.append("--no-route")
+    elif router:
+        cmd += ["--router", router]
     for f in ("pnr-report.json", "pnr.log"):
         (out / f).unlink(missing_ok=True)
     mode = "routed" if route else "placement-only (--no-route)"
@@ -538,7 +540,7 @@ def run_config(cfg: str, args: argparse.Namespace) -> dict:
     elif args.no_pnr:
         res["pnr"] = None
     else:
-        res["pnr"] = pnr_step(cfg, out, args.route, args.pnr_timeout)
+        res["pnr"] = pnr_step(cfg, out, args.route, args.pnr_timeout, args.router)
     p = res["pnr"]
     if p:
         if "fmax_mhz" in p:
@@ -565,6 +567,9 @@ def main() -> int:
     ap.add_argument("--config", default="all", choices=[*CONFIGS, "all"])
     ap.add_argument("--no-pnr", action="store_true", help="stop after synthesis (area only)")
     ap.add_argument("--route", action="store_true", help="route too (default: placement only)")
+    ap.add_argument("--router", choices=["router1", "router2"],
+                    help="nextpnr router (with --route; default nextpnr's). router2 is much faster on "
+                         "this design; on ECP5 nextpnr runs router1 after it to finish")
     ap.add_argument("--pnr-timeout", type=float, default=3600.0,
                     help="seconds before nextpnr is stopped (default 3600)")
     ap.add_argument("--force", action="store_true", help="re-run yosys even if up to date")
