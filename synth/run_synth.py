@@ -175,6 +175,8 @@ def area(netlist: Path) -> dict:
         c: Counter = Counter()
         for cell in mods[mod]["cells"].values():
             t = cell["type"]
+            if t == "$scopeinfo":                # hierarchy bookkeeping of flatten, no hardware
+                continue
             if user(t):
                 c += count(t)
             else:
@@ -206,6 +208,8 @@ def area(netlist: Path) -> dict:
     glue: Counter = Counter()
     for name, cell in sorted(top["cells"].items()):
         t = cell["type"]
+        if t == "$scopeinfo":
+            continue
         if user(t):
             c = count(t)
             children = {n: base_name(ch["type"]) for n, ch in mods[t]["cells"].items()
