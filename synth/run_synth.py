@@ -418,8 +418,10 @@ def critical_path(report: dict) -> dict | None:
     sources: list[str] = []
     for s in routing:
         for src in s.get("sources", []):
-            src = rtl_line(s.get("net", ""), src) if src else src
-            if src and src not in sources:
+            if "rtl/" not in src:                # cell library lines (cells_map, arith_map)
+                continue
+            src = rtl_line(s.get("net", ""), src)
+            if src not in sources:
                 sources.append(src)
     trail: list[str] = []
     for s in segs:
