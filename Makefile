@@ -7,6 +7,9 @@
 #
 # Variables:  SIM=icarus|verilator  SEED=<n>  WAVES=1  SEEDS=<n> (regress)
 #             TESTS=<substr,...> (filter)  HEADLESS=1 (waves)  PYTHON=python3
+#             CONFIG=default|small (synth; both if unset)  SYNTH_NOPNR=1 (synthesis only)
+#             SYNTH_ROUTE=1 (route too, not only place)  SYNTH_ROUTER=router1|router2
+#             SYNTH_PNR_TIMEOUT=<s> (default 3600)
 
 SHELL         := /bin/bash
 .DEFAULT_GOAL := help
@@ -17,6 +20,11 @@ WAVES    ?=
 SEEDS    ?= 5
 TESTS    ?=
 HEADLESS ?=
+CONFIG   ?=
+SYNTH_NOPNR ?=
+SYNTH_ROUTE ?=
+SYNTH_ROUTER ?=
+SYNTH_PNR_TIMEOUT ?= 3600
 # Python >= 3.11 for the venv: the first of these that qualifies.
 PYTHON   ?= $(or $(shell for p in python3.11 python3.12 python3.13 python3; do \
               $$p -c 'import sys; sys.exit(sys.version_info < (3, 11))' 2>/dev/null && { echo $$p; break; }; \
@@ -52,13 +60,14 @@ define need
 endef
 HAVE_LZ4 := ! command -v dpkg || dpkg -s liblz4-dev
 
-.PHONY: help venv tools sim test unit test-sim regress waves lint bench clean distclean
+.PHONY: help venv tools sim test unit test-sim regress waves lint bench synth clean distclean
 
 help: ## list the targets (default)
 	@echo "smmu — make targets:"
 	@awk 'BEGIN {FS = ":.*## "} /^[a-z][a-zA-Z_-]*:.*## / {printf "  %-10s %s\n", $$1, $$2}' $(MAKEFILE_LIST)
 	@echo "variables: SIM=icarus|verilator (default icarus)  SEED=n  WAVES=1  SEEDS=n (regress, default 5)"
 	@echo "           TESTS=substr,... (filter)  HEADLESS=1 (waves under xvfb)"
+	@echo "           synth: CONFIG=default|small  SYNTH_NOPNR=1  SYNTH_ROUTE=1  SYNTH_ROUTER=router2  SYNTH_PNR_TIMEOUT=s"
 
 # ---------------------------------------------------------------- set-up
 venv: $(STAMP) ## create .venv from requirements.txt (redone when it changes)
@@ -158,6 +167,15 @@ lint: $(STAMP) $(EDA) tools ## RTL through Verilator -Wall, Icarus, slang and yo
 	echo "[lint] yosys read_verilog -sv"; PATH=$(VENV)/bin:$$PATH $(PY) sim/lint.py yosys || fail="$$fail yosys"; \
 	if [ -n "$$fail" ]; then echo "make lint: FAILED:$$fail"; exit 1; fi; \
 	echo "make lint: verilator, icarus, slang, yosys clean"
+
+# ---------------------------------------------------------------- synthesis
+# ECP5 (LFE5U-85F-8) with the PyPI tools: yosys synth_ecp5 keeping the hierarchy (area per
+# block), nextpnr placement (SYNTH_ROUTE=1: and routing) for Fmax and the critical path.
+# Writes bench/results/synth-<config>.json; work files in build/synth/<config>/.  Slow:
+# the default configuration takes ~20 min of yosys and ~15 min of placement on one core.
+synth: $(EDA) ## ECP5 area per block + Fmax (yosys, nextpnr) -> bench/results/synth-*.json
+	$(PY) synth/run_synth.py --config $(or $(CONFIG),all) --pnr-timeout $(SYNTH_PNR_TIMEOUT) \
+	  $(if $(filter 1 yes true on,$(SYNTH_NOPNR)),--no-pnr) $(if $(filter 1 yes true on,$(SYNTH_ROUTE)),--route $(if $(SYNTH_ROUTER),--router $(SYNTH_ROUTER)))
 
 # ---------------------------------------------------------------- clean
 clean: ## remove build/ results/ and caches (keeps .venv and bench/results)
