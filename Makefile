@@ -160,9 +160,8 @@ lint: $(STAMP) $(EDA) tools ## RTL through Verilator -Wall, Icarus, slang and yo
 	echo "[lint] verilator --lint-only -Wall"; \
 	$(WITH_VERILATOR) verilator --lint-only -Wall -Irtl -f rtl/files.f --top-module smmu_top || fail="$$fail verilator"; \
 	echo "[lint] iverilog -g2012 -Wall (less the whole-array @* notes)"; \
-	iverilog -g2012 -Wall -Wno-sensitivity-entire-array -Irtl -s smmu_top -o /dev/null -f rtl/files.f 2>&1 | tee /tmp/smmu-iverilog-lint.$$$$; \
-	if [ $${PIPESTATUS[0]} -ne 0 ] || grep -q . /tmp/smmu-iverilog-lint.$$$$; then fail="$$fail icarus"; else echo "icarus: clean"; fi; \
-	rm -f /tmp/smmu-iverilog-lint.$$$$; \
+	out=$$(iverilog -g2012 -Wall -Wno-sensitivity-entire-array -Irtl -s smmu_top -o /dev/null -f rtl/files.f 2>&1) \
+	  && [ -z "$$out" ] && echo "icarus: clean" || { echo "$$out"; fail="$$fail icarus"; }; \
 	echo "[lint] slang"; $(PY) sim/lint.py slang || fail="$$fail slang"; \
 	echo "[lint] yosys read_verilog -sv"; PATH=$(VENV)/bin:$$PATH $(PY) sim/lint.py yosys || fail="$$fail yosys"; \
 	if [ -n "$$fail" ]; then echo "make lint: FAILED:$$fail"; exit 1; fi; \

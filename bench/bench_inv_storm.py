@@ -29,10 +29,8 @@ from typing import List
 import cocotb
 import pyuvm
 from cocotb.triggers import ClockCycles
-from cocotb.utils import get_sim_time
 
 from bench.common import write_results as _write_results
-from tb.env.env import PERIOD_NS
 from tb.model.pagetable import SIZE_4K
 from tb.sequences.scenarios import init_memory
 from tb.tests.test_translate import XltTest
@@ -42,10 +40,6 @@ LATENCIES = (10, 50)
 A_BASE = 0x40_0000_0000            # device A's pages (1 GiB region shared with B's)
 B_BASE = 0x40_2000_0000            # ASID 2's unmapped range
 LEAD = 200                         # cycles of A's traffic before the storm starts
-
-
-def now() -> int:
-    return int(get_sim_time("ns") // PERIOD_NS)
 
 
 @pyuvm.test()
@@ -77,15 +71,15 @@ class BenchInvStorm(XltTest):
         stop: list = []
         task = cocotb.start_soon(self.device(items, stop))
         await ClockCycles(env.dut.aclk, LEAD)
-        t0 = now()
+        t0 = env.sb.now()
         if storm:
             for k in range(PAGES):
                 b.tables.unmap(B_BASE + k * SIZE_4K)
             await self.drv.tlbi_range(2, B_BASE, PAGES * SIZE_4K)
-            t1 = now()
+            t1 = env.sb.now()
         else:
             await ClockCycles(env.dut.aclk, window)
-            t1 = now()
+            t1 = env.sb.now()
         stop.append(True)
         await task
         await env.client.drain()

@@ -108,7 +108,6 @@ reg [63:0]         d0_reg, d1_reg, d2_reg, d3_reg;   // fetched doublewords
 reg [63:0]         ste0_reg, ste1_reg;
 reg [OAS_BITS-1:0] fetch_addr_reg;
 reg [255:0]        evt_reg;
-reg                evt_pend_reg;
 reg                cacheable_reg;   // the answer is a cached / cacheable configuration
 
 assign req_ready  = state_reg == S_IDLE;
@@ -118,7 +117,7 @@ wire   cfgi_cov = cfgi_valid && ((({{(32-SID_W){1'b0}}, sid_reg} ^ cfgi_sid) & c
 wire   evq_valid;   // a record waits in the buffer for the event queue
 // CMD_SYNC: no invalidated fetch in flight, and every record of an aborted
 // lookup (whose client may already have its response) handed to the event queue
-assign sync_block = ((state_reg != S_IDLE) && inv_seen_reg) || evq_valid || evt_pend_reg;
+assign sync_block = ((state_reg != S_IDLE) && inv_seen_reg) || evq_valid || (state_reg == S_EVT);
 
 // ---------------------------------------------------------- cache
 reg               ce_valid [0:CFG_ENTRIES-1];
@@ -313,7 +312,6 @@ task automatic fault;
     input [255:0] rec;
     begin
         evt_reg      <= rec;
-        evt_pend_reg <= 1'b1;
         resp_kind    <= KIND_ABORT;
         state_reg    <= S_EVT;
     end
@@ -398,7 +396,6 @@ always @(posedge clk) begin
         ste1_reg       <= 64'd0;
         fetch_addr_reg <= {OAS_BITS{1'b0}};
         evt_reg        <= 256'd0;
-        evt_pend_reg   <= 1'b0;
         cacheable_reg  <= 1'b0;
         resp_cacheable <= 1'b0;
         resp_tag       <= {TAG_W{1'b0}};
@@ -537,7 +534,6 @@ always @(posedge clk) begin
                 rec_reg      <= 1'b1;
                 rseq_reg     <= rec_push_seq;
                 rec_push_seq <= rec_push_seq + 3'd1;
-                evt_pend_reg <= 1'b0;
                 state_reg    <= S_RESP;
             end
             S_RESP: begin

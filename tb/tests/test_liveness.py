@@ -34,11 +34,11 @@ from typing import List
 
 import cocotb
 import pyuvm
-from cocotb.triggers import ClockCycles, RisingEdge
+from cocotb.triggers import ClockCycles
 
 from tb.agents.axi_txn import AxiTxn
 from tb.agents.throttle import Throttle
-from tb.driver.testkit import TwTap, tlb_counters
+from tb.driver.testkit import TwTap, tlb_counters, wait_until
 from tb.env.config import env_int
 from tb.env.scoreboard import TlbScope
 from tb.model import commands as C
@@ -52,13 +52,13 @@ WALK_IDS = (2, 3)          # m_axi_tw ARIDs of the page-table walkers
 
 async def wait_done(test, items: List[AxiTxn], cycles: int, what: str) -> None:
     """Every item answered within ``cycles`` clock cycles, or a failure naming the lost ones."""
-    clk = test.env.dut.aclk
-    for _ in range(cycles):
-        if all(it.done.is_set() for it in items):
-            return
-        await RisingEdge(clk)
-    lost = [f"{'W' if it.is_write else 'R'} id {it.id} addr {it.addr:#x}" for it in items if not it.done.is_set()]
-    raise AssertionError(f"{what}: {len(lost)} transaction(s) never answered after {cycles} cycles: {lost}")
+    try:
+        await wait_until(test.env, lambda: all(it.done.is_set() for it in items), cycles, step=1, what=what)
+    except TimeoutError:
+        lost = [f"{'W' if it.is_write else 'R'} id {it.id} addr {it.addr:#x}" for it in items
+                if not it.done.is_set()]
+        raise AssertionError(f"{what}: {len(lost)} transaction(s) never answered after {cycles} cycles: "
+                             f"{lost}") from None
 
 
 @pyuvm.test()
@@ -203,13 +203,10 @@ class LivenessGlobalWalkOtherAsid(XltTest):
             for it in first:
                 await env.client.send(it)
             # wait until the global page's walk has read the level-2 descriptor (the old table)
-            for _ in range(20 * lat):
+            def l2_read() -> bool:
                 l2_ar = [a for a in tap.ar[n_ar:] if a[1] in WALK_IDS and a[2] == l2]
-                if l2_ar and any(r[1] == l2_ar[0][1] and r[0] > l2_ar[0][0] for r in tap.rlast[n_r:]):
-                    break
-                await RisingEdge(env.dut.aclk)
-            else:
-                raise AssertionError("the walk never read the level-2 descriptor")
+                return bool(l2_ar) and any(r[1] == l2_ar[0][1] and r[0] > l2_ar[0][0] for r in tap.rlast[n_r:])
+            await wait_until(env, l2_read, 20 * lat, step=1, what="the walk reading the level-2 descriptor")
             scope = TlbScope({c.asid}, va_g, SIZE_4K, leaf=False, global_=True, nonglobal=False)
             env.sb.pt_write(l2, table_descriptor(new_l3).to_bytes(8, "little"), scope,
                             f"repoint L2 of global {va_g:#x} (rep {rep})")
@@ -251,11 +248,11 @@ class LivenessScopedStorm(XltTest):
         items = [self.vtxn(a, va, False, prot=1, len_=0, tid=k % 8) for k, va in enumerate(vas)]
         task = cocotb.start_soon(self.send(items, 8))
         await ClockCycles(env.dut.aclk, 50)
-        t0 = now_cycle(env)
+        t0 = env.sb.now()
         for k in range(n_b):
             b.tables.unmap(base_b + k * SIZE_4K)
         await drv.tlbi_range(2, base_b, n_b * SIZE_4K)
-        t1 = now_cycle(env)
+        t1 = env.sb.now()
         await task
         env.mem_tw.latency = (0, 0)
         c1 = tlb_counters(env.dut)
@@ -268,8 +265,3 @@ class LivenessScopedStorm(XltTest):
         await self.settle_events()
         await self.finish()
 
-
-def now_cycle(env) -> int:
-    from cocotb.utils import get_sim_time
-    from tb.env.env import PERIOD_NS
-    return int(get_sim_time("ns") // PERIOD_NS)
