@@ -180,3 +180,5 @@ SUITES["regress"] += [
 # ---- output attributes (tb/tests/test_attrs.py; IHI 0070 chapter 13) ----
 SUITES["quick"].append(Job("tb.tests.test_attrs", name="attrs"))
 SUITES["regress"].append(Job("tb.tests.test_attrs", name="attrs_regress"))
+# ---- testbench structure (tb/tests/test_uvm.py; issue 11 item 7): factory, ConfigDB, passive agents ----
+SUITES["quick"].append(Job("tb.tests.test_uvm", name="uvm"))

@@ -14,7 +14,7 @@ from collections import defaultdict, deque
 from dataclasses import dataclass, field
 from typing import Deque, Dict, List
 
-from pyuvm import uvm_analysis_port, uvm_component
+from pyuvm import uvm_analysis_port, uvm_monitor
 
 from tb.agents.axi_sampler import AxiSampler, ChannelSample
 
@@ -64,7 +64,7 @@ class AxiObs:
         return "\n".join(lines)
 
 
-class AxiMonitor(uvm_component):
+class AxiMonitor(uvm_monitor):
     """uvm_component wrapper: bind(sampler) registers it as an edge listener."""
 
     def __init__(self, name: str, parent) -> None:

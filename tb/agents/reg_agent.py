@@ -1,4 +1,9 @@
-"""Register agent: name-based access to the SMMUv3 register file over s_axil.
+"""Register agent: the uvm_agent of s_axil, with name-based access to the SMMUv3 register file.
+
+Like every AXI agent (tb.agents.axi_agent) it owns the s_axil sampler, protocol checker and
+monitor (AxilMonitor: one AxilObs per completed access on ``monitor.ap``); when active it also
+builds the AXI4-Lite master BFM that read()/write() use. A passive register agent only observes
+(read()/write() raise).
 
 Offsets and fields come only from tb.regmap. Every write is mirrored into the
 RegisterModel (the scoreboard predicts from it), every response must be OKAY
@@ -11,10 +16,10 @@ from __future__ import annotations
 import logging
 from typing import List, Optional, Union
 
-from pyuvm import uvm_component
-
 from tb import regmap
+from tb.agents.axi_agent import AxiAgentBase
 from tb.agents.axil_master import AxiLiteMasterBfm, AxilOp
+from tb.agents.axil_monitor import AxilMonitor
 from tb.model.registers import RegisterModel
 
 RegRef = Union[str, int]
@@ -29,7 +34,9 @@ def name_of(off: int) -> str:
     return r.name if r else f"{off:#x}"
 
 
-class RegAgent(uvm_component):
+class RegAgent(AxiAgentBase):
+    monitor_type = AxilMonitor
+
     def __init__(self, name: str, parent) -> None:
         super().__init__(name, parent)
         self.bfm: Optional[AxiLiteMasterBfm] = None
@@ -40,20 +47,29 @@ class RegAgent(uvm_component):
         self.log.setLevel(logging.INFO)
         self.accesses = 0
 
-    def bind(self, bfm: AxiLiteMasterBfm, model: RegisterModel) -> None:
-        self.bfm, self.model = bfm, model
+    def build_bfm(self) -> AxiLiteMasterBfm:
+        return AxiLiteMasterBfm(self.dut, self.cfg.prefix, self.sampler, self.seeds.py(self.cfg.rng_salt))
+
+    def bind(self, model: RegisterModel) -> None:
+        """The register model every write is mirrored into (the scoreboard's)."""
+        self.model = model
+
+    def _bfm(self) -> AxiLiteMasterBfm:
+        if self.bfm is None:
+            raise RuntimeError(f"{self.get_full_name()} is passive: it has no AXI4-Lite master to access registers")
+        return self.bfm
 
     # ------------------------------------------------------------ raw access
     async def read(self, ref: RegRef) -> int:
         off = offset_of(ref)
-        op = await self.bfm.access(AxilOp(False, off))
+        op = await self._bfm().access(AxilOp(False, off))
         self._check_resp(op, "read", off)
         self.accesses += 1
         return op.data
 
     async def write(self, ref: RegRef, value: int, strb: int = 0xF) -> None:
         off = offset_of(ref)
-        op = await self.bfm.access(AxilOp(True, off, value & 0xFFFF_FFFF, strb))
+        op = await self._bfm().access(AxilOp(True, off, value & 0xFFFF_FFFF, strb))
         self._check_resp(op, "write", off)
         self.accesses += 1
         if self.mirror and self.model is not None:

@@ -1,9 +1,9 @@
 """cocotb helpers shared by the driver-level tests (bring-up, queues).
 
 * ``driver_for(env, **overrides)``: an SmmuDriver on the env's register agent and
-  memory image; DriverConfig knobs also from the environment (DRV_CMDQ_SHIFT,
-  DRV_EVTQ_SHIFT, DRV_LINUX_CHECKS=0) so suite jobs can run the same test with
-  small queues.
+  memory image; DriverConfig knobs also from ConfigDB (the outer knobs DRV_CMDQ_SHIFT,
+  DRV_EVTQ_SHIFT, DRV_LINUX_CHECKS=0, published by the base test) so suite jobs can run
+  the same test with small queues.
 * ``one_txn(env, sid, ...)``: one single-beat client transaction, awaited.
 * ``expected_event(env, txn)``: the record tb.model.config.lookup_config predicts;
   ``expected_outcome(env, txn)``: the whole outcome (tb.model.outcome.predict: configuration,
@@ -19,11 +19,11 @@
 
 from __future__ import annotations
 
-import os
 from typing import List, Optional, Tuple
 
 import cocotb
 from cocotb.triggers import RisingEdge
+from pyuvm import ConfigDB
 
 from tb.agents.axi_signals import INCR
 from tb.agents.axi_txn import AxiTxn
@@ -35,12 +35,14 @@ MEM_BASE = 0x1000_0000
 
 
 def driver_config(**overrides) -> DriverConfig:
+    """DriverConfig from the DRV_* knobs, which the base test publishes in ConfigDB (global scope)."""
+    cdb = ConfigDB()
     kw = {}
-    if os.environ.get("DRV_CMDQ_SHIFT"):
-        kw["cmdq_shift"] = int(os.environ["DRV_CMDQ_SHIFT"])
-    if os.environ.get("DRV_EVTQ_SHIFT"):
-        kw["evtq_shift"] = int(os.environ["DRV_EVTQ_SHIFT"])
-    if os.environ.get("DRV_LINUX_CHECKS", "1") == "0":
+    if cdb.get(None, "", "DRV_CMDQ_SHIFT", None) is not None:
+        kw["cmdq_shift"] = int(cdb.get(None, "", "DRV_CMDQ_SHIFT"))
+    if cdb.get(None, "", "DRV_EVTQ_SHIFT", None) is not None:
+        kw["evtq_shift"] = int(cdb.get(None, "", "DRV_EVTQ_SHIFT"))
+    if not cdb.get(None, "", "DRV_LINUX_CHECKS", True):
         kw["linux_checks"] = False
     kw.update(overrides)
     return DriverConfig(**kw)

@@ -1,4 +1,13 @@
-"""Base test: clock, reset, env, watchdog, error collection and the rerun hint.
+"""Base test: outer knobs into ConfigDB, clock, reset, env, watchdog, error collection and the
+rerun hint.
+
+build_phase reads the outer knobs once (tb.env.config.read_knobs: environment variables such as
+TXNS, COCOTB_RANDOM_SEED, DRV_*, SMMU_PARAMS) and publishes them in ConfigDB at global scope
+(``ConfigDB().set(None, "*", name, value)``), with ``DUT`` (cocotb.top) and ``SEEDS``; components
+read ConfigDB in their build_phase, tests read a knob with ``self.knob(name, default)``. A test
+variant that changes settings or replaces a component overrides ``configure()`` (called before the
+env is created): ConfigDB entries for the env's components (``self.cdb_set_env(path, key, value)``)
+and factory overrides (``uvm_factory().set_type_override_by_type(Original, Variant)``).
 
 A test overrides ``body()``. The body runs under a simulated-time watchdog
 (``timeout_us``), so a hang becomes a failure; every error collected by the
@@ -12,11 +21,14 @@ import logging
 import traceback
 from typing import List, Optional
 
+import cocotb
 from cocotb.triggers import with_timeout
-from pyuvm import uvm_test
+from pyuvm import ConfigDB, uvm_test
 
-from tb.env.config import Seeds, rerun_hint
+from tb.env.config import Seeds, read_knobs, rerun_hint
 from tb.env.env import SmmuEnv
+
+_UNSET = object()
 
 
 class SmmuBaseTest(uvm_test):
@@ -25,12 +37,32 @@ class SmmuBaseTest(uvm_test):
     def build_phase(self) -> None:
         self.log = logging.getLogger(f"tb.{type(self).__name__}")
         self.log.setLevel(logging.INFO)
-        self.seeds = Seeds.for_test(type(self).__name__)
-        self.log.info("seed %d (test stream %d)  %s", self.seeds.base, self.seeds.test,
-                      rerun_hint(type(self).__name__, self.seeds.base))
-        self.env = SmmuEnv("env", self, self.seeds)
+        cdb = ConfigDB()
+        for name, value in read_knobs().items():          # the outer knobs, read once
+            cdb.set(None, "*", name, value)
+        cdb.set(None, "*", "DUT", cocotb.top)
+        self.seeds = Seeds.for_test(type(self).__name__, self.knob("COCOTB_RANDOM_SEED", cocotb.RANDOM_SEED))
+        cdb.set(None, "*", "SEEDS", self.seeds)
+        self.log.info("seed %d (test stream %d)  %s", self.seeds.base, self.seeds.test, self.rerun_hint())
+        self.configure()
+        self.env = SmmuEnv.create("env", self)
         self.failure: Optional[str] = None
         self.expected_errors = False
+
+    def configure(self) -> None:
+        """Test variants: ConfigDB settings and factory overrides, before the env is built."""
+
+    def knob(self, name: str, default=None):
+        """An outer knob (or any ConfigDB entry visible to the test), ``default`` when unset."""
+        v = ConfigDB().get(self, "", name, _UNSET)
+        return default if v is _UNSET else v
+
+    def cdb_set_env(self, path: str, key: str, value) -> None:
+        """ConfigDB entry for env component(s) ``path`` (relative to the env, globs allowed)."""
+        ConfigDB().set(self, "env." + path if path else "env", key, value)
+
+    def rerun_hint(self) -> str:
+        return rerun_hint(type(self).__name__, self.seeds.base, self.knob("SMMU_SIM"), self.knob("SMMU_SUITE"))
 
     @property
     def regs(self):
@@ -74,6 +106,6 @@ class SmmuBaseTest(uvm_test):
             errs.insert(0, "exception: " + self.failure)
         if errs:
             msg = (f"{type(self).__name__} FAILED with {len(errs)} error(s), seed {self.seeds.base}\n"
-                   + "\n".join(errs[:20]) + "\n" + rerun_hint(type(self).__name__, self.seeds.base))
+                   + "\n".join(errs[:20]) + "\n" + self.rerun_hint())
             self.log.error(msg)
             raise AssertionError(msg)

@@ -1,10 +1,30 @@
-"""The pyuvm environment for smmu_top: every agent, monitor, checker, memory,
-scoreboard and coverage collector, wired in connect_phase.
+"""The pyuvm environment for smmu_top: one agent per AXI interface, the scoreboard, the
+event-queue checker, the command tap and the coverage collector, created with the factory
+(``Cls.create(name, self)``) in build_phase and wired in connect_phase.
 
-Interfaces are sampled by one AxiSampler each (s_axi, m_axi, m_axi_tw,
-s_axil); BFMs, monitors and protocol checkers listen to those samplers, so
-each interface costs one Python wake-up per clock edge while busy and none
-while idle.
+Component tree (docs/architecture.md, testbench section, has the ConfigDB keys and the factory
+overrides the tests use)::
+
+    uvm_test_top (SmmuBaseTest subclass)
+      env (SmmuEnv)
+        s_axi     ClientAgent   sampler, checker, monitor; active: seqr, driver (+ AxiClientDriver BFM)
+        m_axi     AxiMemAgent   sampler, checker, monitor; active: AxiMemResponder (downstream memory)
+        m_axi_tw  AxiMemAgent   sampler, checker, monitor; active: AxiMemResponder (walks, queues)
+        regs      RegAgent      s_axil sampler, checker, AxilMonitor; active: AXI4-Lite master BFM
+        scoreboard     Scoreboard (client / m_axi / m_axi_tw attribute exports)
+        event_checker  EventChecker (uvm_subscriber of the m_axi_tw monitor)
+        cmd_tap        CmdTap (uvm_subscriber of the m_axi_tw monitor)
+        coverage       CoverageCollector (uvm_subscriber of the s_axi monitor)
+
+Interfaces are sampled by one AxiSampler each (owned by the agent); BFMs, monitors and protocol
+checkers listen to those samplers, so each interface costs one Python wake-up per clock edge
+while busy and none while idle.
+
+ConfigDB read here: ``DUT``, ``SEEDS``, ``SMMU_PARAMS`` (set by the test); published for the
+components below: ``params`` (SmmuParams of the build), ``mem`` (the shared memory image) and one
+``agent_cfg`` per agent. The attributes tests use (``client``, ``mem_m``, ``mem_tw``, ``axil``,
+``s_smp`` .., ``s_mon`` .., ``agent``, ``sb``, ``evc``, ``cov``, ``regs``) are views of those
+components.
 """
 
 from __future__ import annotations
@@ -16,19 +36,14 @@ import cocotb
 from cocotb.clock import Clock
 from cocotb.triggers import ClockCycles, RisingEdge
 from cocotb.utils import get_sim_time
-from pyuvm import uvm_env, uvm_subscriber
+from pyuvm import ConfigDB, uvm_env, uvm_subscriber
 
-from tb.agents.axi_checker import AxiProtocolChecker
-from tb.agents.axi_client_driver import AxiClientDriver
-from tb.agents.axi_mem_responder import AxiMemResponder
-from tb.agents.axi_monitor import AxiMonitor
-from tb.agents.axi_sampler import AxiSampler
+from tb.agents.axi_agent import AxiAgentConfig, AxiMemAgent
 from tb.agents.axi_signals import axi4_channels, axil_channels
-from tb.agents.axil_master import AxiLiteMasterBfm
 from tb.agents.client_agent import ClientAgent
 from tb.agents.reg_agent import RegAgent
 from tb.agents.throttle import Throttle
-from tb.env.config import Seeds, detect_params
+from tb.env.config import detect_params
 from tb.env.coverage import CoverageCollector
 from tb.env.event_checker import EventChecker
 from tb.env.scoreboard import Scoreboard
@@ -37,32 +52,30 @@ from tb.model.memory import SparseMemory
 PERIOD_NS = 10
 
 
-class _Sink(uvm_subscriber):
-    """Analysis sink calling a plain function (the EventChecker is not a uvm_component)."""
-
-    def __init__(self, name: str, parent, fn) -> None:
-        super().__init__(name, parent)
-        self.fn = fn
-
-    def write(self, t) -> None:
-        self.fn(t)
-
-
-class CmdTap:
+class CmdTap(uvm_subscriber):
     """Commands the SMMU fetches on m_axi_tw (ARID 1, one 16-byte command in two 8-byte beats):
     CMD_RESUME / CMD_STALL_TERM go to the scoreboard when consumed, not when software writes them
     (the stall model changes the expected outcome at that moment). A fetch answered with an error
-    (CERROR_ABT: fetched again) and an illegal command (CERROR_ILL: not executed) are skipped."""
+    (CERROR_ABT: fetched again) and an illegal command (CERROR_ILL: not executed) are skipped.
+    ``configure(sb, params)`` completes it (the env does, right after creating it)."""
 
     CMDQ_ID = 1
 
-    def __init__(self, sb, params) -> None:
-        from tb.model.config import SmmuFeatures
-        self.sb = sb
-        self.features = SmmuFeatures.from_params(params)
+    def __init__(self, name: str, parent) -> None:
+        super().__init__(name, parent)
+        self.sb = None
+        self.features = None
         self.enabled = True
         self.seen = 0
         self.log: List[tuple] = []        # (cycle, decoded command) of every RESUME / STALL_TERM fetched
+
+    def configure(self, sb, params) -> None:
+        from tb.model.config import SmmuFeatures
+        self.sb = sb
+        self.features = SmmuFeatures.from_params(params)
+
+    def write(self, o) -> None:
+        self.on_tw(o)
 
     def on_tw(self, o) -> None:
         if o.is_write or o.id != self.CMDQ_ID or len(o.data) < 2 or any(r != 0 for r in o.resp):
@@ -82,77 +95,81 @@ class CmdTap:
 
 
 class SmmuEnv(uvm_env):
-    def __init__(self, name: str, parent, seeds: Seeds) -> None:
-        self.seeds = seeds
-        super().__init__(name, parent)
-
     def build_phase(self) -> None:
-        dut = self.dut = cocotb.top
-        self.params = detect_params(dut)
+        cdb = ConfigDB()
+        dut = self.dut = cdb.get(self, "", "DUT")
+        self.seeds = cdb.get(self, "", "SEEDS")
+        self.params = detect_params(dut, cdb.get(self, "", "SMMU_PARAMS", {}))
         self.data_bytes = self.params.DATA_W // 8
         self.log = logging.getLogger("tb.env")
         self.log.setLevel(logging.INFO)
-        clk = dut.aclk
         self.mem = SparseMemory()
-        self.s_smp = AxiSampler(dut, "s_axi", clk, axi4_channels(sideband=True), PERIOD_NS)
-        # the optional AxDOMAIN outputs are sampled when the DUT has them
-        self.m_smp = AxiSampler(dut, "m_axi", clk, axi4_channels(domain=hasattr(dut, "m_axi_ardomain")),
-                                PERIOD_NS)
-        self.tw_smp = AxiSampler(dut, "m_axi_tw", clk,
-                                 axi4_channels(qos=False, domain=hasattr(dut, "m_axi_tw_ardomain")), PERIOD_NS)
-        self.l_smp = AxiSampler(dut, "s_axil", clk, axil_channels(), PERIOD_NS)
-        self.samplers = (self.s_smp, self.m_smp, self.tw_smp, self.l_smp)
-        # bus functional models (drive)
-        self.client = AxiClientDriver(dut, "s_axi", clk, self.s_smp, self.seeds.py("client"), self.data_bytes)
-        self.mem_m = AxiMemResponder(dut, "m_axi", self.m_smp, axi4_channels(), self.mem,
-                                     self.seeds.py("mem_m"), self.data_bytes)
-        self.mem_tw = AxiMemResponder(dut, "m_axi_tw", self.tw_smp, axi4_channels(qos=False), self.mem,
-                                      self.seeds.py("mem_tw"), 8)
-        self.axil = AxiLiteMasterBfm(dut, "s_axil", self.l_smp, self.seeds.py("axil"))
-        # protocol checkers (plain listeners)
-        self.checkers = [AxiProtocolChecker("s_axi").bind(self.s_smp),
-                         AxiProtocolChecker("m_axi").bind(self.m_smp),
-                         AxiProtocolChecker("m_axi_tw").bind(self.tw_smp),
-                         AxiProtocolChecker("s_axil", lite=True).bind(self.l_smp)]
-        # pyuvm components
-        self.agent = ClientAgent("client", self)
-        self.s_mon = AxiMonitor("s_axi_mon", self)
-        self.m_mon = AxiMonitor("m_axi_mon", self)
-        self.tw_mon = AxiMonitor("m_axi_tw_mon", self)
-        self.sb = Scoreboard("scoreboard", self)
+        cdb.set(self, "*", "params", self.params)
+        cdb.set(self, "*", "mem", self.mem)
+        # one agent per interface; the optional AxDOMAIN outputs are sampled when the DUT has them
+        # (the memory responders drive only READY / B / R, so they take the channels without them)
+        cdb.set(self, "s_axi", "agent_cfg",
+                AxiAgentConfig("s_axi", axi4_channels(sideband=True), self.data_bytes, "client",
+                               sideband=True, period_ns=PERIOD_NS))
+        cdb.set(self, "m_axi", "agent_cfg",
+                AxiAgentConfig("m_axi", axi4_channels(domain=hasattr(dut, "m_axi_ardomain")), self.data_bytes,
+                               "mem_m", drive_channels=axi4_channels(), period_ns=PERIOD_NS))
+        cdb.set(self, "m_axi_tw", "agent_cfg",
+                AxiAgentConfig("m_axi_tw", axi4_channels(qos=False, domain=hasattr(dut, "m_axi_tw_ardomain")), 8,
+                               "mem_tw", drive_channels=axi4_channels(qos=False), period_ns=PERIOD_NS))
+        cdb.set(self, "regs", "agent_cfg",
+                AxiAgentConfig("s_axil", axil_channels(), 4, "axil", lite=True, period_ns=PERIOD_NS))
+        self.s_agent = ClientAgent.create("s_axi", self)
+        self.m_agent = AxiMemAgent.create("m_axi", self)
+        self.tw_agent = AxiMemAgent.create("m_axi_tw", self)
+        self.regs = RegAgent.create("regs", self)
+        self.agents = (self.s_agent, self.m_agent, self.tw_agent, self.regs)
+        self.sb = Scoreboard.create("scoreboard", self)
         self.sb.configure(self.params)
         # SMMUEN=1: predictions read STEs/CDs from the shared image, with the walker port's
         # read error ranges; predicted event records go to the event-queue checker
         self.sb.mem = self.mem
         self.sb.tw_error_ranges = self.tw_read_error_ranges
-        self.evc = EventChecker(self.sb.model)
+        self.evc = EventChecker.create("event_checker", self)
+        self.sb.now = lambda: int(get_sim_time("ns") // PERIOD_NS)
+        self.evc.now = self.sb.now
+        self.evc.bind_model(self.sb.model)
         self.sb.events = self.evc
-        self.evc_sink = _Sink("evc_sink", self, self.evc.on_tw)
         # stall model: stall records bind STAGs in the scoreboard; consumed RESUME/STALL_TERM commands
         # change expected outcomes; the scoreboard knows the cycle (same numbering as the samplers)
         self.evc.stall_sink = self.sb.on_stall_record
         self.evc.busy = self.sb._busy
-        self.sb.now = lambda: int(get_sim_time("ns") // PERIOD_NS)
-        self.evc.now = self.sb.now
-        self.cmd_tap = CmdTap(self.sb, self.params)
-        self.cmd_sink = _Sink("cmd_sink", self, self.cmd_tap.on_tw)
-        self.twattr_sink = _Sink("twattr_sink", self, self.sb.check_tw_attrs)
-        self.cov = CoverageCollector("coverage", self)
-        self.regs = RegAgent("regs", self)
+        self.cmd_tap = CmdTap.create("cmd_tap", self)
+        self.cmd_tap.configure(self.sb, self.params)
+        self.cov = CoverageCollector.create("coverage", self)
 
     def connect_phase(self) -> None:
-        self.agent.driver.bfm = self.client
-        self.s_mon.bind(self.s_smp, "s_axi", sideband=True)
-        self.m_mon.bind(self.m_smp, "m_axi")
-        self.tw_mon.bind(self.tw_smp, "m_axi_tw")
+        # the agents have connected their monitors to their samplers (connect is bottom-up)
         self.s_mon.req_ap.connect(self.sb.req_export)
         self.s_mon.ap.connect(self.sb.client_export)
         self.s_mon.ap.connect(self.cov.analysis_export)
         self.m_mon.ap.connect(self.sb.down_export)
-        self.tw_mon.ap.connect(self.evc_sink.analysis_export)
-        self.tw_mon.ap.connect(self.cmd_sink.analysis_export)
-        self.tw_mon.ap.connect(self.twattr_sink.analysis_export)
-        self.regs.bind(self.axil, self.sb.model)
+        self.tw_mon.ap.connect(self.evc.analysis_export)
+        self.tw_mon.ap.connect(self.cmd_tap.analysis_export)
+        self.tw_mon.ap.connect(self.sb.tw_attr_export)
+        self.regs.bind(self.sb.model)
+
+    # ------------------------------------------------------------ views of the agents' parts
+    # BFMs are None in a passive agent
+    client = property(lambda self: self.s_agent.bfm)
+    mem_m = property(lambda self: self.m_agent.bfm)
+    mem_tw = property(lambda self: self.tw_agent.bfm)
+    axil = property(lambda self: self.regs.bfm)
+    agent = property(lambda self: self.s_agent)
+    s_smp = property(lambda self: self.s_agent.sampler)
+    m_smp = property(lambda self: self.m_agent.sampler)
+    tw_smp = property(lambda self: self.tw_agent.sampler)
+    l_smp = property(lambda self: self.regs.sampler)
+    s_mon = property(lambda self: self.s_agent.monitor)
+    m_mon = property(lambda self: self.m_agent.monitor)
+    tw_mon = property(lambda self: self.tw_agent.monitor)
+    samplers = property(lambda self: tuple(a.sampler for a in self.agents))
+    checkers = property(lambda self: [a.checker for a in self.agents])
 
     # ------------------------------------------------------------ control
     async def start(self, reset_cycles: int = 8) -> None:
@@ -167,15 +184,8 @@ class SmmuEnv(uvm_env):
         for s in self.samplers:
             s.enabled = False
         dut.aresetn.value = 0
-        self.client.reset()
-        self.client.idle_drive()
-        self.mem_m.reset()
-        self.mem_tw.reset()
-        self.axil.reset()
-        for m in (self.s_mon, self.m_mon, self.tw_mon):
-            m.reset()
-        for c in self.checkers:
-            c.reset()
+        for a in self.agents:           # BFM (active agents), monitor, protocol checker
+            a.reset()
         self.sb.reset()
         self.sb.model.reset()
         self.evc.reset()
@@ -195,7 +205,8 @@ class SmmuEnv(uvm_env):
         CD: S1ContextPtr[55:6] + index*64) and read 16 or 32 bytes, so with
         lo' = lo rounded up to 64 and hi' = hi both conventions fail exactly the same
         fetches. A per-beat range (beats=True) fails exactly the overlapping fetches."""
-        return [(e.lo if e.beats else (e.lo + 63) & ~63, e.hi) for e in self.mem_tw.errors
+        errors = self.mem_tw.errors if self.mem_tw is not None else []
+        return [(e.lo if e.beats else (e.lo + 63) & ~63, e.hi) for e in errors
                 if "r" in e.dirs and e.hi > e.lo]
 
     def set_backpressure(self, client: Dict[str, Throttle] = None, mem: Dict[str, Throttle] = None) -> None:
@@ -203,18 +214,23 @@ class SmmuEnv(uvm_env):
         c = client or {}
         m = mem or {}
         a = Throttle()
-        self.client.set_throttles(c.get("aw", a), c.get("w", a), c.get("ar", a), c.get("b", a), c.get("r", a))
-        self.mem_m.set_throttles(m.get("aw", a), m.get("w", a), m.get("ar", a), m.get("r", a), m.get("b", a))
+        if self.client is not None:
+            self.client.set_throttles(c.get("aw", a), c.get("w", a), c.get("ar", a), c.get("b", a), c.get("r", a))
+        if self.mem_m is not None:
+            self.mem_m.set_throttles(m.get("aw", a), m.get("w", a), m.get("ar", a), m.get("r", a), m.get("b", a))
 
     def random_backpressure(self, rng) -> None:
         self.set_backpressure({ch: Throttle.random_profile(rng) for ch in ("aw", "w", "ar", "b", "r")},
                               {ch: Throttle.random_profile(rng) for ch in ("aw", "w", "ar", "r", "b")})
 
     async def quiesce(self, max_cycles: int = 20000) -> None:
-        """Wait until the client has nothing in flight and the memory nothing pending."""
-        await self.client.drain()
+        """Wait until the client has nothing in flight and the memory nothing pending (the BFMs of
+        active agents; a passive agent's driver is not the env's to wait for)."""
+        if self.client is not None:
+            await self.client.drain()
         for _ in range(max_cycles // 10):
-            if not self.mem_m.tb_busy() and not self.client.inflight and not self.axil.tb_busy():
+            if not (self.m_agent.tb_busy() or (self.client is not None and self.client.inflight)
+                    or self.regs.tb_busy()):
                 break
             await ClockCycles(self.dut.aclk, 10)
         await ClockCycles(self.dut.aclk, 4)
@@ -230,7 +246,8 @@ class SmmuEnv(uvm_env):
         errs += self.sb.errors
         errs += self.evc.errors
         errs += self.regs.errors
-        errs += [f"s_axi driver: {u}" for u in self.client.unexpected[:5]]
+        if self.client is not None:
+            errs += [f"s_axi driver: {u}" for u in self.client.unexpected[:5]]
         return errs
 
     def final_check(self) -> None:

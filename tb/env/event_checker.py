@@ -68,10 +68,11 @@ whose AW handshake came before that cycle.
 from __future__ import annotations
 
 import logging
-import os
 from collections import Counter
 from dataclasses import dataclass, replace
 from typing import Callable, List, Optional, Tuple
+
+from pyuvm import ConfigDB, uvm_subscriber
 
 from tb.agents.axi_signals import OKAY
 from tb.model.events import EventRecord, diff_events, format_diff
@@ -117,20 +118,36 @@ def same_but_stag(exp: EventRecord, rec: EventRecord) -> bool:
     return replace(exp, STAG=rec.STAG) == rec if rec.Stall and exp.Stall else exp == rec
 
 
-class EventChecker:
-    def __init__(self, model: RegisterModel) -> None:
-        self.model = model
+class EventChecker(uvm_subscriber):
+    """A uvm_subscriber of the m_axi_tw monitor (``write`` = ``on_tw``), created by the env with the
+    factory (``EventChecker.create``), so a test can replace it with a subclass through a factory
+    override. ``bind_model`` (the scoreboard's register model) completes it; ``model`` may also be
+    given directly for use outside a pyuvm hierarchy."""
+
+    def __init__(self, name: str = "event_checker", parent=None, model: Optional[RegisterModel] = None) -> None:
+        super().__init__(name, parent)
         self.log = logging.getLogger("tb.events")
-        if os.environ.get("SB_DEBUG"):
-            self.log.setLevel(logging.DEBUG)
         self.errors: List[str] = []
         self.max_errors = 20
         self.now: Callable[[], int] = lambda: 0                 # current cycle (set by the env)
         self.drop_ivs: List[list] = []                          # [start, end or None, reason]
-        self._watch_model()
         self.stall_sink: Optional[Callable] = None              # (record, Expected or None) per stall record
         self.busy: Callable[[object, int], bool] = lambda who, phase: False
+        self.model: Optional[RegisterModel] = None
+        if model is not None:
+            self.bind_model(model)
+
+    def build_phase(self) -> None:
+        if ConfigDB().get(self, "", "SB_DEBUG", False):
+            self.log.setLevel(logging.DEBUG)
+
+    def bind_model(self, model: RegisterModel) -> None:
+        self.model = model
+        self._watch_model()
         self.reset()
+
+    def write(self, o) -> None:
+        self.on_tw(o)
 
     def reset(self) -> None:
         """aresetn: forget everything pending (counts are kept for the summary)."""

@@ -87,12 +87,11 @@ outcome and every window decision (and the EventChecker every matched record).
 from __future__ import annotations
 
 import logging
-import os
 from collections import defaultdict, deque
 from dataclasses import dataclass, field
 from typing import Callable, Deque, Dict, Iterable, List, Optional, Sequence, Set, Tuple
 
-from pyuvm import uvm_component, uvm_subscriber
+from pyuvm import ConfigDB, uvm_component, uvm_subscriber
 
 from tb.agents.axi_monitor import AxiObs
 from tb.agents.axi_signals import OKAY, SLVERR
@@ -319,7 +318,7 @@ class Scoreboard(uvm_component):
         self.down_filter: Optional[Callable[[AxiObs], Optional[AxiObs]]] = None
         self.stats: Dict[str, int] = defaultdict(int)
         self.log = logging.getLogger("tb.scoreboard")
-        self.log.setLevel(logging.DEBUG if os.environ.get("SB_DEBUG") else logging.INFO)
+        self.log.setLevel(logging.INFO)
         self.mem: Optional[SparseMemory] = None                    # set by the env
         self.tw_error_ranges: Callable[[], Sequence[Tuple[int, int]]] = lambda: ()
         self.events = None                                         # EventChecker, set by the env
@@ -354,9 +353,12 @@ class Scoreboard(uvm_component):
         m.write = write
 
     def build_phase(self) -> None:
+        if ConfigDB().get(self, "", "SB_DEBUG", False):
+            self.log.setLevel(logging.DEBUG)
         self.req_export = uvm_subscriber.uvm_AnalysisImp("req_export", self, self.on_request)
         self.client_export = uvm_subscriber.uvm_AnalysisImp("client_export", self, self.on_client)
         self.down_export = uvm_subscriber.uvm_AnalysisImp("down_export", self, self.on_down)
+        self.tw_attr_export = uvm_subscriber.uvm_AnalysisImp("tw_attr_export", self, self.check_tw_attrs)
 
     def reset(self) -> None:
         """aresetn: forget everything in flight (the model is reset by the env)."""
@@ -667,11 +669,16 @@ class Scoreboard(uvm_component):
     def pt_window_open(self, w: PtWindow) -> bool:
         return w in self.pt_windows
 
+    def filter_down(self, o: AxiObs) -> Optional[AxiObs]:
+        """Every m_axi observation passes here before it is matched (None: dropped). A hook for
+        test variants (a factory override of Scoreboard, e.g. tb/tests/test_negative.py injecting a
+        fault); ``down_filter`` is the older per-instance form, applied first."""
+        return o if self.down_filter is None else self.down_filter(o)
+
     def on_down(self, o: AxiObs) -> None:
-        if self.down_filter is not None:
-            o = self.down_filter(o)
-            if o is None:
-                return
+        o = self.filter_down(o)
+        if o is None:
+            return
         self.down[(o.is_write, o.id)].append(o)
 
     # ------------------------------------------------------------ stalls

@@ -18,9 +18,12 @@ empty tables (F_TRANSLATION at the start level).
 
 from __future__ import annotations
 
+from typing import Optional
+
 import cocotb
 import pyuvm
 from cocotb.triggers import ClockCycles
+from pyuvm import uvm_factory
 from cocotb.utils import get_sim_time
 
 from tb.agents.axi_mem_responder import ErrorRange
@@ -28,7 +31,7 @@ from tb.agents.axi_signals import INCR, SLVERR
 from tb.agents.axi_txn import AxiTxn, TxnConstraints
 from tb.driver.smmu_driver import DriverConfig, SmmuDriver
 from tb.env.base_test import SmmuBaseTest
-from tb.env.config import env_int
+from tb.env.event_checker import EventChecker
 from tb.model import commands as C
 from tb.model import events as E
 from tb.model.axi import strobes
@@ -429,7 +432,7 @@ class ConfigBypassSte(ConfigTest):
         env.random_backpressure(self.seeds.py("bp"))
         env.mem_m.latency = (0, 12)
         env.mem_tw.latency = (0, 6)
-        n = env_int("TXNS", 400)
+        n = self.knob("TXNS", 400)
         cons = TxnConstraints(addr_ranges=((MEM_BASE, MEM_BASE + MEM_SIZE),), sids=bypass * 4 + abort + s1)
         rng = self.seeds.py("ssv")
 
@@ -473,7 +476,7 @@ class ConfigCfgiSemantics(ConfigTest):
         await self.set_ste(cd_sid, ste_s1(cd, 2, s1dss=S1DSS_SSID0))
         env.random_backpressure(self.seeds.py("bp"))
         env.mem_m.latency = (0, 8)
-        n = env_int("TXNS", 500)
+        n = self.knob("TXNS", 500)
         cons = TxnConstraints(addr_ranges=((MEM_BASE, MEM_BASE + MEM_SIZE),), sids=sids * 3 + [cd_sid])
         rng = self.seeds.py("cfgi")
 
@@ -591,13 +594,32 @@ class ConfigFetchErrors(ConfigTest):
 
 
 # ====================================================================== the event checker can fail
+class FaultyEventChecker(EventChecker):
+    """EventChecker variant (installed with a factory override) whose predictions can be corrupted:
+    ``fault`` None (normal), "ssv" (every expected record with SSV inverted) or "drop" (no record
+    is expected)."""
+
+    fault: Optional[str] = None
+
+    def expect(self, rec, optional=False, note="", **kw):
+        if self.fault == "drop":
+            return None
+        if self.fault == "ssv":
+            rec = E.EventRecord(**{**rec.__dict__, "SSV": rec.SSV ^ 1})
+        return super().expect(rec, optional, note, **kw)
+
+
 @pyuvm.test()
 class ConfigNegEventChecker(ConfigTest):
     """A corrupted expectation, a missing record and an unexpected record are each caught."""
 
+    def configure(self) -> None:
+        uvm_factory().set_type_override_by_type(EventChecker, FaultyEventChecker)
+
     async def body(self) -> None:
         env = self.env
         evc = env.evc
+        assert isinstance(evc, FaultyEventChecker), f"factory override not applied: {type(evc).__name__}"
         await self.bring_up()
         await self.set_ste(2, Ste(V=0))
         caught = []
@@ -606,21 +628,16 @@ class ConfigNegEventChecker(ConfigTest):
             caught.append(self.take_errors(evc.errors, needle, 1)[0].splitlines()[0])
 
         # 1. a wrong field in the prediction (SSV is not part of the match key)
-        orig = evc.expect
-
-        def corrupt(rec, optional=False, note="", **kw):
-            rec = E.EventRecord(**{**rec.__dict__, "SSV": rec.SSV ^ 1})
-            return orig(rec, optional, note, **kw)
-        evc.expect = corrupt
+        evc.fault = "ssv"
         await self.send([self.txn(2, self.mem_addr(), False, ssv=0)])
         await self.settle_events()
-        evc.expect = orig
+        evc.fault = None
         expect_error("fields differ: SSV")
         # 2. a record the model did not predict
-        evc.expect = lambda rec, optional=False, note="", **kw: None
+        evc.fault = "drop"
         await self.send([self.txn(2, self.mem_addr(), True)])
         await self.settle_events()
-        evc.expect = orig
+        evc.fault = None
         expect_error("unexpected event record")
         # 3. a predicted record that is never written
         evc.expect(E.EventRecord(EventID=E.C_BAD_STE, StreamID=0x77))

@@ -39,7 +39,6 @@ from cocotb.triggers import ClockCycles
 from tb.agents.axi_txn import AxiTxn
 from tb.agents.throttle import Throttle
 from tb.driver.testkit import TwTap, tlb_counters, wait_until
-from tb.env.config import env_int
 from tb.env.scoreboard import TlbScope
 from tb.model import commands as C
 from tb.model.pagetable import AP_RO, SIZE_4K, leaf_descriptor, table_descriptor
@@ -70,9 +69,9 @@ class LivenessSmmuenSweep(XltTest):
         drv = await self.bring_up()
         init_memory(env)
         ctx = await self.context(0x51, 3)
-        lat = env_int("LIVENESS_LAT", 24)
-        sweep_max = env_int("SWEEP_MAX", 4 * (lat + 12))
-        step = env_int("SWEEP_STEP", 1)
+        lat = self.knob("LIVENESS_LAT", 24)
+        sweep_max = self.knob("SWEEP_MAX", 4 * (lat + 12))
+        step = self.knob("SWEEP_STEP", 1)
         base = 0x30_0000_0000
         n = 0
         for off in range(0, sweep_max + 1, step):

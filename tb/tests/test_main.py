@@ -42,7 +42,6 @@ from tb.driver.irq import IrqHandlers
 from tb.driver.smmu_driver import GpuJobFaults, IopfQueue, make_s1_cd
 from tb.driver.testkit import (check_stall_counters, counters_delta, format_counters, iopf_mapper,
                                sb_stall_counts, stall_counters, tlb_counters, wait_until)
-from tb.env.config import env_int
 from tb.env.scoreboard import TlbScope
 from tb.model.pagetable import AP_RO, SIZE_2M, SIZE_4K, TablePool, linux_leaf
 from tb.model.structs import Ste, ste_bypass
@@ -68,7 +67,7 @@ class MainBringUp(ConfigTest):
         env.random_backpressure(self.seeds.py("bp"))
         env.mem_m.latency = (0, 8)
         env.mem_tw.latency = (0, 4)
-        n = env_int("TXNS", 400)
+        n = self.knob("TXNS", 400)
         params = env.params
 
         # 1. firmware left the SMMU disabled: the DMA engine's traffic bypasses
@@ -106,10 +105,11 @@ class MainBringUp(ConfigTest):
                             stall_enabled=stalls)
         drv.sync_hooks.append(env.sb.on_sync)
         rtl0, sb0 = stall_counters(env.dut), sb_stall_counts(env.sb)
-        gpu = GpuJobFaults(drv, snapshot=(300, 900), final="term", rng=self.seeds.py("gpu_snap"))
+        # job_of: the GPU job is the test's current phase (a constructor hook, not a patched method)
+        gpu = GpuJobFaults(drv, snapshot=(300, 900), final="term", rng=self.seeds.py("gpu_snap"),
+                           job_of=lambda r: self.gpu_job)
         gpu.attach(drv.add_master([SID_GPU], stall_enabled=stalls, name="gpu"))
         gpu.new_job("phase4")
-        gpu.job_of = lambda r: self.gpu_job
         if params.SID_W > 2:
             await drv.write_ste(SID_BROKEN, Ste(V=0, Config=0b100))
         sids = [SID_DMA] * 4 + [SID_GPU] * 4 + [SID_BROKEN, SID_UNUSED]
@@ -181,7 +181,7 @@ class MainBringUp(ConfigTest):
     async def _stall_stories(self, drv, gpu: GpuJobFaults, gpu_pt) -> None:
         """Phase 5: a GPU job's fault storm, IO page faults served by paging in, DMA flowing."""
         env = self.env
-        n_storm = env_int("GPU_FAULTS", 1000)
+        n_storm = self.knob("GPU_FAULTS", 1000)
         self.storm = n_storm
         ids = 1 << env.params.ID_W
         # the IOPF client: an SVA-like domain whose pages are mapped when first touched

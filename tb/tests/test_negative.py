@@ -13,12 +13,14 @@ from __future__ import annotations
 from typing import Dict, List, Optional
 
 import pyuvm
+from pyuvm import uvm_factory
 
 from tb.agents.axi_checker import AxiProtocolChecker
 from tb.agents.axi_monitor import AxiObs
 from tb.agents.axi_sampler import ChannelSample
 from tb.agents.axi_signals import axi4_channels
 from tb.env.base_test import SmmuBaseTest
+from tb.env.scoreboard import Scoreboard
 from tb.sequences.scenarios import default_constraints, init_memory, run_traffic
 from tb.tests.test_regs import RegTest
 
@@ -27,24 +29,44 @@ class NegativeTest(SmmuBaseTest):
     """Runs a fault scenario; exactly the error its fault provokes is checked and removed (any
     other error fails the test)."""
 
+    scoreboard_variant: Optional[type] = None      # a FaultScoreboard subclass: replaces Scoreboard
+
+    def configure(self) -> None:
+        if self.scoreboard_variant is not None:
+            uvm_factory().set_type_override_by_type(Scoreboard, self.scoreboard_variant)
+
     def expect(self, errors: List[str], needle: str, count: Optional[int] = 1) -> None:
+        if self.scoreboard_variant is not None:
+            assert isinstance(self.env.sb, self.scoreboard_variant), \
+                f"factory override not applied: env.sb is a {type(self.env.sb).__name__}"
         self.take_errors(errors, needle, count)
 
 
-class _FaultOnce:
-    """down_filter that applies ``fn`` to the n-th matching m_axi observation."""
+class FaultScoreboard(Scoreboard):
+    """Scoreboard variant (installed with a factory override in ``configure``) that applies ``fault``
+    to the ``nth`` m_axi observation of direction ``want_write`` (None: either) before matching it,
+    once; the fault returns the changed observation or None (dropped)."""
 
-    def __init__(self, fn, n: int = 3, want_write: Optional[bool] = None) -> None:
-        self.fn, self.n, self.want_write, self.seen, self.done = fn, n, want_write, 0, False
+    nth = 3
+    want_write: Optional[bool] = None
 
-    def __call__(self, o: AxiObs) -> Optional[AxiObs]:
-        if self.done or (self.want_write is not None and o.is_write != self.want_write):
+    @staticmethod
+    def fault(o: AxiObs) -> Optional[AxiObs]:
+        return o
+
+    def build_phase(self) -> None:
+        super().build_phase()
+        self.fault_seen, self.fault_done = 0, False
+
+    def filter_down(self, o: AxiObs) -> Optional[AxiObs]:
+        o = super().filter_down(o)
+        if o is None or self.fault_done or (self.want_write is not None and o.is_write != self.want_write):
             return o
-        self.seen += 1
-        if self.seen < self.n:
+        self.fault_seen += 1
+        if self.fault_seen < self.nth:
             return o
-        self.done = True
-        return self.fn(o)
+        self.fault_done = True
+        return self.fault(o)
 
 
 def _flip_data(o: AxiObs) -> AxiObs:
@@ -64,38 +86,58 @@ def _move_addr(o: AxiObs) -> AxiObs:
     return o
 
 
+class ReadDataFault(FaultScoreboard):
+    fault, nth, want_write = staticmethod(_flip_data), 3, False
+
+
+class WriteStrobeFault(FaultScoreboard):
+    fault, nth, want_write = staticmethod(_flip_strb), 2, True
+
+
+class AddressFault(FaultScoreboard):
+    fault, nth = staticmethod(_move_addr), 4
+
+
+class DroppedFault(FaultScoreboard):
+    fault, nth = staticmethod(lambda o: None), 5
+
+
 @pyuvm.test()
 class NegScoreboardReadData(NegativeTest):
+    scoreboard_variant = ReadDataFault
+
     async def body(self) -> None:
         init_memory(self.env)
-        self.env.sb.down_filter = _FaultOnce(_flip_data, 3, want_write=False)
         await run_traffic(self.env, 40, salt="neg")
         self.expect(self.env.sb.errors, "R data differs")
 
 
 @pyuvm.test()
 class NegScoreboardWriteStrobe(NegativeTest):
+    scoreboard_variant = WriteStrobeFault
+
     async def body(self) -> None:
         init_memory(self.env)
-        self.env.sb.down_filter = _FaultOnce(_flip_strb, 2, want_write=True)
         await run_traffic(self.env, 40, salt="neg")
         self.expect(self.env.sb.errors, "W strobes differ")
 
 
 @pyuvm.test()
 class NegScoreboardAddress(NegativeTest):
+    scoreboard_variant = AddressFault
+
     async def body(self) -> None:
         init_memory(self.env)
-        self.env.sb.down_filter = _FaultOnce(_move_addr, 4)
         await run_traffic(self.env, 40, salt="neg")
         self.expect(self.env.sb.errors, "!= predicted")
 
 
 @pyuvm.test()
 class NegScoreboardDropped(NegativeTest):
+    scoreboard_variant = DroppedFault
+
     async def body(self) -> None:
         init_memory(self.env)
-        self.env.sb.down_filter = _FaultOnce(lambda o: None, 5)
         await run_traffic(self.env, 40, default_constraints(ids=[1]), salt="neg")
         self.expect(self.env.sb.errors, "no m_axi transaction")
 

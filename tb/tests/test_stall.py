@@ -74,7 +74,6 @@ from tb.driver.smmu_driver import (GpuJobFaults, IopfQueue, PageRequest, make_by
                                    make_s1_cd)
 from tb.driver.testkit import (TwTap, check_stall_counters, iopf_mapper, sb_stall_counts, stall_counters,
                                wait_until)
-from tb.env.config import env_int
 from tb.model import commands as C
 from tb.model import events as E
 from tb.model.pagetable import AP_RO, SIZE_2M, SIZE_4K, Stage1Tables, TablePool, random_layout
@@ -478,7 +477,7 @@ class StallMaxFull(StallTest):
         smax = self.feat.stall_max
         ctx = await self.sctx(0x3B, 10)
         ctx.tables.map(HOT, self.data_pa())
-        n = smax + env_int("STALL_EXTRA", 8)
+        n = smax + self.knob("STALL_EXTRA", 8)
         n_ids = min(12, 1 << env.params.ID_W)
         items = [self.vtxn(ctx, self.hole(k), k % 2 == 1, prot=1, len_=k % 4, tid=(k // 2) % n_ids)
                  for k in range(n)]
@@ -642,7 +641,7 @@ class StallGpuJob(StallTest):
         env = self.env
         drv = await self.bring_up()
         init_memory(env)
-        nfault = env_int("GPU_FAULTS", 150)
+        nfault = self.knob("GPU_FAULTS", 150)
         gpu_sid, io_sid, other_sid = 0x40, 0x41, 0x42
         jobs = [await self.sctx(gpu_sid, 20 + p, ssid=p, cdmax=2) for p in (1, 2)]
         io = await self.sctx(io_sid, 30)
@@ -769,7 +768,7 @@ class StallFirmwareHandover(StallTest):
         table = self.alloc_cds(1)
         rng = self.seeds.py("handover")
         cons = TxnConstraints(addr_ranges=((MEM_BASE, MEM_BASE + MEM_SIZE),), sids=(sid,))
-        n = env_int("HANDOVER_TXNS", 300)
+        n = self.knob("HANDOVER_TXNS", 300)
         items = []
 
         def dma_txn() -> AxiTxn:
@@ -858,7 +857,7 @@ class StallRandom(StallTest):
         init_memory(env)
         g = self.g
         rng = self.seeds.py("stall_random")
-        n = env_int("TXNS", 600)
+        n = self.knob("TXNS", 600)
         self.log.info("StallRandom: seed %d, %d transactions", self.seeds.base, n)
         specs = [(0x50, None, 1, 16, True, {}), (0x51, 1, 2, 16, True, {}), (0x51, 2, 3, 25, True, {"AFFD": 1}),
                  (0x52, None, 4, 16, False, {"A": rng.choice((0, 1))})]

@@ -12,7 +12,6 @@ from cocotb.triggers import ClockCycles
 
 from tb.agents.axi_txn import TxnConstraints
 from tb.env.base_test import SmmuBaseTest
-from tb.env.config import env_int
 from tb.sequences.scenarios import MEM_BASE, MEM_SIZE, default_constraints, init_memory, run_traffic
 
 
@@ -24,7 +23,7 @@ class RandomBypass(SmmuBaseTest):
         env = self.env
         init_memory(env)
         env.random_backpressure(self.seeds.py("bp"))
-        n = env_int("TXNS", 700)
+        n = self.knob("TXNS", 700)
         # four phases with fresh back-pressure profiles so one seed sees several regimes
         for i in range(4):
             env.random_backpressure(self.seeds.py(f"bp{i}"))

@@ -68,7 +68,6 @@ from tb.driver.irq import IrqHandlers
 from tb.driver.smmu_driver import make_s1_cd
 from tb.driver.testkit import (TwTap, counters_delta, format_counters, tlb_counters,
                                walk_reads_outstanding_max)
-from tb.env.config import env_int
 from tb.env.scoreboard import TlbScope
 from tb.model import commands as C
 from tb.model import events as E
@@ -817,8 +816,8 @@ class TranslateRandom(XltTest):
         init_memory(env)
         g = self.g
         rng = self.seeds.py("xlt_random")
-        n = env_int("TXNS", 800)
-        nmap = env_int("XLT_MAPPINGS", 60)
+        n = self.knob("TXNS", 800)
+        nmap = self.knob("XLT_MAPPINGS", 60)
         oas = env.params.OAS_BITS
         # contexts: (sid, ssid or None, asid, T0SZ, CD overrides); c1/c2 share tables (two ASIDs)
         specs = [(0x10, None, 1, 16, {}), (0x11, 1, 2, 16, {"TBI0": 1}), (0x11, 2, 3, 16, {"WXN": 1}),
