@@ -67,6 +67,7 @@ whose AW handshake came before that cycle.
 
 from __future__ import annotations
 
+import itertools
 import logging
 from collections import Counter
 from dataclasses import dataclass, replace
@@ -121,10 +122,14 @@ def same_but_stag(exp: EventRecord, rec: EventRecord) -> bool:
 class EventChecker(uvm_subscriber):
     """A uvm_subscriber of the m_axi_tw monitor (``write`` = ``on_tw``), created by the env with the
     factory (``EventChecker.create``), so a test can replace it with a subclass through a factory
-    override. ``bind_model`` (the scoreboard's register model) completes it; ``model`` may also be
-    given directly for use outside a pyuvm hierarchy."""
+    override. ``bind_model`` (the scoreboard's register model) completes it. Outside a pyuvm
+    hierarchy (unit tests) ``EventChecker(model)`` builds a complete one under a unique name."""
 
-    def __init__(self, name: str = "event_checker", parent=None, model: Optional[RegisterModel] = None) -> None:
+    _standalone = itertools.count()
+
+    def __init__(self, name="event_checker", parent=None, model: Optional[RegisterModel] = None) -> None:
+        if isinstance(name, RegisterModel):
+            name, model = f"event_checker_{next(EventChecker._standalone)}", name
         super().__init__(name, parent)
         self.log = logging.getLogger("tb.events")
         self.errors: List[str] = []
