@@ -153,6 +153,7 @@ class SmmuEnv(uvm_env):
         self.tw_mon.ap.connect(self.cmd_sink.analysis_export)
         self.tw_mon.ap.connect(self.twattr_sink.analysis_export)
         self.regs.bind(self.axil, self.sb.model)
+        self.cov.bind(self)                      # functional coverage: its other sources
 
     # ------------------------------------------------------------ control
     async def start(self, reset_cycles: int = 8) -> None:
@@ -179,6 +180,7 @@ class SmmuEnv(uvm_env):
         self.sb.reset()
         self.sb.model.reset()
         self.evc.reset()
+        self.cov.reset()
         await ClockCycles(dut.aclk, cycles)
         dut.aresetn.value = 1
         await RisingEdge(dut.aclk)
