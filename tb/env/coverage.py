@@ -452,6 +452,12 @@ class CoverageCollector(uvm_subscriber):
                 if t.action in STALL_ENDS:
                     sample_stall(t.action, d, fol, "full" if getattr(t, "cov_full", False) else "not_full")
         cfg, tr = getattr(o, "cov_cfg", None), getattr(o, "cov_tr", None)
+        if cfg is not None and not reached and not tokens and not self.env.sb.model.eventqen:
+            # terminated with a cause that writes a record (a configuration event; F_WALK_EABT; a
+            # translation fault with CD.R=1) while software had EVENTQEN=0: the record is dropped
+            f = tr.fault if tr is not None else None
+            if cfg.event is not None or (f is not None and (f.event_id == F_WALK_EABT or cfg.cd.R)):
+                sample_evq("drop_eventqen0")
         if cfg is None or cfg.kind != "s1" or tr is None:
             return
         if reached:
@@ -463,6 +469,7 @@ class CoverageCollector(uvm_subscriber):
         else:
             out = "raz"
         sample_trans(d, out, "miss" if self._walked(o, tr) else "hit")
+
         if reached and tr.ok:
             sample_cd("legal")
             size = SIZE_NAMES.get(tr.size)
@@ -540,17 +547,23 @@ class CoverageCollector(uvm_subscriber):
         if not ok or len(o.data) < 2:
             sample_cmd("*", "CERROR_ABT")
             return
-        raw = b"".join(int(d).to_bytes(8, "little") for d in o.data[:2])
-        op = raw[0]
-        cmd = C.decode(raw)
-        legal, _ = C.command_legal(cmd, self.features)
-        name = self._cmd_name(op, raw)
-        sample_cmd(name, "executed" if legal else "CERROR_ILL")
-        if op == C.SYNC:
-            cs = (int.from_bytes(raw[:8], "little") >> 12) & 3
-            sample_sync(SYNC_CS[cs])
-        if legal and name in INV_FORMS:
-            sample_inv(name, self._inflight())
+        # a fetch is a burst of up to MAX_BURST 16-byte commands (two 8-byte beats each); the SMMU
+        # executes them in order and stops at the first illegal one (the rest are fetched again
+        # after software fixed it)
+        inflight = None
+        for k in range(len(o.data) // 2):
+            raw = b"".join(int(d).to_bytes(8, "little") for d in o.data[2 * k:2 * k + 2])
+            op = raw[0]
+            legal, _ = C.command_legal(C.decode(raw), self.features)
+            name = self._cmd_name(op, raw)
+            sample_cmd(name, "executed" if legal else "CERROR_ILL")
+            if op == C.SYNC:
+                sample_sync(SYNC_CS[(int.from_bytes(raw[:8], "little") >> 12) & 3])
+            if not legal:
+                return
+            if name in INV_FORMS:
+                inflight = inflight if inflight is not None else self._inflight()
+                sample_inv(name, inflight)
 
     @staticmethod
     def _cmd_name(op: int, raw: bytes) -> str:
