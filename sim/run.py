@@ -265,8 +265,6 @@ def run_job(sim: str, suite: str, bdir: Path, job: Job, seed: int, *, waves: boo
         setup_verilator()
     test_dir = REPO / "results" / sim / f"{job.name}-{seed}"
     test_dir.mkdir(parents=True, exist_ok=True)
-    for old in test_dir.glob("funcov.*"):   # functional coverage of an earlier run (sim/funcov.py)
-        old.unlink()
     xml = test_dir / "results.xml"
     res.xml = xml
     if not module_exists(job.module):
