@@ -48,6 +48,7 @@ class AxiObs:
     w_early: bool = False       # some W beat arrived before the AW
     predicted: object = None    # filled by the scoreboard at request time
     domain: Optional[int] = None  # AxDOMAIN, when the interface has it
+    bp: set = field(default_factory=set)  # W/R/B channels that saw VALID && !READY for it (coverage)
 
     def __str__(self) -> str:
         d = "W" if self.is_write else "R"
@@ -147,6 +148,8 @@ class AxiMonitor(uvm_monitor):
                     self.w_early.append((p["wdata"], p["wstrb"], p["wlast"]))
             else:
                 self.stats["w_stall"] += 1
+                if self.w_need:
+                    self.w_need[0].bp.add("w")
         s = snap["b"]
         if s.valid:
             if s.ready:
@@ -162,6 +165,9 @@ class AxiMonitor(uvm_monitor):
                     self.ap.write(o)
             else:
                 self.stats["b_stall"] += 1
+                q = self.b_wait.get(s.payload["bid"])
+                if q:
+                    q[0].bp.add("b")
         s = snap["ar"]
         if s.valid:
             if s.ready:
@@ -190,3 +196,6 @@ class AxiMonitor(uvm_monitor):
                         self.ap.write(o)
             else:
                 self.stats["r_stall"] += 1
+                q = self.r_wait.get(s.payload["rid"])
+                if q:
+                    q[0].bp.add("r")

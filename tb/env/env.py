@@ -153,6 +153,7 @@ class SmmuEnv(uvm_env):
         self.tw_mon.ap.connect(self.cmd_tap.analysis_export)
         self.tw_mon.ap.connect(self.sb.tw_attr_export)
         self.regs.bind(self.sb.model)
+        self.cov.bind(self)                      # functional coverage: its other sources
 
     # ------------------------------------------------------------ views of the agents' parts
     # BFMs are None in a passive agent
@@ -189,6 +190,7 @@ class SmmuEnv(uvm_env):
         self.sb.reset()
         self.sb.model.reset()
         self.evc.reset()
+        self.cov.reset()
         await ClockCycles(dut.aclk, cycles)
         dut.aresetn.value = 1
         await RisingEdge(dut.aclk)

@@ -8,7 +8,7 @@ tap (tb.driver.testkit.TwTap) so fetch order and "nothing fetched" can be checke
 
 CmdqWrap              4-entry queue, >= 3 laps of CFGI/PREFETCH/TLBI/SYNC batches; exact fetch
                       address sequence, CONS wrap bit, every SYNC, CFGI effective each lap
-CmdqIllegalMidBatch   unknown opcode, SSec=1, SYNC CS=3, TLBI_EL2_ALL, ATC_INV mid-batch: CONS
+CmdqIllegalMidBatch   unknown opcode, SSec=1 (every opcode with SSec), SYNC CS=3, TLBI_EL2_*, TLBI_S12_VMALL, TLBI_S2_IPA, PRI_RESP, ATC_INV mid-batch: CONS
                       stops on it with ERR=1, GERROR.CMDQ_ERR, gerror_irq (gated by IRQEN),
                       earlier CFGI effective, nothing later fetched; skip -> batch completes
                       (last variant recovered by the interrupt-driven gerror handler)
@@ -215,6 +215,17 @@ BAD_COMMANDS = [
     ("unknown opcode 0x7F", _raw_opcode(0x7F)),
     ("CFGI_STE SSec=1", C.with_bits(C.cfgi_ste(9), 10)),
     ("SYNC CS=3", C.sync(cs=3)),
+    # every other opcode's illegal form (functional coverage cmd.opcode_x_outcome): SSec=1 on the
+    # Non-secure queue, or a feature this SMMU lacks (HYP, S2P, PRI)
+    *[(f"{C.decode(c).name} SSec=1", C.with_bits(c, 10)) for c in
+      (C.prefetch_config(9), C.prefetch_addr(9, 0x1000), C.cfgi_ste_range(9, 2), C.cfgi_all(),
+       C.cfgi_cd(9), C.cfgi_cd_all(9))],
+    ("TLBI_EL2_ASID", C.tlbi_el2_asid(3)),
+    ("TLBI_EL2_VA", C.tlbi_el2_va(3, 0x1000)),
+    ("TLBI_EL2_VAA", C.tlbi_el2_vaa(0x1000)),
+    ("TLBI_S12_VMALL", C.tlbi_s12_vmall()),
+    ("TLBI_S2_IPA", C.tlbi_s2_ipa(0x1000)),
+    ("PRI_RESP", C.pri_resp(9, 0, 0)),
     ("TLBI_EL2_ALL", C.tlbi_el2_all()),
     ("ATC_INV", C.atc_inv(9)),
 ]

@@ -168,7 +168,7 @@ class BypassSlaveErrors(SmmuBaseTest):
         env.random_backpressure(self.seeds.py("bp"))
         q = MEM_SIZE // 4
         env.mem_m.errors = [ErrorRange(MEM_BASE, MEM_BASE + q, SLVERR, "r"),
-                            ErrorRange(MEM_BASE + q, MEM_BASE + 2 * q, DECERR, "w"),
+                            ErrorRange(MEM_BASE + q, MEM_BASE + 2 * q, DECERR, "rw"),
                             ErrorRange(MEM_BASE + 2 * q, MEM_BASE + 3 * q, SLVERR, "rw")]
         await run_traffic(env, 250, salt="slverr")
         st = env.mem_m.stats
