@@ -180,3 +180,6 @@ SUITES["regress"] += [
 # ---- output attributes (tb/tests/test_attrs.py; IHI 0070 chapter 13) ----
 SUITES["quick"].append(Job("tb.tests.test_attrs", name="attrs"))
 SUITES["regress"].append(Job("tb.tests.test_attrs", name="attrs_regress"))
+
+# ---- issue 11 survivors (tb/tests/test_corners.py): behaviour the quick suite did not check ----
+SUITES["quick"].append(Job("tb.tests.test_corners", name="corners"))
