@@ -115,8 +115,10 @@ def read_sources(files_f: Path = REPO / "rtl" / "files.f") -> list[Path]:
     return out
 
 
-def build_dir_for(sim: str, params: dict, waves: bool) -> Path:
+def build_dir_for(sim: str, params: dict, waves: bool, extra_args=()) -> Path:
     key = json.dumps(params, sort_keys=True, default=str)
+    if extra_args:  # Job.build_args: a build of its own (no change to the plain builds' names)
+        key += json.dumps(list(extra_args))
     digest = hashlib.sha1(key.encode()).hexdigest()[:8]
     return REPO / "build" / f"{sim}-{digest}{'-waves' if waves else ''}"
 
@@ -135,15 +137,16 @@ def _locked(path: Path):
             fcntl.flock(fh, fcntl.LOCK_UN)
 
 
-def build(sim: str, params: dict, waves: bool = False) -> Path:
-    """Build smmu_top for (sim, params) once; later calls reuse it (incremental)."""
+def build(sim: str, params: dict, waves: bool = False, extra_args=()) -> Path:
+    """Build smmu_top for (sim, params, extra build options) once; later calls reuse it (incremental)."""
     if sim == "verilator":
         setup_verilator()
     sources = read_sources()
-    bdir = build_dir_for(sim, params, waves)
+    bdir = build_dir_for(sim, params, waves, extra_args)
     build_args = []
     if sim == "verilator":
         build_args = VERILATOR_BUILD_ARGS + (VERILATOR_WAVES_ARGS if waves else [])
+    build_args = build_args + list(extra_args)
     # Icarus only rebuilds when a source is newer than sim.vvp: also rebuild when the
     # source list or options change.  (Verilator skips identical rebuilds by itself.)
     fingerprint = json.dumps({"sources": [str(s) for s in sources], "args": build_args,
@@ -208,6 +211,8 @@ class JobResult:
     def describe(self) -> str:
         head = f"{self.job.name:<28} seed {self.seed:<10}"
         if self.skipped:
+            if self.job.sims is not None and self.sim not in self.job.sims:
+                return f"  SKIP  {head} (runs on {', '.join(self.job.sims)} only)"
             return f"  SKIP  {head} (no test matches --tests)"
         if self.error:
             lines = [f"  FAIL  {head} {self.error}"]
@@ -261,6 +266,9 @@ def run_job(sim: str, suite: str, bdir: Path, job: Job, seed: int, *, waves: boo
             filters: list[str] | None = None) -> JobResult:
     """Run one job (one test module, one seed) on an existing build."""
     res = JobResult(sim, suite, job, seed)
+    if job.sims is not None and sim not in job.sims:
+        res.skipped = True  # a job for other simulators only (e.g. Verilator random initialisation)
+        return res
     if sim == "verilator":
         setup_verilator()
     test_dir = REPO / "results" / sim / f"{job.name}-{seed}"
@@ -285,6 +293,9 @@ def run_job(sim: str, suite: str, bdir: Path, job: Job, seed: int, *, waves: boo
         **{k: str(v) for k, v in job.env.items()},
     }
     plusargs = [f"+dumpfile_path={test_dir / (TOPLEVEL + '.fst')}"] if (waves and sim == "icarus") else []
+    plusargs += [str(p).replace("{seed}", str(seed)) for p in job.plusargs.get(sim, ())]
+    if job.plusargs.get(sim):
+        print(f"[run] {job.name} plusargs: {' '.join(plusargs)}", flush=True)
     t0 = time.monotonic()
     print(f"[run] {sim} {job.name} seed={seed} -> {test_dir.relative_to(REPO)}", flush=True)
     runner = get_runner(sim)
@@ -405,13 +416,16 @@ def main(argv: list[str] | None = None) -> int:
         print(f"[run] seed base {base} (time-based; reproduce with --seed {base} --seeds {a.seeds})")
 
     # one build per distinct parameter set
+    def build_key(j: Job) -> str:
+        return json.dumps([j.params, j.build_args.get(a.sim, [])], sort_keys=True, default=str)
+
     builds: dict[str, Path] = {}
     for j in jobs:
-        key = json.dumps(j.params, sort_keys=True, default=str)
-        if key in builds:
+        key = build_key(j)
+        if key in builds or (j.sims is not None and a.sim not in j.sims):
             continue
         try:
-            builds[key] = build(a.sim, j.params, waves)
+            builds[key] = build(a.sim, j.params, waves, j.build_args.get(a.sim, ()))
         except (Exception, SystemExit) as e:  # noqa: BLE001
             print(f"ERROR: {a.sim} build failed for params {j.params}: {e}")
             print("0 passed, 1 failed")
@@ -423,7 +437,7 @@ def main(argv: list[str] | None = None) -> int:
     t0 = time.monotonic()
     results: list[JobResult] = []
     for j in jobs:
-        bdir = builds[json.dumps(j.params, sort_keys=True, default=str)]
+        bdir = builds.get(build_key(j), REPO / "build")
         for s in job_seeds(j, a.seed, a.seeds, base):
             results.append(run_job(a.sim, a.suite, bdir, j, s, waves=waves, filters=filters))
 

@@ -13,7 +13,11 @@ against one build of smmu_top:
                            # every distinct params dict gets its own build directory
         name="",           # short name for results/<sim>/<name>-<seed>/ (default: last
                            # component of module, plus a params suffix)
-        env={})            # extra environment variables for this job's simulation
+        env={},            # extra environment variables for this job's simulation
+        build_args={},     # per simulator extra build options, e.g. {"verilator": [...]}; a job
+                           # with build options gets its own build directory
+        plusargs={},       # per simulator run-time plusargs; "{seed}" is replaced by the job's seed
+        sims=None)         # simulators the job runs on (None = every one)
 
 Seeds on the command line: `--seed S` runs every job once with S (it overrides
 Job.seeds, so a printed rerun command reproduces one failure); `--seeds N`
@@ -36,6 +40,9 @@ class Job:
     params: dict = field(default_factory=dict)
     name: str = ""
     env: dict = field(default_factory=dict)
+    build_args: dict = field(default_factory=dict)
+    plusargs: dict = field(default_factory=dict)
+    sims: tuple | None = None
 
     def __post_init__(self) -> None:
         if not self.name:
@@ -182,3 +189,27 @@ SUITES["quick"].append(Job("tb.tests.test_attrs", name="attrs"))
 SUITES["regress"].append(Job("tb.tests.test_attrs", name="attrs_regress"))
 # ---- testbench structure (tb/tests/test_uvm.py; issue 11 item 7): factory, ConfigDB, passive agents ----
 SUITES["quick"].append(Job("tb.tests.test_uvm", name="uvm"))
+
+# ---- issue 11 survivors (tb/tests/test_corners.py): behaviour the quick suite did not check ----
+SUITES["quick"].append(Job("tb.tests.test_corners", name="corners"))
+
+# ---- issue 11: reset-sensitive tests with random initial values (Verilator otherwise zero-initialises
+# every variable, which hides a deleted reset assignment; Icarus starts at X anyway). A separate
+# Verilator build with X assignments and initial values randomised, run with +verilator+rand+reset+2
+# and a per-job seed (the job's cocotb seed: printed, and reused by --seed reruns).
+VERILATOR_XRAND_BUILD = {"verilator": ["--x-assign", "unique", "--x-initial", "unique"]}
+VERILATOR_XRAND_RUN = {"verilator": ["+verilator+rand+reset+2", "+verilator+seed+{seed}"]}
+
+
+def _xrand(module: str, name: str, tests: list, seeds: list) -> Job:
+    return Job(module, name=name, testcase=tests, seeds=seeds, build_args=VERILATOR_XRAND_BUILD,
+               plusargs=VERILATOR_XRAND_RUN, sims=("verilator",))
+
+
+SUITES["quick"] += [
+    _xrand("tb.tests.test_traffic", "xrand_traffic", ["ResetMidTraffic"], [11]),
+    _xrand("tb.tests.test_stall", "xrand_stall", ["StallReset"], [12]),
+    _xrand("tb.tests.test_corners", "xrand_corners", ["CornerResetLocalB"], [13]),
+    _xrand("tb.tests.test_bringup", "xrand_bringup", ["LinuxBringUp"], [14]),
+    _xrand("tb.tests.test_regs", "xrand_regs", ["RegResetValues"], [15]),
+]

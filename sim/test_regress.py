@@ -46,7 +46,9 @@ CASES = [
 
 @pytest.mark.parametrize(("sim", "job", "seed"), CASES)
 def test_regress(sim: str, job: run.Job, seed: int) -> None:
-    bdir = run.build(sim, job.params, WAVES)
+    if job.sims is not None and sim not in job.sims:
+        pytest.skip(f"job {job.name} runs on {', '.join(job.sims)} only")
+    bdir = run.build(sim, job.params, WAVES, job.build_args.get(sim, ()))
     res = run.run_job(sim, SUITE, bdir, job, seed, waves=WAVES, filters=FILTERS)
     if res.skipped:
         pytest.skip("no test matches REGRESS_TESTS")
