@@ -53,7 +53,7 @@ PERIOD_NS = 10
 
 
 class CmdTap(uvm_subscriber):
-    """Commands the SMMU fetches on m_axi_tw (ARID 1, one 16-byte command in two 8-byte beats):
+    """Commands the SMMU fetches on m_axi_tw (ARID 1, bursts of 16-byte commands, two 8-byte beats each):
     CMD_RESUME / CMD_STALL_TERM go to the scoreboard when consumed, not when software writes them
     (the stall model changes the expected outcome at that moment). A fetch answered with an error
     (CERROR_ABT: fetched again) and an illegal command (CERROR_ILL: not executed) are skipped.
@@ -78,20 +78,27 @@ class CmdTap(uvm_subscriber):
         self.on_tw(o)
 
     def on_tw(self, o) -> None:
-        if o.is_write or o.id != self.CMDQ_ID or len(o.data) < 2 or any(r != 0 for r in o.resp):
+        """Every command of a fetch burst (2 beats each), in queue order. A beat answered with an
+        error ends the burst (CERROR_ABT on that command; the ones after it are fetched again); an
+        illegal command ends it too (CERROR_ILL: CONS stays on it, the prefetched ones after it are
+        discarded and fetched again once software acknowledges)."""
+        if o.is_write or o.id != self.CMDQ_ID:
             return
         from tb.model import commands as C
-        raw = b"".join(int(d).to_bytes(8, "little") for d in o.data[:2])
-        self.seen += 1
-        if raw[0] not in (C.RESUME, C.STALL_TERM):
-            return
-        cmd = C.decode(raw)
-        legal, _ = C.command_legal(cmd, self.features)
-        if not legal:
-            return
-        self.log.append((o.t_done, cmd))
-        if self.enabled:
-            self.sb.on_stall_cmd(cmd)
+        for k in range(0, len(o.data) - 1, 2):
+            if o.resp[k] != 0 or o.resp[k + 1] != 0:
+                return
+            raw = b"".join(int(d).to_bytes(8, "little") for d in o.data[k:k + 2])
+            self.seen += 1
+            cmd = C.decode(raw)
+            legal, _ = C.command_legal(cmd, self.features)
+            if not legal:
+                return
+            if raw[0] not in (C.RESUME, C.STALL_TERM):
+                continue
+            self.log.append((o.t_done, cmd))
+            if self.enabled:
+                self.sb.on_stall_cmd(cmd)
 
 
 class SmmuEnv(uvm_env):
