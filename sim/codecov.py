@@ -18,9 +18,11 @@ Writes to --out:
 Counting (Verilator 5.048 with --coverage-line --coverage-toggle --coverage-expr):
   * a module is the Verilog module name; Verilator's parameterised copies (smmu_fifo__W10...)
     and all instances are summed into it, and so are jobs built with other parameter sets;
+  * an `include`d file (rtl/*.vh: functions shared by several modules) is reported as a
+    unit of its own, its points summed over the modules that include it (a function one
+    module includes but never calls is covered by the modules that do call it);
   * line: a source line is covered when every line/branch point spanning it (the point's
-    "S" line list) was hit at least once; lines of an `include`d .vh count for the module
-    that includes it;
+    "S" line list) was hit at least once;
   * toggle: one point per signal bit and direction (0->1, 1->0); hit when seen once;
   * expression (informative, no goal): one point per term combination of a condition;
   * a waived point counts as covered and is listed with its reason (sim/codecov_waivers.yml).
@@ -120,6 +122,8 @@ def read_dat(path: Path, into: dict) -> int:
             d["page"] = _norm_module(d["page"])
             if "f" in d:
                 d["f"] = _norm_file(d["f"])
+                if d["f"].endswith(".vh"):  # an `include`d file is one unit, whoever includes it
+                    d["page"] = d["page"].split("/", 1)[0] + "/" + Path(d["f"]).name
             hier = d.pop("h", "")
             ident = tuple(sorted(d.items()))
             p = into.get(ident)
@@ -146,30 +150,62 @@ def write_dat(points: dict, out: Path) -> None:
 # --------------------------------------------------------------------------- waivers
 @dataclass
 class Waiver:
-    module: str
+    module: str              # regular expression, matched whole against the module name
     kind: str
     reason: str
     file: str = ""
     lines: set = field(default_factory=set)
     signal: re.Pattern | None = None
+    bits: set = field(default_factory=set)
     used: int = 0
+
+    def __post_init__(self) -> None:
+        self.mod_re = re.compile(self.module)
+
+    def for_module(self, mod: str) -> bool:
+        return bool(self.mod_re.fullmatch(mod))
 
     def describe(self) -> str:
         what = []
         if self.signal is not None:
             what.append(f"signal `{self.signal.pattern}`")
+        if self.bits:
+            what.append(f"bits {_ranges(sorted(self.bits))}")
         if self.lines:
             what.append(f"{self.file} lines {_ranges(sorted(self.lines))}")
         return ", ".join(what)
 
     def matches(self, p: Point) -> bool:
-        if p.module != self.module or p.kind != self.kind:
+        if p.kind != self.kind or not self.for_module(p.module):
             return False
-        if self.signal is not None and not self.signal.fullmatch(p.comment):
-            return False
+        if self.signal is not None:
+            m = _TOG.match(p.comment) if self.kind == "toggle" else None
+            name = m["sig"] if m else p.comment
+            if not (self.signal.fullmatch(name) or self.signal.fullmatch(p.comment)):
+                return False
+        if self.bits:
+            m = _TOG.match(p.comment)
+            if not m or m["bit"] is None or int(m["bit"]) not in self.bits:
+                return False
         if self.lines and self.kind != "line":  # toggle/expr: the point's declaration line
             return p.file == self.file and p.line in self.lines
         return True
+
+
+def _numbers(spec) -> set:
+    """[120, "130-135"] or "3,5-7" -> {120, 130, ...}."""
+    if spec is None:
+        return set()
+    items = spec if isinstance(spec, list) else str(spec).split(",")
+    out = set()
+    for item in items:
+        s = str(item).strip()
+        if "-" in s:
+            a, b = s.split("-", 1)
+            out.update(range(int(a), int(b) + 1))
+        elif s:
+            out.add(int(s))
+    return out
 
 
 def load_waivers(path: Path) -> list[Waiver]:
@@ -177,7 +213,10 @@ def load_waivers(path: Path) -> list[Waiver]:
         return []
     import yaml
 
-    data = yaml.safe_load(path.read_text()) or {}
+    try:
+        data = yaml.safe_load(path.read_text()) or {}
+    except yaml.YAMLError as e:
+        sys.exit(f"ERROR: {path}: {e}")
     out = []
     for i, w in enumerate(data.get("waivers") or []):
         where = f"{path.name} waiver #{i + 1}"
@@ -188,17 +227,10 @@ def load_waivers(path: Path) -> list[Waiver]:
             sys.exit(f"ERROR: {where}: kind must be one of {KINDS}")
         if not w.get("lines") and not w.get("signal"):
             sys.exit(f"ERROR: {where}: give 'lines' or 'signal' (a waiver must name what it waives)")
-        lines = set()
-        for item in w.get("lines") or []:
-            s = str(item)
-            if "-" in s:
-                a, b = s.split("-", 1)
-                lines.update(range(int(a), int(b) + 1))
-            else:
-                lines.add(int(s))
         out.append(Waiver(module=w["module"], kind=w["kind"], reason=" ".join(str(w["reason"]).split()),
-                          file=w.get("file") or f"rtl/{w['module']}.v", lines=lines,
-                          signal=re.compile(w["signal"]) if w.get("signal") else None))
+                          file=w.get("file") or f"rtl/{w['module']}.v", lines=_numbers(w.get("lines")),
+                          signal=re.compile(w["signal"]) if w.get("signal") else None,
+                          bits=_numbers(w.get("bits"))))
     return out
 
 
@@ -247,7 +279,7 @@ def summarise(points: dict, waivers: list[Waiver], sources: dict[str, list[str]]
         for p in kinds["line"]:
             for ln in p.lines():
                 line_pts[(p.file, ln)].append(p)
-        lw = [w for w in waivers if w.module == mod and w.kind == "line"]
+        lw = [w for w in waivers if w.for_module(mod) and w.kind == "line"]
         hit = waived = 0
         holes = []
         for (f, ln), pts in sorted(line_pts.items()):
@@ -267,7 +299,7 @@ def summarise(points: dict, waivers: list[Waiver], sources: dict[str, list[str]]
         r["line"] = _fig(hit, waived, total) | {"holes": holes}
         # ---- toggle and expression points
         for kind in ("toggle", "expr"):
-            kw = [w for w in waivers if w.module == mod and w.kind == kind]
+            kw = [w for w in waivers if w.for_module(mod) and w.kind == kind]
             hit = waived = 0
             missed: list[Point] = []
             for p in kinds[kind]:

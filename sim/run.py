@@ -280,8 +280,6 @@ def run_job(sim: str, suite: str, bdir: Path, job: Job, seed: int, *, waves: boo
         setup_verilator()
     test_dir = REPO / "results" / sim / f"{job.name}-{seed}"
     test_dir.mkdir(parents=True, exist_ok=True)
-    for old in test_dir.glob(COVERAGE_DAT_GLOB):  # never merge a previous run's coverage
-        old.unlink()
     xml = test_dir / "results.xml"
     res.xml = xml
     if not module_exists(job.module):
@@ -302,8 +300,11 @@ def run_job(sim: str, suite: str, bdir: Path, job: Job, seed: int, *, waves: boo
         **{k: str(v) for k, v in job.env.items()},
     }
     plusargs = [f"+dumpfile_path={test_dir / (TOPLEVEL + '.fst')}"] if (waves and sim == "icarus") else []
+    cov_dat = test_dir / f"coverage-{job.name}-{seed}.dat"
+    cov_part = cov_dat.with_suffix(".dat.part")
     if coverage:  # written by VerilatedCov::write() when the simulation ends
-        plusargs.append(f"+verilator+coverage+file+{test_dir / f'coverage-{job.name}-{seed}.dat'}")
+        cov_part.unlink(missing_ok=True)
+        plusargs.append(f"+verilator+coverage+file+{cov_part}")
     t0 = time.monotonic()
     print(f"[run] {sim} {job.name} seed={seed} -> {test_dir.relative_to(REPO)}", flush=True)
     runner = get_runner(sim)
@@ -344,6 +345,11 @@ def run_job(sim: str, suite: str, bdir: Path, job: Job, seed: int, *, waves: boo
         res.error = f"simulator exited with code {sim_rc}"
     if res.tests == 0 and regex is not None and filters:
         res.skipped = True
+    if coverage:  # keep the job's coverage only when a test ran (a --tests miss keeps the old one)
+        if res.tests > 0 and cov_part.exists():
+            cov_part.replace(cov_dat)
+        else:
+            cov_part.unlink(missing_ok=True)
     return res
 
 

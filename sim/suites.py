@@ -180,3 +180,5 @@ SUITES["regress"] += [
 # ---- output attributes (tb/tests/test_attrs.py; IHI 0070 chapter 13) ----
 SUITES["quick"].append(Job("tb.tests.test_attrs", name="attrs"))
 SUITES["regress"].append(Job("tb.tests.test_attrs", name="attrs_regress"))
+# ---- RTL code coverage closers (tb/tests/test_codecov.py; sim/codecov.py, make coverage) ----
+SUITES["quick"].append(Job("tb.tests.test_codecov", name="codecov", env={"TXNS": 400}))
