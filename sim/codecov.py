@@ -456,13 +456,18 @@ def write_reports(summary: dict, meta: dict, waivers: list[Waiver], goals: dict,
             md.append("")
     md += ["## Waivers (sim/codecov_waivers.yml)", "",
            "| module | kind | what | points | reason |", "|---|---|---|---|---|"]
-    md += [f"| {w.module} | {w.kind} | {w.describe()} | {w.used} | {w.reason} |" for w in waivers]
+    md += [f"| {_md(w.module)} | {w.kind} | {_md(w.describe())} | {w.used} | {_md(w.reason)} |" for w in waivers]
     stale = [w for w in waivers if not w.used]
     if stale:
         md += ["", f"{len(stale)} waiver(s) matched no missed point (stale or now covered): "
                + "; ".join(f"{w.module} {w.kind} {w.describe()}" for w in stale)]
     (outdir / "code.md").write_text("\n".join(md) + "\n")
     return "\n".join(rows)
+
+
+def _md(text: str) -> str:
+    """Text for a Markdown table cell ('|' of regular expressions escaped)."""
+    return text.replace("|", "\\|")
 
 
 def find_dats(paths: list[Path], outdir: Path) -> list[Path]:

@@ -17,6 +17,11 @@ CodecovHighAddrSwap  the same with PLACEMENT_B, the complement of PLACEMENT_A in
 CodecovIps       CD.IPS = 42 and 44 bits (the quick suite uses 36 and OAS): pages mapped just
                  below 2**IPS translate, pages at 2**IPS give F_ADDR_SIZE at level 3; reads and
                  writes.
+CodecovCmdq4k    30 batches of 10 commands (9 TLBI_NH_ALL + CMD_SYNC) published with one PROD
+                 write each: batch 26 starts 6 entries before the first 4 KiB boundary of the
+                 queue, so the command fetcher must split its 8-command burst there (AXI bursts
+                 never cross 4 KiB).  Fails on a CERROR, a SYNC that never completes, or CONS
+                 not reaching PROD.
 
 Rerun: python sim/run.py --sim icarus --suite quick --tests test_codecov --seed <n>
 """
@@ -27,10 +32,12 @@ from typing import Optional
 
 import pyuvm
 
+from tb.model import commands as C
 from tb.model import events as E
 from tb.model.pagetable import SIZE_4K, Stage1Tables, TablePool
 from tb.model.structs import IPS_ENCODING
 from tb.sequences.scenarios import init_memory
+from tb.tests.test_config import ConfigTest
 from tb.tests.test_translate import POOL_SIZE, PT_POOLS, TranslateRandom, XltTest
 
 # (STRTAB, CMDQ, EVTQ, CD tables, page-table pools); the second set is the bitwise
@@ -109,3 +116,25 @@ class CodecovIps(XltTest):
                       {k: v for k, v in s.items() if k.startswith(("read_", "write_"))})
         assert n_ok > 0
         assert s["read_translate"] + s["write_translate"] >= n_ok, s
+
+
+@pyuvm.test()
+class CodecovCmdq4k(ConfigTest):
+    async def body(self) -> None:
+        drv = await self.bring_up()
+        shift = drv.f.cmdq_shift
+        assert shift >= 9, f"the command queue ({1 << shift} entries) must span two 4 KiB pages"
+        per_page = 4096 // 16
+        crossed = 0
+        for k in range(30):
+            start = drv.cmdq_prod & ((1 << shift) - 1)
+            batch = [C.tlbi_nh_all()] * 9 + [drv.sync_cmd()]
+            prod = await drv.submit(batch)
+            await drv.wait_consumed(prod)
+            if start < per_page < start + len(batch) and per_page - start < 8:
+                crossed += 1
+        cons = await drv.read_cons()
+        assert cons & ((1 << (shift + 1)) - 1) == drv.cmdq_prod & ((1 << (shift + 1)) - 1), \
+            f"CONS {cons:#x} != PROD {drv.cmdq_prod:#x}"
+        assert crossed == 1, f"{crossed} batches straddled the 4 KiB boundary with fewer than 8 entries before it"
+        await self.finish()
