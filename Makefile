@@ -10,6 +10,7 @@
 #             CONFIG=default|small (synth; both if unset)  SYNTH_NOPNR=1 (synthesis only)
 #             SYNTH_ROUTE=1 (route too, not only place)  SYNTH_ROUTER=router1|router2
 #             SYNTH_PNR_TIMEOUT=<s> (default 3600)
+#             COV_SUITE=quick|regress (coverage; regress runs SEEDS seeds per job)
 
 SHELL         := /bin/bash
 .DEFAULT_GOAL := help
@@ -25,6 +26,7 @@ SYNTH_NOPNR ?=
 SYNTH_ROUTE ?=
 SYNTH_ROUTER ?=
 SYNTH_PNR_TIMEOUT ?= 3600
+COV_SUITE ?= quick
 # Python >= 3.11 for the venv: the first of these that qualifies.
 PYTHON   ?= $(or $(shell for p in python3.11 python3.12 python3.13 python3; do \
               $$p -c 'import sys; sys.exit(sys.version_info < (3, 11))' 2>/dev/null && { echo $$p; break; }; \
@@ -60,7 +62,7 @@ define need
 endef
 HAVE_LZ4 := ! command -v dpkg || dpkg -s liblz4-dev
 
-.PHONY: help venv tools sim test unit test-sim regress waves lint bench synth clean distclean
+.PHONY: help venv tools sim test unit test-sim regress coverage waves lint bench synth clean distclean
 
 help: ## list the targets (default)
 	@echo "smmu — make targets:"
@@ -68,6 +70,7 @@ help: ## list the targets (default)
 	@echo "variables: SIM=icarus|verilator (default icarus)  SEED=n  WAVES=1  SEEDS=n (regress, default 5)"
 	@echo "           TESTS=substr,... (filter)  HEADLESS=1 (waves under xvfb)"
 	@echo "           synth: CONFIG=default|small  SYNTH_NOPNR=1  SYNTH_ROUTE=1  SYNTH_ROUTER=router2  SYNTH_PNR_TIMEOUT=s"
+	@echo "           coverage: COV_SUITE=quick|regress (default quick)"
 
 # ---------------------------------------------------------------- set-up
 venv: $(STAMP) ## create .venv from requirements.txt (redone when it changes)
@@ -125,6 +128,39 @@ regress: $(STAMP) tools ## suite "regress", SEEDS seeds on both sims in parallel
 	$(RUN) --sim verilator --suite regress --build-only $(if $(filter 1 yes true on,$(WAVES)),--waves) && \
 	REGRESS_SEEDS=$(SEEDS) REGRESS_SEED_BASE=$$base REGRESS_TESTS='$(TESTS)' REGRESS_WAVES='$(WAVES)' \
 	  $(PY) -m pytest -n auto -q -rf --tb=short -p no:cacheprovider sim/test_regress.py --junitxml=results/regress.xml
+
+# RTL code coverage (Verilator line/toggle/expression, sim/codecov.py) and functional coverage
+# (cocotb-coverage databases of both simulators, sim/funcov.py) in results/coverage/.
+# COV_SUITE=quick: the quick suite on Verilator (coverage build) and on Icarus, one after the
+# other; COV_SUITE=regress: the regress suite, SEEDS seeds, both simulators in parallel (xdist).
+# Fails when a test fails; the coverage figures are reported, not enforced.
+coverage: $(STAMP) tools ## RTL code coverage + functional coverage -> results/coverage/ (COV_SUITE=quick|regress)
+	@mkdir -p results/coverage; fail=""; start=$$(date +%s); \
+	find results -name 'coverage-*.dat' -delete; \
+	if [ "$(COV_SUITE)" = regress ]; then \
+	  base=$(if $(SEED),$(SEED),$$(( $$(date +%s) % 1000000 ))); \
+	  echo "===== [1/3] regress suite, seeds $$base..$$(( base + $(SEEDS) - 1 )), icarus + verilator --coverage (reproduce: make coverage COV_SUITE=regress SEED=$$base SEEDS=$(SEEDS))"; \
+	  $(RUN) --sim icarus --suite regress --build-only && $(RUN) --sim verilator --suite regress --build-only --coverage && \
+	  REGRESS_COVERAGE=1 REGRESS_SEEDS=$(SEEDS) REGRESS_SEED_BASE=$$base REGRESS_TESTS='$(TESTS)' \
+	    $(PY) -m pytest -n auto -q -rf --tb=short -p no:cacheprovider sim/test_regress.py --junitxml=results/regress-cov.xml \
+	    || fail="$$fail regress"; \
+	else \
+	  echo "===== [1/3] quick suite on verilator --coverage"; \
+	  $(RUN) --sim verilator --suite quick --coverage --junit results/verilator-quick-cov.xml $(RUNFLAGS) || fail="$$fail verilator"; \
+	  echo "===== [2/3] quick suite on icarus (functional coverage of both simulators)"; \
+	  $(RUN) --sim icarus --suite quick --junit results/icarus-quick.xml $(RUNFLAGS) || fail="$$fail icarus"; \
+	fi; \
+	echo "===== [3/3] merge: RTL code coverage (sim/codecov.py), functional coverage (sim/funcov.py)"; \
+	$(PY) sim/codecov.py --out results/coverage results/ 2>&1 | tee results/coverage/codecov.log; \
+	[ $${PIPESTATUS[0]} = 0 ] || fail="$$fail codecov"; \
+	if [ -f sim/funcov.py ]; then \
+	  $(PY) sim/funcov.py --out results/coverage results/ 2>&1 | tee results/coverage/funcov.log; \
+	else \
+	  echo "sim/funcov.py is not in this tree: functional coverage merge skipped" | tee results/coverage/funcov.log; \
+	fi; \
+	echo "===== make coverage ($(COV_SUITE)): $$(( $$(date +%s) - start )) s; reports: results/coverage/code.md, results/coverage/functional.md"; \
+	tail -n 1 results/coverage/codecov.log; tail -n 1 results/coverage/funcov.log; \
+	if [ -n "$$fail" ]; then echo "make coverage: FAILED:$$fail"; exit 1; fi
 
 bench: $(STAMP) tools ## benchmarks (suite "bench") on both sims -> bench/results/*.json
 	@fail=""; \

@@ -4,12 +4,17 @@ the jobs of a suite (sim/suites.py) against that build through cocotb_tools.runn
 
     python sim/run.py --sim icarus|verilator --suite NAME [--seed N] [--seeds N]
                       [--waves] [--tests substr,...] [--build-only] [--junit PATH]
+                      [--coverage]
 
   --seed S     run every job once with COCOTB_RANDOM_SEED=S (overrides Job.seeds)
   --seeds N    run every job N times, seeds S..S+N-1 (S = --seed or time-based)
   --tests a,b  keep only what matches a substring: a job whose module/name contains it
                runs whole; otherwise only tests whose full name (module.test) contains it
   --waves      FST dump per job: results/<sim>/<job>-<seed>/{smmu_top.fst,dump.fst}
+  --coverage   (Verilator only) RTL code coverage: build with line, toggle and expression
+               coverage into build/verilator-<hash>-cov/; each job writes
+               results/verilator/<job>-<seed>/coverage-<job>-<seed>.dat (sim/codecov.py
+               merges them)
 
 Layout: build/<sim>-<params hash>[-waves]/ (one build, reused by every job),
 results/<sim>/<job>-<seed>/results.xml (per job), --junit (default
@@ -42,6 +47,11 @@ DEFAULT_SEED = 1
 TIMESCALE = ("1ns", "1ps")
 VERILATOR_BUILD_ARGS = ["-Wno-fatal"]  # warnings are printed, the build does not stop on them
 VERILATOR_WAVES_ARGS = ["--trace-fst", "--trace-structs"]
+# --coverage: line (with branch), toggle and expression points; signals starting with "_"
+# stay excluded (no --coverage-underscore); Verilator's default --coverage-max-width (256)
+# leaves signals wider than 256 bits without toggle points.
+VERILATOR_COVERAGE_ARGS = ["--coverage-line", "--coverage-toggle", "--coverage-expr"]
+COVERAGE_DAT_GLOB = "coverage-*.dat"
 
 
 def _reexec_in_venv() -> None:
@@ -115,12 +125,12 @@ def read_sources(files_f: Path = REPO / "rtl" / "files.f") -> list[Path]:
     return out
 
 
-def build_dir_for(sim: str, params: dict, waves: bool, extra_args=()) -> Path:
+def build_dir_for(sim: str, params: dict, waves: bool, extra_args=(), coverage: bool = False) -> Path:
     key = json.dumps(params, sort_keys=True, default=str)
     if extra_args:  # Job.build_args: a build of its own (no change to the plain builds' names)
         key += json.dumps(list(extra_args))
     digest = hashlib.sha1(key.encode()).hexdigest()[:8]
-    return REPO / "build" / f"{sim}-{digest}{'-waves' if waves else ''}"
+    return REPO / "build" / f"{sim}-{digest}{'-waves' if waves else ''}{'-cov' if coverage else ''}"
 
 
 @contextmanager
@@ -137,15 +147,19 @@ def _locked(path: Path):
             fcntl.flock(fh, fcntl.LOCK_UN)
 
 
-def build(sim: str, params: dict, waves: bool = False, extra_args=()) -> Path:
-    """Build smmu_top for (sim, params, extra build options) once; later calls reuse it (incremental)."""
+def build(sim: str, params: dict, waves: bool = False, extra_args=(), coverage: bool = False) -> Path:
+    """Build smmu_top for (sim, params, extra build options) once; later calls reuse it (incremental).
+    coverage=True (Verilator only): a separate build with VERILATOR_COVERAGE_ARGS."""
+    if coverage and sim != "verilator":
+        raise ValueError("--coverage needs --sim verilator (RTL code coverage is Verilator's)")
     if sim == "verilator":
         setup_verilator()
     sources = read_sources()
-    bdir = build_dir_for(sim, params, waves, extra_args)
+    bdir = build_dir_for(sim, params, waves, extra_args, coverage)
     build_args = []
     if sim == "verilator":
-        build_args = VERILATOR_BUILD_ARGS + (VERILATOR_WAVES_ARGS if waves else [])
+        build_args = (VERILATOR_BUILD_ARGS + (VERILATOR_WAVES_ARGS if waves else [])
+                      + (VERILATOR_COVERAGE_ARGS if coverage else []))
     build_args = build_args + list(extra_args)
     # Icarus only rebuilds when a source is newer than sim.vvp: also rebuild when the
     # source list or options change.  (Verilator skips identical rebuilds by itself.)
@@ -263,8 +277,9 @@ def _failed_testcases(xml: Path) -> list[str]:
 
 
 def run_job(sim: str, suite: str, bdir: Path, job: Job, seed: int, *, waves: bool = False,
-            filters: list[str] | None = None) -> JobResult:
-    """Run one job (one test module, one seed) on an existing build."""
+            filters: list[str] | None = None, coverage: bool = False) -> JobResult:
+    """Run one job (one test module, one seed) on an existing build.  coverage=True: bdir
+    is a coverage build; the job's coverage goes to <test_dir>/coverage-<job>-<seed>.dat."""
     res = JobResult(sim, suite, job, seed)
     if job.sims is not None and sim not in job.sims:
         res.skipped = True  # a job for other simulators only (e.g. Verilator random initialisation)
@@ -296,6 +311,11 @@ def run_job(sim: str, suite: str, bdir: Path, job: Job, seed: int, *, waves: boo
     plusargs += [str(p).replace("{seed}", str(seed)) for p in job.plusargs.get(sim, ())]
     if job.plusargs.get(sim):
         print(f"[run] {job.name} plusargs: {' '.join(plusargs)}", flush=True)
+    cov_dat = test_dir / f"coverage-{job.name}-{seed}.dat"
+    cov_part = cov_dat.with_suffix(".dat.part")
+    if coverage:  # written by VerilatedCov::write() when the simulation ends
+        cov_part.unlink(missing_ok=True)
+        plusargs.append(f"+verilator+coverage+file+{cov_part}")
     t0 = time.monotonic()
     print(f"[run] {sim} {job.name} seed={seed} -> {test_dir.relative_to(REPO)}", flush=True)
     runner = get_runner(sim)
@@ -336,6 +356,11 @@ def run_job(sim: str, suite: str, bdir: Path, job: Job, seed: int, *, waves: boo
         res.error = f"simulator exited with code {sim_rc}"
     if res.tests == 0 and regex is not None and filters:
         res.skipped = True
+    if coverage:  # keep the job's coverage only when a test ran (a --tests miss keeps the old one)
+        if res.tests > 0 and cov_part.exists():
+            cov_part.replace(cov_dat)
+        else:
+            cov_part.unlink(missing_ok=True)
     return res
 
 
@@ -396,7 +421,12 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--tests", default="", help="comma-separated substrings")
     ap.add_argument("--build-only", action="store_true")
     ap.add_argument("--junit", type=Path)
+    ap.add_argument("--coverage", action="store_true",
+                    help="Verilator line/toggle/expression coverage (sim/codecov.py merges it)")
     a = ap.parse_args(argv)
+    if a.coverage and a.sim != "verilator":
+        print("ERROR: --coverage needs --sim verilator")
+        return 2
 
     # The cocotb runner lets $WAVES/$GUI override its arguments; handle WAVES here so
     # the build directory and the run agree.
@@ -425,7 +455,7 @@ def main(argv: list[str] | None = None) -> int:
         if key in builds or (j.sims is not None and a.sim not in j.sims):
             continue
         try:
-            builds[key] = build(a.sim, j.params, waves, j.build_args.get(a.sim, ()))
+            builds[key] = build(a.sim, j.params, waves, j.build_args.get(a.sim, ()), a.coverage)
         except (Exception, SystemExit) as e:  # noqa: BLE001
             print(f"ERROR: {a.sim} build failed for params {j.params}: {e}")
             print("0 passed, 1 failed")
@@ -439,7 +469,8 @@ def main(argv: list[str] | None = None) -> int:
     for j in jobs:
         bdir = builds.get(build_key(j), REPO / "build")
         for s in job_seeds(j, a.seed, a.seeds, base):
-            results.append(run_job(a.sim, a.suite, bdir, j, s, waves=waves, filters=filters))
+            results.append(run_job(a.sim, a.suite, bdir, j, s, waves=waves, filters=filters,
+                                   coverage=a.coverage))
 
     junit = (a.junit or REPO / "results" / f"{a.sim}-{a.suite}.xml").resolve()
     merge_junit(results, junit)

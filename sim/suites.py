@@ -213,3 +213,5 @@ SUITES["quick"] += [
     _xrand("tb.tests.test_bringup", "xrand_bringup", ["LinuxBringUp"], [14]),
     _xrand("tb.tests.test_regs", "xrand_regs", ["RegResetValues"], [15]),
 ]
+# ---- RTL code coverage closers (tb/tests/test_codecov.py; sim/codecov.py, make coverage) ----
+SUITES["quick"].append(Job("tb.tests.test_codecov", name="codecov", env={"TXNS": 400}))

@@ -13,6 +13,7 @@ Environment (set by the Makefile; defaults in brackets):
   REGRESS_SIMS [icarus,verilator]
   REGRESS_TESTS [""]         --tests filter (comma-separated substrings)
   REGRESS_WAVES [""]         1 = FST dumps
+  REGRESS_COVERAGE [""]      1 = Verilator jobs run on a coverage build (run.py --coverage)
 """
 
 from __future__ import annotations
@@ -32,6 +33,7 @@ BASE = int(os.environ.get("REGRESS_SEED_BASE", "1"))
 SIMS = [s for s in os.environ.get("REGRESS_SIMS", "icarus,verilator").split(",") if s]
 FILTERS = [f for f in os.environ.get("REGRESS_TESTS", "").split(",") if f.strip()]
 WAVES = os.environ.get("REGRESS_WAVES", "").lower() in ("1", "yes", "true", "on")
+COVERAGE = os.environ.get("REGRESS_COVERAGE", "").lower() in ("1", "yes", "true", "on")
 os.environ.pop("WAVES", None)  # the cocotb runner would let $WAVES override the build choice
 
 SUITE = os.environ.get("REGRESS_SUITE", "regress")
@@ -48,8 +50,9 @@ CASES = [
 def test_regress(sim: str, job: run.Job, seed: int) -> None:
     if job.sims is not None and sim not in job.sims:
         pytest.skip(f"job {job.name} runs on {', '.join(job.sims)} only")
-    bdir = run.build(sim, job.params, WAVES, job.build_args.get(sim, ()))
-    res = run.run_job(sim, SUITE, bdir, job, seed, waves=WAVES, filters=FILTERS)
+    cov = COVERAGE and sim == "verilator"
+    bdir = run.build(sim, job.params, WAVES, job.build_args.get(sim, ()), cov)
+    res = run.run_job(sim, SUITE, bdir, job, seed, waves=WAVES, filters=FILTERS, coverage=cov)
     if res.skipped:
         pytest.skip("no test matches REGRESS_TESTS")
     assert res.ok, "\n" + res.describe()
