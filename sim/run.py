@@ -10,6 +10,10 @@ the jobs of a suite (sim/suites.py) against that build through cocotb_tools.runn
   --tests a,b  keep only what matches a substring: a job whose module/name contains it
                runs whole; otherwise only tests whose full name (module.test) contains it
   --waves      FST dump per job: results/<sim>/<job>-<seed>/{smmu_top.fst,dump.fst}
+  --rtl-dir D  take the rtl/ paths of rtl/files.f (and `include files) from D instead
+               (sim/mutate.py: a copy of rtl/ with one file mutated)
+  --out-dir D  build/ and results/ go under D (inside the repo) instead of the repo root
+  --stop-on-fail  run no further job after the first failing one
 
 Layout: build/<sim>-<params hash>[-waves]/ (one build, reused by every job),
 results/<sim>/<job>-<seed>/results.xml (per job), --junit (default
@@ -42,6 +46,8 @@ DEFAULT_SEED = 1
 TIMESCALE = ("1ns", "1ps")
 VERILATOR_BUILD_ARGS = ["-Wno-fatal"]  # warnings are printed, the build does not stop on them
 VERILATOR_WAVES_ARGS = ["--trace-fst", "--trace-structs"]
+RTL_DIR = REPO / "rtl"   # --rtl-dir
+OUT = REPO               # --out-dir: root of build/ and results/
 
 
 def _reexec_in_venv() -> None:
@@ -106,7 +112,7 @@ def read_sources(files_f: Path = REPO / "rtl" / "files.f") -> list[Path]:
         line = line.split("//", 1)[0].strip()
         if not line:
             continue
-        p = (REPO / line).resolve()
+        p = (RTL_DIR / line[4:] if line.startswith("rtl/") else REPO / line).resolve()
         if not p.exists():
             raise FileNotFoundError(f"rtl/files.f lists {line}, which does not exist")
         out.append(p)
@@ -118,7 +124,7 @@ def read_sources(files_f: Path = REPO / "rtl" / "files.f") -> list[Path]:
 def build_dir_for(sim: str, params: dict, waves: bool) -> Path:
     key = json.dumps(params, sort_keys=True, default=str)
     digest = hashlib.sha1(key.encode()).hexdigest()[:8]
-    return REPO / "build" / f"{sim}-{digest}{'-waves' if waves else ''}"
+    return OUT / "build" / f"{sim}-{digest}{'-waves' if waves else ''}"
 
 
 @contextmanager
@@ -153,14 +159,14 @@ def build(sim: str, params: dict, waves: bool = False) -> Path:
         always = not fp_file.exists() or fp_file.read_text() != fingerprint
         vvp = bdir / "sim.vvp"  # Icarus: also rebuild when an `include`d file under rtl/ changed
         if sim == "icarus" and vvp.exists():
-            newest = max((f.stat().st_mtime for f in (REPO / "rtl").rglob("*") if f.is_file()), default=0)
+            newest = max((f.stat().st_mtime for f in RTL_DIR.rglob("*") if f.is_file()), default=0)
             always = always or newest > vvp.stat().st_mtime
         t0 = time.monotonic()
         print(f"[run] build {sim} params={params or '{}'} -> {bdir.relative_to(REPO)}", flush=True)
         runner = get_runner(sim)
         runner.build(
             sources=sources,
-            includes=[REPO / "rtl"],
+            includes=[RTL_DIR],
             hdl_toplevel=TOPLEVEL,
             parameters=params,
             build_args=build_args,
@@ -263,7 +269,7 @@ def run_job(sim: str, suite: str, bdir: Path, job: Job, seed: int, *, waves: boo
     res = JobResult(sim, suite, job, seed)
     if sim == "verilator":
         setup_verilator()
-    test_dir = REPO / "results" / sim / f"{job.name}-{seed}"
+    test_dir = OUT / "results" / sim / f"{job.name}-{seed}"
     test_dir.mkdir(parents=True, exist_ok=True)
     xml = test_dir / "results.xml"
     res.xml = xml
@@ -385,7 +391,15 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--tests", default="", help="comma-separated substrings")
     ap.add_argument("--build-only", action="store_true")
     ap.add_argument("--junit", type=Path)
+    ap.add_argument("--rtl-dir", type=Path, help="use this copy of rtl/ (mutation testing)")
+    ap.add_argument("--out-dir", type=Path, help="build/ and results/ under this directory (inside the repo)")
+    ap.add_argument("--stop-on-fail", action="store_true", help="no further job after a failing one")
     a = ap.parse_args(argv)
+    global RTL_DIR, OUT
+    if a.rtl_dir:
+        RTL_DIR = a.rtl_dir.resolve()
+    if a.out_dir:
+        OUT = a.out_dir.resolve()
 
     # The cocotb runner lets $WAVES/$GUI override its arguments; handle WAVES here so
     # the build directory and the run agree.
@@ -426,8 +440,13 @@ def main(argv: list[str] | None = None) -> int:
         bdir = builds[json.dumps(j.params, sort_keys=True, default=str)]
         for s in job_seeds(j, a.seed, a.seeds, base):
             results.append(run_job(a.sim, a.suite, bdir, j, s, waves=waves, filters=filters))
+            if a.stop_on_fail and not results[-1].ok:
+                break
+        if a.stop_on_fail and results and not results[-1].ok:
+            print(f"[run] --stop-on-fail: {j.name} failed, no further job")
+            break
 
-    junit = (a.junit or REPO / "results" / f"{a.sim}-{a.suite}.xml").resolve()
+    junit = (a.junit or OUT / "results" / f"{a.sim}-{a.suite}.xml").resolve()
     merge_junit(results, junit)
 
     passed = sum(r.tests - r.failed for r in results if not r.skipped and not r.error)

@@ -180,3 +180,26 @@ SUITES["regress"] += [
 # ---- output attributes (tb/tests/test_attrs.py; IHI 0070 chapter 13) ----
 SUITES["quick"].append(Job("tb.tests.test_attrs", name="attrs"))
 SUITES["regress"].append(Job("tb.tests.test_attrs", name="attrs_regress"))
+
+# ---- mutation testing (sim/mutate.py; make mutate): the fixed subset run against every mutant,
+# in this order; a mutant is killed by the first job that fails (later jobs are not run) ----
+SUITES["mutate"] = [
+    Job("tb.tests.test_regs", name="m_regs"),
+    Job("tb.tests.test_traffic", name="m_traffic",
+        testcase=["AbortGbpa", "AbortSmmuen", "AbortOutsideOas", "MixedAbortPhases", "ResetMidTraffic",
+                  "PerIdOrderSlowId", "MixedAbortBypassSameId", "BypassSlaveErrors"]),
+    Job("tb.tests.test_bringup", name="m_bringup", testcase=["LinuxBringUp"]),
+    Job("tb.tests.test_queues", name="m_queues"),
+    Job("tb.tests.test_config", name="m_config"),
+    Job("tb.tests.test_translate", name="m_translate",
+        testcase=["TranslateFaults", "TranslatePermissions", "TranslateGeometry", "TranslateAsidGlobal",
+                  "TranslateTlbi", "TranslateTerminate", "TranslateHitUnderMiss", "TranslateNegStale",
+                  "TranslateSameIdFaults"]),
+    Job("tb.tests.test_stall", name="m_stall", testcase=STALL_DIRECTED),
+    Job("tb.tests.test_liveness", name="m_liveness"),
+    Job("tb.tests.test_attrs", name="m_attrs"),
+    Job("tb.tests.test_traffic", name="m_random_bypass", testcase=["RandomBypass"], seeds=[1]),
+    Job("tb.tests.test_translate", name="m_translate_random", testcase=["TranslateRandom"], seeds=[1],
+        env={"TXNS": 1000}),
+    Job("tb.tests.test_stall", name="m_stall_random", testcase=["StallRandom"], seeds=[1]),
+]
