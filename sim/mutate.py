@@ -524,8 +524,15 @@ def compiles(d: Path, params: list[dict]) -> tuple[bool, str]:
     return True, ""
 
 
-def run_suite(d: Path, timeout: float, nice: int) -> tuple[str, str, float]:
-    """Run the mutate suite on the tree in d; (status, detail, seconds)."""
+_RUNNING = re.compile(r"cocotb\.regression\s+running (\S+)")
+_FAILED = re.compile(r"cocotb\.regression\s+(\S+) failed")
+_JOB = re.compile(r"^\[run\] icarus (\S+) seed=")
+
+
+def run_suite(d: Path, timeout: float, nice: int, test_limit: float = 0) -> tuple[str, str, float]:
+    """Run the mutate suite on the tree in d; (status, detail, seconds).  The log is watched:
+    the first failing test kills the run (killed by that test); a test running longer than
+    ``test_limit`` seconds, or the whole run longer than ``timeout``, is a hang (killed, timeout)."""
     log = d / "run.log"
     junit = d / "junit.xml"
     cmd = [sys.executable, str(REPO / "sim" / "run.py"), "--sim", "icarus", "--suite", SUITE,
@@ -535,23 +542,73 @@ def run_suite(d: Path, timeout: float, nice: int) -> tuple[str, str, float]:
         cmd = ["nice", "-n", str(nice)] + cmd
     t0 = time.monotonic()
     env = {k: v for k, v in os.environ.items() if k not in ("WAVES", "GUI")}
+    job, test, t_test, pos, verdict = "", "", t0, 0, None
     with open(log, "w") as fh:
         p = subprocess.Popen(cmd, stdout=fh, stderr=subprocess.STDOUT, cwd=REPO, env=env,
                              start_new_session=True)
-        try:
-            rc = p.wait(timeout=timeout)
-        except subprocess.TimeoutExpired:
-            os.killpg(p.pid, signal.SIGKILL)
-            p.wait()
-            return "killed", f"timeout ({timeout:.0f} s)", time.monotonic() - t0
+        with open(log, errors="replace") as rd:
+            buf = ""
+            while p.poll() is None:
+                time.sleep(0.5)
+                buf += rd.read()
+                *lines, buf = buf.split("\n")
+                for ln in lines:
+                    if (m := _JOB.search(ln)):
+                        job = m.group(1)
+                    elif (m := _RUNNING.search(ln)):
+                        test, t_test = m.group(1).rsplit(".", 1)[-1], time.monotonic()
+                    elif (m := _FAILED.search(ln)):
+                        verdict = ("killed", f"{job}.{m.group(1).rsplit('.', 1)[-1]}")
+                now = time.monotonic()
+                if verdict is None and test_limit and test and now - t_test > test_limit:
+                    verdict = ("killed", f"timeout: {job}.{test} ran > {test_limit:.0f} s (hang)")
+                if verdict is None and now - t0 > timeout:
+                    verdict = ("killed", f"timeout: the suite ran > {timeout:.0f} s (hang), in {job}.{test}")
+                if verdict is not None:
+                    os.killpg(p.pid, signal.SIGKILL)
+                    p.wait()
+                    break
     secs = time.monotonic() - t0
-    first = _first_failure(junit, log)
+    if verdict is not None:
+        why = _failure_reason(log) if not verdict[1].startswith("timeout") else ""
+        return verdict[0], verdict[1] + (f": {why}" if why else ""), secs
+    rc = p.returncode
+    first = _first_failure(junit, log if rc else None)
     if rc == 0:
         return ("survived", "", secs) if not first else ("killed", first, secs)
     return "killed", first or f"run.py exit {rc}", secs
 
 
-def _first_failure(junit: Path, log: Path) -> str:
+def _max_test_seconds(d: Path) -> float:
+    best = 0.0
+    for x in (d / "results").rglob("results.xml"):
+        try:
+            for tc in ET.parse(x).getroot().iter("testcase"):
+                best = max(best, float(tc.get("time", 0) or 0))
+        except ET.ParseError:
+            pass
+    return round(best, 1)
+
+
+def _failure_reason(log: Path) -> str:
+    """The first line of the failing test's error message (base_test: '<Test> FAILED with ...')."""
+    try:
+        lines = log.read_text(errors="replace").splitlines()
+    except FileNotFoundError:
+        return ""
+    for k, ln in enumerate(lines):
+        if "FAILED with" in ln:
+            for nx in lines[k + 1:k + 4]:
+                t = nx.strip()
+                if t:
+                    return t[:200]
+    for ln in lines:
+        if "Error" in ln and "Traceback" not in ln:
+            return ln.strip()[:200]
+    return ""
+
+
+def _first_failure(junit: Path, log: Path | None) -> str:
     try:
         for ts in ET.parse(junit).getroot().iter("testsuite"):
             for tc in ts.iter("testcase"):
@@ -564,8 +621,10 @@ def _first_failure(junit: Path, log: Path) -> str:
                     return f"{job}.{tc.get('name')}" + (f": {msg[0][:160]}" if msg else "")
     except (ET.ParseError, FileNotFoundError):
         pass
+    if log is None:
+        return ""
     try:
-        tail = [ln for ln in log.read_text().splitlines() if "FAIL" in ln or "ERROR" in ln]
+        tail = [ln for ln in log.read_text().splitlines() if re.search(r"\bFAIL\b|^ERROR|\bERROR\b  ", ln)]
         return tail[0].strip()[:200] if tail else ""
     except FileNotFoundError:
         return ""
@@ -614,7 +673,7 @@ def score(results: list[Result]) -> dict:
         s = sum(r.status == "survived" for r in rs)
         m = k + s
         return {"killed": k, "equivalent": e, "survived": s, "non_equivalent": m,
-                "score": round(100.0 * k / m, 1) if m else 100.0}
+                "score": round(100.0 * k / m, 1) if m else None}
     run = [r for r in results if r.status != "compile-error"]
     per = {}
     for r in run:
@@ -624,7 +683,7 @@ def score(results: list[Result]) -> dict:
 
 def score_line(sc: dict) -> str:
     t = sc["total"]
-    return (f"mutation score: {t['score']:.1f}% ({t['killed']} killed / {t['non_equivalent']} non-equivalent, "
+    return (f"mutation score: {t['score'] or 0.0:.1f}% ({t['killed']} killed / {t['non_equivalent']} non-equivalent, "
             f"{t['equivalent']} equivalent, {t['survived']} survived)")
 
 
@@ -639,14 +698,21 @@ def write_report(meta: dict, results: list[Result]) -> dict:
           f"{meta['compile_errors']} discarded as not compiling on Icarus and replaced), "
           f"suite `{SUITE}` (sim/suites.py) on Icarus, seed {SIM_SEED}, timeout {meta['timeout']:.0f} s per mutant, "
           f"-j {meta['jobs']}; RTL {meta['rtl_hash']}; wall time {meta['wall_seconds']:.0f} s.", "",
-          f"**{score_line(sc)}**", "",
+          f"**{score_line(sc)}**", ""]
+    if meta.get("initial_score"):
+        i = meta["initial_score"]
+        md += [f"Before the reruns of {', '.join(meta.get('rerun', []))} (after tests were added): "
+               f"{i['score']:.1f}% ({i['killed']} killed / {i['non_equivalent']} non-equivalent, "
+               f"{i['equivalent']} equivalent, {i['survived']} survived).", ""]
+    md += [
           "| module | mutants | killed | survived | equivalent | score |",
           "|---|---:|---:|---:|---:|---:|"]
     for m, v in sc["per_module"].items():
+        pc = "n/a" if v["score"] is None else f"{v['score']:.1f}%"
         md.append(f"| {m} | {v['killed'] + v['survived'] + v['equivalent']} | {v['killed']} | {v['survived']} "
-                  f"| {v['equivalent']} | {v['score']:.1f}% |")
+                  f"| {v['equivalent']} | {pc} |")
     md.append(f"| **all** | {t['killed'] + t['survived'] + t['equivalent']} | {t['killed']} | {t['survived']} "
-              f"| {t['equivalent']} | {t['score']:.1f}% |")
+              f"| {t['equivalent']} | {t['score'] or 0.0:.1f}% |")
     md += ["", "Reproduce one: `make mutate MUTANT=<id>` or `python sim/mutate.py --only <id> --show`.", "",
            "| id | module | line | kind | mutation | status | by / reason | s |", "|---|---|---:|---|---|---|---|---:|"]
     esc = lambda x: x.replace("|", "\\|").replace("\n", " ")  # noqa: E731
@@ -736,25 +802,35 @@ def main(argv: list[str] | None = None) -> int:
     if a.list or a.no_run:
         return 0
 
-    # ---- baseline: the original RTL must pass the suite (and sets the timeout)
-    timeout = a.timeout
-    base = None
-    if not timeout:
-        base = prev.get("baseline_seconds") if prev and prev.get("suite_hash") == suite_hash() else None
-        if base is None:
-            print("[mutate] baseline: the unmutated RTL through the mutate suite ...", flush=True)
-            bd = WORK / "baseline"
-            if bd.exists():
-                shutil.rmtree(bd)
-            shutil.copytree(RTL, bd / "rtl")
-            st, detail, base = run_suite(bd, 3600, a.nice)
-            if st != "survived":
-                print(f"ERROR: the unmutated RTL fails the mutate suite: {detail} (log {bd / 'run.log'})")
-                return 2
-            base = round(base, 1)
-            print(f"[mutate] baseline passed in {base:.0f} s", flush=True)
-        timeout = max(3 * base, base + 300)
-    print(f"[mutate] {len(chosen)} mutant(s), -j {a.jobs}, timeout {timeout:.0f} s each", flush=True)
+    # ---- baseline: the original RTL must pass the suite (and sets the time limits); kept in
+    # build/mutate/baseline.json while the RTL and the suite are unchanged
+    bfile = WORK / "baseline.json"
+    bl = json.loads(bfile.read_text()) if bfile.exists() else {}
+    if bl.get("rtl_hash") != rtl_hash() or bl.get("suite_hash") != suite_hash():
+        bl = {}
+    if not bl and (a.only or a.survivors) and prev and prev.get("baseline_seconds"):
+        # a rerun after tests were added: the sample's baseline, limits x1.5
+        bl = {"seconds": prev["baseline_seconds"] * 1.5, "test_max": prev.get("baseline_test_max", 60) * 1.5}
+        print(f"[mutate] rerun: the sample's baseline limits x1.5", flush=True)
+    if not bl:
+        print("[mutate] baseline: the unmutated RTL through the mutate suite ...", flush=True)
+        bd = WORK / "baseline"
+        if bd.exists():
+            shutil.rmtree(bd)
+        shutil.copytree(RTL, bd / "rtl")
+        st, detail, secs = run_suite(bd, 3600, a.nice)
+        if st != "survived":
+            print(f"ERROR: the unmutated RTL fails the mutate suite: {detail} (log {bd / 'run.log'})")
+            return 2
+        bl = {"rtl_hash": rtl_hash(), "suite_hash": suite_hash(), "seconds": round(secs, 1),
+              "test_max": _max_test_seconds(bd)}
+        bfile.write_text(json.dumps(bl, indent=1) + "\n")
+        print(f"[mutate] baseline passed in {secs:.0f} s (longest test {bl['test_max']:.0f} s)", flush=True)
+    base = bl["seconds"]
+    timeout = a.timeout or max(3 * base, base + 300)
+    test_limit = max(60.0, 4 * bl["test_max"])
+    print(f"[mutate] limits: {timeout:.0f} s per mutant, {test_limit:.0f} s per test (a hang = killed)", flush=True)
+    print(f"[mutate] {len(chosen)} mutant(s), -j {a.jobs}", flush=True)
 
     lock = threading.Lock()
     done = [0]
@@ -766,7 +842,7 @@ def main(argv: list[str] | None = None) -> int:
         if not ok:
             r.status, r.by = "compile-error", msg
             return r
-        st, detail, secs = run_suite(d, timeout, a.nice)
+        st, detail, secs = run_suite(d, timeout, a.nice, test_limit)
         r.status, r.by, r.seconds = st, detail, round(secs, 1)
         e = equiv.get(s.id)
         if e is not None:
@@ -790,7 +866,8 @@ def main(argv: list[str] | None = None) -> int:
 
     meta = {"seed": a.seed, "sampled": len(chosen), "compile_errors": len(compile_errors), "suite": SUITE,
             "rtl_hash": rtl_hash(), "suite_hash": suite_hash(), "timeout": timeout, "jobs": a.jobs,
-            "wall_seconds": round(time.monotonic() - t_start, 1), "baseline_seconds": base}
+            "wall_seconds": round(time.monotonic() - t_start, 1), "baseline_seconds": base,
+            "baseline_test_max": bl["test_max"], "test_limit": test_limit}
     if not (a.only or a.survivors):
         all_results = results + compile_errors
     else:
@@ -801,7 +878,8 @@ def main(argv: list[str] | None = None) -> int:
             all_results = list(merged.values())
             meta = {**{k: v for k, v in prev.items() if k not in ("score", "mutants")},
                     "rtl_hash": rtl_hash(), "suite_hash": suite_hash(),
-                    "rerun": sorted(set(prev.get("rerun", []) + [r.id for r in results]))}
+                    "rerun": sorted(set(prev.get("rerun", []) + [r.id for r in results])),
+                    "initial_score": prev.get("initial_score") or prev["score"]["total"]}
         else:
             all_results = results
             meta["sampled"] = len(results)
