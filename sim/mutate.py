@@ -598,36 +598,17 @@ def _failure_reason(log: Path) -> str:
         return ""
     for k, ln in enumerate(lines):
         if "FAILED with" in ln:
-            for nx in lines[k + 1:k + 4]:
-                t = nx.strip()
-                if t:
-                    return t[:200]
+            nxt = [x.strip() for x in lines[k + 1:k + 60] if x.strip()]
+            if nxt and nxt[0].startswith("exception: Traceback"):
+                for j, x in enumerate(nxt):
+                    if re.match(r"\w*(Error|Exception|Timeout\w*): ", x):
+                        more = nxt[j + 1] if j + 1 < len(nxt) and not nxt[j + 1].startswith("assert ") else ""
+                        return f"{x} {more}".strip()[:200]
+            return nxt[0][:200] if nxt else ""
     for ln in lines:
         if "Error" in ln and "Traceback" not in ln:
             return ln.strip()[:200]
     return ""
-
-
-def _first_failure(junit: Path, log: Path | None) -> str:
-    try:
-        for ts in ET.parse(junit).getroot().iter("testsuite"):
-            for tc in ts.iter("testcase"):
-                f = tc.find("failure")
-                if f is None:
-                    f = tc.find("error")
-                if f is not None:
-                    job = ts.get("name", "").split(".")[1] if "." in ts.get("name", "") else ts.get("name", "")
-                    msg = (f.get("message") or f.text or "").strip().splitlines()
-                    return f"{job}.{tc.get('name')}" + (f": {msg[0][:160]}" if msg else "")
-    except (ET.ParseError, FileNotFoundError):
-        pass
-    if log is None:
-        return ""
-    try:
-        tail = [ln for ln in log.read_text().splitlines() if re.search(r"\bFAIL\b|^ERROR|\bERROR\b  ", ln)]
-        return tail[0].strip()[:200] if tail else ""
-    except FileNotFoundError:
-        return ""
 
 
 # =========================================================================== equivalents
