@@ -181,6 +181,9 @@ SUITES["regress"] += [
 SUITES["quick"].append(Job("tb.tests.test_attrs", name="attrs"))
 SUITES["regress"].append(Job("tb.tests.test_attrs", name="attrs_regress"))
 
+# ---- tests written for the survivors of mutation testing (tb/tests/test_sensitivity.py) ----
+SUITES["quick"].append(Job("tb.tests.test_sensitivity", name="sensitivity"))
+
 # ---- mutation testing (sim/mutate.py; make mutate): the fixed subset run against every mutant,
 # in this order; a mutant is killed by the first job that fails (later jobs are not run) ----
 SUITES["mutate"] = [

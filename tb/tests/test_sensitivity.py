@@ -13,6 +13,8 @@ SensRoundRobin      the three round-robin arbiters (configuration requests read/
                     waiting requester fails, and each arbiter must have seen contested grants.
 SensTlbBlock1G      a 1 GiB block entry is removed by TLBI_NH_VA of any page of the block (the block is
                     remapped first; a stale translation after the SYNC is a scoreboard error).
+SensCfgCounters     the configuration cache's hit/miss counters are defined from reset and count
+                    every request taken (hits + misses = requests, misses = STE fetches).
 
 Rerun: python sim/run.py --sim icarus --suite quick --tests test_sensitivity.<Test> --seed <n>
 """
@@ -154,4 +156,60 @@ class SensTlbBlock1G(XltTest):
             await self.run_items([self.vtxn(ctx, a, False, prot=1, len_=0),
                                   self.vtxn(ctx, a + 0x80, True, prot=1, len_=0),
                                   self.vtxn(ctx, b, False, prot=1, len_=0)], shuffle=False)
+        await self.finish()
+
+
+def _counter(h, what: str) -> int:
+    v = h.value
+    assert v.is_resolvable, f"RTL counter {what} is {v} (X/Z): not reset or not counting"
+    return int(v)
+
+
+@pyuvm.test()
+class SensCfgCounters(XltTest):
+    """Mutant cfg-311 (the configuration cache's hit counter not reset: X on Icarus): the counters
+    the benches read through the hierarchy (cfg_inst.cnt_hit / cnt_miss) must be defined from reset
+    and count every configuration request the engine takes: hits + misses = requests taken
+    (smmu_top.cfg_take, counted every cycle), misses = STE fetches seen on m_axi_tw."""
+
+    async def body(self) -> None:
+        env = self.env
+        drv = await self.bring_up()
+        init_memory(env)
+        dut = env.dut
+        cfg = dut.cfg_inst
+        h0, m0 = _counter(cfg.cnt_hit, "cfg_inst.cnt_hit"), _counter(cfg.cnt_miss, "cfg_inst.cnt_miss")
+        ste0 = env.evc.stats["ste_fetches"]
+        taken = 0
+        stop = False
+
+        async def count() -> None:
+            nonlocal taken
+            while not stop:
+                await RisingEdge(dut.aclk)
+                v = dut.cfg_take.value
+                if v.is_resolvable and int(v):
+                    taken += 1
+
+        task = cocotb.start_soon(count())
+        ctxs = [await self.context(0x40 + k, 20 + k) for k in range(3)]
+        vas = {c.sid: [0x10_0000 + 0x20_0000 * p for p in range(8)] for c in ctxs}
+        for c in ctxs:
+            for va in vas[c.sid]:
+                c.tables.map(va, self.data_pa())
+        for rnd in range(3):
+            items = [self.vtxn(c, va + 0x40 * k, bool(k & 1), prot=1, len_=0)
+                     for c in ctxs for va in vas[c.sid] for k in range(2)]
+            await self.run_items(items)
+            await drv.issue([C.cfgi_all(), C.tlbi_nh_all()] if rnd != 1 else [C.tlbi_nh_all()])
+        stop = True
+        await task
+        hits = _counter(cfg.cnt_hit, "cfg_inst.cnt_hit") - h0
+        misses = _counter(cfg.cnt_miss, "cfg_inst.cnt_miss") - m0
+        stes = env.evc.stats["ste_fetches"] - ste0
+        self.log.info("configuration requests taken %d: RTL hits %d, misses %d; STE fetches on m_axi_tw %d",
+                      taken, hits, misses, stes)
+        assert hits > 0 and misses > 0, "the test made no configuration cache hit or no miss"
+        assert hits + misses == taken, f"cnt_hit {hits} + cnt_miss {misses} != {taken} requests taken"
+        assert misses == stes, f"cnt_miss {misses} != {stes} STE fetches on m_axi_tw"
         await self.finish()
