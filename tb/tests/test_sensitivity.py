@@ -15,6 +15,8 @@ SensTlbBlock1G      a 1 GiB block entry is removed by TLBI_NH_VA of any page of 
                     remapped first; a stale translation after the SYNC is a scoreboard error).
 SensCfgCounters     the configuration cache's hit/miss counters are defined from reset and count
                     every request taken (hits + misses = requests, misses = STE fetches).
+SensCfgOldestFirst  with the configuration engine busy, two waiting reads of one AXI ID get their
+                    configuration in age order (the oldest of the ID first: STE fetch order).
 
 Rerun: python sim/run.py --sim icarus --suite quick --tests test_sensitivity.<Test> --seed <n>
 """
@@ -31,6 +33,7 @@ from tb.agents.throttle import Throttle
 from tb.model import commands as C
 from tb.model.pagetable import SIZE_1G
 from tb.model.structs import CFG_BYPASS, Ste
+from tb.driver.testkit import TwTap, wait_until
 from tb.sequences.scenarios import init_memory
 from tb.tests.test_translate import XltTest
 
@@ -212,4 +215,79 @@ class SensCfgCounters(XltTest):
         assert hits > 0 and misses > 0, "the test made no configuration cache hit or no miss"
         assert hits + misses == taken, f"cnt_hit {hits} + cnt_miss {misses} != {taken} requests taken"
         assert misses == stes, f"cnt_miss {misses} != {stes} STE fetches on m_axi_tw"
+        await self.finish()
+
+
+@pyuvm.test()
+class SensCfgOldestFirst(XltTest):
+    """Mutants xlt_q-143 (the configuration request preferred an entry that is NOT the oldest of its
+    AXI ID) and xlt_q-144 (no preference: the lowest queue slot first): while the configuration engine is busy with a slow STE fetch, reads A then B of one
+    ID (streams X then Y, both missing the configuration cache) wait; the engine must fetch A's
+    STE (the oldest of the ID, the one the ID's responses wait for) before B's. Ten rounds with
+    the IDs and streams rotated, then four with B in a lower queue slot than A; plus the scoreboard
+    as everywhere."""
+
+    async def body(self) -> None:
+        env = self.env
+        drv = await self.bring_up()
+        init_memory(env)
+        tap = TwTap(env.tw_smp)
+        ctxs = [await self.context(0x30 + k, 40 + k) for k in range(3)]
+        for c in ctxs:
+            c.tables.map(0x20_0000, self.data_pa())
+        for rnd in range(10):
+            await drv.issue([C.cfgi_all(), C.tlbi_nh_all()])           # every stream misses again
+            z, x, y = ctxs[rnd % 3], ctxs[(rnd + 1) % 3], ctxs[(rnd + 2) % 3]
+            tid = rnd % (1 << env.params.ID_W)
+            other = (tid + 1) % (1 << env.params.ID_W)
+            env.mem_tw.id_latency = {0: 120}                           # configuration fetches slow
+            n_ar = len(tap.ar)
+            c_it = self.vtxn(z, 0x20_0000, False, prot=1, len_=0, tid=other)
+            await env.client.send(c_it)
+            await wait_until(env, lambda: any(a[1] == 0 for a in tap.ar[n_ar:]), 2000, step=1,
+                             what="the first configuration fetch")
+            a_it = self.vtxn(x, 0x20_0040, False, prot=1, len_=0, tid=tid)
+            b_it = self.vtxn(y, 0x20_0080, False, prot=1, len_=0, tid=tid)
+            await env.client.send(a_it)
+            await env.client.send(b_it)
+            for it in (c_it, a_it, b_it):
+                await it.done.wait()
+            env.mem_tw.id_latency = {}
+            stes = [a[2] for a in tap.ar[n_ar:] if a[1] == 0 and a[3] == 1]
+            sa, sb = drv.ste_addr(x.sid), drv.ste_addr(y.sid)
+            assert sa in stes and sb in stes, f"round {rnd}: STE fetches {[hex(s) for s in stes]}"
+            assert stes.index(sa) < stes.index(sb), \
+                f"round {rnd}: stream {y.sid:#x}'s STE (younger read B on ID {tid}) was fetched before " \
+                f"stream {x.sid:#x}'s (the oldest read A of that ID): {[hex(s) for s in stes]}"
+        # the same with B in a LOWER queue slot than A (mutant xlt_q-144: lowest slot first): C takes
+        # slot 0 and the engine; A waits in slot 1; a write W (another stream) takes the engine next
+        # (round robin); C completes and frees slot 0; B arrives there while A still waits
+        w_ctx = await self.context(0x3C, 50)
+        w_ctx.tables.map(0x20_0000, self.data_pa())
+        for rnd in range(4):
+            await drv.issue([C.cfgi_all(), C.tlbi_nh_all()])
+            z, x, y = ctxs[rnd % 3], ctxs[(rnd + 1) % 3], ctxs[(rnd + 2) % 3]
+            env.mem_tw.id_latency = {0: 120}
+            n_ar = len(tap.ar)
+            c_it = self.vtxn(z, 0x20_0000, False, prot=1, len_=0, tid=1)
+            await env.client.send(c_it)
+            await wait_until(env, lambda: any(a[1] == 0 for a in tap.ar[n_ar:]), 2000, step=1,
+                             what="the first configuration fetch")
+            w_it = self.vtxn(w_ctx, 0x20_0000, True, prot=1, len_=0, tid=2)
+            a_it = self.vtxn(x, 0x20_0040, False, prot=1, len_=0, tid=0)
+            await env.client.send(w_it)
+            await env.client.send(a_it)
+            await c_it.done.wait()
+            b_it = self.vtxn(y, 0x20_0080, False, prot=1, len_=0, tid=0)
+            await env.client.send(b_it)
+            for it in (w_it, a_it, b_it):
+                await it.done.wait()
+            env.mem_tw.id_latency = {}
+            stes = [a[2] for a in tap.ar[n_ar:] if a[1] == 0 and a[3] == 1]
+            sa, sb = drv.ste_addr(x.sid), drv.ste_addr(y.sid)
+            assert sa in stes and sb in stes, f"slot round {rnd}: STE fetches {[hex(s) for s in stes]}"
+            assert stes.index(sa) < stes.index(sb), \
+                f"slot round {rnd}: stream {y.sid:#x}'s STE (younger read B, lower slot) was fetched before " \
+                f"stream {x.sid:#x}'s (the oldest read A of ID 0): {[hex(s) for s in stes]}"
+        await self.settle_events()
         await self.finish()
