@@ -205,4 +205,5 @@ SUITES["mutate"] = [
     Job("tb.tests.test_traffic", name="m_random_bypass", testcase=["RandomBypass"], env={"TXNS": 500}),
     Job("tb.tests.test_translate", name="m_translate_random", testcase=["TranslateRandom"], env={"TXNS": 500}),
     Job("tb.tests.test_stall", name="m_stall_random", testcase=["StallRandom"], env={"TXNS": 300}),
+    Job("tb.tests.test_sensitivity", name="m_sensitivity"),
 ]
