@@ -54,7 +54,7 @@ import sys
 import threading
 import time
 import xml.etree.ElementTree as ET
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parent.parent
@@ -69,11 +69,6 @@ SIM_SEED = 1
 
 
 # =========================================================================== parsing
-def _blank(s: str) -> str:
-    """Same length, newlines kept, everything else a space."""
-    return re.sub(r"[^\n]", " ", s)
-
-
 def mask_text(text: str) -> str:
     """The text with everything that must never be mutated replaced by spaces (offsets kept)."""
     out = list(text)

@@ -30,10 +30,10 @@ import pyuvm
 from cocotb.triggers import RisingEdge
 
 from tb.agents.throttle import Throttle
+from tb.driver.testkit import TwTap, wait_until
 from tb.model import commands as C
 from tb.model.pagetable import SIZE_1G
 from tb.model.structs import CFG_BYPASS, Ste
-from tb.driver.testkit import TwTap, wait_until
 from tb.sequences.scenarios import init_memory
 from tb.tests.test_translate import XltTest
 
