@@ -524,7 +524,7 @@ _FAILED = re.compile(r"cocotb\.regression\s+(\S+) failed")
 _JOB = re.compile(r"^\[run\] icarus (\S+) seed=")
 
 
-def run_suite(d: Path, timeout: float, nice: int, test_limit: float = 0) -> tuple[str, str, float]:
+def run_suite(d: Path, timeout: float, nice: int, test_limit: float = 0, jobs: str = "") -> tuple[str, str, float]:
     """Run the mutate suite on the tree in d; (status, detail, seconds).  The log is watched:
     the first failing test kills the run (killed by that test); a test running longer than
     ``test_limit`` seconds, or the whole run longer than ``timeout``, is a hang (killed, timeout)."""
@@ -532,7 +532,7 @@ def run_suite(d: Path, timeout: float, nice: int, test_limit: float = 0) -> tupl
     junit = d / "junit.xml"
     cmd = [sys.executable, str(REPO / "sim" / "run.py"), "--sim", "icarus", "--suite", SUITE,
            "--seed", str(SIM_SEED), "--stop-on-fail", "--rtl-dir", str(d / "rtl"), "--out-dir", str(d),
-           "--junit", str(junit)]
+           "--junit", str(junit)] + (["--tests", jobs] if jobs else [])
     if nice:
         cmd = ["nice", "-n", str(nice)] + cmd
     t0 = time.monotonic()
@@ -604,6 +604,28 @@ def _failure_reason(log: Path) -> str:
         if "Error" in ln and "Traceback" not in ln:
             return ln.strip()[:200]
     return ""
+
+
+def _first_failure(junit: Path, log: Path | None) -> str:
+    try:
+        for ts in ET.parse(junit).getroot().iter("testsuite"):
+            for tc in ts.iter("testcase"):
+                f = tc.find("failure")
+                if f is None:
+                    f = tc.find("error")
+                if f is not None:
+                    job = ts.get("name", "").split(".")[1] if "." in ts.get("name", "") else ts.get("name", "")
+                    msg = (f.get("message") or f.text or "").strip().splitlines()
+                    return f"{job}.{tc.get('name')}" + (f": {msg[0][:160]}" if msg else "")
+    except (ET.ParseError, FileNotFoundError):
+        pass
+    if log is None:
+        return ""
+    try:
+        tail = [ln for ln in log.read_text().splitlines() if re.search(r"\bFAIL\b|^ERROR|\bERROR\b  ", ln)]
+        return tail[0].strip()[:200] if tail else ""
+    except FileNotFoundError:
+        return ""
 
 
 # =========================================================================== equivalents
@@ -719,6 +741,9 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--list", action="store_true", help="print the sample (after compile checks)")
     ap.add_argument("--survivors", action="store_true", help="rerun the survivors of results/mutate/report.json")
     ap.add_argument("--keep", action="store_true", help="keep build/mutate/<id>/ of killed mutants too")
+    ap.add_argument("--jobs-only", default="", help="with --only/--survivors: run only these jobs of the suite "
+                    "(comma-separated job names), e.g. a job added after the report: valid only for mutants "
+                    "that passed every other job in that report")
     a = ap.parse_args(argv)
 
     t_start = time.monotonic()
@@ -818,16 +843,18 @@ def main(argv: list[str] | None = None) -> int:
         if not ok:
             r.status, r.by = "compile-error", msg
             return r
-        st, detail, secs = run_suite(d, timeout, a.nice, test_limit)
+        st, detail, secs = run_suite(d, timeout, a.nice, test_limit, a.jobs_only)
         r.status, r.by, r.seconds = st, detail, round(secs, 1)
         e = equiv.get(s.id)
+        if a.jobs_only:
+            r.note = f"rerun with jobs {a.jobs_only} only (passed the others before)"
         if e is not None:
             if e.get("diff", "").strip() != r.diff:
-                r.note = "sim/mutate_equivalent.yml entry ignored: its diff no longer matches"
+                r.note += "; sim/mutate_equivalent.yml entry ignored: its diff no longer matches"
             elif st == "survived":
                 r.status, r.by = "equivalent", str(e.get("reason", "")).strip()
             else:
-                r.note = "listed as equivalent in sim/mutate_equivalent.yml but killed: the entry is wrong"
+                r.note += "; listed as equivalent in sim/mutate_equivalent.yml but killed: the entry is wrong"
         if st == "killed" and not a.keep:
             for sub in ("build", "results", "rtl"):
                 shutil.rmtree(d / sub, ignore_errors=True)
