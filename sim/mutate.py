@@ -699,7 +699,8 @@ def write_report(meta: dict, results: list[Result]) -> dict:
           f"**{score_line(sc)}**", ""]
     if meta.get("initial_score"):
         i = meta["initial_score"]
-        md += [f"Before the reruns of {', '.join(meta.get('rerun', []))} (after tests were added): "
+        md += [f"Before the survivors {', '.join(meta.get('rerun', []))} were rerun (with the tests added "
+               f"for them and sim/mutate_equivalent.yml): "
                f"{i['score']:.1f}% ({i['killed']} killed / {i['non_equivalent']} non-equivalent, "
                f"{i['equivalent']} equivalent, {i['survived']} survived).", ""]
     md += [
