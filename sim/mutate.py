@@ -552,7 +552,7 @@ def run_suite(d: Path, timeout: float, nice: int, test_limit: float = 0, jobs: s
                         job = m.group(1)
                     elif (m := _RUNNING.search(ln)):
                         test, t_test = m.group(1).rsplit(".", 1)[-1], time.monotonic()
-                    elif (m := _FAILED.search(ln)):
+                    elif (m := _FAILED.search(ln)) and verdict is None:    # the first failure counts
                         verdict = ("killed", f"{job}.{m.group(1).rsplit('.', 1)[-1]}")
                 now = time.monotonic()
                 if verdict is None and test_limit and test and now - t_test > test_limit:
