@@ -11,6 +11,7 @@
 #             SYNTH_ROUTE=1 (route too, not only place)  SYNTH_ROUTER=router1|router2
 #             SYNTH_PNR_TIMEOUT=<s> (default 3600)
 #             COV_SUITE=quick|regress (coverage; regress runs SEEDS seeds per job)
+#             MUTANTS=<n> (mutate, default 60)  MUTANT=<id> (mutate: just that one)
 
 SHELL         := /bin/bash
 .DEFAULT_GOAL := help
@@ -27,6 +28,8 @@ SYNTH_ROUTE ?=
 SYNTH_ROUTER ?=
 SYNTH_PNR_TIMEOUT ?= 3600
 COV_SUITE ?= quick
+MUTANTS  ?=
+MUTANT   ?=
 # Python >= 3.11 for the venv: the first of these that qualifies.
 PYTHON   ?= $(or $(shell for p in python3.11 python3.12 python3.13 python3; do \
               $$p -c 'import sys; sys.exit(sys.version_info < (3, 11))' 2>/dev/null && { echo $$p; break; }; \
@@ -62,7 +65,7 @@ define need
 endef
 HAVE_LZ4 := ! command -v dpkg || dpkg -s liblz4-dev
 
-.PHONY: help venv tools sim test unit test-sim regress coverage waves lint bench synth clean distclean
+.PHONY: help venv tools sim test unit test-sim regress coverage waves lint bench synth mutate clean distclean
 
 help: ## list the targets (default)
 	@echo "smmu — make targets:"
@@ -71,6 +74,7 @@ help: ## list the targets (default)
 	@echo "           TESTS=substr,... (filter)  HEADLESS=1 (waves under xvfb)"
 	@echo "           synth: CONFIG=default|small  SYNTH_NOPNR=1  SYNTH_ROUTE=1  SYNTH_ROUTER=router2  SYNTH_PNR_TIMEOUT=s"
 	@echo "           coverage: COV_SUITE=quick|regress (default quick)"
+	@echo "           mutate: MUTANTS=n (default 60)  MUTANT=<id> (rerun one, print its diff)"
 
 # ---------------------------------------------------------------- set-up
 venv: $(STAMP) ## create .venv from requirements.txt (redone when it changes)
@@ -211,6 +215,14 @@ lint: $(STAMP) $(EDA) tools ## RTL through Verilator -Wall, Icarus, slang and yo
 synth: $(EDA) ## ECP5 area per block + Fmax (yosys, nextpnr) -> bench/results/synth-*.json
 	$(PY) synth/run_synth.py --config $(or $(CONFIG),all) --pnr-timeout $(SYNTH_PNR_TIMEOUT) \
 	  $(if $(filter 1 yes true on,$(SYNTH_NOPNR)),--no-pnr) $(if $(filter 1 yes true on,$(SYNTH_ROUTE)),--route $(if $(SYNTH_ROUTER),--router $(SYNTH_ROUTER)))
+
+# ---------------------------------------------------------------- mutation testing
+# RTL mutants from a fixed seed, stratified over every module of rtl/files.f, each run on
+# Icarus against SUITES["mutate"] (sim/suites.py) with 2 workers; equivalent mutants are
+# explained in sim/mutate_equivalent.yml.  Report: results/mutate/report.{md,json}; the
+# last line is the score.  Slow: ~1-2 min per surviving mutant per core.
+mutate: $(STAMP) tools ## mutation score: MUTANTS RTL mutants vs the mutate suite (MUTANT=<id>: that one)
+	$(PY) sim/mutate.py $(if $(MUTANT),--only $(MUTANT) --show,$(if $(MUTANTS),-n $(MUTANTS)))
 
 # ---------------------------------------------------------------- clean
 clean: ## remove build/ results/ and caches (keeps .venv and bench/results)

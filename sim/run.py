@@ -15,6 +15,10 @@ the jobs of a suite (sim/suites.py) against that build through cocotb_tools.runn
                coverage into build/verilator-<hash>-cov/; each job writes
                results/verilator/<job>-<seed>/coverage-<job>-<seed>.dat (sim/codecov.py
                merges them)
+  --rtl-dir D  take the rtl/ paths of rtl/files.f (and `include files) from D instead
+               (sim/mutate.py: a copy of rtl/ with one file mutated)
+  --out-dir D  build/ and results/ go under D (inside the repo) instead of the repo root
+  --stop-on-fail  run no further job after the first failing one
 
 Layout: build/<sim>-<params hash>[-waves]/ (one build, reused by every job),
 results/<sim>/<job>-<seed>/results.xml (per job), --junit (default
@@ -52,6 +56,8 @@ VERILATOR_WAVES_ARGS = ["--trace-fst", "--trace-structs"]
 # leaves signals wider than 256 bits without toggle points.
 VERILATOR_COVERAGE_ARGS = ["--coverage-line", "--coverage-toggle", "--coverage-expr"]
 COVERAGE_DAT_GLOB = "coverage-*.dat"
+RTL_DIR = REPO / "rtl"   # --rtl-dir
+OUT = REPO               # --out-dir: root of build/ and results/
 
 
 def _reexec_in_venv() -> None:
@@ -116,7 +122,7 @@ def read_sources(files_f: Path = REPO / "rtl" / "files.f") -> list[Path]:
         line = line.split("//", 1)[0].strip()
         if not line:
             continue
-        p = (REPO / line).resolve()
+        p = (RTL_DIR / line[4:] if line.startswith("rtl/") else REPO / line).resolve()
         if not p.exists():
             raise FileNotFoundError(f"rtl/files.f lists {line}, which does not exist")
         out.append(p)
@@ -130,7 +136,7 @@ def build_dir_for(sim: str, params: dict, waves: bool, extra_args=(), coverage: 
     if extra_args:  # Job.build_args: a build of its own (no change to the plain builds' names)
         key += json.dumps(list(extra_args))
     digest = hashlib.sha1(key.encode()).hexdigest()[:8]
-    return REPO / "build" / f"{sim}-{digest}{'-waves' if waves else ''}{'-cov' if coverage else ''}"
+    return OUT / "build" / f"{sim}-{digest}{'-waves' if waves else ''}{'-cov' if coverage else ''}"
 
 
 @contextmanager
@@ -170,14 +176,14 @@ def build(sim: str, params: dict, waves: bool = False, extra_args=(), coverage: 
         always = not fp_file.exists() or fp_file.read_text() != fingerprint
         vvp = bdir / "sim.vvp"  # Icarus: also rebuild when an `include`d file under rtl/ changed
         if sim == "icarus" and vvp.exists():
-            newest = max((f.stat().st_mtime for f in (REPO / "rtl").rglob("*") if f.is_file()), default=0)
+            newest = max((f.stat().st_mtime for f in RTL_DIR.rglob("*") if f.is_file()), default=0)
             always = always or newest > vvp.stat().st_mtime
         t0 = time.monotonic()
         print(f"[run] build {sim} params={params or '{}'} -> {bdir.relative_to(REPO)}", flush=True)
         runner = get_runner(sim)
         runner.build(
             sources=sources,
-            includes=[REPO / "rtl"],
+            includes=[RTL_DIR],
             hdl_toplevel=TOPLEVEL,
             parameters=params,
             build_args=build_args,
@@ -286,7 +292,7 @@ def run_job(sim: str, suite: str, bdir: Path, job: Job, seed: int, *, waves: boo
         return res
     if sim == "verilator":
         setup_verilator()
-    test_dir = REPO / "results" / sim / f"{job.name}-{seed}"
+    test_dir = OUT / "results" / sim / f"{job.name}-{seed}"
     test_dir.mkdir(parents=True, exist_ok=True)
     xml = test_dir / "results.xml"
     res.xml = xml
@@ -423,10 +429,18 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--junit", type=Path)
     ap.add_argument("--coverage", action="store_true",
                     help="Verilator line/toggle/expression coverage (sim/codecov.py merges it)")
+    ap.add_argument("--rtl-dir", type=Path, help="use this copy of rtl/ (mutation testing)")
+    ap.add_argument("--out-dir", type=Path, help="build/ and results/ under this directory (inside the repo)")
+    ap.add_argument("--stop-on-fail", action="store_true", help="no further job after a failing one")
     a = ap.parse_args(argv)
     if a.coverage and a.sim != "verilator":
         print("ERROR: --coverage needs --sim verilator")
         return 2
+    global RTL_DIR, OUT
+    if a.rtl_dir:
+        RTL_DIR = a.rtl_dir.resolve()
+    if a.out_dir:
+        OUT = a.out_dir.resolve()
 
     # The cocotb runner lets $WAVES/$GUI override its arguments; handle WAVES here so
     # the build directory and the run agree.
@@ -471,8 +485,13 @@ def main(argv: list[str] | None = None) -> int:
         for s in job_seeds(j, a.seed, a.seeds, base):
             results.append(run_job(a.sim, a.suite, bdir, j, s, waves=waves, filters=filters,
                                    coverage=a.coverage))
+            if a.stop_on_fail and not results[-1].ok:
+                break
+        if a.stop_on_fail and results and not results[-1].ok:
+            print(f"[run] --stop-on-fail: {j.name} failed, no further job")
+            break
 
-    junit = (a.junit or REPO / "results" / f"{a.sim}-{a.suite}.xml").resolve()
+    junit = (a.junit or OUT / "results" / f"{a.sim}-{a.suite}.xml").resolve()
     merge_junit(results, junit)
 
     passed = sum(r.tests - r.failed for r in results if not r.skipped and not r.error)

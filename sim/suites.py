@@ -215,3 +215,31 @@ SUITES["quick"] += [
 ]
 # ---- RTL code coverage closers (tb/tests/test_codecov.py; sim/codecov.py, make coverage) ----
 SUITES["quick"].append(Job("tb.tests.test_codecov", name="codecov", env={"TXNS": 400}))
+
+# ---- tests written for the survivors of mutation testing (tb/tests/test_sensitivity.py) ----
+SUITES["quick"].append(Job("tb.tests.test_sensitivity", name="sensitivity"))
+
+# ---- mutation testing (sim/mutate.py; make mutate): the fixed subset run against every mutant,
+# in this order; a mutant is killed by the first job that fails (later jobs are not run) ----
+SUITES["mutate"] = [
+    Job("tb.tests.test_regs", name="m_regs"),
+    Job("tb.tests.test_traffic", name="m_traffic",
+        testcase=["AbortGbpa", "AbortSmmuen", "AbortOutsideOas", "MixedAbortPhases", "ResetMidTraffic",
+                  "PerIdOrderSlowId", "BypassSlaveErrors"]),
+    Job("tb.tests.test_bringup", name="m_bringup", testcase=["LinuxBringUp"]),
+    Job("tb.tests.test_queues", name="m_queues"),
+    Job("tb.tests.test_config", name="m_config"),
+    Job("tb.tests.test_translate", name="m_translate",
+        testcase=["TranslateFaults", "TranslateGeometry", "TranslateAsidGlobal", "TranslateTerminate",
+                  "TranslateHitUnderMiss", "TranslateNegStale", "TranslateSameIdFaults"]),
+    Job("tb.tests.test_stall", name="m_stall", testcase=STALL_DIRECTED),
+    Job("tb.tests.test_liveness", name="m_liveness",
+        testcase=["LivenessPermRefill", "LivenessCfgFaultNoBlock", "LivenessGlobalWalkOtherAsid",
+                  "LivenessScopedStorm"]),
+    Job("tb.tests.test_attrs", name="m_attrs"),
+    Job("tb.tests.test_traffic", name="m_random_bypass", testcase=["RandomBypass"], env={"TXNS": 500}),
+    Job("tb.tests.test_translate", name="m_translate_random", testcase=["TranslateRandom"], env={"TXNS": 500}),
+    Job("tb.tests.test_stall", name="m_stall_random", testcase=["StallRandom"], env={"TXNS": 300}),
+    Job("tb.tests.test_sensitivity", name="m_sensitivity"),
+    Job("tb.tests.test_corners", name="m_corners"),
+]
