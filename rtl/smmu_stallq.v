@@ -189,6 +189,39 @@ always @(posedge clk) begin
     end
 end
 
+// ---------------------------------------------------------------- formal invariants
+// Checked by yosys-sby only (formal/, `make formal`); no simulator or linter defines FORMAL.
+`ifdef FORMAL
+reg f_rst_seen = 1'b0;                 // a reset cycle has happened
+always @(posedge clk) if (rst) f_rst_seen <= 1'b1;
+reg [5:0] f_nv;
+always @* begin
+    f_nv = 6'd0;
+    for (integer k = 0; k < STALL_MAX; k = k + 1)
+        f_nv = f_nv + {5'd0, t_v[k]};
+end
+always @* if (f_rst_seen) begin
+    assert(outstanding == f_nv);                             // the count is the tags held
+    assert(outstanding <= STALL_MAX);                        // never above STALL_MAX
+    assert(avail == (f_nv < STALL_MAX));                     // a free tag exists exactly below STALL_MAX
+    assert({{(32-IW){1'b0}}, next_reg} < STALL_MAX);         // allocation pointer in range
+    for (integer k = 0; k < STALL_MAX; k = k + 1)            // the STAG handed out is unique:
+        if (avail && t_v[k])                                 // no outstanding stall carries it
+            assert({t_gen[k], k[IW-1:0]} != next_tag);
+    for (integer k = 0; k < STALL_MAX; k = k + 1)            // one tag per stalled pending entry
+        for (integer m = k + 1; m < STALL_MAX; m = m + 1)
+            if (t_v[k] && t_v[m])
+                assert(t_wr[k] != t_wr[m] || t_idx[k] != t_idx[m]);
+end
+`ifdef SMMU_FORMAL_STALLQ_ENV
+// proof of this module alone: the queues' promise (an entry asks for a tag
+// only while it holds none); in the whole-design runs the queues are real
+always @* for (integer k = 0; k < STALL_MAX; k = k + 1)
+    if (alloc_valid && t_v[k] && !end_v[k])
+        assume(t_wr[k] != alloc_wr || t_idx[k] != alloc_idx);
+`endif
+`endif
+
 endmodule
 
 `resetall
