@@ -29,21 +29,27 @@ BUILD = ROOT / "build" / "formal"
 RESULTS = ROOT / "results" / "formal"
 BIN = Path(sys.executable).parent
 
-# (sby file, task, kind, full depth, quick depth or None = not in the quick profile, what)
+# (sby file, task, kind, full depth, quick depth, what)
 # kind: prove = k-induction (basecase + induction: unbounded when it passes),
-#       bmc = bounded model check to the depth, cover = every cover reached within the depth
+#       bmc = bounded model check to the depth, cover = every cover reached within the depth.
+# quick depth None: not in the quick profile (CI). full depth None: only with --deep
+# (or by name in --tasks), at DEEP_DEPTH.
 TASKS = [
     ("units", "fifo",   "prove", 6, 6,  "smmu_fifo: count <= DEPTH, m_valid == (count != 0)"),
-    ("units", "skid",   "prove", 4, 4,  "smmu_skid: VALID held, payload stable, no lost beat"),
-    ("units", "stallq", "prove", 6, 6,  "smmu_stallq: outstanding == tags held <= STALL_MAX, unique STAG, one tag per entry"),
+    ("units", "skid",   "prove", 6, 6,  "smmu_skid: VALID held, payload stable, no lost beat"),
+    ("units", "stallq", "prove", 6, 6,  "smmu_stallq: outstanding == tags held <= STALL_MAX, unique STAG, "
+                                        "one tag per entry"),
     ("blocks", "regs_bmc",      "bmc",   20, 8, "smmu_regs + AXI4-Lite rules on s_axil"),
     ("blocks", "evtq_bmc",      "bmc",   16, 8, "smmu_evtq + AXI4 rules on m_axi_tw AW/W/B"),
-    ("blocks", "rd_path_bmc",   "bmc",   9,  None, "smmu_rd_path + AXI4 rules on m_axi AR/R and s_axi R"),
-    ("blocks", "rd_path_cover", "cover", 12, None, "smmu_rd_path: local abort and RAZ bursts reach s_axi"),
-    ("top", "bmc",   "bmc",   6,  None, "smmu_top (formal parameters): AXI4 rules on s_axi, m_axi, m_axi_tw, "
-                                        "s_axil + every FORMAL invariant"),
-    ("top", "cover", "cover", 10, None, "smmu_top: covers at the ports and inside"),
+    ("blocks", "evtq_cover",    "cover", 12, 12, "smmu_evtq: a record written with an OKAY response"),
+    ("blocks", "rd_path_bmc",   "bmc",   10, 6, "smmu_rd_path + AXI4 rules on m_axi AR/R and s_axi R"),
+    ("blocks", "rd_path_cover", "cover", 12, 8, "smmu_rd_path: local abort and RAZ bursts reach s_axi"),
+    ("top", "bmc",        "bmc",   20, None, "smmu_top (formal parameters): AXI4 rules on s_axi, m_axi, "
+                                             "m_axi_tw, s_axil + every FORMAL invariant"),
+    ("top", "cover",      "cover", 12, None, "smmu_top: covers at the ports, a configuration fetch"),
+    ("top", "cover_deep", "cover", None, None, "smmu_top: read with SMMUEN=1, event written, walk read, stall"),
 ]
+DEEP_DEPTH = 40
 
 
 def shims():
@@ -99,8 +105,8 @@ def run_task(sby, task, kind, depth, env, timeout):
     m = re.findall(r"DONE \((\w+), rc=\d+\)", log)
     status = "TIMEOUT" if timed_out else (m[-1] if m else "ERROR")
     traces = re.findall(r"(?:counterexample trace(?: \[\w+\])?|cover trace): (\S+\.vcd)", log)
-    failed = re.findall(r"failed assertion (\S+) at (\S+)", log)
-    unreached = re.findall(r"unreached cover statement (\S+) at (\S+)", log)
+    failed = list(dict.fromkeys(re.findall(r"failed assertion (\S+) at (\S+)", log)))
+    unreached = re.findall(r"unreached cover statement (\S+) at (\S+)", log, re.I)
     reached = re.findall(r"reached cover statement \S+ at (\S+) step (\d+)", log)
     return {
         "sby": sby, "task": task, "kind": kind, "depth": depth, "status": status, "secs": secs,
@@ -113,6 +119,7 @@ def main():
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--quick", action="store_true", help="short depths, quick tasks only (CI)")
     ap.add_argument("--tasks", default="", help="comma-separated sby:task names (default: the profile's)")
+    ap.add_argument("--deep", action="store_true", help=f"also the deep covers (depth {DEEP_DEPTH})")
     ap.add_argument("--timeout", type=int, default=1800, help="seconds per task (default 1800)")
     args = ap.parse_args()
 
@@ -129,11 +136,15 @@ def main():
         if want:
             if name not in want:
                 continue
-            depth = quick if (args.quick and quick) else full
+            depth = quick if (args.quick and quick) else (full or DEEP_DEPTH)
         elif args.quick:
             if quick is None:
                 continue
             depth = quick
+        elif full is None:
+            if not args.deep:
+                continue
+            depth = DEEP_DEPTH
         else:
             depth = full
         todo.append((sby, task, kind, depth, what))

@@ -205,20 +205,29 @@ always @* if (f_rst_seen) begin
     assert(outstanding <= STALL_MAX);                        // never above STALL_MAX
     assert(avail == (f_nv < STALL_MAX));                     // a free tag exists exactly below STALL_MAX
     assert({{(32-IW){1'b0}}, next_reg} < STALL_MAX);         // allocation pointer in range
-    for (integer k = 0; k < STALL_MAX; k = k + 1)            // the STAG handed out is unique:
-        if (avail && t_v[k])                                 // no outstanding stall carries it
-            assert({t_gen[k], k[IW-1:0]} != next_tag);
-    for (integer k = 0; k < STALL_MAX; k = k + 1)            // one tag per stalled pending entry
-        for (integer m = k + 1; m < STALL_MAX; m = m + 1)
-            if (t_v[k] && t_v[m])
-                assert(t_wr[k] != t_wr[m] || t_idx[k] != t_idx[m]);
 end
+genvar fk, fm;
+generate
+    for (fk = 0; fk < STALL_MAX; fk = fk + 1) begin : g_f_tag
+        // the STAG handed out is unique: no outstanding stall carries it
+        always @* if (f_rst_seen && avail && t_v[fk])
+            assert({t_gen[fk], IW'(fk)} != next_tag);
+        // one tag per stalled pending entry
+        for (fm = fk + 1; fm < STALL_MAX; fm = fm + 1) begin : g_f_pair
+            always @* if (f_rst_seen && t_v[fk] && t_v[fm])
+                assert(t_wr[fk] != t_wr[fm] || t_idx[fk] != t_idx[fm]);
+        end
+    end
+endgenerate
 `ifdef SMMU_FORMAL_STALLQ_ENV
 // proof of this module alone: the queues' promise (an entry asks for a tag
 // only while it holds none); in the whole-design runs the queues are real
-always @* for (integer k = 0; k < STALL_MAX; k = k + 1)
-    if (alloc_valid && t_v[k] && !end_v[k])
-        assume(t_wr[k] != alloc_wr || t_idx[k] != alloc_idx);
+generate
+    for (fk = 0; fk < STALL_MAX; fk = fk + 1) begin : g_f_env
+        always @* if (alloc_valid && t_v[fk] && !end_v[fk])
+            assume(t_wr[fk] != alloc_wr || t_idx[fk] != alloc_idx);
+    end
+endgenerate
 `endif
 `endif
 

