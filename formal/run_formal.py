@@ -39,6 +39,9 @@ TASKS = [
     ("units", "skid",   "prove", 6, 6,  "smmu_skid: VALID held, payload stable, no lost beat"),
     ("units", "stallq", "prove", 6, 6,  "smmu_stallq: outstanding == tags held <= STALL_MAX, unique STAG, "
                                         "one tag per entry"),
+    ("units", "qptr",   "prove", 1, 1,  "smmu_qptr: indices inside the queue, upper bits kept, wrap at the end, "
+                                        "never empty and full"),
+    ("units", "evtq",   "prove", 6, 6,  "smmu_evtq: defined state, AW/W pending only while writing a record"),
     ("blocks", "regs_bmc",      "bmc",   20, 8, "smmu_regs + AXI4-Lite rules on s_axil"),
     ("blocks", "evtq_bmc",      "bmc",   16, 8, "smmu_evtq + AXI4 rules on m_axi_tw AW/W/B"),
     ("blocks", "evtq_cover",    "cover", 12, 12, "smmu_evtq: a record written with an OKAY response"),
