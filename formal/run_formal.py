@@ -42,6 +42,8 @@ TASKS = [
     ("units", "qptr",   "prove", 1, 1,  "smmu_qptr: indices inside the queue, upper bits kept, wrap at the end, "
                                         "never empty and full"),
     ("units", "evtq",   "prove", 6, 6,  "smmu_evtq: defined state, AW/W pending only while writing a record"),
+    ("units", "cmdq",   "bmc",   6, None, "smmu_cmdq (sane software assumed): queue pointers in range, CONS <= write <= fetch pointer, "
+                                        "at most CMD_BUF ahead, requests in flight counted"),
     ("blocks", "regs_bmc",      "bmc",   20, 8, "smmu_regs + AXI4-Lite rules on s_axil"),
     ("blocks", "evtq_bmc",      "bmc",   16, 8, "smmu_evtq + AXI4 rules on m_axi_tw AW/W/B"),
     ("blocks", "evtq_cover",    "cover", 12, 12, "smmu_evtq: a record written with an OKAY response"),
