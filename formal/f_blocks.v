@@ -1,8 +1,8 @@
 `default_nettype none
 
 // Block-level harnesses (formal only): one block of smmu_top with the AXI
-// property checkers on its ports and free inputs elsewhere; cheap enough to
-// check much deeper than the whole design. See formal/blocks.sby.
+// property checkers on its ports and free inputs elsewhere, so its corner
+// cases are a few cycles from reset. See formal/blocks.sby.
 
 // ---------------------------------------------------------------- smmu_regs: s_axil
 module f_regs (

@@ -18,7 +18,7 @@ counterexample trace (VCD) path.
 import argparse
 import os
 import re
-import shutil
+import signal
 import subprocess
 import sys
 import time
@@ -97,13 +97,19 @@ def run_task(sby, task, kind, depth, env, timeout):
     cfg = sby_with_depth(sby, task, depth)
     t0 = time.monotonic()
     cmd = [str(BIN / "yowasp-sby"), "-f", "-d", str(work), str(cfg), task]
+    # own process group: on a timeout, stop sby and every solver it started
+    proc = subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                            text=True, start_new_session=True)
     try:
-        proc = subprocess.run(cmd, cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
-                              text=True, timeout=timeout)
-        log = proc.stdout
+        log, _ = proc.communicate(timeout=timeout)
         timed_out = False
-    except subprocess.TimeoutExpired as e:
-        log = (e.stdout or b"").decode() if isinstance(e.stdout, bytes) else (e.stdout or "")
+    except subprocess.TimeoutExpired:
+        os.killpg(proc.pid, signal.SIGTERM)
+        try:
+            log, _ = proc.communicate(timeout=30)
+        except subprocess.TimeoutExpired:
+            os.killpg(proc.pid, signal.SIGKILL)
+            log, _ = proc.communicate()
         timed_out = True
     secs = time.monotonic() - t0
     (BUILD / f"{sby}_{task}.log").write_text(log)
