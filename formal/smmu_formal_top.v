@@ -2,8 +2,8 @@
 
 // smmu_formal_top: the whole design with a formal parameter set, AXI4 property
 // checkers on all four interfaces, a reset assumption and cover statements.
-// Formal only (yosys-sby, formal/top.sby); generated once from rtl/smmu_top.v's
-// port list by hand-kept script logic: keep it in step when ports are added.
+// Formal only (yosys-sby, formal/top.sby). The port list mirrors rtl/smmu_top.v
+// (keep it in step when ports are added).
 module smmu_formal_top #(
     parameter SID_W       = 2,
     parameter SSID_W      = 1,
