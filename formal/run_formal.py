@@ -130,6 +130,7 @@ def main():
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--quick", action="store_true", help="short depths, quick tasks only (CI)")
     ap.add_argument("--tasks", default="", help="comma-separated sby:task names (default: the profile's)")
+    ap.add_argument("--depth", type=int, default=0, help="override the depth of every task run")
     ap.add_argument("--deep", action="store_true", help=f"also the deep covers (depth {DEEP_DEPTH})")
     ap.add_argument("--timeout", type=int, default=1800, help="seconds per task (default 1800)")
     args = ap.parse_args()
@@ -158,7 +159,7 @@ def main():
             depth = DEEP_DEPTH
         else:
             depth = full
-        todo.append((sby, task, kind, depth, what))
+        todo.append((sby, task, kind, args.depth or depth, what))
     if want and len(todo) != len(want):
         known = ", ".join(f"{s}:{t}" for s, t, *_ in TASKS)
         sys.exit(f"ERROR: unknown task in --tasks (known: {known})")
