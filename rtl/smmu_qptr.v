@@ -33,6 +33,22 @@ assign cons_inc = (cons & ~ptr_msk) | ((c + 20'd1) & ptr_msk);
 assign empty    = p == c;
 assign full     = (p ^ c) == (idx_msk + 20'd1);
 
+// ---------------------------------------------------------------- formal properties
+// Checked by yosys-sby only (formal/, `make formal`); no simulator or linter defines FORMAL.
+`ifdef FORMAL
+always @* begin
+    assert((prod_idx & ~idx_msk) == 20'd0);                  // indices inside the queue
+    assert((cons_idx & ~idx_msk) == 20'd0);
+    assert((prod_inc & ~ptr_msk) == (prod & ~ptr_msk));      // bits above the pointer kept
+    assert((cons_inc & ~ptr_msk) == (cons & ~ptr_msk));
+    assert(!(empty && full));                                // never both
+    if (p == c) assert(empty);
+    // one increment from full wraps the index and toggles the wrap bit
+    if ((p & idx_msk) == idx_msk) assert((prod_inc & idx_msk) == 20'd0 &&
+                                          ((prod_inc ^ p) & (idx_msk + 20'd1)) != 20'd0);
+end
+`endif
+
 endmodule
 
 `resetall

@@ -50,6 +50,19 @@ always @(posedge clk) begin
     end
 end
 
+// ---------------------------------------------------------------- formal invariants
+// Checked by yosys-sby only (formal/, `make formal`); no simulator or linter defines FORMAL.
+`ifdef FORMAL
+reg f_rst_seen = 1'b0;                 // a reset cycle has happened
+always @(posedge clk) if (rst) f_rst_seen <= 1'b1;
+always @* if (f_rst_seen)
+    assert(!tmp_valid_reg || out_valid_reg);                 // the parked beat is behind an output beat
+always @(posedge clk) if (f_rst_seen && !rst && $past(f_rst_seen && !rst && out_valid_reg && !m_ready)) begin
+    assert(out_valid_reg);                                   // VALID held until READY
+    assert(out_data_reg == $past(out_data_reg));             // payload stable
+end
+`endif
+
 endmodule
 
 `resetall

@@ -189,6 +189,48 @@ always @(posedge clk) begin
     end
 end
 
+// ---------------------------------------------------------------- formal invariants
+// Checked by yosys-sby only (formal/, `make formal`); no simulator or linter defines FORMAL.
+`ifdef FORMAL
+reg f_rst_seen = 1'b0;                 // a reset cycle has happened
+always @(posedge clk) if (rst) f_rst_seen <= 1'b1;
+reg [5:0] f_nv;
+always @* begin
+    f_nv = 6'd0;
+    for (integer k = 0; k < STALL_MAX; k = k + 1)
+        f_nv = f_nv + {5'd0, t_v[k]};
+end
+always @* if (f_rst_seen) begin
+    assert(outstanding == f_nv);                             // the count is the tags held
+    assert(outstanding <= STALL_MAX);                        // never above STALL_MAX
+    assert(avail == (f_nv < STALL_MAX));                     // a free tag exists exactly below STALL_MAX
+    assert({{(32-IW){1'b0}}, next_reg} < STALL_MAX);         // allocation pointer in range
+end
+genvar fk, fm;
+generate
+    for (fk = 0; fk < STALL_MAX; fk = fk + 1) begin : g_f_tag
+        // the STAG handed out is unique: no outstanding stall carries it
+        always @* if (f_rst_seen && avail && t_v[fk])
+            assert({t_gen[fk], IW'(fk)} != next_tag);
+        // one tag per stalled pending entry
+        for (fm = fk + 1; fm < STALL_MAX; fm = fm + 1) begin : g_f_pair
+            always @* if (f_rst_seen && t_v[fk] && t_v[fm])
+                assert(t_wr[fk] != t_wr[fm] || t_idx[fk] != t_idx[fm]);
+        end
+    end
+endgenerate
+`ifdef SMMU_FORMAL_STALLQ_ENV
+// proof of this module alone: the queues' promise (an entry asks for a tag
+// only while it holds none); in the whole-design runs the queues are real
+generate
+    for (fk = 0; fk < STALL_MAX; fk = fk + 1) begin : g_f_env
+        always @* if (alloc_valid && t_v[fk] && !end_v[fk])
+            assume(t_wr[fk] != alloc_wr || t_idx[fk] != alloc_idx);
+    end
+endgenerate
+`endif
+`endif
+
 endmodule
 
 `resetall

@@ -658,6 +658,35 @@ always @(posedge aclk) begin
 end
 `endif
 
+// ------------------------------------------------------------ formal invariants
+// Checked by yosys-sby only (formal/, `make formal`); no simulator or linter defines FORMAL.
+`ifdef FORMAL
+reg f_rst_seen = 1'b0;                 // a reset cycle has happened
+always @(posedge aclk) if (rst) f_rst_seen <= 1'b1;
+always @* if (f_rst_seen) begin
+    // a pending entry waiting for a configuration answer has exactly one request
+    // outstanding: at most one such entry over both queues, and only while the
+    // engine is busy with it (or answers now)
+    assert({1'b0, rd_n_cfg_wait} + {1'b0, wr_n_cfg_wait} <= 1);
+    assert(!((rd_n_cfg_wait != 0 || wr_n_cfg_wait != 0) && cfg_req_ready && !cfg_resp_valid));
+    // nothing on m_axi without a decision that sends it downstream
+    if (m_axi_arvalid) assert(rd_t_valid && rd_t_down);
+    if (m_axi_awvalid) assert(wr_t_valid && wr_t_down);
+    // stall count never above STALL_MAX
+    assert({26'd0, stalls_outstanding} <= STALL_MAX);
+end
+// reachable states (cover mode; the deep ones need a programmed stream table)
+always @(posedge aclk) if (f_rst_seen && !rst) begin
+    cover(m_axi_tw_arvalid && m_axi_tw_arid == 4'd0 && smmuen);         // a configuration fetch
+`ifdef SMMU_FORMAL_DEEP
+    cover(m_axi_arvalid && m_axi_arready && smmuen);                    // a read issued with SMMUEN=1
+    cover(m_axi_tw_awvalid && m_axi_tw_awready);                        // an event record written
+    cover(m_axi_tw_arvalid && m_axi_tw_arid >= 4'd2);                   // a page-table walk read
+    cover(rd_st_alloc || wr_st_alloc);                                  // a stall recorded
+`endif
+end
+`endif
+
 // Counters are read by the testbench through the hierarchy.
 wire unused_ok = &{1'b0, stalls_outstanding, cnt_stalls, cnt_st_retry, cnt_st_abort,
                    cnt_st_term, cnt_st_nomatch, cnt_cfg_hit, cnt_cfg_miss, cnt_cmds,

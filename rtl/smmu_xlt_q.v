@@ -786,6 +786,23 @@ always @(posedge clk) begin
 end
 
 
+// ---------------------------------------------------------------- formal invariants
+// Checked by yosys-sby only (formal/, `make formal`); no simulator or linter defines FORMAL.
+`ifdef FORMAL
+reg f_rst_seen = 1'b0;                 // a reset cycle has happened
+always @(posedge clk) if (rst) f_rst_seen <= 1'b1;
+always @* if (f_rst_seen) begin
+    // nothing is offered without a decision: a pending entry is READY, a
+    // stage entry was decided by the TLB or by GBPA in the handshake cycle
+    if (o_valid && sel_tbl)
+        assert(p_v[sel_idx] && p_state[sel_idx] == P_READY);
+    if (o_valid && !sel_tbl)
+        assert(out_v && st_fast);
+    assert(n_stall <= SCAP);                                 // stalls per direction
+    assert(!tmp_v || out_v);                                 // the address stage loses nothing
+end
+`endif
+
 endmodule
 
 `resetall
