@@ -180,3 +180,26 @@ SUITES["regress"] += [
 # ---- output attributes (tb/tests/test_attrs.py; IHI 0070 chapter 13) ----
 SUITES["quick"].append(Job("tb.tests.test_attrs", name="attrs"))
 SUITES["regress"].append(Job("tb.tests.test_attrs", name="attrs_regress"))
+
+# ---- regression: every quick job, directed ones too, reseeded (issue 11 item 6) ----
+# make regress runs every job of "regress" with SEEDS fresh seeds (Job.seeds is ignored there).
+# A quick job already contained in a regress job (same module and parameters, its tests a subset,
+# the same environment apart from the TXNS size knob) is not repeated; every other quick job is
+# added as "q_<name>".  tests/unit/test_shard.py checks that every quick job is covered.
+REGRESS_SIZE_KNOBS = ("TXNS",)
+
+
+def covers(big: Job, small: Job) -> bool:
+    """True when running ``big`` runs every test of ``small`` in the same configuration."""
+    strip = lambda env: {k: str(v) for k, v in env.items() if k not in REGRESS_SIZE_KNOBS}  # noqa: E731
+    return (big.module == small.module and big.params == small.params
+            and (big.testcase is None or set(small.testcase or ()) <= set(big.testcase)
+                 and small.testcase is not None)
+            and strip(big.env) == strip(small.env))
+
+
+SUITES["regress"] += [
+    Job(q.module, testcase=q.testcase, params=dict(q.params), name=f"q_{q.name}", env=dict(q.env))
+    for q in SUITES["quick"] if not any(covers(r, q) for r in SUITES["regress"])
+]
+# ---- end of regression ----

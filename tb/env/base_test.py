@@ -8,7 +8,9 @@ check_phase with the seed and the command that reproduces it.
 
 from __future__ import annotations
 
+import json
 import logging
+import os
 import traceback
 from typing import List, Optional
 
@@ -66,7 +68,20 @@ class SmmuBaseTest(uvm_test):
     def extract_phase(self) -> None:
         self.env.final_check()
         self.log.info("summary: %s", self.env.summary())
+        self._write_summary()
         self.env.cov.report()
+
+    def _write_summary(self) -> None:
+        """One JSON line per test to $SMMU_SUMMARY_FILE (sim/run.py sets it): the s_axi
+        transactions and cycles of the test, summed per job into the JUnit properties."""
+        path = os.environ.get("SMMU_SUMMARY_FILE")
+        if not path:
+            return
+        st = self.env.s_mon.stats
+        rec = {"test": type(self).__name__, "seed": self.seeds.base, "transactions": st["aw"] + st["ar"],
+               "cycles": self.env.cycles()}
+        with open(path, "a") as fh:
+            fh.write(json.dumps(rec) + "\n")
 
     def check_phase(self) -> None:
         errs: List[str] = self.env.collect_errors()
