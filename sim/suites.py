@@ -186,7 +186,8 @@ SUITES["regress"].append(Job("tb.tests.test_attrs", name="attrs_regress"))
 # A quick job already contained in a regress job (same module and parameters, its tests a subset,
 # the same environment apart from the TXNS size knob) is not repeated; every other quick job is
 # added as "q_<name>".  tests/unit/test_shard.py checks that every quick job is covered.
-REGRESS_SIZE_KNOBS = ("TXNS",)
+# (covers() ignores SMMU_SEED_TIMING, set below on every regress job.)
+REGRESS_SIZE_KNOBS = ("TXNS", "SMMU_SEED_TIMING")
 
 
 def covers(big: Job, small: Job) -> bool:
@@ -202,4 +203,8 @@ SUITES["regress"] += [
     Job(q.module, testcase=q.testcase, params=dict(q.params), name=f"q_{q.name}", env=dict(q.env))
     for q in SUITES["quick"] if not any(covers(r, q) for r in SUITES["regress"])
 ]
+# ... and every regress job starts each test from seed-chosen back-pressure and memory latencies
+# (SmmuEnv.seed_timing), so reseeding a directed test changes its timing, not only its data.
+for _j in SUITES["regress"]:
+    _j.env.setdefault("SMMU_SEED_TIMING", 1)
 # ---- end of regression ----

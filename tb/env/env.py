@@ -28,7 +28,7 @@ from tb.agents.axil_master import AxiLiteMasterBfm
 from tb.agents.client_agent import ClientAgent
 from tb.agents.reg_agent import RegAgent
 from tb.agents.throttle import Throttle
-from tb.env.config import Seeds, detect_params
+from tb.env.config import Seeds, detect_params, env_int
 from tb.env.coverage import CoverageCollector
 from tb.env.event_checker import EventChecker
 from tb.env.scoreboard import Scoreboard
@@ -139,6 +139,19 @@ class SmmuEnv(uvm_env):
         self.twattr_sink = _Sink("twattr_sink", self, self.sb.check_tw_attrs)
         self.cov = CoverageCollector("coverage", self)
         self.regs = RegAgent("regs", self)
+        if env_int("SMMU_SEED_TIMING", 0):
+            self.seed_timing(self.seeds.py("seed_timing"))
+
+    def seed_timing(self, rng) -> None:
+        """make regress (its jobs set SMMU_SEED_TIMING=1): every test starts from seed-chosen
+        back-pressure on s_axi, m_axi and m_axi_tw and memory latencies, so a directed test sees
+        new timing with each seed; what a test sets itself (set_backpressure, .latency) wins."""
+        self.random_backpressure(rng)
+        self.mem_tw.set_throttles(*(Throttle.random_profile(rng) for _ in range(5)))
+        self.mem_m.latency = (0, rng.choice((0, 2, 8, 24)))
+        self.mem_tw.latency = (0, rng.choice((0, 3, 10)))
+        self.log.info("seed-chosen timing (SMMU_SEED_TIMING=1): m_axi latency %s, m_axi_tw latency %s",
+                      self.mem_m.latency, self.mem_tw.latency)
 
     def connect_phase(self) -> None:
         self.agent.driver.bfm = self.client
