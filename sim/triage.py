@@ -100,6 +100,11 @@ def _props(elem) -> dict:
     return out
 
 
+def _rel(path: Path) -> str:
+    p = path.resolve()
+    return str(p.relative_to(REPO)) if p.is_relative_to(REPO) else str(path)
+
+
 def _int(v, default: int = 0) -> int:
     try:
         return int(float(v))
@@ -130,7 +135,7 @@ def read_junit(path: Path) -> list[Case]:
         print(f"[triage] skipping {path}: {e}", file=sys.stderr)
         return []
     suites = [root] if root.tag == "testsuite" else root.findall("testsuite")
-    rel = str(path.relative_to(REPO)) if path.resolve().is_relative_to(REPO) else str(path)
+    rel = _rel(path)
     cases: list[Case] = []
     for ts in suites:
         sprops = _props(ts)
@@ -223,7 +228,7 @@ def report(files: list[Path], cases: list[Case]) -> str:
     out += ["| JUnit file (shard) | cases | failing | wall s | sum of case s | transactions |",
             "|---|---:|---:|---:|---:|---:|"]
     for f in files:
-        rel = str(f.relative_to(REPO)) if f.resolve().is_relative_to(REPO) else str(f)
+        rel = _rel(f)
         mine = [c for c in run if c.file == rel]
         out.append(f"| {rel} | {len(mine)} | {sum(1 for c in mine if c.failed)} | {file_wall(f):.0f} | "
                    f"{sum(c.seconds for c in mine):.0f} | {sum(c.transactions for c in mine):,} |")
