@@ -20,6 +20,8 @@ Environment (set by the Makefile; defaults in brackets):
                              fails with "timeout after N s"
   REGRESS_RERUN [1]          a failing case is rerun once with waves (FST kept under
                              results/<sim>/<job>-<seed>-rerun/); it stays a failure
+  REGRESS_RERUN_MAX [10]     at most this many reruns per worker process (a broken build must
+                             not double the regression's time); later failures are not rerun
 
 Each case records JUnit properties (sim, suite, job, seed, transactions, cycles, and for a
 failure first_error, rerun, rerun_reproduced, rerun_waves) for sim/triage.py.
@@ -52,6 +54,8 @@ SHARD = os.environ.get("REGRESS_SHARD", "").strip()
 DURATIONS = os.environ.get("REGRESS_DURATIONS", "")
 TIMEOUT = float(os.environ.get("REGRESS_TIMEOUT", run.DEFAULT_JOB_TIMEOUT))
 RERUN = _on("REGRESS_RERUN", "1")
+RERUN_MAX = int(os.environ.get("REGRESS_RERUN_MAX", "10"))
+_reruns = [0]
 os.environ.pop("WAVES", None)  # the cocotb runner would let $WAVES override the build choice
 
 SUITE = os.environ.get("REGRESS_SUITE", "regress")
@@ -72,7 +76,8 @@ def test_regress(sim: str, job: run.Job, seed: int, record_property) -> None:
     res = run.run_job(sim, SUITE, bdir, job, seed, waves=WAVES, filters=FILTERS, timeout=TIMEOUT)
     if res.skipped:
         pytest.skip("no test matches REGRESS_TESTS")
-    if not res.ok and RERUN and not WAVES:
+    if not res.ok and RERUN and not WAVES and _reruns[0] < RERUN_MAX:
+        _reruns[0] += 1
         run.rerun_with_waves(res, FILTERS, TIMEOUT)
     for k, v in run.job_properties(res).items():
         record_property(k, v)

@@ -257,6 +257,12 @@ def report(files: list[Path], cases: list[Case]) -> str:
             out += ["| simulator, seed | transactions |", "|---|---:|"]
             out += [f"| {k} | {v:,} |" for k, v in sorted(per_seed.items())]
             out.append("")
+    # the slowest cases (what bounds a shard's wall time; sim/shard.py balances on durations)
+    slow = sorted((c for c in run if c.sim), key=lambda c: -c.seconds)[:10]
+    if slow:
+        out += ["## Slowest cases", "", "| case | seconds | transactions |", "|---|---:|---:|"]
+        out += [f"| {c.sim} {c.job} seed {c.seed} | {c.seconds:.0f} | {c.transactions:,} |" for c in slow]
+        out.append("")
     # failures grouped by the normalised first error
     groups: dict[str, list[tuple[Case, str, str, str]]] = defaultdict(list)
     for c in failed:
