@@ -7,6 +7,7 @@ the jobs of a suite (sim/suites.py) against that build through cocotb_tools.runn
 
   --seed S     run every job once with COCOTB_RANDOM_SEED=S (overrides Job.seeds)
   --seeds N    run every job N times, seeds S..S+N-1 (S = --seed or time-based)
+  --job a,b    run only the jobs of these exact names (the rerun commands use it)
   --tests a,b  keep only what matches a substring: a job whose module/name contains it
                runs whole; otherwise only tests whose full name (module.test) contains it
   --waves      FST dump per job: results/<sim>/<job>-<seed>/{smmu_top.fst,dump.fst}
@@ -216,7 +217,7 @@ class JobResult:
         out = []
         for n in names:
             sel = n if n == self.job.name else f"{self.job.module.rsplit('.', 1)[-1]}.{n}"
-            out.append(f"python sim/run.py --sim {self.sim} --suite {self.suite} "
+            out.append(f"python sim/run.py --sim {self.sim} --suite {self.suite} --job {self.job.name} "
                        f"--tests {shlex.quote(sel)} --seed {self.seed}")
             if self.suite == "sim":
                 out.append(f"make sim SIM={self.sim} SEED={self.seed} TESTS={shlex.quote(sel)}")
@@ -517,6 +518,7 @@ def main(argv: list[str] | None = None) -> int:
                     default=float(os.environ.get("SMMU_JOB_TIMEOUT", DEFAULT_JOB_TIMEOUT)),
                     help="wall-clock seconds per job (0: none)")
     ap.add_argument("--rerun-waves", action="store_true", help="rerun a failing job once with an FST dump")
+    ap.add_argument("--job", default="", help="comma-separated job names: run only these jobs of the suite")
     a = ap.parse_args(argv)
 
     # The cocotb runner lets $WAVES/$GUI override its arguments; handle WAVES here so
@@ -532,6 +534,13 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     jobs = unique_jobs([Job(**{**j.__dict__}) for j in SUITES[a.suite]])
     filters = [f.strip() for f in a.tests.split(",") if f.strip()]
+    if a.job:
+        names = {n.strip() for n in a.job.split(",") if n.strip()}
+        unknown = names - {j.name for j in jobs}
+        if unknown:
+            print(f"ERROR: no job {', '.join(sorted(unknown))} in suite {a.suite}")
+            return 2
+        jobs = [j for j in jobs if j.name in names]
     base = a.seed if a.seed is not None else int(time.time()) % 1_000_000
     if a.seeds and a.seed is None:
         print(f"[run] seed base {base} (time-based; reproduce with --seed {base} --seeds {a.seeds})")

@@ -125,7 +125,8 @@ def _rerun_for(props: dict, test: str, module: str) -> str:
     if not (sim and suite and seed):
         return props.get("rerun", "")
     sel = f"{module.rsplit('.', 1)[-1]}.{test}" if module else (props.get("job") or test)
-    return f"python sim/run.py --sim {sim} --suite {suite} --tests {sel} --seed {seed}"
+    job = f" --job {props['job']}" if props.get("job") else ""
+    return f"python sim/run.py --sim {sim} --suite {suite}{job} --tests {sel} --seed {seed}"
 
 
 def read_junit(path: Path) -> list[Case]:

@@ -27,7 +27,7 @@ def _pytest_case(sim, job, seed, *, fail=None, txns=100, time=2.0, reproduced=No
     body = ""
     if fail:
         props["first_error"] = fail
-        props["rerun"] = f"python sim/run.py --sim {sim} --suite regress --tests {job} --seed {seed}"
+        props["rerun"] = f"python sim/run.py --sim {sim} --suite regress --job {job} --tests {job} --seed {seed}"
         if reproduced is not None:
             props["rerun_reproduced"] = int(reproduced)
             props["rerun_waves"] = waves
@@ -79,8 +79,8 @@ def test_report_groups_shards(tmp_path):
     g1 = text.index("### 1. 2 x `scoreboard: data mismatch at # beat #`")
     g2 = text.index("### 2. 1 x `timeout after # s (wall clock; simulator killed)`")
     assert g1 < g2
-    assert "python sim/run.py --sim verilator --suite regress --tests config --seed 12" in text
-    assert "python sim/run.py --sim icarus --suite regress --tests config --seed 12" in text
+    assert "python sim/run.py --sim verilator --suite regress --job config --tests config --seed 12" in text
+    assert "python sim/run.py --sim icarus --suite regress --job config --tests config --seed 12" in text
     assert "rerun with waves: **not reproduced**" in text
     assert "FST `results/icarus/stall-11-rerun/smmu_top.fst`" in text
     assert "dup" not in text
@@ -107,7 +107,8 @@ def test_run_py_junit_flavour(tmp_path):
     assert len(cases) == 1 and cases[0].tests == 2 and cases[0].failed == 1 and cases[0].transactions == 1234
     name, err, cmd = cases[0].failures[0]
     assert name == "TranslateRandom" and err.startswith("AssertionError: m_axi read at 0x40")
-    assert cmd == "python sim/run.py --sim icarus --suite quick --tests test_translate.TranslateRandom --seed 3"
+    assert cmd == ("python sim/run.py --sim icarus --suite quick --job translate "
+                   "--tests test_translate.TranslateRandom --seed 3")
 
 
 def test_no_failures(tmp_path):
