@@ -342,9 +342,11 @@ def _read_summaries(path: Path) -> tuple[int, int]:
 
 
 def run_job(sim: str, suite: str, bdir: Path, job: Job, seed: int, *, waves: bool = False,
-            filters: list[str] | None = None, timeout: float | None = None, tag: str = "") -> JobResult:
+            filters: list[str] | None = None, timeout: float | None = None, tag: str = "",
+            log: bool = False) -> JobResult:
     """Run one job (one test module, one seed) on an existing build.  ``timeout``: wall-clock
-    seconds before the simulator is killed; ``tag``: suffix of the results directory."""
+    seconds before the simulator is killed; ``tag``: suffix of the results directory;
+    ``log``: simulator output to <results dir>/sim.log instead of the terminal."""
     res = JobResult(sim, suite, job, seed)
     if sim == "verilator":
         setup_verilator()
@@ -393,6 +395,7 @@ def run_job(sim: str, suite: str, bdir: Path, job: Job, seed: int, *, waves: boo
             results_xml=str(xml),
             plusargs=plusargs,
             timescale=TIMESCALE,
+            log_file=test_dir / "sim.log" if log else None,
         )
     except SystemExit as e:  # the runner exits when the simulator returns non-zero
         sim_rc = e.code if isinstance(e.code, int) else 1
@@ -430,7 +433,7 @@ def job_seeds(job: Job, seed: int | None, nseeds: int | None, base: int) -> list
 
 
 def rerun_with_waves(res: JobResult, filters: list[str] | None = None,
-                     timeout: float | None = None) -> JobResult:
+                     timeout: float | None = None, log: bool = False) -> JobResult:
     """Run a failed job once more with an FST dump (results/<sim>/<job>-<seed>-rerun/) and
     attach the outcome to res.rerun.  res stays a failure whatever the rerun gives."""
     if res.ok or res.error.startswith("test module"):
@@ -438,7 +441,7 @@ def rerun_with_waves(res: JobResult, filters: list[str] | None = None,
     try:
         wdir = build(res.sim, res.job.params, waves=True)
         res.rerun = run_job(res.sim, res.suite, wdir, res.job, res.seed, waves=True, filters=filters,
-                            timeout=timeout, tag="-rerun")
+                            timeout=timeout, tag="-rerun", log=log)
     except (Exception, SystemExit) as e:  # noqa: BLE001 - a broken waves build must not hide the failure
         res.rerun = JobResult(res.sim, res.suite, res.job, res.seed, error=f"waves build failed: {e}")
     return res
@@ -460,6 +463,8 @@ def job_properties(r: JobResult) -> dict:
     """JUnit properties of one job run (sim/triage.py reads them)."""
     p = {"sim": r.sim, "suite": r.suite, "job": r.job.name, "seed": r.seed,
          "transactions": r.transactions, "cycles": r.cycles, "seconds": f"{r.seconds:.1f}"}
+    if r.xml is not None and (r.xml.parent / "sim.log").exists():
+        p["log"] = str((r.xml.parent / "sim.log").relative_to(REPO))
     if not r.ok:
         p["first_error"] = r.first_error
         p["rerun"] = " ; ".join(c for c in r.rerun_cmds() if c.startswith("python "))

@@ -23,7 +23,8 @@ Environment (set by the Makefile; defaults in brackets):
   REGRESS_RERUN_MAX [10]     at most this many reruns per worker process (a broken build must
                              not double the regression's time); later failures are not rerun
 
-Each case records JUnit properties (sim, suite, job, seed, transactions, cycles, and for a
+Each case writes the simulator's output to results/<sim>/<job>-<seed>/sim.log (kept; pytest
+would otherwise swallow it) and records JUnit properties (sim, suite, job, seed, transactions, cycles, and for a
 failure first_error, rerun, rerun_reproduced, rerun_waves) for sim/triage.py.
 """
 
@@ -73,12 +74,12 @@ CASES = [pytest.param(*ALL[cid], id=cid) for cid in MINE]
 @pytest.mark.parametrize(("sim", "job", "seed"), CASES)
 def test_regress(sim: str, job: run.Job, seed: int, record_property) -> None:
     bdir = run.build(sim, job.params, WAVES)
-    res = run.run_job(sim, SUITE, bdir, job, seed, waves=WAVES, filters=FILTERS, timeout=TIMEOUT)
+    res = run.run_job(sim, SUITE, bdir, job, seed, waves=WAVES, filters=FILTERS, timeout=TIMEOUT, log=True)
     if res.skipped:
         pytest.skip("no test matches REGRESS_TESTS")
     if not res.ok and RERUN and not WAVES and _reruns[0] < RERUN_MAX:
         _reruns[0] += 1
-        run.rerun_with_waves(res, FILTERS, TIMEOUT)
+        run.rerun_with_waves(res, FILTERS, TIMEOUT, log=True)
     for k, v in run.job_properties(res).items():
         record_property(k, v)
     assert res.ok, f"{res.first_error}\n{res.describe()}"

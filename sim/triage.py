@@ -282,7 +282,7 @@ def report(files: list[Path], cases: list[Case]) -> str:
                 rr = (" — rerun with waves: " + ("reproduced" if c.props["rerun_reproduced"] == "1"
                                                  else "**not reproduced**")
                       + (f", FST `{c.props['rerun_waves']}`" if c.props.get("rerun_waves") else ", no FST"))
-            out.append(f"- {where} `{test}`{rr}")
+            out.append(f"- {where} `{test}`{rr}" + (f", log `{c.props['log']}`" if c.props.get("log") else ""))
             if cmd:
                 for one in cmd.split(" ; "):
                     out.append(f"  - rerun: `{one}`")
