@@ -163,8 +163,10 @@ def read_junit(path: Path) -> list[Case]:
         for tc in ts.iter("testcase"):                      # pytest (test_regress) or plain JUnit
             p = _props(tc)
             name = tc.get("name", "?")
+            # seconds of the case's own run (the testcase time also holds a rerun with waves)
+            secs = p.get("seconds") or tc.get("time", 0) or 0
             c = Case(name, rel, p.get("sim", ""), p.get("suite", ""), p.get("job", ""), p.get("seed", ""),
-                     float(tc.get("time", 0) or 0), tests=1, props=p,
+                     float(secs), tests=1, props=p,
                      transactions=_int(p.get("transactions")))
             if tc.find("skipped") is not None:
                 c.skipped = 1
