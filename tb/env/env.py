@@ -49,10 +49,11 @@ class _Sink(uvm_subscriber):
 
 
 class CmdTap:
-    """Commands the SMMU fetches on m_axi_tw (ARID 1, one 16-byte command in two 8-byte beats):
-    CMD_RESUME / CMD_STALL_TERM go to the scoreboard when consumed, not when software writes them
-    (the stall model changes the expected outcome at that moment). A fetch answered with an error
-    (CERROR_ABT: fetched again) and an illegal command (CERROR_ILL: not executed) are skipped."""
+    """Commands the SMMU fetches on m_axi_tw (ARID 1, 16 bytes = two 8-byte beats per command, up
+    to 8 commands per burst): CMD_RESUME / CMD_STALL_TERM go to the scoreboard when fetched, not
+    when software writes them (the stall model changes the expected outcome at that moment). Every
+    command of a burst counts, up to the first one fetched with an error (CERROR_ABT: fetched
+    again) or illegal (CERROR_ILL: the queue stops there; neither it nor what follows executes)."""
 
     CMDQ_ID = 1
 
@@ -65,20 +66,23 @@ class CmdTap:
         self.log: List[tuple] = []        # (cycle, decoded command) of every RESUME / STALL_TERM fetched
 
     def on_tw(self, o) -> None:
-        if o.is_write or o.id != self.CMDQ_ID or len(o.data) < 2 or any(r != 0 for r in o.resp):
+        if o.is_write or o.id != self.CMDQ_ID or len(o.data) < 2:
             return
         from tb.model import commands as C
-        raw = b"".join(int(d).to_bytes(8, "little") for d in o.data[:2])
-        self.seen += 1
-        if raw[0] not in (C.RESUME, C.STALL_TERM):
-            return
-        cmd = C.decode(raw)
-        legal, _ = C.command_legal(cmd, self.features)
-        if not legal:
-            return
-        self.log.append((o.t_done, cmd))
-        if self.enabled:
-            self.sb.on_stall_cmd(cmd)
+        for k in range(0, len(o.data) - 1, 2):
+            if any(r != 0 for r in o.resp[k:k + 2]):
+                return
+            raw = b"".join(int(d).to_bytes(8, "little") for d in o.data[k:k + 2])
+            self.seen += 1
+            cmd = C.decode(raw)
+            legal, _ = C.command_legal(cmd, self.features)
+            if not legal:
+                return
+            if cmd.op not in (C.RESUME, C.STALL_TERM):
+                continue
+            self.log.append((o.t_done, cmd))
+            if self.enabled:
+                self.sb.on_stall_cmd(cmd)
 
 
 class SmmuEnv(uvm_env):
