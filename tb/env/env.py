@@ -49,11 +49,13 @@ class _Sink(uvm_subscriber):
 
 
 class CmdTap:
-    """Commands the SMMU fetches on m_axi_tw (ARID 1, 16 bytes = two 8-byte beats per command, up
-    to 8 commands per burst): CMD_RESUME / CMD_STALL_TERM go to the scoreboard when fetched, not
-    when software writes them (the stall model changes the expected outcome at that moment). Every
+    """Commands the SMMU fetches on m_axi_tw (ARID 1, 16 bytes = two 8-byte R beats per command, up
+    to 8 commands per burst): CMD_RESUME / CMD_STALL_TERM go to the scoreboard in the cycle their
+    second beat arrives (the SMMU may act on a command before the burst's last beat), not when
+    software writes them (the stall model changes the expected outcome at that moment). Every
     command of a burst counts, up to the first one fetched with an error (CERROR_ABT: fetched
-    again) or illegal (CERROR_ILL: the queue stops there; neither it nor what follows executes)."""
+    again) or illegal (CERROR_ILL: the queue stops there; neither it nor what follows executes).
+    A listener of the m_axi_tw sampler (per beat), not of the monitor (per burst)."""
 
     CMDQ_ID = 1
 
@@ -64,25 +66,45 @@ class CmdTap:
         self.enabled = True
         self.seen = 0
         self.log: List[tuple] = []        # (cycle, decoded command) of every RESUME / STALL_TERM fetched
+        self.reset()
 
-    def on_tw(self, o) -> None:
-        if o.is_write or o.id != self.CMDQ_ID or len(o.data) < 2:
+    def reset(self) -> None:
+        self._beats: List[tuple] = []     # (rdata, rresp) of the command being received
+        self._dead = False                # the rest of this burst executes nothing
+
+    def tb_busy(self) -> bool:
+        return False
+
+    def on_edge(self, cycle: int, snap) -> None:
+        r = snap["r"]
+        if not r.fire or r.payload["rid"] != self.CMDQ_ID:
             return
+        p = r.payload
+        if not self._dead:
+            self._beats.append((p["rdata"], p["rresp"]))
+            if len(self._beats) == 2:
+                self._command(cycle)
+                self._beats = []
+        if p["rlast"]:
+            self.reset()
+
+    def _command(self, cycle: int) -> None:
         from tb.model import commands as C
-        for k in range(0, len(o.data) - 1, 2):
-            if any(r != 0 for r in o.resp[k:k + 2]):
-                return
-            raw = b"".join(int(d).to_bytes(8, "little") for d in o.data[k:k + 2])
-            self.seen += 1
-            cmd = C.decode(raw)
-            legal, _ = C.command_legal(cmd, self.features)
-            if not legal:
-                return
-            if cmd.op not in (C.RESUME, C.STALL_TERM):
-                continue
-            self.log.append((o.t_done, cmd))
-            if self.enabled:
-                self.sb.on_stall_cmd(cmd)
+        if any(resp != 0 for _, resp in self._beats):
+            self._dead = True
+            return
+        raw = b"".join(int(d).to_bytes(8, "little") for d, _ in self._beats)
+        self.seen += 1
+        cmd = C.decode(raw)
+        legal, _ = C.command_legal(cmd, self.features)
+        if not legal:
+            self._dead = True
+            return
+        if cmd.op not in (C.RESUME, C.STALL_TERM):
+            return
+        self.log.append((cycle, cmd))
+        if self.enabled:
+            self.sb.on_stall_cmd(cmd)
 
 
 class SmmuEnv(uvm_env):
@@ -139,7 +161,7 @@ class SmmuEnv(uvm_env):
         self.sb.now = lambda: int(get_sim_time("ns") // PERIOD_NS)
         self.evc.now = self.sb.now
         self.cmd_tap = CmdTap(self.sb, self.params)
-        self.cmd_sink = _Sink("cmd_sink", self, self.cmd_tap.on_tw)
+        self.tw_smp.add_listener(self.cmd_tap)
         self.twattr_sink = _Sink("twattr_sink", self, self.sb.check_tw_attrs)
         self.cov = CoverageCollector("coverage", self)
         self.regs = RegAgent("regs", self)
@@ -167,7 +189,6 @@ class SmmuEnv(uvm_env):
         self.s_mon.ap.connect(self.cov.analysis_export)
         self.m_mon.ap.connect(self.sb.down_export)
         self.tw_mon.ap.connect(self.evc_sink.analysis_export)
-        self.tw_mon.ap.connect(self.cmd_sink.analysis_export)
         self.tw_mon.ap.connect(self.twattr_sink.analysis_export)
         self.regs.bind(self.axil, self.sb.model)
 
@@ -189,6 +210,7 @@ class SmmuEnv(uvm_env):
         self.mem_m.reset()
         self.mem_tw.reset()
         self.axil.reset()
+        self.cmd_tap.reset()
         for m in (self.s_mon, self.m_mon, self.tw_mon):
             m.reset()
         for c in self.checkers:
