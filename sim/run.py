@@ -8,6 +8,7 @@ the jobs of a suite (sim/suites.py) against that build through cocotb_tools.runn
 
   --seed S     run every job once with COCOTB_RANDOM_SEED=S (overrides Job.seeds)
   --seeds N    run every job N times, seeds S..S+N-1 (S = --seed or time-based)
+  --job a,b    run only the jobs of these exact names (the rerun commands use it)
   --tests a,b  keep only what matches a substring: a job whose module/name contains it
                runs whole; otherwise only tests whose full name (module.test) contains it
   --waves      FST dump per job: results/<sim>/<job>-<seed>/{smmu_top.fst,dump.fst}
@@ -19,6 +20,11 @@ the jobs of a suite (sim/suites.py) against that build through cocotb_tools.runn
                (sim/mutate.py: a copy of rtl/ with one file mutated)
   --out-dir D  build/ and results/ go under D (inside the repo) instead of the repo root
   --stop-on-fail  run no further job after the first failing one
+  --timeout S  wall-clock limit per job (default $SMMU_JOB_TIMEOUT or 3600 s): the simulator
+               is killed and the job fails with "timeout after S s"
+  --rerun-waves  a failing job is run once more with an FST dump into
+               results/<sim>/<job>-<seed>-rerun/; it stays a failure either way, and the
+               summary says whether the rerun reproduced it and where the dump is
 
 Layout: build/<sim>-<params hash>[-waves]/ (one build, reused by every job),
 results/<sim>/<job>-<seed>/results.xml (per job), --junit (default
@@ -48,6 +54,7 @@ SIM_DIR = REPO / "sim"
 TOPLEVEL = "smmu_top"
 SIMS = ("icarus", "verilator")
 DEFAULT_SEED = 1
+DEFAULT_JOB_TIMEOUT = 3600.0  # seconds of wall clock per job (run.py --timeout, $SMMU_JOB_TIMEOUT)
 TIMESCALE = ("1ns", "1ps")
 VERILATOR_BUILD_ARGS = ["-Wno-fatal"]  # warnings are printed, the build does not stop on them
 VERILATOR_WAVES_ARGS = ["--trace-fst", "--trace-structs"]
@@ -212,6 +219,17 @@ class JobResult:
     xml: Path | None = None
     seconds: float = 0.0
     waves: Path | None = None
+    timed_out: bool = False
+    transactions: int = 0    # s_axi transactions of the job's tests (tb summary.jsonl)
+    cycles: int = 0
+    rerun: "JobResult | None" = None  # the rerun with waves of a failure (--rerun-waves)
+
+    @property
+    def first_error(self) -> str:
+        """The first error of the job, one line (what sim/triage.py groups failures by)."""
+        if self.error:
+            return self.error.splitlines()[0] if self.error.strip() else "error"
+        return _first_error_of(self.xml) if self.xml is not None else ""
 
     @property
     def ok(self) -> bool:
@@ -222,7 +240,7 @@ class JobResult:
         out = []
         for n in names:
             sel = n if n == self.job.name else f"{self.job.module.rsplit('.', 1)[-1]}.{n}"
-            out.append(f"python sim/run.py --sim {self.sim} --suite {self.suite} "
+            out.append(f"python sim/run.py --sim {self.sim} --suite {self.suite} --job {self.job.name} "
                        f"--tests {shlex.quote(sel)} --seed {self.seed}")
             if self.suite == "sim":
                 out.append(f"make sim SIM={self.sim} SEED={self.seed} TESTS={shlex.quote(sel)}")
@@ -244,7 +262,18 @@ class JobResult:
             lines += [f"        rerun: {c}" for c in self.rerun_cmds()]
         if self.xml is not None:
             lines.append(f"        results: {self.xml.parent.relative_to(REPO)}/")
+        if self.rerun is not None:
+            lines.append(f"        {self.rerun_note()}")
         return "\n".join(lines)
+
+    def rerun_note(self) -> str:
+        if self.rerun is None:
+            return ""
+        r = self.rerun
+        what = "reproduced" if not r.ok else "NOT reproduced (passed on the rerun; still a failure)"
+        where = (f"waves: {r.waves.relative_to(REPO)}" if r.waves is not None
+                 else f"no dump ({r.error or 'simulator wrote none'})")
+        return f"rerun with waves: {what}; {where}"
 
 
 def module_exists(module: str) -> bool:
@@ -282,17 +311,75 @@ def _failed_testcases(xml: Path) -> list[str]:
     return names
 
 
+def _first_error_of(xml: Path) -> str:
+    """First error line of the first failing test in a cocotb results.xml ("" if none)."""
+    try:
+        from triage import first_error
+        for tc in ET.parse(xml).getroot().iter("testcase"):
+            f = tc.find("failure")
+            if f is None:
+                f = tc.find("error")
+            if f is not None:
+                return first_error(f.get("message") or "", f.text or "")
+    except (ET.ParseError, OSError):
+        pass
+    return ""
+
+
+def _with_time_limit(runner, seconds: float | None, state: dict) -> None:
+    """Give the runner's simulator commands a wall-clock limit: subprocess.run(timeout=...)
+    kills the simulator; state["timed_out"] records it.  (cocotb_tools 2.1 runs every
+    command through Runner._execute_cmds, overridden here on this one instance.)"""
+    if not seconds:
+        return
+    import subprocess
+
+    def execute_cmds(cmds, cwd, stdout=None):
+        for cmd in cmds:
+            try:
+                rc = subprocess.run(cmd, cwd=cwd, env=runner.env, check=False, stdout=stdout,
+                                    stderr=None if stdout is None else subprocess.STDOUT,
+                                    timeout=seconds).returncode
+            except subprocess.TimeoutExpired:
+                state["timed_out"] = True
+                raise RuntimeError(f"timeout after {seconds:g} s") from None
+            if rc != 0:
+                raise RuntimeError(f"Command failed with return code: {rc}")
+
+    runner._execute_cmds = execute_cmds
+
+
+def _read_summaries(path: Path) -> tuple[int, int]:
+    """(transactions, cycles) summed over the tests of a job (tb/env/base_test.py writes one
+    JSON line per test to $SMMU_SUMMARY_FILE)."""
+    txns = cycles = 0
+    try:
+        for line in path.read_text().splitlines():
+            try:
+                d = json.loads(line)
+            except ValueError:
+                continue
+            txns += int(d.get("transactions", 0))
+            cycles += int(d.get("cycles", 0))
+    except OSError:
+        pass
+    return txns, cycles
+
+
 def run_job(sim: str, suite: str, bdir: Path, job: Job, seed: int, *, waves: bool = False,
-            filters: list[str] | None = None, coverage: bool = False) -> JobResult:
+            filters: list[str] | None = None, coverage: bool = False, timeout: float | None = None,
+            tag: str = "", log: bool = False) -> JobResult:
     """Run one job (one test module, one seed) on an existing build.  coverage=True: bdir
-    is a coverage build; the job's coverage goes to <test_dir>/coverage-<job>-<seed>.dat."""
+    is a coverage build; the job's coverage goes to <test_dir>/coverage-<job>-<seed>.dat.
+    ``timeout``: wall-clock seconds before the simulator is killed; ``tag``: suffix of the
+    results directory; ``log``: simulator output to <results dir>/sim.log instead of the terminal."""
     res = JobResult(sim, suite, job, seed)
     if job.sims is not None and sim not in job.sims:
         res.skipped = True  # a job for other simulators only (e.g. Verilator random initialisation)
         return res
     if sim == "verilator":
         setup_verilator()
-    test_dir = OUT / "results" / sim / f"{job.name}-{seed}"
+    test_dir = OUT / "results" / sim / f"{job.name}-{seed}{tag}"
     test_dir.mkdir(parents=True, exist_ok=True)
     xml = test_dir / "results.xml"
     res.xml = xml
@@ -311,8 +398,10 @@ def run_job(sim: str, suite: str, bdir: Path, job: Job, seed: int, *, waves: boo
         "SMMU_SUITE": suite,
         "SMMU_PARAMS": json.dumps(job.params, sort_keys=True),
         "SMMU_REPO": str(REPO),
+        "SMMU_SUMMARY_FILE": str(test_dir / "summary.jsonl"),
         **{k: str(v) for k, v in job.env.items()},
     }
+    (test_dir / "summary.jsonl").unlink(missing_ok=True)
     plusargs = [f"+dumpfile_path={test_dir / (TOPLEVEL + '.fst')}"] if (waves and sim == "icarus") else []
     plusargs += [str(p).replace("{seed}", str(seed)) for p in job.plusargs.get(sim, ())]
     if job.plusargs.get(sim):
@@ -325,6 +414,8 @@ def run_job(sim: str, suite: str, bdir: Path, job: Job, seed: int, *, waves: boo
     t0 = time.monotonic()
     print(f"[run] {sim} {job.name} seed={seed} -> {test_dir.relative_to(REPO)}", flush=True)
     runner = get_runner(sim)
+    limit: dict = {}
+    _with_time_limit(runner, timeout, limit)
     sim_rc = 0
     try:
         runner.test(
@@ -341,12 +432,17 @@ def run_job(sim: str, suite: str, bdir: Path, job: Job, seed: int, *, waves: boo
             results_xml=str(xml),
             plusargs=plusargs,
             timescale=TIMESCALE,
+            log_file=test_dir / "sim.log" if log else None,
         )
     except SystemExit as e:  # the runner exits when the simulator returns non-zero
         sim_rc = e.code if isinstance(e.code, int) else 1
     except Exception as e:  # noqa: BLE001
         res.error = f"runner error: {e}"
     res.seconds = time.monotonic() - t0
+    res.transactions, res.cycles = _read_summaries(test_dir / "summary.jsonl")
+    if limit.get("timed_out"):
+        res.timed_out = True
+        res.error = f"timeout after {timeout:g} s (wall clock; simulator killed)"
     if waves:
         dump = test_dir / (TOPLEVEL + ".fst" if sim == "icarus" else "dump.fst")
         res.waves = dump if dump.exists() else None
@@ -378,6 +474,21 @@ def job_seeds(job: Job, seed: int | None, nseeds: int | None, base: int) -> list
     return list(job.seeds) if job.seeds else [DEFAULT_SEED]
 
 
+def rerun_with_waves(res: JobResult, filters: list[str] | None = None,
+                     timeout: float | None = None, log: bool = False) -> JobResult:
+    """Run a failed job once more with an FST dump (results/<sim>/<job>-<seed>-rerun/) and
+    attach the outcome to res.rerun.  res stays a failure whatever the rerun gives."""
+    if res.ok or res.error.startswith("test module"):
+        return res
+    try:
+        wdir = build(res.sim, res.job.params, waves=True, extra_args=res.job.build_args.get(res.sim, ()))
+        res.rerun = run_job(res.sim, res.suite, wdir, res.job, res.seed, waves=True, filters=filters,
+                            timeout=timeout, tag="-rerun", log=log)
+    except (Exception, SystemExit) as e:  # noqa: BLE001 - a broken waves build must not hide the failure
+        res.rerun = JobResult(res.sim, res.suite, res.job, res.seed, error=f"waves build failed: {e}")
+    return res
+
+
 def unique_jobs(jobs: list[Job]) -> list[Job]:
     """Give jobs with equal names distinct names (their results directories must differ)."""
     seen: dict[str, int] = {}
@@ -390,6 +501,23 @@ def unique_jobs(jobs: list[Job]) -> list[Job]:
 
 
 # --------------------------------------------------------------------------- JUnit
+def job_properties(r: JobResult) -> dict:
+    """JUnit properties of one job run (sim/triage.py reads them)."""
+    p = {"sim": r.sim, "suite": r.suite, "job": r.job.name, "seed": r.seed,
+         "transactions": r.transactions, "cycles": r.cycles, "seconds": f"{r.seconds:.1f}"}
+    if r.xml is not None and (r.xml.parent / "sim.log").exists():
+        p["log"] = str((r.xml.parent / "sim.log").relative_to(REPO))
+    if not r.ok:
+        p["first_error"] = r.first_error
+        p["rerun"] = " ; ".join(c for c in r.rerun_cmds() if c.startswith("python "))
+        if r.timed_out:
+            p["timeout"] = 1
+    if r.rerun is not None:
+        p["rerun_reproduced"] = int(not r.rerun.ok)
+        p["rerun_waves"] = str(r.rerun.waves.relative_to(REPO)) if r.rerun.waves else ""
+    return p
+
+
 def merge_junit(results: list[JobResult], out: Path) -> None:
     root = ET.Element("testsuites")
     for r in results:
@@ -411,6 +539,12 @@ def merge_junit(results: list[JobResult], out: Path) -> None:
             ts = ET.SubElement(root, "testsuite", name=tag, tests="1", failures="1", errors="0")
             tc = ET.SubElement(ts, "testcase", classname=tag, name=r.job.name)
             ET.SubElement(tc, "failure", message=r.error).text = r.error
+            suites = [ts]
+        if suites:  # what sim/triage.py reads: the case, its size, the rerun commands
+            props = ET.Element("properties")
+            for k, v in job_properties(r).items():
+                ET.SubElement(props, "property", name=k, value=str(v))
+            suites[0].insert(0, props)
     out.parent.mkdir(parents=True, exist_ok=True)
     ET.ElementTree(root).write(out, encoding="utf-8", xml_declaration=True)
 
@@ -432,6 +566,11 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--rtl-dir", type=Path, help="use this copy of rtl/ (mutation testing)")
     ap.add_argument("--out-dir", type=Path, help="build/ and results/ under this directory (inside the repo)")
     ap.add_argument("--stop-on-fail", action="store_true", help="no further job after a failing one")
+    ap.add_argument("--timeout", type=float,
+                    default=float(os.environ.get("SMMU_JOB_TIMEOUT", DEFAULT_JOB_TIMEOUT)),
+                    help="wall-clock seconds per job (0: none)")
+    ap.add_argument("--rerun-waves", action="store_true", help="rerun a failing job once with an FST dump")
+    ap.add_argument("--job", default="", help="comma-separated job names: run only these jobs of the suite")
     a = ap.parse_args(argv)
     if a.coverage and a.sim != "verilator":
         print("ERROR: --coverage needs --sim verilator")
@@ -455,6 +594,13 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     jobs = unique_jobs([Job(**{**j.__dict__}) for j in SUITES[a.suite]])
     filters = [f.strip() for f in a.tests.split(",") if f.strip()]
+    if a.job:
+        names = {n.strip() for n in a.job.split(",") if n.strip()}
+        unknown = names - {j.name for j in jobs}
+        if unknown:
+            print(f"ERROR: no job {', '.join(sorted(unknown))} in suite {a.suite}")
+            return 2
+        jobs = [j for j in jobs if j.name in names]
     base = a.seed if a.seed is not None else int(time.time()) % 1_000_000
     if a.seeds and a.seed is None:
         print(f"[run] seed base {base} (time-based; reproduce with --seed {base} --seeds {a.seeds})")
@@ -483,9 +629,12 @@ def main(argv: list[str] | None = None) -> int:
     for j in jobs:
         bdir = builds.get(build_key(j), REPO / "build")
         for s in job_seeds(j, a.seed, a.seeds, base):
-            results.append(run_job(a.sim, a.suite, bdir, j, s, waves=waves, filters=filters,
-                                   coverage=a.coverage))
-            if a.stop_on_fail and not results[-1].ok:
+            r = run_job(a.sim, a.suite, bdir, j, s, waves=waves, filters=filters,
+                        coverage=a.coverage, timeout=a.timeout)
+            if a.rerun_waves and not r.ok and not waves:
+                rerun_with_waves(r, filters, a.timeout)
+            results.append(r)
+            if a.stop_on_fail and not r.ok:
                 break
         if a.stop_on_fail and results and not results[-1].ok:
             print(f"[run] --stop-on-fail: {j.name} failed, no further job")

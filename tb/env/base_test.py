@@ -17,6 +17,7 @@ check_phase with the seed and the command that reproduces it.
 
 from __future__ import annotations
 
+import json
 import logging
 import traceback
 from typing import List, Optional
@@ -98,7 +99,20 @@ class SmmuBaseTest(uvm_test):
     def extract_phase(self) -> None:
         self.env.final_check()
         self.log.info("summary: %s", self.env.summary())
+        self._write_summary()
         self.env.cov.report()
+
+    def _write_summary(self) -> None:
+        """One JSON line per test to the SMMU_SUMMARY_FILE knob (sim/run.py sets it): the s_axi
+        transactions and cycles of the test, summed per job into the JUnit properties."""
+        path = self.knob("SMMU_SUMMARY_FILE")
+        if not path:
+            return
+        st = self.env.s_mon.stats
+        rec = {"test": type(self).__name__, "seed": self.seeds.base, "transactions": st["aw"] + st["ar"],
+               "cycles": self.env.cycles()}
+        with open(path, "a") as fh:
+            fh.write(json.dumps(rec) + "\n")
 
     def check_phase(self) -> None:
         errs: List[str] = self.env.collect_errors()

@@ -97,6 +97,8 @@ KNOBS: Dict[str, tuple] = {
     "SMMU_PARAMS": (_json_dict, "smmu_top parameters of the build (JSON); port widths win"),
     "SMMU_SIM": (str, "simulator name for the rerun hint"),
     "SMMU_SUITE": (str, "suite name for the rerun hint"),
+    "SMMU_SEED_TIMING": (_flag, "regress: each test starts from seed-chosen back-pressure and latencies"),
+    "SMMU_SUMMARY_FILE": (str, "sim/run.py: per-test JSON summary lines (transactions, cycles) go here"),
     "SB_DEBUG": (_flag, "scoreboard and event checker log at DEBUG"),
     "TXNS": (int, "transactions of the random / long tests"),
     "GPU_FAULTS": (int, "faults of the GPU job scenarios (test_main, test_stall)"),

@@ -13,7 +13,7 @@ overrides the tests use)::
         regs      RegAgent      s_axil sampler, checker, AxilMonitor; active: AXI4-Lite master BFM
         scoreboard     Scoreboard (client / m_axi / m_axi_tw attribute exports)
         event_checker  EventChecker (uvm_subscriber of the m_axi_tw monitor)
-        cmd_tap        CmdTap (uvm_subscriber of the m_axi_tw monitor)
+        cmd_tap        CmdTap (listener of the m_axi_tw sampler: per R beat)
         coverage       CoverageCollector (uvm_subscriber of the s_axi monitor)
 
 Interfaces are sampled by one AxiSampler each (owned by the agent); BFMs, monitors and protocol
@@ -36,7 +36,7 @@ import cocotb
 from cocotb.clock import Clock
 from cocotb.triggers import ClockCycles, RisingEdge
 from cocotb.utils import get_sim_time
-from pyuvm import ConfigDB, uvm_env, uvm_subscriber
+from pyuvm import ConfigDB, uvm_component, uvm_env, uvm_subscriber
 
 from tb.agents.axi_agent import AxiAgentConfig, AxiMemAgent
 from tb.agents.axi_signals import axi4_channels, axil_channels
@@ -52,11 +52,14 @@ from tb.model.memory import SparseMemory
 PERIOD_NS = 10
 
 
-class CmdTap(uvm_subscriber):
-    """Commands the SMMU fetches on m_axi_tw (ARID 1, bursts of 16-byte commands, two 8-byte beats each):
-    CMD_RESUME / CMD_STALL_TERM go to the scoreboard when consumed, not when software writes them
-    (the stall model changes the expected outcome at that moment). A fetch answered with an error
-    (CERROR_ABT: fetched again) and an illegal command (CERROR_ILL: not executed) are skipped.
+class CmdTap(uvm_component):
+    """Commands the SMMU fetches on m_axi_tw (ARID 1, 16 bytes = two 8-byte R beats per command, up
+    to 8 commands per burst): CMD_RESUME / CMD_STALL_TERM go to the scoreboard in the cycle their
+    second beat arrives (the SMMU may act on a command before the burst's last beat), not when
+    software writes them (the stall model changes the expected outcome at that moment). Every
+    command of a burst counts, up to the first one fetched with an error (CERROR_ABT: fetched
+    again) or illegal (CERROR_ILL: the queue stops there; neither it nor what follows executes).
+    A listener of the m_axi_tw sampler (per beat), not of the monitor (per burst).
     ``configure(sb, params)`` completes it (the env does, right after creating it)."""
 
     CMDQ_ID = 1
@@ -68,37 +71,50 @@ class CmdTap(uvm_subscriber):
         self.enabled = True
         self.seen = 0
         self.log: List[tuple] = []        # (cycle, decoded command) of every RESUME / STALL_TERM fetched
+        self.reset()
 
     def configure(self, sb, params) -> None:
         from tb.model.config import SmmuFeatures
         self.sb = sb
         self.features = SmmuFeatures.from_params(params)
 
-    def write(self, o) -> None:
-        self.on_tw(o)
+    def reset(self) -> None:
+        self._beats: List[tuple] = []     # (rdata, rresp) of the command being received
+        self._dead = False                # the rest of this burst executes nothing
 
-    def on_tw(self, o) -> None:
-        """Every command of a fetch burst (2 beats each), in queue order. A beat answered with an
-        error ends the burst (CERROR_ABT on that command; the ones after it are fetched again); an
-        illegal command ends it too (CERROR_ILL: CONS stays on it, the prefetched ones after it are
-        discarded and fetched again once software acknowledges)."""
-        if o.is_write or o.id != self.CMDQ_ID:
+    def tb_busy(self) -> bool:
+        return False
+
+    def on_edge(self, cycle: int, snap) -> None:
+        r = snap["r"]
+        if not r.fire or r.payload["rid"] != self.CMDQ_ID:
             return
+        p = r.payload
+        if not self._dead:
+            self._beats.append((p["rdata"], p["rresp"]))
+            if len(self._beats) == 2:
+                self._command(cycle)
+                self._beats = []
+        if p["rlast"]:
+            self.reset()
+
+    def _command(self, cycle: int) -> None:
         from tb.model import commands as C
-        for k in range(0, len(o.data) - 1, 2):
-            if o.resp[k] != 0 or o.resp[k + 1] != 0:
-                return
-            raw = b"".join(int(d).to_bytes(8, "little") for d in o.data[k:k + 2])
-            self.seen += 1
-            cmd = C.decode(raw)
-            legal, _ = C.command_legal(cmd, self.features)
-            if not legal:
-                return
-            if raw[0] not in (C.RESUME, C.STALL_TERM):
-                continue
-            self.log.append((o.t_done, cmd))
-            if self.enabled:
-                self.sb.on_stall_cmd(cmd)
+        if any(resp != 0 for _, resp in self._beats):
+            self._dead = True
+            return
+        raw = b"".join(int(d).to_bytes(8, "little") for d, _ in self._beats)
+        self.seen += 1
+        cmd = C.decode(raw)
+        legal, _ = C.command_legal(cmd, self.features)
+        if not legal:
+            self._dead = True
+            return
+        if cmd.op not in (C.RESUME, C.STALL_TERM):
+            return
+        self.log.append((cycle, cmd))
+        if self.enabled:
+            self.sb.on_stall_cmd(cmd)
 
 
 class SmmuEnv(uvm_env):
@@ -150,6 +166,20 @@ class SmmuEnv(uvm_env):
         self.cmd_tap.configure(self.sb, self.params)
         self.cov = CoverageCollector.create("coverage", self)
 
+    def seed_timing(self, rng) -> None:
+        """make regress (its jobs set SMMU_SEED_TIMING=1): every test starts from seed-chosen
+        back-pressure on s_axi, m_axi and m_axi_tw and memory latencies, so a directed test sees
+        new timing with each seed; what a test sets itself (set_backpressure, .latency) wins.
+        Called at the end of connect_phase (the agents' BFMs exist then); passive agents are skipped."""
+        self.random_backpressure(rng)
+        if self.mem_tw is not None:
+            self.mem_tw.set_throttles(*(Throttle.random_profile(rng) for _ in range(5)))
+            self.mem_tw.latency = (0, rng.choice((0, 3, 10)))
+        if self.mem_m is not None:
+            self.mem_m.latency = (0, rng.choice((0, 2, 8, 24)))
+        self.log.info("seed-chosen timing (SMMU_SEED_TIMING=1): m_axi latency %s, m_axi_tw latency %s",
+                      getattr(self.mem_m, "latency", None), getattr(self.mem_tw, "latency", None))
+
     def connect_phase(self) -> None:
         # the agents have connected their monitors to their samplers (connect is bottom-up)
         self.s_mon.req_ap.connect(self.sb.req_export)
@@ -157,10 +187,12 @@ class SmmuEnv(uvm_env):
         self.s_mon.ap.connect(self.cov.analysis_export)
         self.m_mon.ap.connect(self.sb.down_export)
         self.tw_mon.ap.connect(self.evc.analysis_export)
-        self.tw_mon.ap.connect(self.cmd_tap.analysis_export)
+        self.tw_smp.add_listener(self.cmd_tap)   # per beat: a command counts when its 2nd beat arrives
         self.tw_mon.ap.connect(self.sb.tw_attr_export)
         self.regs.bind(self.sb.model)
         self.cov.bind(self)                      # functional coverage: its other sources
+        if ConfigDB().get(self, "", "SMMU_SEED_TIMING", 0):
+            self.seed_timing(self.seeds.py("seed_timing"))
 
     # ------------------------------------------------------------ views of the agents' parts
     # BFMs are None in a passive agent
@@ -194,6 +226,7 @@ class SmmuEnv(uvm_env):
         dut.aresetn.value = 0
         for a in self.agents:           # BFM (active agents), monitor, protocol checker
             a.reset()
+        self.cmd_tap.reset()
         self.sb.reset()
         self.sb.model.reset()
         self.evc.reset()

@@ -41,10 +41,10 @@ from tb.agents.throttle import Throttle
 from tb.driver.testkit import TwTap, tlb_counters, wait_until
 from tb.env.scoreboard import TlbScope
 from tb.model import commands as C
-from tb.model.pagetable import AP_RO, SIZE_4K, leaf_descriptor, table_descriptor
+from tb.model.pagetable import AP_RO, SIZE_4K, TablePool, leaf_descriptor, table_descriptor
 from tb.model.structs import CFG_BYPASS, Ste
 from tb.sequences.scenarios import init_memory
-from tb.tests.test_translate import XltTest
+from tb.tests.test_translate import POOL_SIZE, XltTest
 
 WALK_IDS = (2, 3)          # m_axi_tw ARIDs of the page-table walkers
 
@@ -68,10 +68,16 @@ class LivenessSmmuenSweep(XltTest):
         env = self.env
         drv = await self.bring_up()
         init_memory(env)
-        ctx = await self.context(0x51, 3)
         lat = self.knob("LIVENESS_LAT", 24)
         sweep_max = self.knob("SWEEP_MAX", 4 * (lat + 12))
         step = self.knob("SWEEP_STEP", 1)
+        # one level-3 table per fresh 2 MiB region (4 per offset) plus the upper levels: the regress
+        # sweep (0..320) needs more than one 4 MiB pool
+        need = (4 * (sweep_max // step + 1) + 16) * SIZE_4K
+        size = max(POOL_SIZE, 1 << (need - 1).bit_length())
+        pool = TablePool(self._pool_next, size)
+        self._pool_next += size
+        ctx = await self.context(0x51, 3, tables=self.drv.new_pgtable(pool, 16))
         base = 0x30_0000_0000
         n = 0
         for off in range(0, sweep_max + 1, step):
