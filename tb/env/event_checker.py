@@ -46,6 +46,8 @@ only if its window overlaps one of them; the error names the window and the inte
 records of several transactions (e.g. C_BAD_STE, which carries no address) are matched oldest
 first; if that leaves a younger one missing that could not be dropped, while an older matched
 one could, the written record (AW at or after the younger one's s_axi handshake) is reassigned.
+A record matched to an optional alternative whose transaction then ends without that record
+(``withdraw``) moves to the oldest live expectation of the identical record (required first).
   * ``optional`` expectations: alternatives of a transaction whose outcome is
     a set (configuration or translation table changed before the invalidation
     + SYNC, see Scoreboard windows). When the response shows that several
@@ -365,6 +367,43 @@ class EventChecker(uvm_subscriber):
             self.log.debug("event ok%s: %s  %s", tag, rec, cand.note)
         if rec.Stall and self.stall_sink is not None:
             self.stall_sink(rec, cand if cand.rec.Stall else None, aw_cycle)
+
+    def withdraw(self, e: Expected) -> None:
+        """The owner of ``e`` ended with an outcome that writes no such record: cancel ``e``.
+
+        A record may have been matched to ``e`` while it was still an optional alternative of a
+        transaction in a change window (oldest first: at that time the younger transaction that
+        really wrote the record could be optional too, or not yet resolved). A record carries no
+        transaction identity -- C_BAD_CD, C_BAD_STE, ... hold only StreamID/SSV/SubstreamID (IHI 0070
+        7.3) -- so identical records of several transactions are interchangeable, and the SMMU
+        writes one per faulting transaction (no merging: smmu_evtq writes every record it takes).
+        The record therefore belongs to another transaction: it goes to the oldest live expectation
+        of the identical record (required ones first) whose transaction had started when the record
+        was written (AW handshake). Without this the match shifts by one along every later
+        identical record and the last one is reported missing (regress config_random seed 7,
+        ConfigCfgiSemantics, with back-pressure on m_axi_tw). No such expectation: the written
+        record is unexplained, an error. Stall records are left alone (their STAG is bound to
+        the transaction when matched, see stall_sink)."""
+        if e.matched and e.stall:
+            return
+        if not e.matched:
+            e.cancelled = True
+            return
+        e.matched, e.cancelled = False, True
+        cands = [x for x in self.expected
+                 if x is not e and not x.matched and not x.cancelled and not x.stall and x.rec == e.rec
+                 and (e.match_cycle is None or x.t_from <= e.match_cycle)]
+        to = next((x for x in cands if not x.optional), cands[0] if cands else None)
+        if to is None:
+            self.stats["matched"] -= 1
+            self.error(f"unexpected event record: {e.rec} (m_axi_tw AW at cycle {e.match_cycle}) was matched "
+                       f"to {e.note}, which ended without it, and no other transaction expects it")
+            return
+        to.matched, to.match_cycle = True, e.match_cycle
+        e.match_cycle = None
+        self.stats["transferred"] += 1
+        self.log.debug("record %s (AW at cycle %s) moved from %s (ended without it) to %s",
+                       e.rec, to.match_cycle, e.note, to.note)
 
     def _closest(self, rec: EventRecord) -> Optional[Expected]:
         live = [e for e in self.expected if not e.matched and not e.cancelled]

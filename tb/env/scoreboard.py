@@ -1072,8 +1072,9 @@ class Scoreboard(uvm_component):
             return
         keys = {_outcome_key(a) for a in consistent}
         for k, e in exp.items():
-            if k not in keys and not e.matched:
-                e.cancelled = True
+            if k not in keys and not e.cancelled:
+                # (already matched: the record was another transaction's, EventChecker.withdraw)
+                self.events.withdraw(e)
         if any(a.event is None for a in consistent):
             return                      # a consistent alternative writes no record: all stay optional
         mine = [exp[k] for k in keys if k in exp]

@@ -537,3 +537,43 @@ def test_identical_records_reassigned_to_the_transaction_that_could_not_drop():
     tw_record(bus, b.predicted.event)
     sb.events.final_check()
     assert any("never written" in e for e in sb.events.errors)
+
+
+def _two_window_faults(bus, sb, t):
+    """Two reads of 0x7000 while its PTE is being removed (translate or F_TRANSLATION each: both
+    records optional until the responses); the SMMU writes one record, the second read's."""
+    t.map(0x7000, 0x9_0000_0000)
+    sb.pt_update([(a, n) for _, a, n in t.tables], lambda: t.unmap(0x7000),
+                 TlbScope({ASID}, 0x7000, 0x1000, leaf=True))
+    a = bus.req(0x7000)
+    b = bus.req(0x7000)
+    assert {x.kind for x in a.alts} == {"translate", "abort"} == {x.kind for x in b.alts}
+    rec = next(x.event for x in b.alts if x.kind == "abort")
+    tw_record(bus, rec)                          # b's record: matched to a's (older) expectation
+    assert a.exp_by_alt and next(iter(a.exp_by_alt.values())).matched
+    return a, b
+
+
+def test_record_matched_to_a_window_alternative_moves_when_that_transaction_translates():
+    """Regress config_random seed 7 (ConfigCfgiSemantics): the record matched to an older window
+    transaction's optional expectation, which then translated; the match must move to the transaction
+    that aborted, otherwise every later identical record shifts by one and the last is 'missing'."""
+    sb, t, bus = evq_world(log2=3)
+    a, b = _two_window_faults(bus, sb, t)
+    bus.down(a, 0x9_0000_0000)
+    bus.done(a)                                  # a used the old translation: no record of its own
+    bus.done(b, resp=2)                          # b aborted: its record is required
+    sb.events.final_check()
+    assert not sb.errors and not sb.events.errors, (sb.errors, sb.events.errors)
+    assert sb.events.stats["transferred"] == 1 and not sb.events.unmatched(True)
+    assert next(iter(b.exp_by_alt.values())).matched
+
+
+def test_record_of_a_window_alternative_nobody_owns_is_unexpected():
+    """The same, but the second read translates too: the written record belongs to no transaction."""
+    sb, t, bus = evq_world(log2=3)
+    a, b = _two_window_faults(bus, sb, t)
+    for o in (a, b):
+        bus.down(o, 0x9_0000_0000)
+        bus.done(o)
+    assert any("unexpected event record" in e for e in sb.events.errors), sb.events.errors
