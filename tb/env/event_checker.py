@@ -342,6 +342,11 @@ class EventChecker(uvm_subscriber):
         # record is required
         exact = [e for e in same if same_but_stag(e.rec, rec)]
         pool = exact or same
+        # a transaction writes at most one record per phase: an alternative of one that already has
+        # its record matched (e.g. the other record of a require_one_of pair) takes no other record
+        busy = self._busy_owners()
+        free = [e for e in pool if e.stall or self._owner(e) not in busy]
+        pool = free or pool
         cand = next((e for e in pool if not e.optional and not e.cancelled), pool[0] if pool else None)
         if cand is None:
             near = self._closest(rec)
@@ -355,6 +360,13 @@ class EventChecker(uvm_subscriber):
             self.stats["matched_late"] += 1
         cand.matched = True
         cand.match_cycle = aw_cycle
+        if not cand.stall and self._owner(cand) in busy:
+            # its own record came after another one was matched to one of its optional alternatives:
+            # that one was another transaction's (withdraw hands it on)
+            for x in self.expected:
+                if (x is not cand and x.matched and x.optional and not x.stall
+                        and self._owner(x) == self._owner(cand)):
+                    self.withdraw(x)
         self.stats["matched"] += 1
         ref = replace(cand.rec, STAG=rec.STAG) if rec.Stall and cand.rec.Stall else cand.rec
         d = diff_events(ref, rec)
@@ -367,6 +379,15 @@ class EventChecker(uvm_subscriber):
             self.log.debug("event ok%s: %s  %s", tag, rec, cand.note)
         if rec.Stall and self.stall_sink is not None:
             self.stall_sink(rec, cand if cand.rec.Stall else None, aw_cycle)
+
+    @staticmethod
+    def _owner(e: Expected):
+        """The transaction (and stall phase) an expectation belongs to; None: unknown (unique)."""
+        return (id(e.who), e.phase) if e.who is not None else ("exp", id(e))
+
+    def _busy_owners(self) -> set:
+        """Owners with a non-stall record matched already."""
+        return {self._owner(x) for x in self.expected if x.matched and not x.stall}
 
     def withdraw(self, e: Expected) -> None:
         """The owner of ``e`` ended with an outcome that writes no such record: cancel ``e``.
@@ -390,9 +411,10 @@ class EventChecker(uvm_subscriber):
             e.cancelled = True
             return
         e.matched, e.cancelled = False, True
+        busy = self._busy_owners()
         cands = [x for x in self.expected
                  if x is not e and not x.matched and not x.cancelled and not x.stall and x.rec == e.rec
-                 and (e.match_cycle is None or x.t_from <= e.match_cycle)]
+                 and (e.match_cycle is None or x.t_from <= e.match_cycle) and self._owner(x) not in busy]
         to = next((x for x in cands if not x.optional), cands[0] if cands else None)
         if to is None:
             self.stats["matched"] -= 1

@@ -577,3 +577,24 @@ def test_record_of_a_window_alternative_nobody_owns_is_unexpected():
         bus.down(o, 0x9_0000_0000)
         bus.done(o)
     assert any("unexpected event record" in e for e in sb.events.errors), sb.events.errors
+
+
+def test_alternative_of_a_transaction_with_its_record_takes_no_other_record():
+    """Regress config_random seed 1: a window transaction with two fault alternatives (a
+    require_one_of pair) wrote one record; a later identical record of its other alternative belongs
+    to another transaction, not to the leftover alternative (one record per transaction)."""
+    sb, t, bus = evq_world(log2=3)
+    t.map(0x7000, 0x9_0000_0000, ap=AP_RO)       # write -> F_PERMISSION
+    sb.pt_update([(a, n) for _, a, n in t.tables], lambda: t.unmap(0x7000),   # -> F_TRANSLATION
+                 TlbScope({ASID}, 0x7000, 0x1000, leaf=True))
+    a = bus.req(0x7000, write=True)
+    b = bus.req(0x7000, write=True)
+    ev = {x.event.EventID: x.event for x in a.alts}
+    assert sorted(ev) == [F_TRANSLATION, F_PERMISSION]
+    tw_record(bus, ev[F_PERMISSION])             # a's record (the old PTE)
+    bus.done(a, resp=2)
+    tw_record(bus, ev[F_TRANSLATION])            # b's record (the new PTE)
+    bus.done(b, resp=2)
+    sb.events.final_check()
+    assert not sb.errors and not sb.events.errors, (sb.errors, sb.events.errors)
+    assert b.exp_by_alt and any(e.matched for e in b.exp_by_alt.values())
