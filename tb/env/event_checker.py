@@ -396,7 +396,7 @@ class EventChecker(uvm_subscriber):
         transaction in a change window (oldest first: at that time the younger transaction that
         really wrote the record could be optional too, or not yet resolved). A record carries no
         transaction identity -- C_BAD_CD, C_BAD_STE, ... hold only StreamID/SSV/SubstreamID (IHI 0070
-        7.3) -- so identical records of several transactions are interchangeable, and the SMMU
+        7.3 event records; smmuv3-facts.md section 5) -- so identical records of several transactions are interchangeable, and the SMMU
         writes one per faulting transaction (no merging: smmu_evtq writes every record it takes).
         The record therefore belongs to another transaction: it goes to the oldest live expectation
         of the identical record (required ones first) whose transaction had started when the record
