@@ -249,7 +249,7 @@ class JobResult:
     def describe(self) -> str:
         head = f"{self.job.name:<28} seed {self.seed:<10}"
         if self.skipped:
-            if self.job.sims is not None and self.sim not in self.job.sims:
+            if not self.job.runs_on(self.sim):
                 return f"  SKIP  {head} (runs on {', '.join(self.job.sims)} only)"
             return f"  SKIP  {head} (no test matches --tests)"
         if self.error:
@@ -374,7 +374,7 @@ def run_job(sim: str, suite: str, bdir: Path, job: Job, seed: int, *, waves: boo
     ``timeout``: wall-clock seconds before the simulator is killed; ``tag``: suffix of the
     results directory; ``log``: simulator output to <results dir>/sim.log instead of the terminal."""
     res = JobResult(sim, suite, job, seed)
-    if job.sims is not None and sim not in job.sims:
+    if not job.runs_on(sim):
         res.skipped = True  # a job for other simulators only (e.g. Verilator random initialisation)
         return res
     if sim == "verilator":
@@ -481,7 +481,7 @@ def rerun_with_waves(res: JobResult, filters: list[str] | None = None,
     if res.ok or res.error.startswith("test module"):
         return res
     try:
-        wdir = build(res.sim, res.job.params, waves=True, extra_args=res.job.build_args.get(res.sim, ()))
+        wdir = build(res.sim, res.job.params, waves=True, extra_args=res.job.build_args_for(res.sim))
         res.rerun = run_job(res.sim, res.suite, wdir, res.job, res.seed, waves=True, filters=filters,
                             timeout=timeout, tag="-rerun", log=log)
     except (Exception, SystemExit) as e:  # noqa: BLE001 - a broken waves build must not hide the failure
@@ -607,15 +607,15 @@ def main(argv: list[str] | None = None) -> int:
 
     # one build per distinct parameter set
     def build_key(j: Job) -> str:
-        return json.dumps([j.params, j.build_args.get(a.sim, [])], sort_keys=True, default=str)
+        return json.dumps([j.params, list(j.build_args_for(a.sim))], sort_keys=True, default=str)
 
     builds: dict[str, Path] = {}
     for j in jobs:
         key = build_key(j)
-        if key in builds or (j.sims is not None and a.sim not in j.sims):
+        if key in builds or not j.runs_on(a.sim):
             continue
         try:
-            builds[key] = build(a.sim, j.params, waves, j.build_args.get(a.sim, ()), a.coverage)
+            builds[key] = build(a.sim, j.params, waves, j.build_args_for(a.sim), a.coverage)
         except (Exception, SystemExit) as e:  # noqa: BLE001
             print(f"ERROR: {a.sim} build failed for params {j.params}: {e}")
             print("0 passed, 1 failed")

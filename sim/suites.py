@@ -29,7 +29,7 @@ Suites used by the Makefile: "quick" (make test), "sim" (make sim),
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 
 @dataclass
@@ -49,6 +49,14 @@ class Job:
             self.name = self.module.rsplit(".", 1)[-1]
             if self.params:
                 self.name += "-" + "-".join(f"{k}{v}" for k, v in sorted(self.params.items()))
+
+    def runs_on(self, sim: str) -> bool:
+        """Whether this job runs on simulator ``sim`` (``sims`` None: on every one)."""
+        return self.sims is None or sim in self.sims
+
+    def build_args_for(self, sim: str) -> tuple:
+        """Extra build options of this job for ``sim`` (its own build directory when any)."""
+        return tuple(self.build_args.get(sim, ()))
 
 
 SUITES: dict[str, list[Job]] = {
@@ -264,8 +272,8 @@ def covers(big: Job, small: Job) -> bool:
 
 
 SUITES["regress"] += [
-    Job(q.module, testcase=q.testcase, params=dict(q.params), name=f"q_{q.name}", env=dict(q.env),
-        build_args=q.build_args, plusargs=q.plusargs, sims=q.sims)
+    # every field of the quick job (build options, plusargs, simulators too); regress reseeds it
+    replace(q, name=f"q_{q.name}", seeds=None, params=dict(q.params), env=dict(q.env))
     for q in SUITES["quick"] if not any(covers(r, q) for r in SUITES["regress"])
 ]
 # ... and every regress job starts each test from seed-chosen back-pressure and memory latencies

@@ -68,7 +68,7 @@ for s in SIMS:
         raise ValueError(f"REGRESS_SIMS: unknown simulator {s!r} (one of {', '.join(run.SIMS)})")
 ALL = {f"{sim}-{job.name}-{BASE + i}": (sim, job, BASE + i)
        for sim in SIMS for job in JOBS for i in range(SEEDS)
-       if job.sims is None or sim in job.sims}   # e.g. the Verilator random-initialisation jobs
+       if job.runs_on(sim)}   # e.g. the Verilator random-initialisation jobs
 MINE = shard.select(list(ALL), SHARD,
                     {} if DURATIONS.lower() == "none" else shard.load_durations(DURATIONS or None))
 CASES = [pytest.param(*ALL[cid], id=cid) for cid in MINE]
@@ -77,7 +77,7 @@ CASES = [pytest.param(*ALL[cid], id=cid) for cid in MINE]
 @pytest.mark.parametrize(("sim", "job", "seed"), CASES)
 def test_regress(sim: str, job: run.Job, seed: int, record_property) -> None:
     cov = COVERAGE and sim == "verilator"
-    bdir = run.build(sim, job.params, WAVES, job.build_args.get(sim, ()), cov)
+    bdir = run.build(sim, job.params, WAVES, job.build_args_for(sim), cov)
     res = run.run_job(sim, SUITE, bdir, job, seed, waves=WAVES, filters=FILTERS, coverage=cov,
                       timeout=TIMEOUT, log=True)
     if res.skipped:
