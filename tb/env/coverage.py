@@ -330,18 +330,6 @@ class _Listener:
         return False
 
 
-class CovSink(uvm_subscriber):
-    """Analysis sink of the coverage collector: forwards each item to ``fn`` (set by bind)."""
-
-    def __init__(self, name: str, parent) -> None:
-        super().__init__(name, parent)
-        self.fn = None
-
-    def write(self, t) -> None:
-        if self.fn is not None:
-            self.fn(t)
-
-
 class CoverageCollector(uvm_subscriber):
     """Subscriber of the s_axi monitor (completed client transactions); ``bind(env)`` adds the
     other sources. Sampling never raises into the test: an internal error is logged once and
@@ -357,10 +345,11 @@ class CoverageCollector(uvm_subscriber):
         self._reset_state()
 
     def build_phase(self) -> None:
-        # the sinks of the other sources (connected by bind in the env's connect_phase)
-        self._req_sink = CovSink.create("cov_req", self)
-        self._m_sink = CovSink.create("cov_m", self)
-        self._tw_sink = CovSink.create("cov_tw", self)
+        # the exports of the other sources (connected by bind in the env's connect_phase), made
+        # the way the scoreboard makes its own
+        self.req_export = uvm_subscriber.uvm_AnalysisImp("req_export", self, self._guard(self.on_request))
+        self.m_export = uvm_subscriber.uvm_AnalysisImp("m_export", self, self._guard(self.on_m))
+        self.tw_export = uvm_subscriber.uvm_AnalysisImp("tw_export", self, self._guard(self.on_tw))
 
     def _reset_state(self) -> None:
         self.m_done: Dict[tuple, deque] = defaultdict(deque)   # (is_write, id) -> completed m_axi bursts
@@ -375,12 +364,9 @@ class CoverageCollector(uvm_subscriber):
         """Connect to the env's sources (called from the env's connect_phase)."""
         self.env = env
         self.params = env.params
-        self._req_sink.fn = self._guard(self.on_request)
-        self._m_sink.fn = self._guard(self.on_m)
-        self._tw_sink.fn = self._guard(self.on_tw)
-        env.s_mon.req_ap.connect(self._req_sink.analysis_export)
-        env.m_mon.ap.connect(self._m_sink.analysis_export)
-        env.tw_mon.ap.connect(self._tw_sink.analysis_export)
+        env.s_mon.req_ap.connect(self.req_export)
+        env.m_mon.ap.connect(self.m_export)
+        env.tw_mon.ap.connect(self.tw_export)
         self._axil = _Listener(self)
         env.l_smp.add_listener(self._axil)
         from tb.model.config import SmmuFeatures
