@@ -13,7 +13,14 @@ module smmu_top #(
     parameter OAS_BITS    = 48,   // output address bits      (IDR5.OAS)
     parameter TLB_ENTRIES = 32,   // translation cache entries
     parameter STALL_MAX   = 16,   // most outstanding stalls  (IDR5.STALL_MAX)
-    parameter STALL_MODEL = 0     // 0 stall+terminate, 1 terminate, 2 stall forced
+    parameter STALL_MODEL = 0,    // 0 stall+terminate, 1 terminate, 2 stall forced
+    // ---- capacity (docs/architecture.md "Parameters"; legal ranges checked below)
+    parameter XLT_SLOTS   = 24,   // translation slots (pending-table entries) per direction, 4..64
+    parameter STALL_SLOTS = 16,   // most stalled transactions per direction, 1..XLT_SLOTS-2
+    parameter WALKERS     = 2,    // page-table walkers (walk slots), 1..8
+    parameter CFG_ENTRIES = 8,    // configuration cache entries, 1..64
+    parameter PARK_SLOTS  = 16,   // write park slots (W data of pending / stalled writes), 2..64, power of 2
+    parameter PARK_BEATS  = 16    // beats per park slot (longest parkable write), 2..256, power of 2
 ) (
     input  wire                 aclk,
     input  wire                 aresetn,
@@ -181,14 +188,24 @@ initial begin
         $error("smmu_top: STALL_MAX must be 1..32 (16 stalls per direction)");
     if (TLB_ENTRIES < 1)
         $error("smmu_top: TLB_ENTRIES must be >= 1");
+    if (XLT_SLOTS < 4 || XLT_SLOTS > 64)
+        $error("smmu_top: XLT_SLOTS must be 4..64");
+    if (STALL_SLOTS < 1 || STALL_SLOTS > XLT_SLOTS - 2)
+        $error("smmu_top: STALL_SLOTS must be 1..XLT_SLOTS-2 (two slots stay for hit-under-fault)");
+    if (WALKERS < 1 || WALKERS > 8)
+        $error("smmu_top: WALKERS must be 1..8");
+    if (CFG_ENTRIES < 1 || CFG_ENTRIES > 64)
+        $error("smmu_top: CFG_ENTRIES must be 1..64");
+    if (PARK_SLOTS < 2 || PARK_SLOTS > 64 || (PARK_SLOTS & (PARK_SLOTS - 1)) != 0)
+        $error("smmu_top: PARK_SLOTS must be a power of 2 in 2..64");
+    if (PARK_BEATS < 2 || PARK_BEATS > 256 || (PARK_BEATS & (PARK_BEATS - 1)) != 0)
+        $error("smmu_top: PARK_BEATS must be a power of 2 in 2..256");
 end
 
 wire rst = !aresetn;
 
 `include "smmu_cd.vh"
 `include "smmu_attr.vh"
-
-localparam CFG_ENTRIES = 8;   // configuration cache entries
 
 wire smmuen, gbpa_abort, cmdq_en, cmdq_en_req, evtq_en, recinvsid, cmdq_err_active, evtq_abt_active;
 wire [OAS_BITS-1:0] strtab_base, cmdq_base, evtq_base;
@@ -235,15 +252,15 @@ smmu_regs #(
 // Per direction a translation queue (s_axi address stage with the TLB lookup
 // and the pending table), one shared TLB, one configuration engine and NW
 // walkers. See docs/architecture.md "Translation pipeline".
-localparam PEND   = 24;                 // pending transactions per direction
-localparam PIDX_W = 5;                  // clog2(PEND)
-localparam SCAP   = 16;                 // stalls per direction (PEND - SCAP entries stay for other work)
-localparam NW     = 2;                  // page-table walkers
-localparam SLOT_W = 1;                  // log2(NW)
-localparam ATTR_W = 17;
-localparam PARK_N   = 16;               // write park slots (pending and stalled writes)
-localparam PSLOT_W  = 4;                // log2(PARK_N)
-localparam WB_BEATS = 16;               // beats per park slot
+localparam PEND     = XLT_SLOTS;                            // pending transactions per direction
+localparam PIDX_W   = $clog2(PEND);
+localparam SCAP     = STALL_SLOTS;     // stalls per direction (PEND - SCAP entries stay for other work)
+localparam NW       = WALKERS;
+localparam SLOT_W   = (NW > 1) ? $clog2(NW) : 1;
+localparam ATTR_W   = 17;
+localparam PARK_N   = PARK_SLOTS;
+localparam PSLOT_W  = $clog2(PARK_N);
+localparam WB_BEATS = PARK_BEATS;
 
 // TLBI / CFGI reach the TLB, the walkers and the queues in the same cycle
 wire        tlbi_valid, tlbi_leaf;

@@ -281,3 +281,25 @@ SUITES["regress"] += [
 for _j in SUITES["regress"]:
     _j.env.setdefault("SMMU_SEED_TIMING", 1)
 # ---- end of regression ----
+
+# ---- capacity parameters (XLT_SLOTS, STALL_SLOTS, WALKERS, CFG_ENTRIES, PARK_SLOTS, PARK_BEATS) ----
+# A small set (the formal parameter set with 6 slots and 16-beat park slots) and a large one (8
+# walkers, 64 slots). StallHitUnderFault runs only on the large one: its stalled write has two
+# same-ID writes and 16 other writes behind it, and with 2 park slots the unparked ones hold the
+# W channel until the stall ends (architecture.md "Writes overtake through park slots").
+CAP_SMALL = {"XLT_SLOTS": 6, "STALL_SLOTS": 2, "WALKERS": 1, "CFG_ENTRIES": 1, "PARK_SLOTS": 2,
+             "PARK_BEATS": 16, "TLB_ENTRIES": 4, "STALL_MAX": 4}
+CAP_LARGE = {"XLT_SLOTS": 64, "STALL_SLOTS": 16, "WALKERS": 8, "CFG_ENTRIES": 64, "PARK_SLOTS": 64,
+             "PARK_BEATS": 32, "STALL_MAX": 32}
+SUITES["quick"] += [
+    Job("tb.tests.test_translate", name="translate_cap_small", testcase=["TranslateRandom"], seeds=[5],
+        params=CAP_SMALL, env={"TXNS": 600}),
+    Job("tb.tests.test_stall", name="stall_cap_small", testcase=["StallRandom", "StallMaxFull"],
+        params=CAP_SMALL),
+]
+SUITES["regress"] += [
+    Job("tb.tests.test_translate", name="translate_cap_large", testcase=["TranslateRandom"],
+        params=CAP_LARGE, env={"TXNS": 1500}),
+    Job("tb.tests.test_stall", name="stall_cap_large",
+        testcase=["StallRandom", "StallHitUnderFault", "StallMaxFull"], params=CAP_LARGE),
+]
