@@ -1,4 +1,5 @@
 `default_nettype none
+`include "smmu_cd_w.vh"
 
 // Block-level harnesses (formal only): one block of smmu_top with the AXI
 // property checkers on its ports and free inputs elsewhere, so its corner
@@ -220,4 +221,109 @@ faxi4 #(.DUT_SLAVE(0), .ID_W(1), .ADDR_W(32), .DATA_W(64), .MAXOUT(2), .QD(2)) p
 always @(posedge clk) if (rstn) begin
     cover(m_axi_tw_bvalid && m_axi_tw_bready && m_axi_tw_bresp == 2'b00);   // a record written
 end
+endmodule
+
+// ---------------------------------------------------------------- smmu_walk + smmu_ptw: m_axi_tw AR/R
+// Walk control with two walkers and the walker-port read arbiter, the
+// configuration engine abstracted: its answers (kind, CD bundle) are free and
+// come one per lookup; TLBI/CFGI are free (one per cycle, as the command queue
+// issues them). Every descriptor the memory returns is free, so a full walk
+// (levels 0..3) is a few cycles from reset and the bound covers several.
+module f_walk (
+    input wire                   clk,
+    input wire                   rstn_in,
+    input wire                   req_fire,
+    input wire [1:0]             req_sid,
+    input wire                   req_ssid,
+    input wire                   req_ssv,
+    input wire [63:0]            req_va,
+    input wire                   resp_valid,
+    input wire [1:0]             resp_kind,
+    input wire [`SMMU_CD_W-1:0]  resp_cd,
+    input wire                   resp_cacheable,
+    input wire                   tlbi_valid,
+    input wire [7:0]             tlbi_op,
+    input wire [15:0]            tlbi_asid,
+    input wire [63:12]           tlbi_va,
+    input wire                   tlbi_leaf,
+    input wire                   cfgi_valid,
+    input wire [31:0]            cfgi_sid,
+    input wire [31:0]            cfgi_mask,
+    input wire                   m_axi_tw_arready,
+    input wire [3:0]             m_axi_tw_rid,
+    input wire [63:0]            m_axi_tw_rdata,
+    input wire [1:0]             m_axi_tw_rresp,
+    input wire                   m_axi_tw_rlast,
+    input wire                   m_axi_tw_rvalid
+);
+localparam NW = 2;
+reg f_past_valid = 1'b0;
+always @(posedge clk) f_past_valid <= 1'b1;
+wire rstn = f_past_valid ? rstn_in : 1'b0;
+
+wire        slot_free;
+wire [NW*32-1:0] rd_addr;
+wire [NW*6-1:0]  rd_attr;
+wire [NW-1:0]    rd_valid, rd_ready, rd_rvalid;
+wire [63:0]      rd_rdata;
+wire [1:0]       rd_rresp;
+wire [3:0]       m_axi_tw_arid, m_axi_tw_arcache;
+wire [31:0]      m_axi_tw_araddr;
+wire [7:0]       m_axi_tw_arlen;
+wire [1:0]       m_axi_tw_ardomain;
+wire             m_axi_tw_arvalid, m_axi_tw_rready;
+
+// the configuration engine: one lookup at a time, asked only while a walker is free
+reg f_look = 1'b0;
+always @(posedge clk)
+    if (!rstn)          f_look <= 1'b0;
+    else if (req_fire)  f_look <= 1'b1;
+    else if (resp_valid) f_look <= 1'b0;
+always @* begin
+    if (req_fire) assume(slot_free && (!f_look || resp_valid));
+    if (resp_valid) assume(f_look);
+    assume(!(tlbi_valid && cfgi_valid));
+    assume(m_axi_tw_rid[3:1] == 3'd0);
+end
+
+smmu_walk #(.NW(NW), .SID_W(2), .SSID_W(1), .OAS_BITS(32), .SLOT_W(1)) dut (
+    .clk(clk), .rst(!rstn),
+    .req_fire(req_fire), .req_sid(req_sid), .req_ssid(req_ssid), .req_ssv(req_ssv), .req_va(req_va),
+    .slot_free(slot_free), .sync_block(), .busy(),
+    .resp_valid(resp_valid), .resp_kind(resp_kind), .resp_cd(resp_cd), .resp_cacheable(resp_cacheable),
+    .ans_kind(), .ans_slot(),
+    .tlbi_valid(tlbi_valid), .tlbi_op(tlbi_op), .tlbi_asid(tlbi_asid), .tlbi_va(tlbi_va),
+    .tlbi_leaf(tlbi_leaf), .cfgi_valid(cfgi_valid), .cfgi_sid(cfgi_sid), .cfgi_mask(cfgi_mask),
+    .w_done(), .w_stale(), .w_ng(), .w_fault(), .w_fetch(), .w_pa(), .w_size(), .w_perm(), .w_ax(),
+    .rd_addr(rd_addr), .rd_attr(rd_attr), .rd_valid(rd_valid), .rd_ready(rd_ready),
+    .rd_rvalid(rd_rvalid), .rd_rdata(rd_rdata), .rd_rresp(rd_rresp),
+    .fill_valid(), .fill_byp(), .fill_sid(), .fill_ssid(), .fill_ssv(), .fill_va(), .fill_tbi(),
+    .fill_size(), .fill_asid(), .fill_ng(), .fill_pa(), .fill_perm(), .fill_pan(), .fill_ax(),
+    .cnt_walks(), .cnt_merges()
+);
+
+smmu_tw_rd_arb #(.N_RD(NW), .OAS_BITS(32)) arb (
+    .clk(clk), .rst(!rstn),
+    .rd_addr(rd_addr), .rd_len({NW{8'd0}}), .rd_attr(rd_attr), .rd_valid(rd_valid), .rd_ready(rd_ready),
+    .rd_rvalid(rd_rvalid), .rd_rdata(rd_rdata), .rd_rresp(rd_rresp), .rd_rlast(),
+    .m_axi_tw_arid(m_axi_tw_arid), .m_axi_tw_araddr(m_axi_tw_araddr), .m_axi_tw_arlen(m_axi_tw_arlen),
+    .m_axi_tw_arcache(m_axi_tw_arcache), .m_axi_tw_ardomain(m_axi_tw_ardomain),
+    .m_axi_tw_arvalid(m_axi_tw_arvalid), .m_axi_tw_arready(m_axi_tw_arready),
+    .m_axi_tw_rid(m_axi_tw_rid), .m_axi_tw_rdata(m_axi_tw_rdata), .m_axi_tw_rresp(m_axi_tw_rresp),
+    .m_axi_tw_rlast(m_axi_tw_rlast), .m_axi_tw_rvalid(m_axi_tw_rvalid), .m_axi_tw_rready(m_axi_tw_rready)
+);
+
+always @(posedge clk) if (f_past_valid && rstn) assert(m_axi_tw_arid[3:1] == 3'd0);
+
+faxi4 #(.DUT_SLAVE(0), .ID_W(1), .ADDR_W(32), .DATA_W(64), .MAXOUT(2), .QD(2), .AR_EXTRA(6)) p_m (
+    .clk(clk), .rstn(rstn),
+    .awid(1'b0), .awaddr(32'd0), .awlen(8'd0), .awextra(1'b0), .awvalid(1'b0), .awready(1'b0),
+    .wdata(64'd0), .wstrb(8'h00), .wlast(1'b0), .wvalid(1'b0), .wready(1'b0),
+    .bid(1'b0), .bresp(2'b00), .bvalid(1'b0), .bready(1'b0),
+    .arid(m_axi_tw_arid[0]), .araddr(m_axi_tw_araddr), .arlen(m_axi_tw_arlen),
+    .arextra({m_axi_tw_arcache, m_axi_tw_ardomain}), .arvalid(m_axi_tw_arvalid),
+    .arready(m_axi_tw_arready),
+    .rid(m_axi_tw_rid[0]), .rdata(m_axi_tw_rdata), .rresp(m_axi_tw_rresp), .rlast(m_axi_tw_rlast),
+    .rvalid(m_axi_tw_rvalid), .rready(m_axi_tw_rready)
+);
 endmodule

