@@ -361,7 +361,10 @@ class FunCovStallEndsFull(StallTest):
             for k in range(n):
                 w = bool(k & 1)
                 tid = (k // 2) % n_ids
-                stalls.append(self.vtxn(ctx, self.hole(k_hole), w, prot=1, len_=k % 4, tid=tid))
+                # stalls of 2..5 beats, followers of 1: the scoreboard tells a terminated transaction
+                # from a same-ID follower that reaches m_axi before the terminated one's local response
+                # (legal: per-ID order is kept on s_axi) by len/size/burst/QoS only
+                stalls.append(self.vtxn(ctx, self.hole(k_hole), w, prot=1, len_=1 + k % 4, tid=tid))
                 k_hole += 1
                 if (k // 2) % 2 == 0 or n < smax:                 # a same-ID hit queued behind it
                     followers.append(self.vtxn(ctx, HOT + 0x100 + 64 * (k % 8), w, prot=1, len_=0, tid=tid))
