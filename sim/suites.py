@@ -227,6 +227,16 @@ SUITES["quick"].append(Job("tb.tests.test_codecov", name="codecov", env={"TXNS":
 # ---- tests written for the survivors of mutation testing (tb/tests/test_sensitivity.py) ----
 SUITES["quick"].append(Job("tb.tests.test_sensitivity", name="sensitivity"))
 
+# ---- functional-coverage closure (tb/tests/test_funcov_close.py): the holes of docs/testplan.md;
+# the CD.S=0-is-ILLEGAL test needs STALL_MODEL=2 (same build as stall_model2) ----
+SUITES["quick"] += [
+    Job("tb.tests.test_funcov_close", name="funcov",
+        testcase=["FunCovPrefetchAddr", "FunCovCdFetchNoSsv", "FunCovInvInflight", "FunCovStallEndsFull",
+                  "FunCovStallNoWalk"]),
+    Job("tb.tests.test_funcov_close", name="funcov_model2", testcase=["FunCovStallModel2Cd"],
+        params={"STALL_MODEL": 2}),
+]
+
 # ---- mutation testing (sim/mutate.py; make mutate): the fixed subset run against every mutant,
 # in this order; a mutant is killed by the first job that fails (later jobs are not run) ----
 SUITES["mutate"] = [
