@@ -223,6 +223,15 @@ SUITES["quick"] += [
 ]
 # ---- RTL code coverage closers (tb/tests/test_codecov.py; sim/codecov.py, make coverage) ----
 SUITES["quick"].append(Job("tb.tests.test_codecov", name="codecov", env={"TXNS": 400}))
+# parameter sets of other quick jobs (no extra build): the per-ID counters of IDs 16..63 exist only
+# with ID_W=6 and the TLB entry fields of an 8-entry TLB are separate toggle points (translate_p2's
+# set); stall-tag StreamID bits 8..15 exist only with SID_W=16 (bringup_wide's set)
+SUITES["quick"] += [
+    Job("tb.tests.test_codecov", name="codecov_p2", testcase=["CodecovIdCountersAll", "CodecovTlbFields"],
+        params={"DATA_W": 128, "ID_W": 6, "OAS_BITS": 40, "TLB_ENTRIES": 8, "STALL_MODEL": 1}),
+    Job("tb.tests.test_codecov", name="codecov_wide", testcase=["CodecovStallTags"],
+        params={"SID_W": 16, "SSID_W": 20, "OAS_BITS": 40}, env={"STALL_ROUNDS": 4}),
+]
 
 # ---- tests written for the survivors of mutation testing (tb/tests/test_sensitivity.py) ----
 SUITES["quick"].append(Job("tb.tests.test_sensitivity", name="sensitivity"))

@@ -104,6 +104,7 @@ KNOBS: Dict[str, tuple] = {
     "GPU_FAULTS": (int, "faults of the GPU job scenarios (test_main, test_stall)"),
     "HANDOVER_TXNS": (int, "transactions of StallFirmwareHandover"),
     "STALL_EXTRA": (int, "transactions beyond STALL_MAX in StallMaxFull"),
+    "STALL_ROUNDS": (int, "rounds of STALL_MAX stalls in CodecovStallTags"),
     "XLT_MAPPINGS": (int, "mappings of TranslateRandom"),
     "LIVENESS_LAT": (int, "walk latency of LivenessSmmuenSweep"),
     "SWEEP_MAX": (int, "sweep length of LivenessSmmuenSweep"),

@@ -28,8 +28,22 @@ CodecovIdCounters  bypass reads with the downstream memory answering only after 
                  one of ID 0 saturates (q_full: further reads of ID 0 wait until one completes).
                  The scoreboard checks every read's data and response; the test checks that
                  exactly the 5 reads of ID 0 beyond 255 waited (m_axi ARs before the first R).
+CodecovTlbFields every TLB entry holds a SubstreamID / ASID / attribute transform (e_ssid, e_asid,
+                 e_ax) of all ones, then one of all zeros: a context with SSID 0xFF / ASID 0xFFFF,
+                 ISH Normal iWB-oWB RA/WA pages and every STE attribute override set, one page per
+                 entry; then one bypass StreamID (every override 0) per entry; each followed by a
+                 pass that must hit every entry.  Before them five contexts whose SSIDs and ASIDs
+                 differ in high bits map the same VAs to different PAs with every AttrIndx / SH
+                 and several CD walk attributes (a false hit is a scoreboard error).
+CodecovIdCountersAll  every AXI ID of the build with bypass reads outstanding at once, 129 on each
+                 ID from 16 up (ID_W=6: job codecov_p2), and a TLBI_NH_ALL + CMD_SYNC issued with
+                 all of them outstanding: the SYNC must not complete before they all have.
+CodecovStallTags rounds of STALL_MAX stalls ended by CMD_STALL_TERM, from StreamIDs with all, none
+                 and alternating bits set (SID_W=16: job codecov_wide): stall-tag StreamID and
+                 generation bits; a RESUME with the previous round's STAG of a reused index must
+                 be a no-op.
 
-Rerun: python sim/run.py --sim icarus --suite quick --tests test_codecov --seed <n>
+Rerun: python sim/run.py --sim icarus --suite quick --job codecov[,codecov_p2,codecov_wide] --seed <n>
 """
 
 from __future__ import annotations
@@ -41,15 +55,17 @@ import pyuvm
 
 from cocotb.triggers import RisingEdge
 
-from tb.driver.testkit import make_txn
+from tb.driver.testkit import counters_delta, format_counters, make_txn, tlb_counters
 from tb.env.base_test import SmmuBaseTest
 from tb.model import commands as C
 from tb.model import events as E
-from tb.model.pagetable import SIZE_4K, Stage1Tables, TablePool
-from tb.model.structs import IPS_ENCODING
+from tb.model.pagetable import AP_PRIV_RW, SH_ISH, SH_NSH, SH_OSH, SIZE_4K, Stage1Tables, TablePool
+from tb.model.structs import CFG_BYPASS, IPS_ENCODING, Ste
 from tb.sequences.scenarios import MEM_BASE, MEM_SIZE, init_memory
 from tb.sequences.traffic import ListSeq
+from tb.agents.axi_signals import SLVERR
 from tb.tests.test_config import ConfigTest
+from tb.tests.test_stall import StallTest
 from tb.tests.test_translate import POOL_SIZE, PT_POOLS, TranslateRandom, XltTest
 
 # (STRTAB, CMDQ, EVTQ, CD tables, page-table pools); the second set is the bitwise
@@ -191,3 +207,242 @@ class CodecovIdCounters(SmmuBaseTest):
         assert s["read_bypass"] == len(items), env.sb.summary()
         # ID 0's counter saturates at 255: its last reads wait for a completion, all others went out
         assert ars_before_r == len(items) - (per_id[0] - 255), (ars_before_r, len(items))
+
+
+# ====================================================================== TLB entry fields
+# MAIR bytes whose memory class (smmu_attr.vh mair_class) is Normal iWB-oWB with outer RA and WA:
+# S1C = 4'b1111.  Any of them makes every S1C bit of a TLB entry 1.
+MAIR_WB_RAWA = (0xFF, 0x7F, 0xF7, 0x77)
+# the STE overrides with every bit set (IHI 0070 5.2: MemAttr, MTCFG, ALLOCCFG, SHCFG, PRIVCFG, INSTCFG)
+OVR_ONES = dict(MemAttr=0b1111, MTCFG=1, ALLOCCFG=0b1111, SHCFG=3, PRIVCFG=3, INSTCFG=3)
+OVR_ZERO = dict(MemAttr=0, MTCFG=0, ALLOCCFG=0, SHCFG=0, PRIVCFG=0, INSTCFG=0)
+
+
+@pyuvm.test()
+class CodecovTlbFields(XltTest):
+    """Every TLB entry holds, in turn, a SubstreamID / ASID / attribute transform with every bit 1
+    and one with every bit 0, with SubstreamIDs and ASIDs that differ only in high bits checked
+    for false hits.
+
+    1. mixed: five contexts on one StreamID with SubstreamIDs 0x80, 0x7F, 0xAA, 0x55, 0xFF and
+       ASIDs 0x8000, 0x7FFF, 0xAAAA, 0x5555, 0xFFFF map the same VAs to different PAs with every
+       AttrIndx of two MAIRs, every SH, and different CD walk attributes (IR0/OR0/SH0): the
+       scoreboard checks each transaction's PA and AxCACHE/AxDOMAIN, so a lookup that ignored a
+       high SSID bit would use another context's page;
+    2. ones: TLBI_NH_ALL, then one page each for every entry (they fill the entries in order) of
+       the context SSID 0xFF / ASID 0xFFFF whose STE overrides every attribute field with ones,
+       pages of ISH and a Normal iWB-oWB RA/WA MAIR byte: e_ssid / e_asid / e_ax all ones; a
+       second pass must hit every entry (the counters: as many hits as transactions);
+    3. zeros: TLBI_NH_ALL, then one bypass StreamID (STE Config=bypass, every override 0) per
+       entry: e_ssid = e_asid = e_ax = 0 (a bypass entry has S1=0); again a second pass hits.
+    """
+
+    async def hits_pass(self, items, what: str) -> None:
+        c0 = tlb_counters(self.env.dut)
+        await self.run_items(items, shuffle=False)
+        d = counters_delta(c0, tlb_counters(self.env.dut))
+        self.log.info("%s: %s", what, format_counters(d))
+        assert d["lookups"] == len(items) and d["hits"] == len(items), \
+            f"{what}: {len(items)} transactions to cached pages, {format_counters(d)}"
+
+    async def body(self) -> None:
+        env = self.env
+        drv = await self.bring_up()
+        init_memory(env)
+        ent = env.params.TLB_ENTRIES
+        ssid_w = env.params.SSID_W
+        assert ssid_w >= 8 and env.params.SID_W >= 8, "this test needs SSID_W >= 8 and SID_W >= 8"
+        sid = 0xA5
+        # 1. mixed contexts: same VAs, different PAs; SSIDs / ASIDs differing in their high bits
+        mair_a = _mair_bytes([0x00, 0x04, 0x08, 0x0C, 0x44, 0xFF, 0xAA, 0xF4])
+        mair_b = _mair_bytes([0xCC, 0xDD, 0xEE, 0x7F, 0x4F, 0xBB, 0x33, 0xFC])
+        walk_attrs = ((0, 0, 0), (1, 1, 3), (2, 3, 2), (3, 2, 3), (1, 1, 2))
+        shs = (SH_NSH, SH_OSH, SH_ISH, 0b01)
+        ctxs = []
+        items = []
+        for k, (ssid, asid) in enumerate(((0x80, 0x8000), (0x7F, 0x7FFF), (0xAA, 0xAAAA), (0x55, 0x5555),
+                                          (0xFF, 0xFFFF))):
+            ir, orr, sh0 = walk_attrs[k]
+            ctx = await self.context(sid, asid, ssid=ssid, cdmax=8, MAIR=mair_a if k % 2 else mair_b,
+                                     IR0=ir, OR0=orr, SH0=sh0)
+            ctxs.append(ctx)
+            for i in range(8):
+                va = 0x4000_0000 + i * SIZE_4K
+                ctx.tables.map(va, self.data_pa(), attr_idx=(i + k) % 8, sh=shs[(i + k) % 4])
+                self.expect(f"ssid {ssid:#x} page {i}", ctx, va, None)
+                items += [self.vtxn(ctx, va + 64 * j, bool(j & 1), prot=1) for j in range(2)]
+        await self.run_items(items)
+        n_mixed = len(items)
+        # 2. ones: the SSID 0xFF / ASID 0xFFFF context, STE overrides all ones, one page per entry
+        hi = ctxs[-1]
+        ste = drv.read_ste(sid)
+        for f, v in OVR_ONES.items():
+            setattr(ste, f, v)
+        await drv.write_ste(sid, ste)
+        mair = _mair_bytes([MAIR_WB_RAWA[i % 4] for i in range(8)])
+        hi.cd.MAIR = mair
+        await drv.write_cd(sid, hi.ssid, self.cd_tables[sid][0], hi.cd)
+        for i in range(ent):
+            # EL1-only pages: PRIVCFG=3 / INSTCFG=3 make every access a privileged instruction fetch
+            # (an EL0-writable page would be PXN for it)
+            hi.tables.map(0x8000_0000 + i * SIZE_4K, self.data_pa(), ap=AP_PRIV_RW, attr_idx=i % 8, sh=SH_ISH)
+        await drv.issue([C.tlbi_nh_all()])
+        ones = [self.vtxn(hi, 0x8000_0000 + i * SIZE_4K + 64 * (i % 8), bool(i & 1), prot=1) for i in range(ent)]
+        await self.run_items(ones, shuffle=False)
+        await self.hits_pass([self.vtxn(hi, it.addr, not it.is_write, prot=1) for it in ones], "ones, again")
+        # 3. zeros: bypass StreamIDs, every override 0, one entry each
+        byp = [s for s in range(0x80, 0x81 + ent) if s != sid][:ent]
+        assert byp[-1] < 1 << env.params.SID_W
+        for s in byp:
+            await drv.write_ste(s, Ste(V=1, Config=CFG_BYPASS, **OVR_ZERO))
+        await drv.issue([C.tlbi_nh_all()])
+        zeros = [self.txn(s, self.mem_addr(), bool(i & 1), prot=self.rng.randrange(8)) for i, s in enumerate(byp)]
+        await self.run_items(zeros, shuffle=False)
+        await self.hits_pass([self.txn(s, self.mem_addr(), bool(i & 1)) for i, s in enumerate(byp)], "zeros, again")
+        await self.finish()
+        s = env.sb.stats
+        self.log.info("TLB fields: %d mixed, %d + %d translated, %d + %d bypassed; outcomes %s", n_mixed, ent, ent,
+                      ent, ent, {k: v for k, v in s.items() if k.startswith(("read_", "write_"))})
+        assert s["read_translate"] + s["write_translate"] == n_mixed + 2 * ent, s
+        assert s["read_bypass"] + s["write_bypass"] == 2 * ent, s
+        assert env.sb.attr_checks >= n_mixed + 4 * ent, env.sb.attr_checks
+
+
+def _mair_bytes(b) -> int:
+    return sum(v << (8 * i) for i, v in enumerate(b))
+
+
+# ====================================================================== per-ID counters, all IDs
+@pyuvm.test()
+class CodecovIdCountersAll(ConfigTest):
+    """Every AXI ID of the build (64 with ID_W=6) carries bypass reads (STE Config=bypass, SMMUEN=1)
+    with the downstream memory answering only after every read has gone out: 129 reads on each ID
+    from 16 up (CodecovIdCounters covers IDs 0..15 in the default build), 8 on each lower one, so
+    every per-ID outstanding counter above ID 15 passes 128.  With all of them outstanding a
+    TLBI_NH_ALL + CMD_SYNC is issued: the SYNC must not complete before the last read issued ahead
+    of it has completed (IHI 0070 3.21; the RTL's per-ID "old" counters, smmu_id_cnt old_cnt, take
+    the whole count and drain with the responses).  The scoreboard checks every read's data and
+    response; the test checks that every read was on m_axi before the first R beat (no back-pressure,
+    whatever timing a regress seed chose)."""
+
+    timeout_us = 40000.0
+
+    async def body(self) -> None:
+        env = self.env
+        drv = await self.bring_up(default_ste="bypass")
+        init_memory(env)
+        rng = self.seeds.py("idcnt_all")
+        nid = 1 << env.params.ID_W
+        per_id = {i: (129 if i >= 16 else 8) for i in range(nid)}
+        items = []
+        for i, n in per_id.items():
+            for _ in range(n):
+                items.append(make_txn(env, 0, addr=MEM_BASE + rng.randrange(MEM_SIZE // 64) * 64, id_=i,
+                                      prot=rng.randrange(8)))
+        rng.shuffle(items)
+        total = len(items)
+        # every read must be on m_axi before the first R: no back-pressure (regress seeds choose some),
+        # and a latency longer than issuing them all takes
+        env.set_backpressure()
+        env.mem_m.latency = (total + 4000, total + 4000)
+        env.client.max_outstanding = total
+        state = {"ars_before_r": None, "sync_done": None}
+
+        async def watch():
+            while state["ars_before_r"] is None:
+                await RisingEdge(env.dut.aclk)
+                if env.dut.m_axi_rvalid.value == 1:
+                    state["ars_before_r"] = env.m_mon.stats["ar"]
+
+        async def invalidate():
+            while env.m_mon.stats["ar"] < total and state["ars_before_r"] is None:
+                await RisingEdge(env.dut.aclk)
+            await drv.issue([C.tlbi_nh_all()])
+            state["sync_done"] = sum(1 for it in items if it.done.is_set())
+
+        w = cocotb.start_soon(watch())
+        inv = cocotb.start_soon(invalidate())
+        await ListSeq("idcnt_all", items).start(env.agent.seqr)
+        await env.quiesce()
+        await inv
+        w.cancel()
+        s = env.sb.stats
+        self.log.info("%d reads on %d IDs; %s AR handshakes on m_axi before the first R beat; %s reads done when "
+                      "the SYNC completed; outcomes %s", total, nid, state["ars_before_r"], state["sync_done"],
+                      {k: v for k, v in s.items() if k.startswith("read_")})
+        assert s["read_bypass"] == total, env.sb.summary()
+        assert state["ars_before_r"] == total, (state["ars_before_r"], total)
+        assert state["sync_done"] == total, f"CMD_SYNC after TLBI_NH_ALL completed with only " \
+                                            f"{state['sync_done']} of the {total} earlier reads done"
+        await self.finish()
+
+
+# ====================================================================== stall tags
+@pyuvm.test()
+class CodecovStallTags(StallTest):
+    """STALL_ROUNDS rounds (default 32) of STALL_MAX stalls at once, each round from one of four
+    StreamIDs with complementary bits (all ones, 0, 0xAAAA, 0x5555 within SID_W, at most 16 bits)
+    and ended by one CMD_STALL_TERM: every stall tag index is used once per round, so each index's
+    StreamID bits all toggle and its generation counts the rounds (bits 0..4 both ways with 32).
+    Checked: a round's STAGs are unique and none is one of the previous round; from the second round
+    on a RESUME (retry) naming a STAG of the previous round, whose index a live stall now holds, is a
+    no-op, and every fourth round a RESUME with a live STAG and a STALL_TERM whose StreamID is the
+    round's with every bit from SID_W to 31 set match nothing (IHI 0070: a SID/STAG pair that
+    matches nothing is a no-op; the scoreboard compares all 32 bits, so a retried or aborted stall
+    would be an error; the RTL no-match counter is compared at the end); STALL_TERM of the round's
+    StreamID aborts every stall of the round (SLVERR)."""
+
+    async def body(self) -> None:
+        env = self.env
+        drv = await self.bring_up()
+        init_memory(env)
+        smax = self.feat.stall_max
+        sw = env.params.SID_W
+        ones = (1 << min(sw, 16)) - 1
+        sids = [ones, 0, 0xAAAA & ones, 0x5555 & ones]
+        ctxs = [await self.sctx(s, 0x40 + k) for k, s in enumerate(sids)]
+        rounds = int(self.knob("STALL_ROUNDS", 32))
+        nid = 1 << env.params.ID_W
+        alias = 0xFFFF_FFFF & ~((1 << sw) - 1)
+        prev = {}
+        nomatch = alias_terms = 0
+        for r in range(rounds):
+            ctx = ctxs[r % len(ctxs)]
+            items = [self.vtxn(ctx, self.hole(k) + 64 * (r % 64), bool(k & 1), prot=1, len_=0, tid=k % nid)
+                     for k in range(smax)]
+            await self.launch(items)
+            reqs = await self.stalled(smax)
+            stags = [q.grpid for q in reqs]
+            assert len(set(stags)) == smax, f"round {r}: STAGs not unique: {[hex(x) for x in stags]}"
+            assert {q.sid for q in reqs} == {ctx.sid}, [str(q) for q in reqs]
+            again = set(stags) & set(prev.values())
+            assert not again, f"round {r}: STAGs of the previous round handed out again: {sorted(again)}"
+            if r:
+                # the previous round's STAGs all ended; their indices are live again with new STAGs
+                old = sorted(prev.values())[r % len(prev)]
+                await drv.resume(ctx.sid, old, "retry", wait=True)
+                nomatch += 1
+                await self.idle(20)
+                self.assert_pending(items, f"round {r}: stalls after a RESUME of the stale STAG {old:#x}")
+            if r % 4 == 1 and alias:
+                # the round's StreamID with every bit above SID_W set names no stream: a RESUME with a
+                # live STAG and a STALL_TERM of it match nothing
+                await drv.resume(ctx.sid | alias, stags[0], "retry", wait=True)
+                await drv.stall_term(ctx.sid | alias, wait=True)
+                nomatch += 1
+                alias_terms += 1
+                await self.idle(20)
+                self.assert_pending(items, f"round {r}: stalls after RESUME / STALL_TERM of StreamID "
+                                           f"{ctx.sid | alias:#x}")
+            await drv.stall_term(ctx.sid, wait=True)
+            for q in reqs:
+                q.answered = "stall_term"
+            await self.wait_done(items)
+            assert all(all(x == SLVERR for x in it.resp) for it in items), [str(it) for it in items]
+            prev = {k: q.grpid for k, q in enumerate(reqs)}
+        s = env.sb.stats
+        self.log.info("%d rounds of %d stalls (StreamIDs %s): %s", rounds, smax, [hex(x) for x in sids],
+                      env.sb.stall_summary())
+        assert s["stall_term_aborts"] == rounds * smax and s["stall_term_cmds"] == rounds + alias_terms, s
+        assert s["resume_nomatch"] == nomatch, s
+        await self.finish_stalls()
