@@ -326,27 +326,47 @@ def _first_error_of(xml: Path) -> str:
     return ""
 
 
-def _with_time_limit(runner, seconds: float | None, state: dict) -> None:
-    """Give the runner's simulator commands a wall-clock limit: subprocess.run(timeout=...)
-    kills the simulator; state["timed_out"] records it.  (cocotb_tools 2.1 runs every
-    command through Runner._execute_cmds, overridden here on this one instance.)"""
-    if not seconds:
-        return
-    import subprocess
-
-    def execute_cmds(cmds, cwd, stdout=None):
-        for cmd in cmds:
+def _descendants(pid: int) -> list[int]:
+    """Every live process below `pid` (Linux /proc: each process's parent is field 4 of its stat)."""
+    parent: dict[int, int] = {}
+    for d in Path("/proc").iterdir():
+        if d.name.isdigit():
             try:
-                rc = subprocess.run(cmd, cwd=cwd, env=runner.env, check=False, stdout=stdout,
-                                    stderr=None if stdout is None else subprocess.STDOUT,
-                                    timeout=seconds).returncode
-            except subprocess.TimeoutExpired:
-                state["timed_out"] = True
-                raise RuntimeError(f"timeout after {seconds:g} s") from None
-            if rc != 0:
-                raise RuntimeError(f"Command failed with return code: {rc}")
+                stat = (d / "stat").read_text()
+                parent[int(d.name)] = int(stat[stat.rindex(")") + 2:].split()[1])
+            except (OSError, ValueError, IndexError):
+                continue
+    out, todo = [], [pid]
+    while todo:
+        p = todo.pop()
+        kids = [c for c, pp in parent.items() if pp == p]
+        out += kids
+        todo += kids
+    return out
 
-    runner._execute_cmds = execute_cmds
+
+def _with_time_limit(seconds: float | None, state: dict):
+    """Wall-clock limit for one runner.test() call: a timer thread that, when it fires, marks
+    state["timed_out"] and kills every process this one has started (the simulator the runner
+    waits on, and anything it started), so runner.test() returns with the simulator's failure.
+    Only cocotb's public runner API is used. Returns the timer (cancel it when the job ends)."""
+    if not seconds:
+        return None
+    import signal
+    import threading
+
+    def fire():
+        for pid in _descendants(os.getpid()):
+            try:
+                os.kill(pid, signal.SIGKILL)
+                state["timed_out"] = True
+            except OSError:
+                pass
+
+    timer = threading.Timer(seconds, fire)
+    timer.daemon = True
+    timer.start()
+    return timer
 
 
 def _read_summaries(path: Path) -> tuple[int, int]:
@@ -415,7 +435,7 @@ def run_job(sim: str, suite: str, bdir: Path, job: Job, seed: int, *, waves: boo
     print(f"[run] {sim} {job.name} seed={seed} -> {test_dir.relative_to(REPO)}", flush=True)
     runner = get_runner(sim)
     limit: dict = {}
-    _with_time_limit(runner, timeout, limit)
+    timer = _with_time_limit(timeout, limit)
     sim_rc = 0
     try:
         runner.test(
@@ -438,6 +458,9 @@ def run_job(sim: str, suite: str, bdir: Path, job: Job, seed: int, *, waves: boo
         sim_rc = e.code if isinstance(e.code, int) else 1
     except Exception as e:  # noqa: BLE001
         res.error = f"runner error: {e}"
+    finally:
+        if timer is not None:
+            timer.cancel()
     res.seconds = time.monotonic() - t0
     res.transactions, res.cycles = _read_summaries(test_dir / "summary.jsonl")
     if limit.get("timed_out"):
