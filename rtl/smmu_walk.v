@@ -422,11 +422,14 @@ always @* if (f_rst_seen && !rst) begin
         if (!s_idle[k] && f_cov[k]) assert(sync_block);              // CMD_SYNC waits for it
     end
 end
+// block harness covers (formal/f_blocks.v f_walk; the whole-design harnesses have no TLBI source)
+`ifdef SMMU_FORMAL_WALK
 always @(posedge clk) if (f_rst_seen && !rst) begin
     cover(w_done[0] && f_cov[0]);                                    // a covered walk ends stale
     cover(resp_valid && ans_kind == ANS_WALK && merge_hit);          // a lookup joins a walk in flight
     cover(fill_valid && !fill_byp);                                  // a walk result installed
 end
+`endif
 `endif
 
 endmodule

@@ -325,3 +325,8 @@ SUITES["regress"] += [
     Job("tb.tests.test_stall", name="stall_cap_large",
         testcase=["StallRandom", "StallHitUnderFault", "StallMaxFull"], params=CAP_LARGE),
 ]
+# the 1-entry configuration cache of CAP_SMALL is narrow enough for Verilator to give its CD
+# bundle toggle points (a wider unpacked array gets none): the TLB-field test varies the ASID,
+# SubstreamID and attribute fields that the random traffic keeps small
+SUITES["quick"].append(Job("tb.tests.test_codecov", name="codecov_cap_small", testcase=["CodecovTlbFields"],
+                           params=CAP_SMALL))
