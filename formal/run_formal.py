@@ -49,7 +49,7 @@ TASKS = [
     ("blocks", "evtq_cover",    "cover", 12, 12, "smmu_evtq: a record written with an OKAY response"),
     ("blocks", "rd_path_bmc",   "bmc",   10, 6, "smmu_rd_path + AXI4 rules on m_axi AR/R and s_axi R"),
     ("blocks", "rd_path_cover", "cover", 12, 8, "smmu_rd_path: local abort and RAZ bursts reach s_axi"),
-    ("blocks", "walk_bmc",      "bmc",   20, 10, "smmu_walk (2 walkers) + smmu_ptw + smmu_tw_rd_arb + AXI4 rules on "
+    ("blocks", "walk_bmc",      "bmc",   26, 10, "smmu_walk (2 walkers) + smmu_ptw + smmu_tw_rd_arb + AXI4 rules on "
                                                 "m_axi_tw AR/R; covered walks never used, SYNC waits for them"),
     ("blocks", "walk_cover",    "cover", 20, None, "smmu_walk: a full 4-level walk, a merge, a covered walk ending stale, "
                                                    "a walk result installed"),
@@ -57,9 +57,9 @@ TASKS = [
                                              "m_axi_tw, s_axil + every FORMAL invariant"),
     ("top", "cover",      "cover", 12, None, "smmu_top: covers at the ports, a configuration fetch"),
     ("top", "cover_deep", "cover", None, None, "smmu_top: read with SMMUEN=1, event written, walk read, stall"),
-    ("top", "xlt_bmc",    "bmc",   13, None, "smmu_top, translation harness (CR0 = SMMUEN|EVENTQEN written once, "
+    ("top", "xlt_bmc",    "bmc",   15, None, "smmu_top, translation harness (CR0 = SMMUEN|EVENTQEN written once, "
                                              "tables free): AXI4 rules + every FORMAL invariant"),
-    ("top", "xlt_cover",  "cover", 40, None, "smmu_top, translation harness: 4-level walk, translated read, "
+    ("top", "xlt_cover",  "cover", 40, None, "smmu_top, translation harness: 4-level walk, read with SMMUEN=1, "
                                              "event written, stall"),
 ]
 DEEP_DEPTH = 40
