@@ -327,6 +327,7 @@ SUITES["regress"] += [
 ]
 # the 1-entry configuration cache of CAP_SMALL is narrow enough for Verilator to give its CD
 # bundle toggle points (a wider unpacked array gets none): the TLB-field test varies the ASID,
-# SubstreamID and attribute fields that the random traffic keeps small
-SUITES["quick"].append(Job("tb.tests.test_codecov", name="codecov_cap_small", testcase=["CodecovTlbFields"],
-                           params=CAP_SMALL))
+# SubstreamID and attribute fields that the random traffic keeps small, the TTB0 test the CD.TTB0
+# bits 4..47 (and CD.UWXN) that the testbench's low, 4 MiB-aligned page tables keep 0
+SUITES["quick"].append(Job("tb.tests.test_codecov", name="codecov_cap_small",
+                           testcase=["CodecovTlbFields", "CodecovTtbBits"], params=CAP_SMALL))

@@ -35,6 +35,14 @@ CodecovTlbFields every TLB entry holds a SubstreamID / ASID / attribute transfor
                  pass that must hit every entry.  Before them five contexts whose SSIDs and ASIDs
                  differ in high bits map the same VAs to different PAs with every AttrIndx / SH
                  and several CD walk attributes (a false hit is a scoreboard error).
+CodecovTtbBits   CD.TTB0 with bits 4..47 alternating (0xAAAA_AAAA_AAA0, 0x5555_5555_5550), all ones
+                 (0xFFFF_FFFF_FFF0) and then low (a 4 KiB-aligned pool below 2**31), one context
+                 after the other (T0SZ=33: a 16-byte level-1 start table, so TTB0 needs only
+                 16-byte alignment; the lower-level tables come from an ordinary pool): with the
+                 1-entry configuration cache of CAP_SMALL each TTB0 bit of the cached CD goes
+                 0->1->0.  The all-ones context has CD.UWXN=1 (IGNORED for VMSAv8-64): EL0
+                 instruction reads of EL0-writable pages and EL1 ones of EL1-only pages translate.
+                 A dropped TTB0 bit walks zeroed memory: F_TRANSLATION, a scoreboard error.
 CodecovIdCountersAll  every AXI ID of the build with bypass reads outstanding at once, 129 on each
                  ID from 16 up (ID_W=6: job codecov_p2), and a TLBI_NH_ALL + CMD_SYNC issued with
                  all of them outstanding: the SYNC must not complete before they all have.
@@ -43,7 +51,7 @@ CodecovStallTags rounds of STALL_MAX stalls ended by CMD_STALL_TERM, from Stream
                  generation bits; a RESUME with the previous round's STAG of a reused index must
                  be a no-op.
 
-Rerun: python sim/run.py --sim icarus --suite quick --job codecov[,codecov_p2,codecov_wide] --seed <n>
+Rerun: python sim/run.py --sim icarus --suite quick --job codecov[,codecov_p2,codecov_wide,codecov_cap_small] --seed <n>
 """
 
 from __future__ import annotations
@@ -59,7 +67,8 @@ from tb.driver.testkit import counters_delta, format_counters, make_txn, tlb_cou
 from tb.env.base_test import SmmuBaseTest
 from tb.model import commands as C
 from tb.model import events as E
-from tb.model.pagetable import AP_PRIV_RW, SH_ISH, SH_NSH, SH_OSH, SIZE_4K, Stage1Tables, TablePool
+from tb.model.pagetable import (AP_PRIV_RW, AP_RW, SH_ISH, SH_NSH, SH_OSH, SIZE_4K, Stage1Tables, TablePool,
+                                start_level, table_bytes)
 from tb.model.structs import CFG_BYPASS, IPS_ENCODING, Ste
 from tb.sequences.scenarios import MEM_BASE, MEM_SIZE, init_memory
 from tb.sequences.traffic import ListSeq
@@ -446,3 +455,80 @@ class CodecovStallTags(StallTest):
         assert s["stall_term_aborts"] == rounds * smax and s["stall_term_cmds"] == rounds + alias_terms, s
         assert s["resume_nomatch"] == nomatch, s
         await self.finish_stalls()
+
+
+# ====================================================================== CD.TTB0 bits
+class _RootAt(TablePool):
+    """A TablePool whose first allocation (the start-level table) is at ``root``; every later one
+    comes from ``rest``."""
+
+    def __init__(self, root: int, rest: TablePool):
+        super().__init__(rest.base, rest.size)
+        self.root, self.rest, self.root_used = root, rest, False
+
+    def alloc(self, nbytes: int, align: int) -> int:
+        if not self.root_used:
+            assert self.root % align == 0, f"start table at {self.root:#x} not aligned to {align}"
+            self.root_used = True
+            return self.root
+        return self.rest.alloc(nbytes, align)
+
+
+# start-table addresses, in this order: bits 4..47 of CD.TTB0 alternate, then all ones, then a
+# low ordinary pool; each one's bits go 0->1 and 1->0 in the cached CD (1 configuration-cache entry)
+TTB_ROOTS = (0xAAAA_AAAA_AAA0, 0x5555_5555_5550, 0xFFFF_FFFF_FFF0, None)
+TTB_T0SZ = 33          # start level 1, 2 entries: a 16-byte start table (TTB0 bits 4.. all usable)
+
+
+@pyuvm.test()
+class CodecovTtbBits(XltTest):
+    """Translations through contexts whose CD.TTB0 has every bit 4..47 set in turn, each context's
+    traffic finishing before the next one's starts (the 1-entry configuration cache of CAP_SMALL
+    then holds each CD in turn): TTB0 0xAAAA_AAAA_AAA0, 0x5555_5555_5550, 0xFFFF_FFFF_FFF0 (masked
+    to OAS) and a low one.  T0SZ=33 gives a 16-byte level-1 start table, so TTB0 needs only 16-byte
+    alignment (like CornerTtbAligned); the level-2/3 tables come from an ordinary pool.  Both start
+    entries are used (VA 0 and the top page), read and write; memory at any other address is zero,
+    so a TTB0 bit lost on the way to the walker reads an invalid descriptor (F_TRANSLATION, a
+    scoreboard error).  The all-ones context has CD.UWXN=1, which VMSAv8-64 ignores (IHI 0070 5.4):
+    EL0 instruction reads of EL0-writable pages and privileged instruction reads of EL1-only
+    writable pages must still translate (a UWXN taken as WXN would make them permission faults);
+    the low context after it has UWXN=0."""
+
+    async def body(self) -> None:
+        env = self.env
+        await self.bring_up()
+        init_memory(env)
+        oas = env.params.OAS_BITS
+        mask = (1 << oas) - 1
+        size = table_bytes(start_level(TTB_T0SZ), TTB_T0SZ)
+        assert size == 16, size
+        top = 1 << (64 - TTB_T0SZ)
+        n = 0
+        for k, root in enumerate(TTB_ROOTS):
+            uwxn = int(root == 0xFFFF_FFFF_FFF0)
+            pool = self.pool() if root is None else _RootAt(root & mask, self.pool())
+            t = Stage1Tables(env.mem, pool, t0sz=TTB_T0SZ)
+            if root is not None:
+                assert t.root == root & mask, (hex(t.root), hex(root))
+            ctx = await self.context(0x70 + k, 0x70 + k, tables=t, UWXN=uwxn)
+            assert ctx.cd.TTB0 == t.root and ctx.cd.UWXN == uwxn, (hex(ctx.cd.TTB0), ctx.cd.UWXN)
+            items = []
+            # (va, ap, prot): data reads / writes, EL0 instruction reads of an EL0-writable page,
+            # EL1 instruction reads of an EL1-only writable page
+            cases = [(0, AP_RW, None), (top // 2, AP_RW, 0b100), (top - SIZE_4K, AP_PRIV_RW, 0b101),
+                     (top // 2 - SIZE_4K, AP_RW, 1)]
+            for va, ap, prot in cases:
+                t.map(va, self.data_pa(), ap=ap)
+                for i in range(4):
+                    write = prot is None and bool(i & 1)
+                    p = prot if prot is not None else (1 | (2 * (i >> 1)))
+                    self.expect(f"TTB0 {t.root:#x} va {va:#x} prot {p}", ctx, va, None, write=write, prot=p)
+                    items.append(self.vtxn(ctx, va + 64 * i, write, prot=p, len_=i % 2))
+            await self.run_items(items)
+            n += len(items)
+            self.log.info("CD.TTB0=%#x UWXN=%d (T0SZ %d, %d-byte start table): %d transactions", t.root, uwxn,
+                          TTB_T0SZ, size, len(items))
+        await self.finish()
+        s = env.sb.stats
+        self.log.info("TTB0 bits: outcomes %s", {k: v for k, v in s.items() if k.startswith(("read_", "write_"))})
+        assert s["read_translate"] + s["write_translate"] == n, env.sb.summary()
