@@ -271,36 +271,6 @@ SUITES["mutate"] = [
     Job("tb.tests.test_corners", name="m_corners"),
 ]
 
-# ---- regression: every quick job, directed ones too, reseeded (issue 11 item 6) ----
-# make regress runs every job of "regress" with SEEDS fresh seeds (Job.seeds is ignored there).
-# A quick job already contained in a regress job (same module and parameters, its tests a subset,
-# the same environment apart from the TXNS size knob) is not repeated; every other quick job is
-# added as "q_<name>".  tests/unit/test_shard.py checks that every quick job is covered.
-# (covers() ignores SMMU_SEED_TIMING, set below on every regress job.)
-REGRESS_SIZE_KNOBS = ("TXNS", "SMMU_SEED_TIMING")
-
-
-def covers(big: Job, small: Job) -> bool:
-    """True when running ``big`` runs every test of ``small`` in the same configuration."""
-    strip = lambda env: {k: str(v) for k, v in env.items() if k not in REGRESS_SIZE_KNOBS}  # noqa: E731
-    return (big.module == small.module and big.params == small.params
-            and big.build_args == small.build_args and big.sims == small.sims
-            and (big.testcase is None or set(small.testcase or ()) <= set(big.testcase)
-                 and small.testcase is not None)
-            and strip(big.env) == strip(small.env))
-
-
-SUITES["regress"] += [
-    # every field of the quick job (build options, plusargs, simulators too); regress reseeds it
-    replace(q, name=f"q_{q.name}", seeds=None, params=dict(q.params), env=dict(q.env))
-    for q in SUITES["quick"] if not any(covers(r, q) for r in SUITES["regress"])
-]
-# ... and every regress job starts each test from seed-chosen back-pressure and memory latencies
-# (SmmuEnv.seed_timing), so reseeding a directed test changes its timing, not only its data.
-for _j in SUITES["regress"]:
-    _j.env.setdefault("SMMU_SEED_TIMING", 1)
-# ---- end of regression ----
-
 # ---- capacity parameters (XLT_SLOTS, STALL_SLOTS, WALKERS, CFG_ENTRIES, PARK_SLOTS, PARK_BEATS) ----
 # A small set (the formal parameter set with 6 slots and 16-beat park slots) and a large one (8
 # walkers, 64 slots). StallHitUnderFault runs only on the large one: its stalled write has two
@@ -331,3 +301,33 @@ SUITES["regress"] += [
 # bits 4..47 (and CD.UWXN) that the testbench's low, 4 MiB-aligned page tables keep 0
 SUITES["quick"].append(Job("tb.tests.test_codecov", name="codecov_cap_small",
                            testcase=["CodecovTlbFields", "CodecovTtbBits"], params=CAP_SMALL))
+
+# ---- regression: every quick job, directed ones too, reseeded (issue 11 item 6) ----
+# make regress runs every job of "regress" with SEEDS fresh seeds (Job.seeds is ignored there).
+# A quick job already contained in a regress job (same module and parameters, its tests a subset,
+# the same environment apart from the TXNS size knob) is not repeated; every other quick job is
+# added as "q_<name>".  tests/unit/test_shard.py checks that every quick job is covered.
+# (covers() ignores SMMU_SEED_TIMING, set below on every regress job.)
+REGRESS_SIZE_KNOBS = ("TXNS", "SMMU_SEED_TIMING")
+
+
+def covers(big: Job, small: Job) -> bool:
+    """True when running ``big`` runs every test of ``small`` in the same configuration."""
+    strip = lambda env: {k: str(v) for k, v in env.items() if k not in REGRESS_SIZE_KNOBS}  # noqa: E731
+    return (big.module == small.module and big.params == small.params
+            and big.build_args == small.build_args and big.sims == small.sims
+            and (big.testcase is None or set(small.testcase or ()) <= set(big.testcase)
+                 and small.testcase is not None)
+            and strip(big.env) == strip(small.env))
+
+
+SUITES["regress"] += [
+    # every field of the quick job (build options, plusargs, simulators too); regress reseeds it
+    replace(q, name=f"q_{q.name}", seeds=None, params=dict(q.params), env=dict(q.env))
+    for q in SUITES["quick"] if not any(covers(r, q) for r in SUITES["regress"])
+]
+# ... and every regress job starts each test from seed-chosen back-pressure and memory latencies
+# (SmmuEnv.seed_timing), so reseeding a directed test changes its timing, not only its data.
+for _j in SUITES["regress"]:
+    _j.env.setdefault("SMMU_SEED_TIMING", 1)
+# ---- end of regression ----
