@@ -40,6 +40,13 @@ class SmmuParams:
     TLB_ENTRIES: int = 32
     STALL_MAX: int = 16
     STALL_MODEL: int = 0
+    # capacity (docs/architecture.md "Parameters"; no ID-register field)
+    XLT_SLOTS: int = 24
+    STALL_SLOTS: int = 16
+    WALKERS: int = 2
+    CFG_ENTRIES: int = 8
+    PARK_SLOTS: int = 16
+    PARK_BEATS: int = 16
 
     def hdl(self) -> Dict[str, int]:
         return dict(self.__dict__)
