@@ -288,6 +288,12 @@ SUITES["quick"] += [
     # slot and hold the address channel (a capacity property, testplan "Known gaps")
     Job("tb.tests.test_stall", name="stall_cap_small", testcase=["StallRandom", "StallMaxFull"],
         params=CAP_SMALL, env={"STALL_EXTRA": 2}),
+    # the 1-entry configuration cache of CAP_SMALL is narrow enough for Verilator to give its CD
+    # bundle toggle points (a wider unpacked array gets none): the TLB-field test varies the ASID,
+    # SubstreamID and attribute fields that the random traffic keeps small, the TTB0 test the
+    # CD.TTB0 bits 4..47 (and CD.UWXN) that the testbench's low, 4 MiB-aligned page tables keep 0
+    Job("tb.tests.test_codecov", name="codecov_cap_small", testcase=["CodecovTlbFields", "CodecovTtbBits"],
+        params=CAP_SMALL),
 ]
 SUITES["regress"] += [
     Job("tb.tests.test_translate", name="translate_cap_large", testcase=["TranslateRandom"],
@@ -295,12 +301,6 @@ SUITES["regress"] += [
     Job("tb.tests.test_stall", name="stall_cap_large",
         testcase=["StallRandom", "StallHitUnderFault", "StallMaxFull"], params=CAP_LARGE),
 ]
-# the 1-entry configuration cache of CAP_SMALL is narrow enough for Verilator to give its CD
-# bundle toggle points (a wider unpacked array gets none): the TLB-field test varies the ASID,
-# SubstreamID and attribute fields that the random traffic keeps small, the TTB0 test the CD.TTB0
-# bits 4..47 (and CD.UWXN) that the testbench's low, 4 MiB-aligned page tables keep 0
-SUITES["quick"].append(Job("tb.tests.test_codecov", name="codecov_cap_small",
-                           testcase=["CodecovTlbFields", "CodecovTtbBits"], params=CAP_SMALL))
 
 # ---- regression: every quick job, directed ones too, reseeded (issue 11 item 6) ----
 # make regress runs every job of "regress" with SEEDS fresh seeds (Job.seeds is ignored there).
