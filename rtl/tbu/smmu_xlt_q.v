@@ -340,25 +340,18 @@ reg [PIDX_W-1:0]  hold_idx_reg;
 reg [PIDX_W-1:0]  rr_reg;
 
 reg [PEND-1:0]    cand;
-reg               cand_any;
-reg [PIDX_W-1:0]  cand_idx;
-reg [PIDX_W-1:0] j;
+wire              cand_any;
+wire [PIDX_W-1:0] cand_idx;
 always @* begin
-    cand     = {PEND{1'b0}};
-    cand_any = 1'b0;
-    cand_idx = {PIDX_W{1'b0}};
+    cand = {PEND{1'b0}};
     for (integer i = 0; i < PEND; i = i + 1)
         cand[i] = p_v[i] && p_state[i] == P_READY && p_older[i] == {PEND{1'b0}} && !p_rwait[i] &&
                   (PARK == 0 || (p_oldall[i] & unparked) == {PEND{1'b0}});
-    // first candidate at or after the round-robin pointer
-    for (integer n = 0; n < PEND; n = n + 1) begin
-        j = PIDX_W'((n + {{(32-PIDX_W){1'b0}}, rr_reg}) % PEND);
-        if (!cand_any && cand[j]) begin
-            cand_any = 1'b1;
-            cand_idx = j[PIDX_W-1:0];
-        end
-    end
 end
+// first candidate at or after the round-robin pointer
+smmu_rr_first #(.N(PEND), .IDX_W(PIDX_W)) cand_pick_inst (
+    .req(cand), .from(rr_reg), .any(cand_any), .idx(cand_idx)
+);
 
 wire              sel_tbl = hold_reg ? hold_tbl_reg : cand_any;
 wire [PIDX_W-1:0] sel_idx = hold_reg ? hold_idx_reg : cand_idx;
@@ -450,22 +443,19 @@ wire stall_room = {{(31-PIDX_W){1'b0}}, n_stall} < SCAP;
 
 // round-robin from the entry after the last record taken, so a record that
 // had to wait (a stall record waiting for a STAG) is not passed forever
-reg               ev_any;
-reg [PIDX_W-1:0]  ev_idx;
-reg [PIDX_W-1:0]  ev_rr_reg;
-reg [PIDX_W-1:0]  ev_j;
+wire              ev_any;
+wire [PIDX_W-1:0] ev_idx;
+reg  [PIDX_W-1:0] ev_rr_reg;
+reg  [PEND-1:0]   ev_cand;
+wire              stall_ok = st_avail && stall_room && smmuen && e_stall_ok;
 always @* begin
-    ev_any = 1'b0;
-    ev_idx = {PIDX_W{1'b0}};
-    for (integer n = 0; n < PEND; n = n + 1) begin
-        ev_j = PIDX_W'((n + {{(32-PIDX_W){1'b0}}, ev_rr_reg}) % PEND);
-        if (!ev_any && p_v[ev_j] && p_state[ev_j] == P_EVT &&
-            (!p_stl[ev_j] || (st_avail && stall_room && smmuen && e_stall_ok))) begin
-            ev_any = 1'b1;
-            ev_idx = ev_j;
-        end
-    end
+    ev_cand = {PEND{1'b0}};
+    for (integer i = 0; i < PEND; i = i + 1)
+        ev_cand[i] = p_v[i] && p_state[i] == P_EVT && (!p_stl[i] || stall_ok);
 end
+smmu_rr_first #(.N(PEND), .IDX_W(PIDX_W)) ev_pick_inst (
+    .req(ev_cand), .from(ev_rr_reg), .any(ev_any), .idx(ev_idx)
+);
 
 reg [255:0] rec;
 always @* begin
