@@ -484,6 +484,9 @@ class BenchTranslate(SmmuBaseTest):
     async def hum_case(self, miss_dir: str, hit_dir: str, n_hits: int) -> dict:
         await self.warm(self.hot)
         page = self.fresh()[0]
+        # a full walk: TLBI_NH_VA Leaf=0 of the page empties the walk caches on its path (the hot
+        # pages stay in the TLB)
+        await self.drv.issue([C.tlbi_nh_va(ASID, self.va(page), leaf=0)])
         m = self.probe.mark()
         miss = self.txn(miss_dir, page, 0)
         self.env.client.submit(miss)
