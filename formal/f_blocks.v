@@ -249,6 +249,7 @@ module f_walk (
     input wire                   cfgi_valid,
     input wire [31:0]            cfgi_sid,
     input wire [31:0]            cfgi_mask,
+    input wire                   smmuen,
     input wire                   m_axi_tw_arready,
     input wire [3:0]             m_axi_tw_rid,
     input wire [63:0]            m_axi_tw_rdata,
@@ -286,8 +287,9 @@ always @* begin
     assume(m_axi_tw_rid[3:1] == 3'd0);
 end
 
-smmu_walk #(.NW(NW), .SID_W(2), .SSID_W(1), .OAS_BITS(32), .SLOT_W(1)) dut (
-    .clk(clk), .rst(!rstn),
+// WC_ENTRIES 1: the smallest walk cache (one entry per level), filled and hit by the walks
+smmu_walk #(.NW(NW), .SID_W(2), .SSID_W(1), .OAS_BITS(32), .SLOT_W(1), .WC_ENTRIES(1)) dut (
+    .clk(clk), .rst(!rstn), .smmuen(smmuen),
     .req_fire(req_fire), .req_sid(req_sid), .req_ssid(req_ssid), .req_ssv(req_ssv), .req_va(req_va),
     .slot_free(slot_free), .sync_block(), .busy(),
     .resp_valid(resp_valid), .resp_kind(resp_kind), .resp_cd(resp_cd), .resp_cacheable(resp_cacheable),

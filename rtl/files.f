@@ -16,6 +16,7 @@ rtl/tbu/smmu_rd_path.v
 rtl/tbu/smmu_wr_path.v
 rtl/tcu/smmu_regs.v
 rtl/tcu/smmu_ptw.v
+rtl/tcu/smmu_wcache.v
 rtl/tcu/smmu_walk.v
 rtl/tcu/smmu_stallq.v
 rtl/tcu/smmu_tw_rd_arb.v

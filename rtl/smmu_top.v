@@ -20,7 +20,8 @@ module smmu_top #(
     parameter WALKERS     = 2,    // page-table walkers (walk slots), 1..8
     parameter CFG_ENTRIES = 8,    // configuration cache entries, 1..64
     parameter PARK_SLOTS  = 16,   // write park slots (W data of pending / stalled writes), 2..64, power of 2
-    parameter PARK_BEATS  = 16    // beats per park slot (longest parkable write), 2..256, power of 2
+    parameter PARK_BEATS  = 16,   // beats per park slot (longest parkable write), 2..256, power of 2
+    parameter WCACHE_ENTRIES = 4  // walk-cache entries per level (L0, L1, L2 tables), 0..32; 0: none
 ) (
     input  wire                 aclk,
     input  wire                 aresetn,
@@ -200,6 +201,8 @@ initial begin
         $error("smmu_top: PARK_SLOTS must be a power of 2 in 2..64");
     if (PARK_BEATS < 2 || PARK_BEATS > 256 || (PARK_BEATS & (PARK_BEATS - 1)) != 0)
         $error("smmu_top: PARK_BEATS must be a power of 2 in 2..256");
+    if (WCACHE_ENTRIES < 0 || WCACHE_ENTRIES > 32)
+        $error("smmu_top: WCACHE_ENTRIES must be 0..32");
 end
 
 wire rst = !aresetn;
@@ -361,8 +364,9 @@ wire [63:0]              tw_rdata;
 wire [1:0]               tw_rresp;
 wire                     tw_rlast;
 
-smmu_walk #(.NW(NW), .SID_W(SID_W), .SSID_W(SSID_W), .OAS_BITS(OAS_BITS), .SLOT_W(SLOT_W)) walk_inst (
-    .clk(aclk), .rst(rst),
+smmu_walk #(.NW(NW), .SID_W(SID_W), .SSID_W(SSID_W), .OAS_BITS(OAS_BITS), .SLOT_W(SLOT_W),
+            .WC_ENTRIES(WCACHE_ENTRIES)) walk_inst (
+    .clk(aclk), .rst(rst), .smmuen(smmuen),
     .req_fire(cfg_req_valid && cfg_req_ready), .req_sid(cfg_req_sid), .req_ssid(cfg_req_ssid),
     .req_ssv(cfg_req_ssv), .req_va(cfg_req_addr), .slot_free(walk_slot_free),
     .sync_block(walk_sync_block), .busy(walk_busy),

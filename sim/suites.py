@@ -302,6 +302,16 @@ SUITES["regress"] += [
         testcase=["StallRandom", "StallHitUnderFault", "StallMaxFull"], params=CAP_LARGE),
 ]
 
+# ---- walk caches (issue 12 item 5; tb/tests/test_walkcache.py): reads per miss, table changes and
+# every invalidation form; the same tests without walk caches (WCACHE_ENTRIES=0: every miss reads
+# from the start level), and random translation with one entry per level (constant replacement) ----
+SUITES["quick"] += [
+    Job("tb.tests.test_walkcache", name="walkcache"),
+    Job("tb.tests.test_walkcache", name="walkcache_off", params={"WCACHE_ENTRIES": 0}),
+    Job("tb.tests.test_translate", name="translate_wc1", testcase=["TranslateRandom", "TranslateTlbi"], seeds=[6],
+        params={"WCACHE_ENTRIES": 1}, env={"TXNS": 800}),
+]
+
 # ---- regression: every quick job, directed ones too, reseeded (issue 11 item 6) ----
 # make regress runs every job of "regress" with SEEDS fresh seeds (Job.seeds is ignored there).
 # A quick job already contained in a regress job (same module and parameters, its tests a subset,

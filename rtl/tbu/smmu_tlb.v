@@ -22,7 +22,8 @@
 //   whose ASID matches or that are global), NH_VAA (entries covering the VA),
 //   and CFGI (every entry of the StreamIDs selected by sid/mask: a TLB hit
 //   identifies the stream, so a configuration change must drop them).
-//   TLBI Leaf is ignored (no walk cache: every entry is a leaf).
+//   TLBI Leaf does not matter here (every entry is a leaf; the walk caches,
+//   smmu_wcache, apply it).
 module smmu_tlb #(
     parameter ENTRIES  = 32,
     parameter NLK      = 2,

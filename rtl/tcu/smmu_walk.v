@@ -22,15 +22,21 @@
 // configuration lookup), so nothing looked up before an invalidation
 // survives it. CMD_SYNC waits until stale walks have finished, so after
 // TLBI + SYNC software may free or reuse the tables they were reading.
+// Walk caches (smmu_wcache): a new walk starts below the deepest cached table
+// descriptor of its context and VA; a walker's table descriptors fill them
+// unless the walk is stale or may be (s_stale / s_sglob) or an invalidation
+// is happening in that cycle.
 module smmu_walk #(
     parameter NW       = 2,
     parameter SID_W    = 8,
     parameter SSID_W   = 8,
     parameter OAS_BITS = 48,
-    parameter SLOT_W   = 1
+    parameter SLOT_W   = 1,
+    parameter WC_ENTRIES = 4    // walk-cache entries per level (smmu_wcache), 0: none
 ) (
     input  wire                     clk,
     input  wire                     rst,
+    input  wire                     smmuen,      // walk-cache fills only with SMMUEN=1 (as the TLB's)
 
     // the lookup being asked (latched at the configuration request handshake)
     input  wire                     req_fire,
@@ -218,6 +224,44 @@ assign sync_block = |((s_stale | s_sglob) & ~s_idle);
 assign busy       = ~&s_idle;
 
 wire start_walk = resp_valid && ans_kind == ANS_WALK && !merge_hit;
+
+// ---------------------------------------------------------- walk caches
+wire                wc_hit;
+wire [1:0]          wc_level;
+wire [OAS_BITS-1:12] wc_table;
+wire [3:0]          wc_acc;
+wire [NW-1:0]       td_valid;
+wire [NW*2-1:0]     td_level;
+wire [NW*(OAS_BITS-12)-1:0] td_table;
+wire [NW*4-1:0]     td_acc;
+
+// fill: the table descriptor a live walk took last cycle (walkers share the one
+// R channel, so at most one per cycle; the lowest slot wins regardless)
+reg              tf_hit;
+reg [SLOT_W-1:0] tf_idx;
+always @* begin
+    tf_hit = 1'b0;
+    tf_idx = {SLOT_W{1'b0}};
+    for (integer i = 0; i < NW; i = i + 1)
+        if (!tf_hit && td_valid[i] && !s_stale[i] && !s_sglob[i]) begin
+            tf_hit = 1'b1;
+            tf_idx = i[SLOT_W-1:0];
+        end
+end
+wire wc_fill = tf_hit && smmuen && !inv;
+
+smmu_wcache #(.ENTRIES(WC_ENTRIES), .SID_W(SID_W), .SSID_W(SSID_W), .OAS_BITS(OAS_BITS)) wcache_inst (
+    .clk(clk), .rst(rst),
+    .q_new(req_fire), .q_sid(q_sid_reg), .q_ssv(q_ssv_reg), .q_ssid(q_ssid_reg), .q_va(q_va_reg[47:21]),
+    .lk_asid(resp_cd[CD_ASID_LSB +: 16]),
+    .lk_hit(wc_hit), .lk_level(wc_level), .lk_table(wc_table), .lk_acc(wc_acc),
+    .fill_valid(wc_fill), .fill_level(td_level[tf_idx*2 +: 2]), .fill_sid(s_sid[tf_idx]),
+    .fill_ssv(s_ssv[tf_idx]), .fill_ssid(s_ssid[tf_idx]), .fill_asid(s_asid[tf_idx]),
+    .fill_va(s_va[tf_idx][47:21]), .fill_table(td_table[tf_idx*(OAS_BITS-12) +: OAS_BITS-12]),
+    .fill_acc(td_acc[tf_idx*4 +: 4]),
+    .tlbi_valid(tlbi_valid), .tlbi_op(tlbi_op), .tlbi_asid(tlbi_asid), .tlbi_va(tlbi_va[47:21]),
+    .tlbi_leaf(tlbi_leaf), .cfgi_valid(cfgi_valid), .cfgi_sid(cfgi_sid), .cfgi_mask(cfgi_mask)
+);
 // a walker is free for the next lookup unless this answer takes the last one
 assign slot_free = n_idle > {{SLOT_W{1'b0}}, start_walk};
 
@@ -242,6 +286,7 @@ generate
             .ips(resp_cd[CD_IPS_LSB +: 3]),
             .affd(resp_cd[CD_AFFD]),
             .wxn(resp_cd[CD_WXN]),
+            .wc_hit(wc_hit), .wc_level(wc_level), .wc_table(wc_table), .wc_acc(wc_acc),
             .idle(s_idle[g]),
             .done(w_done[g]),
             .fault(p_fault[g*3 +: 3]),
@@ -252,6 +297,8 @@ generate
             .perm(p_perm[g*5 +: 5]),
             .attridx(p_attridx[g*3 +: 3]),
             .sh(p_sh[g*2 +: 2]),
+            .td_valid(td_valid[g]), .td_level(td_level[g*2 +: 2]),
+            .td_table(td_table[g*(OAS_BITS-12) +: OAS_BITS-12]), .td_acc(td_acc[g*4 +: 4]),
             .rd_addr(rd_addr[g*OAS_BITS +: OAS_BITS]),
             .rd_valid(rd_valid[g]), .rd_ready(rd_ready[g]),
             .rd_rvalid(rd_rvalid[g]), .rd_rdata(rd_rdata), .rd_rresp(rd_rresp)
@@ -419,6 +466,7 @@ always @* if (f_rst_seen && !rst) begin
     for (integer k = 0; k < NW; k = k + 1) begin
         if (rd_valid[k]) assert(!s_idle[k]);
         if (w_done[k] && f_cov[k]) assert(w_stale[k]);               // a covered walk is never used
+        if (wc_fill && tf_idx == k) assert(!f_cov[k] && !s_idle[k]);  // ... nor fills the walk caches
         if (!s_idle[k] && f_cov[k]) assert(sync_block);              // CMD_SYNC waits for it
     end
 end
@@ -428,6 +476,7 @@ always @(posedge clk) if (f_rst_seen && !rst) begin
     cover(w_done[0] && f_cov[0]);                                    // a covered walk ends stale
     cover(resp_valid && ans_kind == ANS_WALK && merge_hit);          // a lookup joins a walk in flight
     cover(fill_valid && !fill_byp);                                  // a walk result installed
+    cover(resp_valid && start_walk && wc_hit);                       // a walk starts below a cached level
 end
 `endif
 `endif
