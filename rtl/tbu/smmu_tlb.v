@@ -179,12 +179,14 @@ end
 
 // The one-match property the AND-OR select relies on (simulation and formal).
 `ifndef SYNTHESIS
+`ifndef FORMAL   // (yosys' formal front-end has no $fatal)
 always @(posedge clk)
     if (!rst)
         for (integer p = 0; p < NLK; p = p + 1)
             if ((lk_m[p*ENTRIES +: ENTRIES] & (lk_m[p*ENTRIES +: ENTRIES] - 1'b1)) != {ENTRIES{1'b0}})
                 $fatal(1, "smmu_tlb: lookup port %0d matches more than one entry (%b)", p,
                        lk_m[p*ENTRIES +: ENTRIES]);
+`endif
 `endif
 `ifdef FORMAL
 always @* if (!rst)

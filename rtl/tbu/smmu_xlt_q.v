@@ -439,22 +439,47 @@ always @* begin
             n_cfg_wait = n_cfg_wait + 1'b1;
     end
 end
-wire stall_room = {{(31-PIDX_W){1'b0}}, n_stall} < SCAP;
+// the same count kept in a register (the record offer below must not wait for a
+// count over every entry): +1 when a stall record is taken, -1 per stall ended
+// by the stall unit, 0 when SMMUEN=0 ends them all; n_stall checks it
+reg [PIDX_W:0] n_stall_reg, n_unstall;
+always @* begin
+    n_unstall = {(PIDX_W+1){1'b0}};
+    for (integer i = 0; i < PEND; i = i + 1)
+        if (p_v[i] && p_state[i] == P_STALL && act_mask[i])
+            n_unstall = n_unstall + 1'b1;
+end
+wire stall_room = {{(31-PIDX_W){1'b0}}, n_stall_reg} < SCAP;
 
 // round-robin from the entry after the last record taken, so a record that
 // had to wait (a stall record waiting for a STAG) is not passed forever
-wire              ev_any;
-wire [PIDX_W-1:0] ev_idx;
+//
+// The record offered is chosen one cycle ahead and registered (eo_*), so the
+// event queue's choice and its ready do not wait for a search over every
+// entry: the offer is valid while its entry still has the record to write
+// (and, for a stall record, a tag, stall room and event-queue space); when it
+// is taken or not valid, the next offer is chosen from the entries now in EVT
+// without the one taken.
 reg  [PIDX_W-1:0] ev_rr_reg;
-reg  [PEND-1:0]   ev_cand;
+reg               eo_v_reg;
+reg  [PIDX_W-1:0] eo_idx_reg;
+wire [PIDX_W-1:0] ev_idx = eo_idx_reg;
 wire              stall_ok = st_avail && stall_room && smmuen && e_stall_ok;
+wire              ev_ok = eo_v_reg && p_v[ev_idx] && p_state[ev_idx] == P_EVT && (!p_stl[ev_idx] || stall_ok);
+wire              ev_take = ev_ok && e_ready;
+reg  [PEND-1:0]   ev_cand;
 always @* begin
     ev_cand = {PEND{1'b0}};
     for (integer i = 0; i < PEND; i = i + 1)
-        ev_cand[i] = p_v[i] && p_state[i] == P_EVT && (!p_stl[i] || stall_ok);
+        ev_cand[i] = p_v[i] && p_state[i] == P_EVT && (!p_stl[i] || stall_ok) &&
+                     !(ev_take && ev_idx == i[PIDX_W-1:0]);
 end
+wire [PIDX_W-1:0] ev_from = !ev_take ? ev_rr_reg :
+                            (ev_idx == PIDX_W'(PEND - 1)) ? {PIDX_W{1'b0}} : ev_idx + 1'b1;
+wire              ev_any_n;
+wire [PIDX_W-1:0] ev_idx_n;
 smmu_rr_first #(.N(PEND), .IDX_W(PIDX_W)) ev_pick_inst (
-    .req(ev_cand), .from(ev_rr_reg), .any(ev_any), .idx(ev_idx)
+    .req(ev_cand), .from(ev_from), .any(ev_any_n), .idx(ev_idx_n)
 );
 
 reg [255:0] rec;
@@ -478,10 +503,9 @@ always @* begin
         rec[OAS_BITS-1+192:195] = p_fetch[ev_idx][OAS_BITS-1:3];
 end
 
-assign e_valid = ev_any;
+assign e_valid = ev_ok;
 assign e_data  = rec;
 assign e_stall = p_stl[ev_idx];
-wire   ev_take = ev_any && e_ready;
 
 assign st_alloc     = ev_take && p_stl[ev_idx];
 assign st_alloc_idx = ev_idx;
@@ -537,6 +561,9 @@ always @(posedge clk) begin
         hold_stale_reg <= 1'b0;
         rr_reg         <= {PIDX_W{1'b0}};
         ev_rr_reg      <= {PIDX_W{1'b0}};
+        eo_v_reg       <= 1'b0;
+        eo_idx_reg     <= {PIDX_W{1'b0}};
+        n_stall_reg    <= {(PIDX_W+1){1'b0}};
         cnt_lookups    <= 32'd0;
         cnt_hits       <= 32'd0;
         for (integer e = 0; e < PEND; e = e + 1) begin
@@ -577,6 +604,11 @@ always @(posedge clk) begin
                 cnt_hits <= cnt_hits + 1'b1;
         end
 
+        if (!smmuen)
+            n_stall_reg <= {(PIDX_W+1){1'b0}};
+        else
+            n_stall_reg <= n_stall_reg - n_unstall + {{PIDX_W{1'b0}}, st_alloc};
+
         // ------------------------------------------------ stage (two-entry slice)
         if (!out_v || st_leave) begin
             if (tmp_v) begin
@@ -608,7 +640,11 @@ always @(posedge clk) begin
         else if (inv)
             hold_stale_reg <= 1'b1;
         if (ev_take)
-            ev_rr_reg <= (ev_idx == PIDX_W'(PEND - 1)) ? {PIDX_W{1'b0}} : ev_idx + 1'b1;
+            ev_rr_reg <= ev_from;
+        if (!ev_ok || ev_take) begin
+            eo_v_reg   <= ev_any_n;
+            eo_idx_reg <= ev_idx_n;
+        end
         if (o_valid && sel_tbl && !o_hold)
             rr_reg <= (sel_idx == PIDX_W'(PEND - 1)) ? {PIDX_W{1'b0}} : sel_idx + 1'b1;
 
@@ -776,6 +812,15 @@ always @(posedge clk) begin
 end
 
 
+// ---------------------------------------------------------------- simulation check
+`ifndef SYNTHESIS
+`ifndef FORMAL   // (yosys' formal front-end has no $fatal)
+always @(posedge clk)
+    if (!rst && n_stall_reg != n_stall)
+        $fatal(1, "smmu_xlt_q: stall count %0d, %0d entries stalled", n_stall_reg, n_stall);
+`endif
+`endif
+
 // ---------------------------------------------------------------- formal invariants
 // Checked by yosys-sby only (formal/, `make formal`); no simulator or linter defines FORMAL.
 `ifdef FORMAL
@@ -789,6 +834,7 @@ always @* if (f_rst_seen) begin
     if (o_valid && !sel_tbl)
         assert(out_v && st_fast);
     assert(n_stall <= SCAP);                                 // stalls per direction
+    assert(n_stall_reg == n_stall);                          // the incremental count is exact
     assert(!tmp_v || out_v);                                 // the address stage loses nothing
 end
 `endif
