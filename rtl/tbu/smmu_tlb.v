@@ -180,8 +180,11 @@ end
 // The one-match property the AND-OR select relies on (simulation and formal).
 `ifndef SYNTHESIS
 `ifndef FORMAL   // (yosys' formal front-end has no $fatal)
+reg dbg_rst_seen;   // random initial state (Verilator x-initial) is not checked
+initial dbg_rst_seen = 1'b0;
+always @(posedge clk) if (rst) dbg_rst_seen <= 1'b1;
 always @(posedge clk)
-    if (!rst)
+    if (!rst && dbg_rst_seen)
         for (integer p = 0; p < NLK; p = p + 1)
             if ((lk_m[p*ENTRIES +: ENTRIES] & (lk_m[p*ENTRIES +: ENTRIES] - 1'b1)) != {ENTRIES{1'b0}})
                 $fatal(1, "smmu_tlb: lookup port %0d matches more than one entry (%b)", p,

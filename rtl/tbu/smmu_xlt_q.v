@@ -815,8 +815,11 @@ end
 // ---------------------------------------------------------------- simulation check
 `ifndef SYNTHESIS
 `ifndef FORMAL   // (yosys' formal front-end has no $fatal)
+reg dbg_rst_seen;   // random initial state (Verilator x-initial) is not checked
+initial dbg_rst_seen = 1'b0;
+always @(posedge clk) if (rst) dbg_rst_seen <= 1'b1;
 always @(posedge clk)
-    if (!rst && n_stall_reg != n_stall)
+    if (!rst && dbg_rst_seen && n_stall_reg != n_stall)
         $fatal(1, "smmu_xlt_q: stall count %0d, %0d entries stalled", n_stall_reg, n_stall);
 `endif
 `endif
