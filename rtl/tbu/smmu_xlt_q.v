@@ -440,13 +440,17 @@ always @* begin
     end
 end
 // the same count kept in a register (the record offer below must not wait for a
-// count over every entry): +1 when a stall record is taken, -1 per stall ended
-// by the stall unit, 0 when SMMUEN=0 ends them all; n_stall checks it
+// count over every entry): +1 when a stall record is taken, 0 when SMMUEN=0 ends
+// every stall, and -1 per stall the stall unit ended, one cycle late (the ended
+// entries are registered in un_reg first, so the stall unit's command matching
+// and this count are not one path): for that cycle the count is one stall high,
+// which only delays a further stall. n_stall checks it.
+reg [PEND-1:0] un_reg;
 reg [PIDX_W:0] n_stall_reg, n_unstall;
 always @* begin
     n_unstall = {(PIDX_W+1){1'b0}};
     for (integer i = 0; i < PEND; i = i + 1)
-        if (p_v[i] && p_state[i] == P_STALL && act_mask[i])
+        if (un_reg[i])
             n_unstall = n_unstall + 1'b1;
 end
 wire stall_room = {{(31-PIDX_W){1'b0}}, n_stall_reg} < SCAP;
@@ -564,6 +568,7 @@ always @(posedge clk) begin
         eo_v_reg       <= 1'b0;
         eo_idx_reg     <= {PIDX_W{1'b0}};
         n_stall_reg    <= {(PIDX_W+1){1'b0}};
+        un_reg         <= {PEND{1'b0}};
         cnt_lookups    <= 32'd0;
         cnt_hits       <= 32'd0;
         for (integer e = 0; e < PEND; e = e + 1) begin
@@ -604,10 +609,14 @@ always @(posedge clk) begin
                 cnt_hits <= cnt_hits + 1'b1;
         end
 
-        if (!smmuen)
+        if (!smmuen) begin
             n_stall_reg <= {(PIDX_W+1){1'b0}};
-        else
+            un_reg      <= {PEND{1'b0}};
+        end else begin
             n_stall_reg <= n_stall_reg - n_unstall + {{PIDX_W{1'b0}}, st_alloc};
+            for (integer i = 0; i < PEND; i = i + 1)
+                un_reg[i] <= p_v[i] && p_state[i] == P_STALL && act_mask[i];
+        end
 
         // ------------------------------------------------ stage (two-entry slice)
         if (!out_v || st_leave) begin
@@ -819,8 +828,9 @@ reg dbg_rst_seen;   // random initial state (Verilator x-initial) is not checked
 initial dbg_rst_seen = 1'b0;
 always @(posedge clk) if (rst) dbg_rst_seen <= 1'b1;
 always @(posedge clk)
-    if (!rst && dbg_rst_seen && n_stall_reg != n_stall)
-        $fatal(1, "smmu_xlt_q: stall count %0d, %0d entries stalled", n_stall_reg, n_stall);
+    if (!rst && dbg_rst_seen && n_stall_reg != n_stall + n_unstall)
+        $fatal(1, "smmu_xlt_q: stall count %0d, %0d entries stalled + %0d ended last cycle", n_stall_reg,
+               n_stall, n_unstall);
 `endif
 `endif
 
@@ -837,7 +847,7 @@ always @* if (f_rst_seen) begin
     if (o_valid && !sel_tbl)
         assert(out_v && st_fast);
     assert(n_stall <= SCAP);                                 // stalls per direction
-    assert(n_stall_reg == n_stall);                          // the incremental count is exact
+    assert(n_stall_reg == n_stall + n_unstall);              // the incremental count: exact, one cycle late on ends
     assert(!tmp_v || out_v);                                 // the address stage loses nothing
 end
 `endif
