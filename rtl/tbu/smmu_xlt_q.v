@@ -397,32 +397,41 @@ assign st_leave = st_out || st_push;
 assign sync_block = hold_reg && hold_stale_reg;
 
 // ---------------------------------------------------------------- configuration requests
-// prefer an entry that is the oldest of its ID
+// prefer an entry that is the oldest of its ID. The request is chosen a cycle
+// ahead and registered (cq_*), like the record offer: it is valid while its
+// entry still needs the lookup; when it is taken or not valid, the next one is
+// chosen without the entry taken now.
+reg               cq_v_reg;
+reg  [PIDX_W-1:0] cq_idx_reg;
+wire              cq_ok = cq_v_reg && p_v[cq_idx_reg] && p_state[cq_idx_reg] == P_NEW;
 reg               nq_any;
-reg [PIDX_W-1:0]  nq_idx;
+reg  [PIDX_W-1:0] nq_idx;
+reg  [PEND-1:0]   nq_cand;
 always @* begin
     nq_any = 1'b0;
     nq_idx = {PIDX_W{1'b0}};
     for (integer i = 0; i < PEND; i = i + 1)
-        if (!nq_any && p_v[i] && p_state[i] == P_NEW && p_older[i] == {PEND{1'b0}}) begin
+        nq_cand[i] = p_v[i] && p_state[i] == P_NEW && !(c_req_ready && cq_idx_reg == i[PIDX_W-1:0]);
+    for (integer i = 0; i < PEND; i = i + 1)
+        if (!nq_any && nq_cand[i] && p_older[i] == {PEND{1'b0}}) begin
             nq_any = 1'b1;
             nq_idx = i[PIDX_W-1:0];
         end
     for (integer i = 0; i < PEND; i = i + 1)
-        if (!nq_any && p_v[i] && p_state[i] == P_NEW) begin
+        if (!nq_any && nq_cand[i]) begin
             nq_any = 1'b1;
             nq_idx = i[PIDX_W-1:0];
         end
 end
 
-assign c_req_valid = nq_any && smmuen;
-assign c_req_idx   = nq_idx;
-assign c_sid       = p_sid[nq_idx];
-assign c_ssid      = p_ssid[nq_idx];
-assign c_ssv       = p_ssv[nq_idx];
-assign c_addr      = p_addr[nq_idx];
-assign c_pnu       = p_attr[nq_idx][4];
-assign c_ind       = p_attr[nq_idx][6];
+assign c_req_valid = cq_ok && smmuen;
+assign c_req_idx   = cq_idx_reg;
+assign c_sid       = p_sid[cq_idx_reg];
+assign c_ssid      = p_ssid[cq_idx_reg];
+assign c_ssv       = p_ssv[cq_idx_reg];
+assign c_addr      = p_addr[cq_idx_reg];
+assign c_pnu       = p_attr[cq_idx_reg][4];
+assign c_ind       = p_attr[cq_idx_reg][6];
 
 // ---------------------------------------------------------------- fault records
 // entries stalled now (at most SCAP), and entries waiting for a configuration
@@ -566,6 +575,8 @@ always @(posedge clk) begin
         rr_reg         <= {PIDX_W{1'b0}};
         ev_rr_reg      <= {PIDX_W{1'b0}};
         eo_v_reg       <= 1'b0;
+        cq_v_reg       <= 1'b0;
+        cq_idx_reg     <= {PIDX_W{1'b0}};
         eo_idx_reg     <= {PIDX_W{1'b0}};
         n_stall_reg    <= {(PIDX_W+1){1'b0}};
         un_reg         <= {PEND{1'b0}};
@@ -650,6 +661,10 @@ always @(posedge clk) begin
             hold_stale_reg <= 1'b1;
         if (ev_take)
             ev_rr_reg <= ev_from;
+        if (!c_req_valid || c_req_ready) begin
+            cq_v_reg   <= nq_any;
+            cq_idx_reg <= nq_idx;
+        end
         if (!ev_ok || ev_take) begin
             eo_v_reg   <= ev_any_n;
             eo_idx_reg <= ev_idx_n;
@@ -683,7 +698,7 @@ always @(posedge clk) begin
                             p_pa[e]     <= p_addr[e][OAS_BITS-1:0];
                             p_commit[e] <= 1'b1;
                             p_ax[e]     <= {g_ovr, 7'd0};
-                        end else if (c_req_ready && nq_any && nq_idx == e[PIDX_W-1:0])
+                        end else if (c_req_ready && cq_idx_reg == e[PIDX_W-1:0])
                             p_state[e] <= P_CFG;     // configuration request accepted
                     P_CFG:
                         if (c_resp_valid && c_resp_idx == e[PIDX_W-1:0]) begin
