@@ -398,9 +398,11 @@ assign sync_block = hold_reg && hold_stale_reg;
 
 // ---------------------------------------------------------------- configuration requests
 // prefer an entry that is the oldest of its ID. The request is chosen a cycle
-// ahead and registered (cq_*), like the record offer: it is valid while its
-// entry still needs the lookup; when it is taken or not valid, the next one is
-// chosen without the entry taken now.
+// ahead from the entries then NEW and registered (cq_*), so neither the scan
+// nor the engine's ready is on one path with the other: it is valid while its
+// entry still needs the lookup (the cycle after a request is taken, the
+// registered choice may be that entry again, now CFG: no request that cycle,
+// while the engine is busy with the one taken anyway).
 reg               cq_v_reg;
 reg  [PIDX_W-1:0] cq_idx_reg;
 wire              cq_ok = cq_v_reg && p_v[cq_idx_reg] && p_state[cq_idx_reg] == P_NEW;
@@ -411,7 +413,7 @@ always @* begin
     nq_any = 1'b0;
     nq_idx = {PIDX_W{1'b0}};
     for (integer i = 0; i < PEND; i = i + 1)
-        nq_cand[i] = p_v[i] && p_state[i] == P_NEW && !(c_req_ready && cq_idx_reg == i[PIDX_W-1:0]);
+        nq_cand[i] = p_v[i] && p_state[i] == P_NEW;
     for (integer i = 0; i < PEND; i = i + 1)
         if (!nq_any && nq_cand[i] && p_older[i] == {PEND{1'b0}}) begin
             nq_any = 1'b1;
@@ -661,10 +663,8 @@ always @(posedge clk) begin
             hold_stale_reg <= 1'b1;
         if (ev_take)
             ev_rr_reg <= ev_from;
-        if (!c_req_valid || c_req_ready) begin
-            cq_v_reg   <= nq_any;
-            cq_idx_reg <= nq_idx;
-        end
+        cq_v_reg   <= nq_any;
+        cq_idx_reg <= nq_idx;
         if (!ev_ok || ev_take) begin
             eo_v_reg   <= ev_any_n;
             eo_idx_reg <= ev_idx_n;
