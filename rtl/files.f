@@ -6,6 +6,7 @@
 rtl/common/smmu_skid.v
 rtl/common/smmu_fifo.v
 rtl/common/smmu_rr_first.v
+rtl/common/smmu_popcnt.v
 rtl/common/smmu_rr_pick.v
 rtl/common/smmu_qptr.v
 rtl/common/smmu_id_cnt.v

@@ -456,14 +456,10 @@ end
 // entries are registered in un_reg first, so the stall unit's command matching
 // and this count are not one path): for that cycle the count is one stall high,
 // which only delays a further stall. n_stall checks it.
-reg [PEND-1:0] un_reg;
-reg [PIDX_W:0] n_stall_reg, n_unstall;
-always @* begin
-    n_unstall = {(PIDX_W+1){1'b0}};
-    for (integer i = 0; i < PEND; i = i + 1)
-        if (un_reg[i])
-            n_unstall = n_unstall + 1'b1;
-end
+reg  [PEND-1:0] un_reg;
+reg  [PIDX_W:0] n_stall_reg;
+wire [PIDX_W:0] n_unstall;
+smmu_popcnt #(.N(PEND), .W(PIDX_W + 1)) unstall_cnt_inst (.v(un_reg), .n(n_unstall));
 wire stall_room = {{(31-PIDX_W){1'b0}}, n_stall_reg} < SCAP;
 
 // round-robin from the entry after the last record taken, so a record that
