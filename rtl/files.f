@@ -7,6 +7,7 @@ rtl/smmu_decide.v
 rtl/smmu_regs.v
 rtl/smmu_tlb.v
 rtl/smmu_ptw.v
+rtl/tbu/smmu_mtlb.v
 rtl/smmu_walk.v
 rtl/smmu_xlt_q.v
 rtl/smmu_stallq.v
