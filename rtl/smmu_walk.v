@@ -367,6 +367,12 @@ reg [SLOT_W-1:0] wf_idx;
 always @* begin
     wf_hit = 1'b0;
     wf_idx = {SLOT_W{1'b0}};
+    // a result read from the tables first (one from a main-TLB hit is still in the main TLB)
+    for (integer i = 0; i < NW; i = i + 1)
+        if (!wf_hit && w_done[i] && !w_stale[i] && p_fault[i*3 +: 3] == 3'd0 && !s_mth[i]) begin
+            wf_hit = 1'b1;
+            wf_idx = i[SLOT_W-1:0];
+        end
     for (integer i = 0; i < NW; i = i + 1)
         if (!wf_hit && w_done[i] && !w_stale[i] && p_fault[i*3 +: 3] == 3'd0) begin
             wf_hit = 1'b1;

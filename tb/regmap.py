@@ -47,6 +47,10 @@ class SmmuParams:
     CFG_ENTRIES: int = 8
     PARK_SLOTS: int = 16
     PARK_BEATS: int = 16
+    # main TLB (docs/architecture.md "Two-level TLB"; no ID-register field)
+    MTLB_SETS: int = 256
+    MTLB_WAYS: int = 4
+    MTLB_BLOCKS: int = 8
 
     def hdl(self) -> Dict[str, int]:
         return dict(self.__dict__)
