@@ -497,6 +497,7 @@ always @* if (f_rst_seen && !rst) begin
         if (rd_valid[k]) assert(!s_idle[k]);
         if (w_done[k] && f_cov[k]) assert(w_stale[k]);               // a covered walk is never used
         if (!s_idle[k] && f_cov[k]) assert(sync_block);              // CMD_SYNC waits for it
+        if (w_done[k] && s_mth[k]) assert(p_fault[k*3 +: 3] == 3'd0); // a main-TLB hit is a translation
     end
 end
 // block harness covers (formal/f_blocks.v f_walk; the whole-design harnesses have no TLBI source)
@@ -505,6 +506,8 @@ always @(posedge clk) if (f_rst_seen && !rst) begin
     cover(w_done[0] && f_cov[0]);                                    // a covered walk ends stale
     cover(resp_valid && ans_kind == ANS_WALK && merge_hit);          // a lookup joins a walk in flight
     cover(fill_valid && !fill_byp);                                  // a walk result installed
+    if (MT != 0)
+        cover(|(w_done & s_mth & ~w_stale));                         // a walk ended by a main-TLB hit
 end
 `endif
 `endif
