@@ -88,7 +88,8 @@ module smmu_walk #(
     input  wire [63:0]              rd_rdata,
     input  wire [1:0]               rd_rresp,
 
-    // TLB fill
+    // TLB fill (the micro-TLB's is gated by SMMUEN in smmu_top; the main TLB's by fill_en)
+    input  wire                     fill_en,
     output reg                      fill_valid,
     output reg                      fill_byp,
     output reg  [SID_W-1:0]         fill_sid,
@@ -418,7 +419,7 @@ always @* begin
 end
 
 // the main TLB is filled by walks that read the tables, not by its own hits
-assign mt_fill = fill_valid && !fill_byp && !s_mth[wf_idx];
+assign mt_fill = fill_valid && fill_en && !fill_byp && !s_mth[wf_idx];
 
 always @(posedge clk) begin
     if (rst) begin
