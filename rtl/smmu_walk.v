@@ -241,6 +241,8 @@ wire [NW*2-1:0]             p_sh;
 
 // ---------------------------------------------------------- main TLB
 localparam MT = (MTLB_SETS > 0) ? 1 : 0;
+reg                   wf_hit;    // the fill of this cycle: slot wf_idx (TLB fill, below)
+reg  [SLOT_W-1:0]     wf_idx;
 reg  [NW-1:0]         s_mth;     // the slot's result came from a main-TLB hit
 reg  [SLOT_W-1:0]     mt_slot;   // the slot whose probe is being answered
 wire                  mt_an_valid, mt_an_hit, mt_ng;
@@ -363,8 +365,6 @@ assign w_perm  = p_perm;
 // lower slot fills (the other result is still used by its transactions).
 // An STE-bypass answer from a cacheable configuration fills a bypass entry
 // when no walk fills in that cycle.
-reg              wf_hit;
-reg [SLOT_W-1:0] wf_idx;
 always @* begin
     wf_hit = 1'b0;
     wf_idx = {SLOT_W{1'b0}};
