@@ -18,8 +18,8 @@
 //   slot supplies the CD fields (ASID, PAN, MAIR, overrides) as for a walk.
 // * Probe in cycle T (pr_valid), answer in T+1 (an_valid, an_hit, payload).
 //   One probe per cycle. A probe answers "miss" when an invalidation comes in
-//   its answer cycle, or when a fill wrote its set in the probe cycle (the
-//   RAM read returned the set's old contents).
+//   its answer cycle; the way a fill wrote in the probe cycle is not compared
+//   (the RAM read returned its old contents, its valid bit is the new one).
 // * Replacement (per set, and for the block array): an invalid way first,
 //   else a round-robin pointer in flip-flops, advanced on every fill.
 // * Invalidation in one cycle, conservative for the RAM part:
@@ -220,6 +220,7 @@ end
 reg [SID_W-1:0]  p_sid;
 reg [SSID_W-1:0] p_ssid;
 reg              p_ssv, p_tbi, p_coll;
+reg  [WW-1:0]    p_coll_way;
 reg [63:12]      p_va;
 
 always @(posedge clk) begin
@@ -231,6 +232,7 @@ always @(posedge clk) begin
         p_tbi    <= 1'b0;
         p_va     <= 52'd0;
         p_coll   <= 1'b0;
+        p_coll_way <= {WW{1'b0}};
     end else begin
         an_valid <= pr_valid;
         if (pr_valid) begin
@@ -241,6 +243,7 @@ always @(posedge clk) begin
             p_va   <= pr_va;
             // the RAM read of this cycle returns the set as it was before this fill
             p_coll <= wr_page && wr_idx == pr_idx;
+            p_coll_way <= wr_way;
         end
     end
 end
@@ -265,7 +268,7 @@ always @* begin
     bm         = {52{1'b1}};
     for (integer i = 0; i < WAYS; i = i + 1) begin
         w = rd_word[i*RW +: RW];
-        if (!hit_pg && p_vset[i] && w[RW-1 -: TW] == {p_sid, p_ssv, p_ssid, p_va[63:12+IW] &
+        if (!hit_pg && p_vset[i] && !(p_coll && p_coll_way == i[WW-1:0]) && w[RW-1 -: TW] == {p_sid, p_ssv, p_ssid, p_va[63:12+IW] &
                                                      p_msk[63:12+IW], p_tbi}) begin
             hit_pg     = 1'b1;
             an_pa      = w[DW-1 -: PW];
@@ -293,7 +296,7 @@ always @* begin
         end
     end
     // an invalidation in the answer cycle may remove the entry: miss
-    an_hit = an_valid && (hit_pg || hit_bk) && !inv && !(p_coll && hit_pg);
+    an_hit = an_valid && (hit_pg || hit_bk) && !inv;
 end
 
 // ---------------------------------------------------------- state
