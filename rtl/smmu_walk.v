@@ -251,8 +251,8 @@ wire [1:0]            mt_size, mt_sh;
 wire [4:0]            mt_perm;
 wire [2:0]            mt_attridx;
 wire                  mt_fill;   // a fill from a walk that read the tables
-wire [31:0]           mt_cnt_lookups, mt_cnt_hits;   // read by the testbench through the hierarchy
-wire                  unused_mt_cnt = &{1'b0, mt_cnt_lookups, mt_cnt_hits};
+wire [31:0]           cnt_mt_lookups, cnt_mt_hits;   // read by the testbench through the hierarchy
+wire                  unused_mt_cnt = &{1'b0, cnt_mt_lookups, cnt_mt_hits};
 generate
     if (MT != 0) begin : g_mtlb
         smmu_mtlb #(.SETS(MTLB_SETS), .WAYS(MTLB_WAYS), .BLOCKS(MTLB_BLOCKS), .SID_W(SID_W),
@@ -268,7 +268,7 @@ generate
             .fill_attridx(p_attridx[wf_idx*3 +: 3]), .fill_sh(p_sh[wf_idx*2 +: 2]),
             .tlbi_valid(tlbi_valid), .tlbi_op(tlbi_op), .tlbi_asid(tlbi_asid), .tlbi_va(tlbi_va),
             .cfgi_valid(cfgi_valid), .cfgi_sid(cfgi_sid), .cfgi_mask(cfgi_mask),
-            .cnt_lookups(mt_cnt_lookups), .cnt_hits(mt_cnt_hits)
+            .cnt_lookups(cnt_mt_lookups), .cnt_hits(cnt_mt_hits)
         );
     end else begin : g_no_mtlb
         assign mt_an_valid = 1'b0;
@@ -279,8 +279,8 @@ generate
         assign mt_perm     = 5'd0;
         assign mt_attridx  = 3'd0;
         assign mt_sh       = 2'd0;
-        assign mt_cnt_lookups = 32'd0;
-        assign mt_cnt_hits    = 32'd0;
+        assign cnt_mt_lookups = 32'd0;
+        assign cnt_mt_hits    = 32'd0;
         wire unused_mt = &{1'b0, mt_fill};
     end
 endgenerate

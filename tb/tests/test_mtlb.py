@@ -4,7 +4,7 @@ Every client transaction is checked by the scoreboard against tb.model.outcome.p
 reference model knows nothing of TLBs: a main-TLB hit must give exactly the translation a walk
 gives, and after TLBI/CFGI + CMD_SYNC only the new one). Walk descriptor reads are counted on
 m_axi_tw (ARIDs >= 2, TwTap); the main TLB's own counters are read through the hierarchy
-(walk_inst.mt_cnt_lookups / mt_cnt_hits, 0 without a main TLB).
+(walk_inst.cnt_mt_lookups / cnt_mt_hits, 0 without a main TLB).
 
 MtlbCapacity      two contexts (SID 0x40, and SID 0x41 with SubstreamID 3) map the same VAs to
                   different PAs, MTLB_PAGES (256) pages in all, more than TLB_ENTRIES: each page is
@@ -40,7 +40,7 @@ from tb.model.pagetable import SIZE_1G, SIZE_2M, SIZE_4K
 from tb.sequences.scenarios import init_memory
 from tb.tests.test_translate import Ctx, XltTest
 
-MTLB_COUNTERS = {"mt_lookups": ("walk_inst", "mt_cnt_lookups"), "mt_hits": ("walk_inst", "mt_cnt_hits"),
+MTLB_COUNTERS = {"mt_lookups": ("walk_inst", "cnt_mt_lookups"), "mt_hits": ("walk_inst", "cnt_mt_hits"),
                  "walks": ("walk_inst", "cnt_walks")}
 
 
