@@ -487,9 +487,13 @@ class BenchTranslate(SmmuBaseTest):
         for w in sizes:
             for pattern in ("cyclic", "random"):
                 await self.tlbi_all()
-                for k in range(0, w, 64):                    # warm-up pass, not counted
-                    await self.burst([self.txn("r", p, 0) for p in pages[k:k + 64]])
-                await self.idle(4)
+                if w <= 4 * e:                               # warm-up pass, not counted: one at a time
+                    for p in pages[:w]:
+                        await self.one("r", p, 0)
+                else:                                        # (main-TLB sizes: 64 at a time)
+                    for k in range(0, w, 64):
+                        await self.burst([self.txn("r", p, 0) for p in pages[k:k + 64]])
+                    await self.idle(4)
                 seq = [pages[i % w] if pattern == "cyclic" else pages[rng.randrange(w)]
                        for i in range(SWEEP_N)]
                 c0 = read_counters(self.env.dut)
