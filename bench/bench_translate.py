@@ -423,9 +423,10 @@ class BenchTranslate(SmmuBaseTest):
                 "timeline": [f"+{t} {what}" for t, what in sorted(ev)]}
 
     async def mtlb_hit_sample(self, pages: List[int], evict: List[int]) -> List[dict]:
-        """Latency of micro-TLB misses that hit the main TLB: ``pages`` were walked before; reads of
-        the ``evict`` pages push them out of the micro-TLB (round-robin over TLB_ENTRIES)."""
-        for p in evict:
+        """Latency of micro-TLB misses that hit the main TLB: ``pages`` are walked (the CFGI_STE of
+        the uncached samples empties the main TLB: every CFGI clears all its page entries), then
+        reads of the ``evict`` pages push them out of the micro-TLB (round-robin over TLB_ENTRIES)."""
+        for p in pages + evict:
             await self.one("r", p, 0)
         out = []
         for p in pages:
@@ -442,8 +443,6 @@ class BenchTranslate(SmmuBaseTest):
         out = {}
         mt_pages = self.fresh(4)
         evict = self.fresh(2 * self.env.params.TLB_ENTRIES + 8)
-        for p in mt_pages + evict:                      # walked once: in the main TLB (if any)
-            await self.one("r", p, 0)
         for lat in TW_LATENCIES:
             self.tw_latency(lat)
             row = {}
