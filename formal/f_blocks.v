@@ -249,6 +249,7 @@ module f_walk (
     input wire                   cfgi_valid,
     input wire [31:0]            cfgi_sid,
     input wire [31:0]            cfgi_mask,
+    input wire                   smmuen,
     input wire                   m_axi_tw_arready,
     input wire [3:0]             m_axi_tw_rid,
     input wire [63:0]            m_axi_tw_rdata,
@@ -286,10 +287,11 @@ always @* begin
     assume(m_axi_tw_rid[3:1] == 3'd0);
 end
 
+// WC_ENTRIES 1: the smallest walk cache (one entry per level), filled and hit by the walks;
 // the smallest main TLB (16 sets x 1 way, 1 block entry): probes, hits, fills and invalidations in reach
-smmu_walk #(.NW(NW), .SID_W(2), .SSID_W(1), .OAS_BITS(32), .SLOT_W(1),
+smmu_walk #(.NW(NW), .SID_W(2), .SSID_W(1), .OAS_BITS(32), .SLOT_W(1), .WC_ENTRIES(1),
             .MTLB_SETS(16), .MTLB_WAYS(1), .MTLB_BLOCKS(1)) dut (
-    .clk(clk), .rst(!rstn),
+    .clk(clk), .rst(!rstn), .smmuen(smmuen),
     .req_fire(req_fire), .req_sid(req_sid), .req_ssid(req_ssid), .req_ssv(req_ssv), .req_va(req_va),
     .slot_free(slot_free), .sync_block(), .busy(),
     .resp_valid(resp_valid), .resp_kind(resp_kind), .resp_cd(resp_cd), .resp_cacheable(resp_cacheable),
@@ -299,7 +301,7 @@ smmu_walk #(.NW(NW), .SID_W(2), .SSID_W(1), .OAS_BITS(32), .SLOT_W(1),
     .w_done(), .w_stale(), .w_ng(), .w_fault(), .w_fetch(), .w_pa(), .w_size(), .w_perm(), .w_ax(),
     .rd_addr(rd_addr), .rd_attr(rd_attr), .rd_valid(rd_valid), .rd_ready(rd_ready),
     .rd_rvalid(rd_rvalid), .rd_rdata(rd_rdata), .rd_rresp(rd_rresp),
-    .fill_en(1'b1), .fill_valid(), .fill_byp(), .fill_sid(), .fill_ssid(), .fill_ssv(), .fill_va(), .fill_tbi(),
+    .fill_valid(), .fill_byp(), .fill_sid(), .fill_ssid(), .fill_ssv(), .fill_va(), .fill_tbi(),
     .fill_size(), .fill_asid(), .fill_ng(), .fill_pa(), .fill_perm(), .fill_pan(), .fill_ax(),
     .cnt_walks(), .cnt_merges()
 );

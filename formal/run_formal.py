@@ -49,10 +49,12 @@ TASKS = [
     ("blocks", "evtq_cover",    "cover", 12, 12, "smmu_evtq: a record written with an OKAY response"),
     ("blocks", "rd_path_bmc",   "bmc",   10, 6, "smmu_rd_path + AXI4 rules on m_axi AR/R and s_axi R"),
     ("blocks", "rd_path_cover", "cover", 12, 8, "smmu_rd_path: local abort and RAZ bursts reach s_axi"),
-    ("blocks", "walk_bmc",      "bmc",   26, 10, "smmu_walk (2 walkers) + smmu_ptw + smmu_tw_rd_arb + AXI4 rules on "
-                                                "m_axi_tw AR/R; covered walks never used, SYNC waits for them"),
+    ("blocks", "walk_bmc",      "bmc",   26, 10, "smmu_walk (2 walkers, walk caches of 1 entry per level) + smmu_ptw + "
+                                                "smmu_tw_rd_arb + AXI4 rules on m_axi_tw AR/R; covered walks never used "
+                                                "nor filling the walk caches, SYNC waits for them, no walk-cache fill "
+                                                "during an invalidation, none left after TLBI_NH_ALL"),
     ("blocks", "walk_cover",    "cover", 20, None, "smmu_walk: a full 4-level walk, a merge, a covered walk ending stale, "
-                                                   "a walk result installed"),
+                                                   "a walk result installed, a walk starting below a walk-cache hit"),
     ("top", "bmc",        "bmc",   11, None, "smmu_top (formal parameters): AXI4 rules on s_axi, m_axi, "
                                              "m_axi_tw, s_axil + every FORMAL invariant"),
     ("top", "cover",      "cover", 12, None, "smmu_top: covers at the ports, a configuration fetch"),

@@ -1,21 +1,27 @@
-// smmu_top sources in compile order (paths relative to the repository root)
-rtl/smmu_skid.v
-rtl/smmu_fifo.v
-rtl/smmu_rr_pick.v
-rtl/smmu_qptr.v
-rtl/smmu_decide.v
-rtl/smmu_regs.v
-rtl/smmu_tlb.v
-rtl/smmu_ptw.v
+// smmu_top sources in compile order (paths relative to the repository root).
+// rtl/common: building blocks; rtl/tbu: the translation buffer unit (client AXI paths,
+// TLB, translation slots); rtl/tcu: the translation control unit (registers, configuration,
+// walkers, command / event queues, stall tags); rtl/*.vh: shared definitions (rtl/ is the
+// include directory). docs/architecture.md "Source tree".
+rtl/common/smmu_skid.v
+rtl/common/smmu_fifo.v
+rtl/common/smmu_rr_first.v
+rtl/common/smmu_rr_pick.v
+rtl/common/smmu_qptr.v
+rtl/common/smmu_id_cnt.v
+rtl/tbu/smmu_decide.v
+rtl/tbu/smmu_tlb.v
+rtl/tbu/smmu_xlt_q.v
+rtl/tbu/smmu_rd_path.v
+rtl/tbu/smmu_wr_path.v
+rtl/tcu/smmu_regs.v
+rtl/tcu/smmu_ptw.v
+rtl/tcu/smmu_wcache.v
 rtl/tbu/smmu_mtlb.v
-rtl/smmu_walk.v
-rtl/smmu_xlt_q.v
-rtl/smmu_stallq.v
-rtl/smmu_id_cnt.v
-rtl/smmu_rd_path.v
-rtl/smmu_wr_path.v
-rtl/smmu_tw_rd_arb.v
-rtl/smmu_cfg.v
-rtl/smmu_cmdq.v
-rtl/smmu_evtq.v
+rtl/tcu/smmu_walk.v
+rtl/tcu/smmu_stallq.v
+rtl/tcu/smmu_tw_rd_arb.v
+rtl/tcu/smmu_cfg.v
+rtl/tcu/smmu_cmdq.v
+rtl/tcu/smmu_evtq.v
 rtl/smmu_top.v

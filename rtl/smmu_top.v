@@ -21,6 +21,7 @@ module smmu_top #(
     parameter CFG_ENTRIES = 8,    // configuration cache entries, 1..64
     parameter PARK_SLOTS  = 16,   // write park slots (W data of pending / stalled writes), 2..64, power of 2
     parameter PARK_BEATS  = 16,   // beats per park slot (longest parkable write), 2..256, power of 2
+    parameter WCACHE_ENTRIES = 4, // walk-cache entries per level (L0, L1, L2 tables), 0..32; 0: none
     parameter MTLB_SETS   = 256,  // main TLB sets: 0 (none) or a power of 2 in 16..4096
     parameter MTLB_WAYS   = 4,    // main TLB ways (4 KiB pages), 1..8
     parameter MTLB_BLOCKS = 8     // main TLB 2 MiB / 1 GiB block entries, 1..32
@@ -203,6 +204,8 @@ initial begin
         $error("smmu_top: PARK_SLOTS must be a power of 2 in 2..64");
     if (PARK_BEATS < 2 || PARK_BEATS > 256 || (PARK_BEATS & (PARK_BEATS - 1)) != 0)
         $error("smmu_top: PARK_BEATS must be a power of 2 in 2..256");
+    if (WCACHE_ENTRIES < 0 || WCACHE_ENTRIES > 32)
+        $error("smmu_top: WCACHE_ENTRIES must be 0..32");
     if (MTLB_SETS != 0 && (MTLB_SETS < 16 || MTLB_SETS > 4096 || (MTLB_SETS & (MTLB_SETS - 1)) != 0))
         $error("smmu_top: MTLB_SETS must be 0 or a power of 2 in 16..4096");
     if (MTLB_WAYS < 1 || MTLB_WAYS > 8)
@@ -371,8 +374,9 @@ wire [1:0]               tw_rresp;
 wire                     tw_rlast;
 
 smmu_walk #(.NW(NW), .SID_W(SID_W), .SSID_W(SSID_W), .OAS_BITS(OAS_BITS), .SLOT_W(SLOT_W),
-            .MTLB_SETS(MTLB_SETS), .MTLB_WAYS(MTLB_WAYS), .MTLB_BLOCKS(MTLB_BLOCKS)) walk_inst (
-    .clk(aclk), .rst(rst),
+            .WC_ENTRIES(WCACHE_ENTRIES), .MTLB_SETS(MTLB_SETS), .MTLB_WAYS(MTLB_WAYS),
+            .MTLB_BLOCKS(MTLB_BLOCKS)) walk_inst (
+    .clk(aclk), .rst(rst), .smmuen(smmuen),
     .req_fire(cfg_req_valid && cfg_req_ready), .req_sid(cfg_req_sid), .req_ssid(cfg_req_ssid),
     .req_ssv(cfg_req_ssv), .req_va(cfg_req_addr), .slot_free(walk_slot_free),
     .sync_block(walk_sync_block), .busy(walk_busy),
@@ -386,7 +390,7 @@ smmu_walk #(.NW(NW), .SID_W(SID_W), .SSID_W(SSID_W), .OAS_BITS(OAS_BITS), .SLOT_
     .rd_addr(tw_rd_addr[2*OAS_BITS +: NW*OAS_BITS]), .rd_valid(tw_rd_valid[2 +: NW]),
     .rd_ready(tw_rd_ready[2 +: NW]), .rd_rvalid(tw_rd_rvalid[2 +: NW]), .rd_rdata(tw_rdata),
     .rd_rresp(tw_rresp),
-    .fill_en(smmuen), .fill_valid(fill_valid), .fill_byp(fill_byp), .fill_sid(fill_sid), .fill_ssid(fill_ssid),
+    .fill_valid(fill_valid), .fill_byp(fill_byp), .fill_sid(fill_sid), .fill_ssid(fill_ssid),
     .fill_ssv(fill_ssv), .fill_va(fill_va), .fill_tbi(fill_tbi), .fill_size(fill_size),
     .fill_asid(fill_asid), .fill_ng(fill_ng), .fill_pa(fill_pa), .fill_perm(fill_perm),
     .fill_pan(fill_pan), .fill_ax(fill_ax),

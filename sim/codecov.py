@@ -208,6 +208,15 @@ def _numbers(spec) -> set:
     return out
 
 
+def _module_file(module: str) -> str:
+    """The repo-relative source of a module: the rtl/files.f line whose file is <module>.v."""
+    for line in (REPO / "rtl" / "files.f").read_text().splitlines():
+        line = line.split("//", 1)[0].strip()
+        if line.endswith(f"/{module}.v"):
+            return line
+    return f"rtl/{module}.v"
+
+
 def load_waivers(path: Path) -> list[Waiver]:
     if not path.exists():
         return []
@@ -228,7 +237,7 @@ def load_waivers(path: Path) -> list[Waiver]:
         if not w.get("lines") and not w.get("signal"):
             sys.exit(f"ERROR: {where}: give 'lines' or 'signal' (a waiver must name what it waives)")
         out.append(Waiver(module=w["module"], kind=w["kind"], reason=" ".join(str(w["reason"]).split()),
-                          file=w.get("file") or f"rtl/{w['module']}.v", lines=_numbers(w.get("lines")),
+                          file=w.get("file") or _module_file(w["module"]), lines=_numbers(w.get("lines")),
                           signal=re.compile(w["signal"]) if w.get("signal") else None,
                           bits=_numbers(w.get("bits"))))
     return out

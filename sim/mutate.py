@@ -190,7 +190,7 @@ def mask_text(text: str) -> str:
 @dataclass
 class Site:
     module: str       # smmu_evtq
-    file: str         # rtl/smmu_evtq.v
+    file: str         # rtl/tcu/smmu_evtq.v
     kind: str         # op | const | cond | assign | reset
     start: int
     end: int
@@ -504,12 +504,12 @@ def prepare(site: Site) -> Path:
     if d.exists():
         shutil.rmtree(d)
     shutil.copytree(RTL, d / "rtl")
-    (d / "rtl" / Path(site.file).name).write_text(apply(site))
+    (d / site.file).write_text(apply(site))   # site.file: "rtl/<dir>/x.v"
     return d
 
 
 def compiles(d: Path, params: list[dict]) -> tuple[bool, str]:
-    files = [str(d / "rtl" / p.name) for p in rtl_files()]
+    files = [str(d / p.relative_to(REPO)) for p in rtl_files()]
     for pr in params:
         cmd = ["iverilog", "-g2012", "-I", str(d / "rtl"), "-s", "smmu_top", "-o", os.devnull]
         cmd += [f"-Psmmu_top.{k}={v}" for k, v in pr.items()] + files
@@ -654,9 +654,9 @@ class Result:
 
 def rtl_hash() -> str:
     h = hashlib.sha1()
-    for p in sorted(RTL.iterdir()):
+    for p in sorted(RTL.rglob("*")):
         if p.is_file():
-            h.update(p.name.encode() + p.read_bytes())
+            h.update(str(p.relative_to(RTL)).encode() + p.read_bytes())
     return h.hexdigest()[:12]
 
 

@@ -302,6 +302,16 @@ SUITES["regress"] += [
         testcase=["StallRandom", "StallHitUnderFault", "StallMaxFull"], params=CAP_LARGE),
 ]
 
+# ---- walk caches (issue 12 item 5; tb/tests/test_walkcache.py): reads per miss, table changes and
+# every invalidation form; the same tests without walk caches (WCACHE_ENTRIES=0: every miss reads
+# from the start level), and random translation with one entry per level (constant replacement) ----
+SUITES["quick"] += [
+    Job("tb.tests.test_walkcache", name="walkcache"),
+    Job("tb.tests.test_walkcache", name="walkcache_off", params={"WCACHE_ENTRIES": 0}),
+    Job("tb.tests.test_translate", name="translate_wc1", testcase=["TranslateRandom", "TranslateTlbi"], seeds=[6],
+        params={"WCACHE_ENTRIES": 1}, env={"TXNS": 800}),
+]
+
 # ---- two-level TLB (issue 12 item 4; tb/tests/test_mtlb.py): the main TLB behind the micro-TLB ----
 # default main TLB (256 x 4 + 8 blocks); none at all (MTLB_SETS=0: every test, and the translation
 # tests, still pass); a small one (16 x 2 + 2 blocks) where the working sets overflow it (conflict

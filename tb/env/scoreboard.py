@@ -34,7 +34,7 @@ Nondeterminism windows (the only freedom the architecture gives around changes):
   SYNC completed (the driver's ``sync_hooks``) and applies the TLBI rules
   (NH_ALL / NSNH_ALL: everything; NH_ASID: non-global entries of that ASID;
   NH_VA: the leaf entry containing the address, that ASID or global; NH_VAA: the
-  leaf entry, any ASID). CFGI is not a TLB invalidation architecturally (the RTL
+  leaf entry, any ASID; a table-descriptor change only by VA forms with Leaf=0). CFGI is not a TLB invalidation architecturally (the RTL
   drops entries on it anyway: over-invalidation is legal), so it never closes a
   translation-table window.
 
@@ -159,8 +159,9 @@ class TlbScope:
     va, size   the VA range of the affected TLB entries (for a leaf: the block/page)
     leaf       the change is one leaf entry (a VA-based TLBI of an address inside it covers it);
                False: a table descriptor (many entries below it): covered by ASID/ALL invalidation,
-               or by VA-based TLBIs of every 4 KiB granule of [va, va+size) (Linux's walk flush,
-               arm_smmu_tlb_inv_walk: one TLBI_NH_VA per granule), for ranges up to 2 MiB
+               or by VA-based TLBIs with Leaf=0 of every 4 KiB granule of [va, va+size) (Linux's walk
+               flush, arm_smmu_tlb_inv_walk: one TLBI_NH_VA per granule), for ranges up to 2 MiB; a
+               Leaf=1 TLBI never covers it (only last-level entries: a walk cache may keep the table)
     global_    some state of the entry (old or new) is global (nG=0): such an entry matches every
                ASID, so TLBI_NH_ASID does not remove it, a TLBI_NH_VA of any ASID does
     nonglobal  some state is non-global (nG=1): tagged with the context's ASID, so only a TLBI of
@@ -233,6 +234,8 @@ class TlbScope:
             self.asids.discard(cmd["ASID"])
             if self._todo is not None:
                 self._todo.pop(cmd["ASID"], None)
+        elif op in (C.TLBI_NH_VA, C.TLBI_NH_VAA) and not self.leaf and cmd["Leaf"]:
+            pass    # Leaf=1: only last-level entries; a cached table descriptor may survive (IHI 0070 4.4.2)
         elif op == C.TLBI_NH_VA:
             if self._contains(cmd["Addr"]):
                 self._va_tlbi(cmd["ASID"], cmd["Addr"])

@@ -340,25 +340,18 @@ reg [PIDX_W-1:0]  hold_idx_reg;
 reg [PIDX_W-1:0]  rr_reg;
 
 reg [PEND-1:0]    cand;
-reg               cand_any;
-reg [PIDX_W-1:0]  cand_idx;
-reg [PIDX_W-1:0] j;
+wire              cand_any;
+wire [PIDX_W-1:0] cand_idx;
 always @* begin
-    cand     = {PEND{1'b0}};
-    cand_any = 1'b0;
-    cand_idx = {PIDX_W{1'b0}};
+    cand = {PEND{1'b0}};
     for (integer i = 0; i < PEND; i = i + 1)
         cand[i] = p_v[i] && p_state[i] == P_READY && p_older[i] == {PEND{1'b0}} && !p_rwait[i] &&
                   (PARK == 0 || (p_oldall[i] & unparked) == {PEND{1'b0}});
-    // first candidate at or after the round-robin pointer
-    for (integer n = 0; n < PEND; n = n + 1) begin
-        j = PIDX_W'((n + {{(32-PIDX_W){1'b0}}, rr_reg}) % PEND);
-        if (!cand_any && cand[j]) begin
-            cand_any = 1'b1;
-            cand_idx = j[PIDX_W-1:0];
-        end
-    end
 end
+// first candidate at or after the round-robin pointer
+smmu_rr_first #(.N(PEND), .IDX_W(PIDX_W)) cand_pick_inst (
+    .req(cand), .from(rr_reg), .any(cand_any), .idx(cand_idx)
+);
 
 wire              sel_tbl = hold_reg ? hold_tbl_reg : cand_any;
 wire [PIDX_W-1:0] sel_idx = hold_reg ? hold_idx_reg : cand_idx;
@@ -404,32 +397,41 @@ assign st_leave = st_out || st_push;
 assign sync_block = hold_reg && hold_stale_reg;
 
 // ---------------------------------------------------------------- configuration requests
-// prefer an entry that is the oldest of its ID
+// prefer an entry that is the oldest of its ID. The request is chosen a cycle
+// ahead and registered (cq_*), like the record offer: it is valid while its
+// entry still needs the lookup; when it is taken or not valid, the next one is
+// chosen without the entry taken now.
+reg               cq_v_reg;
+reg  [PIDX_W-1:0] cq_idx_reg;
+wire              cq_ok = cq_v_reg && p_v[cq_idx_reg] && p_state[cq_idx_reg] == P_NEW;
 reg               nq_any;
-reg [PIDX_W-1:0]  nq_idx;
+reg  [PIDX_W-1:0] nq_idx;
+reg  [PEND-1:0]   nq_cand;
 always @* begin
     nq_any = 1'b0;
     nq_idx = {PIDX_W{1'b0}};
     for (integer i = 0; i < PEND; i = i + 1)
-        if (!nq_any && p_v[i] && p_state[i] == P_NEW && p_older[i] == {PEND{1'b0}}) begin
+        nq_cand[i] = p_v[i] && p_state[i] == P_NEW && !(c_req_ready && cq_idx_reg == i[PIDX_W-1:0]);
+    for (integer i = 0; i < PEND; i = i + 1)
+        if (!nq_any && nq_cand[i] && p_older[i] == {PEND{1'b0}}) begin
             nq_any = 1'b1;
             nq_idx = i[PIDX_W-1:0];
         end
     for (integer i = 0; i < PEND; i = i + 1)
-        if (!nq_any && p_v[i] && p_state[i] == P_NEW) begin
+        if (!nq_any && nq_cand[i]) begin
             nq_any = 1'b1;
             nq_idx = i[PIDX_W-1:0];
         end
 end
 
-assign c_req_valid = nq_any && smmuen;
-assign c_req_idx   = nq_idx;
-assign c_sid       = p_sid[nq_idx];
-assign c_ssid      = p_ssid[nq_idx];
-assign c_ssv       = p_ssv[nq_idx];
-assign c_addr      = p_addr[nq_idx];
-assign c_pnu       = p_attr[nq_idx][4];
-assign c_ind       = p_attr[nq_idx][6];
+assign c_req_valid = cq_ok && smmuen;
+assign c_req_idx   = cq_idx_reg;
+assign c_sid       = p_sid[cq_idx_reg];
+assign c_ssid      = p_ssid[cq_idx_reg];
+assign c_ssv       = p_ssv[cq_idx_reg];
+assign c_addr      = p_addr[cq_idx_reg];
+assign c_pnu       = p_attr[cq_idx_reg][4];
+assign c_ind       = p_attr[cq_idx_reg][6];
 
 // ---------------------------------------------------------------- fault records
 // entries stalled now (at most SCAP), and entries waiting for a configuration
@@ -446,26 +448,52 @@ always @* begin
             n_cfg_wait = n_cfg_wait + 1'b1;
     end
 end
-wire stall_room = {{(31-PIDX_W){1'b0}}, n_stall} < SCAP;
+// the same count kept in a register (the record offer below must not wait for a
+// count over every entry): +1 when a stall record is taken, 0 when SMMUEN=0 ends
+// every stall, and -1 per stall the stall unit ended, one cycle late (the ended
+// entries are registered in un_reg first, so the stall unit's command matching
+// and this count are not one path): for that cycle the count is one stall high,
+// which only delays a further stall. n_stall checks it.
+reg [PEND-1:0] un_reg;
+reg [PIDX_W:0] n_stall_reg, n_unstall;
+always @* begin
+    n_unstall = {(PIDX_W+1){1'b0}};
+    for (integer i = 0; i < PEND; i = i + 1)
+        if (un_reg[i])
+            n_unstall = n_unstall + 1'b1;
+end
+wire stall_room = {{(31-PIDX_W){1'b0}}, n_stall_reg} < SCAP;
 
 // round-robin from the entry after the last record taken, so a record that
 // had to wait (a stall record waiting for a STAG) is not passed forever
-reg               ev_any;
-reg [PIDX_W-1:0]  ev_idx;
-reg [PIDX_W-1:0]  ev_rr_reg;
-reg [PIDX_W-1:0]  ev_j;
+//
+// The record offered is chosen one cycle ahead and registered (eo_*), so the
+// event queue's choice and its ready do not wait for a search over every
+// entry: the offer is valid while its entry still has the record to write
+// (and, for a stall record, a tag, stall room and event-queue space); when it
+// is taken or not valid, the next offer is chosen from the entries now in EVT
+// without the one taken.
+reg  [PIDX_W-1:0] ev_rr_reg;
+reg               eo_v_reg;
+reg  [PIDX_W-1:0] eo_idx_reg;
+wire [PIDX_W-1:0] ev_idx = eo_idx_reg;
+wire              stall_ok = st_avail && stall_room && smmuen && e_stall_ok;
+wire              ev_ok = eo_v_reg && p_v[ev_idx] && p_state[ev_idx] == P_EVT && (!p_stl[ev_idx] || stall_ok);
+wire              ev_take = ev_ok && e_ready;
+reg  [PEND-1:0]   ev_cand;
 always @* begin
-    ev_any = 1'b0;
-    ev_idx = {PIDX_W{1'b0}};
-    for (integer n = 0; n < PEND; n = n + 1) begin
-        ev_j = PIDX_W'((n + {{(32-PIDX_W){1'b0}}, ev_rr_reg}) % PEND);
-        if (!ev_any && p_v[ev_j] && p_state[ev_j] == P_EVT &&
-            (!p_stl[ev_j] || (st_avail && stall_room && smmuen && e_stall_ok))) begin
-            ev_any = 1'b1;
-            ev_idx = ev_j;
-        end
-    end
+    ev_cand = {PEND{1'b0}};
+    for (integer i = 0; i < PEND; i = i + 1)
+        ev_cand[i] = p_v[i] && p_state[i] == P_EVT && (!p_stl[i] || stall_ok) &&
+                     !(ev_take && ev_idx == i[PIDX_W-1:0]);
 end
+wire [PIDX_W-1:0] ev_from = !ev_take ? ev_rr_reg :
+                            (ev_idx == PIDX_W'(PEND - 1)) ? {PIDX_W{1'b0}} : ev_idx + 1'b1;
+wire              ev_any_n;
+wire [PIDX_W-1:0] ev_idx_n;
+smmu_rr_first #(.N(PEND), .IDX_W(PIDX_W)) ev_pick_inst (
+    .req(ev_cand), .from(ev_from), .any(ev_any_n), .idx(ev_idx_n)
+);
 
 reg [255:0] rec;
 always @* begin
@@ -488,10 +516,9 @@ always @* begin
         rec[OAS_BITS-1+192:195] = p_fetch[ev_idx][OAS_BITS-1:3];
 end
 
-assign e_valid = ev_any;
+assign e_valid = ev_ok;
 assign e_data  = rec;
 assign e_stall = p_stl[ev_idx];
-wire   ev_take = ev_any && e_ready;
 
 assign st_alloc     = ev_take && p_stl[ev_idx];
 assign st_alloc_idx = ev_idx;
@@ -547,6 +574,12 @@ always @(posedge clk) begin
         hold_stale_reg <= 1'b0;
         rr_reg         <= {PIDX_W{1'b0}};
         ev_rr_reg      <= {PIDX_W{1'b0}};
+        eo_v_reg       <= 1'b0;
+        cq_v_reg       <= 1'b0;
+        cq_idx_reg     <= {PIDX_W{1'b0}};
+        eo_idx_reg     <= {PIDX_W{1'b0}};
+        n_stall_reg    <= {(PIDX_W+1){1'b0}};
+        un_reg         <= {PEND{1'b0}};
         cnt_lookups    <= 32'd0;
         cnt_hits       <= 32'd0;
         for (integer e = 0; e < PEND; e = e + 1) begin
@@ -587,6 +620,15 @@ always @(posedge clk) begin
                 cnt_hits <= cnt_hits + 1'b1;
         end
 
+        if (!smmuen) begin
+            n_stall_reg <= {(PIDX_W+1){1'b0}};
+            un_reg      <= {PEND{1'b0}};
+        end else begin
+            n_stall_reg <= n_stall_reg - n_unstall + {{PIDX_W{1'b0}}, st_alloc};
+            for (integer i = 0; i < PEND; i = i + 1)
+                un_reg[i] <= p_v[i] && p_state[i] == P_STALL && act_mask[i];
+        end
+
         // ------------------------------------------------ stage (two-entry slice)
         if (!out_v || st_leave) begin
             if (tmp_v) begin
@@ -618,7 +660,15 @@ always @(posedge clk) begin
         else if (inv)
             hold_stale_reg <= 1'b1;
         if (ev_take)
-            ev_rr_reg <= (ev_idx == PIDX_W'(PEND - 1)) ? {PIDX_W{1'b0}} : ev_idx + 1'b1;
+            ev_rr_reg <= ev_from;
+        if (!c_req_valid || c_req_ready) begin
+            cq_v_reg   <= nq_any;
+            cq_idx_reg <= nq_idx;
+        end
+        if (!ev_ok || ev_take) begin
+            eo_v_reg   <= ev_any_n;
+            eo_idx_reg <= ev_idx_n;
+        end
         if (o_valid && sel_tbl && !o_hold)
             rr_reg <= (sel_idx == PIDX_W'(PEND - 1)) ? {PIDX_W{1'b0}} : sel_idx + 1'b1;
 
@@ -648,7 +698,7 @@ always @(posedge clk) begin
                             p_pa[e]     <= p_addr[e][OAS_BITS-1:0];
                             p_commit[e] <= 1'b1;
                             p_ax[e]     <= {g_ovr, 7'd0};
-                        end else if (c_req_ready && nq_any && nq_idx == e[PIDX_W-1:0])
+                        end else if (c_req_ready && cq_idx_reg == e[PIDX_W-1:0])
                             p_state[e] <= P_CFG;     // configuration request accepted
                     P_CFG:
                         if (c_resp_valid && c_resp_idx == e[PIDX_W-1:0]) begin
@@ -786,6 +836,19 @@ always @(posedge clk) begin
 end
 
 
+// ---------------------------------------------------------------- simulation check
+`ifndef SYNTHESIS
+`ifndef FORMAL   // (yosys' formal front-end has no $fatal)
+reg dbg_rst_seen;   // random initial state (Verilator x-initial) is not checked
+initial dbg_rst_seen = 1'b0;
+always @(posedge clk) if (rst) dbg_rst_seen <= 1'b1;
+always @(posedge clk)
+    if (!rst && dbg_rst_seen && n_stall_reg != n_stall + n_unstall)
+        $fatal(1, "smmu_xlt_q: stall count %0d, %0d entries stalled + %0d ended last cycle", n_stall_reg,
+               n_stall, n_unstall);
+`endif
+`endif
+
 // ---------------------------------------------------------------- formal invariants
 // Checked by yosys-sby only (formal/, `make formal`); no simulator or linter defines FORMAL.
 `ifdef FORMAL
@@ -799,6 +862,7 @@ always @* if (f_rst_seen) begin
     if (o_valid && !sel_tbl)
         assert(out_v && st_fast);
     assert(n_stall <= SCAP);                                 // stalls per direction
+    assert(n_stall_reg == n_stall + n_unstall);              // the incremental count: exact, one cycle late on ends
     assert(!tmp_v || out_v);                                 // the address stage loses nothing
 end
 `endif

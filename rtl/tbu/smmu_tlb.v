@@ -12,7 +12,8 @@
 // A "bypass" entry caches an STE that bypasses stage 1 (Config 100, or
 // S1DSS=bypass): it matches every address below 2^OAS of its stream.
 //
-// * NLK lookup ports, combinational (used in the s_axi handshake cycle).
+// * NLK lookup ports, combinational (used in the s_axi handshake cycle); a
+//   lookup matches at most one entry, its fields are selected by AND-OR.
 // * One fill port; the victim is an invalid entry if there is one, else the
 //   round-robin pointer. Faults are never filled (the walker only fills
 //   successful translations).
@@ -21,7 +22,8 @@
 //   whose ASID matches or that are global), NH_VAA (entries covering the VA),
 //   and CFGI (every entry of the StreamIDs selected by sid/mask: a TLB hit
 //   identifies the stream, so a configuration change must drop them).
-//   TLBI Leaf is ignored (no walk cache: every entry is a leaf).
+//   TLBI Leaf does not matter here (every entry is a leaf; the walk caches,
+//   smmu_wcache, apply it).
 module smmu_tlb #(
     parameter ENTRIES  = 32,
     parameter NLK      = 2,
@@ -123,11 +125,18 @@ generate
 endgenerate
 
 // ---------------------------------------------------------- lookups
+// A lookup matches at most one entry (a fill first drops every entry of its
+// stream that overlaps it, see "fill" below), so the hit entry's fields are
+// selected with an AND-OR over the one-hot match vector instead of a priority
+// chain, and the output address is joined once, after the selection.
+reg [NLK*ENTRIES-1:0] lk_m;
 reg [63:0]         va;
 reg [SID_W-1:0]    sid;
 reg [SSID_W-1:0]   ssid;
-reg                ssv, m;
-reg [63:12]        msk;
+reg                ssv;
+reg [OAS_BITS-1:12] s_pa;
+reg [1:0]          s_size;
+reg                s_byp;
 always @* begin
     lk_hit  = {NLK{1'b0}};
     lk_pa   = {(NLK*OAS_BITS){1'b0}};
@@ -139,32 +148,54 @@ always @* begin
     lk_size = {(NLK*2){1'b0}};
     lk_ax   = {(NLK*22){1'b0}};
     for (integer p = 0; p < NLK; p = p + 1) begin
-        va   = lk_va[p*64 +: 64];
-        sid  = lk_sid[p*SID_W +: SID_W];
-        ssid = lk_ssid[p*SSID_W +: SSID_W];
-        ssv  = lk_ssv[p];
-        msk  = {52{1'b1}};
-        m    = 1'b0;
+        va     = lk_va[p*64 +: 64];
+        sid    = lk_sid[p*SID_W +: SID_W];
+        ssid   = lk_ssid[p*SSID_W +: SSID_W];
+        ssv    = lk_ssv[p];
+        s_pa   = {(OAS_BITS-12){1'b0}};
+        s_size = 2'd0;
+        s_byp  = 1'b0;
         for (integer i = 0; i < ENTRIES; i = i + 1) begin
-            msk = e_msk[i];
-            m = e_v[i] && e_sid[i] == sid && e_ssv[i] == ssv && (!ssv || e_ssid[i] == ssid) &&
-                (e_byp[i] ? (va[63:OAS_BITS] == {(64-OAS_BITS){1'b0}})
-                          : (((va[63:12] ^ e_va[i]) & msk) == 52'd0));
-            if (m && !lk_hit[p]) begin
-                lk_hit[p] = 1'b1;
-                lk_byp[p] = e_byp[i];
-                lk_pan[p] = e_pan[i];
-                lk_perm[p*5 +: 5] = e_perm[i];
-                lk_asid[p*16 +: 16] = e_asid[i];
-                lk_ng[p]            = e_ng[i];
-                lk_size[p*2 +: 2]   = e_size[i];
-                lk_ax[p*22 +: 22] = e_ax[i];
-                lk_pa[p*OAS_BITS +: OAS_BITS] = e_byp[i] ? va[OAS_BITS-1:0]
-                                                         : join_pa(e_pa[i], e_size[i], va[29:0]);
+            lk_m[p*ENTRIES+i] = e_v[i] && e_sid[i] == sid && e_ssv[i] == ssv && (!ssv || e_ssid[i] == ssid) &&
+                         (e_byp[i] ? (va[63:OAS_BITS] == {(64-OAS_BITS){1'b0}})
+                                   : (((va[63:12] ^ e_va[i]) & e_msk[i]) == 52'd0));
+            if (lk_m[p*ENTRIES+i]) begin
+                lk_hit[p]            = 1'b1;
+                s_byp                = s_byp | e_byp[i];
+                s_pa                 = s_pa | e_pa[i];
+                s_size               = s_size | e_size[i];
+                lk_pan[p]            = lk_pan[p] | e_pan[i];
+                lk_perm[p*5 +: 5]    = lk_perm[p*5 +: 5] | e_perm[i];
+                lk_asid[p*16 +: 16]  = lk_asid[p*16 +: 16] | e_asid[i];
+                lk_ng[p]             = lk_ng[p] | e_ng[i];
+                lk_ax[p*22 +: 22]    = lk_ax[p*22 +: 22] | e_ax[i];
             end
         end
+        lk_byp[p]         = s_byp;
+        lk_size[p*2 +: 2] = s_size;
+        lk_pa[p*OAS_BITS +: OAS_BITS] = s_byp ? va[OAS_BITS-1:0] : join_pa(s_pa, s_size, va[29:0]);
     end
 end
+
+// The one-match property the AND-OR select relies on (simulation and formal).
+`ifndef SYNTHESIS
+`ifndef FORMAL   // (yosys' formal front-end has no $fatal)
+reg dbg_rst_seen;   // random initial state (Verilator x-initial) is not checked
+initial dbg_rst_seen = 1'b0;
+always @(posedge clk) if (rst) dbg_rst_seen <= 1'b1;
+always @(posedge clk)
+    if (!rst && dbg_rst_seen)
+        for (integer p = 0; p < NLK; p = p + 1)
+            if ((lk_m[p*ENTRIES +: ENTRIES] & (lk_m[p*ENTRIES +: ENTRIES] - 1'b1)) != {ENTRIES{1'b0}})
+                $fatal(1, "smmu_tlb: lookup port %0d matches more than one entry (%b)", p,
+                       lk_m[p*ENTRIES +: ENTRIES]);
+`endif
+`endif
+`ifdef FORMAL
+always @* if (!rst)
+    for (integer p = 0; p < NLK; p = p + 1)
+        assert((lk_m[p*ENTRIES +: ENTRIES] & (lk_m[p*ENTRIES +: ENTRIES] - 1'b1)) == {ENTRIES{1'b0}});
+`endif
 
 // ---------------------------------------------------------- fill victim
 reg             free_found;
@@ -179,12 +210,30 @@ always @* begin
         end
 end
 
+// ---------------------------------------------------------- per-entry compare: fill or invalidation
+// A fill never coincides with an invalidation (the caller drops it), so one VA
+// and one StreamID comparator per entry serve both: in an invalidation cycle
+// they compare with the TLBI VA / the CFGI StreamID under its mask, otherwise
+// with the fill.
+wire [63:12] c_va   = tlbi_valid ? tlbi_va : fill_va;
+wire [63:12] c_msk  = tlbi_valid ? {52{1'b1}} : va_mask(fill_size, fill_tbi);
+wire [31:0]  c_sid  = cfgi_valid ? cfgi_sid : {{(32-SID_W){1'b0}}, fill_sid};
+wire [31:0]  c_smsk = cfgi_valid ? cfgi_mask : {32{1'b1}};
+// CFGI StreamID bits above SID_W: no entry has them set
+wire         c_shi  = ((c_sid & c_smsk) >> SID_W) == 32'd0;
+reg [ENTRIES-1:0] va_eq, sid_eq;
+always @* begin
+    for (integer i = 0; i < ENTRIES; i = i + 1) begin
+        va_eq[i]  = ((c_va ^ e_va[i]) & e_msk[i] & c_msk) == 52'd0;
+        sid_eq[i] = c_shi && ((e_sid[i] ^ c_sid[SID_W-1:0]) & c_smsk[SID_W-1:0]) == {SID_W{1'b0}};
+    end
+end
+
 // ---------------------------------------------------------- fill: one entry per page
 // Entries of the fill's stream that overlap it (same page or block, or a bypass
 // entry of the stream): the first is the victim, the others are dropped, so a
 // fill never makes a second entry for what the TLB already holds (a lookup that
 // hit but was refused by the permissions walks again and refills its page).
-wire [63:12]      fill_msk = va_mask(fill_size, fill_tbi);
 reg [ENTRIES-1:0] dup_vec;
 reg               dup_found;
 reg [IDX_W-1:0]   dup_idx;
@@ -193,9 +242,8 @@ always @* begin
     dup_found = 1'b0;
     dup_idx   = {IDX_W{1'b0}};
     for (integer i = 0; i < ENTRIES; i = i + 1) begin
-        dup_vec[i] = e_v[i] && e_sid[i] == fill_sid && e_ssv[i] == fill_ssv &&
-                     (!fill_ssv || e_ssid[i] == fill_ssid) &&
-                     (e_byp[i] || fill_byp || (((fill_va ^ e_va[i]) & e_msk[i] & fill_msk) == 52'd0));
+        dup_vec[i] = e_v[i] && sid_eq[i] && e_ssv[i] == fill_ssv &&
+                     (!fill_ssv || e_ssid[i] == fill_ssid) && (e_byp[i] || fill_byp || va_eq[i]);
         if (dup_vec[i] && !dup_found) begin
             dup_found = 1'b1;
             dup_idx   = i[IDX_W-1:0];
@@ -209,7 +257,7 @@ function inv_hit;
     input [IDX_W-1:0] k;
     reg va_cov;
     begin
-        va_cov = !e_byp[k] && (((tlbi_va ^ e_va[k]) & e_msk[k]) == 52'd0);
+        va_cov = !e_byp[k] && va_eq[k];
         inv_hit = 1'b0;
         if (tlbi_valid)
             case (tlbi_op)
@@ -219,7 +267,7 @@ function inv_hit;
                 OP_NH_VAA:  inv_hit = va_cov;
                 default:    inv_hit = 1'b0;
             endcase
-        if (cfgi_valid && ((({{(32-SID_W){1'b0}}, e_sid[k]} ^ cfgi_sid) & cfgi_mask) == 32'd0))
+        if (cfgi_valid && sid_eq[k])
             inv_hit = 1'b1;
     end
 endfunction

@@ -77,21 +77,17 @@ reg  [PIDX_W-1:0]    t_idx [0:STALL_MAX-1];
 // the first free index at or after the one after the last allocation, so the
 // indices are used in turn and a generation wraps only after
 // STALL_MAX * 2^GW allocations
-reg          free_any;
-reg [IW-1:0] free_idx;
-reg [IW-1:0] next_reg;
-reg [IW-1:0] fj;
+wire          free_any;
+wire [IW-1:0] free_idx;
+reg  [IW-1:0] next_reg;
+reg  [STALL_MAX-1:0] t_free;
 always @* begin
-    free_any = 1'b0;
-    free_idx = {IW{1'b0}};
-    for (integer k = 0; k < STALL_MAX; k = k + 1) begin
-        fj = IW'((k + {{(32-IW){1'b0}}, next_reg}) % STALL_MAX);
-        if (!free_any && !t_v[fj]) begin
-            free_any = 1'b1;
-            free_idx = fj;
-        end
-    end
+    for (integer k = 0; k < STALL_MAX; k = k + 1)
+        t_free[k] = !t_v[k];
 end
+smmu_rr_first #(.N(STALL_MAX), .IDX_W(IW)) free_pick_inst (
+    .req(t_free), .from(next_reg), .any(free_any), .idx(free_idx)
+);
 assign avail    = free_any;
 assign next_tag = {t_gen[free_idx], free_idx};
 

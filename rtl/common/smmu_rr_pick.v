@@ -13,26 +13,18 @@ module smmu_rr_pick #(
     input  wire             rst,
     input  wire [N-1:0]     req,
     input  wire             take,
-    output reg  [IDX_W-1:0] pick,
-    output reg              pick_valid
+    output wire [IDX_W-1:0] pick,
+    output wire             pick_valid
 );
 
 localparam [IDX_W-1:0] LAST_INIT = IDX_W'(N - 1);
 
-reg [IDX_W-1:0] last_reg;
-reg [IDX_W-1:0] k;
+reg  [IDX_W-1:0] last_reg;
+wire [IDX_W-1:0] from = (last_reg == LAST_INIT) ? {IDX_W{1'b0}} : last_reg + 1'b1;
 
-always @* begin
-    pick = {IDX_W{1'b0}};
-    pick_valid = 1'b0;
-    for (integer i = 1; i <= N; i = i + 1) begin
-        k = IDX_W'(({{(32-IDX_W){1'b0}}, last_reg} + i) % N);
-        if (!pick_valid && req[k]) begin
-            pick = k;
-            pick_valid = 1'b1;
-        end
-    end
-end
+smmu_rr_first #(.N(N), .IDX_W(IDX_W)) first_inst (
+    .req(req), .from(from), .any(pick_valid), .idx(pick)
+);
 
 always @(posedge clk) begin
     if (rst)

@@ -22,6 +22,10 @@
 // configuration lookup), so nothing looked up before an invalidation
 // survives it. CMD_SYNC waits until stale walks have finished, so after
 // TLBI + SYNC software may free or reuse the tables they were reading.
+// Walk caches (smmu_wcache): a new walk starts below the deepest cached table
+// descriptor of its context and VA; a walker's table descriptors fill them
+// unless the walk is stale or may be (s_stale / s_sglob) or an invalidation
+// is happening in that cycle.
 // Main TLB (MTLB_SETS > 0): a new walk probes it with its tag in the cycle it
 // starts; its walker waits for the answer (smmu_ptw S_MT) and a hit ends the
 // walk with the stored result, with no table read. The walker is busy during
@@ -33,12 +37,14 @@ module smmu_walk #(
     parameter SSID_W   = 8,
     parameter OAS_BITS = 48,
     parameter SLOT_W   = 1,
+    parameter WC_ENTRIES = 4,   // walk-cache entries per level (smmu_wcache), 0: none
     parameter MTLB_SETS   = 0,      // main TLB (rtl/tbu/smmu_mtlb.v): 0 none, else sets x ways
     parameter MTLB_WAYS   = 4,
     parameter MTLB_BLOCKS = 8       // ... and 2 MiB / 1 GiB block entries
 ) (
     input  wire                     clk,
     input  wire                     rst,
+    input  wire                     smmuen,      // walk-cache fills only with SMMUEN=1 (as the TLB's)
 
     // the lookup being asked (latched at the configuration request handshake)
     input  wire                     req_fire,
@@ -88,8 +94,7 @@ module smmu_walk #(
     input  wire [63:0]              rd_rdata,
     input  wire [1:0]               rd_rresp,
 
-    // TLB fill (the micro-TLB's is gated by SMMUEN in smmu_top; the main TLB's by fill_en)
-    input  wire                     fill_en,
+    // TLB fill (the micro-TLB's is gated by SMMUEN in smmu_top; the main TLB's by smmuen)
     output reg                      fill_valid,
     output reg                      fill_byp,
     output reg  [SID_W-1:0]         fill_sid,
@@ -227,6 +232,44 @@ assign sync_block = |((s_stale | s_sglob) & ~s_idle);
 assign busy       = ~&s_idle;
 
 wire start_walk = resp_valid && ans_kind == ANS_WALK && !merge_hit;
+
+// ---------------------------------------------------------- walk caches
+wire                wc_hit;
+wire [1:0]          wc_level;
+wire [OAS_BITS-1:12] wc_table;
+wire [3:0]          wc_acc;
+wire [NW-1:0]       td_valid;
+wire [NW*2-1:0]     td_level;
+wire [NW*(OAS_BITS-12)-1:0] td_table;
+wire [NW*4-1:0]     td_acc;
+
+// fill: the table descriptor a live walk took last cycle (walkers share the one
+// R channel, so at most one per cycle; the lowest slot wins regardless)
+reg              tf_hit;
+reg [SLOT_W-1:0] tf_idx;
+always @* begin
+    tf_hit = 1'b0;
+    tf_idx = {SLOT_W{1'b0}};
+    for (integer i = 0; i < NW; i = i + 1)
+        if (!tf_hit && td_valid[i] && !s_stale[i] && !s_sglob[i]) begin
+            tf_hit = 1'b1;
+            tf_idx = i[SLOT_W-1:0];
+        end
+end
+wire wc_fill = tf_hit && smmuen && !inv;
+
+smmu_wcache #(.ENTRIES(WC_ENTRIES), .SID_W(SID_W), .SSID_W(SSID_W), .OAS_BITS(OAS_BITS)) wcache_inst (
+    .clk(clk), .rst(rst),
+    .q_new(req_fire), .q_sid(q_sid_reg), .q_ssv(q_ssv_reg), .q_ssid(q_ssid_reg), .q_va(q_va_reg[47:21]),
+    .lk_asid(resp_cd[CD_ASID_LSB +: 16]),
+    .lk_hit(wc_hit), .lk_level(wc_level), .lk_table(wc_table), .lk_acc(wc_acc),
+    .fill_valid(wc_fill), .fill_level(td_level[tf_idx*2 +: 2]), .fill_sid(s_sid[tf_idx]),
+    .fill_ssv(s_ssv[tf_idx]), .fill_ssid(s_ssid[tf_idx]), .fill_asid(s_asid[tf_idx]),
+    .fill_va(s_va[tf_idx][47:21]), .fill_table(td_table[tf_idx*(OAS_BITS-12) +: OAS_BITS-12]),
+    .fill_acc(td_acc[tf_idx*4 +: 4]),
+    .tlbi_valid(tlbi_valid), .tlbi_op(tlbi_op), .tlbi_asid(tlbi_asid), .tlbi_va(tlbi_va[47:21]),
+    .tlbi_leaf(tlbi_leaf), .cfgi_valid(cfgi_valid), .cfgi_sid(cfgi_sid), .cfgi_mask(cfgi_mask)
+);
 // a walker is free for the next lookup unless this answer takes the last one
 assign slot_free = n_idle > {{SLOT_W{1'b0}}, start_walk};
 
@@ -311,6 +354,7 @@ generate
             .ips(resp_cd[CD_IPS_LSB +: 3]),
             .affd(resp_cd[CD_AFFD]),
             .wxn(resp_cd[CD_WXN]),
+            .wc_hit(wc_hit), .wc_level(wc_level), .wc_table(wc_table), .wc_acc(wc_acc),
             .idle(s_idle[g]),
             .mt_ans(mt_an_valid && mt_slot == g), .mt_hit(mt_an_hit), .mt_pa(mt_pa), .mt_size(mt_size),
             .mt_ng(mt_ng), .mt_perm(mt_perm), .mt_attridx(mt_attridx), .mt_sh(mt_sh),
@@ -323,6 +367,8 @@ generate
             .perm(p_perm[g*5 +: 5]),
             .attridx(p_attridx[g*3 +: 3]),
             .sh(p_sh[g*2 +: 2]),
+            .td_valid(td_valid[g]), .td_level(td_level[g*2 +: 2]),
+            .td_table(td_table[g*(OAS_BITS-12) +: OAS_BITS-12]), .td_acc(td_acc[g*4 +: 4]),
             .rd_addr(rd_addr[g*OAS_BITS +: OAS_BITS]),
             .rd_valid(rd_valid[g]), .rd_ready(rd_ready[g]),
             .rd_rvalid(rd_rvalid[g]), .rd_rdata(rd_rdata), .rd_rresp(rd_rresp)
@@ -419,7 +465,7 @@ always @* begin
 end
 
 // the main TLB is filled by walks that read the tables, not by its own hits
-assign mt_fill = fill_valid && fill_en && !fill_byp && !s_mth[wf_idx];
+assign mt_fill = fill_valid && smmuen && !fill_byp && !s_mth[wf_idx];
 
 always @(posedge clk) begin
     if (rst) begin
@@ -497,6 +543,7 @@ always @* if (f_rst_seen && !rst) begin
     for (integer k = 0; k < NW; k = k + 1) begin
         if (rd_valid[k]) assert(!s_idle[k]);
         if (w_done[k] && f_cov[k]) assert(w_stale[k]);               // a covered walk is never used
+        if (wc_fill && tf_idx == k) assert(!f_cov[k] && !s_idle[k]);  // ... nor fills the walk caches
         if (!s_idle[k] && f_cov[k]) assert(sync_block);              // CMD_SYNC waits for it
         if (w_done[k] && s_mth[k]) assert(p_fault[k*3 +: 3] == 3'd0); // a main-TLB hit is a translation
     end
@@ -507,6 +554,7 @@ always @(posedge clk) if (f_rst_seen && !rst) begin
     cover(w_done[0] && f_cov[0]);                                    // a covered walk ends stale
     cover(resp_valid && ans_kind == ANS_WALK && merge_hit);          // a lookup joins a walk in flight
     cover(fill_valid && !fill_byp);                                  // a walk result installed
+    cover(resp_valid && start_walk && wc_hit);                       // a walk starts below a cached level
     if (MT != 0)
         cover(|(w_done & s_mth & ~w_stale));                         // a walk ended by a main-TLB hit
 end

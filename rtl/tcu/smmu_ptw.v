@@ -30,6 +30,12 @@ module smmu_ptw #(
     input  wire [2:0]          ips,         // effective IPS encoding (<= OAS)
     input  wire                affd,
     input  wire                wxn,
+    // walk cache (smmu_wcache), taken with start: begin at wc_level with table
+    // wc_table and the APTable/UXNTable/PXNTable bits wc_acc of the levels above
+    input  wire                wc_hit,
+    input  wire [1:0]          wc_level,
+    input  wire [OAS_BITS-1:12] wc_table,
+    input  wire [3:0]          wc_acc,      // {APTable, UXNTable, PXNTable}
     output wire                idle,
 
     // main-TLB answer (MTLB=1): in S_MT, a hit ends the walk with this result,
@@ -52,6 +58,12 @@ module smmu_ptw #(
     output reg  [4:0]          perm,        // {PW, UR, UW, PX, UX}
     output reg  [2:0]          attridx,     // leaf AttrIndx (CD.MAIR index)
     output reg  [1:0]          sh,          // leaf SH
+    // a table descriptor was taken last cycle (one-cycle pulse): its level, the
+    // next-level table and the table bits accumulated down to it
+    output reg                 td_valid,
+    output wire [1:0]          td_level,
+    output wire [OAS_BITS-1:12] td_table,
+    output wire [3:0]          td_acc,
 
     output wire [OAS_BITS-1:0] rd_addr,
     output wire                rd_valid,
@@ -88,6 +100,11 @@ wire [5:0] start_shift = (start_level == 2'd0) ? 6'd39 : (start_level == 2'd1) ?
 wire [6:0] idx_bits    = ias - {1'b0, start_shift};
 wire [47:0] ttb_mask   = (48'd8 << idx_bits) - 48'd1;
 wire [47:0] ttb_byte   = {ttb0, 4'd0};
+wire [48:0] wc_byte    = {{(49-OAS_BITS){1'b0}}, wc_table, 12'd0};
+
+assign td_level = level_reg - 2'd1;
+assign td_table = table_reg[OAS_BITS-1:12];
+assign td_acc   = {aptable_reg, uxntable_reg, pxntable_reg};
 
 // ---------------------------------------------------------- descriptor address
 // Bits of the VA above IAS are zero (range-checked before the walk), so the
@@ -139,10 +156,11 @@ wire       l_ux    = l_ux0 && !(wxn_reg && l_uw);
 wire       l_px    = l_px0 && !(wxn_reg && l_pw);
 
 wire unused_desc = &{1'b0, desc_w[63], desc_w[58:55], desc_w[52:48], desc_w[5],
-                     oa[11:0], nlta[11:0]};
+                     oa[11:0], nlta[11:0], wc_byte[48]};
 
 always @(posedge clk) begin
-    done <= 1'b0;
+    done     <= 1'b0;
+    td_valid <= 1'b0;
     if (rst) begin
         state_reg    <= S_IDLE;
         va_reg       <= 36'd0;
@@ -169,11 +187,11 @@ always @(posedge clk) begin
                 ips_reg      <= ips;
                 affd_reg     <= affd;
                 wxn_reg      <= wxn;
-                level_reg    <= start_level;
-                table_reg    <= ttb_byte & ~ttb_mask;
-                aptable_reg  <= 2'd0;
-                uxntable_reg <= 1'b0;
-                pxntable_reg <= 1'b0;
+                level_reg    <= wc_hit ? wc_level : start_level;
+                table_reg    <= wc_hit ? wc_byte[47:0] : ttb_byte & ~ttb_mask;
+                aptable_reg  <= wc_hit ? wc_acc[3:2] : 2'd0;
+                uxntable_reg <= wc_hit && wc_acc[1];
+                pxntable_reg <= wc_hit && wc_acc[0];
                 state_reg    <= (MTLB != 0) ? S_MT : S_AR;
             end
             S_MT: if (mt_ans) begin     // main-TLB probe answered
@@ -213,6 +231,7 @@ always @(posedge clk) begin
                         fault <= FLT_ADDR_SIZE;
                     else begin
                         done         <= 1'b0;
+                        td_valid     <= 1'b1;
                         table_reg    <= nlta;
                         level_reg    <= level_reg + 1'b1;
                         aptable_reg  <= aptable_reg | desc_w[62:61];
