@@ -17,15 +17,20 @@ Figures (bench/README.md explains each one):
     single-beat bursts that all hit, reads, writes and both at once;
   * miss latency for walker-memory latencies of 1, 10 and 50 cycles (m_axi_tw AR
     handshake -> first R beat), configuration cached and not cached (CFGI_STE + SYNC);
-  * TLB hit rate over a working-set sweep (TLB_ENTRIES/4 .. 4*TLB_ENTRIES pages, cyclic
-    and random), from the RTL counters and from outside (leaf-descriptor reads on
-    m_axi_tw, and latency classification);
+  * TLB hit rate over a working-set sweep (TLB_ENTRIES/4 .. 4*TLB_ENTRIES pages, and
+    main-TLB entries/4 .. 4*main-TLB entries, cyclic and random), from the RTL counters
+    (micro-TLB: lookups/hits at s_axi; main TLB: probes/hits when a walk starts) and from
+    outside (leaf-descriptor reads on m_axi_tw, and latency classification);
+  * main-TLB hit latency: a micro-TLB miss that hits the main TLB (no table read), next
+    to the walk of the miss-latency figure;
   * hit throughput on other IDs while a walk is outstanding (hit-under-miss);
   * outstanding client transactions reached, walks in flight, and merged misses.
 
 Results: bench/results/translate-<sim>.json and the log ("BENCH translate ...").
 Knobs (environment): BENCH_TXNS (stream length, 512), BENCH_SWEEP_N (measured
-accesses per sweep point, 512).
+accesses per sweep point, 512), BENCH_PAGES (pages mapped, 5120: the sweep needs 4x the
+main TLB's 1,024 entries plus the other phases' fresh pages; sweep points that do not fit
+are left out).
 Without the translation RTL (no walk_inst in smmu_top) the same code runs as a dry run
 on a bypass STE and the JSON says "dry_run": true.
 """
@@ -61,7 +66,7 @@ CD_TABLE = 0x4400_0000
 PT_POOL = 0x4500_0000           # page tables (inside the SMMU's private area of the image)
 VA_BASE = 0x0010_0000_0000       # page i: VA_BASE + i * 4K
 PA_BASE = 0x0000_8000_0000       #      -> PA_BASE + i * 4K
-NPAGES = 1024
+NPAGES = int(os.environ.get("BENCH_PAGES", "5120"))
 NTXN = int(os.environ.get("BENCH_TXNS", "512"))
 SWEEP_N = int(os.environ.get("BENCH_SWEEP_N", "512"))
 TW_LATENCIES = (1, 10, 50)
@@ -222,7 +227,8 @@ def _rate(n: int, first: Optional[int], last: Optional[int]) -> Optional[float]:
 
 COUNTERS = (("rd_q_inst", "cnt_lookups"), ("rd_q_inst", "cnt_hits"), ("wr_q_inst", "cnt_lookups"),
             ("wr_q_inst", "cnt_hits"), ("walk_inst", "cnt_walks"), ("walk_inst", "cnt_merges"),
-            ("cfg_inst", "cnt_hit"), ("cfg_inst", "cnt_miss"))
+            ("cfg_inst", "cnt_hit"), ("cfg_inst", "cnt_miss"),
+            ("walk_inst", "cnt_mt_lookups"), ("walk_inst", "cnt_mt_hits"))
 
 
 read_counters = partial(_read_counters, counters=COUNTERS)
@@ -299,7 +305,9 @@ class BenchTranslate(SmmuBaseTest):
         dut = env.dut
         self.res: dict = {"simulator": cocotb.SIM_NAME,
                           "params": {"TLB_ENTRIES": env.params.TLB_ENTRIES, "ID_W": env.params.ID_W,
-                                     "DATA_W": env.params.DATA_W}}
+                                     "DATA_W": env.params.DATA_W, "MTLB_SETS": env.params.MTLB_SETS,
+                                     "MTLB_WAYS": env.params.MTLB_WAYS,
+                                     "MTLB_BLOCKS": env.params.MTLB_BLOCKS}}
         self.next_page = 0
         self.translating = False
         self.probe = Probe(env, self.xlate)
@@ -414,8 +422,27 @@ class BenchTranslate(SmmuBaseTest):
                 "tw_lat": [x[1] for x in self.probe.tw_lat[l0:]],
                 "timeline": [f"+{t} {what}" for t, what in sorted(ev)]}
 
+    async def mtlb_hit_sample(self, pages: List[int], evict: List[int]) -> List[dict]:
+        """Latency of micro-TLB misses that hit the main TLB: ``pages`` are walked (the CFGI_STE of
+        the uncached samples empties the main TLB: every CFGI clears all its page entries), then
+        reads of the ``evict`` pages push them out of the micro-TLB (round-robin over TLB_ENTRIES)."""
+        for p in pages + evict:
+            await self.one("r", p, 0)
+        out = []
+        for p in pages:
+            t0 = len(self.probe.tw_ar)
+            c0 = read_counters(self.env.dut)
+            rec = await self.one("r", p, 0)
+            dc = counter_delta(c0, read_counters(self.env.dut))
+            win = [a for a in self.probe.tw_ar[t0:] if rec.t_s <= a[0] <= rec.t_m]
+            out.append({"lat": rec.lat, "walk_reads": sum(1 for a in win if a[1] >= 2),
+                        "micro_hit": dc["rd.hits"], "mtlb_hit": dc["walk.mt_hits"]})
+        return out
+
     async def phase_miss_latency(self) -> None:
         out = {}
+        mt_pages = self.fresh(4)
+        evict = self.fresh(2 * self.env.params.TLB_ENTRIES + 8)
         for lat in TW_LATENCIES:
             self.tw_latency(lat)
             row = {}
@@ -443,6 +470,11 @@ class BenchTranslate(SmmuBaseTest):
                              "walk_reads": sorted({s["walk_reads"] for s in samples}),
                              "timeline_first_sample": samples[0]["timeline"]}
             row["tw_latency_measured"] = _stats(tw_seen)
+            mt = await self.mtlb_hit_sample(mt_pages, evict)
+            row["main_tlb_hit"] = {"latency_cycles": _stats([s["lat"] for s in mt]),
+                                   "walk_reads": sorted({s["walk_reads"] for s in mt}),
+                                   "micro_tlb_hits": sum(s["micro_hit"] for s in mt),
+                                   "main_tlb_hits": sum(s["mtlb_hit"] for s in mt)}
             out[str(lat)] = row
         self.tw_latency(1)
         self.res["miss_latency_cycles"] = out
@@ -450,7 +482,15 @@ class BenchTranslate(SmmuBaseTest):
     # ---- 4. TLB hit rate over a working-set sweep (serial accesses: no merges)
     async def phase_sweep(self) -> None:
         e = self.env.params.TLB_ENTRIES
+        mt = self.env.params.MTLB_SETS * self.env.params.MTLB_WAYS
         sizes = [max(1, e // 4), max(1, e // 2), e, 2 * e, 4 * e]
+        if mt:
+            sizes += [mt // 4, mt // 2, mt, 2 * mt, 4 * mt]
+        room = NPAGES - self.next_page - 80               # fresh pages of the later phases
+        skipped = sorted({w for w in sizes if w > room})
+        sizes = sorted({w for w in sizes if w <= room})
+        if skipped:
+            self.log.warning("sweep: %s pages do not fit in BENCH_PAGES=%d: left out", skipped, NPAGES)
         pages = self.fresh(max(sizes))
         leaf = ({self.tables.descriptor_address(self.va(p), 3): p for p in pages} if self.tables else {})
         rng = self.seeds.py("sweep")
@@ -458,8 +498,13 @@ class BenchTranslate(SmmuBaseTest):
         for w in sizes:
             for pattern in ("cyclic", "random"):
                 await self.tlbi_all()
-                for p in pages[:w]:                          # warm-up pass, not counted
-                    await self.one("r", p, 0)
+                if w <= 4 * e:                               # warm-up pass, not counted: one at a time
+                    for p in pages[:w]:
+                        await self.one("r", p, 0)
+                else:                                        # (main-TLB sizes: 64 at a time)
+                    for k in range(0, w, 64):
+                        await self.burst([self.txn("r", p, 0) for p in pages[k:k + 64]])
+                    await self.idle(4)
                 seq = [pages[i % w] if pattern == "cyclic" else pages[rng.randrange(w)]
                        for i in range(SWEEP_N)]
                 c0 = read_counters(self.env.dut)
@@ -470,15 +515,20 @@ class BenchTranslate(SmmuBaseTest):
                 dc = counter_delta(c0, read_counters(self.env.dut))
                 walks = sum(1 for a in self.probe.tw_ar[t0:] if a[1] >= 2 and a[2] in leaf)
                 lk, hits = dc["rd.lookups"], dc["rd.hits"]
+                mlk, mhits = dc["walk.mt_lookups"], dc["walk.mt_hits"]
                 rows.append({
                     "pages": w, "pattern": pattern, "accesses": SWEEP_N,
                     "hit_rate_counters": None if not lk else round(hits / lk, 4),
                     "lookups": lk, "hits": hits,
+                    "mtlb_lookups": mlk, "mtlb_hits": mhits,
+                    "mtlb_hit_rate": None if not mlk else round(mhits / mlk, 4),
                     "hit_rate_outside_walks": round(1 - walks / SWEEP_N, 4),
                     "hit_rate_outside_latency": round(sum(1 for x in lats if x <= self.hit_lat_max) / SWEEP_N, 4),
                 })
                 self.log.info("sweep %s", rows[-1])
-        self.res["tlb_hit_rate"] = {"tlb_entries": e, "points": rows}
+        self.res["tlb_hit_rate"] = {"tlb_entries": e, "mtlb_entries": mt,
+                                    "mtlb_blocks": self.env.params.MTLB_BLOCKS if mt else 0,
+                                    "points": rows, "skipped_pages": skipped}
 
     # ---- 5. hits on other IDs while a walk is outstanding
     async def hum_case(self, miss_dir: str, hit_dir: str, n_hits: int) -> dict:
@@ -599,14 +649,16 @@ def summary_lines(r: dict) -> List[str]:
     for lat, row in r.get("miss_latency_cycles", {}).items():
         out.append(f"miss latency, walker memory {lat} (measured {row['tw_latency_measured'].get('min')}): "
                    f"config cached {row['config_cached']['latency_cycles']}, "
-                   f"not cached {row['config_not_cached']['latency_cycles']}")
+                   f"not cached {row['config_not_cached']['latency_cycles']}, "
+                   f"main-TLB hit {row.get('main_tlb_hit', {}).get('latency_cycles')}")
         if "walk_cache_hit" in row:
             w = row["walk_cache_hit"]
             out.append(f"miss latency, walker memory {lat}, walk-cache hit (walk reads {w['walk_reads']}): "
                        f"{w['latency_cycles']}")
     for p in r.get("tlb_hit_rate", {}).get("points", []):
-        out.append(f"hit rate {p['pages']:4d} pages {p['pattern']:6s}: counters {p['hit_rate_counters']} "
-                   f"outside(walks) {p['hit_rate_outside_walks']} outside(latency) {p['hit_rate_outside_latency']}")
+        out.append(f"hit rate {p['pages']:4d} pages {p['pattern']:6s}: micro-TLB {p['hit_rate_counters']} "
+                   f"main TLB {p.get('mtlb_hit_rate')} ({p.get('mtlb_hits')}/{p.get('mtlb_lookups')}) "
+                   f"no walk {p['hit_rate_outside_walks']} outside(latency) {p['hit_rate_outside_latency']}")
     for k, v in r.get("hit_under_miss", {}).items():
         if isinstance(v, dict):
             out.append(f"hit under miss {k}: {v['txn_per_cycle']} txn/cycle over {v['window_cycles']} cycles")

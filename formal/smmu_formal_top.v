@@ -22,7 +22,10 @@ module smmu_formal_top #(
     parameter CFG_ENTRIES = 1,
     parameter PARK_SLOTS  = 2,
     parameter PARK_BEATS  = 4,    // = LENMAX + 1: every client write can be parked
-    parameter WCACHE_ENTRIES = 1  // the smallest walk cache (one entry per level)
+    parameter WCACHE_ENTRIES = 1, // the smallest walk cache (one entry per level)
+    parameter MTLB_SETS   = 16,   // the smallest main TLB
+    parameter MTLB_WAYS   = 1,
+    parameter MTLB_BLOCKS = 1
 ) (
     input  wire aclk,
     input  wire aresetn_in,
@@ -178,7 +181,8 @@ smmu_top #(
     .SID_W(SID_W), .SSID_W(SSID_W), .ID_W(ID_W), .DATA_W(DATA_W), .OAS_BITS(OAS_BITS),
     .TLB_ENTRIES(TLB_ENTRIES), .STALL_MAX(STALL_MAX), .STALL_MODEL(STALL_MODEL),
     .XLT_SLOTS(XLT_SLOTS), .STALL_SLOTS(STALL_SLOTS), .WALKERS(WALKERS), .CFG_ENTRIES(CFG_ENTRIES),
-    .PARK_SLOTS(PARK_SLOTS), .PARK_BEATS(PARK_BEATS), .WCACHE_ENTRIES(WCACHE_ENTRIES)
+    .PARK_SLOTS(PARK_SLOTS), .PARK_BEATS(PARK_BEATS), .WCACHE_ENTRIES(WCACHE_ENTRIES),
+    .MTLB_SETS(MTLB_SETS), .MTLB_WAYS(MTLB_WAYS), .MTLB_BLOCKS(MTLB_BLOCKS)
 ) dut (
         .aclk(aclk),
         .aresetn(aresetn),

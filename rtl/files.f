@@ -18,6 +18,7 @@ rtl/tbu/smmu_wr_path.v
 rtl/tcu/smmu_regs.v
 rtl/tcu/smmu_ptw.v
 rtl/tcu/smmu_wcache.v
+rtl/tbu/smmu_mtlb.v
 rtl/tcu/smmu_walk.v
 rtl/tcu/smmu_stallq.v
 rtl/tcu/smmu_tw_rd_arb.v

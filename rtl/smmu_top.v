@@ -21,7 +21,10 @@ module smmu_top #(
     parameter CFG_ENTRIES = 8,    // configuration cache entries, 1..64
     parameter PARK_SLOTS  = 16,   // write park slots (W data of pending / stalled writes), 2..64, power of 2
     parameter PARK_BEATS  = 16,   // beats per park slot (longest parkable write), 2..256, power of 2
-    parameter WCACHE_ENTRIES = 4  // walk-cache entries per level (L0, L1, L2 tables), 0..32; 0: none
+    parameter WCACHE_ENTRIES = 4, // walk-cache entries per level (L0, L1, L2 tables), 0..32; 0: none
+    parameter MTLB_SETS   = 256,  // main TLB sets: 0 (none) or a power of 2 in 16..4096
+    parameter MTLB_WAYS   = 4,    // main TLB ways (4 KiB pages), 1..8
+    parameter MTLB_BLOCKS = 8     // main TLB 2 MiB / 1 GiB block entries, 1..32
 ) (
     input  wire                 aclk,
     input  wire                 aresetn,
@@ -203,6 +206,12 @@ initial begin
         $error("smmu_top: PARK_BEATS must be a power of 2 in 2..256");
     if (WCACHE_ENTRIES < 0 || WCACHE_ENTRIES > 32)
         $error("smmu_top: WCACHE_ENTRIES must be 0..32");
+    if (MTLB_SETS != 0 && (MTLB_SETS < 16 || MTLB_SETS > 4096 || (MTLB_SETS & (MTLB_SETS - 1)) != 0))
+        $error("smmu_top: MTLB_SETS must be 0 or a power of 2 in 16..4096");
+    if (MTLB_WAYS < 1 || MTLB_WAYS > 8)
+        $error("smmu_top: MTLB_WAYS must be 1..8");
+    if (MTLB_BLOCKS < 1 || MTLB_BLOCKS > 32)
+        $error("smmu_top: MTLB_BLOCKS must be 1..32");
 end
 
 wire rst = !aresetn;
@@ -365,7 +374,8 @@ wire [1:0]               tw_rresp;
 wire                     tw_rlast;
 
 smmu_walk #(.NW(NW), .SID_W(SID_W), .SSID_W(SSID_W), .OAS_BITS(OAS_BITS), .SLOT_W(SLOT_W),
-            .WC_ENTRIES(WCACHE_ENTRIES)) walk_inst (
+            .WC_ENTRIES(WCACHE_ENTRIES), .MTLB_SETS(MTLB_SETS), .MTLB_WAYS(MTLB_WAYS),
+            .MTLB_BLOCKS(MTLB_BLOCKS)) walk_inst (
     .clk(aclk), .rst(rst), .smmuen(smmuen),
     .req_fire(cfg_req_valid && cfg_req_ready), .req_sid(cfg_req_sid), .req_ssid(cfg_req_ssid),
     .req_ssv(cfg_req_ssv), .req_va(cfg_req_addr), .slot_free(walk_slot_free),

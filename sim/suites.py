@@ -312,6 +312,26 @@ SUITES["quick"] += [
         params={"WCACHE_ENTRIES": 1}, env={"TXNS": 800}),
 ]
 
+# ---- two-level TLB (issue 12 item 4; tb/tests/test_mtlb.py): the main TLB behind the micro-TLB ----
+# default main TLB (256 x 4 + 8 blocks); none at all (MTLB_SETS=0: every test, and the translation
+# tests, still pass); a small one (16 x 2 + 2 blocks) where the working sets overflow it (conflict
+# misses, round-robin replacement, evictions under TLBIs)
+MTLB_OFF = {"MTLB_SETS": 0}
+MTLB_SMALL = {"MTLB_SETS": 16, "MTLB_WAYS": 2, "MTLB_BLOCKS": 2}
+SUITES["quick"] += [
+    Job("tb.tests.test_mtlb", name="mtlb"),
+    Job("tb.tests.test_mtlb", name="mtlb_off", params=MTLB_OFF),
+    Job("tb.tests.test_translate", name="translate_mtlb_off", testcase=["TranslateTlbi", "TranslateRandom"],
+        seeds=[6], params=MTLB_OFF, env={"TXNS": 600}),
+    Job("tb.tests.test_mtlb", name="mtlb_small", params=MTLB_SMALL),
+    Job("tb.tests.test_translate", name="translate_mtlb_small", testcase=["TranslateRandom"], seeds=[7],
+        params=MTLB_SMALL, env={"TXNS": 800}),
+]
+SUITES["regress"] += [
+    Job("tb.tests.test_translate", name="translate_random_mtlb_small", testcase=["TranslateRandom"],
+        params=MTLB_SMALL, env={"TXNS": 1500}),
+]
+
 # ---- regression: every quick job, directed ones too, reseeded (issue 11 item 6) ----
 # make regress runs every job of "regress" with SEEDS fresh seeds (Job.seeds is ignored there).
 # A quick job already contained in a regress job (same module and parameters, its tests a subset,

@@ -48,6 +48,10 @@ class SmmuParams:
     PARK_SLOTS: int = 16
     PARK_BEATS: int = 16
     WCACHE_ENTRIES: int = 4     # walk-cache entries per level (L0, L1, L2 tables); 0: none
+    # main TLB (docs/architecture.md "Two-level TLB"; no ID-register field)
+    MTLB_SETS: int = 256
+    MTLB_WAYS: int = 4
+    MTLB_BLOCKS: int = 8
 
     def hdl(self) -> Dict[str, int]:
         return dict(self.__dict__)
