@@ -409,8 +409,28 @@ assign w_perm  = p_perm;
 // ---------------------------------------------------------- TLB fill
 // A successful walk that is not stale fills; if two walks finish together the
 // lower slot fills (the other result is still used by its transactions).
-// An STE-bypass answer from a cacheable configuration fills a bypass entry
-// when no walk fills in that cycle.
+// An STE-bypass answer from a cacheable configuration fills a bypass entry in
+// the next cycle (registered in bf_*, so the answer's range checks and the
+// TLB's fill compare are not one path) when no walk fills then; an
+// invalidation in that cycle drops it like any fill (one in the answer cycle
+// made the answer a retry).
+reg              bf_v_reg;
+reg [SID_W-1:0]  bf_sid_reg;
+reg [SSID_W-1:0] bf_ssid_reg;
+reg              bf_ssv_reg;
+reg [63:12]      bf_va_reg;
+reg [OVR_W-1:0]  bf_ovr_reg;
+always @(posedge clk) begin
+    if (rst)
+        bf_v_reg <= 1'b0;
+    else
+        bf_v_reg <= resp_valid && ans_kind == ANS_BYPASS;
+    bf_sid_reg  <= q_sid_reg;
+    bf_ssid_reg <= q_ssid_reg;
+    bf_ssv_reg  <= q_ssv_reg;
+    bf_va_reg   <= q_va_reg[63:12];
+    bf_ovr_reg  <= resp_cd[CD_OVR_LSB +: OVR_W];
+end
 always @* begin
     wf_hit = 1'b0;
     wf_idx = {SLOT_W{1'b0}};
@@ -446,13 +466,13 @@ always @* begin
         fill_valid = 1'b0;
     end else if (wf_hit) begin
         fill_valid = 1'b1;
-    end else if (resp_valid && ans_kind == ANS_BYPASS) begin
+    end else if (bf_v_reg) begin
         fill_valid = 1'b1;
         fill_byp   = 1'b1;
-        fill_sid   = q_sid_reg;
-        fill_ssid  = q_ssid_reg;
-        fill_ssv   = q_ssv_reg;
-        fill_va    = q_va_reg[63:12];
+        fill_sid   = bf_sid_reg;
+        fill_ssid  = bf_ssid_reg;
+        fill_ssv   = bf_ssv_reg;
+        fill_va    = bf_va_reg;
         fill_tbi   = 1'b0;
         fill_size  = 2'd0;
         fill_asid  = 16'd0;
@@ -460,7 +480,7 @@ always @* begin
         fill_pa    = {(OAS_BITS-12){1'b0}};
         fill_perm  = 5'b11111;
         fill_pan   = 1'b0;
-        fill_ax    = {resp_cd[CD_OVR_LSB +: OVR_W], 7'd0};
+        fill_ax    = {bf_ovr_reg, 7'd0};
     end
 end
 
