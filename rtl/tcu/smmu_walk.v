@@ -412,8 +412,8 @@ assign w_perm  = p_perm;
 // An STE-bypass answer from a cacheable configuration fills a bypass entry in
 // the next cycle (registered in bf_*, so the answer's range checks and the
 // TLB's fill compare are not one path) when no walk fills then; an
-// invalidation in that cycle drops it like any fill (one in the answer cycle
-// made the answer a retry).
+// invalidation in the answer cycle or in that cycle drops it, as one in the
+// answer cycle dropped the fill when it was made then.
 reg              bf_v_reg;
 reg [SID_W-1:0]  bf_sid_reg;
 reg [SSID_W-1:0] bf_ssid_reg;
@@ -424,7 +424,7 @@ always @(posedge clk) begin
     if (rst)
         bf_v_reg <= 1'b0;
     else
-        bf_v_reg <= resp_valid && ans_kind == ANS_BYPASS;
+        bf_v_reg <= resp_valid && ans_kind == ANS_BYPASS && !inv;
     bf_sid_reg  <= q_sid_reg;
     bf_ssid_reg <= q_ssid_reg;
     bf_ssv_reg  <= q_ssv_reg;
