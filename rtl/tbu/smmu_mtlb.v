@@ -119,13 +119,10 @@ wire [IW-1:0]        p_idx;
 wire [WW-1:0]        wr_rr;
 wire                 inv_all = inv && !inv_set;
 
-// set decoders (shared by the ways)
-reg [SETS-1:0] dec_inv, dec_wr;
-always @*
-    for (integer s = 0; s < SETS; s = s + 1) begin
-        dec_inv[s] = inv_set && inv_idx == s[IW-1:0];
-        dec_wr[s]  = wr_page && wr_idx == s[IW-1:0];
-    end
+// set decoders (shared by the ways), written as one-hot shifts: the same logic,
+// and a simulator evaluates a vector instead of a loop over every set
+wire [SETS-1:0] dec_inv = inv_set ? ({{(SETS-1){1'b0}}, 1'b1} << inv_idx) : {SETS{1'b0}};
+wire [SETS-1:0] dec_wr  = wr_page ? ({{(SETS-1){1'b0}}, 1'b1} << wr_idx)  : {SETS{1'b0}};
 
 genvar g;
 generate
@@ -140,13 +137,13 @@ generate
         end
         assign rd_word[g*RW +: RW] = rdata;
         // valid bits of this way, one per set, in flip-flops
+        // (an invalidation of a set wins over a write to it)
         reg [SETS-1:0] vb;
         always @(posedge clk)
-            for (integer s = 0; s < SETS; s = s + 1)
-                if (rst || inv_all || dec_inv[s])
-                    vb[s] <= 1'b0;
-                else if (dec_wr[s] && wr_way == g)
-                    vb[s] <= 1'b1;
+            if (rst || inv_all)
+                vb <= {SETS{1'b0}};
+            else
+                vb <= (vb | (dec_wr & {SETS{wr_way == g}})) & ~dec_inv;
         assign wr_vset[g] = vb[wr_idx];
         assign p_vset[g]  = vb[p_idx];
     end
@@ -154,11 +151,10 @@ generate
     for (g = 0; g < WW; g = g + 1) begin : g_rr
         reg [SETS-1:0] rb;
         always @(posedge clk)
-            for (integer s = 0; s < SETS; s = s + 1)
-                if (rst)
-                    rb[s] <= 1'b0;
-                else if (dec_wr[s])
-                    rb[s] <= wr_next[g];
+            if (rst)
+                rb <= {SETS{1'b0}};
+            else
+                rb <= (rb & ~dec_wr) | (dec_wr & {SETS{wr_next[g]}});
         assign wr_rr[g] = rb[wr_idx];
     end
 endgenerate
