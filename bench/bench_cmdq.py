@@ -37,6 +37,7 @@ from tb.driver.testkit import driver_config
 from tb.env.base_test import SmmuBaseTest
 from tb.env.env import PERIOD_NS
 from tb.model import commands as C
+from tb import hier
 
 N_CMDS = int(os.environ.get("BENCH_CMDQ_N", "256"))
 TW_LATENCIES = (1, 10, 50)
@@ -50,7 +51,7 @@ class CmdqProbe:
 
     def __init__(self, env) -> None:
         self.dut = env.dut
-        self.q = env.dut.cmdq_inst
+        self.q = hier.block(env.dut, "cmdq_inst")
         self.prod_chg: List[tuple] = []       # (cycle, new prod)
         self.cons_chg: List[tuple] = []       # (cycle, new cons)
         self.tlbi: List[int] = []             # cycles of tlbi_valid

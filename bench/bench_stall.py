@@ -80,6 +80,7 @@ from tb.env.env import PERIOD_NS
 from tb.model import commands as C
 from tb.model.events import F_TRANSLATION, EventRecord
 from tb.model.pagetable import SIZE_4K, Stage1Tables, TablePool
+from tb import hier
 
 SLVERR = 2
 SID = 1                          # unaffected stream (CD.S=0)
@@ -633,7 +634,7 @@ class BenchStall(SmmuBaseTest):
             self.isolate_stall_stream()
         env.client.max_outstanding = 4 * NTXN
 
-        if not hasattr(dut, "stall_inst"):
+        if not hier.has_block(dut, "stall_inst"):
             raise AssertionError("smmu_top has no stall_inst: the stall model is not in this RTL")
 
         # Linux bring-up; SID 1 S=0, SID 2 S=1, both on one set of tables

@@ -59,6 +59,7 @@ from tb.driver.testkit import driver_config
 from tb.env.base_test import SmmuBaseTest
 from tb.model import commands as C
 from tb.model.pagetable import SIZE_4K, Stage1Tables, TablePool
+from tb import hier
 
 SID = 1
 ASID = 1
@@ -324,7 +325,7 @@ class BenchTranslate(SmmuBaseTest):
         self.drv = drv = SmmuDriver(self.regs, env.mem, driver_config())
         f = await drv.probe()
         await drv.device_reset()
-        self.has_xlate = hasattr(dut, "walk_inst")
+        self.has_xlate = hier.has_block(dut, "walk_inst")
         self.res["dry_run"] = not self.has_xlate
         if self.has_xlate:
             self.tables = Stage1Tables(env.mem, TablePool(PT_POOL), t0sz=16)

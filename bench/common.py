@@ -6,6 +6,8 @@ from __future__ import annotations
 from statistics import mean
 from typing import Dict, List, Optional, Sequence, Tuple
 
+from tb import hier
+
 
 class Tap:
     """An AxiSampler listener calling ``fn(cycle, snap)`` on every clock edge."""
@@ -28,7 +30,7 @@ def stats(vals: List[Optional[int]]) -> dict:
 def counter(dut, block: str, name: str) -> Optional[int]:
     """``dut.<block>.<name>`` as an int, None if this build has no such signal."""
     try:
-        return int(getattr(getattr(dut, block), name).value)
+        return int(getattr(hier.block(dut, block), name).value)
     except (AttributeError, ValueError, TypeError):
         return None
 

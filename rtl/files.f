@@ -25,4 +25,6 @@ rtl/tcu/smmu_tw_rd_arb.v
 rtl/tcu/smmu_cfg.v
 rtl/tcu/smmu_cmdq.v
 rtl/tcu/smmu_evtq.v
+rtl/tbu/smmu_tbu.v
+rtl/tcu/smmu_tcu.v
 rtl/smmu_top.v

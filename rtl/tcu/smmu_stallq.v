@@ -2,8 +2,8 @@
 `timescale 1ns / 1ps
 `default_nettype none
 
-// Stall tags: the outstanding stalled transactions of both translation
-// queues (IHI 0070 3.12.2).
+// Stall tags: the outstanding stalled transactions of the NQ translation
+// queues (a read and a write queue per TBU; IHI 0070 3.12.2).
 //
 // A stalled transaction stays in its queue's pending table (state STALL);
 // this module owns its STAG and answers the stall commands:
@@ -27,7 +27,9 @@ module smmu_stallq #(
     parameter STALL_MAX = 16,
     parameter SID_W     = 8,
     parameter PEND      = 16,
-    parameter PIDX_W    = 4
+    parameter PIDX_W    = 4,
+    parameter NQ        = 2,     // translation queues: queue 2t reads, 2t+1 writes of TBU t
+    parameter QW        = (NQ > 1) ? $clog2(NQ) : 1
 ) (
     input  wire               clk,
     input  wire               rst,
@@ -35,7 +37,7 @@ module smmu_stallq #(
 
     // a stall record taken by the event queue
     input  wire               alloc_valid,
-    input  wire               alloc_wr,      // 1: write queue, 0: read queue
+    input  wire [QW-1:0]      alloc_q,       // the allocating queue
     input  wire [PIDX_W-1:0]  alloc_idx,     // pending entry
     input  wire [SID_W-1:0]   alloc_sid,
     output wire               avail,
@@ -50,8 +52,7 @@ module smmu_stallq #(
     input  wire [31:0]        stall_term_sid,
 
     // actions on pending entries
-    output wire [PEND-1:0]    act_rd,
-    output wire [PEND-1:0]    act_wr,
+    output wire [NQ*PEND-1:0] act,           // queue q's entries: act[q*PEND +: PEND]
     output wire [1:0]         act_kind,      // 0 retry, 1 abort, 2 RAZ/WI
 
     output reg  [5:0]         outstanding,
@@ -69,7 +70,7 @@ localparam [1:0] K_RETRY = 2'd0, K_ABORT = 2'd1, K_RAZ = 2'd2;
 reg  [STALL_MAX-1:0] t_v;                 // tag outstanding
 reg  [GW-1:0]        t_gen [0:STALL_MAX-1];
 reg  [SID_W-1:0]     t_sid [0:STALL_MAX-1];
-reg                  t_wr  [0:STALL_MAX-1];
+reg  [QW-1:0]        t_q   [0:STALL_MAX-1];
 reg  [PIDX_W-1:0]    t_idx [0:STALL_MAX-1];
 
 
@@ -109,12 +110,11 @@ wire [1:0]    r_kind   = resume_resp[0] ? K_RETRY : (resume_resp[1] ? K_ABORT : 
 
 // ended this cycle (tags released)
 reg [STALL_MAX-1:0] end_v;
-reg [PEND-1:0]      m_rd, m_wr;
+reg [NQ*PEND-1:0]   m_act;
 reg [5:0]           n_end, n_v;
 always @* begin
     end_v = {STALL_MAX{1'b0}};
-    m_rd  = {PEND{1'b0}};
-    m_wr  = {PEND{1'b0}};
+    m_act = {(NQ*PEND){1'b0}};
     n_end = 6'd0;
     n_v   = 6'd0;
     for (integer k = 0; k < STALL_MAX; k = k + 1) begin
@@ -123,10 +123,7 @@ always @* begin
                        (stall_term_valid && sid_eq(stall_term_sid, t_sid[k])))) begin
             end_v[k] = 1'b1;
             n_end = n_end + 6'd1;
-            if (t_wr[k])
-                m_wr[t_idx[k]] = 1'b1;
-            else
-                m_rd[t_idx[k]] = 1'b1;
+            m_act[t_q[k] * PEND + t_idx[k]] = 1'b1;
         end
         if (t_v[k])
             n_v = n_v + 6'd1;
@@ -135,8 +132,7 @@ end
 
 // SMMUEN=0 and STALL_TERM abort; a RESUME (never in the same cycle as a
 // STALL_TERM: one command per cycle) acts as it says
-assign act_rd   = m_rd;
-assign act_wr   = m_wr;
+assign act      = m_act;
 assign act_kind = (smmuen && r_hit) ? r_kind : K_ABORT;
 
 always @(posedge clk) begin
@@ -152,7 +148,7 @@ always @(posedge clk) begin
         for (integer k = 0; k < STALL_MAX; k = k + 1) begin
             t_gen[k] <= {GW{1'b0}};
             t_sid[k] <= {SID_W{1'b0}};
-            t_wr[k]  <= 1'b0;
+            t_q[k]   <= {QW{1'b0}};
             t_idx[k] <= {PIDX_W{1'b0}};
         end
     end else begin
@@ -164,7 +160,7 @@ always @(posedge clk) begin
         if (alloc_valid && free_any) begin
             t_v[free_idx]   <= 1'b1;
             t_sid[free_idx] <= alloc_sid;
-            t_wr[free_idx]  <= alloc_wr;
+            t_q[free_idx]   <= alloc_q;
             t_idx[free_idx] <= alloc_idx;
             cnt_stalls      <= cnt_stalls + 1'b1;
             next_reg        <= ({{(32-IW){1'b0}}, free_idx} == STALL_MAX - 1) ? {IW{1'b0}} : free_idx + 1'b1;
@@ -211,7 +207,7 @@ generate
         // one tag per stalled pending entry
         for (fm = fk + 1; fm < STALL_MAX; fm = fm + 1) begin : g_f_pair
             always @* if (f_rst_seen && t_v[fk] && t_v[fm])
-                assert(t_wr[fk] != t_wr[fm] || t_idx[fk] != t_idx[fm]);
+                assert(t_q[fk] != t_q[fm] || t_idx[fk] != t_idx[fm]);
         end
     end
 endgenerate
@@ -221,7 +217,7 @@ endgenerate
 generate
     for (fk = 0; fk < STALL_MAX; fk = fk + 1) begin : g_f_env
         always @* if (alloc_valid && t_v[fk] && !end_v[fk])
-            assume(t_wr[fk] != alloc_wr || t_idx[fk] != alloc_idx);
+            assume(t_q[fk] != alloc_q || t_idx[fk] != alloc_idx);
     end
 endgenerate
 `endif

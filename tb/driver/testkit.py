@@ -30,6 +30,7 @@ from tb.agents.axi_txn import AxiTxn
 from tb.driver.smmu_driver import DriverConfig, SmmuDriver
 from tb.model.config import lookup_config
 from tb.model.events import EventRecord, diff_events, format_diff
+from tb.hier import block
 
 MEM_BASE = 0x1000_0000
 
@@ -200,7 +201,7 @@ def tlb_counters(dut) -> dict:
 def _read_counter(dut, inst: str, sig: str) -> int:
     """dut.<inst>.<sig> as an integer; AssertionError naming it when it is absent or not 0/1."""
     try:
-        h = getattr(getattr(dut, inst), sig)
+        h = getattr(block(dut, inst), sig)
     except AttributeError:
         raise AssertionError(f"RTL counter {inst}.{sig} not found in this build: the check that needs "
                              f"it cannot run") from None

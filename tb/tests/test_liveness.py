@@ -45,6 +45,7 @@ from tb.model.pagetable import AP_RO, SIZE_4K, TablePool, leaf_descriptor, table
 from tb.model.structs import CFG_BYPASS, Ste
 from tb.sequences.scenarios import init_memory
 from tb.tests.test_translate import POOL_SIZE, XltTest
+from tb.hier import block
 
 WALK_IDS = (2, 3)          # m_axi_tw ARIDs of the page-table walkers
 
@@ -110,7 +111,7 @@ class LivenessSmmuenSweep(XltTest):
 
 def tlb_valid_entries(dut, va: int) -> int:
     """TLB entries that are valid and hold the page of ``va`` (4 KiB entries)."""
-    tlb = dut.tlb_inst
+    tlb = block(dut, "tlb_inst")
     n = 0
     for i in range(len(tlb.e_v)):
         if int(tlb.e_v[i].value) and int(tlb.e_va[i].value) == (va >> 12) & ((1 << 52) - 1):

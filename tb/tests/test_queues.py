@@ -57,6 +57,7 @@ from tb.model.events import C_BAD_STE, C_BAD_STREAMID, EventRecord
 from tb.model.pagetable import TablePool
 from tb.model.structs import Ste
 from tb.regmap import fget
+from tb.hier import block
 
 SLVERR = 2
 BAD_STE = Ste(V=0, Config=0b100)
@@ -448,7 +449,7 @@ class TlbiLog:
     pulse (index i for TLBI_VA0 + i * 4K), in order."""
 
     def __init__(self, dut) -> None:
-        self.q = dut.cmdq_inst
+        self.q = block(dut, "cmdq_inst")
         self.clk = dut.aclk
         self.seen: List[int] = []
         self.task = cocotb.start_soon(self._run())

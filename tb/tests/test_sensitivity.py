@@ -36,6 +36,7 @@ from tb.model.pagetable import SIZE_1G
 from tb.model.structs import CFG_BYPASS, Ste
 from tb.sequences.scenarios import init_memory
 from tb.tests.test_translate import XltTest
+from tb.hier import block
 
 
 class RoundRobinMonitor:
@@ -76,11 +77,11 @@ class SensRoundRobin(XltTest):
         drv = await self.bring_up()
         init_memory(env)
         dut = env.dut
-        mons = [RoundRobinMonitor("cfg_rr (configuration requests rd/wr)", dut.cfg_rr_inst, 2),
-                RoundRobinMonitor("tw_rd_arb (m_axi_tw readers)", dut.tw_rd_arb_inst.rr_inst,
-                                  len(dut.tw_rd_arb_inst.rd_valid.value)),
-                RoundRobinMonitor("evtq (event-record sources)", dut.evtq_inst.rr_inst,
-                                  len(dut.evtq_inst.rec_valid.value))]
+        mons = [RoundRobinMonitor("cfg_rr (configuration requests rd/wr)", block(dut, "cfg_rr_inst"), 2),
+                RoundRobinMonitor("tw_rd_arb (m_axi_tw readers)", block(dut, "tw_rd_arb_inst").rr_inst,
+                                  len(block(dut, "tw_rd_arb_inst").rd_valid.value)),
+                RoundRobinMonitor("evtq (event-record sources)", block(dut, "evtq_inst").rr_inst,
+                                  len(block(dut, "evtq_inst").rec_valid.value))]
         stop = False
 
         async def watch() -> None:
@@ -180,7 +181,7 @@ class SensCfgCounters(XltTest):
         drv = await self.bring_up()
         init_memory(env)
         dut = env.dut
-        cfg = dut.cfg_inst
+        cfg = block(dut, "cfg_inst")
         h0, m0 = _counter(cfg.cnt_hit, "cfg_inst.cnt_hit"), _counter(cfg.cnt_miss, "cfg_inst.cnt_miss")
         ste0 = env.evc.stats["ste_fetches"]
         taken = 0

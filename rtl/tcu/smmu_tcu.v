@@ -1,0 +1,509 @@
+`resetall
+`timescale 1ns / 1ps
+`default_nettype none
+
+// smmu_tcu: Translation Control Unit, the shared part of the SMMU
+// (docs/architecture.md "TBU and TCU"): the register file, the configuration
+// engine and cache, the walk control with the page-table walkers, walk caches
+// and main TLB, the command queue, the event queue, the stall tags and the
+// m_axi_tw reader arbiter. It serves NT TBUs over the link (smmu_tbu.v): NQ =
+// 2*NT translation queues, queue 2t = reads and 2t+1 = writes of TBU t. Every
+// per-queue link vector holds queue q at [q*W +: W]; the per-TBU vectors
+// (configuration answer index, stall-action masks) hold TBU t at [t*W +: W].
+//
+// Arbitration: configuration requests round-robin over the NQ queues (one
+// lookup at a time, and only while a walker is free so an answer needing a
+// walk always gets one); fault records round-robin in the event queue (source
+// 0 the configuration engine, source 1+q queue q). Walk results, micro-TLB
+// fills and TLBI/CFGI go to every TBU.
+module smmu_tcu #(
+    parameter SID_W       = 8,
+    parameter SSID_W      = 8,
+    parameter OAS_BITS    = 48,
+    parameter STALL_MAX   = 16,
+    parameter STALL_MODEL = 0,
+    parameter XLT_SLOTS   = 24,
+    parameter WALKERS     = 2,
+    parameter CFG_ENTRIES = 8,
+    parameter WCACHE_ENTRIES = 4,
+    parameter MTLB_SETS   = 256,
+    parameter MTLB_WAYS   = 4,
+    parameter MTLB_BLOCKS = 8,
+    parameter NT          = 1,     // TBUs
+    parameter PIDX_W      = $clog2(XLT_SLOTS),
+    parameter SLOT_W      = (WALKERS > 1) ? $clog2(WALKERS) : 1
+) (
+    input  wire                 clk,
+    input  wire                 rst,
+
+    // ------------------------------------------------ m_axi_tw: SMMU's own accesses
+    output wire [3:0]           m_axi_tw_awid,
+    output wire [OAS_BITS-1:0]  m_axi_tw_awaddr,
+    output wire [7:0]           m_axi_tw_awlen,
+    output wire [2:0]           m_axi_tw_awsize,
+    output wire [1:0]           m_axi_tw_awburst,
+    output wire                 m_axi_tw_awlock,
+    output wire [3:0]           m_axi_tw_awcache,
+    output wire [2:0]           m_axi_tw_awprot,
+    output wire [1:0]           m_axi_tw_awdomain,
+    output wire                 m_axi_tw_awvalid,
+    input  wire                 m_axi_tw_awready,
+    output wire [63:0]          m_axi_tw_wdata,
+    output wire [7:0]           m_axi_tw_wstrb,
+    output wire                 m_axi_tw_wlast,
+    output wire                 m_axi_tw_wvalid,
+    input  wire                 m_axi_tw_wready,
+    input  wire [3:0]           m_axi_tw_bid,
+    input  wire [1:0]           m_axi_tw_bresp,
+    input  wire                 m_axi_tw_bvalid,
+    output wire                 m_axi_tw_bready,
+    output wire [3:0]           m_axi_tw_arid,
+    output wire [OAS_BITS-1:0]  m_axi_tw_araddr,
+    output wire [7:0]           m_axi_tw_arlen,
+    output wire [2:0]           m_axi_tw_arsize,
+    output wire [1:0]           m_axi_tw_arburst,
+    output wire                 m_axi_tw_arlock,
+    output wire [3:0]           m_axi_tw_arcache,
+    output wire [2:0]           m_axi_tw_arprot,
+    output wire [1:0]           m_axi_tw_ardomain,
+    output wire                 m_axi_tw_arvalid,
+    input  wire                 m_axi_tw_arready,
+    input  wire [3:0]           m_axi_tw_rid,
+    input  wire [63:0]          m_axi_tw_rdata,
+    input  wire [1:0]           m_axi_tw_rresp,
+    input  wire                 m_axi_tw_rlast,
+    input  wire                 m_axi_tw_rvalid,
+    output wire                 m_axi_tw_rready,
+
+    // ------------------------------------------------ s_axil: programming interface
+    input  wire [16:0]          s_axil_awaddr,
+    input  wire [2:0]           s_axil_awprot,
+    input  wire                 s_axil_awvalid,
+    output wire                 s_axil_awready,
+    input  wire [31:0]          s_axil_wdata,
+    input  wire [3:0]           s_axil_wstrb,
+    input  wire                 s_axil_wvalid,
+    output wire                 s_axil_wready,
+    output wire [1:0]           s_axil_bresp,
+    output wire                 s_axil_bvalid,
+    input  wire                 s_axil_bready,
+    input  wire [16:0]          s_axil_araddr,
+    input  wire [2:0]           s_axil_arprot,
+    input  wire                 s_axil_arvalid,
+    output wire                 s_axil_arready,
+    output wire [31:0]          s_axil_rdata,
+    output wire [1:0]           s_axil_rresp,
+    output wire                 s_axil_rvalid,
+    input  wire                 s_axil_rready,
+
+    output wire                 evtq_irq,
+    output wire                 gerror_irq,
+    output wire                 cmdq_sync_irq,
+
+    // ------------------------------------------------ link: global state
+    output wire                 smmuen,
+    output wire                 gbpa_abort,
+    output wire [14:0]          g_ovr,
+
+    // ------------------------------------------------ link: configuration requests (per queue)
+    input  wire [2*NT-1:0]          c_req_valid,
+    input  wire [2*NT*PIDX_W-1:0]   c_req_idx,
+    input  wire [2*NT*SID_W-1:0]    c_sid,
+    input  wire [2*NT*SSID_W-1:0]   c_ssid,
+    input  wire [2*NT-1:0]          c_ssv,
+    input  wire [2*NT*64-1:0]       c_addr,
+    input  wire [2*NT-1:0]          c_pnu,
+    input  wire [2*NT-1:0]          c_ind,
+    output wire [2*NT-1:0]          c_req_ready,
+
+    // ------------------------------------------------ link: configuration answers
+    output wire [2*NT-1:0]      c_resp_valid,
+    output wire [PIDX_W-1:0]    c_resp_idx,
+    output wire [2:0]           ans_kind,
+    output wire [SLOT_W-1:0]    ans_slot,
+    output wire [3:0]           ans_cdf,
+    output wire [15:0]          ans_asid,
+    output wire                 ans_rec,
+    output wire [2:0]           ans_rseq,
+    output wire                 rec_pop,
+    output wire [2:0]           rec_pop_seq,
+    output wire [14:0]          ans_ovr,
+
+    // ------------------------------------------------ link: walk results
+    output wire [WALKERS-1:0]             w_done,
+    output wire [WALKERS*3-1:0]           w_fault,
+    output wire [WALKERS*OAS_BITS-1:0]    w_fetch,
+    output wire [WALKERS*(OAS_BITS-12)-1:0] w_pa,
+    output wire [WALKERS*2-1:0]           w_size,
+    output wire [WALKERS*5-1:0]           w_perm,
+    output wire [WALKERS-1:0]             w_stale,
+    output wire [WALKERS-1:0]             w_ng,
+    output wire [WALKERS*6-1:0]           w_ax,
+
+    // ------------------------------------------------ link: micro-TLB fill
+    output wire                 fill_valid,
+    output wire                 fill_byp,
+    output wire [SID_W-1:0]     fill_sid,
+    output wire [SSID_W-1:0]    fill_ssid,
+    output wire                 fill_ssv,
+    output wire [63:12]         fill_va,
+    output wire                 fill_tbi,
+    output wire [1:0]           fill_size,
+    output wire [15:0]          fill_asid,
+    output wire                 fill_ng,
+    output wire [OAS_BITS-1:12] fill_pa,
+    output wire [4:0]           fill_perm,
+    output wire                 fill_pan,
+    output wire [21:0]          fill_ax,
+
+    // ------------------------------------------------ link: invalidation
+    output wire                 tlbi_valid,
+    output wire [7:0]           tlbi_op,
+    output wire [15:0]          tlbi_asid,
+    output wire [63:12]         tlbi_va,
+    output wire                 tlbi_leaf,
+    output wire                 cfgi_valid,
+    output wire [31:0]          cfgi_sid,
+    output wire [31:0]          cfgi_mask,
+    input  wire [NT-1:0]        sync_block,
+
+    // ------------------------------------------------ link: fault records and stalls (per queue)
+    input  wire [2*NT-1:0]          e_valid,
+    input  wire [2*NT*256-1:0]      e_data,
+    input  wire [2*NT-1:0]          e_stall,
+    output wire [2*NT-1:0]          e_ready,
+    output wire                     e_stall_ok,
+    output wire                     st_avail,
+    output wire [15:0]              st_tag,
+    input  wire [2*NT-1:0]          st_alloc,
+    input  wire [2*NT*PIDX_W-1:0]   st_alloc_idx,
+    input  wire [2*NT*SID_W-1:0]    st_alloc_sid,
+    output wire [2*NT*XLT_SLOTS-1:0] act_mask,
+    output wire [1:0]               act_kind,
+
+    input  wire [2*NT*(PIDX_W+1)-1:0] n_cfg_wait
+);
+
+`include "smmu_cd.vh"
+`include "smmu_attr.vh"
+
+localparam NQ  = 2 * NT;
+localparam QW  = (NQ > 1) ? $clog2(NQ) : 1;
+localparam NW  = WALKERS;
+localparam PEND = XLT_SLOTS;
+
+wire gbpa_abort_w, evtq_en, cmdq_en, cmdq_en_req, recinvsid, cmdq_err_active, evtq_abt_active;
+wire [OAS_BITS-1:0] strtab_base, cmdq_base, evtq_base;
+wire [5:0]  strtab_log2size;
+wire [4:0]  cmdq_log2size, evtq_log2size;
+wire [31:0] cmdq_prod, cmdq_cons, evtq_prod, evtq_cons;
+wire        cmdq_cons_we, evtq_prod_we, gerror_cmdq, gerror_evtq_abt;
+wire [31:0] cmdq_cons_wdata, evtq_prod_wdata;
+wire        cmdq_busy, evtq_busy;
+wire [31:0] gbpa;
+wire [11:0] cr1;
+wire        strtab_ra, cmdq_ra, evtq_wa;
+
+// ------------------------------------------------------------ register file
+smmu_regs #(
+    .SID_W(SID_W), .SSID_W(SSID_W), .OAS_BITS(OAS_BITS),
+    .STALL_MAX(STALL_MAX), .STALL_MODEL(STALL_MODEL)
+) regs_inst (
+    .clk(clk), .rst(rst),
+    .s_axil_awaddr(s_axil_awaddr), .s_axil_awprot(s_axil_awprot),
+    .s_axil_awvalid(s_axil_awvalid), .s_axil_awready(s_axil_awready),
+    .s_axil_wdata(s_axil_wdata), .s_axil_wstrb(s_axil_wstrb),
+    .s_axil_wvalid(s_axil_wvalid), .s_axil_wready(s_axil_wready),
+    .s_axil_bresp(s_axil_bresp), .s_axil_bvalid(s_axil_bvalid), .s_axil_bready(s_axil_bready),
+    .s_axil_araddr(s_axil_araddr), .s_axil_arprot(s_axil_arprot),
+    .s_axil_arvalid(s_axil_arvalid), .s_axil_arready(s_axil_arready),
+    .s_axil_rdata(s_axil_rdata), .s_axil_rresp(s_axil_rresp),
+    .s_axil_rvalid(s_axil_rvalid), .s_axil_rready(s_axil_rready),
+    .smmuen(smmuen), .gbpa_abort(gbpa_abort_w), .gbpa(gbpa), .cr1(cr1), .strtab_ra(strtab_ra),
+    .cmdq_ra(cmdq_ra), .evtq_wa(evtq_wa), .cmdq_en(cmdq_en), .cmdq_en_req(cmdq_en_req), .evtq_en(evtq_en),
+    .recinvsid(recinvsid), .strtab_base(strtab_base), .strtab_log2size(strtab_log2size),
+    .cmdq_base(cmdq_base), .cmdq_log2size(cmdq_log2size), .cmdq_prod(cmdq_prod),
+    .cmdq_cons(cmdq_cons), .cmdq_err_active(cmdq_err_active),
+    .evtq_base(evtq_base), .evtq_log2size(evtq_log2size), .evtq_prod(evtq_prod),
+    .evtq_cons(evtq_cons), .evtq_abt_active(evtq_abt_active),
+    .hw_cmdq_cons_we(cmdq_cons_we), .hw_cmdq_cons(cmdq_cons_wdata),
+    .hw_evtq_prod_we(evtq_prod_we), .hw_evtq_prod(evtq_prod_wdata),
+    .hw_gerror_cmdq(gerror_cmdq), .hw_gerror_evtq_abt(gerror_evtq_abt),
+    .cmdq_busy_hw(cmdq_busy), .evtq_busy_hw(evtq_busy),
+    .evtq_irq(evtq_irq), .gerror_irq(gerror_irq)
+);
+assign gbpa_abort = gbpa_abort_w;
+assign g_ovr      = gbpa_ovr(gbpa);
+
+// ------------------------------------------------------------ configuration requests
+// round-robin over the NQ queues, only while a walker is free
+wire                cfg_req_ready, cfg_resp_valid, cfg_resp_cacheable;
+wire [QW+PIDX_W-1:0] cfg_resp_tag;
+wire [1:0]          cfg_resp_kind;
+wire [CD_W-1:0]     cfg_resp_cd;
+wire [QW-1:0]       cfg_pick;
+wire                cfg_req_valid_rr;
+wire                walk_slot_free, walk_sync_block, walk_busy;
+wire                cfg_req_valid = cfg_req_valid_rr && walk_slot_free;
+wire                cfg_take      = cfg_req_valid && cfg_req_ready;   // a request is taken only when one is made
+
+smmu_rr_pick #(.N(NQ), .IDX_W(QW)) cfg_rr_inst (
+    .clk(clk), .rst(rst), .req(c_req_valid), .take(cfg_take),
+    .pick(cfg_pick), .pick_valid(cfg_req_valid_rr)
+);
+
+wire [SID_W-1:0]  cfg_req_sid  = c_sid[cfg_pick * SID_W +: SID_W];
+wire [SSID_W-1:0] cfg_req_ssid = c_ssid[cfg_pick * SSID_W +: SSID_W];
+wire              cfg_req_ssv  = c_ssv[cfg_pick];
+wire [63:0]       cfg_req_addr = c_addr[cfg_pick * 64 +: 64];
+wire [PIDX_W-1:0] cfg_req_idx  = c_req_idx[cfg_pick * PIDX_W +: PIDX_W];
+
+genvar q;
+generate
+    for (q = 0; q < NQ; q = q + 1) begin : g_q
+        assign c_req_ready[q]  = cfg_take && cfg_pick == QW'(q);
+        assign c_resp_valid[q] = cfg_resp_valid && cfg_resp_tag[PIDX_W +: QW] == QW'(q);
+    end
+endgenerate
+assign c_resp_idx = cfg_resp_tag[PIDX_W-1:0];
+
+// ------------------------------------------------------------ walk control
+assign ans_asid = cfg_resp_cd[CD_ASID_LSB +: 16];
+assign ans_ovr  = cfg_resp_cd[CD_OVR_LSB +: OVR_W];
+assign ans_cdf  = {cfg_resp_cd[CD_PAN], cfg_resp_cd[CD_S], cfg_resp_cd[CD_R], cfg_resp_cd[CD_A]};
+wire [31:0] cnt_walks, cnt_merges;
+
+localparam N_RD = 2 + NW;         // 0: configuration engine, 1: command queue, 2..: walkers
+wire [N_RD*OAS_BITS-1:0] tw_rd_addr;
+wire [N_RD*8-1:0]        tw_rd_len;
+wire [N_RD*6-1:0]        tw_rd_attr;
+wire [N_RD-1:0]          tw_rd_valid, tw_rd_ready, tw_rd_rvalid;
+wire [63:0]              tw_rdata;
+wire [1:0]               tw_rresp;
+wire                     tw_rlast;
+
+smmu_walk #(.NW(NW), .SID_W(SID_W), .SSID_W(SSID_W), .OAS_BITS(OAS_BITS), .SLOT_W(SLOT_W),
+            .WC_ENTRIES(WCACHE_ENTRIES), .MTLB_SETS(MTLB_SETS), .MTLB_WAYS(MTLB_WAYS),
+            .MTLB_BLOCKS(MTLB_BLOCKS)) walk_inst (
+    .clk(clk), .rst(rst), .smmuen(smmuen),
+    .req_fire(cfg_take), .req_sid(cfg_req_sid), .req_ssid(cfg_req_ssid),
+    .req_ssv(cfg_req_ssv), .req_va(cfg_req_addr), .slot_free(walk_slot_free),
+    .sync_block(walk_sync_block), .busy(walk_busy),
+    .resp_valid(cfg_resp_valid), .resp_kind(cfg_resp_kind), .resp_cd(cfg_resp_cd),
+    .resp_cacheable(cfg_resp_cacheable), .ans_kind(ans_kind), .ans_slot(ans_slot),
+    .tlbi_valid(tlbi_valid), .tlbi_op(tlbi_op), .tlbi_asid(tlbi_asid), .tlbi_va(tlbi_va),
+    .tlbi_leaf(tlbi_leaf), .cfgi_valid(cfgi_valid), .cfgi_sid(cfgi_sid), .cfgi_mask(cfgi_mask),
+    .w_done(w_done), .w_stale(w_stale), .w_ng(w_ng),
+    .w_fault(w_fault), .w_fetch(w_fetch), .w_pa(w_pa), .w_size(w_size), .w_perm(w_perm),
+    .w_ax(w_ax), .rd_attr(tw_rd_attr[2*6 +: NW*6]),
+    .rd_addr(tw_rd_addr[2*OAS_BITS +: NW*OAS_BITS]), .rd_valid(tw_rd_valid[2 +: NW]),
+    .rd_ready(tw_rd_ready[2 +: NW]), .rd_rvalid(tw_rd_rvalid[2 +: NW]), .rd_rdata(tw_rdata),
+    .rd_rresp(tw_rresp),
+    .fill_valid(fill_valid), .fill_byp(fill_byp), .fill_sid(fill_sid), .fill_ssid(fill_ssid),
+    .fill_ssv(fill_ssv), .fill_va(fill_va), .fill_tbi(fill_tbi), .fill_size(fill_size),
+    .fill_asid(fill_asid), .fill_ng(fill_ng), .fill_pa(fill_pa), .fill_perm(fill_perm),
+    .fill_pan(fill_pan), .fill_ax(fill_ax),
+    .cnt_walks(cnt_walks), .cnt_merges(cnt_merges)
+);
+assign tw_rd_len[2*8 +: NW*8] = {NW{8'd0}};   // one descriptor per read
+
+// ------------------------------------------------------------ stall tags
+// The event queue takes at most one record per cycle, so at most one queue
+// allocates a tag in a cycle.
+wire        resume_valid, stall_term_valid;
+wire [15:0] resume_stag;
+wire [31:0] resume_sid, stall_term_sid;
+wire [1:0]  resume_resp;
+wire [5:0]  stalls_outstanding;
+wire [31:0] cnt_stalls, cnt_st_retry, cnt_st_abort, cnt_st_term, cnt_st_nomatch;
+wire [QW-1:0] st_q;
+wire          st_any;
+
+smmu_rr_first #(.N(NQ), .IDX_W(QW)) st_q_inst (
+    .req(st_alloc), .from({QW{1'b0}}), .any(st_any), .idx(st_q)
+);
+
+smmu_stallq #(.STALL_MAX(STALL_MAX), .SID_W(SID_W), .PEND(PEND), .PIDX_W(PIDX_W), .NQ(NQ), .QW(QW)) stall_inst (
+    .clk(clk), .rst(rst), .smmuen(smmuen),
+    .alloc_valid(st_any), .alloc_q(st_q),
+    .alloc_idx(st_alloc_idx[st_q * PIDX_W +: PIDX_W]),
+    .alloc_sid(st_alloc_sid[st_q * SID_W +: SID_W]),
+    .avail(st_avail), .next_tag(st_tag),
+    .resume_valid(resume_valid), .resume_sid(resume_sid), .resume_stag(resume_stag),
+    .resume_resp(resume_resp), .stall_term_valid(stall_term_valid), .stall_term_sid(stall_term_sid),
+    .act(act_mask), .act_kind(act_kind),
+    .outstanding(stalls_outstanding), .cnt_stalls(cnt_stalls), .cnt_retry(cnt_st_retry),
+    .cnt_abort(cnt_st_abort), .cnt_term(cnt_st_term), .cnt_nomatch(cnt_st_nomatch)
+);
+
+// ------------------------------------------------------------ walker-port readers
+smmu_tw_rd_arb #(.N_RD(N_RD), .OAS_BITS(OAS_BITS)) tw_rd_arb_inst (
+    .clk(clk), .rst(rst),
+    .rd_addr(tw_rd_addr), .rd_len(tw_rd_len), .rd_attr(tw_rd_attr), .rd_valid(tw_rd_valid),
+    .rd_ready(tw_rd_ready),
+    .rd_rvalid(tw_rd_rvalid), .rd_rdata(tw_rdata), .rd_rresp(tw_rresp), .rd_rlast(tw_rlast),
+    .m_axi_tw_arid(m_axi_tw_arid), .m_axi_tw_araddr(m_axi_tw_araddr), .m_axi_tw_arlen(m_axi_tw_arlen),
+    .m_axi_tw_arcache(m_axi_tw_arcache), .m_axi_tw_ardomain(m_axi_tw_ardomain),
+    .m_axi_tw_arvalid(m_axi_tw_arvalid), .m_axi_tw_arready(m_axi_tw_arready),
+    .m_axi_tw_rid(m_axi_tw_rid), .m_axi_tw_rdata(m_axi_tw_rdata), .m_axi_tw_rresp(m_axi_tw_rresp),
+    .m_axi_tw_rlast(m_axi_tw_rlast), .m_axi_tw_rvalid(m_axi_tw_rvalid), .m_axi_tw_rready(m_axi_tw_rready)
+);
+
+assign m_axi_tw_arsize  = 3'd3;    // 64-bit beats
+assign m_axi_tw_arburst = 2'b01;   // INCR
+assign m_axi_tw_arlock  = 1'b0;
+// the SMMU's own accesses are Data, Privileged, Non-secure (IHI 0070 13.1.2); ARCACHE/ARDOMAIN
+// per reader (13.8): configuration engine (STE: CR1.TABLE_*, STRTAB_BASE.RA; CD: STE.S1C*),
+// command queue (CR1.QUEUE_*, CMDQ_BASE.RA), walkers (CD.IR0/OR0/SH0)
+assign m_axi_tw_arprot  = 3'b011;
+assign tw_rd_attr[6 +: 6] = own_attr(cr1[1:0] == 2'b01, cr1[3:2] == 2'b01, cmdq_ra, 1'b0, cr1[5:4], 1'b1);
+
+// ------------------------------------------------------------ configuration engine
+wire [255:0] cfg_evt_data;
+wire         cfg_evt_valid, cfg_evt_ready;
+wire         cfg_sync_block;
+wire [31:0]  cnt_cfg_hit, cnt_cfg_miss;
+
+smmu_cfg #(
+    .SID_W(SID_W), .SSID_W(SSID_W), .OAS_BITS(OAS_BITS), .CFG_ENTRIES(CFG_ENTRIES),
+    .STALL_MODEL(STALL_MODEL), .TAG_W(QW + PIDX_W)
+) cfg_inst (
+    .clk(clk), .rst(rst), .smmuen(smmuen),
+    .strtab_base(strtab_base), .strtab_log2size(strtab_log2size), .recinvsid(recinvsid),
+    .table_attr(cr1[11:6]), .strtab_ra(strtab_ra),
+    .req_valid(cfg_req_valid), .req_ready(cfg_req_ready),
+    .req_tag({cfg_pick, cfg_req_idx}),
+    .req_sid(cfg_req_sid), .req_ssid(cfg_req_ssid), .req_ssv(cfg_req_ssv), .req_addr(cfg_req_addr),
+    .req_rnw(!cfg_pick[0]),
+    .req_pnu(c_pnu[cfg_pick]),
+    .req_ind(c_ind[cfg_pick]),
+    .resp_valid(cfg_resp_valid), .resp_tag(cfg_resp_tag), .resp_kind(cfg_resp_kind),
+    .resp_cd(cfg_resp_cd), .resp_cacheable(cfg_resp_cacheable),
+    .resp_rec(ans_rec), .resp_rseq(ans_rseq), .rec_pop(rec_pop), .rec_pop_seq(rec_pop_seq),
+    .rd_addr(tw_rd_addr[0 +: OAS_BITS]), .rd_len(tw_rd_len[0 +: 8]), .rd_attr(tw_rd_attr[0 +: 6]),
+    .rd_valid(tw_rd_valid[0]), .rd_ready(tw_rd_ready[0]),
+    .rd_rvalid(tw_rd_rvalid[0]), .rd_rdata(tw_rdata), .rd_rresp(tw_rresp),
+    .evt_data(cfg_evt_data), .evt_valid(cfg_evt_valid), .evt_ready(cfg_evt_ready),
+    .cfgi_valid(cfgi_valid), .cfgi_sid(cfgi_sid), .cfgi_mask(cfgi_mask),
+    .sync_block(cfg_sync_block),
+    .cnt_hit(cnt_cfg_hit), .cnt_miss(cnt_cfg_miss)
+);
+
+// ------------------------------------------------------------ command queue
+// CMD_SYNC completes once no invalidated configuration fetch is in flight, no
+// TBU still offers a decision an invalidation covered, and the record being
+// written (a fault whose response the client may already have) is visible in
+// the event queue (IHI 0070 4.7.3).
+wire [31:0] cnt_cmds, cnt_cmd_errors;
+
+smmu_cmdq #(.OAS_BITS(OAS_BITS), .STALL_MODEL(STALL_MODEL)) cmdq_inst (
+    .clk(clk), .rst(rst),
+    .cmdq_en(cmdq_en), .cmdq_en_req(cmdq_en_req), .base(cmdq_base), .log2size(cmdq_log2size),
+    .prod(cmdq_prod), .cons(cmdq_cons), .err_active(cmdq_err_active),
+    .cons_we(cmdq_cons_we), .cons_wdata(cmdq_cons_wdata), .err_set(gerror_cmdq),
+    .busy(cmdq_busy),
+    .rd_addr(tw_rd_addr[OAS_BITS +: OAS_BITS]), .rd_len(tw_rd_len[8 +: 8]),
+    .rd_valid(tw_rd_valid[1]), .rd_ready(tw_rd_ready[1]),
+    .rd_rvalid(tw_rd_rvalid[1]), .rd_rdata(tw_rdata), .rd_rresp(tw_rresp),
+    .yield_req(walk_busy || tw_rd_valid[0]),
+    .cfgi_valid(cfgi_valid), .cfgi_sid(cfgi_sid), .cfgi_mask(cfgi_mask),
+    .tlbi_valid(tlbi_valid), .tlbi_op(tlbi_op), .tlbi_asid(tlbi_asid), .tlbi_va(tlbi_va),
+    .tlbi_leaf(tlbi_leaf),
+    .resume_valid(resume_valid), .resume_sid(resume_sid), .resume_stag(resume_stag),
+    .resume_resp(resume_resp),
+    .stall_term_valid(stall_term_valid), .stall_term_sid(stall_term_sid),
+    .sync_block(cfg_sync_block || walk_sync_block || (|sync_block) || evtq_busy),
+    .sync_irq(cmdq_sync_irq),
+    .cnt_cmds(cnt_cmds), .cnt_errors(cnt_cmd_errors)
+);
+
+// ------------------------------------------------------------ event queue
+// source 0: configuration engine; source 1+q: translation queue q
+wire [31:0] cnt_evt_written, cnt_evt_dropped;
+
+smmu_evtq #(.OAS_BITS(OAS_BITS), .N_SRC(1 + NQ)) evtq_inst (
+    .clk(clk), .rst(rst),
+    .evtq_en(evtq_en), .abt_active(evtq_abt_active), .base(evtq_base), .log2size(evtq_log2size),
+    .prod(evtq_prod), .cons(evtq_cons),
+    .prod_we(evtq_prod_we), .prod_wdata(evtq_prod_wdata), .abt_err(gerror_evtq_abt),
+    .busy(evtq_busy), .can_write(e_stall_ok),
+    .rec_data({e_data, cfg_evt_data}), .rec_stall({e_stall, 1'b0}),
+    .rec_valid({e_valid, cfg_evt_valid}),
+    .rec_ready({e_ready, cfg_evt_ready}),
+    .cnt_written(cnt_evt_written), .cnt_dropped(cnt_evt_dropped),
+    .m_axi_tw_awaddr(m_axi_tw_awaddr), .m_axi_tw_awlen(m_axi_tw_awlen),
+    .m_axi_tw_awvalid(m_axi_tw_awvalid), .m_axi_tw_awready(m_axi_tw_awready),
+    .m_axi_tw_wdata(m_axi_tw_wdata), .m_axi_tw_wlast(m_axi_tw_wlast),
+    .m_axi_tw_wvalid(m_axi_tw_wvalid), .m_axi_tw_wready(m_axi_tw_wready),
+    .m_axi_tw_bresp(m_axi_tw_bresp), .m_axi_tw_bvalid(m_axi_tw_bvalid),
+    .m_axi_tw_bready(m_axi_tw_bready)
+);
+
+assign m_axi_tw_awid    = 4'd0;
+assign m_axi_tw_awsize  = 3'd3;
+assign m_axi_tw_awburst = 2'b01;
+assign m_axi_tw_awlock  = 1'b0;
+// event-queue writes: CR1.QUEUE_{IC,OC,SH} and EVENTQ_BASE.WA; Data, Privileged, Non-secure
+assign {m_axi_tw_awdomain, m_axi_tw_awcache} = own_attr(cr1[1:0] == 2'b01, cr1[3:2] == 2'b01, 1'b0, evtq_wa,
+                                                        cr1[5:4], 1'b0);
+assign m_axi_tw_awprot  = 3'b011;
+assign m_axi_tw_wstrb   = 8'hFF;
+
+// ------------------------------------------------------------ checks
+// Entries waiting for a configuration answer, over every queue: at most one,
+// and only while the engine is busy with it (or answers now).
+reg [PIDX_W+QW+1:0] n_wait_sum;
+always @* begin
+    n_wait_sum = {(PIDX_W+QW+2){1'b0}};
+    for (integer k = 0; k < NQ; k = k + 1)
+        n_wait_sum = n_wait_sum + {{(QW+1){1'b0}}, n_cfg_wait[k*(PIDX_W+1) +: PIDX_W+1]};
+end
+wire n_wait_bad = n_wait_sum > 1 || (n_wait_sum != 0 && cfg_req_ready && !cfg_resp_valid);
+
+// dbg_invariant_err is sticky and read by the testbench at the end of every test
+// (tb/env/env.py, through smmu_top); yosys defines SYNTHESIS, so none of this is synthesised.
+`ifndef SYNTHESIS
+/* verilator lint_off UNUSEDSIGNAL */
+reg dbg_invariant_err;
+/* verilator lint_on UNUSEDSIGNAL */
+always @(posedge clk) begin
+    if (rst)
+        dbg_invariant_err <= 1'b0;
+    else if (n_wait_bad) begin
+        // an entry waits for a configuration answer nobody was asked for
+        dbg_invariant_err <= 1'b1;
+        $display("%t smmu_tcu: INVARIANT: %0d entries wait for a configuration answer, engine %s",
+                 $time, n_wait_sum, cfg_req_ready ? "idle" : "busy");
+    end
+end
+`endif
+
+`ifdef FORMAL
+reg f_rst_seen = 1'b0;                 // a reset cycle has happened
+always @(posedge clk) if (rst) f_rst_seen <= 1'b1;
+always @* if (f_rst_seen) begin
+    assert(!n_wait_bad);
+    // one stall-tag allocation per cycle (the event queue takes one record per cycle)
+    assert((st_alloc & (st_alloc - 1'b1)) == {NQ{1'b0}});
+    // stall count never above STALL_MAX
+    assert({26'd0, stalls_outstanding} <= STALL_MAX);
+end
+always @(posedge clk) if (f_rst_seen && !rst) begin
+    cover(m_axi_tw_arvalid && m_axi_tw_arid == 4'd0 && smmuen);         // a configuration fetch
+`ifdef SMMU_FORMAL_DEEP
+    cover(m_axi_tw_awvalid && m_axi_tw_awready);                        // an event record written
+    cover(m_axi_tw_arvalid && m_axi_tw_arid >= 4'd2);                   // a page-table walk read
+    cover(|st_alloc);                                                   // a stall recorded
+`endif
+end
+`endif
+
+// Counters are read by the testbench through the hierarchy.
+wire unused_ok = &{1'b0, stalls_outstanding, cnt_stalls, cnt_st_retry, cnt_st_abort,
+                   cnt_st_term, cnt_st_nomatch, cnt_cfg_hit, cnt_cfg_miss, cnt_cmds,
+                   cnt_cmd_errors, cnt_evt_written, cnt_evt_dropped, m_axi_tw_bid, tw_rlast,
+                   cnt_walks, cnt_merges, cfg_resp_cd};
+
+endmodule
+
+`resetall

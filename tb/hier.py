@@ -1,0 +1,46 @@
+"""Where the RTL blocks sit in the DUT's hierarchy.
+
+smmu_top is one TBU (``tbu_inst``: micro-TLB, translation queues, read and write paths) and the
+TCU (``tcu_inst``: registers, configuration, walks, command / event queues, stall tags);
+smmu_multi has ``g_tbu[t].tbu_inst`` for TBU t and the same ``tcu_inst``. Tests, benches and
+checks name a block by its instance name (``"walk_inst"``, ``"rd_q_inst"``) and find it here, so
+they do not depend on where the split put it.
+"""
+
+from __future__ import annotations
+
+
+def tbu(dut, t: int = 0):
+    """The handle of TBU ``t``."""
+    if hasattr(dut, "tbu_inst"):
+        if t != 0:
+            raise AttributeError(f"{dut._name} has one TBU, not TBU {t}")
+        return dut.tbu_inst
+    return dut.g_tbu[t].tbu_inst
+
+
+def block(dut, name: str, t: int = 0):
+    """The instance ``name`` inside the TCU or inside TBU ``t`` (or at the top of a flat build);
+    AttributeError when the build has no such block."""
+    for parent in _parents(dut, t):
+        if hasattr(parent, name):
+            return getattr(parent, name)
+    raise AttributeError(f"no block {name} in {dut._name} (looked in the TCU, TBU {t} and the top)")
+
+
+def has_block(dut, name: str, t: int = 0) -> bool:
+    try:
+        block(dut, name, t)
+        return True
+    except AttributeError:
+        return False
+
+
+def _parents(dut, t: int):
+    if hasattr(dut, "tcu_inst"):
+        yield dut.tcu_inst
+    try:
+        yield tbu(dut, t)
+    except (AttributeError, IndexError):
+        pass
+    yield dut
