@@ -218,14 +218,19 @@ waves: ## GTKWave on the newest dump with sim/smmu.gtkw (HEADLESS=1: check only)
 	fi
 
 # Four front-ends over rtl/files.f: Verilator -Wall, Icarus -g2012, slang (pyslang, no
-# relaxation flags) and yosys' own read_verilog -sv + hierarchy -check + proc.
+# relaxation flags) and yosys' own read_verilog -sv + hierarchy -check + proc; each checks
+# smmu_top and smmu_multi (rtl/files.f + rtl/smmu_multi.v).
 lint: $(STAMP) $(EDA) tools ## RTL through Verilator -Wall, Icarus, slang and yosys (all must be clean)
 	@fail=""; \
 	echo "[lint] verilator --lint-only -Wall"; \
 	$(WITH_VERILATOR) verilator --lint-only -Wall -Irtl -f rtl/files.f --top-module smmu_top || fail="$$fail verilator"; \
+	$(WITH_VERILATOR) verilator --lint-only -Wall -Irtl -f rtl/files.f rtl/smmu_multi.v --top-module smmu_multi || fail="$$fail verilator-multi"; \
 	echo "[lint] iverilog -g2012 -Wall (less the whole-array @* notes)"; \
-	out=$$(iverilog -g2012 -Wall -Wno-sensitivity-entire-array -Irtl -s smmu_top -o /dev/null -f rtl/files.f 2>&1) \
-	  && [ -z "$$out" ] && echo "icarus: clean" || { echo "$$out"; fail="$$fail icarus"; }; \
+	for top in smmu_top smmu_multi; do \
+	  extra=$$( [ $$top = smmu_multi ] && echo rtl/smmu_multi.v ); \
+	  out=$$(iverilog -g2012 -Wall -Wno-sensitivity-entire-array -Irtl -s $$top -o /dev/null -f rtl/files.f $$extra 2>&1) \
+	    && [ -z "$$out" ] && echo "icarus $$top: clean" || { echo "$$out"; fail="$$fail icarus-$$top"; }; \
+	done; \
 	echo "[lint] slang"; $(PY) sim/lint.py slang || fail="$$fail slang"; \
 	echo "[lint] yosys read_verilog -sv"; PATH=$(VENV)/bin:$$PATH $(PY) sim/lint.py yosys || fail="$$fail yosys"; \
 	if [ -n "$$fail" ]; then echo "make lint: FAILED:$$fail"; exit 1; fi; \

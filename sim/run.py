@@ -52,6 +52,12 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parent.parent
 SIM_DIR = REPO / "sim"
 TOPLEVEL = "smmu_top"
+MULTI_TOPLEVEL = "smmu_multi_tb"   # a job whose params have TBUS: smmu_multi (sim/gen_multi.py)
+
+
+def toplevel_for(params: dict) -> str:
+    """smmu_top, or the generated smmu_multi wrapper when the job sets TBUS."""
+    return MULTI_TOPLEVEL if "TBUS" in params else TOPLEVEL
 SIMS = ("icarus", "verilator")
 DEFAULT_SEED = 1
 DEFAULT_JOB_TIMEOUT = 3600.0  # seconds of wall clock per job (run.py --timeout, $SMMU_JOB_TIMEOUT)
@@ -169,6 +175,14 @@ def build(sim: str, params: dict, waves: bool = False, extra_args=(), coverage: 
         setup_verilator()
     sources = read_sources()
     bdir = build_dir_for(sim, params, waves, extra_args, coverage)
+    if "TBUS" in params:  # smmu_multi with TBUS named client / memory port sets
+        import gen_multi
+        bdir.mkdir(parents=True, exist_ok=True)
+        wrap = bdir / "smmu_multi_tb.v"
+        text = gen_multi.wrapper(int(params["TBUS"]))
+        if not wrap.exists() or wrap.read_text() != text:
+            wrap.write_text(text)
+        sources = sources + [RTL_DIR / "smmu_multi.v", wrap]
     build_args = []
     if sim == "verilator":
         build_args = (VERILATOR_BUILD_ARGS + (VERILATOR_WAVES_ARGS if waves else [])
@@ -191,7 +205,7 @@ def build(sim: str, params: dict, waves: bool = False, extra_args=(), coverage: 
         runner.build(
             sources=sources,
             includes=[RTL_DIR],
-            hdl_toplevel=TOPLEVEL,
+            hdl_toplevel=toplevel_for(params),
             parameters=params,
             build_args=build_args,
             build_dir=bdir,
@@ -422,7 +436,8 @@ def run_job(sim: str, suite: str, bdir: Path, job: Job, seed: int, *, waves: boo
         **{k: str(v) for k, v in job.env.items()},
     }
     (test_dir / "summary.jsonl").unlink(missing_ok=True)
-    plusargs = [f"+dumpfile_path={test_dir / (TOPLEVEL + '.fst')}"] if (waves and sim == "icarus") else []
+    top = toplevel_for(job.params)
+    plusargs = [f"+dumpfile_path={test_dir / (top + '.fst')}"] if (waves and sim == "icarus") else []
     plusargs += [str(p).replace("{seed}", str(seed)) for p in job.plusargs.get(sim, ())]
     if job.plusargs.get(sim):
         print(f"[run] {job.name} plusargs: {' '.join(plusargs)}", flush=True)
@@ -440,7 +455,7 @@ def run_job(sim: str, suite: str, bdir: Path, job: Job, seed: int, *, waves: boo
     try:
         runner.test(
             test_module=job.module,
-            hdl_toplevel=TOPLEVEL,
+            hdl_toplevel=top,
             hdl_toplevel_lang="verilog",
             test_filter=regex,
             seed=seed,
@@ -467,7 +482,7 @@ def run_job(sim: str, suite: str, bdir: Path, job: Job, seed: int, *, waves: boo
         res.timed_out = True
         res.error = f"timeout after {timeout:g} s (wall clock; simulator killed)"
     if waves:
-        dump = test_dir / (TOPLEVEL + ".fst" if sim == "icarus" else "dump.fst")
+        dump = test_dir / (top + ".fst" if sim == "icarus" else "dump.fst")
         res.waves = dump if dump.exists() else None
     if res.error:
         return res

@@ -334,6 +334,24 @@ SUITES["regress"] += [
 
 # ---- regression: every quick job, directed ones too, reseeded (issue 11 item 6) ----
 # make regress runs every job of "regress" with SEEDS fresh seeds (Job.seeds is ignored there).
+# ---- smmu_multi (issue 12): TBUS TBUs on one TCU. The translate and stall suites run on the
+# smmu_multi simulation wrapper (sim/gen_multi.py) with one client agent and one memory agent per
+# TBU; env.client routes each transaction to the TBU of its StreamID (tb/agents/stream_router.py),
+# so every test with several StreamIDs has traffic on several TBUs at once.
+SUITES["quick"] += [
+    Job("tb.tests.test_translate", name="translate_x2", testcase=["TranslateRandom"], params={"TBUS": 2},
+        env={"TXNS": 800, "SMMU_TBU_ALL": 1}),
+    Job("tb.tests.test_stall", name="stall_x2", testcase=STALL_DIRECTED, params={"TBUS": 2}),
+    Job("tb.tests.test_translate", name="translate_x4", params={"TBUS": 4}, env={"TXNS": 800}),
+    Job("tb.tests.test_stall", name="stall_x4", testcase=["StallRandom", "StallHitUnderFault", "StallGpuJob"],
+        params={"TBUS": 4}),
+]
+SUITES["regress"] += [
+    Job("tb.tests.test_translate", name="translate_x2_regress", params={"TBUS": 2}),
+    Job("tb.tests.test_stall", name="stall_x2_regress", params={"TBUS": 2}),
+    Job("tb.tests.test_stall", name="stall_x4_regress", params={"TBUS": 4}),
+]
+
 # A quick job already contained in a regress job (same module and parameters, its tests a subset,
 # the same environment apart from the TXNS size knob) is not repeated; every other quick job is
 # added as "q_<name>".  tests/unit/test_shard.py checks that every quick job is covered.
@@ -361,3 +379,4 @@ SUITES["regress"] += [
 for _j in SUITES["regress"]:
     _j.env.setdefault("SMMU_SEED_TIMING", 1)
 # ---- end of regression ----
+

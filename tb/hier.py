@@ -10,8 +10,23 @@ they do not depend on where the split put it.
 from __future__ import annotations
 
 
+def tbu_count(dut) -> int:
+    """TBUs of the DUT: smmu_top has one; the smmu_multi simulation wrapper has port sets
+    t0_s_axi_*, t1_s_axi_*, ..."""
+    n = 0
+    while hasattr(dut, f"t{n}_s_axi_awvalid"):
+        n += 1
+    return max(n, 1)
+
+
+def _root(dut):
+    """smmu_top / smmu_multi itself (the smmu_multi simulation wrapper holds it as ``dut``)."""
+    return dut.dut if hasattr(dut, "dut") else dut
+
+
 def tbu(dut, t: int = 0):
     """The handle of TBU ``t``."""
+    dut = _root(dut)
     if hasattr(dut, "tbu_inst"):
         if t != 0:
             raise AttributeError(f"{dut._name} has one TBU, not TBU {t}")
@@ -28,6 +43,23 @@ def block(dut, name: str, t: int = 0):
     raise AttributeError(f"no block {name} in {dut._name} (looked in the TCU, TBU {t} and the top)")
 
 
+def blocks(dut, name: str) -> list:
+    """Every instance ``name``: the TCU's one, or the one of each TBU (smmu_multi: a counter of a
+    TBU block is the sum over these)."""
+    root = _root(dut)
+    if hasattr(root, "tcu_inst") and hasattr(root.tcu_inst, name):
+        return [root.tcu_inst.__getattr__(name)]
+    out = []
+    for t in range(tbu_count(dut)):
+        try:
+            out.append(block(dut, name, t))
+        except AttributeError:
+            pass
+    if not out:
+        raise AttributeError(f"no block {name} in {dut._name}")
+    return out
+
+
 def has_block(dut, name: str, t: int = 0) -> bool:
     try:
         block(dut, name, t)
@@ -37,10 +69,11 @@ def has_block(dut, name: str, t: int = 0) -> bool:
 
 
 def _parents(dut, t: int):
-    if hasattr(dut, "tcu_inst"):
-        yield dut.tcu_inst
+    root = _root(dut)
+    if hasattr(root, "tcu_inst"):
+        yield root.tcu_inst
     try:
         yield tbu(dut, t)
     except (AttributeError, IndexError):
         pass
-    yield dut
+    yield root

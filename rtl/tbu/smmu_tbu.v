@@ -215,8 +215,7 @@ module smmu_tbu #(
     output wire [31:0]          cnt_wr_hits
 );
 
-`include "smmu_attr.vh"
-
+localparam AX_W     = 22;   // attribute transform of a TLB entry (smmu_attr.vh AX_W)
 localparam PEND     = XLT_SLOTS;
 localparam ATTR_W   = 17;
 localparam PSLOT_W  = $clog2(PARK_SLOTS);

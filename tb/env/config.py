@@ -37,11 +37,12 @@ def detect_params(dut, smmu_params: Optional[Mapping[str, Any]] = None) -> SmmuP
     env = smmu_params if smmu_params is not None else _json_dict(os.environ.get("SMMU_PARAMS", ""))
     d = SmmuParams().hdl()
     d.update({k: int(v) for k, v in env.items() if k in d})
-    d["DATA_W"] = _width(dut.s_axi_wdata, d["DATA_W"])
-    d["ID_W"] = _width(dut.s_axi_awid, d["ID_W"])
-    d["OAS_BITS"] = _width(dut.m_axi_awaddr, d["OAS_BITS"])
-    d["SID_W"] = _width(dut.s_axi_awmmusid, d["SID_W"])
-    d["SSID_W"] = _width(dut.s_axi_awmmussid, d["SSID_W"])
+    p = "t0_" if hasattr(dut, "t0_s_axi_awvalid") else ""   # smmu_multi wrapper: TBU 0's ports
+    d["DATA_W"] = _width(getattr(dut, p + "s_axi_wdata"), d["DATA_W"])
+    d["ID_W"] = _width(getattr(dut, p + "s_axi_awid"), d["ID_W"])
+    d["OAS_BITS"] = _width(getattr(dut, p + "m_axi_awaddr"), d["OAS_BITS"])
+    d["SID_W"] = _width(getattr(dut, p + "s_axi_awmmusid"), d["SID_W"])
+    d["SSID_W"] = _width(getattr(dut, p + "s_axi_awmmussid"), d["SSID_W"])
     return SmmuParams.from_hdl(d)
 
 
@@ -99,6 +100,7 @@ KNOBS: Dict[str, tuple] = {
     "SMMU_SUITE": (str, "suite name for the rerun hint"),
     "SMMU_SEED_TIMING": (_flag, "regress: each test starts from seed-chosen back-pressure and latencies"),
     "SMMU_SUMMARY_FILE": (str, "sim/run.py: per-test JSON summary lines (transactions, cycles) go here"),
+    "SMMU_TBU_ALL": (_flag, "smmu_multi jobs: a test that leaves a TBU without traffic fails"),
     "SB_DEBUG": (_flag, "scoreboard and event checker log at DEBUG"),
     "TXNS": (int, "transactions of the random / long tests"),
     "GPU_FAULTS": (int, "faults of the GPU job scenarios (test_main, test_stall)"),

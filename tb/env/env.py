@@ -42,11 +42,13 @@ from tb.agents.axi_agent import AxiAgentConfig, AxiMemAgent
 from tb.agents.axi_signals import axi4_channels, axil_channels
 from tb.agents.client_agent import ClientAgent
 from tb.agents.reg_agent import RegAgent
+from tb.agents.stream_router import StreamRouter
 from tb.agents.throttle import Throttle
 from tb.env.config import detect_params
 from tb.env.coverage import CoverageCollector
 from tb.env.event_checker import EventChecker
 from tb.env.scoreboard import Scoreboard
+from tb.hier import tbu_count
 from tb.model.memory import SparseMemory
 
 PERIOD_NS = 10
@@ -131,22 +133,30 @@ class SmmuEnv(uvm_env):
         cdb.set(self, "*", "mem", self.mem)
         # one agent per interface; the optional AxDOMAIN outputs are sampled when the DUT has them
         # (the memory responders drive only READY / B / R, so they take the channels without them)
-        cdb.set(self, "s_axi", "agent_cfg",
-                AxiAgentConfig("s_axi", axi4_channels(sideband=True), self.data_bytes, "client",
-                               sideband=True, period_ns=PERIOD_NS))
-        cdb.set(self, "m_axi", "agent_cfg",
-                AxiAgentConfig("m_axi", axi4_channels(domain=hasattr(dut, "m_axi_ardomain")), self.data_bytes,
-                               "mem_m", drive_channels=axi4_channels(), period_ns=PERIOD_NS))
+        # smmu_multi (its simulation wrapper): one client and one memory agent per TBU, on the named
+        # port sets t<k>_s_axi / t<k>_m_axi; smmu_top: s_axi / m_axi
+        self.ntbu = tbu_count(dut)
+        pre = (lambda k: "") if not hasattr(dut, "t0_s_axi_awvalid") else (lambda k: f"t{k}_")
+        for k in range(self.ntbu):
+            sfx = str(k) if k else ""
+            cdb.set(self, pre(k) + "s_axi", "agent_cfg",
+                    AxiAgentConfig(pre(k) + "s_axi", axi4_channels(sideband=True), self.data_bytes, "client" + sfx,
+                                   sideband=True, period_ns=PERIOD_NS))
+            cdb.set(self, pre(k) + "m_axi", "agent_cfg",
+                    AxiAgentConfig(pre(k) + "m_axi", axi4_channels(domain=hasattr(dut, pre(k) + "m_axi_ardomain")),
+                                   self.data_bytes, "mem_m" + sfx, drive_channels=axi4_channels(),
+                                   period_ns=PERIOD_NS))
         cdb.set(self, "m_axi_tw", "agent_cfg",
                 AxiAgentConfig("m_axi_tw", axi4_channels(qos=False, domain=hasattr(dut, "m_axi_tw_ardomain")), 8,
                                "mem_tw", drive_channels=axi4_channels(qos=False), period_ns=PERIOD_NS))
         cdb.set(self, "regs", "agent_cfg",
                 AxiAgentConfig("s_axil", axil_channels(), 4, "axil", lite=True, period_ns=PERIOD_NS))
-        self.s_agent = ClientAgent.create("s_axi", self)
-        self.m_agent = AxiMemAgent.create("m_axi", self)
+        self.s_agents = [ClientAgent.create(pre(k) + "s_axi", self) for k in range(self.ntbu)]
+        self.m_agents = [AxiMemAgent.create(pre(k) + "m_axi", self) for k in range(self.ntbu)]
+        self.s_agent, self.m_agent = self.s_agents[0], self.m_agents[0]     # TBU 0 (smmu_top: the only one)
         self.tw_agent = AxiMemAgent.create("m_axi_tw", self)
         self.regs = RegAgent.create("regs", self)
-        self.agents = (self.s_agent, self.m_agent, self.tw_agent, self.regs)
+        self.agents = (*self.s_agents, *self.m_agents, self.tw_agent, self.regs)
         self.sb = Scoreboard.create("scoreboard", self)
         self.sb.configure(self.params)
         # SMMUEN=1: predictions read STEs/CDs from the shared image, with the walker port's
@@ -175,18 +185,24 @@ class SmmuEnv(uvm_env):
         if self.mem_tw is not None:
             self.mem_tw.set_throttles(*(Throttle.random_profile(rng) for _ in range(5)))
             self.mem_tw.latency = (0, rng.choice((0, 3, 10)))
-        if self.mem_m is not None:
-            self.mem_m.latency = (0, rng.choice((0, 2, 8, 24)))
+        for m in self.mems_m:
+            m.latency = (0, rng.choice((0, 2, 8, 24)))
         self.log.info("seed-chosen timing (SMMU_SEED_TIMING=1): m_axi latency %s, m_axi_tw latency %s",
                       getattr(self.mem_m, "latency", None), getattr(self.mem_tw, "latency", None))
 
     def connect_phase(self) -> None:
         # the agents have connected their monitors to their samplers (connect is bottom-up)
-        self.s_mon.req_ap.connect(self.sb.req_export)
-        self.s_mon.ap.connect(self.sb.client_export)
-        self.s_mon.ap.connect(self.cov.analysis_export)
-        self.m_mon.ap.connect(self.sb.down_export)
+        for sa, ma in zip(self.s_agents, self.m_agents):
+            sa.monitor.req_ap.connect(self.sb.req_export)
+            sa.monitor.ap.connect(self.sb.client_export)
+            sa.monitor.ap.connect(self.cov.analysis_export)
+            ma.monitor.ap.connect(self.sb.down_export)
         self.tw_mon.ap.connect(self.evc.analysis_export)
+        if self.ntbu > 1 and self.s_agent.bfm is not None:
+            # sequences on TBU 0's sequencer and tests' env.client reach every TBU by StreamID
+            self.router = StreamRouter(self.clients)
+            if self.s_agent.driver is not None:
+                self.s_agent.driver.bfm = self.router
         self.tw_smp.add_listener(self.cmd_tap)   # per beat: a command counts when its 2nd beat arrives
         self.tw_mon.ap.connect(self.sb.tw_attr_export)
         self.regs.bind(self.sb.model)
@@ -196,8 +212,13 @@ class SmmuEnv(uvm_env):
 
     # ------------------------------------------------------------ views of the agents' parts
     # BFMs are None in a passive agent
-    client = property(lambda self: self.s_agent.bfm)
+    # (client, mem_m, s_smp, s_mon, m_smp, m_mon: TBU 0; clients / mems_m: every TBU's)
+    # smmu_multi: ``client`` is the StreamRouter over every TBU's BFM (the route is by StreamID)
+    client = property(lambda self: self.router if self.router is not None else self.s_agent.bfm)
     mem_m = property(lambda self: self.m_agent.bfm)
+    clients = property(lambda self: [a.bfm for a in self.s_agents if a.bfm is not None])
+    router = None
+    mems_m = property(lambda self: [a.bfm for a in self.m_agents if a.bfm is not None])
     mem_tw = property(lambda self: self.tw_agent.bfm)
     axil = property(lambda self: self.regs.bfm)
     agent = property(lambda self: self.s_agent)
@@ -256,10 +277,10 @@ class SmmuEnv(uvm_env):
         c = client or {}
         m = mem or {}
         a = Throttle()
-        if self.client is not None:
-            self.client.set_throttles(c.get("aw", a), c.get("w", a), c.get("ar", a), c.get("b", a), c.get("r", a))
-        if self.mem_m is not None:
-            self.mem_m.set_throttles(m.get("aw", a), m.get("w", a), m.get("ar", a), m.get("r", a), m.get("b", a))
+        for cl in self.clients:
+            cl.set_throttles(c.get("aw", a), c.get("w", a), c.get("ar", a), c.get("b", a), c.get("r", a))
+        for mm in self.mems_m:
+            mm.set_throttles(m.get("aw", a), m.get("w", a), m.get("ar", a), m.get("r", a), m.get("b", a))
 
     def random_backpressure(self, rng) -> None:
         self.set_backpressure({ch: Throttle.random_profile(rng) for ch in ("aw", "w", "ar", "b", "r")},
@@ -268,10 +289,10 @@ class SmmuEnv(uvm_env):
     async def quiesce(self, max_cycles: int = 20000) -> None:
         """Wait until the client has nothing in flight and the memory nothing pending (the BFMs of
         active agents; a passive agent's driver is not the env's to wait for)."""
-        if self.client is not None:
-            await self.client.drain()
+        for cl in self.clients:
+            await cl.drain()
         for _ in range(max_cycles // 10):
-            if not (self.m_agent.tb_busy() or (self.client is not None and self.client.inflight)
+            if not (any(ma.tb_busy() for ma in self.m_agents) or any(cl.inflight for cl in self.clients)
                     or self.regs.tb_busy()):
                 break
             await ClockCycles(self.dut.aclk, 10)
@@ -288,16 +309,23 @@ class SmmuEnv(uvm_env):
         errs += self.sb.errors
         errs += self.evc.errors
         errs += self.regs.errors
-        if self.client is not None:
-            errs += [f"s_axi driver: {u}" for u in self.client.unexpected[:5]]
+        for sa in self.s_agents:
+            if sa.bfm is not None:
+                errs += [f"{sa.cfg.prefix} driver: {u}" for u in sa.bfm.unexpected[:5]]
         return errs
 
     def final_check(self) -> None:
-        self.sb.final_check(self.s_mon.outstanding())
+        self.sb.final_check([o for sa in self.s_agents for o in sa.monitor.outstanding()])
         self.evc.final_check()
-        for name, mon in (("m_axi", self.m_mon), ("m_axi_tw", self.tw_mon)):
+        for name, mon in ([(ma.cfg.prefix, ma.monitor) for ma in self.m_agents] + [("m_axi_tw", self.tw_mon)]):
             for o in mon.outstanding()[:5]:
                 self.sb.errors.append(f"{name} transaction never completed: {o}")
+        # smmu_multi jobs with SMMU_TBU_ALL=1: the test must have put traffic on every TBU
+        if self.ntbu > 1 and ConfigDB().get(self, "", "SMMU_TBU_ALL", 0):
+            idle = [sa.cfg.prefix for sa in self.s_agents if sa.monitor.stats["aw"] + sa.monitor.stats["ar"] == 0]
+            if idle:
+                self.sb.errors.append(f"SMMU_TBU_ALL=1: no transaction on {', '.join(idle)} (the test was "
+                                      f"meant to run traffic on all {self.ntbu} TBUs at once)")
         # the RTL's simulation invariants (smmu_top dbg_invariant_err, sticky; message in the log)
         v = self.dut.dbg_invariant_err.value
         if not v.is_resolvable or int(v):
@@ -315,7 +343,10 @@ class SmmuEnv(uvm_env):
                 f"  m_axi: aw={mt['aw']} w={mt['w']} b={mt['b']} ar={mt['ar']} r={mt['r']} "
                 f"stalls aw/w/ar/r/b={mt['aw_stall']}/{mt['w_stall']}/{mt['ar_stall']}/{mt['r_stall']}/"
                 f"{mt['b_stall']}\n"
-                f"  m_axi_tw: aw={self.tw_mon.stats['aw']} ar={self.tw_mon.stats['ar']}  "
+                + "".join(f"  {sa.cfg.prefix}: aw={sa.monitor.stats['aw']} ar={sa.monitor.stats['ar']}  "
+                          f"{ma.cfg.prefix}: aw={ma.monitor.stats['aw']} ar={ma.monitor.stats['ar']}\n"
+                          for sa, ma in zip(self.s_agents, self.m_agents) if self.ntbu > 1)
+                + f"  m_axi_tw: aw={self.tw_mon.stats['aw']} ar={self.tw_mon.stats['ar']}  "
                 f"register accesses={self.regs.accesses}\n"
                 f"  config: {self.config_summary()}\n"
                 f"  {self.evc.summary()}"

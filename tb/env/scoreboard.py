@@ -102,7 +102,21 @@ from tb.model.outcome import Outcome, predict
 from tb.model.registers import RegisterModel
 from tb.regmap import SmmuParams
 
-Key = Tuple[bool, int]
+Key = Tuple[int, bool, int]
+
+
+def tbu_of(port: str) -> int:
+    """TBU number of an interface prefix: ``t<k>_s_axi`` / ``t<k>_m_axi`` (smmu_multi) -> k;
+    ``s_axi`` / ``m_axi`` (smmu_top, one TBU) -> 0."""
+    if port[:1] == "t" and "_" in port and port[1:port.index("_")].isdigit():
+        return int(port[1:port.index("_")])
+    return 0
+
+
+def dkey(o) -> Key:
+    """Which m_axi queue an observation belongs to: its TBU, direction and AXI ID (a client
+    transaction and its downstream burst carry the same ID on the same TBU)."""
+    return (tbu_of(o.port), o.is_write, o.id)
 
 
 class OverlayMemory:
@@ -682,7 +696,7 @@ class Scoreboard(uvm_component):
         o = self.filter_down(o)
         if o is None:
             return
-        self.down[(o.is_write, o.id)].append(o)
+        self.down[dkey(o)].append(o)
 
     # ------------------------------------------------------------ stalls
     def _busy(self, who, phase: int) -> bool:
@@ -848,7 +862,7 @@ class Scoreboard(uvm_component):
         """The alternatives (none a stall) that explain what the client and m_axi saw; [] if none.
         An m_axi burst handshaken after the window of its alternative closed does not explain it
         (``stale_out`` receives (target, head, stale alternatives) for the error report)."""
-        q = self.down.get((o.is_write, o.id))
+        q = self.down.get(dkey(o))
         head = q[0] if q else None
         if head is not None and head.t_addr >= o.t_addr:
             match = _addr_matches(alts, head)
@@ -1037,7 +1051,7 @@ class Scoreboard(uvm_component):
         issued after this request and completed before its response, with its attributes and (writes)
         data is this transaction: report it here (instead of a confusing mismatch with the next
         same-ID transaction) and take it off the queue."""
-        q = self.down.get((o.is_write, o.id))
+        q = self.down.get(dkey(o))
         if not q:
             return
         m = q[0]
@@ -1051,7 +1065,7 @@ class Scoreboard(uvm_component):
 
     def _choose(self, o: AxiObs, alts: List[Outcome]) -> Tuple[Outcome, List[Outcome]]:
         """The alternatives consistent with what the client and m_axi saw (first one is used)."""
-        q = self.down.get((o.is_write, o.id))
+        q = self.down.get(dkey(o))
         head = q[0] if q else None
         stale: List[Outcome] = []
         if head is not None and head.t_addr >= o.t_addr:
@@ -1088,7 +1102,7 @@ class Scoreboard(uvm_component):
 
     # ------------------------------------------------------------ checks
     def _check_bypass(self, o: AxiObs, out_addr: int, attrs=None) -> None:
-        q = self.down.get((o.is_write, o.id))
+        q = self.down.get(dkey(o))
         if not q:
             self.error(f"predicted bypass to {out_addr:#x}, but no m_axi transaction with this ID "
                        f"completed before the client response", o)

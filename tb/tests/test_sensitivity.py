@@ -174,7 +174,7 @@ class SensCfgCounters(XltTest):
     """Mutant cfg-311 (the configuration cache's hit counter not reset: X on Icarus): the counters
     the benches read through the hierarchy (cfg_inst.cnt_hit / cnt_miss) must be defined from reset
     and count every configuration request the engine takes: hits + misses = requests taken
-    (smmu_top.cfg_take, counted every cycle), misses = STE fetches seen on m_axi_tw."""
+    (smmu_tcu.cfg_take, counted every cycle), misses = STE fetches seen on m_axi_tw."""
 
     async def body(self) -> None:
         env = self.env
@@ -191,7 +191,7 @@ class SensCfgCounters(XltTest):
             nonlocal taken
             while not stop:
                 await RisingEdge(dut.aclk)
-                v = dut.cfg_take.value
+                v = block(dut, "cfg_take").value
                 if v.is_resolvable and int(v):
                     taken += 1
 
