@@ -26,5 +26,6 @@ rtl/tcu/smmu_cfg.v
 rtl/tcu/smmu_cmdq.v
 rtl/tcu/smmu_evtq.v
 rtl/tbu/smmu_tbu.v
+rtl/common/smmu_link_check.v
 rtl/tcu/smmu_tcu.v
 rtl/smmu_top.v

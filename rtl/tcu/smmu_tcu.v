@@ -460,6 +460,24 @@ always @* begin
 end
 wire n_wait_bad = n_wait_sum > 1 || (n_wait_sum != 0 && cfg_req_ready && !cfg_resp_valid);
 
+// link protocol rules (rtl/common/smmu_link_check.v): simulation and formal only
+`ifndef SYNTHESIS
+`define SMMU_TCU_LINK_CHECK
+`endif
+`ifdef FORMAL
+`define SMMU_TCU_LINK_CHECK
+`endif
+`ifdef SMMU_TCU_LINK_CHECK
+`undef SMMU_TCU_LINK_CHECK
+wire link_err;
+smmu_link_check #(.NQ(NQ), .PEND(PEND), .PIDX_W(PIDX_W)) link_check_inst (
+    .clk(clk), .rst(rst), .c_req_valid(c_req_valid), .c_req_ready(c_req_ready),
+    .c_resp_valid(c_resp_valid), .e_valid(e_valid), .e_ready(e_ready), .e_stall(e_stall),
+    .e_stall_ok(e_stall_ok), .st_avail(st_avail), .st_alloc(st_alloc), .st_alloc_idx(st_alloc_idx),
+    .act_mask(act_mask), .err(link_err)
+);
+`endif
+
 // dbg_invariant_err is sticky and read by the testbench at the end of every test
 // (tb/env/env.py, through smmu_top); yosys defines SYNTHESIS, so none of this is synthesised.
 `ifndef SYNTHESIS
@@ -469,6 +487,8 @@ reg dbg_invariant_err;
 always @(posedge clk) begin
     if (rst)
         dbg_invariant_err <= 1'b0;
+    else if (link_err)
+        dbg_invariant_err <= 1'b1;     // (smmu_link_check printed which rule)
     else if (n_wait_bad) begin
         // an entry waits for a configuration answer nobody was asked for
         dbg_invariant_err <= 1'b1;
