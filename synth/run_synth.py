@@ -58,7 +58,19 @@ FREQ_MHZ = 100
 CONFIGS: dict[str, dict[str, int]] = {
     "default": {},                                   # every parameter at its default
     "small": {"TLB_ENTRIES": 8, "STALL_MAX": 4},
+    # smmu_multi (rtl/files.f + rtl/smmu_multi.v), TBUS TBUs on one TCU; not in "all"
+    "multi2": {"TBUS": 2},
+    "multi4": {"TBUS": 4},
 }
+ALL = ["default", "small"]           # --config all
+
+
+def top_of(cfg: str) -> str:
+    return "smmu_multi" if "TBUS" in CONFIGS[cfg] else TOP
+
+
+def files_of(cfg: str) -> list[str]:
+    return rtl_files() + (["rtl/smmu_multi.v"] if top_of(cfg) == "smmu_multi" else [])
 
 # Leaf cell types -> report column.
 COLUMNS = ["LUT4", "FF", "LUTRAM", "EBR", "CCU2C", "WIDEMUX", "other"]
@@ -111,11 +123,12 @@ def run_logged(cmd: list[str], log: Path, timeout: float | None) -> tuple[int | 
 def yosys_prepare(cfg: str, out: Path, flat: bool = False) -> tuple[str, list[str], str, str]:
     """(script text, command, hash of script + RTL + yosys version, yosys version)."""
     params = CONFIGS[cfg]
-    chparam = (f"chparam {' '.join(f'-set {k} {v}' for k, v in params.items())} {TOP}"
+    chparam = (f"chparam {' '.join(f'-set {k} {v}' for k, v in params.items())} {top_of(cfg)}"
                if params else "# (all default parameters)")
     rel = out.relative_to(ROOT)
     script = ((ROOT / "synth" / "synth_ecp5.ys").read_text()
-              .replace("{files}", " ".join(rtl_files()))
+              .replace("{files}", " ".join(files_of(cfg)))
+              .replace("{top}", top_of(cfg))
               .replace("{chparam}", chparam)
               .replace("{flatten}", "" if flat else "-noflatten")
               .replace("{out}", str(rel)))
@@ -123,7 +136,7 @@ def yosys_prepare(cfg: str, out: Path, flat: bool = False) -> tuple[str, list[st
     # comments do not change the netlist: the hash covers the commands only
     h = hashlib.sha256("\n".join(ln for ln in script.splitlines()
                                  if ln.strip() and not ln.lstrip().startswith("#")).encode())
-    for f in rtl_files() + sorted(str(p.relative_to(ROOT)) for p in (ROOT / "rtl").glob("*.vh")):
+    for f in files_of(cfg) + sorted(str(p.relative_to(ROOT)) for p in (ROOT / "rtl").glob("*.vh")):
         h.update(f.encode() + (ROOT / f).read_bytes())
     version = tool_version(YOSYS)
     h.update(version.encode())
@@ -162,7 +175,10 @@ def base_name(module: str) -> str:
     return module
 
 
-def area(netlist: Path) -> dict:
+CONTAINERS = ("smmu_tbu", "smmu_tcu")     # opened by the area count: their blocks are listed
+
+
+def area(netlist: Path, top_name: str = TOP) -> dict:
     mods = json.loads(netlist.read_text())["modules"]
     memo: dict[str, Counter] = {}
 
@@ -203,30 +219,41 @@ def area(netlist: Path) -> dict:
                 c[re.sub(r"\[\d+\]$", "", names.get(q, "(unnamed)"))] += 1
         return dict(c.most_common(top_n))
 
-    top = mods[TOP]
     blocks = []
-    glue: Counter = Counter()
-    for name, cell in sorted(top["cells"].items()):
-        t = cell["type"]
-        if t == "$scopeinfo":
-            continue
-        if user(t):
-            c = count(t)
-            children = {n: base_name(ch["type"]) for n, ch in mods[t]["cells"].items()
-                        if user(ch["type"])}
-            blocks.append({"instance": name, "module": base_name(t),
-                           **{k: c.get(k, 0) for k in COLUMNS},
-                           "children": children, "ff_by_q_net": ff_by_register(t)})
-        else:
-            glue[CELL_COLUMN.get(t, "other")] += 1
-            glue["type:" + t] += 1
+    units = []        # the TBU and TCU containers: their totals, listed apart from the blocks
+
+    def expand(mod: str, prefix: str) -> None:
+        """Blocks of ``mod``: its RTL instances, the TBU / TCU containers opened (their blocks are
+        named 'tbu_inst.rd_q_inst'), and what ``mod`` holds itself as '(<mod> glue)'."""
+        glue: Counter = Counter()
+        for name, cell in sorted(mods[mod]["cells"].items()):
+            t = cell["type"]
+            if t == "$scopeinfo":
+                continue
+            if user(t) and base_name(t) in CONTAINERS:
+                c = count(t)
+                units.append({"instance": prefix + name, "module": base_name(t),
+                              **{k: c.get(k, 0) for k in COLUMNS}})
+                expand(t, prefix + name + ".")
+            elif user(t):
+                c = count(t)
+                children = {n: base_name(ch["type"]) for n, ch in mods[t]["cells"].items()
+                            if user(ch["type"])}
+                blocks.append({"instance": prefix + name, "module": base_name(t),
+                               **{k: c.get(k, 0) for k in COLUMNS},
+                               "children": children, "ff_by_q_net": ff_by_register(t)})
+            else:
+                glue[CELL_COLUMN.get(t, "other")] += 1
+                glue["type:" + t] += 1
+        if any(glue[k] for k in COLUMNS):
+            blocks.append({"instance": f"({prefix or base_name(mod) + ' '}glue)" if (blocks or prefix)
+                           else "(flattened design)", "module": base_name(mod),
+                           **{k: glue.get(k, 0) for k in COLUMNS}})
+
+    expand(top_name, "")
     blocks.sort(key=lambda b: -b["LUT4"])
-    if any(glue[k] for k in COLUMNS):
-        blocks.append({"instance": "(smmu_top glue)" if blocks else "(flattened design)",
-                       "module": TOP,
-                       **{k: glue.get(k, 0) for k in COLUMNS}})
-    total = count(TOP)
-    return {"blocks": blocks,
+    total = count(top_name)
+    return {"blocks": blocks, "units": units,
             "total": {k: total.get(k, 0) for k in COLUMNS},
             "cell_types": {k[5:]: v for k, v in sorted(total.items()) if k.startswith("type:")}}
 
@@ -272,8 +299,8 @@ def rtl_line(wire: str, src: str) -> str:
     return f"{f}:{n + d}"
 
 
-def logic_depth(netlist: Path, top_n: int = 12) -> dict:
-    m = json.loads(netlist.read_text())["modules"][TOP]
+def logic_depth(netlist: Path, top_n: int = 12, top_name: str = TOP) -> dict:
+    m = json.loads(netlist.read_text())["modules"][top_name]
     names: dict[int, str] = {}                         # bit -> an RTL wire name (src in rtl/)
     srcs: dict[int, str] = {}
     for n, v in m["netnames"].items():
@@ -397,8 +424,12 @@ def logic_depth(netlist: Path, top_n: int = 12) -> dict:
 # ------------------------------------------------------------------ nextpnr
 def block_of(name: str) -> str:
     """Instance path of a flattened cell or net name: 'tlb_inst.foo.bar' -> 'tlb_inst'."""
-    head = name.lstrip("\\").split(".")[0]
-    return head if "." in name.lstrip("\\") else "(top)"
+    parts = name.lstrip("\\").split(".")
+    if len(parts) < 2:
+        return "(top)"
+    if parts[0] in ("tbu_inst", "tcu_inst") and len(parts) > 2:      # the TBU / TCU opened
+        return parts[0] + "." + parts[1]
+    return parts[0]
 
 
 def critical_path(report: dict) -> dict | None:
@@ -508,6 +539,8 @@ def table(cfg: str, a: dict) -> str:
         lines.append(f'{b["instance"]:<{w}}{b["module"]:<16}' + "".join(f"{b[c]:>9}" for c in cols))
     lines.append("-" * len(head))
     lines.append(f'{"total":<{w}}{"":<16}' + "".join(f"{a['total'][c]:>9}" for c in cols))
+    for u in a.get("units", []):
+        lines.append(f'{"  of which " + u["instance"]:<{w}}{u["module"]:<16}' + "".join(f"{u[c]:>9}" for c in cols))
     return "\n".join(lines)
 
 
@@ -520,8 +553,8 @@ def run_config(cfg: str, args: argparse.Namespace) -> dict:
         ys = {**json.loads((out / "yosys.meta.json").read_text()), "reused": True}
     else:
         ys = yosys_step(cfg, out, args.force, args.flat)
-    a = area(out / "netlist-hier.json")
-    depth = logic_depth(out / "netlist.json")
+    a = area(out / "netlist-hier.json", top_of(cfg))
+    depth = logic_depth(out / "netlist.json", top_name=top_of(cfg))
     res: dict = {
         "config": cfg,
         "flattened_before_synthesis": args.flat,
@@ -585,7 +618,7 @@ def main() -> int:
     ap.add_argument("--reparse", action="store_true",
                     help="run no tool: rebuild the JSON from build/synth/<config>/ (logs, netlists)")
     args = ap.parse_args()
-    cfgs = list(CONFIGS) if args.config == "all" else [args.config]
+    cfgs = ALL if args.config == "all" else [args.config]
     failed = []
     for cfg in cfgs:
         r = run_config(cfg, args)
