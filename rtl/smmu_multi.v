@@ -29,6 +29,7 @@ module smmu_multi #(
     parameter MTLB_SETS = 256,
     parameter MTLB_WAYS = 4,
     parameter MTLB_BLOCKS = 8,
+    parameter LINK_REG = 0,
     parameter TBUS = 2   // translation buffer units, 1..8
 ) (
     input  wire                          aclk,
@@ -192,8 +193,8 @@ generate
         smmu_tbu #(
             .SID_W(SID_W), .SSID_W(SSID_W), .ID_W(ID_W), .DATA_W(DATA_W), .OAS_BITS(OAS_BITS),
             .TLB_ENTRIES(TLB_ENTRIES), .XLT_SLOTS(XLT_SLOTS), .STALL_SLOTS(STALL_SLOTS),
-            .WALKERS(WALKERS), .PARK_SLOTS(PARK_SLOTS), .PARK_BEATS(PARK_BEATS), .PIDX_W(PIDX_W),
-            .SLOT_W(SLOT_W)
+            .WALKERS(WALKERS), .PARK_SLOTS(PARK_SLOTS), .PARK_BEATS(PARK_BEATS), .LINK_REG(LINK_REG),
+            .PIDX_W(PIDX_W), .SLOT_W(SLOT_W)
         ) tbu_inst (
             .clk(aclk), .rst(rst),
             .s_axi_awid(s_axi_awid[t*ID_W +: ID_W]),
@@ -288,7 +289,7 @@ endgenerate
 smmu_tcu #(
     .SID_W(SID_W), .SSID_W(SSID_W), .OAS_BITS(OAS_BITS), .STALL_MAX(STALL_MAX), .STALL_MODEL(STALL_MODEL),
     .XLT_SLOTS(XLT_SLOTS), .WALKERS(WALKERS), .CFG_ENTRIES(CFG_ENTRIES), .WCACHE_ENTRIES(WCACHE_ENTRIES),
-    .MTLB_SETS(MTLB_SETS), .MTLB_WAYS(MTLB_WAYS), .MTLB_BLOCKS(MTLB_BLOCKS), .NT(TBUS),
+    .MTLB_SETS(MTLB_SETS), .MTLB_WAYS(MTLB_WAYS), .MTLB_BLOCKS(MTLB_BLOCKS), .NT(TBUS), .LINK_REG(LINK_REG),
     .PIDX_W(PIDX_W), .SLOT_W(SLOT_W)
 ) tcu_inst (
     .clk(aclk), .rst(rst),

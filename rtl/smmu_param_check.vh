@@ -29,6 +29,8 @@ initial begin
         $error("%m: MTLB_SETS must be 0 or a power of 2 in 16..4096");
     if (MTLB_WAYS < 1 || MTLB_WAYS > 8)
         $error("%m: MTLB_WAYS must be 1..8");
+    if (LINK_REG < 0 || LINK_REG > 1)
+        $error("%m: LINK_REG must be 0 or 1");
     if (MTLB_BLOCKS < 1 || MTLB_BLOCKS > 32)
         $error("%m: MTLB_BLOCKS must be 1..32");
 end

@@ -24,7 +24,8 @@ module smmu_top #(
     parameter WCACHE_ENTRIES = 4, // walk-cache entries per level (L0, L1, L2 tables), 0..32; 0: none
     parameter MTLB_SETS   = 256,  // main TLB sets: 0 (none) or a power of 2 in 16..4096
     parameter MTLB_WAYS   = 4,    // main TLB ways (4 KiB pages), 1..8
-    parameter MTLB_BLOCKS = 8     // main TLB 2 MiB / 1 GiB block entries, 1..32
+    parameter MTLB_BLOCKS = 8,    // main TLB 2 MiB / 1 GiB block entries, 1..32
+    parameter LINK_REG    = 0     // 1: a register stage on the TBU-TCU link (docs/architecture.md)
 ) (
     input  wire                 aclk,
     input  wire                 aresetn,
@@ -197,7 +198,7 @@ localparam NT     = 1;
 smmu_tbu #(
     .SID_W(SID_W), .SSID_W(SSID_W), .ID_W(ID_W), .DATA_W(DATA_W), .OAS_BITS(OAS_BITS),
     .TLB_ENTRIES(TLB_ENTRIES), .XLT_SLOTS(XLT_SLOTS), .STALL_SLOTS(STALL_SLOTS), .WALKERS(WALKERS),
-    .PARK_SLOTS(PARK_SLOTS), .PARK_BEATS(PARK_BEATS), .PIDX_W(PIDX_W), .SLOT_W(SLOT_W)
+    .PARK_SLOTS(PARK_SLOTS), .PARK_BEATS(PARK_BEATS), .LINK_REG(LINK_REG), .PIDX_W(PIDX_W), .SLOT_W(SLOT_W)
 ) tbu_inst (
     .clk(aclk), .rst(rst),
     .s_axi_awid(s_axi_awid), .s_axi_awaddr(s_axi_awaddr), .s_axi_awlen(s_axi_awlen),
@@ -236,7 +237,7 @@ smmu_tbu #(
 smmu_tcu #(
     .SID_W(SID_W), .SSID_W(SSID_W), .OAS_BITS(OAS_BITS), .STALL_MAX(STALL_MAX), .STALL_MODEL(STALL_MODEL),
     .XLT_SLOTS(XLT_SLOTS), .WALKERS(WALKERS), .CFG_ENTRIES(CFG_ENTRIES), .WCACHE_ENTRIES(WCACHE_ENTRIES),
-    .MTLB_SETS(MTLB_SETS), .MTLB_WAYS(MTLB_WAYS), .MTLB_BLOCKS(MTLB_BLOCKS), .NT(1),
+    .MTLB_SETS(MTLB_SETS), .MTLB_WAYS(MTLB_WAYS), .MTLB_BLOCKS(MTLB_BLOCKS), .NT(1), .LINK_REG(LINK_REG),
     .PIDX_W(PIDX_W), .SLOT_W(SLOT_W)
 ) tcu_inst (
     .clk(aclk), .rst(rst),

@@ -348,6 +348,19 @@ SUITES["quick"] += [
     Job("tb.tests.test_stall", name="stall_x4", testcase=["StallRandom", "StallHitUnderFault", "StallGpuJob"],
         params={"TBUS": 4}),
 ]
+# LINK_REG=1: a register stage on the TBU-TCU link (smmu_tbu): the same tests, the same checks
+SUITES["quick"] += [
+    Job("tb.tests.test_translate", name="translate_lr", params={"LINK_REG": 1}),
+    Job("tb.tests.test_stall", name="stall_lr", testcase=STALL_DIRECTED, params={"LINK_REG": 1}),
+    Job("tb.tests.test_liveness", name="liveness_lr", params={"LINK_REG": 1}),
+    Job("tb.tests.test_stall", name="stall_x2_lr", testcase=["StallRandom", "StallHitUnderFault", "StallGpuJob"],
+        params={"TBUS": 2, "LINK_REG": 1}),
+]
+# regress: every other test module once more with the link register stage
+SUITES["regress"] += [
+    Job(f"tb.tests.test_{m}", name=f"{m}_lr_regress", params={"LINK_REG": 1})
+    for m in ("config", "walkcache", "mtlb", "corners", "queues", "attrs", "bringup", "main", "traffic", "regs")
+]
 SUITES["regress"] += [
     Job("tb.tests.test_translate", name="translate_x2_regress", params={"TBUS": 2}),
     Job("tb.tests.test_stall", name="stall_x2_regress", params={"TBUS": 2}),

@@ -33,6 +33,7 @@ module smmu_tbu #(
     parameter WALKERS     = 2,
     parameter PARK_SLOTS  = 16,
     parameter PARK_BEATS  = 16,
+    parameter LINK_REG    = 0,    // 1: a register stage on every link signal (see below)
     // derived (kept as parameters so the TCU and the TBU agree on link widths)
     parameter PIDX_W      = $clog2(XLT_SLOTS),
     parameter SLOT_W      = (WALKERS > 1) ? $clog2(WALKERS) : 1
@@ -192,6 +193,7 @@ module smmu_tbu #(
     input  wire [31:0]          cfgi_sid,
     input  wire [31:0]          cfgi_mask,
     output wire                 sync_block,
+    output wire                 inv_ack,      // LINK_REG=1: an invalidation is applied (sync_block shows it)
 
     // ------------------------------------------------ link: fault records and stalls (per queue)
     output wire [1:0]           e_valid,
@@ -220,7 +222,187 @@ localparam PEND     = XLT_SLOTS;
 localparam ATTR_W   = 17;
 localparam PSLOT_W  = $clog2(PARK_SLOTS);
 
-wire inv = tlbi_valid || cfgi_valid;
+// ------------------------------------------------------------ link stage
+// LINK_REG=0: the link ports are the blocks' own signals (same-cycle link).
+// LINK_REG=1: every TCU -> TBU signal is registered here, so the TBU sees the
+// TCU's messages one cycle late and in the TCU's order (walk results, fills,
+// answers and invalidations keep their relative order); the two TBU -> TCU
+// streams of each queue (configuration requests, fault records) leave through
+// a one-entry buffer whose ready to the queue is its registered "empty", so no
+// TCU signal reaches a TBU register combinationally and no TBU signal reaches
+// the TCU combinationally either. What the delay changes, and how the TCU
+// answers for it (smmu_tcu LINK_REG):
+//  * CMD_SYNC: the TBU acknowledges each invalidation (inv_ack, two cycles
+//    after it applied it, together with the sync_block that reflects it); the
+//    TCU completes a SYNC only once every invalidation it sent is acknowledged.
+//    A fault record in the buffer also holds the SYNC (its client may have the
+//    response); a stall record does not (the transaction waits).
+//  * SMMUEN 1 -> 0: a configuration request still in the buffer is withdrawn
+//    (the entry goes back to NEW and takes the GBPA decision); the TCU takes a
+//    request only while SMMUEN has been 1 for two cycles, so it never takes one
+//    the TBU withdraws. A stall record that reaches the TCU with SMMUEN=0 is
+//    dropped (the TBU aborts the stalled transaction itself).
+//  * Stall tags: the TCU allocates the tag when it takes the stall record and
+//    writes the STAG into it; the TBU's st_avail / e_stall_ok are hints.
+wire                         i_smmuen, i_gbpa_abort, i_ans_rec, i_rec_pop, i_fill_valid, i_fill_byp,
+                             i_fill_ssv, i_fill_tbi, i_fill_ng, i_fill_pan, i_tlbi_valid, i_tlbi_leaf,
+                             i_cfgi_valid, i_e_stall_ok, i_st_avail;
+wire [14:0]                  i_g_ovr, i_ans_ovr;
+wire [1:0]                   i_c_resp_valid, i_fill_size, i_act_kind;
+wire [PIDX_W-1:0]            i_c_resp_idx;
+wire [2:0]                   i_ans_kind, i_ans_rseq, i_rec_pop_seq;
+wire [SLOT_W-1:0]            i_ans_slot;
+wire [3:0]                   i_ans_cdf;
+wire [15:0]                  i_ans_asid, i_fill_asid, i_tlbi_asid, i_st_tag;
+wire [WALKERS-1:0]           i_w_done, i_w_stale, i_w_ng;
+wire [WALKERS*3-1:0]         i_w_fault;
+wire [WALKERS*OAS_BITS-1:0]  i_w_fetch;
+wire [WALKERS*(OAS_BITS-12)-1:0] i_w_pa;
+wire [WALKERS*2-1:0]         i_w_size;
+wire [WALKERS*5-1:0]         i_w_perm;
+wire [WALKERS*6-1:0]         i_w_ax;
+wire [SID_W-1:0]             i_fill_sid;
+wire [SSID_W-1:0]            i_fill_ssid;
+wire [63:12]                 i_fill_va, i_tlbi_va;
+wire [OAS_BITS-1:12]         i_fill_pa;
+wire [4:0]                   i_fill_perm;
+wire [21:0]                  i_fill_ax;
+wire [7:0]                   i_tlbi_op;
+wire [31:0]                  i_cfgi_sid, i_cfgi_mask;
+wire [2*XLT_SLOTS-1:0]       i_act_mask;
+
+// every TCU -> TBU signal, in one vector (registered whole when LINK_REG=1)
+localparam DN_W = 1 + 1 + 15 + 2 + PIDX_W + 3 + SLOT_W + 4 + 16 + 1 + 3 + 1 + 3 + 15
+                  + WALKERS * (1 + 3 + OAS_BITS + (OAS_BITS - 12) + 2 + 5 + 1 + 1 + 6)
+                  + 1 + 1 + SID_W + SSID_W + 1 + 52 + 1 + 2 + 16 + 1 + (OAS_BITS - 12) + 5 + 1 + 22
+                  + 1 + 8 + 16 + 52 + 1 + 1 + 32 + 32 + 1 + 1 + 16 + 2 * XLT_SLOTS + 2;
+wire [DN_W-1:0] dn_in = {
+    smmuen, gbpa_abort, g_ovr, c_resp_valid, c_resp_idx, ans_kind, ans_slot, ans_cdf, ans_asid,
+    ans_rec, ans_rseq, rec_pop, rec_pop_seq, ans_ovr, w_done, w_fault, w_fetch, w_pa, w_size,
+    w_perm, w_stale, w_ng, w_ax, fill_valid, fill_byp, fill_sid, fill_ssid, fill_ssv, fill_va,
+    fill_tbi, fill_size, fill_asid, fill_ng, fill_pa, fill_perm, fill_pan, fill_ax, tlbi_valid,
+    tlbi_op, tlbi_asid, tlbi_va, tlbi_leaf, cfgi_valid, cfgi_sid, cfgi_mask, e_stall_ok, st_avail,
+    st_tag, act_mask, act_kind};
+wire [DN_W-1:0] dn_out;
+
+
+// TBU -> TCU: what the queues offer (x_*) and what the link takes
+wire [1:0]          x_c_req_valid, x_c_ssv, x_c_pnu, x_c_ind, x_c_req_ready;
+wire [2*PIDX_W-1:0] x_c_req_idx;
+wire [2*SID_W-1:0]  x_c_sid;
+wire [2*SSID_W-1:0] x_c_ssid;
+wire [127:0]        x_c_addr;
+wire [1:0]          x_e_valid, x_e_stall, x_e_ready, x_st_alloc;
+wire [511:0]        x_e_data;
+wire [2*PIDX_W-1:0] x_st_alloc_idx;
+wire [2*SID_W-1:0]  x_st_alloc_sid;
+wire                x_sync_block;
+wire [1:0]          c_cancel;
+wire [2*PIDX_W-1:0] c_cancel_idx;
+
+generate
+    if (LINK_REG == 0) begin : g_link_wire
+        assign dn_out = dn_in;
+        assign c_req_valid   = x_c_req_valid;
+        assign c_req_idx     = x_c_req_idx;
+        assign c_sid         = x_c_sid;
+        assign c_ssid        = x_c_ssid;
+        assign c_ssv         = x_c_ssv;
+        assign c_addr        = x_c_addr;
+        assign c_pnu         = x_c_pnu;
+        assign c_ind         = x_c_ind;
+        assign x_c_req_ready = c_req_ready;
+        assign e_valid       = x_e_valid;
+        assign e_data        = x_e_data;
+        assign e_stall       = x_e_stall;
+        assign x_e_ready     = e_ready;
+        assign st_alloc      = x_st_alloc;
+        assign st_alloc_idx  = x_st_alloc_idx;
+        assign st_alloc_sid  = x_st_alloc_sid;
+        assign sync_block    = x_sync_block;
+        assign inv_ack       = 1'b0;
+        assign c_cancel      = 2'b00;
+        assign c_cancel_idx  = {(2*PIDX_W){1'b0}};
+    end else begin : g_link_reg
+        reg [DN_W-1:0] dn_reg;
+        always @(posedge clk)
+            if (rst) dn_reg <= {DN_W{1'b0}};
+            else     dn_reg <= dn_in;
+        assign dn_out = dn_reg;
+
+        // configuration requests: one-entry buffer per queue
+        localparam CQ_W = PIDX_W + SID_W + SSID_W + 1 + 64 + 2;
+        reg  [1:0]      cb_v;
+        reg  [CQ_W-1:0] cb_d [0:1];
+        // fault records: one-entry buffer per queue
+        localparam EQ_W = 256 + 1 + PIDX_W + SID_W;
+        reg  [1:0]      eb_v;
+        reg  [EQ_W-1:0] eb_d [0:1];
+        reg  [1:0]      ack_pipe;
+        reg             sync_reg;
+        genvar d;
+        for (d = 0; d < 2; d = d + 1) begin : g_dir
+            wire [CQ_W-1:0] cq_in = {x_c_req_idx[d*PIDX_W +: PIDX_W], x_c_sid[d*SID_W +: SID_W],
+                                     x_c_ssid[d*SSID_W +: SSID_W], x_c_ssv[d], x_c_addr[d*64 +: 64],
+                                     x_c_pnu[d], x_c_ind[d]};
+            wire [EQ_W-1:0] eq_in = {x_e_data[d*256 +: 256], x_e_stall[d], x_st_alloc_idx[d*PIDX_W +: PIDX_W],
+                                     x_st_alloc_sid[d*SID_W +: SID_W]};
+            // a take, as the TCU gives it (the queue's entry leaves NEW on ready alone)
+            assign x_c_req_ready[d] = !cb_v[d] && x_c_req_valid[d];
+            assign x_e_ready[d]     = !eb_v[d];
+            assign {c_req_idx[d*PIDX_W +: PIDX_W], c_sid[d*SID_W +: SID_W], c_ssid[d*SSID_W +: SSID_W],
+                    c_ssv[d], c_addr[d*64 +: 64], c_pnu[d], c_ind[d]} = cb_d[d];
+            assign c_req_valid[d]   = cb_v[d];
+            assign {e_data[d*256 +: 256], e_stall[d], st_alloc_idx[d*PIDX_W +: PIDX_W],
+                    st_alloc_sid[d*SID_W +: SID_W]} = eb_d[d];
+            assign e_valid[d]       = eb_v[d];
+            assign st_alloc[d]      = 1'b0;            // the TCU allocates (smmu_tcu)
+            // SMMUEN=0 seen here: a request the TCU has not taken is withdrawn
+            assign c_cancel[d]      = cb_v[d] && !i_smmuen;
+            assign c_cancel_idx[d*PIDX_W +: PIDX_W] = cb_d[d][CQ_W-1 -: PIDX_W];
+            always @(posedge clk) begin
+                if (rst) begin
+                    cb_v[d] <= 1'b0;
+                    eb_v[d] <= 1'b0;
+                end else begin
+                    if (cb_v[d] && (c_req_ready[d] || c_cancel[d]))
+                        cb_v[d] <= 1'b0;
+                    else if (!cb_v[d] && x_c_req_valid[d])
+                        cb_v[d] <= 1'b1;
+                    if (eb_v[d] && e_ready[d])
+                        eb_v[d] <= 1'b0;
+                    else if (!eb_v[d] && x_e_valid[d])
+                        eb_v[d] <= 1'b1;
+                end
+                if (!cb_v[d])
+                    cb_d[d] <= cq_in;
+                if (!eb_v[d])
+                    eb_d[d] <= eq_in;
+            end
+        end
+        always @(posedge clk) begin
+            if (rst) begin
+                ack_pipe <= 2'b00;
+                sync_reg <= 1'b0;
+            end else begin
+                ack_pipe <= {ack_pipe[0], i_tlbi_valid || i_cfgi_valid};
+                // a fault record in the buffer holds CMD_SYNC; a stall record does not
+                sync_reg <= x_sync_block;
+            end
+        end
+        assign inv_ack    = ack_pipe[1];
+        assign sync_block = sync_reg || (eb_v[0] && !eb_d[0][EQ_W-257]) || (eb_v[1] && !eb_d[1][EQ_W-257]);
+    end
+endgenerate
+assign {i_smmuen, i_gbpa_abort, i_g_ovr, i_c_resp_valid, i_c_resp_idx, i_ans_kind, i_ans_slot,
+        i_ans_cdf, i_ans_asid, i_ans_rec, i_ans_rseq, i_rec_pop, i_rec_pop_seq, i_ans_ovr, i_w_done,
+        i_w_fault, i_w_fetch, i_w_pa, i_w_size, i_w_perm, i_w_stale, i_w_ng, i_w_ax, i_fill_valid,
+        i_fill_byp, i_fill_sid, i_fill_ssid, i_fill_ssv, i_fill_va, i_fill_tbi, i_fill_size,
+        i_fill_asid, i_fill_ng, i_fill_pa, i_fill_perm, i_fill_pan, i_fill_ax, i_tlbi_valid,
+        i_tlbi_op, i_tlbi_asid, i_tlbi_va, i_tlbi_leaf, i_cfgi_valid, i_cfgi_sid, i_cfgi_mask,
+        i_e_stall_ok, i_st_avail, i_st_tag, i_act_mask, i_act_kind} = dn_out;
+
+wire inv = i_tlbi_valid || i_cfgi_valid;
 
 // ------------------------------------------------------------ micro-TLB (port 0: AR, port 1: AW)
 wire [1:0]            lk_hit, lk_pan, lk_byp, lk_ng;
@@ -237,12 +419,12 @@ smmu_tlb #(.ENTRIES(TLB_ENTRIES), .NLK(2), .SID_W(SID_W), .SSID_W(SSID_W), .OAS_
     .lk_ssv({s_axi_awmmussidv, s_axi_armmussidv}), .lk_va({s_axi_awaddr, s_axi_araddr}),
     .lk_hit(lk_hit), .lk_pa(lk_pa), .lk_perm(lk_perm), .lk_pan(lk_pan), .lk_byp(lk_byp),
     .lk_asid(lk_asid), .lk_ng(lk_ng), .lk_size(lk_size), .lk_ax(lk_ax),
-    .fill_valid(fill_valid && smmuen), .fill_byp(fill_byp), .fill_sid(fill_sid), .fill_ssid(fill_ssid),
-    .fill_ssv(fill_ssv), .fill_va(fill_va), .fill_tbi(fill_tbi), .fill_size(fill_size),
-    .fill_asid(fill_asid), .fill_ng(fill_ng), .fill_pa(fill_pa), .fill_perm(fill_perm),
-    .fill_pan(fill_pan), .fill_ax(fill_ax),
-    .tlbi_valid(tlbi_valid), .tlbi_op(tlbi_op), .tlbi_asid(tlbi_asid), .tlbi_va(tlbi_va),
-    .cfgi_valid(cfgi_valid), .cfgi_sid(cfgi_sid), .cfgi_mask(cfgi_mask),
+    .fill_valid(i_fill_valid && i_smmuen), .fill_byp(i_fill_byp), .fill_sid(i_fill_sid), .fill_ssid(i_fill_ssid),
+    .fill_ssv(i_fill_ssv), .fill_va(i_fill_va), .fill_tbi(i_fill_tbi), .fill_size(i_fill_size),
+    .fill_asid(i_fill_asid), .fill_ng(i_fill_ng), .fill_pa(i_fill_pa), .fill_perm(i_fill_perm),
+    .fill_pan(i_fill_pan), .fill_ax(i_fill_ax),
+    .tlbi_valid(i_tlbi_valid), .tlbi_op(i_tlbi_op), .tlbi_asid(i_tlbi_asid), .tlbi_va(i_tlbi_va),
+    .cfgi_valid(i_cfgi_valid), .cfgi_sid(i_cfgi_sid), .cfgi_mask(i_cfgi_mask),
     .cnt_fills(cnt_tlb_fills)
 );
 
@@ -263,7 +445,7 @@ wire [31:0]         cnt_parks;
 smmu_xlt_q #(.ID_W(ID_W), .OAS_BITS(OAS_BITS), .SID_W(SID_W), .SSID_W(SSID_W), .ATTR_W(ATTR_W),
              .PEND(PEND), .NW(WALKERS), .SLOT_W(SLOT_W), .IN_ORDER(0), .RNW(1), .PIDX_W(PIDX_W),
              .PSLOT_W(PSLOT_W), .SCAP(STALL_SLOTS)) rd_q_inst (
-    .clk(clk), .rst(rst), .smmuen(smmuen), .gbpa_abort(gbpa_abort), .g_ovr(g_ovr),
+    .clk(clk), .rst(rst), .smmuen(i_smmuen), .gbpa_abort(i_gbpa_abort), .g_ovr(i_g_ovr),
     .s_id(s_axi_arid), .s_addr(s_axi_araddr), .s_len(s_axi_arlen),
     .s_attr({s_axi_arsize, s_axi_arburst, s_axi_arlock, s_axi_arcache, s_axi_arprot, s_axi_arqos}),
     .s_sid(s_axi_armmusid), .s_ssid(s_axi_armmussid), .s_ssv(s_axi_armmussidv),
@@ -276,21 +458,22 @@ smmu_xlt_q #(.ID_W(ID_W), .OAS_BITS(OAS_BITS), .SID_W(SID_W), .SSID_W(SSID_W), .
     .o_down(rd_t_down), .o_raz(rd_t_raz), .o_take(rd_t_take), .o_hold(rd_t_hold),
     .o_park(rd_t_park), .o_pslot(rd_t_pslot),
     .pk_valid(rd_pk_valid), .pk_len(rd_pk_len), .pk_ready(1'b0), .pk_slot({PSLOT_W{1'b0}}),
-    .c_req_valid(c_req_valid[0]), .c_req_idx(c_req_idx[0 +: PIDX_W]), .c_sid(c_sid[0 +: SID_W]),
-    .c_ssid(c_ssid[0 +: SSID_W]), .c_ssv(c_ssv[0]), .c_addr(c_addr[0 +: 64]), .c_pnu(c_pnu[0]),
-    .c_ind(c_ind[0]), .c_req_ready(c_req_ready[0]),
-    .c_resp_valid(c_resp_valid[0]), .c_resp_idx(c_resp_idx),
-    .ans_kind(ans_kind), .ans_slot(ans_slot), .ans_cdf(ans_cdf), .ans_asid(ans_asid),
-    .ans_rec(ans_rec), .ans_rseq(ans_rseq), .rec_pop(rec_pop), .rec_pop_seq(rec_pop_seq),
-    .w_done(w_done), .w_fault(w_fault), .w_fetch(w_fetch), .w_pa(w_pa), .w_size(w_size), .w_perm(w_perm),
-    .w_stale(w_stale), .w_ng(w_ng),
-    .tlbi_valid(tlbi_valid), .tlbi_op(tlbi_op), .tlbi_asid(tlbi_asid), .tlbi_va(tlbi_va),
-    .tlbi_leaf(tlbi_leaf), .cfgi_valid(cfgi_valid), .cfgi_sid(cfgi_sid), .cfgi_mask(cfgi_mask),
-    .ans_ovr(ans_ovr), .w_ax(w_ax),
-    .e_valid(e_valid[0]), .e_data(e_data[0 +: 256]), .e_stall(e_stall[0]), .e_ready(e_ready[0]),
-    .e_stall_ok(e_stall_ok),
-    .st_avail(st_avail), .st_tag(st_tag), .st_alloc(st_alloc[0]), .st_alloc_idx(st_alloc_idx[0 +: PIDX_W]),
-    .st_alloc_sid(st_alloc_sid[0 +: SID_W]), .act_mask(act_mask[0 +: PEND]), .act_kind(act_kind),
+    .c_req_valid(x_c_req_valid[0]), .c_req_idx(x_c_req_idx[0 +: PIDX_W]), .c_sid(x_c_sid[0 +: SID_W]),
+    .c_ssid(x_c_ssid[0 +: SSID_W]), .c_ssv(x_c_ssv[0]), .c_addr(x_c_addr[0 +: 64]), .c_pnu(x_c_pnu[0]),
+    .c_ind(x_c_ind[0]), .c_req_ready(x_c_req_ready[0]),
+    .c_cancel(c_cancel[0]), .c_cancel_idx(c_cancel_idx[0 +: PIDX_W]),
+    .c_resp_valid(i_c_resp_valid[0]), .c_resp_idx(i_c_resp_idx),
+    .ans_kind(i_ans_kind), .ans_slot(i_ans_slot), .ans_cdf(i_ans_cdf), .ans_asid(i_ans_asid),
+    .ans_rec(i_ans_rec), .ans_rseq(i_ans_rseq), .rec_pop(i_rec_pop), .rec_pop_seq(i_rec_pop_seq),
+    .w_done(i_w_done), .w_fault(i_w_fault), .w_fetch(i_w_fetch), .w_pa(i_w_pa), .w_size(i_w_size), .w_perm(i_w_perm),
+    .w_stale(i_w_stale), .w_ng(i_w_ng),
+    .tlbi_valid(i_tlbi_valid), .tlbi_op(i_tlbi_op), .tlbi_asid(i_tlbi_asid), .tlbi_va(i_tlbi_va),
+    .tlbi_leaf(i_tlbi_leaf), .cfgi_valid(i_cfgi_valid), .cfgi_sid(i_cfgi_sid), .cfgi_mask(i_cfgi_mask),
+    .ans_ovr(i_ans_ovr), .w_ax(i_w_ax),
+    .e_valid(x_e_valid[0]), .e_data(x_e_data[0 +: 256]), .e_stall(x_e_stall[0]), .e_ready(x_e_ready[0]),
+    .e_stall_ok(i_e_stall_ok),
+    .st_avail(i_st_avail), .st_tag(i_st_tag), .st_alloc(x_st_alloc[0]), .st_alloc_idx(x_st_alloc_idx[0 +: PIDX_W]),
+    .st_alloc_sid(x_st_alloc_sid[0 +: SID_W]), .act_mask(i_act_mask[0 +: PEND]), .act_kind(i_act_kind),
     .sync_block(rd_q_sync_block), .n_cfg_wait(n_cfg_wait[0 +: PIDX_W+1]),
     .cnt_lookups(cnt_rd_lookups), .cnt_hits(cnt_rd_hits)
 );
@@ -298,7 +481,7 @@ smmu_xlt_q #(.ID_W(ID_W), .OAS_BITS(OAS_BITS), .SID_W(SID_W), .SSID_W(SSID_W), .
 smmu_xlt_q #(.ID_W(ID_W), .OAS_BITS(OAS_BITS), .SID_W(SID_W), .SSID_W(SSID_W), .ATTR_W(ATTR_W),
              .PEND(PEND), .NW(WALKERS), .SLOT_W(SLOT_W), .IN_ORDER(0), .RNW(0), .PIDX_W(PIDX_W),
              .PARK(1), .WB_BEATS(PARK_BEATS), .PSLOT_W(PSLOT_W), .SCAP(STALL_SLOTS)) wr_q_inst (
-    .clk(clk), .rst(rst), .smmuen(smmuen), .gbpa_abort(gbpa_abort), .g_ovr(g_ovr),
+    .clk(clk), .rst(rst), .smmuen(i_smmuen), .gbpa_abort(i_gbpa_abort), .g_ovr(i_g_ovr),
     .s_id(s_axi_awid), .s_addr(s_axi_awaddr), .s_len(s_axi_awlen),
     .s_attr({s_axi_awsize, s_axi_awburst, s_axi_awlock, s_axi_awcache, s_axi_awprot, s_axi_awqos}),
     .s_sid(s_axi_awmmusid), .s_ssid(s_axi_awmmussid), .s_ssv(s_axi_awmmussidv),
@@ -311,26 +494,27 @@ smmu_xlt_q #(.ID_W(ID_W), .OAS_BITS(OAS_BITS), .SID_W(SID_W), .SSID_W(SSID_W), .
     .o_down(wr_t_down), .o_raz(wr_t_raz), .o_take(wr_t_take), .o_hold(wr_t_hold),
     .o_park(wr_t_park), .o_pslot(wr_t_pslot),
     .pk_valid(pk_valid), .pk_len(pk_len), .pk_ready(pk_ready), .pk_slot(pk_slot),
-    .c_req_valid(c_req_valid[1]), .c_req_idx(c_req_idx[PIDX_W +: PIDX_W]), .c_sid(c_sid[SID_W +: SID_W]),
-    .c_ssid(c_ssid[SSID_W +: SSID_W]), .c_ssv(c_ssv[1]), .c_addr(c_addr[64 +: 64]), .c_pnu(c_pnu[1]),
-    .c_ind(c_ind[1]), .c_req_ready(c_req_ready[1]),
-    .c_resp_valid(c_resp_valid[1]), .c_resp_idx(c_resp_idx),
-    .ans_kind(ans_kind), .ans_slot(ans_slot), .ans_cdf(ans_cdf), .ans_asid(ans_asid),
-    .ans_rec(ans_rec), .ans_rseq(ans_rseq), .rec_pop(rec_pop), .rec_pop_seq(rec_pop_seq),
-    .w_done(w_done), .w_fault(w_fault), .w_fetch(w_fetch), .w_pa(w_pa), .w_size(w_size), .w_perm(w_perm),
-    .w_stale(w_stale), .w_ng(w_ng),
-    .tlbi_valid(tlbi_valid), .tlbi_op(tlbi_op), .tlbi_asid(tlbi_asid), .tlbi_va(tlbi_va),
-    .tlbi_leaf(tlbi_leaf), .cfgi_valid(cfgi_valid), .cfgi_sid(cfgi_sid), .cfgi_mask(cfgi_mask),
-    .ans_ovr(ans_ovr), .w_ax(w_ax),
-    .e_valid(e_valid[1]), .e_data(e_data[256 +: 256]), .e_stall(e_stall[1]), .e_ready(e_ready[1]),
-    .e_stall_ok(e_stall_ok),
-    .st_avail(st_avail), .st_tag(st_tag), .st_alloc(st_alloc[1]), .st_alloc_idx(st_alloc_idx[PIDX_W +: PIDX_W]),
-    .st_alloc_sid(st_alloc_sid[SID_W +: SID_W]), .act_mask(act_mask[PEND +: PEND]), .act_kind(act_kind),
+    .c_req_valid(x_c_req_valid[1]), .c_req_idx(x_c_req_idx[PIDX_W +: PIDX_W]), .c_sid(x_c_sid[SID_W +: SID_W]),
+    .c_ssid(x_c_ssid[SSID_W +: SSID_W]), .c_ssv(x_c_ssv[1]), .c_addr(x_c_addr[64 +: 64]), .c_pnu(x_c_pnu[1]),
+    .c_ind(x_c_ind[1]), .c_req_ready(x_c_req_ready[1]),
+    .c_cancel(c_cancel[1]), .c_cancel_idx(c_cancel_idx[PIDX_W +: PIDX_W]),
+    .c_resp_valid(i_c_resp_valid[1]), .c_resp_idx(i_c_resp_idx),
+    .ans_kind(i_ans_kind), .ans_slot(i_ans_slot), .ans_cdf(i_ans_cdf), .ans_asid(i_ans_asid),
+    .ans_rec(i_ans_rec), .ans_rseq(i_ans_rseq), .rec_pop(i_rec_pop), .rec_pop_seq(i_rec_pop_seq),
+    .w_done(i_w_done), .w_fault(i_w_fault), .w_fetch(i_w_fetch), .w_pa(i_w_pa), .w_size(i_w_size), .w_perm(i_w_perm),
+    .w_stale(i_w_stale), .w_ng(i_w_ng),
+    .tlbi_valid(i_tlbi_valid), .tlbi_op(i_tlbi_op), .tlbi_asid(i_tlbi_asid), .tlbi_va(i_tlbi_va),
+    .tlbi_leaf(i_tlbi_leaf), .cfgi_valid(i_cfgi_valid), .cfgi_sid(i_cfgi_sid), .cfgi_mask(i_cfgi_mask),
+    .ans_ovr(i_ans_ovr), .w_ax(i_w_ax),
+    .e_valid(x_e_valid[1]), .e_data(x_e_data[256 +: 256]), .e_stall(x_e_stall[1]), .e_ready(x_e_ready[1]),
+    .e_stall_ok(i_e_stall_ok),
+    .st_avail(i_st_avail), .st_tag(i_st_tag), .st_alloc(x_st_alloc[1]), .st_alloc_idx(x_st_alloc_idx[PIDX_W +: PIDX_W]),
+    .st_alloc_sid(x_st_alloc_sid[SID_W +: SID_W]), .act_mask(i_act_mask[PEND +: PEND]), .act_kind(i_act_kind),
     .sync_block(wr_q_sync_block), .n_cfg_wait(n_cfg_wait[PIDX_W+1 +: PIDX_W+1]),
     .cnt_lookups(cnt_wr_lookups), .cnt_hits(cnt_wr_hits)
 );
 
-assign sync_block = rd_q_sync_block || wr_q_sync_block || rd_path_sync_block || wr_path_sync_block;
+assign x_sync_block = rd_q_sync_block || wr_q_sync_block || rd_path_sync_block || wr_path_sync_block;
 
 // ------------------------------------------------------------ read path
 smmu_rd_path #(.ID_W(ID_W), .DATA_W(DATA_W), .OAS_BITS(OAS_BITS)) rd_path_inst (

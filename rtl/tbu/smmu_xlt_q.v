@@ -123,6 +123,8 @@ module smmu_xlt_q #(
     output wire                  c_pnu,
     output wire                  c_ind,
     input  wire                  c_req_ready,
+    input  wire                  c_cancel,     // (link register stage) the request of entry
+    input  wire [PIDX_W-1:0]     c_cancel_idx, // c_cancel_idx was withdrawn (SMMUEN=0): NEW again
     input  wire                  c_resp_valid,
     input  wire [PIDX_W-1:0]     c_resp_idx,
     input  wire [2:0]            ans_kind,
@@ -697,7 +699,9 @@ always @(posedge clk) begin
                         end else if (c_req_ready && cq_idx_reg == e[PIDX_W-1:0])
                             p_state[e] <= P_CFG;     // configuration request accepted
                     P_CFG:
-                        if (c_resp_valid && c_resp_idx == e[PIDX_W-1:0]) begin
+                        if (c_cancel && c_cancel_idx == e[PIDX_W-1:0])
+                            p_state[e] <= P_NEW;     // never reached the TCU (SMMUEN=0): GBPA decides
+                        else if (c_resp_valid && c_resp_idx == e[PIDX_W-1:0]) begin
                             p_cdf[e]  <= ans_cdf;
                             p_slot[e] <= ans_slot;
                             p_asid[e] <= ans_asid;

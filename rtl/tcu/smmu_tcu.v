@@ -30,6 +30,7 @@ module smmu_tcu #(
     parameter MTLB_WAYS   = 4,
     parameter MTLB_BLOCKS = 8,
     parameter NT          = 1,     // TBUs
+    parameter LINK_REG    = 0,     // 1: the TBUs register the link (smmu_tbu LINK_REG)
     parameter PIDX_W      = $clog2(XLT_SLOTS),
     parameter SLOT_W      = (WALKERS > 1) ? $clog2(WALKERS) : 1
 ) (
@@ -166,6 +167,7 @@ module smmu_tcu #(
     output wire [31:0]          cfgi_sid,
     output wire [31:0]          cfgi_mask,
     input  wire [NT-1:0]        sync_block,
+    input  wire [NT-1:0]        inv_ack,       // LINK_REG=1: TBU t applied an invalidation
 
     // ------------------------------------------------ link: fault records and stalls (per queue)
     input  wire [2*NT-1:0]          e_valid,
@@ -175,7 +177,7 @@ module smmu_tcu #(
     output wire                     e_stall_ok,
     output wire                     st_avail,
     output wire [15:0]              st_tag,
-    input  wire [2*NT-1:0]          st_alloc,
+    input  wire [2*NT-1:0]          st_alloc,      // (LINK_REG=0: checked against the TCU's own)
     input  wire [2*NT*PIDX_W-1:0]   st_alloc_idx,
     input  wire [2*NT*SID_W-1:0]    st_alloc_sid,
     output wire [2*NT*XLT_SLOTS-1:0] act_mask,
@@ -244,7 +246,12 @@ wire [CD_W-1:0]     cfg_resp_cd;
 wire [QW-1:0]       cfg_pick;
 wire                cfg_req_valid_rr;
 wire                walk_slot_free, walk_sync_block, walk_busy;
-wire                cfg_req_valid = cfg_req_valid_rr && walk_slot_free;
+// LINK_REG=1: a request is taken only while SMMUEN has been 1 for two cycles (a
+// TBU withdraws a buffered request when it sees SMMUEN=0, one cycle late)
+reg                 smmuen_q;
+always @(posedge clk) smmuen_q <= !rst && smmuen;
+wire                cfg_req_valid = cfg_req_valid_rr && walk_slot_free &&
+                                    (LINK_REG == 0 || (smmuen && smmuen_q));
 wire                cfg_take      = cfg_req_valid && cfg_req_ready;   // a request is taken only when one is made
 
 smmu_rr_pick #(.N(NQ), .IDX_W(QW)) cfg_rr_inst (
@@ -318,9 +325,17 @@ wire [5:0]  stalls_outstanding;
 wire [31:0] cnt_stalls, cnt_st_retry, cnt_st_abort, cnt_st_term, cnt_st_nomatch;
 wire [QW-1:0] st_q;
 wire          st_any;
+// The TCU allocates a stall tag when the event queue takes a stall record
+// (at most one record per cycle) and writes its STAG into the record; a stall
+// record is offered to the event queue only while a tag is free, and one that
+// arrives with SMMUEN=0 is dropped (the TBU aborts the transaction itself).
+wire [NQ-1:0] e_ready_q;            // the event queue took queue q's record
+wire [NQ-1:0] e_alloc = e_valid & e_ready_q & e_stall;
+wire [NQ-1:0] e_drop  = e_valid & e_stall & {NQ{!smmuen}};
+assign e_ready = e_ready_q | e_drop;
 
 smmu_rr_first #(.N(NQ), .IDX_W(QW)) st_q_inst (
-    .req(st_alloc), .from({QW{1'b0}}), .any(st_any), .idx(st_q)
+    .req(e_alloc), .from({QW{1'b0}}), .any(st_any), .idx(st_q)
 );
 
 smmu_stallq #(.STALL_MAX(STALL_MAX), .SID_W(SID_W), .PEND(PEND), .PIDX_W(PIDX_W), .NQ(NQ), .QW(QW)) stall_inst (
@@ -389,6 +404,28 @@ smmu_cfg #(
     .cnt_hit(cnt_cfg_hit), .cnt_miss(cnt_cfg_miss)
 );
 
+// ------------------------------------------------------------ invalidation acknowledgements
+// LINK_REG=1: every TBU acknowledges each TLBI/CFGI once it applied it
+// (smmu_tbu inv_ack); CMD_SYNC waits until none is unacknowledged.
+wire inv_pend;
+generate
+    if (LINK_REG == 0) begin : g_no_ack
+        assign inv_pend = 1'b0;
+        wire unused_ack = &{1'b0, inv_ack};
+    end else begin : g_ack
+        reg [2:0]    pend [0:NT-1];
+        reg [NT-1:0] pend_nz;
+        always @(posedge clk)
+            for (integer t = 0; t < NT; t = t + 1)
+                if (rst)
+                    pend[t] <= 3'd0;
+                else
+                    pend[t] <= pend[t] + {2'd0, tlbi_valid || cfgi_valid} - {2'd0, inv_ack[t]};
+        always @* for (integer t = 0; t < NT; t = t + 1) pend_nz[t] = pend[t] != 3'd0;
+        assign inv_pend = |pend_nz;
+    end
+endgenerate
+
 // ------------------------------------------------------------ command queue
 // CMD_SYNC completes once no invalidated configuration fetch is in flight, no
 // TBU still offers a decision an invalidation covered, and the record being
@@ -412,13 +449,20 @@ smmu_cmdq #(.OAS_BITS(OAS_BITS), .STALL_MODEL(STALL_MODEL)) cmdq_inst (
     .resume_valid(resume_valid), .resume_sid(resume_sid), .resume_stag(resume_stag),
     .resume_resp(resume_resp),
     .stall_term_valid(stall_term_valid), .stall_term_sid(stall_term_sid),
-    .sync_block(cfg_sync_block || walk_sync_block || (|sync_block) || evtq_busy),
+    .sync_block(cfg_sync_block || walk_sync_block || (|sync_block) || evtq_busy || inv_pend),
     .sync_irq(cmdq_sync_irq),
     .cnt_cmds(cnt_cmds), .cnt_errors(cnt_cmd_errors)
 );
 
 // ------------------------------------------------------------ event queue
 // source 0: configuration engine; source 1+q: translation queue q
+reg [NQ*256-1:0] e_data_tag;        // stall records carry the tag allocated now
+always @* begin
+    e_data_tag = e_data;
+    for (integer k = 0; k < NQ; k = k + 1)
+        if (e_stall[k])
+            e_data_tag[k*256 + 64 +: 16] = st_tag;
+end
 wire [31:0] cnt_evt_written, cnt_evt_dropped;
 
 smmu_evtq #(.OAS_BITS(OAS_BITS), .N_SRC(1 + NQ)) evtq_inst (
@@ -427,9 +471,9 @@ smmu_evtq #(.OAS_BITS(OAS_BITS), .N_SRC(1 + NQ)) evtq_inst (
     .prod(evtq_prod), .cons(evtq_cons),
     .prod_we(evtq_prod_we), .prod_wdata(evtq_prod_wdata), .abt_err(gerror_evtq_abt),
     .busy(evtq_busy), .can_write(e_stall_ok),
-    .rec_data({e_data, cfg_evt_data}), .rec_stall({e_stall, 1'b0}),
-    .rec_valid({e_valid, cfg_evt_valid}),
-    .rec_ready({e_ready, cfg_evt_ready}),
+    .rec_data({e_data_tag, cfg_evt_data}), .rec_stall({e_stall, 1'b0}),
+    .rec_valid({e_valid & (~e_stall | {NQ{st_avail && smmuen}}), cfg_evt_valid}),
+    .rec_ready({e_ready_q, cfg_evt_ready}),
     .cnt_written(cnt_evt_written), .cnt_dropped(cnt_evt_dropped),
     .m_axi_tw_awaddr(m_axi_tw_awaddr), .m_axi_tw_awlen(m_axi_tw_awlen),
     .m_axi_tw_awvalid(m_axi_tw_awvalid), .m_axi_tw_awready(m_axi_tw_awready),
@@ -458,7 +502,11 @@ always @* begin
     for (integer k = 0; k < NQ; k = k + 1)
         n_wait_sum = n_wait_sum + {{(QW+1){1'b0}}, n_cfg_wait[k*(PIDX_W+1) +: PIDX_W+1]};
 end
-wire n_wait_bad = n_wait_sum > 1 || (n_wait_sum != 0 && cfg_req_ready && !cfg_resp_valid);
+// (LINK_REG=1: requests wait in the TBUs' buffers and answers on the link, so the
+// count is not the engine's; the link checker's L2 still holds where they meet)
+// LINK_REG=0: the queues' own view of the tag allocation (st_alloc) is the TCU's
+wire alloc_bad  = LINK_REG == 0 && st_alloc != e_alloc;
+wire n_wait_bad = LINK_REG == 0 && (n_wait_sum > 1 || (n_wait_sum != 0 && cfg_req_ready && !cfg_resp_valid));
 
 // link protocol rules (rtl/common/smmu_link_check.v): simulation and formal only
 `ifndef SYNTHESIS
@@ -473,7 +521,7 @@ wire link_err;
 smmu_link_check #(.NQ(NQ), .PEND(PEND), .PIDX_W(PIDX_W)) link_check_inst (
     .clk(clk), .rst(rst), .c_req_valid(c_req_valid), .c_req_ready(c_req_ready),
     .c_resp_valid(c_resp_valid), .e_valid(e_valid), .e_ready(e_ready), .e_stall(e_stall),
-    .e_stall_ok(e_stall_ok), .st_avail(st_avail), .st_alloc(st_alloc), .st_alloc_idx(st_alloc_idx),
+    .e_stall_ok(e_stall_ok), .st_avail(st_avail), .st_alloc(e_alloc), .st_alloc_idx(st_alloc_idx),
     .act_mask(act_mask), .err(link_err)
 );
 `endif
@@ -489,7 +537,10 @@ always @(posedge clk) begin
         dbg_invariant_err <= 1'b0;
     else if (link_err)
         dbg_invariant_err <= 1'b1;     // (smmu_link_check printed which rule)
-    else if (n_wait_bad) begin
+    else if (alloc_bad) begin
+        dbg_invariant_err <= 1'b1;
+        $display("%t smmu_tcu: INVARIANT: the queues allocated stall tags %b, the TCU %b", $time, st_alloc, e_alloc);
+    end else if (n_wait_bad) begin
         // an entry waits for a configuration answer nobody was asked for
         dbg_invariant_err <= 1'b1;
         $display("%t smmu_tcu: INVARIANT: %0d entries wait for a configuration answer, engine %s",
@@ -504,7 +555,8 @@ always @(posedge clk) if (rst) f_rst_seen <= 1'b1;
 always @* if (f_rst_seen) begin
     assert(!n_wait_bad);
     // one stall-tag allocation per cycle (the event queue takes one record per cycle)
-    assert((st_alloc & (st_alloc - 1'b1)) == {NQ{1'b0}});
+    assert((e_alloc & (e_alloc - 1'b1)) == {NQ{1'b0}});
+    assert(!alloc_bad);             // LINK_REG=0: the TBU's view of the allocation is exact
     // stall count never above STALL_MAX
     assert({26'd0, stalls_outstanding} <= STALL_MAX);
 end
@@ -513,7 +565,7 @@ always @(posedge clk) if (f_rst_seen && !rst) begin
 `ifdef SMMU_FORMAL_DEEP
     cover(m_axi_tw_awvalid && m_axi_tw_awready);                        // an event record written
     cover(m_axi_tw_arvalid && m_axi_tw_arid >= 4'd2);                   // a page-table walk read
-    cover(|st_alloc);                                                   // a stall recorded
+    cover(|e_alloc);                                                   // a stall recorded
 `endif
 end
 `endif
