@@ -627,7 +627,10 @@ class BenchTranslate(SmmuBaseTest):
         self.res["knobs"] = {"BENCH_TXNS": NTXN, "BENCH_SWEEP_N": SWEEP_N}
         outdir = Path(__file__).resolve().parent / "results"
         outdir.mkdir(exist_ok=True)
-        (outdir / f"translate-{sim}.json").write_text(json.dumps(self.res, indent=2) + "\n")
+        # the LINK_REG=1 job (bench_translate_lr) writes translate-lr-<sim>.json
+        lr = json.loads(os.environ.get("SMMU_PARAMS") or "{}").get("LINK_REG", 0)
+        self.res["params"]["LINK_REG"] = lr
+        (outdir / f"translate{'-lr' if lr else ''}-{sim}.json").write_text(json.dumps(self.res, indent=2) + "\n")
         self.log.info("BENCH translate: %s", json.dumps(self.res))
         for line in summary_lines(self.res):
             self.log.info("BENCH %s", line)

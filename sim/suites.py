@@ -87,6 +87,7 @@ SUITES: dict[str, list[Job]] = {
         Job("bench.bench_stall"),
         Job("bench.bench_cmdq"),
         Job("bench.bench_inv_storm"),
+        Job("bench.bench_translate", name="bench_translate_lr", params={"LINK_REG": 1}),
         Job("bench.bench_multi", name="bench_multi_x2", params={"TBUS": 2}),
         Job("bench.bench_multi", name="bench_multi_x4", params={"TBUS": 4}),
     ],
