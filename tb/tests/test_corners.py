@@ -407,6 +407,21 @@ class CornerResetLocalB(ResetBase):
         assert not env.client.unexpected, env.client.unexpected[:3]
 
 
+class _WalkArCount:
+    """m_axi_tw sampler listener: walker read handshakes (ARID >= 2) so far."""
+
+    def __init__(self) -> None:
+        self.n = 0
+
+    def on_edge(self, cycle: int, snap) -> None:
+        ar = snap["ar"]
+        if ar.fire and ar.payload["arid"] >= 2:
+            self.n += 1
+
+    def tb_busy(self) -> bool:
+        return False
+
+
 # ====================================================================== (f) GBPA abort after RAZ/WI
 @pyuvm.test()
 class CornerGbpaAbortAfterRaz(StallTest):
@@ -419,6 +434,8 @@ class CornerGbpaAbortAfterRaz(StallTest):
         slow.tables.map(0x20_0000, self.data_pa())
         slow.tables.map(0x30_0000, self.data_pa())
         holes = [0x40_0000 + i * SIZE_4K for i in range(12)]
+        walk_ars = _WalkArCount()
+        env.tw_smp.add_listener(walk_ars)
         for rnd, pg in enumerate((0x20_0000, 0x30_0000)):
             await self.regs.set_gbpa_abort(0)
             await self.regs.set_cr0(0xD)
@@ -434,8 +451,12 @@ class CornerGbpaAbortAfterRaz(StallTest):
             env.mem_tw.id_latency = {2: 1500, 3: 1500}
             t1 = [self.vtxn(slow, pg, False, prot=1, len_=0, tid=5), self.vtxn(slow, pg + 64, True, prot=1,
                                                                               len_=0, tid=5)]
+            walks0 = walk_ars.n
             await self.launch(t1)
-            await ClockCycles(env.dut.aclk, 40)
+            # the walk is in flight once a walker read is issued (client back-pressure or a
+            # configuration fetch may delay it: a fixed wait failed with regress's seed timing)
+            await wait_until(env, lambda: walk_ars.n > walks0, 5000, what="the slow walk's first read")
+            await ClockCycles(env.dut.aclk, 10)
             # 3. GBPA.ABORT=1, SMMUEN 1 -> 0; same-ID transactions queue behind the walking ones
             await self.regs.set_gbpa_abort(1)
             await self.regs.set_cr0(0xC)
