@@ -61,6 +61,8 @@ CONFIGS: dict[str, dict[str, int]] = {
     # smmu_multi (rtl/files.f + rtl/smmu_multi.v), TBUS TBUs on one TCU; not in "all"
     "multi2": {"TBUS": 2},
     "multi4": {"TBUS": 4},
+    # smmu_top with the link register stage (LINK_REG=1); not in "all"
+    "link_reg": {"LINK_REG": 1},
 }
 ALL = ["default", "small"]           # --config all
 
