@@ -61,6 +61,8 @@ TASKS = [
     ("top", "cover_deep", "cover", None, None, "smmu_top: read with SMMUEN=1, event written, walk read, stall"),
     ("top", "xlt_bmc",    "bmc",   15, None, "smmu_top, translation harness (CR0 = SMMUEN|EVENTQEN written once, "
                                              "tables free): AXI4 rules + every FORMAL invariant"),
+    ("top", "lr_bmc",     "bmc",   11, None, "smmu_top with LINK_REG=1 (register stage on the TBU-TCU link): AXI4 "
+                                             "rules + every FORMAL invariant, link rules L1..L5 included"),
     ("top", "xlt_cover",  "cover", 40, None, "smmu_top, translation harness: 4-level walk, read with SMMUEN=1, "
                                              "event written, stall"),
 ]
