@@ -14,7 +14,8 @@
 //     request taken and not yet answered; at most one request is unanswered
 //     over all queues (one lookup at a time).
 //  L3 fault records: the event queue takes at most one per cycle, from a queue
-//     that offers one.
+//     that offers one (e_ready: what the event queue took; a stall record the
+//     TCU drops with SMMUEN=0 is not a take).
 //  L4 stall tags: a queue allocates a tag exactly when its stall record is
 //     taken, only while a tag is free and the event queue can write; an entry
 //     holding a tag never asks for a second one.

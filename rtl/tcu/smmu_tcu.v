@@ -331,6 +331,9 @@ wire          st_any;
 // arrives with SMMUEN=0 is dropped (the TBU aborts the transaction itself).
 wire [NQ-1:0] e_ready_q;            // the event queue took queue q's record
 wire [NQ-1:0] e_alloc = e_valid & e_ready_q & e_stall;
+// (a drop needs SMMUEN low for two cycles in a row to be exact: the TBU must see
+// SMMUEN=0 and abort the entry the cycle after; smmu_regs cannot complete two CR0
+// writes in consecutive cycles, so SMMUEN is never low for one cycle only)
 wire [NQ-1:0] e_drop  = e_valid & e_stall & {NQ{!smmuen}};
 assign e_ready = e_ready_q | e_drop;
 
@@ -520,7 +523,7 @@ wire n_wait_bad = LINK_REG == 0 && (n_wait_sum > 1 || (n_wait_sum != 0 && cfg_re
 wire link_err;
 smmu_link_check #(.NQ(NQ), .PEND(PEND), .PIDX_W(PIDX_W)) link_check_inst (
     .clk(clk), .rst(rst), .c_req_valid(c_req_valid), .c_req_ready(c_req_ready),
-    .c_resp_valid(c_resp_valid), .e_valid(e_valid), .e_ready(e_ready), .e_stall(e_stall),
+    .c_resp_valid(c_resp_valid), .e_valid(e_valid), .e_ready(e_ready_q), .e_stall(e_stall),
     .e_stall_ok(e_stall_ok), .st_avail(st_avail), .st_alloc(e_alloc), .st_alloc_idx(st_alloc_idx),
     .act_mask(act_mask), .err(link_err)
 );
