@@ -219,12 +219,13 @@ waves: ## GTKWave on the newest dump with sim/smmu.gtkw (HEADLESS=1: check only)
 
 # Four front-ends over rtl/files.f: Verilator -Wall, Icarus -g2012, slang (pyslang, no
 # relaxation flags) and yosys' own read_verilog -sv + hierarchy -check + proc; each checks
-# smmu_top and smmu_multi (rtl/files.f + rtl/smmu_multi.v).
+# smmu_top and smmu_multi (rtl/files.f + rtl/smmu_multi.v); Verilator also smmu_top with LINK_REG=1.
 lint: $(STAMP) $(EDA) tools ## RTL through Verilator -Wall, Icarus, slang and yosys (all must be clean)
 	@fail=""; \
 	echo "[lint] verilator --lint-only -Wall"; \
 	$(WITH_VERILATOR) verilator --lint-only -Wall -Irtl -f rtl/files.f --top-module smmu_top || fail="$$fail verilator"; \
 	$(WITH_VERILATOR) verilator --lint-only -Wall -Irtl -f rtl/files.f rtl/smmu_multi.v --top-module smmu_multi || fail="$$fail verilator-multi"; \
+	$(WITH_VERILATOR) verilator --lint-only -Wall -Irtl -f rtl/files.f --top-module smmu_top -GLINK_REG=1 || fail="$$fail verilator-link_reg"; \
 	echo "[lint] iverilog -g2012 -Wall (less the whole-array @* notes)"; \
 	for top in smmu_top smmu_multi; do \
 	  extra=$$( [ $$top = smmu_multi ] && echo rtl/smmu_multi.v ); \

@@ -284,7 +284,7 @@ wire [DN_W-1:0] dn_in = {
     tlbi_op, tlbi_asid, tlbi_va, tlbi_leaf, cfgi_valid, cfgi_sid, cfgi_mask, e_stall_ok, st_avail,
     st_tag, act_mask, act_kind};
 wire [DN_W-1:0] dn_out;
-
+wire            inv;             // an invalidation reaches this TBU now
 
 // TBU -> TCU: what the queues offer (x_*) and what the link takes
 wire [1:0]          x_c_req_valid, x_c_ssv, x_c_pnu, x_c_ind, x_c_req_ready;
@@ -335,7 +335,8 @@ generate
         reg  [1:0]      cb_v;
         reg  [CQ_W-1:0] cb_d [0:1];
         // fault records: one-entry buffer per queue
-        localparam EQ_W = 256 + 1 + PIDX_W + SID_W;
+        localparam EQ_W     = 256 + 1 + PIDX_W + SID_W;
+        localparam EQ_STALL = PIDX_W + SID_W;      // the stall bit in a buffered record
         reg  [1:0]      eb_v;
         reg  [EQ_W-1:0] eb_d [0:1];
         reg  [1:0]      ack_pipe;
@@ -385,13 +386,14 @@ generate
                 ack_pipe <= 2'b00;
                 sync_reg <= 1'b0;
             end else begin
-                ack_pipe <= {ack_pipe[0], i_tlbi_valid || i_cfgi_valid};
+                ack_pipe <= {ack_pipe[0], inv};
                 // a fault record in the buffer holds CMD_SYNC; a stall record does not
                 sync_reg <= x_sync_block;
             end
         end
         assign inv_ack    = ack_pipe[1];
-        assign sync_block = sync_reg || (eb_v[0] && !eb_d[0][EQ_W-257]) || (eb_v[1] && !eb_d[1][EQ_W-257]);
+        assign sync_block = sync_reg || (eb_v[0] && !eb_d[0][EQ_STALL]) || (eb_v[1] && !eb_d[1][EQ_STALL]);
+        wire unused_st_alloc = &{1'b0, x_st_alloc};    // the TCU allocates the tags
     end
 endgenerate
 assign {i_smmuen, i_gbpa_abort, i_g_ovr, i_c_resp_valid, i_c_resp_idx, i_ans_kind, i_ans_slot,
@@ -401,8 +403,7 @@ assign {i_smmuen, i_gbpa_abort, i_g_ovr, i_c_resp_valid, i_c_resp_idx, i_ans_kin
         i_fill_asid, i_fill_ng, i_fill_pa, i_fill_perm, i_fill_pan, i_fill_ax, i_tlbi_valid,
         i_tlbi_op, i_tlbi_asid, i_tlbi_va, i_tlbi_leaf, i_cfgi_valid, i_cfgi_sid, i_cfgi_mask,
         i_e_stall_ok, i_st_avail, i_st_tag, i_act_mask, i_act_kind} = dn_out;
-
-wire inv = i_tlbi_valid || i_cfgi_valid;
+assign inv = i_tlbi_valid || i_cfgi_valid;
 
 // ------------------------------------------------------------ micro-TLB (port 0: AR, port 1: AW)
 wire [1:0]            lk_hit, lk_pan, lk_byp, lk_ng;
