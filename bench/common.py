@@ -28,10 +28,11 @@ def stats(vals: List[Optional[int]]) -> dict:
 
 
 def counter(dut, block: str, name: str) -> Optional[int]:
-    """``dut.<block>.<name>`` as an int, None if this build has no such signal."""
+    """RTL counter ``<block>.<name>`` as an int (smmu_multi: summed over the TBUs), None if this
+    build has no such signal or it is X/Z."""
     try:
-        return int(getattr(hier.block(dut, block), name).value)
-    except (AttributeError, ValueError, TypeError):
+        return hier.counter(dut, block, name)
+    except (AttributeError, ValueError):
         return None
 
 

@@ -10,6 +10,12 @@ they do not depend on where the split put it.
 from __future__ import annotations
 
 
+def port_prefix(dut, t: int = 0) -> str:
+    """Signal-name prefix of TBU t's s_axi / m_axi ports: '' on smmu_top, 't<t>_' on the
+    smmu_multi simulation wrapper (sim/gen_multi.py)."""
+    return f"t{t}_" if hasattr(dut, "t0_s_axi_awvalid") else ""
+
+
 def tbu_count(dut) -> int:
     """TBUs of the DUT: smmu_top has one; the smmu_multi simulation wrapper has port sets
     t0_s_axi_*, t1_s_axi_*, ..."""
@@ -48,7 +54,7 @@ def blocks(dut, name: str) -> list:
     TBU block is the sum over these)."""
     root = _root(dut)
     if hasattr(root, "tcu_inst") and hasattr(root.tcu_inst, name):
-        return [root.tcu_inst.__getattr__(name)]
+        return [getattr(root.tcu_inst, name)]
     out = []
     for t in range(tbu_count(dut)):
         try:
@@ -58,6 +64,18 @@ def blocks(dut, name: str) -> list:
     if not out:
         raise AttributeError(f"no block {name} in {dut._name}")
     return out
+
+
+def counter(dut, name: str, sig: str) -> int:
+    """RTL counter ``<name>.<sig>`` as an integer: the TCU's, or the sum over every TBU's block.
+    AttributeError when the build has no such counter, ValueError when a value is X/Z."""
+    total = 0
+    for h in [getattr(b, sig) for b in blocks(dut, name)]:
+        v = h.value
+        if not v.is_resolvable:
+            raise ValueError(f"{name}.{sig} is X/Z ({v})")
+        total += int(v)
+    return total
 
 
 def has_block(dut, name: str, t: int = 0) -> bool:

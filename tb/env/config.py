@@ -19,6 +19,7 @@ from typing import Any, Dict, Mapping, Optional
 import cocotb
 import numpy as np
 
+from tb.hier import port_prefix
 from tb.regmap import SmmuParams
 
 
@@ -37,7 +38,7 @@ def detect_params(dut, smmu_params: Optional[Mapping[str, Any]] = None) -> SmmuP
     env = smmu_params if smmu_params is not None else _json_dict(os.environ.get("SMMU_PARAMS", ""))
     d = SmmuParams().hdl()
     d.update({k: int(v) for k, v in env.items() if k in d})
-    p = "t0_" if hasattr(dut, "t0_s_axi_awvalid") else ""   # smmu_multi wrapper: TBU 0's ports
+    p = port_prefix(dut)                                    # smmu_multi wrapper: TBU 0's ports
     d["DATA_W"] = _width(getattr(dut, p + "s_axi_wdata"), d["DATA_W"])
     d["ID_W"] = _width(getattr(dut, p + "s_axi_awid"), d["ID_W"])
     d["OAS_BITS"] = _width(getattr(dut, p + "m_axi_awaddr"), d["OAS_BITS"])

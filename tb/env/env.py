@@ -30,6 +30,7 @@ components.
 from __future__ import annotations
 
 import logging
+from functools import partial
 from typing import Dict, List
 
 import cocotb
@@ -48,7 +49,7 @@ from tb.env.config import detect_params
 from tb.env.coverage import CoverageCollector
 from tb.env.event_checker import EventChecker
 from tb.env.scoreboard import Scoreboard
-from tb.hier import tbu_count
+from tb.hier import port_prefix, tbu_count
 from tb.model.memory import SparseMemory
 
 PERIOD_NS = 10
@@ -136,7 +137,7 @@ class SmmuEnv(uvm_env):
         # smmu_multi (its simulation wrapper): one client and one memory agent per TBU, on the named
         # port sets t<k>_s_axi / t<k>_m_axi; smmu_top: s_axi / m_axi
         self.ntbu = tbu_count(dut)
-        pre = (lambda k: "") if not hasattr(dut, "t0_s_axi_awvalid") else (lambda k: f"t{k}_")
+        pre = partial(port_prefix, dut)
         for k in range(self.ntbu):
             sfx = str(k) if k else ""
             cdb.set(self, pre(k) + "s_axi", "agent_cfg",
