@@ -110,7 +110,7 @@ def rtl() -> str:
     for d, rng, n in ports:
         if per_tbu(n):
             w = width(rng)
-            L.append(f"            .{n}({n}[t] )," if w == "1" else f"            .{n}({n}[t*{_w(w)} +: {w}]),")
+            L.append(f"            .{n}({n}[t])," if w == "1" else f"            .{n}({n}[t*{_w(w)} +: {w}]),")
     L += ["`define SMMU_LINK_T t",
           '`include "smmu_link_tbu.vh"',
           "`undef SMMU_LINK_T",
@@ -134,7 +134,7 @@ def rtl() -> str:
           "wire unused_link_ok = &{1'b0, ln_cnt_rd_lookups, ln_cnt_rd_hits, ln_cnt_wr_lookups, ln_cnt_wr_hits};",
           "",
           "endmodule", "", "`resetall", ""]
-    return "\n".join(L).replace("[t] ),", "[t]),")
+    return "\n".join(L)
 
 
 def wrapper(n: int) -> str:

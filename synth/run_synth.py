@@ -429,8 +429,11 @@ def block_of(name: str) -> str:
     parts = name.lstrip("\\").split(".")
     if len(parts) < 2:
         return "(top)"
-    if parts[0] in ("tbu_inst", "tcu_inst") and len(parts) > 2:      # the TBU / TCU opened
-        return parts[0] + "." + parts[1]
+    # the TBU / TCU opened, as the area table does: 'tbu_inst.wr_q_inst.x' -> 'tbu_inst.wr_q_inst',
+    # 'g_tbu[1].tbu_inst.wr_q_inst.x' (smmu_multi) -> 'g_tbu[1].tbu_inst.wr_q_inst'
+    unit = [i for i, p in enumerate(parts[:-1]) if p in ("tbu_inst", "tcu_inst")]
+    if unit:
+        return ".".join(parts[:min(unit[-1] + 2, len(parts) - 1)])
     return parts[0]
 
 
