@@ -46,8 +46,9 @@ HOT = 4                          # hot pages per TBU (the micro-TLBs are filled 
 MISS = 16                        # cold pages per TBU in the all-missing phase
 NID = 16
 NTXN = int(os.environ.get("BENCH_TXNS", "256"))
-COUNTERS = (("walk_inst", "cnt_walks"), ("walk_inst", "cnt_merges"), ("walk_inst", "cnt_mt_lookups"),
-            ("walk_inst", "cnt_mt_hits"), ("cfg_inst", "cnt_hit"), ("cfg_inst", "cnt_miss"))
+COUNTERS = (("walk_inst", "cnt_walks"), ("walk_inst", "cnt_merges"), ("rd_q_inst", "cnt_mt_lookups"),
+            ("rd_q_inst", "cnt_mt_hits"), ("wr_q_inst", "cnt_mt_lookups"), ("wr_q_inst", "cnt_mt_hits"),
+            ("cfg_inst", "cnt_hit"), ("cfg_inst", "cnt_miss"))
 
 
 def _rate(cycles: List[int]):

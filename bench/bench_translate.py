@@ -229,7 +229,8 @@ def _rate(n: int, first: Optional[int], last: Optional[int]) -> Optional[float]:
 COUNTERS = (("rd_q_inst", "cnt_lookups"), ("rd_q_inst", "cnt_hits"), ("wr_q_inst", "cnt_lookups"),
             ("wr_q_inst", "cnt_hits"), ("walk_inst", "cnt_walks"), ("walk_inst", "cnt_merges"),
             ("cfg_inst", "cnt_hit"), ("cfg_inst", "cnt_miss"),
-            ("walk_inst", "cnt_mt_lookups"), ("walk_inst", "cnt_mt_hits"))
+            ("rd_q_inst", "cnt_mt_lookups"), ("rd_q_inst", "cnt_mt_hits"),
+            ("wr_q_inst", "cnt_mt_lookups"), ("wr_q_inst", "cnt_mt_hits"))
 
 
 read_counters = partial(_read_counters, counters=COUNTERS)
@@ -437,7 +438,7 @@ class BenchTranslate(SmmuBaseTest):
             dc = counter_delta(c0, read_counters(self.env.dut))
             win = [a for a in self.probe.tw_ar[t0:] if rec.t_s <= a[0] <= rec.t_m]
             out.append({"lat": rec.lat, "walk_reads": sum(1 for a in win if a[1] >= 2),
-                        "micro_hit": dc["rd.hits"], "mtlb_hit": dc["walk.mt_hits"]})
+                        "micro_hit": dc["rd.hits"], "mtlb_hit": dc["rd.mt_hits"]})
         return out
 
     async def phase_miss_latency(self) -> None:
@@ -516,7 +517,7 @@ class BenchTranslate(SmmuBaseTest):
                 dc = counter_delta(c0, read_counters(self.env.dut))
                 walks = sum(1 for a in self.probe.tw_ar[t0:] if a[1] >= 2 and a[2] in leaf)
                 lk, hits = dc["rd.lookups"], dc["rd.hits"]
-                mlk, mhits = dc["walk.mt_lookups"], dc["walk.mt_hits"]
+                mlk, mhits = dc["rd.mt_lookups"], dc["rd.mt_hits"]
                 rows.append({
                     "pages": w, "pattern": pattern, "accesses": SWEEP_N,
                     "hit_rate_counters": None if not lk else round(hits / lk, 4),

@@ -287,10 +287,9 @@ always @* begin
     assume(m_axi_tw_rid[3:1] == 3'd0);
 end
 
-// WC_ENTRIES 1: the smallest walk cache (one entry per level), filled and hit by the walks;
-// the smallest main TLB (16 sets x 1 way, 1 block entry): probes, hits, fills and invalidations in reach
-smmu_walk #(.NW(NW), .SID_W(2), .SSID_W(1), .OAS_BITS(32), .SLOT_W(1), .WC_ENTRIES(1),
-            .MTLB_SETS(16), .MTLB_WAYS(1), .MTLB_BLOCKS(1)) dut (
+// WC_ENTRIES 1: the smallest walk cache (one entry per level), filled and hit by the walks
+// (the main TLB is in the TBU: formal/top.sby, smmu_formal_top)
+smmu_walk #(.NW(NW), .SID_W(2), .SSID_W(1), .OAS_BITS(32), .SLOT_W(1), .WC_ENTRIES(1)) dut (
     .clk(clk), .rst(!rstn), .smmuen(smmuen),
     .req_fire(req_fire), .req_sid(req_sid), .req_ssid(req_ssid), .req_ssv(req_ssv), .req_va(req_va),
     .slot_free(slot_free), .sync_block(), .busy(),

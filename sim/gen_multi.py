@@ -103,7 +103,8 @@ def rtl() -> str:
           "        smmu_tbu #(",
           "            .SID_W(SID_W), .SSID_W(SSID_W), .ID_W(ID_W), .DATA_W(DATA_W), .OAS_BITS(OAS_BITS),",
           "            .TLB_ENTRIES(TLB_ENTRIES), .XLT_SLOTS(XLT_SLOTS), .STALL_SLOTS(STALL_SLOTS),",
-          "            .WALKERS(WALKERS), .PARK_SLOTS(PARK_SLOTS), .PARK_BEATS(PARK_BEATS), .LINK_REG(LINK_REG),",
+          "            .WALKERS(WALKERS), .PARK_SLOTS(PARK_SLOTS), .PARK_BEATS(PARK_BEATS),",
+          "            .MTLB_SETS(MTLB_SETS), .MTLB_WAYS(MTLB_WAYS), .MTLB_BLOCKS(MTLB_BLOCKS), .LINK_REG(LINK_REG),",
           "            .PIDX_W(PIDX_W), .SLOT_W(SLOT_W)",
           "        ) tbu_inst (",
           "            .clk(aclk), .rst(rst),"]
@@ -120,7 +121,7 @@ def rtl() -> str:
           "smmu_tcu #(",
           "    .SID_W(SID_W), .SSID_W(SSID_W), .OAS_BITS(OAS_BITS), .STALL_MAX(STALL_MAX), .STALL_MODEL(STALL_MODEL),",
           "    .XLT_SLOTS(XLT_SLOTS), .WALKERS(WALKERS), .CFG_ENTRIES(CFG_ENTRIES), .WCACHE_ENTRIES(WCACHE_ENTRIES),",
-          "    .MTLB_SETS(MTLB_SETS), .MTLB_WAYS(MTLB_WAYS), .MTLB_BLOCKS(MTLB_BLOCKS), .NT(TBUS), .LINK_REG(LINK_REG),",
+          "    .NT(TBUS), .LINK_REG(LINK_REG),",
           "    .PIDX_W(PIDX_W), .SLOT_W(SLOT_W)",
           ") tcu_inst (",
           "    .clk(aclk), .rst(rst),",

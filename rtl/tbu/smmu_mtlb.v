@@ -3,86 +3,87 @@
 `default_nettype none
 
 // Main TLB: the second level behind the fully associative micro-TLB
-// (smmu_tlb). Probed by smmu_walk when a walk starts; a hit ends the walk
-// without a table read.
+// (smmu_tlb), in the TBU (docs/architecture.md "Two-level TLB"). The TBU
+// probes it for every transaction entering a translation queue's address
+// stage (one probe port per direction); a hit decides a micro-TLB miss
+// without asking the TCU.
 //
 // * 4 KiB pages: SETS x WAYS set-associative, one RAM of SETS words per way
-//   (index VA[12 +: log2 SETS], synchronous read, one write port, no reset on
+//   (index VA[12 +: log2 SETS], synchronous reads, one write port, no reset on
 //   the payload: block RAM), valid bits in flip-flops.
 // * 2 MiB / 1 GiB blocks: a fully associative array of BLOCKS entries in
 //   flip-flops, probed in parallel with the RAMs (a block is never split
 //   into pages, so a TLBI by VA removes the whole block).
-// * Tag: {SID, SSV, SSID, VA page, TBI} (with TBI the top byte is not
-//   compared), the same tag as the micro-TLB's entries. Payload: what the
-//   walker reports: {PA, size, nG, effective perm, AttrIndx, SH}; the walk
-//   slot supplies the CD fields (ASID, PAN, MAIR, overrides) as for a walk.
-// * Probe in cycle T (pr_valid), answer in T+1 (an_valid, an_hit, payload).
-//   One probe per cycle. A probe answers "miss" when an invalidation comes in
-//   its answer cycle; the way a fill wrote in the probe cycle is not compared
-//   (the RAM read returned its old contents, its valid bit is the new one).
+// * Tag: {SID, SSV, SSID, VA page, TBI}, the micro-TLB's tag; an entry's own
+//   TBI says whether the top byte is compared (the probe does not know the
+//   CD). Payload: the micro-TLB's entry, {PA, nG, effective perm, PAN, ASID,
+//   attribute transform}, so a hit is used exactly as a micro-TLB hit.
+// * Probe in cycle T (pr_valid[p]), answer in T+1 (an_hit[p], payload).
+//   A probe answers "miss" when an invalidation comes in its answer cycle;
+//   the way a fill wrote in the probe cycle is not compared (the RAM read
+//   returned its old contents, its valid bit is the new one).
 // * Replacement (per set, and for the block array): an invalid way first,
 //   else a round-robin pointer in flip-flops, advanced on every fill.
 // * Invalidation in one cycle, conservative for the RAM part:
 //   TLBI_NH_VA / NH_VAA clear every way of the set the TLBI's VA indexes; every
 //   other TLBI form and every CFGI clear all valid bits. Block entries are
 //   scoped exactly (tlbi_covers_xlt / cfgi_covers, smmu_inv.vh).
-// * Fills: successful translations only, never during an invalidation (the
-//   caller drops those; the module also ignores them).
+// * Fills: the TCU's successful stage-1 walk results (the micro-TLB's fill
+//   bus without STE-bypass entries), never during an invalidation (the caller
+//   drops those; the module also ignores them).
 module smmu_mtlb #(
     parameter SETS     = 256,
     parameter WAYS     = 4,
     parameter BLOCKS   = 8,
+    parameter NP       = 2,      // probe ports
     parameter SID_W    = 8,
     parameter SSID_W   = 8,
     parameter OAS_BITS = 48
 ) (
-    input  wire                   clk,
-    input  wire                   rst,
+    input  wire                      clk,
+    input  wire                      rst,
 
-    // probe (cycle T)
-    input  wire                   pr_valid,
-    input  wire [SID_W-1:0]       pr_sid,
-    input  wire [SSID_W-1:0]      pr_ssid,    // 0 when !pr_ssv
-    input  wire                   pr_ssv,
-    input  wire [63:12]           pr_va,
-    input  wire                   pr_tbi,
+    // probes (cycle T)
+    input  wire [NP-1:0]             pr_valid,
+    input  wire [NP*SID_W-1:0]       pr_sid,
+    input  wire [NP*SSID_W-1:0]      pr_ssid,
+    input  wire [NP-1:0]             pr_ssv,
+    input  wire [NP*52-1:0]          pr_va,      // VA[63:12]
 
-    // answer (cycle T+1)
-    output reg                    an_valid,
-    output reg                    an_hit,
-    output reg  [OAS_BITS-1:12]   an_pa,
-    output reg  [1:0]             an_size,
-    output reg                    an_ng,
-    output reg  [4:0]             an_perm,
-    output reg  [2:0]             an_attridx,
-    output reg  [1:0]             an_sh,
+    // answers (cycle T+1)
+    output reg  [NP-1:0]             an_hit,
+    output reg  [NP*(OAS_BITS-12)-1:0] an_pa,    // output page / block base
+    output reg  [NP*2-1:0]           an_size,
+    output reg  [NP-1:0]             an_ng,
+    output reg  [NP*5-1:0]           an_perm,
+    output reg  [NP-1:0]             an_pan,
+    output reg  [NP*16-1:0]          an_asid,
+    output reg  [NP*22-1:0]          an_ax,
+    output reg  [NP-1:0]             an_tbi,
 
     // fill
-    input  wire                   fill_valid,
-    input  wire [SID_W-1:0]       fill_sid,
-    input  wire [SSID_W-1:0]      fill_ssid,
-    input  wire                   fill_ssv,
-    input  wire [63:12]           fill_va,
-    input  wire                   fill_tbi,
-    input  wire [1:0]             fill_size,
-    input  wire [15:0]            fill_asid,
-    input  wire                   fill_ng,
-    input  wire [OAS_BITS-1:12]   fill_pa,
-    input  wire [4:0]             fill_perm,
-    input  wire [2:0]             fill_attridx,
-    input  wire [1:0]             fill_sh,
+    input  wire                      fill_valid,
+    input  wire [SID_W-1:0]          fill_sid,
+    input  wire [SSID_W-1:0]         fill_ssid,
+    input  wire                      fill_ssv,
+    input  wire [63:12]              fill_va,
+    input  wire                      fill_tbi,
+    input  wire [1:0]                fill_size,
+    input  wire [15:0]               fill_asid,
+    input  wire                      fill_ng,
+    input  wire [OAS_BITS-1:12]      fill_pa,
+    input  wire [4:0]                fill_perm,
+    input  wire                      fill_pan,
+    input  wire [21:0]               fill_ax,
 
-    // invalidation (smmu_cmdq)
-    input  wire                   tlbi_valid,
-    input  wire [7:0]             tlbi_op,
-    input  wire [15:0]            tlbi_asid,
-    input  wire [63:12]           tlbi_va,
-    input  wire                   cfgi_valid,
-    input  wire [31:0]            cfgi_sid,
-    input  wire [31:0]            cfgi_mask,
-
-    output reg  [31:0]            cnt_lookups,
-    output reg  [31:0]            cnt_hits
+    // invalidation
+    input  wire                      tlbi_valid,
+    input  wire [7:0]                tlbi_op,
+    input  wire [15:0]               tlbi_asid,
+    input  wire [63:12]              tlbi_va,
+    input  wire                      cfgi_valid,
+    input  wire [31:0]               cfgi_sid,
+    input  wire [31:0]               cfgi_mask
 );
 
 `include "smmu_inv.vh"
@@ -92,30 +93,39 @@ localparam WW  = (WAYS > 1) ? $clog2(WAYS) : 1;   // way number bits
 localparam BW  = (BLOCKS > 1) ? $clog2(BLOCKS) : 1;
 localparam VTW = 52 - IW;                         // VA tag bits (VA[63:12+IW])
 localparam PW  = OAS_BITS - 12;
-// RAM word: {sid, ssv, ssid, va tag, tbi, pa, ng, perm, attridx, sh}
+// RAM word: {sid, ssv, ssid, va tag, tbi, pa, ng, perm, pan, asid, ax}
 localparam TW  = SID_W + 1 + SSID_W + VTW + 1;
-localparam DW  = PW + 1 + 5 + 3 + 2;
+localparam DW  = PW + 1 + 5 + 1 + 16 + 22;
 localparam RW  = TW + DW;
 
 wire inv = tlbi_valid || cfgi_valid;
 wire inv_set = tlbi_valid && !cfgi_valid && (tlbi_op == INV_NH_VA || tlbi_op == INV_NH_VAA);
 wire [IW-1:0] inv_idx = tlbi_va[12 +: IW];
 
+// VA bits [63:12+IW] a page entry compares: without the top byte when its TBI applies
+function [63:12+IW] vt_mask;
+    input tbi;
+    begin
+        vt_mask = {VTW{1'b1}};
+        if (tbi)
+            vt_mask[63:56] = 8'd0;
+    end
+endfunction
+
 // ---------------------------------------------------------- 4 KiB pages: RAMs
-wire          wr_page = fill_valid && !inv && fill_size == 2'd0;
-wire [IW-1:0] wr_idx  = fill_va[12 +: IW];
-wire [IW-1:0] pr_idx  = pr_va[12 +: IW];
-wire [63:56]  wr_top  = fill_tbi ? 8'd0 : fill_va[63:56];   // TBI: the top byte is not kept
-wire [63:12+IW] wr_vt = {wr_top, fill_va[55:12+IW]};
-wire [RW-1:0] wr_word = {fill_sid, fill_ssv, fill_ssid, wr_vt, fill_tbi,
-                         fill_pa, fill_ng, fill_perm, fill_attridx, fill_sh};
+wire              wr_page = fill_valid && !inv && fill_size == 2'd0;
+wire [IW-1:0]     wr_idx  = fill_va[12 +: IW];
+wire [SSID_W-1:0] wr_ssid = fill_ssv ? fill_ssid : {SSID_W{1'b0}};
+wire [63:12+IW]   wr_vt   = fill_va[63:12+IW] & vt_mask(fill_tbi);   // TBI: the top byte is not kept
+wire [RW-1:0]     wr_word = {fill_sid, fill_ssv, wr_ssid, wr_vt, fill_tbi,
+                             fill_pa, fill_ng, fill_perm, fill_pan, fill_asid, fill_ax};
 
 reg  [WW-1:0]        wr_way;
 wire [WW-1:0]        wr_next;
-wire [WAYS*RW-1:0]   rd_word;
+wire [NP*WAYS*RW-1:0] rd_word;     // per port, per way
 wire [WAYS-1:0]      wr_vset;      // valid bits of the fill's set
-wire [WAYS-1:0]      p_vset;       // ... of the set being compared (cycle T+1)
-wire [IW-1:0]        p_idx;
+wire [NP*WAYS-1:0]   p_vset;       // ... of the set each port compares (cycle T+1)
+wire [NP*IW-1:0]     p_idx;
 wire [WW-1:0]        wr_rr;
 wire                 inv_all = inv && !inv_set;
 
@@ -124,18 +134,21 @@ wire                 inv_all = inv && !inv_set;
 wire [SETS-1:0] dec_inv = inv_set ? ({{(SETS-1){1'b0}}, 1'b1} << inv_idx) : {SETS{1'b0}};
 wire [SETS-1:0] dec_wr  = wr_page ? ({{(SETS-1){1'b0}}, 1'b1} << wr_idx)  : {SETS{1'b0}};
 
-genvar g;
+genvar g, q;
 generate
     for (g = 0; g < WAYS; g = g + 1) begin : g_way
+        // one write port, NP synchronous read ports (synthesis: one RAM copy per read port)
         reg [RW-1:0] ram [0:SETS-1];
-        reg [RW-1:0] rdata;
-        always @(posedge clk) begin
+        always @(posedge clk)
             if (wr_page && wr_way == g)
                 ram[wr_idx] <= wr_word;
-            if (pr_valid)
-                rdata <= ram[pr_idx];
+        for (q = 0; q < NP; q = q + 1) begin : g_rd
+            reg [RW-1:0] rdata;
+            always @(posedge clk)
+                if (pr_valid[q])
+                    rdata <= ram[pr_va[q*52 +: IW]];
+            assign rd_word[(q*WAYS+g)*RW +: RW] = rdata;
         end
-        assign rd_word[g*RW +: RW] = rdata;
         // valid bits of this way, one per set, in flip-flops
         // (an invalidation of a set wins over a write to it)
         reg [SETS-1:0] vb;
@@ -145,7 +158,9 @@ generate
             else
                 vb <= (vb | (dec_wr & {SETS{wr_way == g}})) & ~dec_inv;
         assign wr_vset[g] = vb[wr_idx];
-        assign p_vset[g]  = vb[p_idx];
+        for (q = 0; q < NP; q = q + 1) begin : g_pv
+            assign p_vset[q*WAYS+g] = vb[p_idx[q*IW +: IW]];
+        end
     end
     // round-robin pointer of every set, one bit-plane per pointer bit
     for (g = 0; g < WW; g = g + 1) begin : g_rr
@@ -184,8 +199,8 @@ reg  [15:0]       b_asid   [0:BLOCKS-1];
 reg               b_ng     [0:BLOCKS-1];
 reg  [PW-1:0]     b_pa     [0:BLOCKS-1];
 reg  [4:0]        b_perm   [0:BLOCKS-1];
-reg  [2:0]        b_attridx[0:BLOCKS-1];
-reg  [1:0]        b_sh     [0:BLOCKS-1];
+reg               b_pan    [0:BLOCKS-1];
+reg  [21:0]       b_ax     [0:BLOCKS-1];
 reg  [BW-1:0]     b_rr;
 wire              wr_block = fill_valid && !inv && fill_size != 2'd0;
 
@@ -212,131 +227,141 @@ always @* begin
                    (cfgi_valid && cfgi_covers({{(32-SID_W){1'b0}}, b_sid[i]}, cfgi_sid, cfgi_mask));
 end
 
-// ---------------------------------------------------------- probe pipeline
-reg [SID_W-1:0]  p_sid;
-reg [SSID_W-1:0] p_ssid;
-reg              p_ssv, p_tbi, p_coll;
-reg  [WW-1:0]    p_coll_way;
-reg [63:12]      p_va;
+// ---------------------------------------------------------- probe pipeline (per port)
+reg [NP-1:0]        an_valid;
+reg [NP*SID_W-1:0]  p_sid;
+reg [NP*SSID_W-1:0] p_ssid;
+reg [NP-1:0]        p_ssv, p_coll;
+reg [NP*WW-1:0]     p_coll_way;
+reg [NP*52-1:0]     p_va;
 
 always @(posedge clk) begin
     if (rst) begin
-        an_valid <= 1'b0;
-        p_sid    <= {SID_W{1'b0}};
-        p_ssid   <= {SSID_W{1'b0}};
-        p_ssv    <= 1'b0;
-        p_tbi    <= 1'b0;
-        p_va     <= 52'd0;
-        p_coll   <= 1'b0;
-        p_coll_way <= {WW{1'b0}};
+        an_valid   <= {NP{1'b0}};
+        p_sid      <= {(NP*SID_W){1'b0}};
+        p_ssid     <= {(NP*SSID_W){1'b0}};
+        p_ssv      <= {NP{1'b0}};
+        p_va       <= {(NP*52){1'b0}};
+        p_coll     <= {NP{1'b0}};
+        p_coll_way <= {(NP*WW){1'b0}};
     end else begin
         an_valid <= pr_valid;
-        if (pr_valid) begin
-            p_sid  <= pr_sid;
-            p_ssid <= pr_ssid;
-            p_ssv  <= pr_ssv;
-            p_tbi  <= pr_tbi;
-            p_va   <= pr_va;
-            // the RAM read of this cycle returns the set as it was before this fill
-            p_coll <= wr_page && wr_idx == pr_idx;
-            p_coll_way <= wr_way;
-        end
+        for (integer k = 0; k < NP; k = k + 1)
+            if (pr_valid[k]) begin
+                p_sid[k*SID_W +: SID_W]    <= pr_sid[k*SID_W +: SID_W];
+                p_ssid[k*SSID_W +: SSID_W] <= pr_ssv[k] ? pr_ssid[k*SSID_W +: SSID_W] : {SSID_W{1'b0}};
+                p_ssv[k]                   <= pr_ssv[k];
+                p_va[k*52 +: 52]           <= pr_va[k*52 +: 52];
+                // the RAM read of this cycle returns the set as it was before this fill
+                p_coll[k]                  <= wr_page && wr_idx == pr_va[k*52 +: IW];
+                p_coll_way[k*WW +: WW]     <= wr_way;
+            end
     end
 end
 
+generate
+    for (q = 0; q < NP; q = q + 1) begin : g_pidx
+        assign p_idx[q*IW +: IW] = p_va[q*52 +: IW];
+    end
+endgenerate
+
 // compare (cycle T+1)
-assign p_idx = p_va[12 +: IW];
-wire [63:12]    p_msk  = p_tbi ? {8'd0, {44{1'b1}}} : {52{1'b1}};
-reg  [RW-1:0]   w;
-reg  [63:12]    bm;
-reg             hit_pg, hit_bk;
+reg  [RW-1:0]      w;
+reg  [63:12]       bm, pva;
+reg  [SID_W-1:0]   psid;
+reg  [SSID_W-1:0]  pssid;
+reg                hit_pg, hit_bk;
 always @* begin
-    an_hit     = 1'b0;
-    an_pa      = {PW{1'b0}};
-    an_size    = 2'd0;
-    an_ng      = 1'b0;
-    an_perm    = 5'd0;
-    an_attridx = 3'd0;
-    an_sh      = 2'd0;
-    hit_pg     = 1'b0;
-    hit_bk     = 1'b0;
-    w          = {RW{1'b0}};
-    bm         = {52{1'b1}};
-    for (integer i = 0; i < WAYS; i = i + 1) begin
-        w = rd_word[i*RW +: RW];
-        if (!hit_pg && p_vset[i] && !(p_coll && p_coll_way == i[WW-1:0]) && w[RW-1 -: TW] == {p_sid, p_ssv, p_ssid, p_va[63:12+IW] &
-                                                     p_msk[63:12+IW], p_tbi}) begin
-            hit_pg     = 1'b1;
-            an_pa      = w[DW-1 -: PW];
-            an_ng      = w[10];
-            an_perm    = w[9:5];
-            an_attridx = w[4:2];
-            an_sh      = w[1:0];
+    an_hit  = {NP{1'b0}};
+    an_pa   = {(NP*PW){1'b0}};
+    an_size = {(NP*2){1'b0}};
+    an_ng   = {NP{1'b0}};
+    an_perm = {(NP*5){1'b0}};
+    an_pan  = {NP{1'b0}};
+    an_asid = {(NP*16){1'b0}};
+    an_ax   = {(NP*22){1'b0}};
+    an_tbi  = {NP{1'b0}};
+    for (integer k = 0; k < NP; k = k + 1) begin
+        hit_pg = 1'b0;
+        hit_bk = 1'b0;
+        w      = {RW{1'b0}};
+        bm     = {52{1'b1}};
+        pva    = p_va[k*52 +: 52];
+        psid   = p_sid[k*SID_W +: SID_W];
+        pssid  = p_ssid[k*SSID_W +: SSID_W];
+        for (integer i = 0; i < WAYS; i = i + 1) begin
+            w = rd_word[(k*WAYS+i)*RW +: RW];
+            if (!hit_pg && p_vset[k*WAYS+i] && !(p_coll[k] && p_coll_way[k*WW +: WW] == i[WW-1:0]) &&
+                w[RW-1 -: SID_W+1+SSID_W] == {psid, p_ssv[k], pssid} &&
+                ((w[DW+1 +: VTW] ^ pva[63:12+IW]) & vt_mask(w[DW])) == {VTW{1'b0}}) begin
+                hit_pg = 1'b1;
+                {an_pa[k*PW +: PW], an_ng[k], an_perm[k*5 +: 5], an_pan[k], an_asid[k*16 +: 16],
+                 an_ax[k*22 +: 22]} = w[DW-1:0];
+                an_tbi[k] = w[DW];
+            end
         end
-    end
-    for (integer i = 0; i < BLOCKS; i = i + 1) begin
-        bm = p_msk;
-        if (b_size[i] == 2'd1)
-            bm[20:12] = 9'd0;
-        else
-            bm[29:12] = 18'd0;
-        if (!hit_pg && !hit_bk && b_v[i] && b_sid[i] == p_sid && b_ssv[i] == p_ssv && b_ssid[i] == p_ssid &&
-            b_tbi[i] == p_tbi && ((b_va[i] ^ p_va) & bm) == 52'd0) begin
-            hit_bk     = 1'b1;
-            an_pa      = b_pa[i];
-            an_size    = b_size[i];
-            an_ng      = b_ng[i];
-            an_perm    = b_perm[i];
-            an_attridx = b_attridx[i];
-            an_sh      = b_sh[i];
+        for (integer i = 0; i < BLOCKS; i = i + 1) begin
+            bm = {52{1'b1}};
+            if (b_tbi[i])
+                bm[63:56] = 8'd0;
+            if (b_size[i] == 2'd1)
+                bm[20:12] = 9'd0;
+            else
+                bm[29:12] = 18'd0;
+            if (!hit_pg && !hit_bk && b_v[i] && b_sid[i] == psid && b_ssv[i] == p_ssv[k] && b_ssid[i] == pssid &&
+                ((b_va[i] ^ pva) & bm) == 52'd0) begin
+                hit_bk                = 1'b1;
+                an_pa[k*PW +: PW]     = b_pa[i];
+                an_size[k*2 +: 2]     = b_size[i];
+                an_ng[k]              = b_ng[i];
+                an_perm[k*5 +: 5]     = b_perm[i];
+                an_pan[k]             = b_pan[i];
+                an_asid[k*16 +: 16]   = b_asid[i];
+                an_ax[k*22 +: 22]     = b_ax[i];
+                an_tbi[k]             = b_tbi[i];
+            end
         end
+        // an invalidation in the answer cycle may remove the entry: miss
+        an_hit[k] = an_valid[k] && (hit_pg || hit_bk) && !inv;
     end
-    // an invalidation in the answer cycle may remove the entry: miss
-    an_hit = an_valid && (hit_pg || hit_bk) && !inv;
 end
 
 // ---------------------------------------------------------- state
 always @(posedge clk) begin
     if (rst) begin
-        b_v         <= {BLOCKS{1'b0}};
-        b_rr        <= {BW{1'b0}};
-        cnt_lookups <= 32'd0;
-        cnt_hits    <= 32'd0;
+        b_v  <= {BLOCKS{1'b0}};
+        b_rr <= {BW{1'b0}};
         for (integer k = 0; k < BLOCKS; k = k + 1) begin
-            b_sid[k]     <= {SID_W{1'b0}};
-            b_ssv[k]     <= 1'b0;
-            b_ssid[k]    <= {SSID_W{1'b0}};
-            b_va[k]      <= 52'd0;
-            b_tbi[k]     <= 1'b0;
-            b_size[k]    <= 2'd1;
-            b_asid[k]    <= 16'd0;
-            b_ng[k]      <= 1'b0;
-            b_pa[k]      <= {PW{1'b0}};
-            b_perm[k]    <= 5'd0;
-            b_attridx[k] <= 3'd0;
-            b_sh[k]      <= 2'd0;
+            b_sid[k]  <= {SID_W{1'b0}};
+            b_ssv[k]  <= 1'b0;
+            b_ssid[k] <= {SSID_W{1'b0}};
+            b_va[k]   <= 52'd0;
+            b_tbi[k]  <= 1'b0;
+            b_size[k] <= 2'd1;
+            b_asid[k] <= 16'd0;
+            b_ng[k]   <= 1'b0;
+            b_pa[k]   <= {PW{1'b0}};
+            b_perm[k] <= 5'd0;
+            b_pan[k]  <= 1'b0;
+            b_ax[k]   <= 22'd0;
         end
     end else begin
-        if (pr_valid)
-            cnt_lookups <= cnt_lookups + 1'b1;
-        if (an_hit)
-            cnt_hits <= cnt_hits + 1'b1;
         // invalidation (fills are ignored in its cycle); page valid bits: g_way
         b_v <= b_v & ~b_inv;
         if (wr_block) begin
-            b_v[b_way]       <= 1'b1;
-            b_sid[b_way]     <= fill_sid;
-            b_ssv[b_way]     <= fill_ssv;
-            b_ssid[b_way]    <= fill_ssid;
-            b_va[b_way]      <= fill_va;
-            b_tbi[b_way]     <= fill_tbi;
-            b_size[b_way]    <= fill_size;
-            b_asid[b_way]    <= fill_asid;
-            b_ng[b_way]      <= fill_ng;
-            b_pa[b_way]      <= fill_pa;
-            b_perm[b_way]    <= fill_perm;
-            b_attridx[b_way] <= fill_attridx;
-            b_sh[b_way]      <= fill_sh;
+            b_v[b_way]    <= 1'b1;
+            b_sid[b_way]  <= fill_sid;
+            b_ssv[b_way]  <= fill_ssv;
+            b_ssid[b_way] <= wr_ssid;
+            b_va[b_way]   <= fill_va;
+            b_tbi[b_way]  <= fill_tbi;
+            b_size[b_way] <= fill_size;
+            b_asid[b_way] <= fill_asid;
+            b_ng[b_way]   <= fill_ng;
+            b_pa[b_way]   <= fill_pa;
+            b_perm[b_way] <= fill_perm;
+            b_pan[b_way]  <= fill_pan;
+            b_ax[b_way]   <= fill_ax;
             if (!b_free)
                 b_rr <= (b_rr == BW'(BLOCKS - 1)) ? {BW{1'b0}} : b_rr + 1'b1;
         end
@@ -349,7 +374,7 @@ reg f_rst_seen = 1'b0;
 always @(posedge clk) if (rst) f_rst_seen <= 1'b1;
 always @* if (f_rst_seen && !rst) begin
     assert(!(fill_valid && inv));                 // nothing installed during an invalidation
-    assert(!(an_hit && inv));                     // no hit answered while one is removing entries
+    assert((an_hit & {NP{inv}}) == {NP{1'b0}});   // no hit answered while one is removing entries
 end
 `endif
 

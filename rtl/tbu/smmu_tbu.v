@@ -33,6 +33,9 @@ module smmu_tbu #(
     parameter WALKERS     = 2,
     parameter PARK_SLOTS  = 16,
     parameter PARK_BEATS  = 16,
+    parameter MTLB_SETS   = 256,  // main TLB (smmu_mtlb): 0 none, else sets x ways + blocks
+    parameter MTLB_WAYS   = 4,
+    parameter MTLB_BLOCKS = 8,
     parameter LINK_REG    = 0,    // 1: a register stage on every link signal (see below)
     // derived (kept as parameters so the TCU and the TBU agree on link widths)
     parameter PIDX_W      = $clog2(XLT_SLOTS),
@@ -405,7 +408,7 @@ assign {i_smmuen, i_gbpa_abort, i_g_ovr, i_c_resp_valid, i_c_resp_idx, i_ans_kin
         i_e_stall_ok, i_st_avail, i_st_tag, i_act_mask, i_act_kind} = dn_out;
 assign inv = i_tlbi_valid || i_cfgi_valid;
 
-// ------------------------------------------------------------ micro-TLB (port 0: AR, port 1: AW)
+// ------------------------------------------------------------ micro-TLB and main TLB (port 0: AR, port 1: AW)
 wire [1:0]            lk_hit, lk_pan, lk_byp, lk_ng;
 wire [31:0]           lk_asid;
 wire [3:0]            lk_size;
@@ -413,14 +416,33 @@ wire [2*OAS_BITS-1:0] lk_pa;
 wire [9:0]            lk_perm;
 wire [2*AX_W-1:0]     lk_ax;
 wire [31:0]           cnt_tlb_fills;
+// main-TLB probes and answers, and the hits used (mf_*), per queue
+wire [1:0]            pr_valid, pr_ssv, mt_hit, mt_ng, mt_pan, mt_tbi, mf_valid, mf_ssv, mf_tbi, mf_ng, mf_pan;
+wire [2*SID_W-1:0]    pr_sid, mf_sid;
+wire [2*SSID_W-1:0]   pr_ssid, mf_ssid;
+wire [103:0]          pr_va, mf_va;
+wire [2*(OAS_BITS-12)-1:0] mt_pa, mf_pa;
+wire [3:0]            mt_size, mf_size;
+wire [9:0]            mt_perm, mf_perm;
+wire [31:0]           mt_asid, mf_asid;
+wire [2*AX_W-1:0]     mt_ax, mf_ax;
+localparam PGW = OAS_BITS - 12;
+wire [31:0]           cnt_rd_mt_lookups, cnt_rd_mt_hits, cnt_wr_mt_lookups, cnt_wr_mt_hits;
 
-smmu_tlb #(.ENTRIES(TLB_ENTRIES), .NLK(2), .SID_W(SID_W), .SSID_W(SSID_W), .OAS_BITS(OAS_BITS)) tlb_inst (
-    .clk(clk), .rst(rst),
+smmu_tbu_tlb #(.TLB_ENTRIES(TLB_ENTRIES), .MTLB_SETS(MTLB_SETS), .MTLB_WAYS(MTLB_WAYS),
+               .MTLB_BLOCKS(MTLB_BLOCKS), .SID_W(SID_W), .SSID_W(SSID_W), .OAS_BITS(OAS_BITS)) tlbs_inst (
+    .clk(clk), .rst(rst), .smmuen(i_smmuen),
     .lk_sid({s_axi_awmmusid, s_axi_armmusid}), .lk_ssid({s_axi_awmmussid, s_axi_armmussid}),
     .lk_ssv({s_axi_awmmussidv, s_axi_armmussidv}), .lk_va({s_axi_awaddr, s_axi_araddr}),
     .lk_hit(lk_hit), .lk_pa(lk_pa), .lk_perm(lk_perm), .lk_pan(lk_pan), .lk_byp(lk_byp),
     .lk_asid(lk_asid), .lk_ng(lk_ng), .lk_size(lk_size), .lk_ax(lk_ax),
-    .fill_valid(i_fill_valid && i_smmuen), .fill_byp(i_fill_byp), .fill_sid(i_fill_sid), .fill_ssid(i_fill_ssid),
+    .pr_valid(pr_valid), .pr_sid(pr_sid), .pr_ssid(pr_ssid), .pr_ssv(pr_ssv), .pr_va(pr_va),
+    .mt_hit(mt_hit), .mt_pa(mt_pa), .mt_size(mt_size), .mt_ng(mt_ng), .mt_perm(mt_perm), .mt_pan(mt_pan),
+    .mt_asid(mt_asid), .mt_ax(mt_ax), .mt_tbi(mt_tbi),
+    .mf_valid(mf_valid), .mf_sid(mf_sid), .mf_ssid(mf_ssid), .mf_ssv(mf_ssv), .mf_va(mf_va), .mf_tbi(mf_tbi),
+    .mf_size(mf_size), .mf_asid(mf_asid), .mf_ng(mf_ng), .mf_pa(mf_pa), .mf_perm(mf_perm), .mf_pan(mf_pan),
+    .mf_ax(mf_ax),
+    .fill_valid(i_fill_valid), .fill_byp(i_fill_byp), .fill_sid(i_fill_sid), .fill_ssid(i_fill_ssid),
     .fill_ssv(i_fill_ssv), .fill_va(i_fill_va), .fill_tbi(i_fill_tbi), .fill_size(i_fill_size),
     .fill_asid(i_fill_asid), .fill_ng(i_fill_ng), .fill_pa(i_fill_pa), .fill_perm(i_fill_perm),
     .fill_pan(i_fill_pan), .fill_ax(i_fill_ax),
@@ -454,6 +476,15 @@ smmu_xlt_q #(.ID_W(ID_W), .OAS_BITS(OAS_BITS), .SID_W(SID_W), .SSID_W(SSID_W), .
     .lk_hit(lk_hit[0]), .lk_byp(lk_byp[0]), .lk_pa(lk_pa[0 +: OAS_BITS]), .lk_perm(lk_perm[0 +: 5]),
     .lk_pan(lk_pan[0]), .lk_asid(lk_asid[0 +: 16]), .lk_ng(lk_ng[0]), .lk_size(lk_size[0 +: 2]),
     .lk_ax(lk_ax[0*AX_W +: AX_W]),
+    .pr_valid(pr_valid[0]), .pr_sid(pr_sid[0*SID_W +: SID_W]), .pr_ssid(pr_ssid[0*SSID_W +: SSID_W]),
+    .pr_ssv(pr_ssv[0]), .pr_va(pr_va[0*52 +: 52]),
+    .mt_hit(mt_hit[0]), .mt_pa(mt_pa[0*PGW +: PGW]), .mt_size(mt_size[0*2 +: 2]), .mt_ng(mt_ng[0]),
+    .mt_perm(mt_perm[0*5 +: 5]), .mt_pan(mt_pan[0]), .mt_asid(mt_asid[0*16 +: 16]),
+    .mt_ax(mt_ax[0*AX_W +: AX_W]), .mt_tbi(mt_tbi[0]),
+    .mf_valid(mf_valid[0]), .mf_sid(mf_sid[0*SID_W +: SID_W]), .mf_ssid(mf_ssid[0*SSID_W +: SSID_W]),
+    .mf_ssv(mf_ssv[0]), .mf_va(mf_va[0*52 +: 52]), .mf_tbi(mf_tbi[0]), .mf_size(mf_size[0*2 +: 2]),
+    .mf_asid(mf_asid[0*16 +: 16]), .mf_ng(mf_ng[0]), .mf_pa(mf_pa[0*PGW +: PGW]), .mf_perm(mf_perm[0*5 +: 5]),
+    .mf_pan(mf_pan[0]), .mf_ax(mf_ax[0*AX_W +: AX_W]),
     .o_valid(rd_t_valid), .o_id(rd_t_id), .o_addr(rd_t_addr), .o_len(rd_t_len), .o_attr(rd_t_attr),
     .o_dom(rd_t_dom),
     .o_down(rd_t_down), .o_raz(rd_t_raz), .o_take(rd_t_take), .o_hold(rd_t_hold),
@@ -476,7 +507,8 @@ smmu_xlt_q #(.ID_W(ID_W), .OAS_BITS(OAS_BITS), .SID_W(SID_W), .SSID_W(SSID_W), .
     .st_avail(i_st_avail), .st_tag(i_st_tag), .st_alloc(x_st_alloc[0]), .st_alloc_idx(x_st_alloc_idx[0 +: PIDX_W]),
     .st_alloc_sid(x_st_alloc_sid[0 +: SID_W]), .act_mask(i_act_mask[0 +: PEND]), .act_kind(i_act_kind),
     .sync_block(rd_q_sync_block), .n_cfg_wait(n_cfg_wait[0 +: PIDX_W+1]),
-    .cnt_lookups(cnt_rd_lookups), .cnt_hits(cnt_rd_hits)
+    .cnt_lookups(cnt_rd_lookups), .cnt_hits(cnt_rd_hits),
+    .cnt_mt_lookups(cnt_rd_mt_lookups), .cnt_mt_hits(cnt_rd_mt_hits)
 );
 
 smmu_xlt_q #(.ID_W(ID_W), .OAS_BITS(OAS_BITS), .SID_W(SID_W), .SSID_W(SSID_W), .ATTR_W(ATTR_W),
@@ -490,6 +522,15 @@ smmu_xlt_q #(.ID_W(ID_W), .OAS_BITS(OAS_BITS), .SID_W(SID_W), .SSID_W(SSID_W), .
     .lk_hit(lk_hit[1]), .lk_byp(lk_byp[1]), .lk_pa(lk_pa[OAS_BITS +: OAS_BITS]), .lk_perm(lk_perm[5 +: 5]),
     .lk_pan(lk_pan[1]), .lk_asid(lk_asid[16 +: 16]), .lk_ng(lk_ng[1]), .lk_size(lk_size[2 +: 2]),
     .lk_ax(lk_ax[1*AX_W +: AX_W]),
+    .pr_valid(pr_valid[1]), .pr_sid(pr_sid[1*SID_W +: SID_W]), .pr_ssid(pr_ssid[1*SSID_W +: SSID_W]),
+    .pr_ssv(pr_ssv[1]), .pr_va(pr_va[1*52 +: 52]),
+    .mt_hit(mt_hit[1]), .mt_pa(mt_pa[1*PGW +: PGW]), .mt_size(mt_size[1*2 +: 2]), .mt_ng(mt_ng[1]),
+    .mt_perm(mt_perm[1*5 +: 5]), .mt_pan(mt_pan[1]), .mt_asid(mt_asid[1*16 +: 16]),
+    .mt_ax(mt_ax[1*AX_W +: AX_W]), .mt_tbi(mt_tbi[1]),
+    .mf_valid(mf_valid[1]), .mf_sid(mf_sid[1*SID_W +: SID_W]), .mf_ssid(mf_ssid[1*SSID_W +: SSID_W]),
+    .mf_ssv(mf_ssv[1]), .mf_va(mf_va[1*52 +: 52]), .mf_tbi(mf_tbi[1]), .mf_size(mf_size[1*2 +: 2]),
+    .mf_asid(mf_asid[1*16 +: 16]), .mf_ng(mf_ng[1]), .mf_pa(mf_pa[1*PGW +: PGW]), .mf_perm(mf_perm[1*5 +: 5]),
+    .mf_pan(mf_pan[1]), .mf_ax(mf_ax[1*AX_W +: AX_W]),
     .o_valid(wr_t_valid), .o_id(wr_t_id), .o_addr(wr_t_addr), .o_len(wr_t_len), .o_attr(wr_t_attr),
     .o_dom(wr_t_dom),
     .o_down(wr_t_down), .o_raz(wr_t_raz), .o_take(wr_t_take), .o_hold(wr_t_hold),
@@ -512,7 +553,8 @@ smmu_xlt_q #(.ID_W(ID_W), .OAS_BITS(OAS_BITS), .SID_W(SID_W), .SSID_W(SSID_W), .
     .st_avail(i_st_avail), .st_tag(i_st_tag), .st_alloc(x_st_alloc[1]), .st_alloc_idx(x_st_alloc_idx[PIDX_W +: PIDX_W]),
     .st_alloc_sid(x_st_alloc_sid[SID_W +: SID_W]), .act_mask(i_act_mask[PEND +: PEND]), .act_kind(i_act_kind),
     .sync_block(wr_q_sync_block), .n_cfg_wait(n_cfg_wait[PIDX_W+1 +: PIDX_W+1]),
-    .cnt_lookups(cnt_wr_lookups), .cnt_hits(cnt_wr_hits)
+    .cnt_lookups(cnt_wr_lookups), .cnt_hits(cnt_wr_hits),
+    .cnt_mt_lookups(cnt_wr_mt_lookups), .cnt_mt_hits(cnt_wr_mt_hits)
 );
 
 assign x_sync_block = rd_q_sync_block || wr_q_sync_block || rd_path_sync_block || wr_path_sync_block;
@@ -571,7 +613,8 @@ end
 `endif
 
 // counters read by the testbench through the hierarchy; the read queue has no park buffer
-wire unused_ok = &{1'b0, cnt_tlb_fills, cnt_parks, rd_t_park, rd_t_pslot, rd_pk_valid, rd_pk_len};
+wire unused_ok = &{1'b0, cnt_tlb_fills, cnt_parks, cnt_rd_mt_lookups, cnt_rd_mt_hits, cnt_wr_mt_lookups,
+                   cnt_wr_mt_hits, rd_t_park, rd_t_pslot, rd_pk_valid, rd_pk_len};
 
 endmodule
 

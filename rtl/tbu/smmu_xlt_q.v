@@ -93,6 +93,37 @@ module smmu_xlt_q #(
     input  wire [1:0]            lk_size,
     input  wire [21:0]           lk_ax,      // attribute transform of the hit entry
 
+    // main-TLB probe (smmu_mtlb) of the transaction entering the address stage,
+    // answered the cycle after (mt_*): a hit decides a micro-TLB miss
+    output wire                  pr_valid,
+    output wire [SID_W-1:0]      pr_sid,
+    output wire [SSID_W-1:0]     pr_ssid,
+    output wire                  pr_ssv,
+    output wire [63:12]          pr_va,
+    input  wire                  mt_hit,
+    input  wire [OAS_BITS-1:12]  mt_pa,
+    input  wire [1:0]            mt_size,
+    input  wire                  mt_ng,
+    input  wire [4:0]            mt_perm,
+    input  wire                  mt_pan,
+    input  wire [15:0]           mt_asid,
+    input  wire [21:0]           mt_ax,
+    input  wire                  mt_tbi,
+    // ... a main-TLB hit used: the entry, for the micro-TLB (smmu_tbu fills it)
+    output wire                  mf_valid,
+    output wire [SID_W-1:0]      mf_sid,
+    output wire [SSID_W-1:0]     mf_ssid,
+    output wire                  mf_ssv,
+    output wire [63:12]          mf_va,
+    output wire                  mf_tbi,
+    output wire [1:0]            mf_size,
+    output wire [15:0]           mf_asid,
+    output wire                  mf_ng,
+    output wire [OAS_BITS-1:12]  mf_pa,
+    output wire [4:0]            mf_perm,
+    output wire                  mf_pan,
+    output wire [21:0]           mf_ax,
+
     // decided transactions to the path (m_axi or the local responder)
     output wire                  o_valid,
     output wire [ID_W-1:0]       o_id,
@@ -177,7 +208,9 @@ module smmu_xlt_q #(
     output wire                  sync_block,
     output reg  [PIDX_W:0]       n_cfg_wait,   // entries waiting for a configuration answer (checks)
     output reg  [31:0]           cnt_lookups,
-    output reg  [31:0]           cnt_hits
+    output reg  [31:0]           cnt_hits,
+    output reg  [31:0]           cnt_mt_lookups,   // micro-TLB misses entering the table
+    output reg  [31:0]           cnt_mt_hits       // ... decided by the main TLB
 );
 
 `include "smmu_cd.vh"
@@ -259,6 +292,37 @@ wire                st_ng, st_xl;
 wire [1:0]          st_size;
 assign {st_ft, st_fg, st_down, st_raz, st_pa, st_id, st_addr, st_len, st_attr, st_sid, st_ssid, st_ssv,
         st_ax, st_asid, st_ng, st_size, st_xl} = out_d;
+
+// ---------------------------------------------------------------- main-TLB probe
+// Every cycle the transaction that may enter out_d next (tmp_d if held, else
+// the s_axi request) is probed; mt_fresh says the answer of this cycle is out_d's
+// (it entered last cycle). The answer is kept (mh_*) while out_d waits for a
+// table entry, and dropped by any invalidation.
+localparam O_SSV  = 20 + AX_W;                  // field offsets in a stage word
+localparam O_SSID = O_SSV + 1;
+localparam O_SID  = O_SSID + SSID_W;
+localparam O_ADDR = O_SID + SID_W + ATTR_W + 8;
+assign pr_valid = tmp_v || s_valid;
+assign pr_sid   = tmp_v ? tmp_d[O_SID +: SID_W]   : s_sid;
+assign pr_ssid  = tmp_v ? tmp_d[O_SSID +: SSID_W] : s_ssid;
+assign pr_ssv   = tmp_v ? tmp_d[O_SSV]            : s_ssv;
+assign pr_va    = tmp_v ? tmp_d[O_ADDR+12 +: 52]  : s_addr[63:12];
+
+reg                 mt_fresh, mh_v, mh_ng, mh_pan, mh_tbi;
+reg [OAS_BITS-1:12] mh_pa;
+reg [1:0]           mh_size;
+reg [4:0]           mh_perm;
+reg [15:0]          mh_asid;
+reg [21:0]          mh_ax;
+wire                e_hit  = mt_fresh ? mt_hit  : mh_v;
+wire [OAS_BITS-1:12] e_pa  = mt_fresh ? mt_pa   : mh_pa;
+wire [1:0]          e_size = mt_fresh ? mt_size : mh_size;
+wire                e_ng   = mt_fresh ? mt_ng   : mh_ng;
+wire [4:0]          e_perm = mt_fresh ? mt_perm : mh_perm;
+wire                e_pan  = mt_fresh ? mt_pan  : mh_pan;
+wire [15:0]         e_asid = mt_fresh ? mt_asid : mh_asid;
+wire [21:0]         e_ax   = mt_fresh ? mt_ax   : mh_ax;
+wire                e_tbi  = mt_fresh ? mt_tbi  : mh_tbi;
 
 // ================================================================ table
 reg [PEND-1:0]      p_v;
@@ -394,6 +458,25 @@ assign pk_len   = p_len[pc_idx];
 wire tbl_out  = o_valid && sel_tbl && o_take;
 wire st_out   = o_valid && !sel_tbl && o_take;
 wire st_push  = out_v && !st_direct && free_any;
+// a transaction entering the table undecided, that the main TLB decides (its
+// permissions checked as for a micro-TLB hit)
+wire st_mt    = st_push && !st_fast && smmuen;
+wire mt_use   = st_mt && e_hit && !inv &&
+                perm_ok(e_perm, e_pan, e_ax[AX_OVR+12] ? e_ax[AX_OVR+11] : st_attr[4],
+                        e_ax[AX_OVR+14] ? e_ax[AX_OVR+13] : st_attr[6]);
+assign mf_valid = mt_use;
+assign mf_sid   = st_sid;
+assign mf_ssid  = st_ssid;
+assign mf_ssv   = st_ssv;
+assign mf_va    = st_addr[63:12];
+assign mf_tbi   = e_tbi;
+assign mf_size  = e_size;
+assign mf_asid  = e_asid;
+assign mf_ng    = e_ng;
+assign mf_pa    = e_pa;
+assign mf_perm  = e_perm;
+assign mf_pan   = e_pan;
+assign mf_ax    = e_ax;
 assign st_leave = st_out || st_push;
 
 assign sync_block = hold_reg && hold_stale_reg;
@@ -582,6 +665,18 @@ always @(posedge clk) begin
         un_reg         <= {PEND{1'b0}};
         cnt_lookups    <= 32'd0;
         cnt_hits       <= 32'd0;
+        cnt_mt_lookups <= 32'd0;
+        cnt_mt_hits    <= 32'd0;
+        mt_fresh       <= 1'b0;
+        mh_v           <= 1'b0;
+        mh_ng          <= 1'b0;
+        mh_pan         <= 1'b0;
+        mh_tbi         <= 1'b0;
+        mh_pa          <= {(OAS_BITS-12){1'b0}};
+        mh_size        <= 2'd0;
+        mh_perm        <= 5'd0;
+        mh_asid        <= 16'd0;
+        mh_ax          <= 22'd0;
         for (integer e = 0; e < PEND; e = e + 1) begin
             p_state[e]  <= P_NEW;
             p_older[e]  <= {PEND{1'b0}};
@@ -619,6 +714,25 @@ always @(posedge clk) begin
             if (lk_hit)
                 cnt_hits <= cnt_hits + 1'b1;
         end
+        if (st_mt)
+            cnt_mt_lookups <= cnt_mt_lookups + 1'b1;
+        if (mt_use)
+            cnt_mt_hits <= cnt_mt_hits + 1'b1;
+
+        // ------------------------------------------------ main-TLB answer of the stage transaction
+        mt_fresh <= (!out_v || st_leave) && (tmp_v || s_valid);
+        if (mt_fresh) begin
+            mh_v    <= mt_hit;
+            mh_pa   <= mt_pa;
+            mh_size <= mt_size;
+            mh_ng   <= mt_ng;
+            mh_perm <= mt_perm;
+            mh_pan  <= mt_pan;
+            mh_asid <= mt_asid;
+            mh_ax   <= mt_ax;
+            mh_tbi  <= mt_tbi;
+        end else if (inv)
+            mh_v <= 1'b0;
 
         if (!smmuen) begin
             n_stall_reg <= {(PIDX_W+1){1'b0}};
@@ -829,7 +943,15 @@ always @(posedge clk) begin
                 p_ng[e]     <= st_ng;
                 p_size[e]   <= st_size;
                 // a TLB decision invalidated in this very cycle is made again
-                p_state[e]  <= (st_fg || (st_ft && !inv)) ? P_READY : P_NEW;
+                p_state[e]  <= (st_fg || (st_ft && !inv) || mt_use) ? P_READY : P_NEW;
+                if (mt_use) begin
+                    p_pa[e]   <= join_pa(e_pa, e_size, st_addr[29:0]);
+                    p_ax[e]   <= e_ax;
+                    p_asid[e] <= e_asid;
+                    p_ng[e]   <= e_ng;
+                    p_size[e] <= e_size;
+                    p_xl[e]   <= 1'b1;
+                end
             end
         end
     end

@@ -17,8 +17,7 @@
 // PXN", WXN). Permissions are checked per access by the caller, because
 // transactions of different access types share a walk.
 module smmu_ptw #(
-    parameter OAS_BITS = 48,
-    parameter MTLB     = 0          // 1: a walk first waits for the main TLB's answer (S_MT)
+    parameter OAS_BITS = 48
 ) (
     input  wire                clk,
     input  wire                rst,
@@ -37,17 +36,6 @@ module smmu_ptw #(
     input  wire [OAS_BITS-1:12] wc_table,
     input  wire [3:0]          wc_acc,      // {APTable, UXNTable, PXNTable}
     output wire                idle,
-
-    // main-TLB answer (MTLB=1): in S_MT, a hit ends the walk with this result,
-    // a miss goes on to read the tables
-    input  wire                mt_ans,
-    input  wire                mt_hit,
-    input  wire [OAS_BITS-1:12] mt_pa,
-    input  wire [1:0]          mt_size,
-    input  wire                mt_ng,
-    input  wire [4:0]          mt_perm,
-    input  wire [2:0]          mt_attridx,
-    input  wire [1:0]          mt_sh,
 
     output reg                 done,        // one-cycle pulse with the result
     output reg  [2:0]          fault,       // FLT_*
@@ -77,7 +65,7 @@ module smmu_ptw #(
 
 localparam [2:0] FLT_NONE = 3'd0, FLT_TRANSLATION = 3'd1, FLT_ADDR_SIZE = 3'd2,
                  FLT_ACCESS = 3'd3, FLT_EABT = 3'd4;
-localparam [1:0] S_IDLE = 2'd0, S_AR = 2'd1, S_R = 2'd2, S_MT = 2'd3;
+localparam [1:0] S_IDLE = 2'd0, S_AR = 2'd1, S_R = 2'd2;
 
 reg [1:0]   state_reg;
 reg [47:12] va_reg;
@@ -192,21 +180,7 @@ always @(posedge clk) begin
                 aptable_reg  <= wc_hit ? wc_acc[3:2] : 2'd0;
                 uxntable_reg <= wc_hit && wc_acc[1];
                 pxntable_reg <= wc_hit && wc_acc[0];
-                state_reg    <= (MTLB != 0) ? S_MT : S_AR;
-            end
-            S_MT: if (mt_ans) begin     // main-TLB probe answered
-                state_reg <= S_AR;
-                if (mt_hit) begin
-                    fault     <= FLT_NONE;
-                    pa        <= mt_pa;
-                    size      <= mt_size;
-                    ng        <= mt_ng;
-                    perm      <= mt_perm;
-                    attridx   <= mt_attridx;
-                    sh        <= mt_sh;
-                    state_reg <= S_IDLE;
-                    done      <= 1'b1;
-                end
+                state_reg    <= S_AR;
             end
             S_AR: if (rd_ready) begin
                 fetch_addr <= desc_addr[OAS_BITS-1:0];
@@ -257,8 +231,7 @@ always @(posedge clk)
     else if (state_reg == S_IDLE && start)
         f_from_l0 <= start_level == 2'd0;
 always @(posedge clk) if (!rst) begin
-    if (MTLB == 0)
-        assert(state_reg != S_MT);
+    assert(state_reg != 2'd3);   // S_IDLE, S_AR, S_R only
 `ifdef SMMU_FORMAL_DEEP
     // a full walk: four descriptors read (levels 0..3), a 4 KiB page, no fault
     cover(done && f_from_l0 && fault == FLT_NONE && size == 2'd0);

@@ -26,9 +26,6 @@ module smmu_tcu #(
     parameter WALKERS     = 2,
     parameter CFG_ENTRIES = 8,
     parameter WCACHE_ENTRIES = 4,
-    parameter MTLB_SETS   = 256,
-    parameter MTLB_WAYS   = 4,
-    parameter MTLB_BLOCKS = 8,
     parameter NT          = 1,     // TBUs
     parameter LINK_REG    = 0,     // 1: the TBUs register the link (smmu_tbu LINK_REG)
     parameter PIDX_W      = $clog2(XLT_SLOTS),
@@ -290,8 +287,7 @@ wire [1:0]               tw_rresp;
 wire                     tw_rlast;
 
 smmu_walk #(.NW(NW), .SID_W(SID_W), .SSID_W(SSID_W), .OAS_BITS(OAS_BITS), .SLOT_W(SLOT_W),
-            .WC_ENTRIES(WCACHE_ENTRIES), .MTLB_SETS(MTLB_SETS), .MTLB_WAYS(MTLB_WAYS),
-            .MTLB_BLOCKS(MTLB_BLOCKS)) walk_inst (
+            .WC_ENTRIES(WCACHE_ENTRIES)) walk_inst (
     .clk(clk), .rst(rst), .smmuen(smmuen),
     .req_fire(cfg_take), .req_sid(cfg_req_sid), .req_ssid(cfg_req_ssid),
     .req_ssv(cfg_req_ssv), .req_va(cfg_req_addr), .slot_free(walk_slot_free),

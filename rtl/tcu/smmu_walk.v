@@ -26,21 +26,15 @@
 // descriptor of its context and VA; a walker's table descriptors fill them
 // unless the walk is stale or may be (s_stale / s_sglob) or an invalidation
 // is happening in that cycle.
-// Main TLB (MTLB_SETS > 0): a new walk probes it with its tag in the cycle it
-// starts; its walker waits for the answer (smmu_ptw S_MT) and a hit ends the
-// walk with the stored result, with no table read. The walker is busy during
-// the probe, so an invalidation then marks it stale as for any walk. Results of
-// walks that read the tables fill the main TLB (not those from a main-TLB hit).
+// The main TLB is in the TBU (rtl/tbu/smmu_mtlb.v): a micro-TLB miss that hits
+// it never reaches walk control; the TBU fills it from this unit's fill bus.
 module smmu_walk #(
     parameter NW       = 2,
     parameter SID_W    = 8,
     parameter SSID_W   = 8,
     parameter OAS_BITS = 48,
     parameter SLOT_W   = 1,
-    parameter WC_ENTRIES = 4,   // walk-cache entries per level (smmu_wcache), 0: none
-    parameter MTLB_SETS   = 0,      // main TLB (rtl/tbu/smmu_mtlb.v): 0 none, else sets x ways
-    parameter MTLB_WAYS   = 4,
-    parameter MTLB_BLOCKS = 8       // ... and 2 MiB / 1 GiB block entries
+    parameter WC_ENTRIES = 4    // walk-cache entries per level (smmu_wcache), 0: none
 ) (
     input  wire                     clk,
     input  wire                     rst,
@@ -282,70 +276,13 @@ wire [NW*5-1:0]             p_perm;
 wire [NW*3-1:0]             p_attridx;
 wire [NW*2-1:0]             p_sh;
 
-// ---------------------------------------------------------- main TLB
-localparam MT = (MTLB_SETS > 0) ? 1 : 0;
 reg                   wf_hit;    // the fill of this cycle: slot wf_idx (TLB fill, below)
 reg  [SLOT_W-1:0]     wf_idx;
-reg  [NW-1:0]         s_mth;     // the slot's result came from a main-TLB hit
-reg  [SLOT_W-1:0]     mt_slot;   // the slot whose probe is being answered
-wire                  mt_an_valid, mt_an_hit, mt_ng;
-wire [OAS_BITS-1:12]  mt_pa;
-wire [1:0]            mt_size, mt_sh;
-wire [4:0]            mt_perm;
-wire [2:0]            mt_attridx;
-wire                  mt_fill;   // a fill from a walk that read the tables
-wire [31:0]           cnt_mt_lookups, cnt_mt_hits;   // read by the testbench through the hierarchy
-wire                  unused_mt_cnt = &{1'b0, cnt_mt_lookups, cnt_mt_hits};
-generate
-    if (MT != 0) begin : g_mtlb
-        smmu_mtlb #(.SETS(MTLB_SETS), .WAYS(MTLB_WAYS), .BLOCKS(MTLB_BLOCKS), .SID_W(SID_W),
-                    .SSID_W(SSID_W), .OAS_BITS(OAS_BITS)) mtlb_inst (
-            .clk(clk), .rst(rst),
-            .pr_valid(start_walk), .pr_sid(q_sid_reg), .pr_ssid(q_ssid_reg), .pr_ssv(q_ssv_reg),
-            .pr_va(q_va_reg[63:12]), .pr_tbi(cd_tbi),
-            .an_valid(mt_an_valid), .an_hit(mt_an_hit), .an_pa(mt_pa), .an_size(mt_size), .an_ng(mt_ng),
-            .an_perm(mt_perm), .an_attridx(mt_attridx), .an_sh(mt_sh),
-            .fill_valid(mt_fill), .fill_sid(fill_sid), .fill_ssid(fill_ssid), .fill_ssv(fill_ssv),
-            .fill_va(fill_va), .fill_tbi(fill_tbi), .fill_size(fill_size), .fill_asid(fill_asid),
-            .fill_ng(fill_ng), .fill_pa(fill_pa), .fill_perm(fill_perm),
-            .fill_attridx(p_attridx[wf_idx*3 +: 3]), .fill_sh(p_sh[wf_idx*2 +: 2]),
-            .tlbi_valid(tlbi_valid), .tlbi_op(tlbi_op), .tlbi_asid(tlbi_asid), .tlbi_va(tlbi_va),
-            .cfgi_valid(cfgi_valid), .cfgi_sid(cfgi_sid), .cfgi_mask(cfgi_mask),
-            .cnt_lookups(cnt_mt_lookups), .cnt_hits(cnt_mt_hits)
-        );
-    end else begin : g_no_mtlb
-        assign mt_an_valid = 1'b0;
-        assign mt_an_hit   = 1'b0;
-        assign mt_pa       = {(OAS_BITS-12){1'b0}};
-        assign mt_size     = 2'd0;
-        assign mt_ng       = 1'b0;
-        assign mt_perm     = 5'd0;
-        assign mt_attridx  = 3'd0;
-        assign mt_sh       = 2'd0;
-        assign cnt_mt_lookups = 32'd0;
-        assign cnt_mt_hits    = 32'd0;
-        wire unused_mt = &{1'b0, mt_fill};
-    end
-endgenerate
-
-always @(posedge clk)
-    if (rst) begin
-        s_mth   <= {NW{1'b0}};
-        mt_slot <= {SLOT_W{1'b0}};
-    end else begin
-        if (start_walk) begin
-            mt_slot           <= free_idx;
-            s_mth[free_idx]   <= 1'b0;
-        end
-        for (integer k = 0; k < NW; k = k + 1)
-            if (mt_an_valid && mt_an_hit && mt_slot == k[SLOT_W-1:0])
-                s_mth[k] <= 1'b1;
-    end
 
 genvar g;
 generate
     for (g = 0; g < NW; g = g + 1) begin : gen_w
-        smmu_ptw #(.OAS_BITS(OAS_BITS), .MTLB(MT)) ptw_inst (
+        smmu_ptw #(.OAS_BITS(OAS_BITS)) ptw_inst (
             .clk(clk), .rst(rst),
             .start(start_walk && free_idx == g),
             .va(q_va_reg[47:12]),
@@ -356,8 +293,6 @@ generate
             .wxn(resp_cd[CD_WXN]),
             .wc_hit(wc_hit), .wc_level(wc_level), .wc_table(wc_table), .wc_acc(wc_acc),
             .idle(s_idle[g]),
-            .mt_ans(mt_an_valid && mt_slot == g), .mt_hit(mt_an_hit), .mt_pa(mt_pa), .mt_size(mt_size),
-            .mt_ng(mt_ng), .mt_perm(mt_perm), .mt_attridx(mt_attridx), .mt_sh(mt_sh),
             .done(w_done[g]),
             .fault(p_fault[g*3 +: 3]),
             .fetch_addr(p_fetch[g*OAS_BITS +: OAS_BITS]),
@@ -434,12 +369,6 @@ end
 always @* begin
     wf_hit = 1'b0;
     wf_idx = {SLOT_W{1'b0}};
-    // a result read from the tables first (one from a main-TLB hit is still in the main TLB)
-    for (integer i = 0; i < NW; i = i + 1)
-        if (!wf_hit && w_done[i] && !w_stale[i] && p_fault[i*3 +: 3] == 3'd0 && !s_mth[i]) begin
-            wf_hit = 1'b1;
-            wf_idx = i[SLOT_W-1:0];
-        end
     for (integer i = 0; i < NW; i = i + 1)
         if (!wf_hit && w_done[i] && !w_stale[i] && p_fault[i*3 +: 3] == 3'd0) begin
             wf_hit = 1'b1;
@@ -483,9 +412,6 @@ always @* begin
         fill_ax    = {bf_ovr_reg, 7'd0};
     end
 end
-
-// the main TLB is filled by walks that read the tables, not by its own hits
-assign mt_fill = fill_valid && smmuen && !fill_byp && !s_mth[wf_idx];
 
 always @(posedge clk) begin
     if (rst) begin
@@ -565,7 +491,6 @@ always @* if (f_rst_seen && !rst) begin
         if (w_done[k] && f_cov[k]) assert(w_stale[k]);               // a covered walk is never used
         if (wc_fill && tf_idx == k) assert(!f_cov[k] && !s_idle[k]);  // ... nor fills the walk caches
         if (!s_idle[k] && f_cov[k]) assert(sync_block);              // CMD_SYNC waits for it
-        if (w_done[k] && s_mth[k]) assert(p_fault[k*3 +: 3] == 3'd0); // a main-TLB hit is a translation
     end
 end
 // block harness covers (formal/f_blocks.v f_walk; the whole-design harnesses have no TLBI source)
@@ -575,8 +500,6 @@ always @(posedge clk) if (f_rst_seen && !rst) begin
     cover(resp_valid && ans_kind == ANS_WALK && merge_hit);          // a lookup joins a walk in flight
     cover(fill_valid && !fill_byp);                                  // a walk result installed
     cover(resp_valid && start_walk && wc_hit);                       // a walk starts below a cached level
-    if (MT != 0)
-        cover(|(w_done & s_mth & ~w_stale));                         // a walk ended by a main-TLB hit
 end
 `endif
 `endif
