@@ -1,6 +1,7 @@
 """Where the RTL blocks sit in the DUT's hierarchy.
 
-smmu_top is one TBU (``tbu_inst``: micro-TLB, translation queues, read and write paths) and the
+smmu_top is one TBU (``tbu_inst``: ``tlbs_inst`` with the micro-TLB ``tlb_inst`` and the main TLB
+``g_mtlb.mtlb_inst``, translation queues, read and write paths) and the
 TCU (``tcu_inst``: registers, configuration, walks, command / event queues, stall tags);
 smmu_multi has ``g_tbu[t].tbu_inst`` for TBU t and the same ``tcu_inst``. Tests, benches and
 checks name a block by its instance name (``"walk_inst"``, ``"rd_q_inst"``) and find it here, so
@@ -91,7 +92,10 @@ def _parents(dut, t: int):
     if hasattr(root, "tcu_inst"):
         yield root.tcu_inst
     try:
-        yield tbu(dut, t)
+        u = tbu(dut, t)
+        yield u
+        if hasattr(u, "tlbs_inst"):             # the TBU's two TLB levels (smmu_tbu_tlb)
+            yield u.tlbs_inst
     except (AttributeError, IndexError):
         pass
     yield root
