@@ -24,6 +24,24 @@ MtlbInvalidation  every invalidation form after a page-table (or configuration) 
                   NH_VA of another ASID on global pages, NH_VAA (pages and a 2 MiB block), and
                   CFGI_STE / CFGI_ALL after repointing the STE at a CD with other tables: the new
                   translation is seen (scoreboard) and the pages were walked again.
+MtlbPermissions   a main-TLB hit is used only if its permissions allow the access: AP read-only /
+                  EL1-only, PXN / UXN fetches, CD.PAN, STE INSTCFG=instruction and PRIVCFG=unprivileged
+                  (the overrides in the entry's attribute transform); each page warmed by an allowed
+                  access, then refused ones after a micro-TLB hit and again after a sweep: F_PERMISSION
+                  from the walk (scoreboard: response and record), never decided by the main TLB.
+MtlbKeptAnswer    a read that hit the main TLB waits in the address stage (every read slot holds a miss
+                  behind slow walks the TLBI does not cover) while its page is remapped + TLBI_NH_VA +
+                  CMD_SYNC: its kept answer (smmu_xlt_q mh_*) must be dropped (after the SYNC only the new
+                  PA may reach m_axi; the page is walked again).
+MtlbRefillRace    a main-TLB hit used in the cycle before the TLBI_NH_VA of its remapped page: the copy
+                  waiting in the micro-TLB refill buffer (smmu_tbu_tlb lf_*) must not be installed after the
+                  TLBI (each round steers the read's lookup to one cycle before the TLBI from the distance
+                  measured in the previous one; the page read again after the SYNC).
+MtlbSubstreams    one StreamID, three CDs (no SSID, SSID 1, SSID 2) mapping the same VAs to different PAs:
+                  the tag holds SSV and SSID; SSV=1/SSID 0 and an invalid SSID never hit a valid entry.
+
+The micro-TLB is evicted either with 4 KiB pages of other sets (``sweep_vas``) or with 2 MiB blocks
+(``block_sweeper``: the main TLB's page entries stay, so the small main TLB keeps a test's pages too).
 
 Rerun one test: python sim/run.py --sim icarus --suite quick --tests test_mtlb.<Test> --seed <n>
 """
@@ -34,12 +52,17 @@ import os
 from collections import Counter
 from typing import List, Sequence, Tuple
 
+import cocotb
 import pyuvm
+from cocotb.triggers import ClockCycles, FallingEdge
 
+from tb import hier
+from tb.agents.throttle import Throttle
 from tb.driver.smmu_driver import make_cdtable_ste, make_s1_cd
 from tb.driver.testkit import TwTap, _read_counter
 from tb.model import commands as C
-from tb.model.pagetable import SIZE_1G, SIZE_2M, SIZE_4K
+from tb.model import events as E
+from tb.model.pagetable import AP_PRIV_RO, AP_PRIV_RW, AP_RO, AP_RW, SIZE_1G, SIZE_2M, SIZE_4K
 from tb.sequences.scenarios import init_memory
 from tb.tests.test_translate import Ctx, XltTest
 
@@ -85,6 +108,36 @@ class MtlbTest(XltTest):
     def sweep_vas(self, base: int) -> List[int]:
         n = 2 * self.env.params.TLB_ENTRIES + 8
         return [base + k * SIZE_4K for k in range(n)]
+
+    async def block_sweeper(self, sid: int, asid: int, base: int = 0x7E_0000_0000) -> Tuple[Ctx, List[int]]:
+        """A context of 2 MiB blocks for ``sweep``: evicts the micro-TLB (one entry per block) while
+        the main TLB's page entries stay (blocks have their own array), so a test's 4 KiB pages are
+        micro-TLB misses that hit the main TLB even when the main TLB is small (mtlb_small)."""
+        t = self.new_tables()
+        c = await self.context(sid, asid, tables=t)
+        vas = [base + k * SIZE_2M for k in range(2 * self.env.params.TLB_ENTRIES + 8)]
+        for va in vas:
+            t.map(va, self.data_pa(SIZE_2M), SIZE_2M)
+        return c, vas
+
+    def remap(self, t, va: int, note: str):
+        """A 4 KiB page of ``t`` to a fresh PA, through the scoreboard's window; the TLBI_NH_VA
+        commands that cover it."""
+        old = t.lookup(va)
+        sc = self.scope(t, va, SIZE_4K, old)
+        self.change(t, va, lambda: t.map(va, self.data_pa(), replace_existing=True), sc, note)
+        return self.tlbi_cmds("va", sc)
+
+    def deterministic_timing(self) -> None:
+        """No back-pressure anywhere, no memory latency (regress seeds random timing): a test that
+        steers an event to one cycle needs the same delays every time."""
+        env = self.env
+        env.set_backpressure()
+        env.mem_tw.set_throttles(*(Throttle() for _ in range(5)))
+        env.mem_tw.latency = (0, 0)
+        env.mem_tw.id_latency = {}
+        for m in env.mems_m:
+            m.latency = (0, 0)
 
 
 # ====================================================================== (a) capacity
@@ -242,3 +295,266 @@ class MtlbInvalidation(MtlbTest):
         await self.finish()
         s = env.sb.stats
         self.log.info("windows opened %d closed %d", s["pt_windows"], s["pt_windows_closed"])
+
+
+# ====================================================================== (d) permissions of a main-TLB hit
+# (name, context key, AP, UXN, PXN, warm access, probes); an access is (write, AxPROT): PROT bit 0 =
+# privileged, bit 2 = instruction. Each page's allowed probes come first (after a sweep the first one
+# is a micro-TLB miss that hits the main TLB), then the refused ones (F_PERMISSION from the walk).
+R, W = False, True
+PERM_CASES = (
+    ("read-only, writes", "plain", AP_RO, 0, 0, (R, 1), [(R, 0)], [(W, 1), (W, 0)]),
+    ("EL1-only, EL0 access", "plain", AP_PRIV_RW, 0, 0, (R, 1), [(W, 1)], [(R, 0), (W, 0)]),
+    ("PXN, EL1 fetch", "plain", AP_PRIV_RO, 0, 1, (R, 1), [(R, 1)], [(R, 5), (W, 1)]),
+    ("UXN, EL0 fetch", "plain", AP_RO, 1, 0, (R, 0), [(R, 5)], [(R, 4)]),
+    ("PAN, EL1 data", "pan", AP_RW, 0, 0, (R, 0), [(W, 0)], [(R, 1), (W, 1)]),
+    # STE.INSTCFG=3: every read is an instruction fetch (a data read by the client is refused on UXN)
+    ("INSTCFG=instr, EL0 read", "instcfg", AP_RO, 1, 0, (R, 1), [(R, 1)], [(R, 0)]),
+    # STE.PRIVCFG=2: every access is unprivileged (an EL1 fetch by the client is refused on UXN)
+    ("PRIVCFG=unpriv, EL1 fetch", "privcfg", AP_RO, 1, 0, (R, 1), [(R, 0)], [(R, 5)]),
+)
+
+
+@pyuvm.test()
+class MtlbPermissions(MtlbTest):
+    """A main-TLB hit is used only if the entry's permissions allow the access (PnU/InD after the STE's
+    PRIVCFG/INSTCFG, the CD's PAN); a refused one takes the walk, which records F_PERMISSION."""
+
+    async def body(self) -> None:
+        env = self.env
+        drv = await self.bring_up()
+        init_memory(env)
+        t = self.new_tables()
+        ctxs = {"plain": await self.context(0x60, 0x30, tables=t),
+                "pan": await self.context(0x61, 0x31, tables=t, PAN=1),
+                "instcfg": await self.context(0x62, 0x32, tables=t),
+                "privcfg": await self.context(0x63, 0x33, tables=t)}
+        for key, f, v in (("instcfg", "INSTCFG", 3), ("privcfg", "PRIVCFG", 2)):
+            ste = drv.read_ste(ctxs[key].sid)
+            setattr(ste, f, v)
+            await drv.write_ste(ctxs[key].sid, ste)
+        c_sw, sw = await self.block_sweeper(0x6F, 0x3F)
+        tap = TwTap(env.tw_smp)
+        base = 0x40_0000_0000
+        warm, probes, n_denied = [], [], 0
+        for i, (name, key, ap, uxn, pxn, wa, ok, bad) in enumerate(PERM_CASES):
+            c, va = ctxs[key], base + i * SIZE_4K
+            t.map(va, self.data_pa(), ap=ap, uxn=uxn, pxn=pxn)
+            for (w, prot), want in [(wa, True)] + [(a, True) for a in ok] + [(a, False) for a in bad]:
+                o = self.predict(c, va, w, prot)
+                got = o.kind == "translate" if want else (o.kind == "abort" and o.event is not None
+                                                           and o.event.EventID == E.F_PERMISSION)
+                assert got, f"case {name!r}: {'write' if w else 'read'} prot {prot}: the model gives " \
+                            f"{o.kind} {o.event.EventID if o.event else ''}, the test wants " \
+                            f"{'a translation' if want else 'F_PERMISSION'}"
+            warm.append(self.vtxn(c, va, wa[0], prot=wa[1], len_=0))
+            probes += [(c, va, w, p) for w, p in ok + bad]
+            n_denied += len(bad)
+        held = self.fits([base + i * SIZE_4K for i in range(len(PERM_CASES))])
+        await self.run_items(warm, shuffle=False)
+        # A: at once (each page a micro-TLB hit the permissions refuse, probed in the main TLB)
+        _, d = await self.measured(tap, [self.vtxn(c, va, w, prot=p, len_=0) for c, va, w, p in probes],
+                                   "refusals after a micro-TLB hit")
+        assert d["mt_lookups"] - d["mt_hits"] >= n_denied, f"a refused access was decided by the main TLB {d}"
+        # B: after a sweep (micro-TLB misses)
+        await self.sweep(c_sw, sw)
+        _, d = await self.measured(tap, [self.vtxn(c, va, w, prot=p, len_=0) for c, va, w, p in probes],
+                                   "refusals after a sweep")
+        assert d["mt_lookups"] - d["mt_hits"] >= n_denied, f"a refused access was decided by the main TLB {d}"
+        assert d["walks"] > 0, "the refused accesses were not walked"
+        if held:
+            assert d["mt_hits"] >= len(PERM_CASES), f"the allowed accesses did not hit the main TLB {d}"
+        elif not self.mtlb_on():
+            assert d["mt_hits"] == 0, d
+        await self.finish()
+        self.need_types("F_PERMISSION")
+
+
+# ====================================================================== (e) the kept answer and invalidation
+@pyuvm.test()
+class MtlbKeptAnswer(MtlbTest):
+    """A read that hit the main TLB waits in the address stage for a free table entry (every read slot
+    holds a miss behind slow walks of another 1 GiB region, which the TLBI does not cover, so CMD_SYNC
+    does not wait for them); meanwhile its page is remapped + TLBI_NH_VA + CMD_SYNC. The kept answer
+    (smmu_xlt_q mh_*) must be dropped: after the SYNC only the new translation may reach m_axi."""
+
+    LAT = 1500          # walk descriptor reads of the blockers (ARIDs 2, 3)
+
+    async def body(self) -> None:
+        env = self.env
+        drv = await self.bring_up()
+        init_memory(env)
+        self.deterministic_timing()
+        tap = TwTap(env.tw_smp)
+        t = self.new_tables()
+        c = await self.context(0x68, 0x38, tables=t)
+        c_sw, sw = await self.block_sweeper(0x69, 0x39)
+        q_rd = hier.block(env.dut, "rd_q_inst")
+        slots, n_id = env.params.XLT_SLOTS, 1 << env.params.ID_W
+        for rnd in range(2):
+            p = 0x50_0000_0000 + rnd * SIZE_4K
+            q = 0x58_0000_0000 + rnd * SIZE_2M              # its own level-3 table: a full walk
+            t.map(p, self.data_pa())
+            t.map(q, self.data_pa())
+            await self.run_items([self.vtxn(c, p, False, prot=1, len_=0)])
+            await self.sweep(c_sw, sw)                      # p: in the main TLB only
+            env.mem_tw.id_latency = {2: self.LAT, 3: self.LAT}
+            env.client.max_outstanding = slots + 4
+            blockers = [self.vtxn(c, q + 64 * k, False, prot=1, len_=0, tid=k % (n_id - 1)) for k in range(slots)]
+            late = self.vtxn(c, p, False, prot=1, len_=0, tid=n_id - 1)
+            for it in blockers + [late]:
+                await env.client.send(it)
+            await ClockCycles(env.dut.aclk, 40)
+            assert not late.done.is_set() and not any(b.done.is_set() for b in blockers), \
+                "the blockers did not hold the read table"
+            kept = int(q_rd.mh_v.value)
+            if self.mtlb_on():
+                assert kept == 1, "the waiting read holds no main-TLB answer"
+            cmds = self.remap(t, p, f"remap {p:#x} while its read waits")
+            n_walk = len(tap.ar)
+            await drv.issue(cmds)
+            assert not env.sb.pt_windows, "window left open"
+            t_sync = env.sb.now()
+            assert not late.done.is_set(), "the waiting read completed before the SYNC: nothing was tested"
+            env.mem_tw.id_latency = {}
+            await late.done.wait()
+            leaf = t.descriptor_address(p, 3)
+            walked = [a for a in tap.ar[n_walk:] if a[1] >= 2 and a[2] == leaf]
+            self.log.info("round %d: kept answer %d, SYNC done @%d, the waiting read done @%d, its leaf walked "
+                          "%d time(s) after the change", rnd, kept, t_sync, late.t_done, len(walked))
+            assert walked, "the waiting read was not walked after the invalidation"
+            await self.settle_events()
+        await self.finish()
+
+
+# ====================================================================== (f) the refill buffer and invalidation
+class _RaceTap:
+    """Per cycle (sampled mid-cycle): the read queue's main-TLB lookups (st_mt) and uses (mt_use), the
+    TBU's invalidations (tlbi_valid) and whether the micro-TLB refill buffer was full then (lf_v)."""
+
+    def __init__(self, dut) -> None:
+        self.clk = dut.aclk
+        self.q, self.tl = hier.block(dut, "rd_q_inst"), hier.block(dut, "tlbs_inst")
+        self.cycle = 0
+        self.st_mt: List[int] = []
+        self.use: List[int] = []
+        self.inv: List[Tuple[int, int]] = []      # (cycle, lf_v)
+        cocotb.start_soon(self.run())
+
+    async def run(self) -> None:
+        while True:
+            await FallingEdge(self.clk)
+            self.cycle += 1
+            if int(self.q.st_mt.value):
+                self.st_mt.append(self.cycle)
+            if int(self.q.mt_use.value):
+                self.use.append(self.cycle)
+            if int(self.tl.tlbi_valid.value):
+                self.inv.append((self.cycle, int(self.tl.lf_v.value)))
+
+
+@pyuvm.test()
+class MtlbRefillRace(MtlbTest):
+    """A main-TLB hit is used in the cycle before a TLBI_NH_VA of its (remapped) page executes: its copy
+    waiting in the micro-TLB refill buffer (smmu_tbu_tlb lf_*) must be dropped, not installed after
+    the invalidation. Each round sends the read so that its lookup is one cycle before the TLBI (the
+    send time is corrected from the previous round's measured distance), then, after the SYNC, reads
+    the page again: a stale micro-TLB entry would give the old PA (scoreboard)."""
+
+    ROUNDS = 14
+
+    async def body(self) -> None:
+        env = self.env
+        drv = await self.bring_up()
+        init_memory(env)
+        self.deterministic_timing()
+        t = self.new_tables()
+        c = await self.context(0x70, 0x40, tables=t)
+        c_sw, sw = await self.block_sweeper(0x71, 0x41)
+        pages = [0x60_0000_0000 + k * SIZE_4K for k in range(self.ROUNDS)]
+        for va in pages:
+            t.map(va, self.data_pa())
+        held = self.fits(pages)
+        await self.run_items([self.vtxn(c, va, False, prot=1, len_=0) for va in pages], shuffle=False)
+        await self.sweep(c_sw, sw)                          # the pages: in the main TLB only
+        tap = _RaceTap(env.dut)
+        lead, races, dists = 0, 0, []
+        for rnd, va in enumerate(pages):
+            cmds = self.remap(t, va, f"remap {va:#x}")
+            rd = self.vtxn(c, va, False, prot=1, len_=0, tid=rnd % 4)
+            c0 = tap.cycle
+            if lead >= 0:                                   # the commands first, the read `lead` cycles later
+                task = cocotb.start_soon(drv.issue(cmds))
+                if lead:
+                    await ClockCycles(env.dut.aclk, lead)
+                await env.client.send(rd)
+            else:
+                await env.client.send(rd)
+                await ClockCycles(env.dut.aclk, -lead)
+                task = cocotb.start_soon(drv.issue(cmds))
+            await task
+            assert not env.sb.pt_windows, "window left open"
+            await rd.done.wait()
+            t_inv = [(cy, lf) for cy, lf in tap.inv if cy > c0]
+            t_mt = [cy for cy in tap.st_mt if cy > c0]
+            assert t_inv and t_mt, f"round {rnd}: no invalidation ({t_inv}) or no main-TLB lookup ({t_mt}) seen"
+            used = [cy for cy in tap.use if cy > c0]
+            dist = t_inv[0][0] - t_mt[0]
+            race = bool(used) and used[0] == t_mt[0] and dist == 1 and t_inv[0][1] == 1
+            races += race
+            dists.append(dist)
+            self.log.info("round %d: read sent %+d cycles after the commands, lookup @%d (%s), TLBI @%d (refill "
+                          "buffer %s)%s", rnd, lead, t_mt[0], "hit used" if used and used[0] == t_mt[0] else "no hit",
+                          t_inv[0][0], "full" if t_inv[0][1] else "empty", ": the race" if race else "")
+            # after the SYNC: the page again (a refill installed after the TLBI would give the old PA)
+            await self.run_items([self.vtxn(c, va, False, prot=1, len_=0, tid=rnd % 4)])
+            lead += dist - 1
+            if races >= 3:
+                break
+        self.log.info("lookup-to-TLBI distances %s, %d race(s)", dists, races)
+        if self.mtlb_on() and held:
+            assert races >= 1, f"never a main-TLB hit used in the cycle before the TLBI (distances {dists})"
+        await self.finish()
+
+
+# ====================================================================== (g) substreams of one StreamID
+@pyuvm.test()
+class MtlbSubstreams(MtlbTest):
+    """One StreamID, three CDs (no SubstreamID, SSID 1, SSID 2) mapping the same VAs to different PAs
+    (48 pages, more than the micro-TLB): the main-TLB tag must hold SSV and SSID, not only the
+    StreamID. Then SSV=1 with SSID 0 (illegal with S1DSS=0b10) and SSID 3 (an invalid CD) on the same
+    pages: configuration faults (F_STREAM_DISABLED, C_BAD_CD), never a main-TLB hit of a valid substream."""
+
+    async def body(self) -> None:
+        env = self.env
+        await self.bring_up()
+        init_memory(env)
+        tap = TwTap(env.tw_smp)
+        sid = 0x48
+        ctxs = [await self.context(sid, 0x20, cdmax=2)]
+        ctxs += [await self.context(sid, 0x21 + k, ssid=1 + k) for k in range(2)]
+        vas = [0x12_0000_0000 + k * SIZE_4K for k in range(16)]
+        for c in ctxs:
+            for va in vas:
+                c.tables.map(va, self.data_pa())
+        pairs = [(c, va) for va in vas for c in ctxs]
+        held = self.fits([va for _, va in pairs])
+        await self.measured(tap, [self.vtxn(c, va, False, prot=1, len_=0) for c, va in pairs], "first pass (fills)")
+        for rnd in range(2):
+            reads, d = await self.measured(tap, [self.vtxn(c, va, rnd == 1, prot=1, len_=0) for c, va in pairs],
+                                           f"pass {rnd + 2}")
+            assert d["mt_lookups"] > 0, "the micro-TLB held every page: the main TLB was not exercised"
+            if held:
+                assert reads == 0 and d["mt_hits"] == d["mt_lookups"], f"pass {rnd + 2}: {reads} walk reads {d}"
+        bad = [Ctx(sid, 0x20, ctxs[0].tables, ctxs[0].cd, ssid=0, ssv=1),
+               Ctx(sid, 0x20, ctxs[0].tables, ctxs[0].cd, ssid=3, ssv=1)]
+        kinds = set()
+        for c in bad:
+            o = self.predict(c, vas[0])
+            assert o.kind == "abort" and o.event is not None, f"ssv {c.ssv} ssid {c.ssid}: the model gives {o.kind}"
+            kinds.add(E.EVENT_NAMES[o.event.EventID])
+        _, d = await self.measured(tap, [self.vtxn(c, va, w, prot=1, len_=0) for va in vas[:4] for c in bad
+                                         for w in (False, True)], "invalid substreams")
+        assert d["mt_hits"] == 0, f"an invalid substream hit the main TLB {d}"
+        await self.finish()
+        self.need_types(*sorted(kinds))
