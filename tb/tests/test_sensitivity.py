@@ -17,6 +17,10 @@ SensCfgCounters     the configuration cache's hit/miss counters are defined from
                     every request taken (hits + misses = requests, misses = STE fetches).
 SensCfgOldestFirst  with the configuration engine busy, two waiting reads of one AXI ID get their
                     configuration in age order (the oldest of the ID first: STE fetch order).
+SensLinkResetMidConfig  aresetn while a read's configuration request is taken and unanswered (slow
+                    STE fetch): the TBU-TCU link checker (smmu_link_check, part of dbg_invariant_err)
+                    records no outstanding request after reset, and translated writes then reads
+                    after a new bring-up raise no LINK invariant.
 
 Rerun: python sim/run.py --sim icarus --suite quick --tests test_sensitivity.<Test> --seed <n>
 """
@@ -290,5 +294,53 @@ class SensCfgOldestFirst(XltTest):
             assert stes.index(sa) < stes.index(sb), \
                 f"slot round {rnd}: stream {y.sid:#x}'s STE (younger read B, lower slot) was fetched before " \
                 f"stream {x.sid:#x}'s (the oldest read A of ID 0): {[hex(s) for s in stes]}"
+        await self.settle_events()
+        await self.finish()
+
+
+@pyuvm.test()
+class SensLinkResetMidConfig(XltTest):
+    """Mutant link_check-040 (the TBU-TCU link checker's record of configuration requests taken and
+    not yet answered, ``c_out``, not reset): aresetn while the configuration engine has taken a
+    read's request and waits for its slow STE fetch. After reset no request is outstanding, so the
+    checker's record must be empty (0, not X); a stale bit of the read queue makes the write queue's
+    next request look like a second unanswered one (rule L2: a false LINK error in
+    dbg_invariant_err, which every test checks at its end). After the reset the SMMU is brought up
+    again and translated writes, then reads, of two streams run through the link."""
+
+    async def body(self) -> None:
+        env = self.env
+        await self.bring_up()
+        init_memory(env)
+        tap = TwTap(env.tw_smp)
+        lc = block(env.dut, "link_check_inst")
+        ctx = await self.context(0x34, 44)
+        ctx.tables.map(0x20_0000, self.data_pa())
+        env.mem_tw.id_latency = {0: 200}                               # the STE fetch is slow
+        n_ar = len(tap.ar)
+        it = self.vtxn(ctx, 0x20_0000, False, prot=1, len_=0, tid=0)
+        await env.client.send(it)
+        await wait_until(env, lambda: any(a[1] == 0 for a in tap.ar[n_ar:]), 2000, step=1,
+                         what="the read's STE fetch")
+        v = lc.c_out.value
+        assert v.is_resolvable and int(v) != 0, \
+            f"link checker c_out {v} while the read's configuration request is taken and unanswered"
+        self.log.info("reset with the read's configuration request outstanding (link checker c_out %s)", v)
+        await env.reset()
+        env.mem_tw.id_latency = {}
+        assert it.dropped, "the read in flight was not dropped by the reset"
+        v = lc.c_out.value
+        assert v.is_resolvable and int(v) == 0, \
+            f"after reset the link checker records configuration requests outstanding: c_out {v}"
+        # up again: writes (the other queue) first, then reads, two streams, every one a miss
+        await self.bring_up()
+        ctxs = [await self.context(0x35 + k, 45 + k) for k in range(2)]
+        for c in ctxs:
+            c.tables.map(0x20_0000, self.data_pa())
+        for write in (True, False):
+            await self.run_items([self.vtxn(c, 0x20_0000 + 0x40 * k, write, prot=1, len_=0, tid=k)
+                                  for c in ctxs for k in range(2)], shuffle=False)
+        v = lc.c_out.value
+        assert v.is_resolvable and int(v) == 0, f"link checker c_out {v} with no request outstanding"
         await self.settle_events()
         await self.finish()
