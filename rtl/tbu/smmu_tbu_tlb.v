@@ -5,9 +5,11 @@
 // The TBU's two TLB levels (docs/architecture.md "Two-level TLB"):
 // * the micro-TLB (smmu_tlb): two combinational lookup ports, used in the
 //   s_axi handshake cycle of each direction (port 0 AR, port 1 AW);
-// * the main TLB (smmu_mtlb, MTLB_SETS > 0): two probe ports, one per
-//   translation queue, answered the cycle after; a hit decides a micro-TLB
-//   miss in the TBU without asking the TCU.
+// * the main TLB (smmu_mtlb, MTLB_SETS > 0): one probe port shared by the two
+//   translation queues (a queue asks only for a transaction the micro-TLB did
+//   not decide; when both ask in the same cycle they take turns, and the other
+//   transaction takes the slow path), answered the cycle after to the queue
+//   granted; a hit decides a micro-TLB miss in the TBU without asking the TCU.
 // Both are filled from the TCU's walk results (the link's fill bus; STE-bypass
 // entries go to the micro-TLB only). A main-TLB hit a queue used (mf_*, one per
 // direction) is also written into the micro-TLB, through a one-entry buffer that
@@ -49,6 +51,7 @@ module smmu_tbu_tlb #(
     input  wire [2*SSID_W-1:0]     pr_ssid,
     input  wire [1:0]              pr_ssv,
     input  wire [103:0]            pr_va,       // VA[63:12] per port
+    output wire [1:0]              pr_grant,    // the probe asked for is made now
     output wire [1:0]              mt_hit,
     output wire [2*(OAS_BITS-12)-1:0] mt_pa,
     output wire [3:0]              mt_size,
@@ -167,12 +170,37 @@ smmu_tlb #(.ENTRIES(TLB_ENTRIES), .NLK(2), .SID_W(SID_W), .SSID_W(SSID_W), .OAS_
 // ---------------------------------------------------------- main TLB
 generate
     if (MTLB_SETS > 0) begin : g_mtlb
-        smmu_mtlb #(.SETS(MTLB_SETS), .WAYS(MTLB_WAYS), .BLOCKS(MTLB_BLOCKS), .NP(2), .SID_W(SID_W),
+        // one probe port: reads first, except that after a cycle where both asked and the
+        // read was made, the write goes first the next time both ask
+        reg  wr_first, an_dir;
+        wire both = pr_valid[0] && pr_valid[1];
+        wire g_wr = pr_valid[1] && (!pr_valid[0] || wr_first);
+        assign pr_grant = {g_wr, pr_valid[0] && !g_wr};
+        always @(posedge clk)
+            if (rst) begin
+                wr_first <= 1'b0;
+                an_dir   <= 1'b0;
+            end else begin
+                if (both)
+                    wr_first <= !g_wr;
+                an_dir <= g_wr;
+            end
+        wire              a_hit, a_ng, a_pan, a_tbi;
+        wire [PW-1:0]     a_pa;
+        wire [1:0]        a_size;
+        wire [4:0]        a_perm;
+        wire [15:0]       a_asid;
+        wire [21:0]       a_ax;
+        smmu_mtlb #(.SETS(MTLB_SETS), .WAYS(MTLB_WAYS), .BLOCKS(MTLB_BLOCKS), .NP(1), .SID_W(SID_W),
                     .SSID_W(SSID_W), .OAS_BITS(OAS_BITS)) mtlb_inst (
             .clk(clk), .rst(rst),
-            .pr_valid(pr_valid), .pr_sid(pr_sid), .pr_ssid(pr_ssid), .pr_ssv(pr_ssv), .pr_va(pr_va),
-            .an_hit(mt_hit), .an_pa(mt_pa), .an_size(mt_size), .an_ng(mt_ng), .an_perm(mt_perm),
-            .an_pan(mt_pan), .an_asid(mt_asid), .an_ax(mt_ax), .an_tbi(mt_tbi),
+            .pr_valid(|pr_valid),
+            .pr_sid(g_wr ? pr_sid[SID_W +: SID_W] : pr_sid[0 +: SID_W]),
+            .pr_ssid(g_wr ? pr_ssid[SSID_W +: SSID_W] : pr_ssid[0 +: SSID_W]),
+            .pr_ssv(g_wr ? pr_ssv[1] : pr_ssv[0]),
+            .pr_va(g_wr ? pr_va[52 +: 52] : pr_va[0 +: 52]),
+            .an_hit(a_hit), .an_pa(a_pa), .an_size(a_size), .an_ng(a_ng), .an_perm(a_perm),
+            .an_pan(a_pan), .an_asid(a_asid), .an_ax(a_ax), .an_tbi(a_tbi),
             .fill_valid(l_fill && !fill_byp && !inv), .fill_sid(fill_sid), .fill_ssid(fill_ssid),
             .fill_ssv(fill_ssv), .fill_va(fill_va), .fill_tbi(fill_tbi), .fill_size(fill_size),
             .fill_asid(fill_asid), .fill_ng(fill_ng), .fill_pa(fill_pa), .fill_perm(fill_perm),
@@ -180,7 +208,18 @@ generate
             .tlbi_valid(tlbi_valid), .tlbi_op(tlbi_op), .tlbi_asid(tlbi_asid), .tlbi_va(tlbi_va),
             .cfgi_valid(cfgi_valid), .cfgi_sid(cfgi_sid), .cfgi_mask(cfgi_mask)
         );
+        // the answer goes to the queue whose probe was made (an_hit is 0 without a probe)
+        assign mt_hit  = {a_hit && an_dir, a_hit && !an_dir};
+        assign mt_pa   = {2{a_pa}};
+        assign mt_size = {2{a_size}};
+        assign mt_ng   = {2{a_ng}};
+        assign mt_perm = {2{a_perm}};
+        assign mt_pan  = {2{a_pan}};
+        assign mt_asid = {2{a_asid}};
+        assign mt_ax   = {2{a_ax}};
+        assign mt_tbi  = {2{a_tbi}};
     end else begin : g_no_mtlb
+        assign pr_grant = pr_valid;   // every probe "made", every answer a miss (nothing waits)
         assign mt_hit  = 2'b00;
         assign mt_pa   = {(2*PW){1'b0}};
         assign mt_size = 4'd0;
@@ -190,7 +229,7 @@ generate
         assign mt_asid = 32'd0;
         assign mt_ax   = 44'd0;
         assign mt_tbi  = 2'b00;
-        wire unused_pr = &{1'b0, pr_valid, pr_sid, pr_ssid, pr_ssv, pr_va};
+        wire unused_pr = &{1'b0, pr_sid, pr_ssid, pr_ssv, pr_va};
     end
 endgenerate
 

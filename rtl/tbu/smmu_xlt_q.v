@@ -100,6 +100,7 @@ module smmu_xlt_q #(
     output wire [SSID_W-1:0]     pr_ssid,
     output wire                  pr_ssv,
     output wire [63:12]          pr_va,
+    input  wire                  pr_grant,   // the probe is made this cycle (the port is shared)
     input  wire                  mt_hit,
     input  wire [OAS_BITS-1:12]  mt_pa,
     input  wire [1:0]            mt_size,
@@ -295,18 +296,24 @@ assign {st_ft, st_fg, st_down, st_raz, st_pa, st_id, st_addr, st_len, st_attr, s
 
 // ---------------------------------------------------------------- main-TLB probe
 // Every cycle the transaction that may enter out_d next (tmp_d if held, else
-// the s_axi request) is probed; mt_fresh says the answer of this cycle is out_d's
-// (it entered last cycle). The answer is kept (mh_*) while out_d waits for a
-// table entry, and dropped by any invalidation.
+// the s_axi request) is probed if the micro-TLB did not decide it (the port is
+// shared with the other queue: pr_grant); mt_fresh says the answer of this cycle
+// is out_d's (it entered last cycle with its probe made). The answer is kept
+// (mh_*) while out_d waits for a table entry, and dropped by any invalidation.
+// A transaction that entered wanting a probe the other queue got (st_wait) is
+// probed from out_d and does not enter the table before its answer: at most a
+// cycle or two, the shared port takes turns.
 localparam O_SSV  = 20 + AX_W;                  // field offsets in a stage word
 localparam O_SSID = O_SSV + 1;
 localparam O_SID  = O_SSID + SSID_W;
 localparam O_ADDR = O_SID + SID_W + ATTR_W + 8;
-assign pr_valid = tmp_v || s_valid;
-assign pr_sid   = tmp_v ? tmp_d[O_SID +: SID_W]   : s_sid;
-assign pr_ssid  = tmp_v ? tmp_d[O_SSID +: SSID_W] : s_ssid;
-assign pr_ssv   = tmp_v ? tmp_d[O_SSV]            : s_ssv;
-assign pr_va    = tmp_v ? tmp_d[O_ADDR+12 +: 52]  : s_addr[63:12];
+reg  st_wait;                   // out_d wants its probe (lost the shared port)
+wire pr_in  = tmp_v ? !(tmp_d[B_FT] || tmp_d[B_FT-1]) : (s_valid && g_need && !in_ft);
+assign pr_valid = st_wait || pr_in;
+assign pr_sid   = st_wait ? st_sid  : tmp_v ? tmp_d[O_SID +: SID_W]   : s_sid;
+assign pr_ssid  = st_wait ? st_ssid : tmp_v ? tmp_d[O_SSID +: SSID_W] : s_ssid;
+assign pr_ssv   = st_wait ? st_ssv  : tmp_v ? tmp_d[O_SSV]            : s_ssv;
+assign pr_va    = st_wait ? st_addr[63:12] : tmp_v ? tmp_d[O_ADDR+12 +: 52] : s_addr[63:12];
 
 reg                 mt_fresh, mh_v, mh_ng, mh_pan, mh_tbi;
 reg [OAS_BITS-1:12] mh_pa;
@@ -457,7 +464,7 @@ assign pk_len   = p_len[pc_idx];
 
 wire tbl_out  = o_valid && sel_tbl && o_take;
 wire st_out   = o_valid && !sel_tbl && o_take;
-wire st_push  = out_v && !st_direct && free_any;
+wire st_push  = out_v && !st_direct && free_any && !st_wait;
 // a transaction entering the table undecided, that the main TLB decides (its
 // permissions checked as for a micro-TLB hit)
 wire st_mt    = st_push && !st_fast && smmuen;
@@ -668,6 +675,7 @@ always @(posedge clk) begin
         cnt_mt_lookups <= 32'd0;
         cnt_mt_hits    <= 32'd0;
         mt_fresh       <= 1'b0;
+        st_wait        <= 1'b0;
         mh_v           <= 1'b0;
         mh_ng          <= 1'b0;
         mh_pan         <= 1'b0;
@@ -720,8 +728,12 @@ always @(posedge clk) begin
             cnt_mt_hits <= cnt_mt_hits + 1'b1;
 
         // ------------------------------------------------ main-TLB answer of the stage transaction
-        mt_fresh <= (!out_v || st_leave) && (tmp_v || s_valid);
-        if (mt_fresh) begin
+        // (while st_wait, out_d does not leave: it is neither decided nor pushed)
+        mt_fresh <= pr_valid && pr_grant && (st_wait || !out_v || st_leave);
+        st_wait  <= st_wait ? !pr_grant : ((!out_v || st_leave) && pr_in && !pr_grant);
+        if ((!out_v || st_leave) && (tmp_v || s_valid))
+            mh_v <= 1'b0;               // a new stage transaction: its own answer, if any, comes next
+        else if (mt_fresh) begin
             mh_v    <= mt_hit;
             mh_pa   <= mt_pa;
             mh_size <= mt_size;
