@@ -330,3 +330,307 @@ faxi4 #(.DUT_SLAVE(0), .ID_W(1), .ADDR_W(32), .DATA_W(64), .MAXOUT(2), .QD(2), .
     .rvalid(m_axi_tw_rvalid), .rready(m_axi_tw_rready)
 );
 endmodule
+
+// ---------------------------------------------------------------- smmu_tbu_tlb: no stale hit
+// The TBU's two TLB levels (micro-TLB + main TLB + the refill buffer lf_*), smallest
+// sizes (2 micro-TLB entries, main TLB 16 sets x 1 way + 1 block entry). Inputs free:
+// lookups, probes, link fills (any size but 3, which no walk produces, bypass or not,
+// in any cycle), TLBI / CFGI of any form at any cycle (together too), SMMUEN, warm
+// resets. The main-TLB hits the queues use (mf_*) are modelled as smmu_xlt_q makes
+// them: the answer of this cycle, or the last hit answer of that port kept until
+// an invalidation (mh_*), carrying the probe's tag and the answer's size, TBI and PA.
+//
+// Arbitrary-tag proof: an anyconst tag {SID, SSV, SSID, VA[63:12]} and shadow bits
+//   f_sh_tr  a link fill (translation) that covers the tag was installed and no
+//            invalidation that surely removes every entry covering the tag came since;
+//   f_sh_byp the same for STE-bypass fills of the tag's stream (micro-TLB only).
+// "Surely removes": TLBI_NH_ALL / NSNH_ALL, CFGI whose scope holds the tag's StreamID,
+// and (translations only) TLBI_NH_VAA of the tag's page. Other invalidations leave the
+// shadow as it is (the entry may stay: that is not stale). The tag's output page
+// (f_map, free) may change only after such an invalidation (software changes the
+// tables, then invalidates), and every translation fill covering the tag carries it.
+// Asserted: a main-TLB answer hit for a probe of the tag needs f_sh_tr in the answer
+// cycle, no such invalidation in the answer cycle, and PA = f_map; a micro-TLB hit on
+// the tag needs f_sh_tr and PA = f_map (translation entry) or f_sh_byp (bypass
+// entry). The refill path is covered: a refill carries a main-TLB hit, so a refill
+// that lands after an invalidation gives a micro-TLB hit without a fill since.
+module f_tbu_tlb (
+    input wire          clk,
+    input wire          rstn_in,
+    input wire          smmuen,
+    input wire [3:0]    lk_sid,
+    input wire [1:0]    lk_ssid,
+    input wire [1:0]    lk_ssv,
+    input wire [127:0]  lk_va,
+    input wire [1:0]    pr_valid,
+    input wire [3:0]    pr_sid,
+    input wire [1:0]    pr_ssid,
+    input wire [1:0]    pr_ssv,
+    input wire [103:0]  pr_va,
+    input wire [1:0]    mf_valid,
+    input wire [3:0]    mf_sid,
+    input wire [1:0]    mf_ssid,
+    input wire [1:0]    mf_ssv,
+    input wire [103:0]  mf_va,
+    input wire [1:0]    mf_tbi,
+    input wire [3:0]    mf_size,
+    input wire [31:0]   mf_asid,
+    input wire [1:0]    mf_ng,
+    input wire [39:0]   mf_pa,
+    input wire [9:0]    mf_perm,
+    input wire [1:0]    mf_pan,
+    input wire [43:0]   mf_ax,
+    input wire          fill_valid,
+    input wire          fill_byp,
+    input wire [1:0]    fill_sid,
+    input wire          fill_ssid,
+    input wire          fill_ssv,
+    input wire [63:12]  fill_va,
+    input wire          fill_tbi,
+    input wire [1:0]    fill_size,
+    input wire [15:0]   fill_asid,
+    input wire          fill_ng,
+    input wire [31:12]  fill_pa,
+    input wire [4:0]    fill_perm,
+    input wire          fill_pan,
+    input wire [21:0]   fill_ax,
+    input wire          tlbi_valid,
+    input wire [7:0]    tlbi_op,
+    input wire [15:0]   tlbi_asid,
+    input wire [63:12]  tlbi_va,
+    input wire          cfgi_valid,
+    input wire [31:0]   cfgi_sid,
+    input wire [31:0]   cfgi_mask,
+    input wire [31:12]  f_map            // the tag's output page (software's tables)
+);
+localparam PW = 20;                      // OAS_BITS 32
+reg f_past_valid = 1'b0;
+always @(posedge clk) f_past_valid <= 1'b1;
+wire rstn = f_past_valid ? rstn_in : 1'b0;
+wire rst  = !rstn;
+
+wire [1:0]      lk_hit, lk_pan, lk_byp, lk_ng, mt_hit, mt_ng, mt_pan, mt_tbi;
+wire [63:0]     lk_pa;
+wire [9:0]      lk_perm, mt_perm;
+wire [31:0]     lk_asid, mt_asid, cnt_fills;
+wire [3:0]      lk_size, mt_size;
+wire [43:0]     lk_ax, mt_ax;
+wire [2*PW-1:0] mt_pa;
+
+smmu_tbu_tlb #(.TLB_ENTRIES(2), .MTLB_SETS(16), .MTLB_WAYS(1), .MTLB_BLOCKS(1), .SID_W(2), .SSID_W(1),
+               .OAS_BITS(32)) dut (
+    .clk(clk), .rst(rst), .smmuen(smmuen),
+    .lk_sid(lk_sid), .lk_ssid(lk_ssid), .lk_ssv(lk_ssv), .lk_va(lk_va),
+    .lk_hit(lk_hit), .lk_pa(lk_pa), .lk_perm(lk_perm), .lk_pan(lk_pan), .lk_byp(lk_byp),
+    .lk_asid(lk_asid), .lk_ng(lk_ng), .lk_size(lk_size), .lk_ax(lk_ax),
+    .pr_valid(pr_valid), .pr_sid(pr_sid), .pr_ssid(pr_ssid), .pr_ssv(pr_ssv), .pr_va(pr_va),
+    .mt_hit(mt_hit), .mt_pa(mt_pa), .mt_size(mt_size), .mt_ng(mt_ng), .mt_perm(mt_perm),
+    .mt_pan(mt_pan), .mt_asid(mt_asid), .mt_ax(mt_ax), .mt_tbi(mt_tbi),
+    .mf_valid(mf_valid), .mf_sid(mf_sid), .mf_ssid(mf_ssid), .mf_ssv(mf_ssv), .mf_va(mf_va),
+    .mf_tbi(mf_tbi), .mf_size(mf_size), .mf_asid(mf_asid), .mf_ng(mf_ng), .mf_pa(mf_pa),
+    .mf_perm(mf_perm), .mf_pan(mf_pan), .mf_ax(mf_ax),
+    .fill_valid(fill_valid), .fill_byp(fill_byp), .fill_sid(fill_sid), .fill_ssid(fill_ssid),
+    .fill_ssv(fill_ssv), .fill_va(fill_va), .fill_tbi(fill_tbi), .fill_size(fill_size),
+    .fill_asid(fill_asid), .fill_ng(fill_ng), .fill_pa(fill_pa), .fill_perm(fill_perm),
+    .fill_pan(fill_pan), .fill_ax(fill_ax),
+    .tlbi_valid(tlbi_valid), .tlbi_op(tlbi_op), .tlbi_asid(tlbi_asid), .tlbi_va(tlbi_va),
+    .cfgi_valid(cfgi_valid), .cfgi_sid(cfgi_sid), .cfgi_mask(cfgi_mask),
+    .cnt_fills(cnt_fills)
+);
+
+// ------------------------------------------------ the tag
+(* anyconst *) reg [1:0]   t_sid;
+(* anyconst *) reg         t_ssv;
+(* anyconst *) reg         t_ssid;
+(* anyconst *) reg [63:12] t_va;
+
+// the tag's stream (SSID compared only with SSV, as both TLBs do)
+function f_stream;
+    input [1:0] sid;
+    input       ssv;
+    input       ssid;
+    begin
+        f_stream = sid == t_sid && ssv == t_ssv && (!t_ssv || ssid == t_ssid);
+    end
+endfunction
+// an entry {va, size, tbi} covers the tag's page (written here, not taken from the RTL)
+function f_vcov;
+    input [63:12] va;
+    input [1:0]   size;
+    input         tbi;
+    reg [63:12] m;
+    begin
+        m = {52{1'b1}};
+        if (tbi)
+            m[63:56] = 8'd0;
+        if (size == 2'd1)
+            m[20:12] = 9'd0;
+        else if (size == 2'd2)
+            m[29:12] = 18'd0;
+        f_vcov = ((va ^ t_va) & m) == 52'd0;
+    end
+endfunction
+// the output page of the tag's VA under an entry {pa, size}
+function [PW-1:0] f_join;
+    input [PW-1:0] pa;
+    input [1:0]    size;
+    reg [PW-1:0] r;
+    begin
+        r = pa;
+        if (size == 2'd2)
+            r[17:0] = t_va[29:12];
+        else if (size == 2'd1)
+            r[8:0] = t_va[20:12];
+        f_join = r;
+    end
+endfunction
+
+// ------------------------------------------------ environment
+wire inv    = tlbi_valid || cfgi_valid;
+wire l_fill = fill_valid && smmuen && !inv;          // installed by the TLBs (dropped in an invalidation)
+wire cov_tr = l_fill && !fill_byp && f_stream(fill_sid, fill_ssv, fill_ssid) &&
+              f_vcov(fill_va, fill_size, fill_tbi);
+wire cov_by = l_fill && fill_byp && f_stream(fill_sid, fill_ssv, fill_ssid) && t_va[63:32] == 32'd0;
+// invalidations that remove every entry covering the tag (bypass entries: not TLBI by VA)
+wire sure_all = (tlbi_valid && (tlbi_op == 8'h10 || tlbi_op == 8'h30)) ||
+                (cfgi_valid && (({30'd0, t_sid} ^ cfgi_sid) & cfgi_mask) == 32'd0);
+wire sure_tr  = sure_all || (tlbi_valid && tlbi_op == 8'h13 && tlbi_va == t_va);
+
+always @* begin
+    assume(fill_size != 2'd3);                       // a walk ends in a 4 KiB page, a 2 MiB or a 1 GiB block
+    if (cov_tr)
+        assume(f_join(fill_pa, fill_size) == f_map); // a fill carries the current tables
+end
+// the tables change only behind an invalidation that covers the tag (or a reset)
+reg          f_chg = 1'b1;
+reg [PW-1:0] f_map_q;
+always @(posedge clk) begin
+    f_chg   <= rst || sure_tr;
+    f_map_q <= f_map;
+end
+always @* if (!f_chg) assume(f_map == f_map_q);
+
+// the kept main-TLB answer of each queue (smmu_xlt_q mh_*) and the probe it answers
+reg  [1:0]   q_ssv, q_ssid, k_v, k_ssv, k_ssid, k_tbi;
+reg  [3:0]   q_sid, k_sid, k_size;
+reg  [103:0] q_va, k_va;
+reg  [39:0]  k_pa;
+always @(posedge clk)
+    for (integer d = 0; d < 2; d = d + 1) begin
+        if (pr_valid[d]) begin
+            q_sid[d*2 +: 2]   <= pr_sid[d*2 +: 2];
+            q_ssid[d]         <= pr_ssid[d];
+            q_ssv[d]          <= pr_ssv[d];
+            q_va[d*52 +: 52]  <= pr_va[d*52 +: 52];
+        end
+        if (rst)
+            k_v[d] <= 1'b0;
+        else if (mt_hit[d]) begin
+            k_v[d]            <= 1'b1;
+            k_sid[d*2 +: 2]   <= q_sid[d*2 +: 2];
+            k_ssid[d]         <= q_ssid[d];
+            k_ssv[d]          <= q_ssv[d];
+            k_va[d*52 +: 52]  <= q_va[d*52 +: 52];
+            k_tbi[d]          <= mt_tbi[d];
+            k_size[d*2 +: 2]  <= mt_size[d*2 +: 2];
+            k_pa[d*PW +: PW]  <= mt_pa[d*PW +: PW];
+        end else if (inv)
+            k_v[d] <= 1'b0;
+    end
+// {sid, ssid, ssv, va, tbi, size, pa}: what decides which pages a refill covers and its PA
+genvar gd;
+generate
+    for (gd = 0; gd < 2; gd = gd + 1) begin : g_mf
+        wire [78:0] mf_w = {mf_sid[gd*2 +: 2], mf_ssid[gd], mf_ssv[gd], mf_va[gd*52 +: 52], mf_tbi[gd],
+                            mf_size[gd*2 +: 2], mf_pa[gd*PW +: PW]};
+        wire [78:0] fr_w = {q_sid[gd*2 +: 2], q_ssid[gd], q_ssv[gd], q_va[gd*52 +: 52], mt_tbi[gd],
+                            mt_size[gd*2 +: 2], mt_pa[gd*PW +: PW]};
+        wire [78:0] k_w  = {k_sid[gd*2 +: 2], k_ssid[gd], k_ssv[gd], k_va[gd*52 +: 52], k_tbi[gd],
+                            k_size[gd*2 +: 2], k_pa[gd*PW +: PW]};
+        always @* if (mf_valid[gd]) assume((mt_hit[gd] && mf_w == fr_w) || (k_v[gd] && mf_w == k_w));
+    end
+endgenerate
+
+// ------------------------------------------------ shadow
+reg f_sh_tr = 1'b0, f_sh_byp = 1'b0;
+always @(posedge clk) begin
+    if (rst || sure_tr)
+        f_sh_tr <= 1'b0;
+    else if (cov_tr)
+        f_sh_tr <= 1'b1;
+    if (rst || sure_all)
+        f_sh_byp <= 1'b0;
+    else if (cov_by)
+        f_sh_byp <= 1'b1;
+end
+
+// probes of the tag, answered the next cycle
+reg [1:0] f_pr_tag = 2'b00;
+always @(posedge clk)
+    for (integer p = 0; p < 2; p = p + 1)
+        f_pr_tag[p] <= !rst && pr_valid[p] && f_stream(pr_sid[p*2 +: 2], pr_ssv[p], pr_ssid[p]) &&
+                       pr_va[p*52 +: 52] == t_va;
+wire [1:0] lk_tag;
+genvar gp;
+generate
+    for (gp = 0; gp < 2; gp = gp + 1) begin : g_chk
+        assign lk_tag[gp] = f_stream(lk_sid[gp*2 +: 2], lk_ssv[gp], lk_ssid[gp]) && lk_va[gp*64+12 +: 52] == t_va;
+        always @* if (f_past_valid && !rst) begin
+            // main TLB: a hit for the tag answers a fill no covering invalidation has removed,
+            // up to and including the answer cycle, with the tables' output page
+            if (f_pr_tag[gp] && mt_hit[gp]) begin
+                assert(f_sh_tr && !sure_tr);
+                assert(f_join(mt_pa[gp*PW +: PW], mt_size[gp*2 +: 2]) == f_map);
+            end
+            // micro-TLB (link fills and main-TLB refills)
+            if (lk_tag[gp] && lk_hit[gp] && !lk_byp[gp]) begin
+                assert(f_sh_tr);
+                assert(lk_pa[gp*32+12 +: PW] == f_map);
+            end
+            if (lk_tag[gp] && lk_hit[gp] && lk_byp[gp])
+                assert(f_sh_byp);
+        end
+    end
+endgenerate
+
+// ------------------------------------------------ covers
+// a refill into the micro-TLB: a micro-TLB fill (cnt_fills) in a cycle without a link fill
+reg        f_lfill_q = 1'b0, f_rst_q = 1'b1;
+reg [31:0] f_cnt_q = 32'd0;
+always @(posedge clk) begin
+    f_lfill_q <= fill_valid && smmuen;
+    f_rst_q   <= rst;
+    f_cnt_q   <= cnt_fills;
+end
+wire f_refill = !f_rst_q && !rst && !f_lfill_q && cnt_fills != f_cnt_q;
+// a covering invalidation, then a fill: the shadow set again
+reg f_inv_seen = 1'b0, f_sh_again = 1'b0;
+always @(posedge clk) begin
+    if (rst) begin
+        f_inv_seen <= 1'b0;
+        f_sh_again <= 1'b0;
+    end else begin
+        if (sure_tr)
+            f_inv_seen <= 1'b1;
+        if (sure_tr)
+            f_sh_again <= 1'b0;
+        else if (cov_tr && f_inv_seen)
+            f_sh_again <= 1'b1;
+    end
+end
+// the micro-TLB had no translation for the tag while the shadow was set; then one came
+// without a link fill of the tag: it came through the refill path
+reg f_ut_gone = 1'b0;
+always @(posedge clk)
+    if (rst || cov_tr || !f_sh_tr)
+        f_ut_gone <= 1'b0;
+    else if (lk_tag[0] && !(lk_hit[0] && !lk_byp[0]))
+        f_ut_gone <= 1'b1;
+always @* if (f_past_valid && !rst) begin
+    cover(f_pr_tag[0] && mt_hit[0] && mt_size[1:0] == 2'd0);           // main-TLB page hit on the tag
+    cover(f_pr_tag[1] && mt_hit[1] && mt_size[3:2] != 2'd0);           // main-TLB block hit on the tag
+    cover(f_refill);                                                   // a refill written (lf_go)
+    cover(f_pr_tag[0] && mt_hit[0] && f_sh_again);                     // hit after fill after invalidation
+    cover(f_ut_gone && lk_tag[0] && lk_hit[0] && !lk_byp[0]);          // micro-TLB hit from a refill
+end
+endmodule

@@ -55,6 +55,12 @@ TASKS = [
                                                 "during an invalidation, none left after TLBI_NH_ALL"),
     ("blocks", "walk_cover",    "cover", 20, None, "smmu_walk: a full 4-level walk, a merge, a covered walk ending stale, "
                                                    "a walk result installed, a walk starting below a walk-cache hit"),
+    ("blocks", "tbu_tlb_bmc",   "bmc",   7, 6,  "smmu_tbu_tlb (micro-TLB 2 entries, main TLB 16 sets x 1 way + 1 block, "
+                                                "refill buffer): no stale hit on an arbitrary tag: a main-TLB answer hit "
+                                                "or a micro-TLB hit needs a covering fill no covering TLBI/CFGI removed "
+                                                "since (main TLB: nor one in the answer cycle), with the current PA"),
+    ("blocks", "tbu_tlb_cover", "cover", 6, 6,   "smmu_tbu_tlb: main-TLB page and block hits on the tag, a refill "
+                                                 "written, a hit after fill after invalidation, a micro-TLB hit from a refill"),
     ("top", "bmc",        "bmc",   11, None, "smmu_top (formal parameters): AXI4 rules on s_axi, m_axi, "
                                              "m_axi_tw, s_axil + every FORMAL invariant"),
     ("top", "cover",      "cover", 12, None, "smmu_top: covers at the ports, a configuration fetch"),
