@@ -278,6 +278,10 @@ SUITES["mutate"] = [
     # reset); the first test after power-up sees the first cycles after reset
     Job("tb.tests.test_stall", name="m_stall_lr", testcase=["StallRetryIopf", "StallHitUnderFault"],
         params={"LINK_REG": 1}),
+    # the TBU's main TLB: permissions of a hit, the kept answer and the micro-TLB refill against
+    # invalidations, the SSV/SSID tag (the other mutate jobs never hit the main TLB)
+    Job("tb.tests.test_mtlb", name="m_mtlb",
+        testcase=["MtlbPermissions", "MtlbKeptAnswer", "MtlbRefillRace", "MtlbSubstreams"]),
 ]
 
 # ---- capacity parameters (XLT_SLOTS, STALL_SLOTS, WALKERS, CFG_ENTRIES, PARK_SLOTS, PARK_BEATS) ----
