@@ -4,9 +4,9 @@
 
 // Main TLB: the second level behind the fully associative micro-TLB
 // (smmu_tlb), in the TBU (docs/architecture.md "Two-level TLB"). The TBU
-// probes it for every transaction entering a translation queue's address
-// stage (one probe port per direction); a hit decides a micro-TLB miss
-// without asking the TCU.
+// probes it for transactions entering a translation queue's address stage
+// that the micro-TLB did not decide (smmu_tbu_tlb: one port, NP=1, shared by
+// the two queues); a hit decides a micro-TLB miss without asking the TCU.
 //
 // * 4 KiB pages: SETS x WAYS set-associative, one RAM of SETS words per way
 //   (index VA[12 +: log2 SETS], synchronous reads, one write port, no reset on
