@@ -22,8 +22,9 @@
 //   A probe answers "miss" when an invalidation comes in its answer cycle;
 //   the way a fill wrote in the probe cycle is not compared (the RAM read
 //   returned its old contents, its valid bit is the new one).
-// * Replacement (per set, and for the block array): an invalid way first,
-//   else a round-robin pointer in flip-flops, advanced on every fill.
+// * Replacement: an invalid way of the set first, else the way one pointer
+//   names (shared by every set, advanced on every fill that replaced an
+//   entry); the block array the same with its own pointer.
 // * Invalidation in one cycle, conservative for the RAM part:
 //   TLBI_NH_VA / NH_VAA clear every way of the set the TLBI's VA indexes; every
 //   other TLBI form and every CFGI clear all valid bits. Block entries are
@@ -121,12 +122,11 @@ wire [RW-1:0]     wr_word = {fill_sid, fill_ssv, wr_ssid, wr_vt, fill_tbi,
                              fill_pa, fill_ng, fill_perm, fill_pan, fill_asid, fill_ax};
 
 reg  [WW-1:0]        wr_way;
-wire [WW-1:0]        wr_next;
 wire [NP*WAYS*RW-1:0] rd_word;     // per port, per way
 wire [WAYS-1:0]      wr_vset;      // valid bits of the fill's set
 wire [NP*WAYS-1:0]   p_vset;       // ... of the set each port compares (cycle T+1)
 wire [NP*IW-1:0]     p_idx;
-wire [WW-1:0]        wr_rr;
+reg  [WW-1:0]        wr_rr;        // victim when the fill's set is full (one pointer for all sets)
 wire                 inv_all = inv && !inv_set;
 
 // set decoders (shared by the ways), written as one-hot shifts: the same logic,
@@ -162,16 +162,6 @@ generate
             assign p_vset[q*WAYS+g] = vb[p_idx[q*IW +: IW]];
         end
     end
-    // round-robin pointer of every set, one bit-plane per pointer bit
-    for (g = 0; g < WW; g = g + 1) begin : g_rr
-        reg [SETS-1:0] rb;
-        always @(posedge clk)
-            if (rst)
-                rb <= {SETS{1'b0}};
-            else
-                rb <= (rb & ~dec_wr) | (dec_wr & {SETS{wr_next[g]}});
-        assign wr_rr[g] = rb[wr_idx];
-    end
 endgenerate
 
 // victim: the first invalid way of the fill's set, else its round-robin pointer
@@ -185,7 +175,12 @@ always @* begin
             wr_way  = i[WW-1:0];
         end
 end
-assign wr_next = (wr_way == WW'(WAYS - 1)) ? {WW{1'b0}} : wr_way + 1'b1;
+// the pointer moves on every fill that replaced a valid entry
+always @(posedge clk)
+    if (rst)
+        wr_rr <= {WW{1'b0}};
+    else if (wr_page && !wr_free)
+        wr_rr <= (wr_rr == WW'(WAYS - 1)) ? {WW{1'b0}} : wr_rr + 1'b1;
 
 // ---------------------------------------------------------- 2 MiB / 1 GiB blocks: flip-flops
 reg  [BLOCKS-1:0] b_v;
