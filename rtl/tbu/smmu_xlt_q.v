@@ -252,6 +252,19 @@ function perm_ok;
     end
 endfunction
 
+// PnU and InD of an access after the STE's PRIVCFG/INSTCFG overrides held in a
+// decision's attribute transform (IHI 0070 13.4): what permissions and records use
+function eff_pnu;
+    input [AX_W-1:0] ax;
+    input            pnu;    // the client's AxPROT[0]
+    eff_pnu = ax[AX_OVR+12] ? ax[AX_OVR+11] : pnu;
+endfunction
+function eff_ind;
+    input [AX_W-1:0] ax;
+    input            ind;    // the client's AxPROT[2]
+    eff_ind = ax[AX_OVR+14] ? ax[AX_OVR+13] : ind;
+endfunction
+
 // ================================================================ stage
 // {ft, fg, down, raz, pa, id, addr, len, attr, sid, ssid, ssv, ax, asid, ng, size, xl}
 localparam SW   = 4 + OAS_BITS + ID_W + 64 + 8 + ATTR_W + SID_W + SSID_W + 1 + AX_W + 20;
@@ -266,8 +279,7 @@ smmu_decide #(.OAS_BITS(OAS_BITS)) decide_inst (
 // permissions are checked with PnU/InD after the STE's PRIVCFG/INSTCFG (IHI 0070 13.4)
 wire in_ft = !g_need ? 1'b0 :
              (lk_hit && (lk_byp || perm_ok(lk_perm, lk_pan,
-                                           lk_ax[AX_OVR+12] ? lk_ax[AX_OVR+11] : s_attr[4],
-                                           lk_ax[AX_OVR+14] ? lk_ax[AX_OVR+13] : s_attr[6]))) && !inv;
+                                           eff_pnu(lk_ax, s_attr[4]), eff_ind(lk_ax, s_attr[6])))) && !inv;
 wire [SW-1:0] in_d = {in_ft, !g_need, (g_need ? 1'b1 : g_bypass), (g_need ? 1'b0 : g_raz),
                       (g_need ? lk_pa : s_addr[OAS_BITS-1:0]),
                       s_id, s_addr, s_len, s_attr, s_sid, s_ssid, s_ssv,
@@ -469,8 +481,7 @@ wire st_push  = out_v && !st_direct && free_any && !st_wait;
 // permissions checked as for a micro-TLB hit)
 wire st_mt    = st_push && !st_fast && smmuen;
 wire mt_use   = st_mt && e_hit && !inv &&
-                perm_ok(e_perm, e_pan, e_ax[AX_OVR+12] ? e_ax[AX_OVR+11] : st_attr[4],
-                        e_ax[AX_OVR+14] ? e_ax[AX_OVR+13] : st_attr[6]);
+                perm_ok(e_perm, e_pan, eff_pnu(e_ax, st_attr[4]), eff_ind(e_ax, st_attr[6]));
 assign mf_valid = mt_use;
 assign mf_sid   = st_sid;
 assign mf_ssid  = st_ssid;
@@ -597,8 +608,8 @@ always @* begin
         rec[95]    = 1'b1;                                     // Stall
     end
     // PnU, InD (0 for writes): after the STE's PRIVCFG/INSTCFG (IHI 0070 7.3)
-    rec[97]      = p_ax[ev_idx][AX_OVR+12] ? p_ax[ev_idx][AX_OVR+11] : p_attr[ev_idx][4];
-    rec[98]      = (RNW != 0) && (p_ax[ev_idx][AX_OVR+14] ? p_ax[ev_idx][AX_OVR+13] : p_attr[ev_idx][6]);
+    rec[97]      = eff_pnu(p_ax[ev_idx], p_attr[ev_idx][4]);
+    rec[98]      = (RNW != 0) && eff_ind(p_ax[ev_idx], p_attr[ev_idx][6]);
     rec[99]      = RNW != 0;                                   // RnW
     rec[105:104] = (p_evid[ev_idx] == EV_F_WALK_EABT) ? 2'b01 : 2'b10;   // CLASS TT : IN
     rec[191:128] = p_addr[ev_idx];
@@ -870,8 +881,7 @@ always @(posedge clk) begin
                                 p_fetch[e] <= w_fetch[p_slot[e]*OAS_BITS +: OAS_BITS];
                                 to_fault(e[PIDX_W-1:0], flt_evid(w_fault[p_slot[e]*3 +: 3]), p_cdf[e]);
                             end else if (perm_ok(w_perm[p_slot[e]*5 +: 5], p_cdf[e][CDF_PAN],
-                                                 p_ax[e][AX_OVR+12] ? p_ax[e][AX_OVR+11] : p_attr[e][4],
-                                                 p_ax[e][AX_OVR+14] ? p_ax[e][AX_OVR+13] : p_attr[e][6])) begin
+                                                 eff_pnu(p_ax[e], p_attr[e][4]), eff_ind(p_ax[e], p_attr[e][6]))) begin
                                 p_ax[e][5:0] <= w_ax[p_slot[e]*6 +: 6];
                                 p_state[e]  <= P_READY;
                                 p_down[e]   <= 1'b1;
