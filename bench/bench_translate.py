@@ -73,6 +73,7 @@ SWEEP_N = int(os.environ.get("BENCH_SWEEP_N", "512"))
 TW_LATENCIES = (1, 10, 50)
 HIT_PAGES = 8                    # hot set of the hit / throughput phases (well inside the TLB)
 NID = 16
+MANY_MISSES = 128                # all-miss burst per direction: more than XLT_SLOTS can be (<= 64)
 
 
 # --------------------------------------------------------------------------- probe
@@ -488,7 +489,7 @@ class BenchTranslate(SmmuBaseTest):
         sizes = [max(1, e // 4), max(1, e // 2), e, 2 * e, 4 * e]
         if mt:
             sizes += [mt // 4, mt // 2, mt, 2 * mt, 4 * mt]
-        room = NPAGES - self.next_page - 80               # fresh pages of the later phases
+        room = NPAGES - self.next_page - 80 - 2 * MANY_MISSES   # fresh pages of the later phases
         skipped = sorted({w for w in sizes if w > room})
         sizes = sorted({w for w in sizes if w <= room})
         if skipped:
@@ -603,6 +604,24 @@ class BenchTranslate(SmmuBaseTest):
                 "walks_in_flight_max_outside": self.probe.walks_max,
                 "cycles": max(r.t_done for r in rs) - min(r.t_s for r in rs) + 1,
                 "counters": counter_delta(c0, read_counters(env.dut))}
+        # b2) many misses (more than the largest pending table) to distinct pages of fresh 2 MiB
+        # regions spread over the page tables: how many translations wait at once per direction and
+        # how many walks overlap (issue-12 targets >= 64 and >= 8; the walk caches turn most of
+        # these into one-read walks, so walker slots, not reads, are the limit)
+        for d in ("r", "w"):
+            pages = self.fresh(MANY_MISSES)
+            items = [self.txn(d, p, k % NID, k) for k, p in enumerate(pages)]
+            c0 = read_counters(env.dut)
+            self.probe.reset_max()
+            m = self.probe.mark()
+            await self.burst(items)
+            rs = self.probe.since(m)
+            key = "reads" if d == "r" else "writes"
+            out[f"many_misses_slow_walker_{key}"] = {
+                "offered": len(items), "max_outstanding": self.probe.out_max[d],
+                "walks_in_flight_max_outside": self.probe.walks_max,
+                "cycles": max(r.t_done for r in rs) - min(r.t_s for r in rs) + 1,
+                "counters": counter_delta(c0, read_counters(env.dut))}
         # c) two misses to the same page on two IDs share one walk
         for d in ("r", "w"):
             page = self.fresh()[0]
@@ -628,10 +647,14 @@ class BenchTranslate(SmmuBaseTest):
         self.res["knobs"] = {"BENCH_TXNS": NTXN, "BENCH_SWEEP_N": SWEEP_N}
         outdir = Path(__file__).resolve().parent / "results"
         outdir.mkdir(exist_ok=True)
-        # the LINK_REG=1 job (bench_translate_lr) writes translate-lr-<sim>.json
-        lr = json.loads(os.environ.get("SMMU_PARAMS") or "{}").get("LINK_REG", 0)
+        # the LINK_REG=1 job (bench_translate_lr) writes translate-lr-<sim>.json, the large capacity
+        # set (bench_translate_large: WALKERS=8, XLT_SLOTS=64) translate-large-<sim>.json
+        over = json.loads(os.environ.get("SMMU_PARAMS") or "{}")
+        lr = over.get("LINK_REG", 0)
+        self.res["params"].update(over)
         self.res["params"]["LINK_REG"] = lr
-        (outdir / f"translate{'-lr' if lr else ''}-{sim}.json").write_text(json.dumps(self.res, indent=2) + "\n")
+        tag = "-lr" if lr else "-large" if over.get("WALKERS", 2) > 2 else ""
+        (outdir / f"translate{tag}-{sim}.json").write_text(json.dumps(self.res, indent=2) + "\n")
         self.log.info("BENCH translate: %s", json.dumps(self.res))
         for line in summary_lines(self.res):
             self.log.info("BENCH %s", line)

@@ -308,6 +308,8 @@ SUITES["quick"] += [
     Job("tb.tests.test_codecov", name="codecov_cap_small", testcase=["CodecovTlbFields", "CodecovTtbBits"],
         params=CAP_SMALL),
 ]
+# the large set's scale figures (outstanding misses, walks in flight, bench/README.md)
+SUITES["bench"].append(Job("bench.bench_translate", name="bench_translate_large", params=CAP_LARGE))
 SUITES["regress"] += [
     Job("tb.tests.test_translate", name="translate_cap_large", testcase=["TranslateRandom"],
         params=CAP_LARGE, env={"TXNS": 1500}),

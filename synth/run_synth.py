@@ -1,6 +1,6 @@
 """`make synth`: ECP5 area per block and Fmax of smmu_top, measured with the PyPI tools.
 
-    python synth/run_synth.py [--config default|small|all] [--no-pnr] [--route]
+    python synth/run_synth.py [--config default|small|large|all] [--no-pnr] [--route]
                               [--pnr-timeout S] [--force] [--flat] [--reparse]
 
 For each configuration:
@@ -64,6 +64,11 @@ CONFIGS: dict[str, dict[str, int]] = {
     # smmu_top with the link register stage (LINK_REG=1); not in "all"
     "link_reg": {"LINK_REG": 1},
 }
+# the large capacity set of the regressions and bench_translate_large (64 slots, 8 walkers);
+# not in "all" (it does not fit the LFE5U-85F: --no-pnr gives its area)
+sys.path.insert(0, str(ROOT))
+from sim.suites import CAP_LARGE  # noqa: E402
+CONFIGS["large"] = dict(CAP_LARGE)
 ALL = ["default", "small"]           # --config all
 
 
