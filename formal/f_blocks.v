@@ -297,7 +297,7 @@ smmu_walk #(.NW(NW), .SID_W(2), .SSID_W(1), .OAS_BITS(32), .SLOT_W(1), .WC_ENTRI
     .ans_kind(), .ans_slot(),
     .tlbi_valid(tlbi_valid), .tlbi_op(tlbi_op), .tlbi_asid(tlbi_asid), .tlbi_va(tlbi_va),
     .tlbi_leaf(tlbi_leaf), .cfgi_valid(cfgi_valid), .cfgi_sid(cfgi_sid), .cfgi_mask(cfgi_mask),
-    .w_done(), .w_stale(), .w_ng(), .w_fault(), .w_fetch(), .w_pa(), .w_size(), .w_perm(), .w_ax(),
+    .w_done(), .w_slot(), .w_stale(), .w_ng(), .w_fault(), .w_fetch(), .w_pa(), .w_size(), .w_perm(), .w_ax(),
     .rd_addr(rd_addr), .rd_attr(rd_attr), .rd_valid(rd_valid), .rd_ready(rd_ready),
     .rd_rvalid(rd_rvalid), .rd_rdata(rd_rdata), .rd_rresp(rd_rresp),
     .fill_valid(), .fill_byp(), .fill_sid(), .fill_ssid(), .fill_ssv(), .fill_va(), .fill_tbi(),

@@ -11,7 +11,7 @@
     .ans_kind(ln_ans_kind), .ans_slot(ln_ans_slot), .ans_cdf(ln_ans_cdf), .ans_asid(ln_ans_asid),
     .ans_rec(ln_ans_rec), .ans_rseq(ln_ans_rseq), .rec_pop(ln_rec_pop), .rec_pop_seq(ln_rec_pop_seq),
     .ans_ovr(ln_ans_ovr),
-    .w_done(ln_w_done), .w_fault(ln_w_fault), .w_fetch(ln_w_fetch), .w_pa(ln_w_pa), .w_size(ln_w_size),
+    .w_done(ln_w_done), .w_slot(ln_w_slot), .w_fault(ln_w_fault), .w_fetch(ln_w_fetch), .w_pa(ln_w_pa), .w_size(ln_w_size),
     .w_perm(ln_w_perm), .w_stale(ln_w_stale), .w_ng(ln_w_ng), .w_ax(ln_w_ax),
     .fill_valid(ln_fill_valid), .fill_byp(ln_fill_byp), .fill_sid(ln_fill_sid), .fill_ssid(ln_fill_ssid),
     .fill_ssv(ln_fill_ssv), .fill_va(ln_fill_va), .fill_tbi(ln_fill_tbi), .fill_size(ln_fill_size),

@@ -160,15 +160,17 @@ module smmu_tbu #(
     input  wire [14:0]          ans_ovr,
 
     // ------------------------------------------------ link: walk results (broadcast)
-    input  wire [WALKERS-1:0]             w_done,
-    input  wire [WALKERS*3-1:0]           w_fault,
-    input  wire [WALKERS*OAS_BITS-1:0]    w_fetch,
-    input  wire [WALKERS*(OAS_BITS-12)-1:0] w_pa,
-    input  wire [WALKERS*2-1:0]           w_size,
-    input  wire [WALKERS*5-1:0]           w_perm,
-    input  wire [WALKERS-1:0]             w_stale,
-    input  wire [WALKERS-1:0]             w_ng,
-    input  wire [WALKERS*6-1:0]           w_ax,
+    // (one message a cycle: walk slot w_slot ended; smmu_walk, rtl/tcu)
+    input  wire                           w_done,
+    input  wire [SLOT_W-1:0]              w_slot,
+    input  wire [2:0]                     w_fault,
+    input  wire [OAS_BITS-1:0]            w_fetch,
+    input  wire [OAS_BITS-13:0]           w_pa,
+    input  wire [1:0]                     w_size,
+    input  wire [4:0]                     w_perm,
+    input  wire                           w_stale,
+    input  wire                           w_ng,
+    input  wire [5:0]                     w_ax,
 
     // ------------------------------------------------ link: micro-TLB fill (broadcast)
     input  wire                 fill_valid,
@@ -257,13 +259,14 @@ wire [2:0]                   i_ans_kind, i_ans_rseq, i_rec_pop_seq;
 wire [SLOT_W-1:0]            i_ans_slot;
 wire [3:0]                   i_ans_cdf;
 wire [15:0]                  i_ans_asid, i_fill_asid, i_tlbi_asid, i_st_tag;
-wire [WALKERS-1:0]           i_w_done, i_w_stale, i_w_ng;
-wire [WALKERS*3-1:0]         i_w_fault;
-wire [WALKERS*OAS_BITS-1:0]  i_w_fetch;
-wire [WALKERS*(OAS_BITS-12)-1:0] i_w_pa;
-wire [WALKERS*2-1:0]         i_w_size;
-wire [WALKERS*5-1:0]         i_w_perm;
-wire [WALKERS*6-1:0]         i_w_ax;
+wire                         i_w_done, i_w_stale, i_w_ng;
+wire [SLOT_W-1:0]            i_w_slot;
+wire [2:0]                   i_w_fault;
+wire [OAS_BITS-1:0]          i_w_fetch;
+wire [OAS_BITS-13:0]         i_w_pa;
+wire [1:0]                   i_w_size;
+wire [4:0]                   i_w_perm;
+wire [5:0]                   i_w_ax;
 wire [SID_W-1:0]             i_fill_sid;
 wire [SSID_W-1:0]            i_fill_ssid;
 wire [63:12]                 i_fill_va, i_tlbi_va;
@@ -276,12 +279,12 @@ wire [2*XLT_SLOTS-1:0]       i_act_mask;
 
 // every TCU -> TBU signal, in one vector (registered whole when LINK_REG=1)
 localparam DN_W = 1 + 1 + 15 + 2 + PIDX_W + 3 + SLOT_W + 4 + 16 + 1 + 3 + 1 + 3 + 15
-                  + WALKERS * (1 + 3 + OAS_BITS + (OAS_BITS - 12) + 2 + 5 + 1 + 1 + 6)
+                  + 1 + SLOT_W + 3 + OAS_BITS + (OAS_BITS - 12) + 2 + 5 + 1 + 1 + 6
                   + 1 + 1 + SID_W + SSID_W + 1 + 52 + 1 + 2 + 16 + 1 + (OAS_BITS - 12) + 5 + 1 + 22
                   + 1 + 8 + 16 + 52 + 1 + 1 + 32 + 32 + 1 + 1 + 16 + 2 * XLT_SLOTS + 2;
 wire [DN_W-1:0] dn_in = {
     smmuen, gbpa_abort, g_ovr, c_resp_valid, c_resp_idx, ans_kind, ans_slot, ans_cdf, ans_asid,
-    ans_rec, ans_rseq, rec_pop, rec_pop_seq, ans_ovr, w_done, w_fault, w_fetch, w_pa, w_size,
+    ans_rec, ans_rseq, rec_pop, rec_pop_seq, ans_ovr, w_done, w_slot, w_fault, w_fetch, w_pa, w_size,
     w_perm, w_stale, w_ng, w_ax, fill_valid, fill_byp, fill_sid, fill_ssid, fill_ssv, fill_va,
     fill_tbi, fill_size, fill_asid, fill_ng, fill_pa, fill_perm, fill_pan, fill_ax, tlbi_valid,
     tlbi_op, tlbi_asid, tlbi_va, tlbi_leaf, cfgi_valid, cfgi_sid, cfgi_mask, e_stall_ok, st_avail,
@@ -401,7 +404,7 @@ generate
 endgenerate
 assign {i_smmuen, i_gbpa_abort, i_g_ovr, i_c_resp_valid, i_c_resp_idx, i_ans_kind, i_ans_slot,
         i_ans_cdf, i_ans_asid, i_ans_rec, i_ans_rseq, i_rec_pop, i_rec_pop_seq, i_ans_ovr, i_w_done,
-        i_w_fault, i_w_fetch, i_w_pa, i_w_size, i_w_perm, i_w_stale, i_w_ng, i_w_ax, i_fill_valid,
+        i_w_slot, i_w_fault, i_w_fetch, i_w_pa, i_w_size, i_w_perm, i_w_stale, i_w_ng, i_w_ax, i_fill_valid,
         i_fill_byp, i_fill_sid, i_fill_ssid, i_fill_ssv, i_fill_va, i_fill_tbi, i_fill_size,
         i_fill_asid, i_fill_ng, i_fill_pa, i_fill_perm, i_fill_pan, i_fill_ax, i_tlbi_valid,
         i_tlbi_op, i_tlbi_asid, i_tlbi_va, i_tlbi_leaf, i_cfgi_valid, i_cfgi_sid, i_cfgi_mask,
@@ -466,7 +469,7 @@ wire [7:0]          pk_len, rd_pk_len;
 wire [31:0]         cnt_parks;
 
 smmu_xlt_q #(.ID_W(ID_W), .OAS_BITS(OAS_BITS), .SID_W(SID_W), .SSID_W(SSID_W), .ATTR_W(ATTR_W),
-             .PEND(PEND), .NW(WALKERS), .SLOT_W(SLOT_W), .IN_ORDER(0), .RNW(1), .PIDX_W(PIDX_W),
+             .PEND(PEND), .SLOT_W(SLOT_W), .IN_ORDER(0), .RNW(1), .PIDX_W(PIDX_W),
              .PSLOT_W(PSLOT_W), .SCAP(STALL_SLOTS)) rd_q_inst (
     .clk(clk), .rst(rst), .smmuen(i_smmuen), .gbpa_abort(i_gbpa_abort), .g_ovr(i_g_ovr),
     .s_id(s_axi_arid), .s_addr(s_axi_araddr), .s_len(s_axi_arlen),
@@ -497,7 +500,7 @@ smmu_xlt_q #(.ID_W(ID_W), .OAS_BITS(OAS_BITS), .SID_W(SID_W), .SSID_W(SSID_W), .
     .c_resp_valid(i_c_resp_valid[0]), .c_resp_idx(i_c_resp_idx),
     .ans_kind(i_ans_kind), .ans_slot(i_ans_slot), .ans_cdf(i_ans_cdf), .ans_asid(i_ans_asid),
     .ans_rec(i_ans_rec), .ans_rseq(i_ans_rseq), .rec_pop(i_rec_pop), .rec_pop_seq(i_rec_pop_seq),
-    .w_done(i_w_done), .w_fault(i_w_fault), .w_fetch(i_w_fetch), .w_pa(i_w_pa), .w_size(i_w_size), .w_perm(i_w_perm),
+    .w_done(i_w_done), .w_slot(i_w_slot), .w_fault(i_w_fault), .w_fetch(i_w_fetch), .w_pa(i_w_pa), .w_size(i_w_size), .w_perm(i_w_perm),
     .w_stale(i_w_stale), .w_ng(i_w_ng),
     .tlbi_valid(i_tlbi_valid), .tlbi_op(i_tlbi_op), .tlbi_asid(i_tlbi_asid), .tlbi_va(i_tlbi_va),
     .tlbi_leaf(i_tlbi_leaf), .cfgi_valid(i_cfgi_valid), .cfgi_sid(i_cfgi_sid), .cfgi_mask(i_cfgi_mask),
@@ -512,7 +515,7 @@ smmu_xlt_q #(.ID_W(ID_W), .OAS_BITS(OAS_BITS), .SID_W(SID_W), .SSID_W(SSID_W), .
 );
 
 smmu_xlt_q #(.ID_W(ID_W), .OAS_BITS(OAS_BITS), .SID_W(SID_W), .SSID_W(SSID_W), .ATTR_W(ATTR_W),
-             .PEND(PEND), .NW(WALKERS), .SLOT_W(SLOT_W), .IN_ORDER(0), .RNW(0), .PIDX_W(PIDX_W),
+             .PEND(PEND), .SLOT_W(SLOT_W), .IN_ORDER(0), .RNW(0), .PIDX_W(PIDX_W),
              .PARK(1), .WB_BEATS(PARK_BEATS), .PSLOT_W(PSLOT_W), .SCAP(STALL_SLOTS)) wr_q_inst (
     .clk(clk), .rst(rst), .smmuen(i_smmuen), .gbpa_abort(i_gbpa_abort), .g_ovr(i_g_ovr),
     .s_id(s_axi_awid), .s_addr(s_axi_awaddr), .s_len(s_axi_awlen),
@@ -543,7 +546,7 @@ smmu_xlt_q #(.ID_W(ID_W), .OAS_BITS(OAS_BITS), .SID_W(SID_W), .SSID_W(SSID_W), .
     .c_resp_valid(i_c_resp_valid[1]), .c_resp_idx(i_c_resp_idx),
     .ans_kind(i_ans_kind), .ans_slot(i_ans_slot), .ans_cdf(i_ans_cdf), .ans_asid(i_ans_asid),
     .ans_rec(i_ans_rec), .ans_rseq(i_ans_rseq), .rec_pop(i_rec_pop), .rec_pop_seq(i_rec_pop_seq),
-    .w_done(i_w_done), .w_fault(i_w_fault), .w_fetch(i_w_fetch), .w_pa(i_w_pa), .w_size(i_w_size), .w_perm(i_w_perm),
+    .w_done(i_w_done), .w_slot(i_w_slot), .w_fault(i_w_fault), .w_fetch(i_w_fetch), .w_pa(i_w_pa), .w_size(i_w_size), .w_perm(i_w_perm),
     .w_stale(i_w_stale), .w_ng(i_w_ng),
     .tlbi_valid(i_tlbi_valid), .tlbi_op(i_tlbi_op), .tlbi_asid(i_tlbi_asid), .tlbi_va(i_tlbi_va),
     .tlbi_leaf(i_tlbi_leaf), .cfgi_valid(i_cfgi_valid), .cfgi_sid(i_cfgi_sid), .cfgi_mask(i_cfgi_mask),

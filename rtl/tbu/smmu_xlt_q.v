@@ -55,7 +55,6 @@ module smmu_xlt_q #(
     parameter SSID_W   = 8,
     parameter ATTR_W   = 17,   // {size, burst, lock, cache, prot, qos}
     parameter PEND     = 8,
-    parameter NW       = 2,
     parameter SLOT_W   = 1,
     parameter IN_ORDER = 0,
     parameter RNW      = 1,    // 1: reads, 0: writes
@@ -170,15 +169,16 @@ module smmu_xlt_q #(
     input  wire [14:0]           ans_ovr,   // the STE's attribute overrides
 
     // walk results
-    input  wire [NW-1:0]             w_done,
-    input  wire [NW*3-1:0]           w_fault,
-    input  wire [NW*OAS_BITS-1:0]    w_fetch,
-    input  wire [NW*(OAS_BITS-12)-1:0] w_pa,
-    input  wire [NW*2-1:0]           w_size,
-    input  wire [NW*5-1:0]           w_perm,
-    input  wire [NW-1:0]             w_stale,   // an invalidation covered the walk: retry
-    input  wire [NW-1:0]             w_ng,
-    input  wire [NW*6-1:0]           w_ax,
+    input  wire                  w_done,    // walk slot w_slot ended (one result a cycle)
+    input  wire [SLOT_W-1:0]     w_slot,
+    input  wire [2:0]            w_fault,
+    input  wire [OAS_BITS-1:0]   w_fetch,
+    input  wire [OAS_BITS-13:0]  w_pa,
+    input  wire [1:0]            w_size,
+    input  wire [4:0]            w_perm,
+    input  wire                  w_stale,   // an invalidation covered the walk: retry
+    input  wire                  w_ng,
+    input  wire [5:0]            w_ax,
 
     // TLBI / CFGI this cycle: decisions they cover are made again (smmu_inv.vh)
     input  wire                  tlbi_valid,
@@ -874,23 +874,22 @@ always @(posedge clk) begin
                     P_WALK:
                         // decided at the walk's end: an invalidation that covered the walk
                         // (smmu_walk w_stale, this cycle's included) sends the entry back
-                        if (w_done[p_slot[e]]) begin
-                            if (w_stale[p_slot[e]])
+                        if (w_done && w_slot == p_slot[e]) begin
+                            if (w_stale)
                                 p_state[e] <= P_NEW;
-                            else if (w_fault[p_slot[e]*3 +: 3] != 3'd0) begin
-                                p_fetch[e] <= w_fetch[p_slot[e]*OAS_BITS +: OAS_BITS];
-                                to_fault(e[PIDX_W-1:0], flt_evid(w_fault[p_slot[e]*3 +: 3]), p_cdf[e]);
-                            end else if (perm_ok(w_perm[p_slot[e]*5 +: 5], p_cdf[e][CDF_PAN],
+                            else if (w_fault != 3'd0) begin
+                                p_fetch[e] <= w_fetch;
+                                to_fault(e[PIDX_W-1:0], flt_evid(w_fault), p_cdf[e]);
+                            end else if (perm_ok(w_perm, p_cdf[e][CDF_PAN],
                                                  eff_pnu(p_ax[e], p_attr[e][4]), eff_ind(p_ax[e], p_attr[e][6]))) begin
-                                p_ax[e][5:0] <= w_ax[p_slot[e]*6 +: 6];
+                                p_ax[e][5:0] <= w_ax;
                                 p_state[e]  <= P_READY;
                                 p_down[e]   <= 1'b1;
                                 p_raz[e]    <= 1'b0;
                                 p_commit[e] <= 1'b0;
-                                p_ng[e]     <= w_ng[p_slot[e]];
-                                p_size[e]   <= w_size[p_slot[e]*2 +: 2];
-                                p_pa[e]     <= join_pa(w_pa[p_slot[e]*(OAS_BITS-12) +: OAS_BITS-12],
-                                                       w_size[p_slot[e]*2 +: 2], p_addr[e][29:0]);
+                                p_ng[e]     <= w_ng;
+                                p_size[e]   <= w_size;
+                                p_pa[e]     <= join_pa(w_pa, w_size, p_addr[e][29:0]);
                             end else
                                 to_fault(e[PIDX_W-1:0], EV_F_PERMISSION, p_cdf[e]);
                         end

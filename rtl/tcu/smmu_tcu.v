@@ -128,15 +128,17 @@ module smmu_tcu #(
     output wire [14:0]          ans_ovr,
 
     // ------------------------------------------------ link: walk results
-    output wire [WALKERS-1:0]             w_done,
-    output wire [WALKERS*3-1:0]           w_fault,
-    output wire [WALKERS*OAS_BITS-1:0]    w_fetch,
-    output wire [WALKERS*(OAS_BITS-12)-1:0] w_pa,
-    output wire [WALKERS*2-1:0]           w_size,
-    output wire [WALKERS*5-1:0]           w_perm,
-    output wire [WALKERS-1:0]             w_stale,
-    output wire [WALKERS-1:0]             w_ng,
-    output wire [WALKERS*6-1:0]           w_ax,
+    // (one message a cycle: walk slot w_slot ended; smmu_walk)
+    output wire                           w_done,
+    output wire [SLOT_W-1:0]              w_slot,
+    output wire [2:0]                     w_fault,
+    output wire [OAS_BITS-1:0]            w_fetch,
+    output wire [OAS_BITS-13:0]           w_pa,
+    output wire [1:0]                     w_size,
+    output wire [4:0]                     w_perm,
+    output wire                           w_stale,
+    output wire                           w_ng,
+    output wire [5:0]                     w_ax,
 
     // ------------------------------------------------ link: micro-TLB fill
     output wire                 fill_valid,
@@ -296,7 +298,7 @@ smmu_walk #(.NW(NW), .SID_W(SID_W), .SSID_W(SSID_W), .OAS_BITS(OAS_BITS), .SLOT_
     .resp_cacheable(cfg_resp_cacheable), .ans_kind(ans_kind), .ans_slot(ans_slot),
     .tlbi_valid(tlbi_valid), .tlbi_op(tlbi_op), .tlbi_asid(tlbi_asid), .tlbi_va(tlbi_va),
     .tlbi_leaf(tlbi_leaf), .cfgi_valid(cfgi_valid), .cfgi_sid(cfgi_sid), .cfgi_mask(cfgi_mask),
-    .w_done(w_done), .w_stale(w_stale), .w_ng(w_ng),
+    .w_done(w_done), .w_slot(w_slot), .w_stale(w_stale), .w_ng(w_ng),
     .w_fault(w_fault), .w_fetch(w_fetch), .w_pa(w_pa), .w_size(w_size), .w_perm(w_perm),
     .w_ax(w_ax), .rd_attr(tw_rd_attr[2*6 +: NW*6]),
     .rd_addr(tw_rd_addr[2*OAS_BITS +: NW*OAS_BITS]), .rd_valid(tw_rd_valid[2 +: NW]),

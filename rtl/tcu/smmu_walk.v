@@ -68,16 +68,18 @@ module smmu_walk #(
     input  wire [31:0]              cfgi_sid,
     input  wire [31:0]              cfgi_mask,
 
-    // walk results, one set per slot (valid with w_done[k])
-    output wire [NW-1:0]            w_done,
-    output wire [NW-1:0]            w_stale,     // the finishing walk was invalidated: retry
-    output wire [NW-1:0]            w_ng,
-    output wire [NW*3-1:0]          w_fault,
-    output wire [NW*OAS_BITS-1:0]   w_fetch,
-    output wire [NW*(OAS_BITS-12)-1:0] w_pa,
-    output wire [NW*2-1:0]          w_size,
-    output wire [NW*5-1:0]          w_perm,
-    output wire [NW*6-1:0]          w_ax,        // {S1C, DSH} of the leaf (smmu_attr.vh)
+    // the walk result message: at most one walk ends per cycle (its last descriptor is
+    // the one beat of the shared walker R channel), so one result names its slot
+    output wire                     w_done,      // walk slot w_slot ended this cycle
+    output wire [SLOT_W-1:0]        w_slot,
+    output wire                     w_stale,     // the finishing walk was invalidated: retry
+    output wire                     w_ng,
+    output wire [2:0]               w_fault,
+    output wire [OAS_BITS-1:0]      w_fetch,
+    output wire [OAS_BITS-13:0]     w_pa,        // PA[OAS-1:12]
+    output wire [1:0]               w_size,
+    output wire [4:0]               w_perm,
+    output wire [5:0]               w_ax,        // {S1C, DSH} of the leaf (smmu_attr.vh)
 
     // walker-port readers, one per slot
     output wire [NW*OAS_BITS-1:0]   rd_addr,
@@ -268,7 +270,9 @@ smmu_wcache #(.ENTRIES(WC_ENTRIES), .SID_W(SID_W), .SSID_W(SSID_W), .OAS_BITS(OA
 assign slot_free = n_idle > {{SLOT_W{1'b0}}, start_walk};
 
 // ---------------------------------------------------------- walkers
+wire [NW-1:0]               p_done;
 wire [NW*3-1:0]             p_fault;
+wire [NW*6-1:0]             p_ax;
 wire [NW*OAS_BITS-1:0]      p_fetch;
 wire [NW*(OAS_BITS-12)-1:0] p_pa;
 wire [NW*2-1:0]             p_size;
@@ -293,7 +297,7 @@ generate
             .wxn(resp_cd[CD_WXN]),
             .wc_hit(wc_hit), .wc_level(wc_level), .wc_table(wc_table), .wc_acc(wc_acc),
             .idle(s_idle[g]),
-            .done(w_done[g]),
+            .done(p_done[g]),
             .fault(p_fault[g*3 +: 3]),
             .fetch_addr(p_fetch[g*OAS_BITS +: OAS_BITS]),
             .pa(p_pa[g*(OAS_BITS-12) +: OAS_BITS-12]),
@@ -309,7 +313,7 @@ generate
             .rd_rvalid(rd_rvalid[g]), .rd_rdata(rd_rdata), .rd_rresp(rd_rresp)
         );
         // leaf memory class from CD.MAIR[AttrIndx]; SH 01 (reserved) behaves as NSH
-        assign w_ax[g*6 +: 6] = {mair_class(s_mair[g][p_attridx[g*3 +: 3]*8 +: 8]),
+        assign p_ax[g*6 +: 6] = {mair_class(s_mair[g][p_attridx[g*3 +: 3]*8 +: 8]),
                                  (p_sh[g*2 +: 2] == 2'b01) ? 2'b00 : p_sh[g*2 +: 2]};
         // TTB0 walk reads (13.8): CD.{IR0, OR0, SH0}: 01 WB RA WA, 10 WT RA, 11 WB RA no WA
         assign rd_attr[g*6 +: 6] = own_attr(s_wattr[g][1:0] == 2'b01 || s_wattr[g][1:0] == 2'b11,
@@ -332,18 +336,34 @@ always @* begin
     end
 end
 // the decision at the walk's end, including this cycle's invalidation
-assign w_stale = s_stale | c_any | ((s_sglob | c_glob) & ~s_ng);
-assign w_ng    = s_ng;
+wire [NW-1:0] p_stale = s_stale | c_any | ((s_sglob | c_glob) & ~s_ng);
 
-assign w_fault = p_fault;
-assign w_fetch = p_fetch;
-assign w_pa    = p_pa;
-assign w_size  = p_size;
-assign w_perm  = p_perm;
+// the result message: the walker whose last descriptor arrived (p_done is one-hot or
+// zero: walkers finish on their own beat of the one R channel, asserted below)
+reg              wd_hit;
+reg [SLOT_W-1:0] wd_idx;
+always @* begin
+    wd_hit = 1'b0;
+    wd_idx = {SLOT_W{1'b0}};
+    for (integer i = 0; i < NW; i = i + 1)
+        if (!wd_hit && p_done[i]) begin
+            wd_hit = 1'b1;
+            wd_idx = i[SLOT_W-1:0];
+        end
+end
+assign w_done  = wd_hit;
+assign w_slot  = wd_idx;
+assign w_stale = p_stale[wd_idx];
+assign w_ng    = s_ng[wd_idx];
+assign w_fault = p_fault[wd_idx*3 +: 3];
+assign w_fetch = p_fetch[wd_idx*OAS_BITS +: OAS_BITS];
+assign w_pa    = p_pa[wd_idx*(OAS_BITS-12) +: OAS_BITS-12];
+assign w_size  = p_size[wd_idx*2 +: 2];
+assign w_perm  = p_perm[wd_idx*5 +: 5];
+assign w_ax    = p_ax[wd_idx*6 +: 6];
 
 // ---------------------------------------------------------- TLB fill
-// A successful walk that is not stale fills; if two walks finish together the
-// lower slot fills (the other result is still used by its transactions).
+// A successful walk that is not stale fills (the result message's walk).
 // An STE-bypass answer from a cacheable configuration fills a bypass entry in
 // the next cycle (registered in bf_*, so the answer's range checks and the
 // TLB's fill compare are not one path) when no walk fills then; an
@@ -367,13 +387,8 @@ always @(posedge clk) begin
     bf_ovr_reg  <= resp_cd[CD_OVR_LSB +: OVR_W];
 end
 always @* begin
-    wf_hit = 1'b0;
-    wf_idx = {SLOT_W{1'b0}};
-    for (integer i = 0; i < NW; i = i + 1)
-        if (!wf_hit && w_done[i] && !w_stale[i] && p_fault[i*3 +: 3] == 3'd0) begin
-            wf_hit = 1'b1;
-            wf_idx = i[SLOT_W-1:0];
-        end
+    wf_hit = w_done && !w_stale && w_fault == 3'd0;
+    wf_idx = w_slot;
 end
 
 always @* begin
@@ -384,13 +399,13 @@ always @* begin
     fill_ssv   = s_ssv[wf_idx];
     fill_va    = s_va[wf_idx];
     fill_tbi   = s_tbi[wf_idx];
-    fill_size  = p_size[wf_idx*2 +: 2];
+    fill_size  = w_size;
     fill_asid  = s_asid[wf_idx];
-    fill_ng    = s_ng[wf_idx];
-    fill_pa    = p_pa[wf_idx*(OAS_BITS-12) +: OAS_BITS-12];
-    fill_perm  = p_perm[wf_idx*5 +: 5];
+    fill_ng    = w_ng;
+    fill_pa    = w_pa;
+    fill_perm  = w_perm;
     fill_pan   = s_pan[wf_idx];
-    fill_ax    = {s_ovr[wf_idx], 1'b1, w_ax[wf_idx*6 +: 6]};
+    fill_ax    = {s_ovr[wf_idx], 1'b1, w_ax};
     if (inv) begin
         fill_valid = 1'b0;
     end else if (wf_hit) begin
@@ -459,6 +474,18 @@ always @(posedge clk) begin
     end
 end
 
+// ---------------------------------------------------------- simulation check
+`ifndef SYNTHESIS
+`ifndef FORMAL   // (yosys' formal front-end has no $fatal; the formal block asserts the same)
+reg dbg_rst_seen;   // random initial state (Verilator x-initial) is not checked
+initial dbg_rst_seen = 1'b0;
+always @(posedge clk) if (rst) dbg_rst_seen <= 1'b1;
+always @(posedge clk)
+    if (!rst && dbg_rst_seen && (p_done & (p_done - 1'b1)) != {NW{1'b0}})
+        $fatal(1, "smmu_walk: two walks ended in one cycle (done %b): one result message a cycle", p_done);
+`endif
+`endif
+
 // ---------------------------------------------------------- formal (yosys-sby only)
 // Independent of the scoping functions above: an invalidation that covers every
 // stage-1 walk (TLBI_NH_ALL / NSNH_ALL), every walk of its ASID (TLBI_NH_ASID) or
@@ -482,13 +509,14 @@ reg f_rst_seen = 1'b0;
 always @(posedge clk) if (rst) f_rst_seen <= 1'b1;
 always @* if (f_rst_seen && !rst) begin
     assert(!(fill_valid && inv));                                   // nothing installed during an invalidation
-    if (fill_valid && !fill_byp) assert(w_done[wf_idx] && !w_stale[wf_idx]);
+    if (fill_valid && !fill_byp) assert(p_done[wf_idx] && !p_stale[wf_idx]);
+    assert((p_done & (p_done - 1'b1)) == {NW{1'b0}});                // one result message a cycle
     // an answer that needs a new walk always finds a free walker (lookups wait for one)
     assert(!(resp_valid && resp_kind == KIND_S1 && resp_cacheable && !ans_inv && !range_fault &&
              !merge_hit && !free_hit));
     for (integer k = 0; k < NW; k = k + 1) begin
         if (rd_valid[k]) assert(!s_idle[k]);
-        if (w_done[k] && f_cov[k]) assert(w_stale[k]);               // a covered walk is never used
+        if (p_done[k] && f_cov[k]) assert(p_stale[k]);               // a covered walk is never used
         if (wc_fill && tf_idx == k) assert(!f_cov[k] && !s_idle[k]);  // ... nor fills the walk caches
         if (!s_idle[k] && f_cov[k]) assert(sync_block);              // CMD_SYNC waits for it
     end
@@ -496,7 +524,7 @@ end
 // block harness covers (formal/f_blocks.v f_walk; the whole-design harnesses have no TLBI source)
 `ifdef SMMU_FORMAL_WALK
 always @(posedge clk) if (f_rst_seen && !rst) begin
-    cover(w_done[0] && f_cov[0]);                                    // a covered walk ends stale
+    cover(p_done[0] && f_cov[0]);                                    // a covered walk ends stale
     cover(resp_valid && ans_kind == ANS_WALK && merge_hit);          // a lookup joins a walk in flight
     cover(fill_valid && !fill_byp);                                  // a walk result installed
     cover(resp_valid && start_walk && wc_hit);                       // a walk starts below a cached level
