@@ -354,14 +354,13 @@ reg [ATTR_W-1:0]    p_attr  [0:PEND-1];
 reg [SID_W-1:0]     p_sid   [0:PEND-1];
 reg [SSID_W-1:0]    p_ssid  [0:PEND-1];
 reg                 p_ssv   [0:PEND-1];
-reg [OAS_BITS-1:0]  p_pa    [0:PEND-1];
+reg [OAS_BITS-1:0]  p_pa    [0:PEND-1];   // output PA; after a walk fault its FetchAddr (the record)
 reg                 p_down  [0:PEND-1];
 reg                 p_raz   [0:PEND-1];
 reg                 p_commit[0:PEND-1];   // decision final (event recorded / GBPA / config abort)
 reg [SLOT_W-1:0]    p_slot  [0:PEND-1];
 reg [3:0]           p_cdf   [0:PEND-1];
 reg [7:0]           p_evid  [0:PEND-1];
-reg [OAS_BITS-1:0]  p_fetch [0:PEND-1];
 reg [PEND-1:0]      p_oldall[0:PEND-1];   // every older entry (s_axi order)
 reg                 p_park  [0:PEND-1];   // W data parked in slot p_pslot
 reg [PSLOT_W-1:0]   p_pslot [0:PEND-1];
@@ -614,7 +613,7 @@ always @* begin
     rec[105:104] = (p_evid[ev_idx] == EV_F_WALK_EABT) ? 2'b01 : 2'b10;   // CLASS TT : IN
     rec[191:128] = p_addr[ev_idx];
     if (p_evid[ev_idx] == EV_F_WALK_EABT)
-        rec[OAS_BITS-1+192:195] = p_fetch[ev_idx][OAS_BITS-1:3];
+        rec[OAS_BITS-1+192:195] = p_pa[ev_idx][OAS_BITS-1:3];   // FetchAddr (kept in p_pa)
 end
 
 assign e_valid = ev_ok;
@@ -713,7 +712,6 @@ always @(posedge clk) begin
             p_slot[e]   <= {SLOT_W{1'b0}};
             p_cdf[e]    <= 4'd0;
             p_evid[e]   <= 8'd0;
-            p_fetch[e]  <= {OAS_BITS{1'b0}};
             p_oldall[e] <= {PEND{1'b0}};
             p_park[e]   <= 1'b0;
             p_pslot[e]  <= {PSLOT_W{1'b0}};
@@ -878,7 +876,7 @@ always @(posedge clk) begin
                             if (w_stale)
                                 p_state[e] <= P_NEW;
                             else if (w_fault != 3'd0) begin
-                                p_fetch[e] <= w_fetch;
+                                p_pa[e]    <= w_fetch;   // FetchAddr: a fault has no PA to keep
                                 to_fault(e[PIDX_W-1:0], flt_evid(w_fault), p_cdf[e]);
                             end else if (perm_ok(w_perm, p_cdf[e][CDF_PAN],
                                                  eff_pnu(p_ax[e], p_attr[e][4]), eff_ind(p_ax[e], p_attr[e][6]))) begin
