@@ -279,9 +279,11 @@ SUITES["mutate"] = [
     Job("tb.tests.test_stall", name="m_stall_lr", testcase=["StallRetryIopf", "StallHitUnderFault"],
         params={"LINK_REG": 1}),
     # the TBU's main TLB: permissions of a hit, the kept answer and the micro-TLB refill against
-    # invalidations, the SSV/SSID tag (the other mutate jobs never hit the main TLB)
+    # invalidations, the SSV/SSID tag (the other mutate jobs never hit the main TLB), the block
+    # array's round-robin replacement (mutant mtlb-260: its victim pointer sticks at the last entry)
     Job("tb.tests.test_mtlb", name="m_mtlb",
-        testcase=["MtlbPermissions", "MtlbKeptAnswer", "MtlbRefillRace", "MtlbSubstreams"]),
+        testcase=["MtlbPermissions", "MtlbKeptAnswer", "MtlbRefillRace", "MtlbSubstreams",
+                  "MtlbBlockReplacement"]),
 ]
 
 # ---- capacity parameters (XLT_SLOTS, STALL_SLOTS, WALKERS, CFG_ENTRIES, PARK_SLOTS, PARK_BEATS) ----

@@ -17,6 +17,9 @@ MtlbCapacity      two contexts (SID 0x40, and SID 0x41 with SubstreamID 3) map t
                   A false hit across the two streams is a scoreboard error.
 MtlbBlocks        2 MiB and 1 GiB blocks: accessed, the micro-TLB swept with 4K pages, accessed at
                   other offsets: main-TLB hits, no walk reads (blocks are entries of their own).
+MtlbBlockReplacement  2 * MTLB_BLOCKS + 2 new 2 MiB blocks filled in two batches (the second all
+                  replacements): after a micro-TLB sweep the last MTLB_BLOCKS are all main-TLB hits
+                  (round robin gives consecutive fills different entries), the earlier ones all walks.
 MtlbInvalidation  every invalidation form after a page-table (or configuration) change whose old
                   translation the main TLB holds (checked first: a re-access after a micro-TLB
                   sweep reads no table), the micro-TLB swept again, then the change + the
@@ -207,6 +210,55 @@ class MtlbBlocks(MtlbTest):
                 else:
                     assert reads > 0
             await self.sweep(c, sw)
+        await self.finish()
+
+
+# ====================================================================== (b2) block replacement
+@pyuvm.test()
+class MtlbBlockReplacement(MtlbTest):
+    """The block array's replacement (docs/architecture.md "Replacement": an invalid entry first,
+    else the entry one round-robin pointer names, advanced on every fill that replaced an entry).
+    Once the array is full, BLOCKS consecutive fills take BLOCKS different entries whatever the
+    pointer's position, so the last BLOCKS blocks filled are all held. Batch A: BLOCKS + 2 new
+    2 MiB blocks (fills every entry, then replaces); batch B: BLOCKS more (all replacements). After
+    a micro-TLB sweep (4 KiB pages: no block fill), batch B again: every access a main-TLB hit, no
+    walk. Then batch A: none held any more (the array holds exactly batch B), every one walked."""
+
+    async def body(self) -> None:
+        env = self.env
+        await self.bring_up()
+        init_memory(env)
+        tap = TwTap(env.tw_smp)
+        t = self.new_tables()
+        c = await self.context(0x46, 9, tables=t)
+        nb = env.params.MTLB_BLOCKS if self.mtlb_on() else 8
+        base = 0x33_0000_0000
+        vas = [base + k * 3 * SIZE_2M for k in range(2 * nb + 2)]
+        for va in vas:
+            t.map(va, self.data_pa(SIZE_2M), SIZE_2M)
+        batch_a, batch_b = vas[:nb + 2], vas[nb + 2:]
+        sw = self.sweep_vas(0x34_0000_0000)
+        for va in sw:
+            t.map(va, self.data_pa())
+        # one access per block (one walk, one fill each); batch A complete before batch B starts
+        await self.measured(tap, [self.vtxn(c, va, False, prot=1, len_=0) for va in batch_a], "batch A (fills)")
+        await self.measured(tap, [self.vtxn(c, va, True, prot=1, len_=0) for va in batch_b], "batch B (fills)")
+        await self.sweep(c, sw)
+        reads, d = await self.measured(tap, [self.vtxn(c, va + 0x15_3000, False, prot=1, len_=0) for va in batch_b],
+                                       "batch B again: the last MTLB_BLOCKS fills")
+        assert d["mt_lookups"] > 0, "the micro-TLB held the blocks: the sweep did not evict them"
+        if self.mtlb_on():
+            assert reads == 0 and d["walks"] == 0, \
+                f"{reads} walk reads, {d['walks']} walks: one of the last {nb} blocks filled was evicted by a " \
+                f"later one (round-robin replacement gives {nb} consecutive fills {nb} different entries) {d}"
+            assert d["mt_hits"] == d["mt_lookups"] >= nb, d
+        else:
+            assert reads > 0
+        await self.sweep(c, sw)
+        reads, d = await self.measured(tap, [self.vtxn(c, va + 0x7_7000, False, prot=1, len_=0) for va in batch_a],
+                                       "batch A again: replaced by batch B")
+        assert d["mt_hits"] == 0, f"a block of batch A hit the main TLB: more than {nb} block entries? {d}"
+        assert d["walks"] >= len(batch_a) and reads > 0, d
         await self.finish()
 
 
