@@ -504,7 +504,8 @@ assign sync_block = hold_reg && hold_stale_reg;
 // nor the engine's ready is on one path with the other: it is valid while its
 // entry still needs the lookup (the cycle after a request is taken, the
 // registered choice may be that entry again, now CFG: no request that cycle,
-// while the engine is busy with the one taken anyway).
+// while the engine is busy with the one taken anyway). With no entry NEW, the
+// transaction entering the table is the choice, so a miss asks in its first NEW cycle.
 reg               cq_v_reg;
 reg  [PIDX_W-1:0] cq_idx_reg;
 wire              cq_ok = cq_v_reg && p_v[cq_idx_reg] && p_state[cq_idx_reg] == P_NEW;
@@ -796,8 +797,11 @@ always @(posedge clk) begin
             hold_stale_reg <= 1'b1;
         if (ev_take)
             ev_rr_reg <= ev_from;
-        cq_v_reg   <= nq_any;
-        cq_idx_reg <= nq_idx;
+        // no entry NEW now: the one entering the table is the next choice (a miss asks the
+        // TCU the cycle it is NEW instead of a cycle later; one entering READY asks nothing,
+        // cq_ok checks the state)
+        cq_v_reg   <= nq_any || st_push;
+        cq_idx_reg <= nq_any ? nq_idx : free_idx;
         if (!ev_ok || ev_take) begin
             eo_v_reg   <= ev_any_n;
             eo_idx_reg <= ev_idx_n;
