@@ -634,3 +634,111 @@ always @* if (f_past_valid && !rst) begin
     cover(f_ut_gone && lk_tag[0] && lk_hit[0] && !lk_byp[0]);          // micro-TLB hit from a refill
 end
 endmodule
+
+// ---------------------------------------------------------------- smmu_xlt_q: fair output choice
+// One translation queue (reads, no park slots) with PEND pending entries, its environment free:
+// s_axi requests, the micro-TLB's answers, SMMUEN and GBPA (GBPA decides in the stage), the
+// configuration engine (one request at a time, answered ABORT / BYPASS / FAULT / RETRY: every
+// decision but a walk), fault records taken or not, and the path's take / hold of the offer
+// as smmu_rd_path gives them (hold: presented on m_axi and not taken). No walks, stalls,
+// invalidations or main-TLB hits: the pending table still fills, decides and drains through
+// every other way. Checked: smmu_xlt_q's FORMAL invariants, among them the fairness of the
+// output choice (a candidate is offered before PEND offers of other entries), which needs
+// PEND a power of two to see a pointer that wraps early (PEND+1 truncated to 1).
+module f_xlt_q #(
+    parameter PEND   = 8,
+    parameter PIDX_W = 3
+) (
+    input wire          clk,
+    input wire          rstn_in,
+    input wire          smmuen,
+    input wire          gbpa_abort,
+    input wire [1:0]    s_id,
+    input wire [63:0]   s_addr,
+    input wire [7:0]    s_len,
+    input wire [16:0]   s_attr,
+    input wire          s_sid,
+    input wire          s_ssid,
+    input wire          s_ssv,
+    input wire          s_valid,
+    input wire          lk_hit,
+    input wire          lk_byp,
+    input wire [31:0]   lk_pa,
+    input wire [4:0]    lk_perm,
+    input wire          lk_pan,
+    input wire          lk_ng,
+    input wire [1:0]    lk_size,
+    input wire [21:0]   lk_ax,
+    input wire          pr_grant,
+    input wire          o_take_in,
+    input wire          c_req_ready,
+    input wire          c_resp_valid,
+    input wire [2:0]    ans_kind,
+    input wire [3:0]    ans_cdf,
+    input wire          ans_rec,
+    input wire [2:0]    ans_rseq,
+    input wire          rec_pop,
+    input wire [2:0]    rec_pop_seq,
+    input wire          e_ready,
+    input wire          e_stall_ok
+);
+reg f_past_valid = 1'b0;
+always @(posedge clk) f_past_valid <= 1'b1;
+wire rstn = f_past_valid ? rstn_in : 1'b0;
+wire rst  = !rstn;
+
+wire              s_ready, o_valid, c_req_valid, e_valid;
+wire [PIDX_W-1:0] c_req_idx;
+
+// the configuration engine: one request at a time, answered later for the entry it named
+reg              f_cfg = 1'b0;
+reg [PIDX_W-1:0] f_cfg_idx;
+always @(posedge clk)
+    if (rst)
+        f_cfg <= 1'b0;
+    else if (c_req_valid && c_req_ready && !f_cfg) begin
+        f_cfg     <= 1'b1;
+        f_cfg_idx <= c_req_idx;
+    end else if (c_resp_valid)
+        f_cfg <= 1'b0;
+always @* begin
+    if (c_req_ready) assume(!f_cfg);
+    if (c_resp_valid) assume(f_cfg && ans_kind != 3'd3);   // no walk (ANS_WALK)
+end
+// the path: takes the offer or holds it (presented, not taken); a held offer stays until taken
+wire o_take = o_valid && o_take_in;
+reg  o_hold_q = 1'b0;
+(* anyseq *) reg o_hold_in;
+wire o_hold = o_valid && !o_take && (o_hold_q || o_hold_in);
+always @(posedge clk) o_hold_q <= !rst && o_hold;
+
+smmu_xlt_q #(.ID_W(2), .OAS_BITS(32), .SID_W(1), .SSID_W(1), .PEND(PEND), .NW(1), .SLOT_W(1), .IN_ORDER(0),
+             .RNW(1), .PIDX_W(PIDX_W), .PARK(0), .SCAP(2)) dut (
+    .clk(clk), .rst(rst), .smmuen(smmuen), .gbpa_abort(gbpa_abort), .g_ovr(15'd0),
+    .s_id(s_id), .s_addr(s_addr), .s_len(s_len), .s_attr(s_attr), .s_sid(s_sid), .s_ssid(s_ssid),
+    .s_ssv(s_ssv), .s_valid(s_valid), .s_ready(s_ready),
+    .lk_hit(lk_hit), .lk_byp(lk_byp), .lk_pa(lk_pa), .lk_perm(lk_perm), .lk_pan(lk_pan),
+    .lk_asid(16'd0), .lk_ng(lk_ng), .lk_size(lk_size), .lk_ax(lk_ax),
+    .pr_valid(), .pr_sid(), .pr_ssid(), .pr_ssv(), .pr_va(), .pr_grant(pr_grant),
+    .mt_hit(1'b0), .mt_pa(20'd0), .mt_size(2'd0), .mt_ng(1'b0), .mt_perm(5'd0), .mt_pan(1'b0),
+    .mt_asid(16'd0), .mt_ax(22'd0), .mt_tbi(1'b0),
+    .mf_valid(), .mf_sid(), .mf_ssid(), .mf_ssv(), .mf_va(), .mf_tbi(), .mf_size(), .mf_asid(), .mf_ng(),
+    .mf_pa(), .mf_perm(), .mf_pan(), .mf_ax(),
+    .o_valid(o_valid), .o_id(), .o_addr(), .o_len(), .o_attr(), .o_dom(), .o_down(), .o_raz(),
+    .o_take(o_take), .o_hold(o_hold), .o_park(), .o_pslot(),
+    .pk_valid(), .pk_len(), .pk_ready(1'b0), .pk_slot(1'b0),
+    .c_req_valid(c_req_valid), .c_req_idx(c_req_idx), .c_sid(), .c_ssid(), .c_ssv(), .c_addr(), .c_pnu(),
+    .c_ind(), .c_req_ready(c_req_ready), .c_cancel(1'b0), .c_cancel_idx({PIDX_W{1'b0}}),
+    .c_resp_valid(c_resp_valid), .c_resp_idx(f_cfg_idx), .ans_kind(ans_kind), .ans_slot(1'b0),
+    .ans_cdf(ans_cdf), .ans_asid(16'd0), .ans_rec(ans_rec), .ans_rseq(ans_rseq), .rec_pop(rec_pop),
+    .rec_pop_seq(rec_pop_seq), .ans_ovr(15'd0),
+    .w_done(1'b0), .w_fault(3'd0), .w_fetch(32'd0), .w_pa(20'd0), .w_size(2'd0), .w_perm(5'd0),
+    .w_stale(1'b0), .w_ng(1'b0), .w_ax(6'd0),
+    .tlbi_valid(1'b0), .tlbi_op(8'd0), .tlbi_asid(16'd0), .tlbi_va(52'd0), .tlbi_leaf(1'b0),
+    .cfgi_valid(1'b0), .cfgi_sid(32'd0), .cfgi_mask(32'd0),
+    .e_valid(e_valid), .e_data(), .e_stall(), .e_ready(e_ready), .e_stall_ok(e_stall_ok),
+    .st_avail(1'b0), .st_tag(16'd0), .st_alloc(), .st_alloc_idx(), .st_alloc_sid(),
+    .act_mask({PEND{1'b0}}), .act_kind(2'd0),
+    .sync_block(), .n_cfg_wait(), .cnt_lookups(), .cnt_hits(), .cnt_mt_lookups(), .cnt_mt_hits()
+);
+endmodule

@@ -61,6 +61,9 @@ TASKS = [
                                                 "since (main TLB: nor one in the answer cycle), with the current PA"),
     ("blocks", "tbu_tlb_cover", "cover", 6, 6,   "smmu_tbu_tlb: main-TLB page and block hits on the tag, a refill "
                                                  "written, a hit after fill after invalidation, a micro-TLB hit from a refill"),
+    ("blocks", "xlt_q_bmc",     "bmc",   30, 20, "smmu_xlt_q (8 pending entries, reads; no walks, stalls, "
+                                                 "invalidations): its FORMAL invariants, among them a fair output "
+                                                 "choice (a candidate is offered before 8 offers of other entries)"),
     ("top", "bmc",        "bmc",   11, None, "smmu_top (formal parameters): AXI4 rules on s_axi, m_axi, "
                                              "m_axi_tw, s_axil + every FORMAL invariant"),
     ("top", "cover",      "cover", 12, None, "smmu_top: covers at the ports, a configuration fetch"),

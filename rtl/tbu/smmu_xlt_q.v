@@ -1010,6 +1010,22 @@ always @* if (f_rst_seen) begin
     assert(n_stall_reg == n_stall + n_unstall);              // the incremental count: exact, one cycle late on ends
     assert(!tmp_v || out_v);                                 // the address stage loses nothing
 end
+// Fairness of the output choice (docs/architecture.md "Issue": the offers rotate among the
+// candidates): an entry that stays a candidate (READY, nothing older of its ID pending) is offered
+// before PEND offers of other entries are made. An offer is made in a cycle with a table entry
+// offered and not held (o_hold: presented on m_axi, not taken; a held offer counts once, when it
+// ends). f_passed[e]: offers of other entries since entry e became a candidate or was last offered.
+reg [PEND*(PIDX_W+1)-1:0] f_passed;
+wire f_offer = o_valid && sel_tbl && !o_hold;
+always @(posedge clk)
+    for (integer e = 0; e < PEND; e = e + 1)
+        if (rst || !cand[e] || (f_offer && sel_idx == e[PIDX_W-1:0]))
+            f_passed[e*(PIDX_W+1) +: PIDX_W+1] <= {(PIDX_W+1){1'b0}};
+        else if (f_offer)
+            f_passed[e*(PIDX_W+1) +: PIDX_W+1] <= f_passed[e*(PIDX_W+1) +: PIDX_W+1] + 1'b1;
+always @* if (f_rst_seen && !rst)
+    for (integer e = 0; e < PEND; e = e + 1)
+        assert({{(31-PIDX_W){1'b0}}, f_passed[e*(PIDX_W+1) +: PIDX_W+1]} < PEND);
 `endif
 
 endmodule
