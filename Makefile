@@ -260,9 +260,11 @@ synth: $(EDA) ## ECP5 area per block + Fmax (yosys, nextpnr) -> bench/results/sy
 # ---------------------------------------------------------------- mutation testing
 # RTL mutants from a fixed seed, stratified over every module of rtl/files.f, each run on
 # Icarus against SUITES["mutate"] (sim/suites.py) with 2 workers; equivalent mutants are
-# explained in sim/mutate_equivalent.yml.  Report: results/mutate/report.{md,json}; the
-# last line is the score.  Slow: ~1-2 min per surviving mutant per core.
-mutate: $(STAMP) tools ## mutation score: MUTANTS RTL mutants vs the mutate suite (MUTANT=<id>: that one)
+# explained in sim/mutate_equivalent.yml; a mutant that passes the suite then goes through the
+# formal tasks of MUTATE_FORMAL (sim/suites.py; yowasp-sby, hence $(EDA)).  Report:
+# results/mutate/report.{md,json}; the last line is the score.  Slow: ~1-2 min per surviving
+# mutant per core.
+mutate: $(STAMP) $(EDA) tools ## mutation score: MUTANTS RTL mutants vs the mutate suite (MUTANT=<id>: that one)
 	$(PY) sim/mutate.py $(if $(MUTANT),--only $(MUTANT) --show,$(if $(MUTANTS),-n $(MUTANTS)))
 
 # ---------------------------------------------------------------- clean

@@ -11,6 +11,9 @@ chosen profile, prints one line per task and writes results/formal/summary.md.
   python formal/run_formal.py            # full profile (make formal)
   python formal/run_formal.py --quick    # short depths (make formal FORMAL_QUICK=1, CI)
   python formal/run_formal.py --tasks units:fifo,top:bmc
+  python formal/run_formal.py --tasks blocks:xlt_q_bmc --rtl-dir D --out-dir E
+      # the rtl/ files of the .sby [files] sections from D instead (sim/mutate.py: a mutant's
+      # copy of rtl/), build/formal and results/formal under E (inside the repo)
 
 Exit status 1 if any task does not pass; a failing task prints its
 counterexample trace (VCD) path.
@@ -25,8 +28,9 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-BUILD = ROOT / "build" / "formal"
-RESULTS = ROOT / "results" / "formal"
+BUILD = ROOT / "build" / "formal"       # --out-dir: E/build/formal
+RESULTS = ROOT / "results" / "formal"   # --out-dir: E/results/formal
+RTL_DIR = None                          # --rtl-dir: the rtl/ tree the .sby [files] are taken from
 BIN = Path(sys.executable).parent
 
 # (sby file, task, kind, full depth, quick depth, what)
@@ -105,6 +109,8 @@ def sby_with_depth(sby, task, depth):
     for line in src.splitlines():
         if re.match(r"^\s*(\w+:\s*)?depth\s+\d+\s*$", line):
             continue
+        if RTL_DIR is not None and line.startswith("rtl/"):
+            line = str(RTL_DIR / line[len("rtl/"):])    # a [files] entry of the rtl/ tree
         out.append(line)
         if line.strip() == "[options]":
             out.append(f"depth {depth}")
@@ -154,7 +160,16 @@ def main():
     ap.add_argument("--depth", type=int, default=0, help="override the depth of every task run")
     ap.add_argument("--deep", action="store_true", help=f"also the deep covers (depth {DEEP_DEPTH})")
     ap.add_argument("--timeout", type=int, default=1800, help="seconds per task (default 1800)")
+    ap.add_argument("--rtl-dir", default="", help="take the .sby files' rtl/ sources from this directory")
+    ap.add_argument("--out-dir", default="", help="build/formal and results/formal under this directory")
     args = ap.parse_args()
+
+    global BUILD, RESULTS, RTL_DIR
+    if args.rtl_dir:
+        RTL_DIR = Path(args.rtl_dir).resolve()
+    if args.out_dir:
+        out = Path(args.out_dir).resolve()
+        BUILD, RESULTS = out / "build" / "formal", out / "results" / "formal"
 
     BUILD.mkdir(parents=True, exist_ok=True)
     RESULTS.mkdir(parents=True, exist_ok=True)

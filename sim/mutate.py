@@ -27,8 +27,12 @@ set of the mutate suite) is discarded and replaced by the module's next draw (co
 
 Each mutant: a copy of rtl/ with the one file changed, built and run in build/mutate/<id>/
 through `sim/run.py --suite mutate --stop-on-fail --rtl-dir ... --out-dir ...` with a wall-clock
-limit (a hang counts as killed, "timeout").  killed = some test failed (the first failing job
-and test are recorded); survived = every job passed.  sim/mutate_equivalent.yml lists the
+limit (a hang counts as killed, "timeout"); a mutant that passed every job then goes through the
+formal tasks of MUTATE_FORMAL (sim/suites.py) on its copy (`formal/run_formal.py --quick --tasks
+... --rtl-dir ... --out-dir ...`, yowasp-sby from requirements-eda.txt).  killed = some test
+failed (the first failing job and test are recorded) or a formal task FAILed (its assertion is
+recorded); survived = every job and task passed (a formal task that times out or errors kills
+nothing: noted).  sim/mutate_equivalent.yml lists the
 survivors judged equivalent (no observable behaviour change) with the reason; an entry applies
 only while its `diff` still equals the mutant's changed line.
 
@@ -574,6 +578,52 @@ def run_suite(d: Path, timeout: float, nice: int, test_limit: float = 0, jobs: s
     return "killed", first or f"run.py exit {rc}", secs
 
 
+def mutate_formal() -> list[str]:
+    """The formal tasks run on a mutant that passed the simulation suite (sim/suites.py)."""
+    sys.path.insert(0, str(REPO / "sim"))
+    import suites  # noqa: E402
+    return list(getattr(suites, "MUTATE_FORMAL", []))
+
+
+_FTASK = re.compile(r"^\[formal\] (\w+)\s+(\S+:\S+)\s.*?\s([\d.]+) s$")
+_FASSERT = re.compile(r"^\[formal\]\s+failed assertion (\S+)")
+
+
+def run_formal(d: Path, tasks: list[str], timeout: float, nice: int) -> tuple[str, str, float]:
+    """The formal tasks (quick-profile depths) on the tree in d; (status, detail, seconds).
+    A FAIL kills (killed by the task and its assertion); PASS everywhere survives; a task that
+    times out or errors does not count as a kill (survived, the detail says so)."""
+    log = d / "formal.log"
+    cmd = [sys.executable, str(REPO / "formal" / "run_formal.py"), "--quick", "--tasks", ",".join(tasks),
+           "--rtl-dir", str(d / "rtl"), "--out-dir", str(d), "--timeout", str(int(timeout))]
+    if nice:
+        cmd = ["nice", "-n", str(nice)] + cmd
+    t0 = time.monotonic()
+    with open(log, "w") as fh:
+        p = subprocess.Popen(cmd, stdout=fh, stderr=subprocess.STDOUT, cwd=REPO, start_new_session=True)
+        try:
+            p.wait(timeout=timeout * len(tasks) + 300)    # run_formal.py stops each task at `timeout`
+        except subprocess.TimeoutExpired:
+            os.killpg(p.pid, signal.SIGKILL)
+            p.wait()
+    secs = time.monotonic() - t0
+    status, where, other = {}, {}, []
+    cur = ""
+    for ln in log.read_text(errors="replace").splitlines():
+        if (m := _FTASK.match(ln)):
+            cur = m.group(2)
+            status[cur] = m.group(1)
+        elif (m := _FASSERT.match(ln)) and cur and cur not in where:
+            where[cur] = m.group(1)
+    for t in tasks:
+        st = status.get(t, "ERROR")
+        if st == "FAIL":
+            return "killed", f"formal {t}: failed assertion {where.get(t, '?')}", secs
+        if st != "PASS":
+            other.append(f"formal {t} {st} (log {log.relative_to(REPO)})")
+    return "survived", "; ".join(other), secs
+
+
 def _max_test_seconds(d: Path) -> float:
     best = 0.0
     for x in (d / "results").rglob("results.xml"):
@@ -694,7 +744,9 @@ def write_report(meta: dict, results: list[Result]) -> dict:
     md = ["# Mutation testing report", "",
           f"`make mutate` / `python sim/mutate.py`: {meta['sampled']} mutants (seed {meta['seed']}, "
           f"{meta['compile_errors']} discarded as not compiling on Icarus and replaced), "
-          f"suite `{SUITE}` (sim/suites.py) on Icarus, seed {SIM_SEED}, timeout {meta['timeout']:.0f} s per mutant, "
+          f"suite `{SUITE}` (sim/suites.py) on Icarus, seed {SIM_SEED}"
+          + (f", then formal {', '.join(meta['formal'])} (MUTATE_FORMAL)" if meta.get("formal") else "")
+          + f", timeout {meta['timeout']:.0f} s per mutant, "
           f"-j {meta['jobs']}; RTL {meta['rtl_hash']}; wall time {meta['wall_seconds']:.0f} s.", "",
           f"**{score_line(sc)}**", ""]
     if meta.get("initial_score"):
@@ -743,8 +795,8 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--survivors", action="store_true", help="rerun the survivors of results/mutate/report.json")
     ap.add_argument("--keep", action="store_true", help="keep build/mutate/<id>/ of killed mutants too")
     ap.add_argument("--jobs-only", default="", help="with --only/--survivors: run only these jobs of the suite "
-                    "(comma-separated job names), e.g. a job added after the report: valid only for mutants "
-                    "that passed every other job in that report")
+                    "(comma-separated job names; 'formal' = the MUTATE_FORMAL tasks), e.g. a job added after "
+                    "the report: valid only for mutants that passed every other job in that report")
     a = ap.parse_args(argv)
 
     t_start = time.monotonic()
@@ -806,6 +858,7 @@ def main(argv: list[str] | None = None) -> int:
 
     # ---- baseline: the original RTL must pass the suite (and sets the time limits); kept in
     # build/mutate/baseline.json while the RTL and the suite are unchanged
+    formal_tasks = mutate_formal()
     bfile = WORK / "baseline.json"
     bl = json.loads(bfile.read_text()) if bfile.exists() else {}
     if bl.get("rtl_hash") != rtl_hash() or bl.get("suite_hash") != suite_hash():
@@ -824,14 +877,28 @@ def main(argv: list[str] | None = None) -> int:
         if st != "survived":
             print(f"ERROR: the unmutated RTL fails the mutate suite: {detail} (log {bd / 'run.log'})")
             return 2
+        fsecs = 0.0
+        if formal_tasks:
+            fst, fdetail, fsecs = run_formal(bd, formal_tasks, 3600, a.nice)
+            if fst != "survived" or fdetail:
+                print(f"ERROR: the unmutated RTL fails the formal tasks {formal_tasks}: {fdetail} "
+                      f"(log {bd / 'formal.log'})")
+                return 2
         bl = {"rtl_hash": rtl_hash(), "suite_hash": suite_hash(), "seconds": round(secs, 1),
-              "test_max": _max_test_seconds(bd)}
+              "test_max": _max_test_seconds(bd), "formal_seconds": round(fsecs, 1)}
         bfile.write_text(json.dumps(bl, indent=1) + "\n")
         print(f"[mutate] baseline passed in {secs:.0f} s (longest test {bl['test_max']:.0f} s)", flush=True)
     base = bl["seconds"]
     timeout = a.timeout or max(3 * base, base + 300)
     test_limit = max(60.0, 4 * bl["test_max"])
-    print(f"[mutate] limits: {timeout:.0f} s per mutant, {test_limit:.0f} s per test (a hang = killed)", flush=True)
+    formal_limit = max(300.0, 5 * bl.get("formal_seconds", 60.0))
+    print(f"[mutate] limits: {timeout:.0f} s per mutant, {test_limit:.0f} s per test (a hang = killed)"
+          + (f"; then formal {', '.join(formal_tasks)} (baseline {bl.get('formal_seconds', 0):.0f} s, "
+             f"{formal_limit:.0f} s per task)" if formal_tasks else ""), flush=True)
+    sel = [x.strip() for x in a.jobs_only.split(",") if x.strip()]
+    sim_jobs = ",".join(x for x in sel if x != "formal")
+    run_sim = not sel or bool(sim_jobs)
+    run_fml = bool(formal_tasks) and (not sel or "formal" in sel)
     print(f"[mutate] {len(chosen)} mutant(s), -j {a.jobs}", flush=True)
 
     lock = threading.Lock()
@@ -844,11 +911,19 @@ def main(argv: list[str] | None = None) -> int:
         if not ok:
             r.status, r.by = "compile-error", msg
             return r
-        st, detail, secs = run_suite(d, timeout, a.nice, test_limit, a.jobs_only)
+        st, detail, secs = run_suite(d, timeout, a.nice, test_limit, sim_jobs) if run_sim else ("survived", "", 0.0)
+        if st == "survived" and run_fml:
+            st, fdetail, fsecs = run_formal(d, formal_tasks, formal_limit, a.nice)
+            secs += fsecs
+            if st == "killed":
+                detail = fdetail
+            else:
+                r.note = fdetail
         r.status, r.by, r.seconds = st, detail, round(secs, 1)
         e = equiv.get(s.id)
         if a.jobs_only:
-            r.note = f"rerun with jobs {a.jobs_only} only (passed the others before)"
+            r.note = "; ".join(x for x in (f"rerun with jobs {a.jobs_only} only (passed the others before)",
+                                           r.note) if x)
         if e is not None:
             if e.get("diff", "").strip() != r.diff:
                 r.note += "; sim/mutate_equivalent.yml entry ignored: its diff no longer matches"
@@ -871,7 +946,7 @@ def main(argv: list[str] | None = None) -> int:
     meta = {"seed": a.seed, "sampled": len(chosen), "compile_errors": len(compile_errors), "suite": SUITE,
             "rtl_hash": rtl_hash(), "suite_hash": suite_hash(), "timeout": timeout, "jobs": a.jobs,
             "wall_seconds": round(time.monotonic() - t_start, 1), "baseline_seconds": base,
-            "baseline_test_max": bl["test_max"], "test_limit": test_limit}
+            "baseline_test_max": bl["test_max"], "test_limit": test_limit, "formal": formal_tasks}
     if not (a.only or a.survivors):
         all_results = results + compile_errors
     else:

@@ -286,6 +286,12 @@ SUITES["mutate"] = [
                   "MtlbBlockReplacement"]),
 ]
 
+# Formal tasks (formal/run_formal.py, at their quick-profile depth) run against a mutant after it passed
+# every job of SUITES["mutate"]: a task that FAILs kills it. blocks:xlt_q_bmc: smmu_xlt_q with 8 pending
+# entries, where the fairness of the output choice (a candidate offered before PEND offers of others) is
+# asserted; the simulation suite has no bound on how long a READY entry waits (mutant xlt_q-496).
+MUTATE_FORMAL = ["blocks:xlt_q_bmc"]
+
 # ---- capacity parameters (XLT_SLOTS, STALL_SLOTS, WALKERS, CFG_ENTRIES, PARK_SLOTS, PARK_BEATS) ----
 # A small set (the formal parameter set with 6 slots and 16-beat park slots) and a large one (8
 # walkers, 64 slots). StallHitUnderFault runs only on the large one: its stalled write has two
