@@ -712,7 +712,7 @@ reg  o_hold_q = 1'b0;
 wire o_hold = o_valid && !o_take && (o_hold_q || o_hold_in);
 always @(posedge clk) o_hold_q <= !rst && o_hold;
 
-smmu_xlt_q #(.ID_W(2), .OAS_BITS(32), .SID_W(1), .SSID_W(1), .PEND(PEND), .NW(1), .SLOT_W(1), .IN_ORDER(0),
+smmu_xlt_q #(.ID_W(2), .OAS_BITS(32), .SID_W(1), .SSID_W(1), .PEND(PEND), .SLOT_W(1), .IN_ORDER(0),
              .RNW(1), .PIDX_W(PIDX_W), .PARK(0), .SCAP(2)) dut (
     .clk(clk), .rst(rst), .smmuen(smmuen), .gbpa_abort(gbpa_abort), .g_ovr(15'd0),
     .s_id(s_id), .s_addr(s_addr), .s_len(s_len), .s_attr(s_attr), .s_sid(s_sid), .s_ssid(s_ssid),
@@ -732,7 +732,7 @@ smmu_xlt_q #(.ID_W(2), .OAS_BITS(32), .SID_W(1), .SSID_W(1), .PEND(PEND), .NW(1)
     .c_resp_valid(c_resp_valid), .c_resp_idx(f_cfg_idx), .ans_kind(ans_kind), .ans_slot(1'b0),
     .ans_cdf(ans_cdf), .ans_asid(16'd0), .ans_rec(ans_rec), .ans_rseq(ans_rseq), .rec_pop(rec_pop),
     .rec_pop_seq(rec_pop_seq), .ans_ovr(15'd0),
-    .w_done(1'b0), .w_fault(3'd0), .w_fetch(32'd0), .w_pa(20'd0), .w_size(2'd0), .w_perm(5'd0),
+    .w_done(1'b0), .w_slot(1'b0), .w_fault(3'd0), .w_fetch(32'd0), .w_pa(20'd0), .w_size(2'd0), .w_perm(5'd0),
     .w_stale(1'b0), .w_ng(1'b0), .w_ax(6'd0),
     .tlbi_valid(1'b0), .tlbi_op(8'd0), .tlbi_asid(16'd0), .tlbi_va(52'd0), .tlbi_leaf(1'b0),
     .cfgi_valid(1'b0), .cfgi_sid(32'd0), .cfgi_mask(32'd0),
