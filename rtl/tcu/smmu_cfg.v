@@ -307,6 +307,21 @@ task automatic finish;
     end
 endtask
 
+// a configuration-cache hit answers in the lookup cycle (no S_RESP cycle): cacheable
+// unless a CFGI covered the lookup (before or in this cycle) or SMMUEN=0, as S_RESP says
+task automatic answer_hit;
+    input [1:0] kind;
+    begin
+        resp_kind      <= kind;
+        resp_valid     <= 1'b1;
+        resp_cacheable <= !inv_seen_reg && !cfgi_cov && smmuen;
+        resp_tag       <= tag_reg;
+        resp_rec       <= 1'b0;
+        resp_rseq      <= rseq_reg;
+        state_reg      <= S_IDLE;
+    end
+endtask
+
 // record an event and answer ABORT
 task automatic fault;
     input [255:0] rec;
@@ -450,10 +465,10 @@ always @(posedge clk) begin
                     cnt_hit <= cnt_hit + 1'b1;
                     resp_cd <= ce_cd[hit_idx];
                     cacheable_reg <= 1'b1;
-                    if (ce_kind[hit_idx] == KIND_BYPASS)
-                        bypass_or_addr_size;
+                    if (ce_kind[hit_idx] == KIND_BYPASS && addr_oob)
+                        fault(ev_addr_size(1'b0));
                     else
-                        finish(ce_kind[hit_idx]);
+                        answer_hit(ce_kind[hit_idx]);
                 end else begin
                     cnt_miss  <= cnt_miss + 1'b1;
                     state_reg <= S_STE_AR;
