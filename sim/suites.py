@@ -228,11 +228,12 @@ SUITES["quick"] += [
 SUITES["quick"].append(Job("tb.tests.test_codecov", name="codecov", env={"TXNS": 400}))
 # parameter sets of other quick jobs (no extra build): the per-ID counters of IDs 16..63 exist only
 # with ID_W=6 and the TLB entry fields of an 8-entry TLB are separate toggle points (translate_p2's
-# set); stall-tag StreamID bits 8..15 exist only with SID_W=16 (bringup_wide's set)
+# set); stall-tag and walk-cache StreamID bits 8..15 and SubstreamID bits 8..19 exist only with
+# SID_W=16 / SSID_W=20 (bringup_wide's set)
 SUITES["quick"] += [
     Job("tb.tests.test_codecov", name="codecov_p2", testcase=["CodecovIdCountersAll", "CodecovTlbFields"],
         params={"DATA_W": 128, "ID_W": 6, "OAS_BITS": 40, "TLB_ENTRIES": 8, "STALL_MODEL": 1}),
-    Job("tb.tests.test_codecov", name="codecov_wide", testcase=["CodecovStallTags"],
+    Job("tb.tests.test_codecov", name="codecov_wide", testcase=["CodecovStallTags", "CodecovWalkCacheTags"],
         params={"SID_W": 16, "SSID_W": 20, "OAS_BITS": 40}, env={"STALL_ROUNDS": 4}),
 ]
 
@@ -366,6 +367,9 @@ SUITES["quick"] += [
         env={"TXNS": 800, "SMMU_TBU_ALL": 1}),
     Job("tb.tests.test_stall", name="stall_x2", testcase=STALL_DIRECTED, params={"TBUS": 2}),
     Job("tb.tests.test_translate", name="translate_x4", params={"TBUS": 4}, env={"TXNS": 800}),
+    # walk-cache tag patterns on TBUs 0..3 (StreamIDs 0xAA/0x55/0xFF/0x00 route to TBUs 2/1/3/0): SubstreamID
+    # bits of the link's per-queue configuration requests of TBUs 2 and 3 (smmu_link_wires.vh, smmu_multi_tb)
+    Job("tb.tests.test_codecov", name="codecov_x4", testcase=["CodecovWalkCacheTags"], params={"TBUS": 4}),
     Job("tb.tests.test_stall", name="stall_x4", testcase=["StallRandom", "StallHitUnderFault", "StallGpuJob"],
         params={"TBUS": 4}),
 ]

@@ -50,6 +50,10 @@ CodecovStallTags rounds of STALL_MAX stalls ended by CMD_STALL_TERM, from Stream
                  and alternating bits set (SID_W=16: job codecov_wide): stall-tag StreamID and
                  generation bits; a RESUME with the previous round's STAG of a reused index must
                  be a no-op.
+CodecovWalkCacheTags  four contexts in turn whose StreamID / SubstreamID / ASID, VA prefix and page-table
+                 addresses have bits alternating (0xAA.., 0x55..), all ones, all zeros: each fills every
+                 entry of each walk-cache level (smmu_wcache tags and table addresses), and a miss in
+                 each filled 2 MiB must then read only its level-3 descriptor.
 
 Rerun: python sim/run.py --sim icarus --suite quick --job codecov[,codecov_p2,codecov_wide,codecov_cap_small] --seed <n>
 """
@@ -76,6 +80,7 @@ from tb.agents.axi_signals import SLVERR
 from tb.tests.test_config import ConfigTest
 from tb.tests.test_stall import StallTest
 from tb.tests.test_translate import POOL_SIZE, PT_POOLS, TranslateRandom, XltTest
+from tb.tests.test_walkcache import WalkCacheTest
 
 # (STRTAB, CMDQ, EVTQ, CD tables, page-table pools); the second set is the bitwise
 # complement of the first in bits 28..47, so the two tests together drive every one of
@@ -532,3 +537,62 @@ class CodecovTtbBits(XltTest):
         s = env.sb.stats
         self.log.info("TTB0 bits: outcomes %s", {k: v for k, v in s.items() if k.startswith(("read_", "write_"))})
         assert s["read_translate"] + s["write_translate"] == n, env.sb.summary()
+
+
+# ====================================================================== walk-cache tags
+# (SID, SSID or None for SSV=0, ASID, VA prefix base, page-table pool base or None for a low one), each
+# masked to the build's SID_W / SSID_W / OAS_BITS: every tag / data bit of the walk-cache entries, in
+# this order, alternating, complemented, all ones, zeros (the pool bases alternate in bits 12..21 too)
+WC_PATTERNS = (
+    (0xAAAA_AAAA, 0xAAAA_AAAA, 0xAAAA, 0xAAAA_AAA0_0000, 0xAAAA_AAAA_A000),
+    (0x5555_5555, 0x5555_5555, 0x5555, 0x5555_5540_0000, 0x5555_5555_5000),
+    (0xFFFF_FFFF, 0xFFFF_FFFF, 0xFFFF, 0xFFFF_FFE0_0000, 0xFFFF_FFF0_0000),
+    (0x0000_0000, None, 0x0000, 0x0000_0000_0000, None),
+)
+WC_CD_AREA = 0x10_0000_0000     # SSID_W > 8: 2**SSID_W-entry CD tables (sparse memory), below 2**40
+
+
+@pyuvm.test()
+class CodecovWalkCacheTags(WalkCacheTest):
+    """Every walk-cache entry of every level holds, in turn, tags and table addresses with bits
+    alternating, complemented, all ones and all zeros (smmu_wcache t_sid / t_ssv / t_ssid / t_asid /
+    t_va / d_table; the rest of the quick suite walks with small StreamIDs, SubstreamIDs, ASIDs,
+    VAs below 2**40 and tables below 2**31; StreamID bits 8..15 and SubstreamID bits 8..19 exist only
+    in the SID_W=16 / SSID_W=20 build, job codecov_wide).  Per pattern: a context with that StreamID,
+    SubstreamID and ASID, its page tables in a pool at that address (masked to OAS); after
+    TLBI_NH_ALL + CMD_SYNC, one miss on each of four VAs, the pattern's VA with bits 39..40 XORed
+    with 0..3 (different at every level, so each walk fills the next free entry of L0, L1 and L2:
+    4 descriptor reads), then one miss on another page of each VA's 2 MiB, which must read only
+    the level-3 descriptor (an L2 hit: all four entries compared with these tags).  Every
+    transaction is checked by the scoreboard (a wrong table from a false hit is a wrong PA)."""
+
+    async def body(self) -> None:
+        env = self.env
+        drv = await self.setup_wc()
+        oas_mask = (1 << env.params.OAS_BITS) - 1
+        sid_mask = (1 << env.params.SID_W) - 1
+        ssid_mask = (1 << env.params.SSID_W) - 1
+        n = min(4, env.params.WCACHE_ENTRIES) if self.wc else 4
+        if env.params.SSID_W > 8:
+            self.cd_next = WC_CD_AREA
+        walks = hits = 0
+        for sid, ssid, asid, va_base, pool_base in WC_PATTERNS:
+            pool = self.pool() if pool_base is None else TablePool(pool_base & oas_mask, POOL_SIZE)
+            t = drv.new_pgtable(pool, 16)
+            ctx = await self.context(sid & sid_mask, asid, tables=t,
+                                     ssid=None if ssid is None else ssid & ssid_mask,
+                                     cdmax=0 if ssid is None else env.params.SSID_W)
+            vas = [va_base ^ (j << 39) for j in range(n)]
+            for va in vas:
+                t.map(va, self.data_pa())
+                t.map(va + SIZE_4K, self.data_pa())
+            await drv.issue([C.tlbi_nh_all()])
+            for va in vas:
+                await self.miss(ctx, va, 4, f"{ctx} VA {va:#x} (new 512 GiB)")
+                walks += 1
+            for va in vas:
+                await self.miss(ctx, va + SIZE_4K, 1, f"{ctx} VA {va + SIZE_4K:#x} (same 2 MiB)")
+                hits += 1
+        await self.finish()
+        s = env.sb.stats
+        assert s["read_translate"] == walks + hits, env.sb.summary()
