@@ -588,40 +588,25 @@ class BenchTranslate(SmmuBaseTest):
             out[f"hits_slow_memory_{key}"] = {"offered": len(items), "max_outstanding": self.probe.out_max[
                 "rw" if d == "rw" else d]}
         env.mem_m.latency = (0, 0)
-        # b) misses to distinct pages, slow walker memory: pending misses and walks in flight
+        # b) misses to distinct pages, slow walker memory: pending misses and walks in flight;
+        # b2) many misses (more than the largest pending table): how many translations wait at
+        # once per direction and how many walks overlap (issue-12 targets >= 64 and >= 8; the
+        # walk caches turn most of these into one-read walks, so walker slots are the limit)
         self.tw_latency(50)
-        for d in ("r", "w"):
-            pages = self.fresh(32)
-            items = [self.txn(d, p, k % NID, k) for k, p in enumerate(pages)]
-            c0 = read_counters(env.dut)
-            self.probe.reset_max()
-            m = self.probe.mark()
-            await self.burst(items)
-            rs = self.probe.since(m)
-            key = "reads" if d == "r" else "writes"
-            out[f"misses_slow_walker_{key}"] = {
-                "offered": len(items), "max_outstanding": self.probe.out_max[d],
-                "walks_in_flight_max_outside": self.probe.walks_max,
-                "cycles": max(r.t_done for r in rs) - min(r.t_s for r in rs) + 1,
-                "counters": counter_delta(c0, read_counters(env.dut))}
-        # b2) many misses (more than the largest pending table) to distinct pages of fresh 2 MiB
-        # regions spread over the page tables: how many translations wait at once per direction and
-        # how many walks overlap (issue-12 targets >= 64 and >= 8; the walk caches turn most of
-        # these into one-read walks, so walker slots, not reads, are the limit)
-        for d in ("r", "w"):
-            pages = self.fresh(MANY_MISSES)
-            items = [self.txn(d, p, k % NID, k) for k, p in enumerate(pages)]
-            c0 = read_counters(env.dut)
-            self.probe.reset_max()
-            m = self.probe.mark()
-            await self.burst(items)
-            rs = self.probe.since(m)
-            key = "reads" if d == "r" else "writes"
-            out[f"many_misses_slow_walker_{key}"] = {
-                "offered": len(items), "max_outstanding": self.probe.out_max[d],
-                "walks_in_flight_max_outside": self.probe.walks_max,
-                "cycles": max(r.t_done for r in rs) - min(r.t_s for r in rs) + 1,
-                "counters": counter_delta(c0, read_counters(env.dut))}
+        for n, name in ((32, "misses_slow_walker"), (MANY_MISSES, "many_misses_slow_walker")):
+            for d in ("r", "w"):
+                pages = self.fresh(n)
+                items = [self.txn(d, p, k % NID, k) for k, p in enumerate(pages)]
+                c0 = read_counters(env.dut)
+                self.probe.reset_max()
+                m = self.probe.mark()
+                await self.burst(items)
+                rs = self.probe.since(m)
+                out[f"{name}_{'reads' if d == 'r' else 'writes'}"] = {
+                    "offered": len(items), "max_outstanding": self.probe.out_max[d],
+                    "walks_in_flight_max_outside": self.probe.walks_max,
+                    "cycles": max(r.t_done for r in rs) - min(r.t_s for r in rs) + 1,
+                    "counters": counter_delta(c0, read_counters(env.dut))}
         # c) two misses to the same page on two IDs share one walk
         for d in ("r", "w"):
             page = self.fresh()[0]
