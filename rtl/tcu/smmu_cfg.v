@@ -307,16 +307,15 @@ task automatic finish;
     end
 endtask
 
-// a configuration-cache hit answers in the lookup cycle (no S_RESP cycle): cacheable
-// unless a CFGI covered the lookup (before or in this cycle) or SMMUEN=0, as S_RESP says
-task automatic answer_hit;
-    input [1:0] kind;
+// the answer (S_RESP, or the lookup cycle of a configuration-cache hit): cacheable unless
+// a CFGI covered the lookup (before or in this cycle) or SMMUEN=0
+task automatic respond;
+    input cacheable;
     begin
-        resp_kind      <= kind;
         resp_valid     <= 1'b1;
-        resp_cacheable <= !inv_seen_reg && !cfgi_cov && smmuen;
+        resp_cacheable <= cacheable && !inv_seen_reg && !cfgi_cov && smmuen;
         resp_tag       <= tag_reg;
-        resp_rec       <= 1'b0;
+        resp_rec       <= rec_reg;
         resp_rseq      <= rseq_reg;
         state_reg      <= S_IDLE;
     end
@@ -467,8 +466,11 @@ always @(posedge clk) begin
                     cacheable_reg <= 1'b1;
                     if (ce_kind[hit_idx] == KIND_BYPASS && addr_oob)
                         fault(ev_addr_size(1'b0));
-                    else
-                        answer_hit(ce_kind[hit_idx]);
+                    else begin
+                        // a hit answers now (no S_RESP cycle); no record was pushed (rec_reg 0)
+                        resp_kind <= ce_kind[hit_idx];
+                        respond(1'b1);
+                    end
                 end else begin
                     cnt_miss  <= cnt_miss + 1'b1;
                     state_reg <= S_STE_AR;
@@ -551,14 +553,7 @@ always @(posedge clk) begin
                 rec_push_seq <= rec_push_seq + 3'd1;
                 state_reg    <= S_RESP;
             end
-            S_RESP: begin
-                resp_valid <= 1'b1;
-                resp_cacheable <= cacheable_reg && !inv_seen_reg && !cfgi_cov && smmuen;
-                resp_tag   <= tag_reg;
-                resp_rec   <= rec_reg;
-                resp_rseq  <= rseq_reg;
-                state_reg  <= S_IDLE;
-            end
+            S_RESP: respond(cacheable_reg);
             default: ;
         endcase
     end
