@@ -72,7 +72,7 @@ endmodule
 
 // ---------------------------------------------------------------- smmu_rd_path: m_axi AR/R, s_axi R
 // The decided reads (t_*) are free, as the translation queue may offer them,
-// except that an offer presented on m_axi and not taken is held (t_hold).
+// except that an offer stays until taken (the head of smmu_xlt_out).
 // On the s_axi side the checker sees each taken decision as the AR it stands for.
 module f_rd_path #(
     parameter ID_W   = 1,
@@ -102,7 +102,9 @@ reg f_past_valid = 1'b0;
 always @(posedge clk) f_past_valid <= 1'b1;
 wire rstn = f_past_valid ? rstn_in : 1'b0;
 
-wire             t_take, t_hold, sync_block;
+wire             t_take, sync_block, lbusy;
+wire [(1<<ID_W)-1:0] idle;
+wire [ID_W-1:0]  lid;
 wire [ID_W-1:0]  s_axi_rid, m_axi_arid;
 wire [63:0]      s_axi_rdata;
 wire [1:0]       s_axi_rresp, m_axi_ardomain, m_axi_arburst;
@@ -116,7 +118,7 @@ smmu_rd_path #(.ID_W(ID_W), .DATA_W(64), .OAS_BITS(32)) dut (
     .clk(clk), .rst(!rstn),
     .t_valid(t_valid), .t_id(t_id), .t_addr(t_addr), .t_len(t_len), .t_attr(t_attr), .t_dom(t_dom),
     .t_down(t_down), .t_raz(t_raz), .t_take(t_take), .t_stale(t_stale), .inv(inv),
-    .sync_block(sync_block), .t_hold(t_hold),
+    .sync_block(sync_block), .idle(idle), .lbusy(lbusy), .lid(lid),
     .s_axi_rid(s_axi_rid), .s_axi_rdata(s_axi_rdata), .s_axi_rresp(s_axi_rresp),
     .s_axi_rlast(s_axi_rlast), .s_axi_rvalid(s_axi_rvalid), .s_axi_rready(s_axi_rready),
     .m_axi_arid(m_axi_arid), .m_axi_araddr(m_axi_araddr), .m_axi_arlen(m_axi_arlen),
@@ -127,11 +129,12 @@ smmu_rd_path #(.ID_W(ID_W), .DATA_W(64), .OAS_BITS(32)) dut (
     .m_axi_rlast(m_axi_rlast), .m_axi_rvalid(m_axi_rvalid), .m_axi_rready(m_axi_rready)
 );
 
-// the translation queue holds an offer presented on m_axi (smmu_xlt_q hold_reg)
+// the translation queue's output buffer holds an offer until it is taken (smmu_xlt_out)
 reg              h_q = 1'b0;
 reg [ID_W+32+8+17+2+2-1:0] h_d;
+wire             unused_pi = &{1'b0, idle, lbusy, lid};
 always @(posedge clk) begin
-    h_q <= rstn && t_hold;
+    h_q <= rstn && t_valid && !t_take;
     h_d <= {t_id, t_addr, t_len, t_attr, t_dom, t_down, t_raz};
 end
 always @* if (h_q) assume(t_valid && {t_id, t_addr, t_len, t_attr, t_dom, t_down, t_raz} == h_d);
@@ -639,8 +642,8 @@ endmodule
 // One translation queue (reads, no park slots) with PEND pending entries, its environment free:
 // s_axi requests, the micro-TLB's answers, SMMUEN and GBPA (GBPA decides in the stage), the
 // configuration engine (one request at a time, answered ABORT / BYPASS / FAULT / RETRY: every
-// decision but a walk), fault records taken or not, and the path's take / hold of the offer
-// as smmu_rd_path gives them (hold: presented on m_axi and not taken). No walks, stalls,
+// decision but a walk), fault records taken or not, the path's take of the offer (the output
+// buffer's head) and the per-ID state the may-issue check reads. No walks, stalls,
 // invalidations or main-TLB hits: the pending table still fills, decides and drains through
 // every other way. Checked: smmu_xlt_q's FORMAL invariants, among them the fairness of the
 // output choice (a candidate is offered before PEND offers of other entries), which needs
@@ -705,12 +708,11 @@ always @* begin
     if (c_req_ready) assume(!f_cfg);
     if (c_resp_valid) assume(f_cfg && ans_kind != 3'd3);   // no walk (ANS_WALK)
 end
-// the path: takes the offer or holds it (presented, not taken); a held offer stays until taken
+// the path: takes the offer (the output buffer's head) when it likes; its per-ID state is free
 wire o_take = o_valid && o_take_in;
-reg  o_hold_q = 1'b0;
-(* anyseq *) reg o_hold_in;
-wire o_hold = o_valid && !o_take && (o_hold_q || o_hold_in);
-always @(posedge clk) o_hold_q <= !rst && o_hold;
+(* anyseq *) reg [3:0] pi_idle;
+(* anyseq *) reg       pi_lbusy;
+(* anyseq *) reg [1:0] pi_lid;
 
 smmu_xlt_q #(.ID_W(2), .OAS_BITS(32), .SID_W(1), .SSID_W(1), .PEND(PEND), .SLOT_W(1), .IN_ORDER(0),
              .RNW(1), .PIDX_W(PIDX_W), .PARK(0), .SCAP(2)) dut (
@@ -725,7 +727,8 @@ smmu_xlt_q #(.ID_W(2), .OAS_BITS(32), .SID_W(1), .SSID_W(1), .PEND(PEND), .SLOT_
     .mf_valid(), .mf_sid(), .mf_ssid(), .mf_ssv(), .mf_va(), .mf_tbi(), .mf_size(), .mf_asid(), .mf_ng(),
     .mf_pa(), .mf_perm(), .mf_pan(), .mf_ax(),
     .o_valid(o_valid), .o_id(), .o_addr(), .o_len(), .o_attr(), .o_dom(), .o_down(), .o_raz(),
-    .o_take(o_take), .o_hold(o_hold), .o_park(), .o_pslot(),
+    .o_take(o_take), .o_stale(), .o_park(), .o_pslot(),
+    .pi_idle(pi_idle), .pi_lbusy(pi_lbusy), .pi_lid(pi_lid),
     .pk_valid(), .pk_len(), .pk_ready(1'b0), .pk_slot(1'b0),
     .c_req_valid(c_req_valid), .c_req_idx(c_req_idx), .c_sid(), .c_ssid(), .c_ssv(), .c_addr(), .c_pnu(),
     .c_ind(), .c_req_ready(c_req_ready), .c_cancel(1'b0), .c_cancel_idx({PIDX_W{1'b0}}),

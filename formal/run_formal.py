@@ -45,6 +45,8 @@ TASKS = [
                                         "one tag per entry"),
     ("units", "qptr",   "prove", 1, 1,  "smmu_qptr: indices inside the queue, upper bits kept, wrap at the end, "
                                         "never empty and full"),
+    ("units", "xlt_out", "prove", 4, 4, "smmu_xlt_out: nothing lost or made up, the offer held unchanged until taken, "
+                                        "in order, stale from the invalidation's cycle on"),
     ("units", "evtq",   "prove", 6, 6,  "smmu_evtq: defined state, AW/W pending only while writing a record"),
     ("units", "cmdq",   "bmc",   6, None, "smmu_cmdq (sane software assumed): queue pointers in range, CONS <= write <= fetch pointer, "
                                         "at most CMD_BUF ahead, requests in flight counted"),

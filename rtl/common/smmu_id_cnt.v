@@ -29,6 +29,7 @@ module smmu_id_cnt #(
     input  wire [ID_W-1:0] q_id,
     output wire            q_zero,     // nothing of q_id outstanding
     output wire            q_full,     // the counter of q_id is saturated
+    output reg  [(1<<ID_W)-1:0] idle,  // per ID: nothing outstanding (registered)
 
     output reg             sync_block
 );
@@ -58,8 +59,10 @@ generate
             if (rst) begin
                 out_cnt[g] <= {CNT_W{1'b0}};
                 old_cnt[g] <= {CNT_W{1'b0}};
+                idle[g]    <= 1'b1;
             end else begin
                 out_cnt[g] <= next;
+                idle[g]    <= next == {CNT_W{1'b0}};
                 if (inv)
                     old_cnt[g] <= next;
                 else

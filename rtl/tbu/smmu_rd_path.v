@@ -32,7 +32,9 @@ module smmu_rd_path #(
     input  wire                t_stale,    // the offer's translation was invalidated while held
     input  wire                inv,        // TLBI or CFGI
     output wire                sync_block, // downstream transactions older than an invalidation
-    output wire                t_hold,     // offered on m_axi and not taken: keep the offer
+    output wire [(1<<ID_W)-1:0] idle,      // per ID: no read outstanding downstream
+    output wire                lbusy,      // the local responder is busy ...
+    output wire [ID_W-1:0]     lid,        // ... with a read of this ID
 
     output wire [ID_W-1:0]     s_axi_rid,
     output wire [DATA_W-1:0]   s_axi_rdata,
@@ -85,7 +87,7 @@ smmu_id_cnt #(.ID_W(ID_W), .CNT_W(CNT_W)) id_cnt_inst (
     .clk(clk), .rst(rst),
     .iss(m_axi_arvalid && m_axi_arready), .iss_id(st_id), .iss_stale(t_stale),
     .cmp(down_last), .cmp_id(m_axi_rid), .inv(inv),
-    .q_id(st_id), .q_zero(id_zero), .q_full(id_full), .sync_block(sync_block)
+    .q_id(st_id), .q_zero(id_zero), .q_full(id_full), .idle(idle), .sync_block(sync_block)
 );
 
 // local responder: one burst at a time
@@ -101,7 +103,8 @@ wire local_ok      = !lr_valid_reg && id_zero;
 assign m_axi_arvalid = st_valid && go_down && byp_ok;
 assign st_ready      = go_down ? (m_axi_arready && byp_ok) : local_ok;
 assign t_take        = st_valid && st_ready;
-assign t_hold        = m_axi_arvalid && !m_axi_arready;
+assign lbusy         = lr_valid_reg;
+assign lid           = lr_id_reg;
 
 wire local_take = st_valid && !go_down && local_ok;
 

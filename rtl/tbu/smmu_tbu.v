@@ -455,7 +455,10 @@ smmu_tbu_tlb #(.TLB_ENTRIES(TLB_ENTRIES), .MTLB_SETS(MTLB_SETS), .MTLB_WAYS(MTLB
 );
 
 // ------------------------------------------------------------ translation queues
-wire                rd_t_valid, wr_t_valid, rd_t_take, wr_t_take, rd_t_hold, wr_t_hold;
+wire                rd_t_valid, wr_t_valid, rd_t_take, wr_t_take, rd_t_stale, wr_t_stale;
+wire [(1<<ID_W)-1:0] rd_idle, wr_idle;
+wire                rd_lbusy, wr_lbusy;
+wire [ID_W-1:0]     rd_lid, wr_lid;
 wire [ID_W-1:0]     rd_t_id, wr_t_id;
 wire [OAS_BITS-1:0] rd_t_addr, wr_t_addr;
 wire [7:0]          rd_t_len, wr_t_len;
@@ -490,7 +493,8 @@ smmu_xlt_q #(.ID_W(ID_W), .OAS_BITS(OAS_BITS), .SID_W(SID_W), .SSID_W(SSID_W), .
     .mf_pan(mf_pan[0]), .mf_ax(mf_ax[0*AX_W +: AX_W]),
     .o_valid(rd_t_valid), .o_id(rd_t_id), .o_addr(rd_t_addr), .o_len(rd_t_len), .o_attr(rd_t_attr),
     .o_dom(rd_t_dom),
-    .o_down(rd_t_down), .o_raz(rd_t_raz), .o_take(rd_t_take), .o_hold(rd_t_hold),
+    .o_down(rd_t_down), .o_raz(rd_t_raz), .o_take(rd_t_take), .o_stale(rd_t_stale),
+    .pi_idle(rd_idle), .pi_lbusy(rd_lbusy), .pi_lid(rd_lid),
     .o_park(rd_t_park), .o_pslot(rd_t_pslot),
     .pk_valid(rd_pk_valid), .pk_len(rd_pk_len), .pk_ready(1'b0), .pk_slot({PSLOT_W{1'b0}}),
     .c_req_valid(x_c_req_valid[0]), .c_req_idx(x_c_req_idx[0 +: PIDX_W]), .c_sid(x_c_sid[0 +: SID_W]),
@@ -536,7 +540,8 @@ smmu_xlt_q #(.ID_W(ID_W), .OAS_BITS(OAS_BITS), .SID_W(SID_W), .SSID_W(SSID_W), .
     .mf_pan(mf_pan[1]), .mf_ax(mf_ax[1*AX_W +: AX_W]),
     .o_valid(wr_t_valid), .o_id(wr_t_id), .o_addr(wr_t_addr), .o_len(wr_t_len), .o_attr(wr_t_attr),
     .o_dom(wr_t_dom),
-    .o_down(wr_t_down), .o_raz(wr_t_raz), .o_take(wr_t_take), .o_hold(wr_t_hold),
+    .o_down(wr_t_down), .o_raz(wr_t_raz), .o_take(wr_t_take), .o_stale(wr_t_stale),
+    .pi_idle(wr_idle), .pi_lbusy(wr_lbusy), .pi_lid(wr_lid),
     .o_park(wr_t_park), .o_pslot(wr_t_pslot),
     .pk_valid(pk_valid), .pk_len(pk_len), .pk_ready(pk_ready), .pk_slot(pk_slot),
     .c_req_valid(x_c_req_valid[1]), .c_req_idx(x_c_req_idx[PIDX_W +: PIDX_W]), .c_sid(x_c_sid[SID_W +: SID_W]),
@@ -567,8 +572,9 @@ smmu_rd_path #(.ID_W(ID_W), .DATA_W(DATA_W), .OAS_BITS(OAS_BITS)) rd_path_inst (
     .clk(clk), .rst(rst),
     .t_valid(rd_t_valid), .t_id(rd_t_id), .t_addr(rd_t_addr), .t_len(rd_t_len), .t_attr(rd_t_attr),
     .t_dom(rd_t_dom), .m_axi_ardomain(m_axi_ardomain),
-    .t_down(rd_t_down), .t_raz(rd_t_raz), .t_take(rd_t_take), .t_hold(rd_t_hold),
-    .t_stale(rd_q_sync_block), .inv(inv), .sync_block(rd_path_sync_block),
+    .t_down(rd_t_down), .t_raz(rd_t_raz), .t_take(rd_t_take),
+    .idle(rd_idle), .lbusy(rd_lbusy), .lid(rd_lid),
+    .t_stale(rd_t_stale), .inv(inv), .sync_block(rd_path_sync_block),
     .s_axi_rid(s_axi_rid), .s_axi_rdata(s_axi_rdata), .s_axi_rresp(s_axi_rresp),
     .s_axi_rlast(s_axi_rlast), .s_axi_rvalid(s_axi_rvalid), .s_axi_rready(s_axi_rready),
     .m_axi_arid(m_axi_arid), .m_axi_araddr(m_axi_araddr), .m_axi_arlen(m_axi_arlen),
@@ -585,8 +591,9 @@ smmu_wr_path #(.ID_W(ID_W), .DATA_W(DATA_W), .OAS_BITS(OAS_BITS), .PARK_N(PARK_S
     .clk(clk), .rst(rst),
     .t_valid(wr_t_valid), .t_id(wr_t_id), .t_addr(wr_t_addr), .t_len(wr_t_len), .t_attr(wr_t_attr),
     .t_dom(wr_t_dom), .m_axi_awdomain(m_axi_awdomain),
-    .t_down(wr_t_down), .t_raz(wr_t_raz), .t_take(wr_t_take), .t_hold(wr_t_hold),
-    .t_stale(wr_q_sync_block), .inv(inv), .sync_block(wr_path_sync_block),
+    .t_down(wr_t_down), .t_raz(wr_t_raz), .t_take(wr_t_take),
+    .idle(wr_idle), .lbusy(wr_lbusy), .lid(wr_lid),
+    .t_stale(wr_t_stale), .inv(inv), .sync_block(wr_path_sync_block),
     .t_park(wr_t_park), .t_pslot(wr_t_pslot),
     .pk_valid(pk_valid), .pk_len(pk_len), .pk_ready(pk_ready), .pk_slot(pk_slot),
     .cnt_parks(cnt_parks),

@@ -47,7 +47,9 @@ module smmu_wr_path #(
     input  wire                t_stale,    // the offer's translation was invalidated while held
     input  wire                inv,        // TLBI or CFGI
     output wire                sync_block, // downstream transactions older than an invalidation
-    output wire                t_hold,     // route pushed / offered on m_axi: keep the offer
+    output wire [(1<<ID_W)-1:0] idle,      // per ID: no write outstanding downstream
+    output wire                lbusy,      // the local B responder is busy ...
+    output wire [ID_W-1:0]     lid,        // ... with a write of this ID
     input  wire                t_park,     // the write's W data is parked in slot t_pslot
     input  wire [PSLOT_W-1:0]  t_pslot,
 
@@ -117,7 +119,7 @@ smmu_id_cnt #(.ID_W(ID_W), .CNT_W(CNT_W)) id_cnt_inst (
     .clk(clk), .rst(rst),
     .iss(m_axi_awvalid && m_axi_awready), .iss_id(st_id), .iss_stale(t_stale),
     .cmp(down_b), .cmp_id(m_axi_bid), .inv(inv),
-    .q_id(st_id), .q_zero(id_zero), .q_full(id_full), .sync_block(sync_block)
+    .q_id(st_id), .q_zero(id_zero), .q_full(id_full), .idle(idle), .sync_block(sync_block)
 );
 
 // local B responder: one write at a time
@@ -166,9 +168,11 @@ wire               unused_counts = &{1'b0, sr_count, mo_count};
 
 // The route of the offered write is pushed as soon as it is offered, before
 // its m_axi AW handshake, so W never waits on the downstream AW.
-// Only a write that can be issued now pushes its route (and is then held as
-// the offer): one that must wait (its ID busy in the local responder or with
-// downstream writes, counter saturated) leaves the offer free for others.
+// Only a write that can be issued now pushes its route; one that must wait
+// (its ID busy in the local responder or with downstream writes, counter
+// saturated) waits at the head of the queue's output buffer (smmu_xlt_out),
+// which chooses only writes that may issue as this path's registered state
+// (idle, lbusy, lid) stands, so such a wait is short.
 reg  route_pushed_reg;
 wire id_busy_local;
 wire issue_ok   = go_down ? (!id_busy_local && !id_full) : (!lb_valid_reg && id_zero);
@@ -206,8 +210,8 @@ wire local_ok      = !lb_valid_reg && id_zero && route_done;
 assign m_axi_awvalid = st_valid && go_down && byp_ok;
 assign st_ready      = go_down ? (m_axi_awready && byp_ok) : local_ok;
 assign t_take        = st_valid && st_ready;
-// once its route is pushed the write must be the one that is taken next
-assign t_hold        = st_valid && route_done && !st_ready;
+assign lbusy         = lb_valid_reg;
+assign lid           = lb_id_reg;
 
 wire local_take = st_valid && !go_down && local_ok;
 

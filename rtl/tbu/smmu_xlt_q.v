@@ -11,8 +11,11 @@
 //   TLB hit, allowed  translated, output address from the entry
 //   anything else     slow path: configuration lookup, walk, fault
 // Cycle after: a decided transaction whose ID has nothing pending goes
-// straight to the output (TLB hit adds one cycle); otherwise it enters the
-// pending table (PEND entries).
+// straight to the output buffer (smmu_xlt_out, two entries, whose head is the
+// offer to the path: a micro-TLB hit reaches m_axi 2 cycles after its s_axi
+// handshake); otherwise it enters the pending table (PEND entries). The table
+// and the stage offer only transactions that may issue as the path's
+// registered per-ID state stands, so nothing in the buffer waits long.
 //
 // Pending entry states: NEW (needs the configuration lookup), CFG (lookup
 // asked), WALK (waiting for walk slot `slot`), EVT (fault record to write),
@@ -45,9 +48,10 @@
 // an entry waiting for a walk learns at the walk's end whether the walk was
 // covered (smmu_walk w_stale). The stage entry loses its TLB decision on any
 // invalidation. So nothing looked up before an invalidation is used after it,
-// while work the invalidation cannot cover runs on; the one exception is an
-// offer already presented on m_axi (AXI forbids withdrawing it), which holds
-// CMD_SYNC (sync_block) until it is taken.
+// while work the invalidation cannot cover runs on; the one exception is a
+// transaction already in the output buffer (its head may be presented on
+// m_axi, and AXI forbids withdrawing it), which holds CMD_SYNC (sync_block)
+// until it is taken, and is counted stale downstream (o_stale).
 module smmu_xlt_q #(
     parameter ID_W     = 4,
     parameter OAS_BITS = 48,
@@ -134,9 +138,13 @@ module smmu_xlt_q #(
     output wire                  o_down,
     output wire                  o_raz,
     input  wire                  o_take,   // taken this cycle
-    input  wire                  o_hold,   // offered downstream and not taken: keep it
+    output wire                  o_stale,  // decided before an invalidation (smmu_xlt_out)
     output wire                  o_park,   // the offered write's W data is parked
     output wire [PSLOT_W-1:0]    o_pslot,
+    // the path's per-ID state, for the may-issue check of the output choice
+    input  wire [(1<<ID_W)-1:0]  pi_idle,  // nothing of this ID outstanding downstream
+    input  wire                  pi_lbusy, // the local responder is busy ...
+    input  wire [ID_W-1:0]       pi_lid,   // ... with this ID
 
     // park request (PARK=1): the oldest unparked pending write
     output wire                  pk_valid,
@@ -413,15 +421,37 @@ always @* begin
     end
 end
 
+
+// ---------------------------------------------------------------- output choice
+// Two stages: the choice (a READY entry with nothing older of its ID pending,
+// else the stage transaction) enters the output buffer (smmu_xlt_out) when it
+// has room; the buffer's head is the offer to the path. The choice never waits
+// for the path: it only takes transactions that may issue as the path's
+// registered per-ID state stands (may_issue), so a locally answered one
+// whose ID still has transactions downstream stays in the table and does not
+// block the head (the path checks the exact rule again at the head).
+reg [PIDX_W-1:0]  rr_reg;
+wire              ob_ready;
+wire [1:0]        ob_v, ob_unparked;
+wire [2*ID_W-1:0] ob_id;
+
+function may_issue;
+    input [ID_W-1:0] id;
+    input            down;
+    reg              in_ob;
+    begin
+        in_ob = (ob_v[0] && ob_id[0 +: ID_W] == id) || (ob_v[1] && ob_id[ID_W +: ID_W] == id);
+        if (down)
+            may_issue = !(pi_lbusy && pi_lid == id);
+        else
+            may_issue = !pi_lbusy && pi_idle[id] && !in_ob;
+    end
+endfunction
+
 wire st_fast   = st_ft || st_fg;
 // a write may pass older pending writes only if their W data is parked
 wire st_direct = out_v && st_fast && (same_st == {PEND{1'b0}}) &&
-                 (PARK == 0 || unparked == {PEND{1'b0}});
-
-// ---------------------------------------------------------------- output choice
-reg               hold_reg, hold_tbl_reg, hold_stale_reg;
-reg [PIDX_W-1:0]  hold_idx_reg;
-reg [PIDX_W-1:0]  rr_reg;
+                 (PARK == 0 || unparked == {PEND{1'b0}}) && may_issue(st_id, st_down);
 
 reg [PEND-1:0]    cand;
 wire              cand_any;
@@ -430,34 +460,47 @@ always @* begin
     cand = {PEND{1'b0}};
     for (integer i = 0; i < PEND; i = i + 1)
         cand[i] = p_v[i] && p_state[i] == P_READY && p_older[i] == {PEND{1'b0}} && !p_rwait[i] &&
-                  (PARK == 0 || (p_oldall[i] & unparked) == {PEND{1'b0}});
+                  (PARK == 0 || (p_oldall[i] & unparked) == {PEND{1'b0}}) && may_issue(p_id[i], p_down[i]);
 end
 // first candidate at or after the round-robin pointer
 smmu_rr_first #(.N(PEND), .IDX_W(PIDX_W)) cand_pick_inst (
     .req(cand), .from(rr_reg), .any(cand_any), .idx(cand_idx)
 );
 
-wire              sel_tbl = hold_reg ? hold_tbl_reg : cand_any;
-wire [PIDX_W-1:0] sel_idx = hold_reg ? hold_idx_reg : cand_idx;
+wire              sel_tbl = cand_any;
+wire [PIDX_W-1:0] sel_idx = cand_idx;
 
-assign o_valid = hold_reg || cand_any || st_direct;
-assign o_id    = sel_tbl ? p_id[sel_idx]   : st_id;
-assign o_addr  = sel_tbl ? p_pa[sel_idx]   : st_pa;
-assign o_len   = sel_tbl ? p_len[sel_idx]  : st_len;
+// the choice, into the output buffer
+wire [ID_W-1:0]     c_id   = sel_tbl ? p_id[sel_idx]   : st_id;
+wire [OAS_BITS-1:0] c_pa   = sel_tbl ? p_pa[sel_idx]   : st_pa;
+wire [7:0]          c_len  = sel_tbl ? p_len[sel_idx]  : st_len;
 // output attributes from the decision's transform and the client's AxCACHE/AxPROT
 wire [ATTR_W-1:0] sel_attr = sel_tbl ? p_attr[sel_idx] : st_attr;
 wire [AX_W-1:0]   sel_ax   = sel_tbl ? p_ax[sel_idx]   : st_ax;
 wire [8:0]        sel_ao   = attr_out(sel_ax, sel_attr[10:7], sel_attr[6:4], RNW != 0);
-assign o_attr  = {sel_attr[16:11], sel_ao[6:0], sel_attr[3:0]};
-assign o_dom   = sel_ao[8:7];
-assign o_down  = sel_tbl ? p_down[sel_idx] : st_down;
-assign o_raz   = sel_tbl ? p_raz[sel_idx]  : st_raz;
-assign o_park  = sel_tbl && p_park[sel_idx];
-assign o_pslot = p_pslot[sel_idx];
+wire              c_down   = sel_tbl ? p_down[sel_idx] : st_down;
+wire              c_raz    = sel_tbl ? p_raz[sel_idx]  : st_raz;
+wire              c_park   = sel_tbl && p_park[sel_idx];
+localparam OB_W = OAS_BITS + 8 + ATTR_W + 2 + 1 + 1 + 1 + PSLOT_W;
+wire [OB_W-1:0]   c_data   = {c_pa, c_len, sel_attr[16:11], sel_ao[6:0], sel_attr[3:0], sel_ao[8:7],
+                              c_down, c_raz, c_park, p_pslot[sel_idx]};
+wire              c_valid  = cand_any || st_direct;
+
+smmu_xlt_out #(.W(OB_W), .ID_W(ID_W)) ob_inst (
+    .clk(clk), .rst(rst),
+    .in_valid(c_valid), .in_data(c_data), .in_id(c_id), .in_flag(PARK != 0 && !c_park), .in_ready(ob_ready),
+    .inv(inv),
+    .out_valid(o_valid), .out_data({o_addr, o_len, o_attr, o_dom, o_down, o_raz, o_park, o_pslot}),
+    .out_id(o_id), .out_stale(o_stale), .out_take(o_take),
+    .q_v(ob_v), .q_id(ob_id), .q_flag(ob_unparked), .sync_block(sync_block)
+);
 
 // ---------------------------------------------------------------- parking (PARK=1)
 // The oldest unparked pending write (all older ones parked), not about to be
-// offered, short enough: at most one such entry exists.
+// offered, short enough: at most one such entry exists. Not while an unparked
+// write waits in the output buffer: its W route is pushed at the head, and a
+// park route pushed before it would take its W data.
+wire ob_wr_wait = |(ob_v & ob_unparked);
 reg               pc_any;
 reg [PIDX_W-1:0]  pc_idx;
 always @* begin
@@ -470,11 +513,11 @@ always @* begin
             pc_idx = i[PIDX_W-1:0];
         end
 end
-assign pk_valid = pc_any;
+assign pk_valid = pc_any && !ob_wr_wait;
 assign pk_len   = p_len[pc_idx];
 
-wire tbl_out  = o_valid && sel_tbl && o_take;
-wire st_out   = o_valid && !sel_tbl && o_take;
+wire tbl_out  = ob_ready && sel_tbl;                 // the chosen entry enters the output buffer
+wire st_out   = ob_ready && !sel_tbl && st_direct;   // ... the stage transaction does
 wire st_push  = out_v && !st_direct && free_any && !st_wait;
 // a transaction entering the table undecided, that the main TLB decides (its
 // permissions checked as for a micro-TLB hit)
@@ -496,7 +539,6 @@ assign mf_pan   = e_pan;
 assign mf_ax    = e_ax;
 assign st_leave = st_out || st_push;
 
-assign sync_block = hold_reg && hold_stale_reg;
 
 // ---------------------------------------------------------------- configuration requests
 // prefer an entry that is the oldest of its ID. The request is chosen a cycle
@@ -669,10 +711,6 @@ always @(posedge clk) begin
         out_d          <= {SW{1'b0}};
         tmp_d          <= {SW{1'b0}};
         p_v            <= {PEND{1'b0}};
-        hold_reg       <= 1'b0;
-        hold_tbl_reg   <= 1'b0;
-        hold_idx_reg   <= {PIDX_W{1'b0}};
-        hold_stale_reg <= 1'b0;
         rr_reg         <= {PIDX_W{1'b0}};
         ev_rr_reg      <= {PIDX_W{1'b0}};
         eo_v_reg       <= 1'b0;
@@ -776,8 +814,8 @@ always @(posedge clk) begin
                 out_v <= s_valid;
             end
         end else begin
-            // a held offer keeps its decision; otherwise an invalidation sends it the slow way
-            if (inv && !(o_hold && !sel_tbl))
+            // a waiting stage transaction's TLB decision is made again the slow way
+            if (inv)
                 out_d[B_FT] <= 1'b0;
             if (s_valid && !tmp_v) begin
                 tmp_d <= in_d;
@@ -787,14 +825,6 @@ always @(posedge clk) begin
         if (tmp_v && inv)
             tmp_d[B_FT] <= 1'b0;
 
-        // ------------------------------------------------ output hold (AXI: no withdrawn offer)
-        hold_reg     <= o_hold;
-        hold_tbl_reg <= sel_tbl;
-        hold_idx_reg <= sel_idx;
-        if (!o_hold)
-            hold_stale_reg <= 1'b0;
-        else if (inv)
-            hold_stale_reg <= 1'b1;
         if (ev_take)
             ev_rr_reg <= ev_from;
         // no entry NEW now: the one entering the table is the next choice (a miss asks the
@@ -806,7 +836,7 @@ always @(posedge clk) begin
             eo_v_reg   <= ev_any_n;
             eo_idx_reg <= ev_idx_n;
         end
-        if (o_valid && sel_tbl && !o_hold)
+        if (tbl_out)
             rr_reg <= (sel_idx == PIDX_W'(PEND - 1)) ? {PIDX_W{1'b0}} : sel_idx + 1'b1;
 
         // ------------------------------------------------ per entry
@@ -911,8 +941,9 @@ always @(posedge clk) begin
                         end else if (cov_evt[e])
                             p_state[e] <= P_NEW;
                     P_READY:
-                        // a decision not yet used (and not offered on m_axi) is made again
-                        if (cov_rdy[e] && !p_commit[e] && !(o_hold && sel_tbl && sel_idx == e[PIDX_W-1:0]))
+                        // a decision not yet used is made again (one entering the output buffer
+                        // this cycle leaves: the buffer marks it stale)
+                        if (cov_rdy[e] && !p_commit[e])
                             p_state[e] <= P_NEW;
                     P_STALL:
                         if (!smmuen) begin
@@ -1000,11 +1031,11 @@ always @(posedge clk)
 reg f_rst_seen = 1'b0;                 // a reset cycle has happened
 always @(posedge clk) if (rst) f_rst_seen <= 1'b1;
 always @* if (f_rst_seen) begin
-    // nothing is offered without a decision: a pending entry is READY, a
-    // stage entry was decided by the TLB or by GBPA in the handshake cycle
-    if (o_valid && sel_tbl)
+    // nothing enters the output buffer without a decision: a pending entry is
+    // READY, a stage entry was decided by the TLB or by GBPA in the handshake cycle
+    if (tbl_out)
         assert(p_v[sel_idx] && p_state[sel_idx] == P_READY);
-    if (o_valid && !sel_tbl)
+    if (st_out)
         assert(out_v && st_fast);
     assert(n_stall <= SCAP);                                 // stalls per direction
     assert(n_stall_reg == n_stall + n_unstall);              // the incremental count: exact, one cycle late on ends
@@ -1012,11 +1043,11 @@ always @* if (f_rst_seen) begin
 end
 // Fairness of the output choice (docs/architecture.md "Issue": the offers rotate among the
 // candidates): an entry that stays a candidate (READY, nothing older of its ID pending) is offered
-// before PEND offers of other entries are made. An offer is made in a cycle with a table entry
-// offered and not held (o_hold: presented on m_axi, not taken; a held offer counts once, when it
-// ends). f_passed[e]: offers of other entries since entry e became a candidate or was last offered.
+// before PEND offers of other entries are made. An offer is a table entry entering the output
+// buffer (tbl_out). f_passed[e]: offers of other entries since entry e became a candidate or was
+// last offered.
 reg [PEND*(PIDX_W+1)-1:0] f_passed;
-wire f_offer = o_valid && sel_tbl && !o_hold;
+wire f_offer = tbl_out;
 always @(posedge clk)
     for (integer e = 0; e < PEND; e = e + 1)
         if (rst || !cand[e] || (f_offer && sel_idx == e[PIDX_W-1:0]))
