@@ -183,7 +183,8 @@ wire route_push = st_valid && !route_pushed_reg && issue_ok &&
 wire route_done = route_pushed_reg || route_push;
 
 // park request: one s-route PARK entry (never in the same cycle as an offered
-// write's push: the translation queue parks only writes that cannot be offered)
+// write's push: the translation queue parks no write while an unparked one
+// waits in its output buffer)
 assign pk_ready = pk_valid && pb_free_any && sr_s_ready && !(route_push && need_sr);
 assign pk_slot  = pb_free_idx;
 wire   pk_push  = pk_valid && pk_ready;

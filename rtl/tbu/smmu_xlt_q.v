@@ -435,32 +435,41 @@ wire              ob_ready;
 wire [1:0]        ob_v, ob_unparked;
 wire [2*ID_W-1:0] ob_id;
 
+// per ID: a locally answered transaction may be chosen (nothing of the ID downstream or in
+// the buffer, the local responder free); one going downstream (the local responder not busy
+// with its ID). Continuous per-ID vectors, indexed by the entry's ID (a function reading
+// module signals would not be re-evaluated by every simulator when they change).
+localparam NID = 1 << ID_W;
+reg [NID-1:0] may_loc, may_dn;
+always @* begin
+    for (integer d = 0; d < NID; d = d + 1) begin
+        may_loc[d] = !pi_lbusy && pi_idle[d] &&
+                     !(ob_v[0] && ob_id[0 +: ID_W] == d[ID_W-1:0]) && !(ob_v[1] && ob_id[ID_W +: ID_W] == d[ID_W-1:0]);
+        may_dn[d]  = !(pi_lbusy && pi_lid == d[ID_W-1:0]);
+    end
+end
 function may_issue;
     input [ID_W-1:0] id;
     input            down;
-    reg              in_ob;
-    begin
-        in_ob = (ob_v[0] && ob_id[0 +: ID_W] == id) || (ob_v[1] && ob_id[ID_W +: ID_W] == id);
-        if (down)
-            may_issue = !(pi_lbusy && pi_lid == id);
-        else
-            may_issue = !pi_lbusy && pi_idle[id] && !in_ob;
-    end
+    input [NID-1:0]  loc_ok;
+    input [NID-1:0]  dn_ok;
+    may_issue = down ? dn_ok[id] : loc_ok[id];
 endfunction
 
 wire st_fast   = st_ft || st_fg;
 // a write may pass older pending writes only if their W data is parked
 wire st_direct = out_v && st_fast && (same_st == {PEND{1'b0}}) &&
-                 (PARK == 0 || unparked == {PEND{1'b0}}) && may_issue(st_id, st_down);
+                 (PARK == 0 || unparked == {PEND{1'b0}}) && may_issue(st_id, st_down, may_loc, may_dn);
 
-reg [PEND-1:0]    cand;
+reg [PEND-1:0]    rdy, cand;   // ready to leave the table; ... and may issue now
 wire              cand_any;
 wire [PIDX_W-1:0] cand_idx;
 always @* begin
-    cand = {PEND{1'b0}};
-    for (integer i = 0; i < PEND; i = i + 1)
-        cand[i] = p_v[i] && p_state[i] == P_READY && p_older[i] == {PEND{1'b0}} && !p_rwait[i] &&
-                  (PARK == 0 || (p_oldall[i] & unparked) == {PEND{1'b0}}) && may_issue(p_id[i], p_down[i]);
+    for (integer i = 0; i < PEND; i = i + 1) begin
+        rdy[i]  = p_v[i] && p_state[i] == P_READY && p_older[i] == {PEND{1'b0}} && !p_rwait[i] &&
+                  (PARK == 0 || (p_oldall[i] & unparked) == {PEND{1'b0}});
+        cand[i] = rdy[i] && may_issue(p_id[i], p_down[i], may_loc, may_dn);
+    end
 end
 // first candidate at or after the round-robin pointer
 smmu_rr_first #(.N(PEND), .IDX_W(PIDX_W)) cand_pick_inst (
@@ -507,7 +516,7 @@ always @* begin
     pc_any = 1'b0;
     pc_idx = {PIDX_W{1'b0}};
     for (integer i = 0; i < PEND; i = i + 1)
-        if (PARK != 0 && !pc_any && p_v[i] && !p_park[i] && !cand[i] &&
+        if (PARK != 0 && !pc_any && p_v[i] && !p_park[i] && !rdy[i] &&
             {1'b0, p_len[i]} < 9'(WB_BEATS) && (p_oldall[i] & unparked) == {PEND{1'b0}}) begin
             pc_any = 1'b1;
             pc_idx = i[PIDX_W-1:0];
