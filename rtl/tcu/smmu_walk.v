@@ -386,8 +386,11 @@ always @(posedge clk) begin
     bf_va_reg   <= q_va_reg[63:12];
     bf_ovr_reg  <= resp_cd[CD_OVR_LSB +: OVR_W];
 end
+// (fill_valid is 0 in an invalidation's cycle, so the fill needs only the stale marks kept so
+// far, not this cycle's coverage: the TLBI compare is kept off the TLB fill path)
+wire [NW-1:0] k_stale = s_stale | (s_sglob & ~s_ng);
 always @* begin
-    wf_hit = w_done && !w_stale && w_fault == 3'd0;
+    wf_hit = w_done && !k_stale[wd_idx] && w_fault == 3'd0;
     wf_idx = w_slot;
 end
 
