@@ -39,7 +39,7 @@ localparam NID = 1 << ID_W;
 reg [CNT_W-1:0] out_cnt [0:NID-1];
 reg [CNT_W-1:0] old_cnt [0:NID-1];
 
-assign q_zero = out_cnt[q_id] == {CNT_W{1'b0}};
+assign q_zero = idle[q_id];   // (idle[g] is out_cnt[g] == 0, kept as a register)
 assign q_full = out_cnt[q_id] == {CNT_W{1'b1}};
 
 always @* begin
@@ -72,6 +72,14 @@ generate
         end
     end
 endgenerate
+
+`ifdef FORMAL
+reg f_rst_seen = 1'b0;
+always @(posedge clk) if (rst) f_rst_seen <= 1'b1;
+always @* if (f_rst_seen)
+    for (integer i = 0; i < NID; i = i + 1)
+        assert(idle[i] == (out_cnt[i] == {CNT_W{1'b0}}));   // the registered zero flag is exact
+`endif
 
 endmodule
 

@@ -335,8 +335,9 @@ always @* begin
         c_glob[i] = c_t[1];
     end
 end
-// the decision at the walk's end, including this cycle's invalidation
-wire [NW-1:0] p_stale = s_stale | c_any | ((s_sglob | c_glob) & ~s_ng);
+// the decision at the walk's end: the marks kept so far, and this cycle's invalidation
+wire [NW-1:0] k_stale = s_stale | (s_sglob & ~s_ng);
+wire [NW-1:0] p_stale = k_stale | c_any | (c_glob & ~s_ng);
 
 // the result message: the walker whose last descriptor arrived (p_done is one-hot or
 // zero: walkers finish on their own beat of the one R channel, asserted below)
@@ -387,8 +388,7 @@ always @(posedge clk) begin
     bf_ovr_reg  <= resp_cd[CD_OVR_LSB +: OVR_W];
 end
 // (fill_valid is 0 in an invalidation's cycle, so the fill needs only the stale marks kept so
-// far, not this cycle's coverage: the TLBI compare is kept off the TLB fill path)
-wire [NW-1:0] k_stale = s_stale | (s_sglob & ~s_ng);
+// far, k_stale, not this cycle's coverage: the TLBI compare is kept off the TLB fill path)
 always @* begin
     wf_hit = w_done && !k_stale[wd_idx] && w_fault == 3'd0;
     wf_idx = w_slot;
