@@ -362,10 +362,17 @@ reg [ATTR_W-1:0]    p_attr  [0:PEND-1];
 reg [SID_W-1:0]     p_sid   [0:PEND-1];
 reg [SSID_W-1:0]    p_ssid  [0:PEND-1];
 reg                 p_ssv   [0:PEND-1];
-reg [OAS_BITS-1:0]  p_pa    [0:PEND-1];   // output PA; after a walk fault its FetchAddr (the record)
+// p_pa: the output address's base, joined with the input address by the size at the output
+// (join_pa); after a walk fault its FetchAddr (the record). Written only when the entry
+// enters and at its walk's end (one value for every entry of the walk), so each entry's
+// register has two sources; a bypass decision sets p_pva instead (the output address is
+// the input address).
+reg [OAS_BITS-1:0]  p_pa    [0:PEND-1];
+reg                 p_pva   [0:PEND-1];   // the output address is the input address (bypass)
 reg                 p_down  [0:PEND-1];
 reg                 p_raz   [0:PEND-1];
-reg                 p_commit[0:PEND-1];   // decision final (event recorded / GBPA / config abort)
+reg                 p_commit[0:PEND-1];   // decision final (event recorded / GBPA / config abort);
+                                          // 0 in every state before a decision (formal asserts)
 reg [SLOT_W-1:0]    p_slot  [0:PEND-1];
 reg [3:0]           p_cdf   [0:PEND-1];
 reg [7:0]           p_evid  [0:PEND-1];
@@ -481,7 +488,9 @@ wire [PIDX_W-1:0] sel_idx = cand_idx;
 
 // the choice, into the output buffer
 wire [ID_W-1:0]     c_id   = sel_tbl ? p_id[sel_idx]   : st_id;
-wire [OAS_BITS-1:0] c_pa   = sel_tbl ? p_pa[sel_idx]   : st_pa;
+wire [OAS_BITS-1:0] c_pa   = !sel_tbl ? st_pa :
+                             p_pva[sel_idx] ? p_addr[sel_idx][OAS_BITS-1:0] :
+                             join_pa(p_pa[sel_idx][OAS_BITS-1:12], p_size[sel_idx], p_addr[sel_idx][29:0]);
 wire [7:0]          c_len  = sel_tbl ? p_len[sel_idx]  : st_len;
 // output attributes from the decision's transform and the client's AxCACHE/AxPROT
 wire [ATTR_W-1:0] sel_attr = sel_tbl ? p_attr[sel_idx] : st_attr;
@@ -691,6 +700,10 @@ endfunction
 
 
 // ---------------------------------------------------------------- state update
+// a walk's result for p_pa of every entry waiting for it: the FetchAddr of a fault
+// (F_WALK_EABT's record), else the output address's base (joined at the output)
+wire [OAS_BITS-1:0] w_res = (w_fault != 3'd0) ? w_fetch : {w_pa, 12'd0};
+
 wire [PEND-1:0] leave_vec = tbl_out ? (PEND'(1) << sel_idx) : {PEND{1'b0}};
 
 // an entry ends in a fault: record it (EVT) or terminate it at once
@@ -706,10 +719,8 @@ task automatic to_fault;
         p_stl[e]  <= (evid != EV_F_WALK_EABT) && cdf[CDF_S];
         if (evid == EV_F_WALK_EABT || cdf[CDF_R] || cdf[CDF_S])
             p_state[e] <= P_EVT;
-        else begin
-            p_state[e]  <= P_READY;
-            p_commit[e] <= 1'b0;
-        end
+        else
+            p_state[e] <= P_READY;
     end
 endtask
 
@@ -754,6 +765,7 @@ always @(posedge clk) begin
             p_ssid[e]   <= {SSID_W{1'b0}};
             p_ssv[e]    <= 1'b0;
             p_pa[e]     <= {OAS_BITS{1'b0}};
+            p_pva[e]    <= 1'b0;
             p_down[e]   <= 1'b0;
             p_raz[e]    <= 1'b0;
             p_commit[e] <= 1'b0;
@@ -871,9 +883,9 @@ always @(posedge clk) begin
                             p_state[e]  <= P_READY;
                             p_down[e]   <= !gbpa_abort && (p_addr[e][63:OAS_BITS] == {(64-OAS_BITS){1'b0}});
                             p_raz[e]    <= 1'b0;
-                            p_pa[e]     <= p_addr[e][OAS_BITS-1:0];
+                            p_pva[e]    <= 1'b1;
                             p_commit[e] <= 1'b1;
-                            p_ax[e]     <= {g_ovr, 7'd0};
+                            p_ax[e][AX_W-1:AX_S1] <= {g_ovr, 1'b0};   // (S1=0: [5:0] unused)
                         end else if (c_req_ready && cq_idx_reg == e[PIDX_W-1:0])
                             p_state[e] <= P_CFG;     // configuration request accepted
                     P_CFG:
@@ -886,7 +898,8 @@ always @(posedge clk) begin
                             p_xl[e]   <= ans_kind == ANS_WALK || ans_kind == ANS_FAULT;
                             p_ng[e]   <= 1'b1;
                             p_size[e] <= 2'd0;
-                            p_ax[e]   <= {ans_ovr, ans_kind != ANS_BYPASS, 6'd0};
+                            // S1 = 1: [5:0] come with the walk's result (unused with S1 = 0)
+                            p_ax[e][AX_W-1:AX_S1] <= {ans_ovr, ans_kind != ANS_BYPASS};
                             case (ans_kind)
                                 ANS_ABORT: begin
                                     p_state[e]  <= P_READY;
@@ -904,8 +917,7 @@ always @(posedge clk) begin
                                     p_state[e]  <= P_READY;
                                     p_down[e]   <= 1'b1;
                                     p_raz[e]    <= 1'b0;
-                                    p_pa[e]     <= p_addr[e][OAS_BITS-1:0];
-                                    p_commit[e] <= 1'b0;
+                                    p_pva[e]    <= 1'b1;
                                 end
                                 ANS_FAULT: to_fault(e[PIDX_W-1:0], EV_F_TRANSLATION, ans_cdf);
                                 ANS_WALK:  p_state[e] <= P_WALK;
@@ -916,10 +928,10 @@ always @(posedge clk) begin
                         // decided at the walk's end: an invalidation that covered the walk
                         // (smmu_walk w_stale, this cycle's included) sends the entry back
                         if (w_done && w_slot == p_slot[e]) begin
+                            p_pa[e] <= w_res;   // the PA's base, or the FetchAddr of a fault
                             if (w_stale)
                                 p_state[e] <= P_NEW;
                             else if (w_fault != 3'd0) begin
-                                p_pa[e]    <= w_fetch;   // FetchAddr: a fault has no PA to keep
                                 to_fault(e[PIDX_W-1:0], flt_evid(w_fault), p_cdf[e]);
                             end else if (perm_ok(w_perm, p_cdf[e][CDF_PAN],
                                                  eff_pnu(p_ax[e], p_attr[e][4]), eff_ind(p_ax[e], p_attr[e][6]))) begin
@@ -927,10 +939,9 @@ always @(posedge clk) begin
                                 p_state[e]  <= P_READY;
                                 p_down[e]   <= 1'b1;
                                 p_raz[e]    <= 1'b0;
-                                p_commit[e] <= 1'b0;
                                 p_ng[e]     <= w_ng;
                                 p_size[e]   <= w_size;
-                                p_pa[e]     <= join_pa(w_pa, w_size, p_addr[e][29:0]);
+                                p_pva[e]    <= 1'b0;
                             end else
                                 to_fault(e[PIDX_W-1:0], EV_F_PERMISSION, p_cdf[e]);
                         end
@@ -997,6 +1008,7 @@ always @(posedge clk) begin
                 p_ssv[e]    <= st_ssv;
                 p_ax[e]     <= st_ax;
                 p_pa[e]     <= st_pa;
+                p_pva[e]    <= 1'b0;
                 p_down[e]   <= st_down;
                 p_raz[e]    <= st_raz;
                 p_commit[e] <= st_fg;
@@ -1008,7 +1020,7 @@ always @(posedge clk) begin
                 // a TLB decision invalidated in this very cycle is made again
                 p_state[e]  <= (st_fg || (st_ft && !inv) || mt_use) ? P_READY : P_NEW;
                 if (mt_use) begin
-                    p_pa[e]   <= join_pa(e_pa, e_size, st_addr[29:0]);
+                    p_pa[e]   <= {e_pa, 12'd0};
                     p_ax[e]   <= e_ax;
                     p_asid[e] <= e_asid;
                     p_ng[e]   <= e_ng;
@@ -1049,6 +1061,10 @@ always @* if (f_rst_seen) begin
     assert(n_stall <= SCAP);                                 // stalls per direction
     assert(n_stall_reg == n_stall + n_unstall);              // the incremental count: exact, one cycle late on ends
     assert(!tmp_v || out_v);                                 // the address stage loses nothing
+    // no decision is final before it is made: the transitions to READY only set p_commit
+    for (integer e = 0; e < PEND; e = e + 1)
+        if (p_v[e] && p_state[e] != P_READY && p_state[e] != P_STALL)
+            assert(!p_commit[e]);
 end
 // Fairness of the output choice (docs/architecture.md "Issue": the offers rotate among the
 // candidates): an entry that stays a candidate (READY, nothing older of its ID pending) is offered
