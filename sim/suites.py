@@ -285,6 +285,10 @@ SUITES["mutate"] = [
     Job("tb.tests.test_mtlb", name="m_mtlb",
         testcase=["MtlbPermissions", "MtlbKeptAnswer", "MtlbRefillRace", "MtlbSubstreams",
                   "MtlbBlockReplacement"]),
+    # STALL_MODEL=1: a CD with S=1 is ILLEGAL (C_BAD_CD) and RESUME / STALL_TERM are CERROR_ILL; the
+    # other mutate jobs run STALL_MODEL=0, where both are legal (mutant cfg-122: CD.S=1 accepted)
+    Job("tb.tests.test_config", name="m_config_stall1", testcase=["ConfigIllegalCd"],
+        params={"STALL_MODEL": 1}),
 ]
 
 # Formal tasks (formal/run_formal.py, at their quick-profile depth) run against a mutant after it passed
