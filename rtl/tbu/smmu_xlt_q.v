@@ -356,12 +356,20 @@ reg [PEND-1:0]      p_v;
 reg [2:0]           p_state [0:PEND-1];
 reg [PEND-1:0]      p_older [0:PEND-1];
 reg [ID_W-1:0]      p_id    [0:PEND-1];
-reg [63:0]          p_addr  [0:PEND-1];
-reg [7:0]           p_len   [0:PEND-1];
-reg [ATTR_W-1:0]    p_attr  [0:PEND-1];
+// The transaction's payload {addr, attr, sid, ssid, ssv}: written once, when it enters the
+// table, and read at one index per port (the output choice, the configuration request, the
+// record): LUT RAM (one copy per read port), no reset. The fields the loops below use in
+// every entry at once keep flip-flop copies: the VA page (invalidation scope), StreamID
+// (CFGI scope), the client's PnU / InD (the walk's permission check), whether the address
+// is beyond the OAS (a GBPA bypass aborts it), and the length (park scan).
+localparam PL_W = 64 + ATTR_W + SID_W + SSID_W + 1;
+reg [PL_W-1:0]      p_pl    [0:PEND-1];
+reg [55:12]         p_va    [0:PEND-1];
 reg [SID_W-1:0]     p_sid   [0:PEND-1];
-reg [SSID_W-1:0]    p_ssid  [0:PEND-1];
-reg                 p_ssv   [0:PEND-1];
+reg                 p_pnu   [0:PEND-1];
+reg                 p_ind   [0:PEND-1];
+reg                 p_oob   [0:PEND-1];
+reg [7:0]           p_len   [0:PEND-1];
 // p_pa: the output address's base, joined with the input address by the size at the output
 // (join_pa); after a walk fault its FetchAddr (the record). Written only when the entry
 // enters and at its walk's end (one value for every entry of the walk), so each entry's
@@ -398,10 +406,10 @@ always @* begin
         if (tlbi_valid && p_xl[i]) begin
             cov_rdy[i] = cov_rdy[i] ||
                          tlbi_covers_xlt(tlbi_op, tlbi_asid, tlbi_va, p_asid[i], p_ng[i], p_size[i],
-                                         p_addr[i][55:12]);
+                                         p_va[i]);
             cov_evt[i] = cov_evt[i] ||
                          tlbi_covers_walk(tlbi_op, tlbi_asid, tlbi_va, tlbi_leaf, p_asid[i],
-                                          p_addr[i][47:12]) != 2'b00;
+                                          p_va[i][47:12]) != 2'b00;
         end
     end
 end
@@ -488,12 +496,16 @@ wire [PIDX_W-1:0] sel_idx = cand_idx;
 
 // the choice, into the output buffer
 wire [ID_W-1:0]     c_id   = sel_tbl ? p_id[sel_idx]   : st_id;
+wire [63:0]         o_paddr;
+wire [ATTR_W-1:0]   o_pattr;
+wire [SID_W+SSID_W:0] o_unused;   // (fields this read port does not use)
+assign {o_paddr, o_pattr, o_unused} = p_pl[sel_idx];
 wire [OAS_BITS-1:0] c_pa   = !sel_tbl ? st_pa :
-                             p_pva[sel_idx] ? p_addr[sel_idx][OAS_BITS-1:0] :
-                             join_pa(p_pa[sel_idx][OAS_BITS-1:12], p_size[sel_idx], p_addr[sel_idx][29:0]);
+                             p_pva[sel_idx] ? o_paddr[OAS_BITS-1:0] :
+                             join_pa(p_pa[sel_idx][OAS_BITS-1:12], p_size[sel_idx], o_paddr[29:0]);
 wire [7:0]          c_len  = sel_tbl ? p_len[sel_idx]  : st_len;
 // output attributes from the decision's transform and the client's AxCACHE/AxPROT
-wire [ATTR_W-1:0] sel_attr = sel_tbl ? p_attr[sel_idx] : st_attr;
+wire [ATTR_W-1:0] sel_attr = sel_tbl ? o_pattr : st_attr;
 wire [AX_W-1:0]   sel_ax   = sel_tbl ? p_ax[sel_idx]   : st_ax;
 wire [8:0]        sel_ao   = attr_out(sel_ax, sel_attr[10:7], sel_attr[6:4], RNW != 0);
 wire              c_down   = sel_tbl ? p_down[sel_idx] : st_down;
@@ -591,12 +603,10 @@ end
 
 assign c_req_valid = cq_ok && smmuen;
 assign c_req_idx   = cq_idx_reg;
-assign c_sid       = p_sid[cq_idx_reg];
-assign c_ssid      = p_ssid[cq_idx_reg];
-assign c_ssv       = p_ssv[cq_idx_reg];
-assign c_addr      = p_addr[cq_idx_reg];
-assign c_pnu       = p_attr[cq_idx_reg][4];
-assign c_ind       = p_attr[cq_idx_reg][6];
+wire [ATTR_W-1:0] c_attr;
+assign {c_addr, c_attr, c_sid, c_ssid, c_ssv} = p_pl[cq_idx_reg];
+assign c_pnu       = c_attr[4];
+assign c_ind       = c_attr[6];
 
 // ---------------------------------------------------------------- fault records
 // entries stalled now (at most SCAP), and entries waiting for a configuration
@@ -656,23 +666,29 @@ smmu_rr_first #(.N(PEND), .IDX_W(PIDX_W)) ev_pick_inst (
     .req(ev_cand), .from(ev_from), .any(ev_any_n), .idx(ev_idx_n)
 );
 
+wire [63:0]        e_addr;
+wire [ATTR_W-1:0]  e_attr;
+wire [SID_W-1:0]   e_sid;
+wire [SSID_W-1:0]  e_ssid;
+wire               e_ssv;
+assign {e_addr, e_attr, e_sid, e_ssid, e_ssv} = p_pl[ev_idx];
 reg [255:0] rec;
 always @* begin
     rec = 256'd0;
     rec[7:0]     = p_evid[ev_idx];
-    rec[11]      = p_ssv[ev_idx];
-    rec[31:12]   = p_ssv[ev_idx] ? {{(20-SSID_W){1'b0}}, p_ssid[ev_idx]} : 20'd0;
-    rec[63:32]   = {{(32-SID_W){1'b0}}, p_sid[ev_idx]};
+    rec[11]      = e_ssv;
+    rec[31:12]   = e_ssv ? {{(20-SSID_W){1'b0}}, e_ssid} : 20'd0;
+    rec[63:32]   = {{(32-SID_W){1'b0}}, e_sid};
     if (p_stl[ev_idx]) begin
         rec[79:64] = st_tag;                                   // STAG
         rec[95]    = 1'b1;                                     // Stall
     end
     // PnU, InD (0 for writes): after the STE's PRIVCFG/INSTCFG (IHI 0070 7.3)
-    rec[97]      = eff_pnu(p_ax[ev_idx], p_attr[ev_idx][4]);
-    rec[98]      = (RNW != 0) && eff_ind(p_ax[ev_idx], p_attr[ev_idx][6]);
+    rec[97]      = eff_pnu(p_ax[ev_idx], e_attr[4]);
+    rec[98]      = (RNW != 0) && eff_ind(p_ax[ev_idx], e_attr[6]);
     rec[99]      = RNW != 0;                                   // RnW
     rec[105:104] = (p_evid[ev_idx] == EV_F_WALK_EABT) ? 2'b01 : 2'b10;   // CLASS TT : IN
-    rec[191:128] = p_addr[ev_idx];
+    rec[191:128] = e_addr;
     if (p_evid[ev_idx] == EV_F_WALK_EABT)
         rec[OAS_BITS-1+192:195] = p_pa[ev_idx][OAS_BITS-1:3];   // FetchAddr (kept in p_pa)
 end
@@ -683,7 +699,9 @@ assign e_stall = p_stl[ev_idx];
 
 assign st_alloc     = ev_take && p_stl[ev_idx];
 assign st_alloc_idx = ev_idx;
-assign st_alloc_sid = p_sid[ev_idx];
+assign st_alloc_sid = e_sid;
+wire unused_pl = &{1'b0, o_unused, o_paddr[63:OAS_BITS], c_attr[ATTR_W-1:7], c_attr[5], c_attr[3:0], e_attr[ATTR_W-1:7],
+                   e_attr[5], e_attr[3:0]};
 
 // ---------------------------------------------------------------- walk result per entry
 function [7:0] flt_evid;
@@ -758,12 +776,12 @@ always @(posedge clk) begin
             p_state[e]  <= P_NEW;
             p_older[e]  <= {PEND{1'b0}};
             p_id[e]     <= {ID_W{1'b0}};
-            p_addr[e]   <= 64'd0;
+            p_va[e]     <= 44'd0;
             p_len[e]    <= 8'd0;
-            p_attr[e]   <= {ATTR_W{1'b0}};
             p_sid[e]    <= {SID_W{1'b0}};
-            p_ssid[e]   <= {SSID_W{1'b0}};
-            p_ssv[e]    <= 1'b0;
+            p_pnu[e]    <= 1'b0;
+            p_ind[e]    <= 1'b0;
+            p_oob[e]    <= 1'b0;
             p_pa[e]     <= {OAS_BITS{1'b0}};
             p_pva[e]    <= 1'b0;
             p_down[e]   <= 1'b0;
@@ -881,7 +899,7 @@ always @(posedge clk) begin
                             // SMMUEN 1->0: a transaction not yet looked up is decided by
                             // GBPA (the SMMU must not read the stream table with SMMUEN=0)
                             p_state[e]  <= P_READY;
-                            p_down[e]   <= !gbpa_abort && (p_addr[e][63:OAS_BITS] == {(64-OAS_BITS){1'b0}});
+                            p_down[e]   <= !gbpa_abort && !p_oob[e];
                             p_raz[e]    <= 1'b0;
                             p_pva[e]    <= 1'b1;
                             p_commit[e] <= 1'b1;
@@ -934,7 +952,7 @@ always @(posedge clk) begin
                             else if (w_fault != 3'd0) begin
                                 to_fault(e[PIDX_W-1:0], flt_evid(w_fault), p_cdf[e]);
                             end else if (perm_ok(w_perm, p_cdf[e][CDF_PAN],
-                                                 eff_pnu(p_ax[e], p_attr[e][4]), eff_ind(p_ax[e], p_attr[e][6]))) begin
+                                                 eff_pnu(p_ax[e], p_pnu[e]), eff_ind(p_ax[e], p_ind[e]))) begin
                                 p_ax[e][5:0] <= w_ax;
                                 p_state[e]  <= P_READY;
                                 p_down[e]   <= 1'b1;
@@ -1000,12 +1018,12 @@ always @(posedge clk) begin
                 p_oldall[e] <= p_v & ~leave_vec;
                 p_park[e]   <= 1'b0;
                 p_id[e]     <= st_id;
-                p_addr[e]   <= st_addr;
+                p_va[e]     <= st_addr[55:12];
                 p_len[e]    <= st_len;
-                p_attr[e]   <= st_attr;
                 p_sid[e]    <= st_sid;
-                p_ssid[e]   <= st_ssid;
-                p_ssv[e]    <= st_ssv;
+                p_pnu[e]    <= st_attr[4];
+                p_ind[e]    <= st_attr[6];
+                p_oob[e]    <= st_addr[63:OAS_BITS] != {(64-OAS_BITS){1'b0}};
                 p_ax[e]     <= st_ax;
                 p_pa[e]     <= st_pa;
                 p_pva[e]    <= 1'b0;
@@ -1032,6 +1050,11 @@ always @(posedge clk) begin
     end
 end
 
+
+// the payload RAM's one write port (no reset: read only for valid entries)
+always @(posedge clk)
+    if (st_push)
+        p_pl[free_idx] <= {st_addr, st_attr, st_sid, st_ssid, st_ssv};
 
 // ---------------------------------------------------------------- simulation check
 `ifndef SYNTHESIS
