@@ -28,7 +28,10 @@
 // oldest unparked pending write of at most WB_BEATS beats asks the write
 // path for a park slot (pk_*); its W beats are then captured in that slot and
 // younger writes pass it. A longer write is never parked and holds younger
-// writes while it is pending.
+// writes while it is pending. Writes are parked oldest first, so every parked
+// pending write is older than every unparked one: the unparked writes are the
+// youngest, in s_axi order, and a FIFO of their entry indexes names the oldest
+// (a write may leave when it is parked or that oldest one).
 //
 // Stall (CD.S=1 and a stallable fault): the record carries Stall=1 and the
 // STAG the stall-tag unit (smmu_stallq) hands out when the event queue takes
@@ -384,7 +387,6 @@ reg                 p_commit[0:PEND-1];   // decision final (event recorded / GB
 reg [SLOT_W-1:0]    p_slot  [0:PEND-1];
 reg [3:0]           p_cdf   [0:PEND-1];
 reg [7:0]           p_evid  [0:PEND-1];
-reg [PEND-1:0]      p_oldall[0:PEND-1];   // every older entry (s_axi order)
 reg                 p_park  [0:PEND-1];   // W data parked in slot p_pslot
 reg [PSLOT_W-1:0]   p_pslot [0:PEND-1];
 reg                 p_stl   [0:PEND-1];   // the fault in EVT stalls
@@ -418,23 +420,37 @@ reg [AX_W-1:0]      p_ax    [0:PEND-1];   // attribute transform of the decision
 
 // entries with the same ID as the stage transaction, free entry
 reg [PEND-1:0]    same_st;
-reg [PEND-1:0]    unparked;   // pending entries whose W data is not parked (PARK=1)
 reg               free_any;
 reg [PIDX_W-1:0]  free_idx;
 always @* begin
     same_st  = {PEND{1'b0}};
-    unparked = {PEND{1'b0}};
     free_any = 1'b0;
     free_idx = {PIDX_W{1'b0}};
     for (integer i = 0; i < PEND; i = i + 1) begin
         same_st[i]  = p_v[i] && (IN_ORDER != 0 || p_id[i] == st_id);
-        unparked[i] = p_v[i] && !p_park[i];
         if (!free_any && !p_v[i]) begin
             free_any = 1'b1;
             free_idx = i[PIDX_W-1:0];
         end
     end
 end
+
+// The unparked pending writes in s_axi order (PARK=1): entries enter at the tail when they
+// enter the table and leave from the head only, when the head is parked or leaves the table
+// (no other unparked write may leave: see above). The head is the oldest unparked write.
+wire              uf_valid;   // an unparked write is pending ...
+wire [PIDX_W-1:0] uf_head;    // ... and this is the oldest
+wire              uf_pop;
+wire [PIDX_W:0]   uf_count;
+wire              uf_room;    // (never full: one index per entry)
+wire              st_push;
+smmu_fifo #(.WIDTH(PIDX_W), .DEPTH_LOG2(PIDX_W)) unparked_inst (
+    .clk(clk), .rst(rst),
+    .s_data(free_idx), .s_valid(PARK != 0 && st_push), .s_ready(uf_room),
+    .m_data(uf_head), .m_valid(uf_valid), .m_ready(uf_pop),
+    .count(uf_count)
+);
+wire unused_uf = &{1'b0, uf_count, uf_room};
 
 
 // ---------------------------------------------------------------- output choice
@@ -474,7 +490,7 @@ endfunction
 wire st_fast   = st_ft || st_fg;
 // a write may pass older pending writes only if their W data is parked
 wire st_direct = out_v && st_fast && (same_st == {PEND{1'b0}}) &&
-                 (PARK == 0 || unparked == {PEND{1'b0}}) && may_issue(st_id, st_down, may_loc, may_dn);
+                 (PARK == 0 || !uf_valid) && may_issue(st_id, st_down, may_loc, may_dn);
 
 reg [PEND-1:0]    rdy, cand;   // ready to leave the table; ... and may issue now
 wire              cand_any;
@@ -482,7 +498,7 @@ wire [PIDX_W-1:0] cand_idx;
 always @* begin
     for (integer i = 0; i < PEND; i = i + 1) begin
         rdy[i]  = p_v[i] && p_state[i] == P_READY && p_older[i] == {PEND{1'b0}} && !p_rwait[i] &&
-                  (PARK == 0 || (p_oldall[i] & unparked) == {PEND{1'b0}});
+                  (PARK == 0 || p_park[i] || (uf_valid && uf_head == i[PIDX_W-1:0]));
         cand[i] = rdy[i] && may_issue(p_id[i], p_down[i], may_loc, may_dn);
     end
 end
@@ -526,29 +542,20 @@ smmu_xlt_out #(.W(OB_W), .ID_W(ID_W)) ob_inst (
 );
 
 // ---------------------------------------------------------------- parking (PARK=1)
-// The oldest unparked pending write (all older ones parked), not about to be
-// offered, short enough: at most one such entry exists. Not while an unparked
-// write waits in the output buffer: its W route is pushed at the head, and a
-// park route pushed before it would take its W data.
+// The oldest unparked pending write (the FIFO's head), not about to be offered, short
+// enough. Not while an unparked write waits in the output buffer: its W route is pushed at
+// the head, and a park route pushed before it would take its W data.
 wire ob_wr_wait = |(ob_v & ob_unparked);
-reg               pc_any;
-reg [PIDX_W-1:0]  pc_idx;
-always @* begin
-    pc_any = 1'b0;
-    pc_idx = {PIDX_W{1'b0}};
-    for (integer i = 0; i < PEND; i = i + 1)
-        if (PARK != 0 && !pc_any && p_v[i] && !p_park[i] && !rdy[i] &&
-            {1'b0, p_len[i]} < 9'(WB_BEATS) && (p_oldall[i] & unparked) == {PEND{1'b0}}) begin
-            pc_any = 1'b1;
-            pc_idx = i[PIDX_W-1:0];
-        end
-end
+wire              pc_any = PARK != 0 && uf_valid && !rdy[uf_head] && {1'b0, p_len[uf_head]} < 9'(WB_BEATS);
+wire [PIDX_W-1:0] pc_idx = uf_head;
 assign pk_valid = pc_any && !ob_wr_wait;
 assign pk_len   = p_len[pc_idx];
 
 wire tbl_out  = ob_ready && sel_tbl;                 // the chosen entry enters the output buffer
 wire st_out   = ob_ready && !sel_tbl && st_direct;   // ... the stage transaction does
-wire st_push  = out_v && !st_direct && free_any && !st_wait;
+assign st_push = out_v && !st_direct && free_any && !st_wait;
+// the oldest unparked write leaves the FIFO: parked, or chosen for the output
+assign uf_pop = (pk_valid && pk_ready) || (tbl_out && uf_valid && sel_idx == uf_head);
 // a transaction entering the table undecided, that the main TLB decides (its
 // permissions checked as for a micro-TLB hit)
 wire st_mt    = st_push && !st_fast && smmuen;
@@ -790,7 +797,6 @@ always @(posedge clk) begin
             p_slot[e]   <= {SLOT_W{1'b0}};
             p_cdf[e]    <= 4'd0;
             p_evid[e]   <= 8'd0;
-            p_oldall[e] <= {PEND{1'b0}};
             p_park[e]   <= 1'b0;
             p_pslot[e]  <= {PSLOT_W{1'b0}};
             p_stl[e]    <= 1'b0;
@@ -881,7 +887,6 @@ always @(posedge clk) begin
         // ------------------------------------------------ per entry
         for (integer e = 0; e < PEND; e = e + 1) begin
             p_older[e]  <= p_older[e] & ~leave_vec;
-            p_oldall[e] <= p_oldall[e] & ~leave_vec;
 
             if (pk_valid && pk_ready && pc_idx == e[PIDX_W-1:0]) begin
                 p_park[e]  <= 1'b1;
@@ -1015,7 +1020,6 @@ always @(posedge clk) begin
             if (st_push && free_idx == e[PIDX_W-1:0]) begin
                 p_v[e]      <= 1'b1;
                 p_older[e]  <= same_st & ~leave_vec;
-                p_oldall[e] <= p_v & ~leave_vec;
                 p_park[e]   <= 1'b0;
                 p_id[e]     <= st_id;
                 p_va[e]     <= st_addr[55:12];
@@ -1072,6 +1076,13 @@ always @(posedge clk)
 // ---------------------------------------------------------------- formal invariants
 // Checked by yosys-sby only (formal/, `make formal`); no simulator or linter defines FORMAL.
 `ifdef FORMAL
+integer f_n_unparked;
+always @* begin
+    f_n_unparked = 0;
+    for (integer i = 0; i < PEND; i = i + 1)
+        if (p_v[i] && !p_park[i])
+            f_n_unparked = f_n_unparked + 1;
+end
 reg f_rst_seen = 1'b0;                 // a reset cycle has happened
 always @(posedge clk) if (rst) f_rst_seen <= 1'b1;
 always @* if (f_rst_seen) begin
@@ -1084,6 +1095,14 @@ always @* if (f_rst_seen) begin
     assert(n_stall <= SCAP);                                 // stalls per direction
     assert(n_stall_reg == n_stall + n_unstall);              // the incremental count: exact, one cycle late on ends
     assert(!tmp_v || out_v);                                 // the address stage loses nothing
+    // the FIFO holds exactly the unparked pending writes, its head among them
+    if (PARK != 0) begin
+        assert({{(31-PIDX_W){1'b0}}, uf_count} == f_n_unparked);
+        if (uf_valid)
+            assert(p_v[uf_head] && !p_park[uf_head]);
+        if (st_push)
+            assert(uf_room);
+    end
     // no decision is final before it is made: the transitions to READY only set p_commit
     for (integer e = 0; e < PEND; e = e + 1)
         if (p_v[e] && p_state[e] != P_READY && p_state[e] != P_STALL)
