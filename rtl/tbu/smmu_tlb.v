@@ -13,7 +13,15 @@
 // S1DSS=bypass): it matches every address below 2^OAS of its stream.
 //
 // * NLK lookup ports, combinational (used in the s_axi handshake cycle); a
-//   lookup matches at most one entry, its fields are selected by AND-OR.
+//   lookup matches at most one entry: the one-hot match is encoded to the
+//   entry's index, which reads the entry's payload.
+// * Storage (docs/architecture.md design decision 12): what every entry is
+//   compared on at once (valid, bypass, stream, VA, TBI, size, ASID, nG) is in
+//   flip-flops; the payload a hit returns ({PA, perm, PAN, attribute
+//   transform, ASID, nG, size, bypass}) is a RAM written by the fill port only
+//   (no reset: read only through a match of a valid entry) and read
+//   asynchronously at each port's hit index (LUT RAM, one copy per port).
+//   Outputs are 0 without a hit.
 // * One fill port; the victim is an invalid entry if there is one, else the
 //   round-robin pointer. Faults are never filled (the walker only fills
 //   successful translations).
@@ -40,14 +48,14 @@ module smmu_tlb #(
     input  wire [NLK-1:0]          lk_ssv,
     input  wire [NLK*64-1:0]       lk_va,
     output reg  [NLK-1:0]          lk_hit,
-    output reg  [NLK*OAS_BITS-1:0] lk_pa,      // the output address of lk_va
-    output reg  [NLK*5-1:0]        lk_perm,    // {PW, UR, UW, PX, UX} (PR is always 1)
-    output reg  [NLK-1:0]          lk_pan,
-    output reg  [NLK-1:0]          lk_byp,
-    output reg  [NLK*16-1:0]       lk_asid,    // the hit entry's ASID, nG and size: what an
-    output reg  [NLK-1:0]          lk_ng,      // invalidation of the decision must cover
-    output reg  [NLK*2-1:0]        lk_size,
-    output reg  [NLK*22-1:0]       lk_ax,      // attribute transform (smmu_attr.vh)
+    output wire [NLK*OAS_BITS-1:0] lk_pa,      // the output address of lk_va
+    output wire [NLK*5-1:0]        lk_perm,    // {PW, UR, UW, PX, UX} (PR is always 1)
+    output wire [NLK-1:0]          lk_pan,
+    output wire [NLK-1:0]          lk_byp,
+    output wire [NLK*16-1:0]       lk_asid,    // the hit entry's ASID, nG and size: what an
+    output wire [NLK-1:0]          lk_ng,      // invalidation of the decision must cover
+    output wire [NLK*2-1:0]        lk_size,
+    output wire [NLK*22-1:0]       lk_ax,      // attribute transform (smmu_attr.vh)
 
     // fill
     input  wire                    fill_valid,
@@ -93,11 +101,11 @@ reg                  e_tbi   [0:ENTRIES-1];
 reg [1:0]            e_size  [0:ENTRIES-1];
 reg [15:0]           e_asid  [0:ENTRIES-1];
 reg                  e_ng    [0:ENTRIES-1];
-reg [OAS_BITS-1:12]  e_pa    [0:ENTRIES-1];
-reg [4:0]            e_perm  [0:ENTRIES-1];
-reg                  e_pan   [0:ENTRIES-1];
-reg [21:0]           e_ax    [0:ENTRIES-1];   // output attributes: final rule applied per transaction
 reg [IDX_W-1:0]      rr_reg;
+// the payload RAM: {pa, perm, pan, ax (output attributes: final rule applied per
+// transaction), asid, ng, size, byp}
+localparam PL_W = (OAS_BITS - 12) + 5 + 1 + 22 + 16 + 1 + 2 + 1;
+reg [PL_W-1:0]       e_pl    [0:ENTRIES-1];
 
 // VA bits [63:12] an entry compares: the page number above its size, without
 // the top byte when TBI applies
@@ -126,58 +134,62 @@ endgenerate
 
 // ---------------------------------------------------------- lookups
 // A lookup matches at most one entry (a fill first drops every entry of its
-// stream that overlaps it, see "fill" below), so the hit entry's fields are
-// selected with an AND-OR over the one-hot match vector instead of a priority
-// chain, and the output address is joined once, after the selection.
+// stream that overlaps it, see "fill" below), so the match vector is one-hot:
+// its index is an OR of the matching entries' numbers, and the payload is read
+// there; the output address is joined after the read.
 reg [NLK*ENTRIES-1:0] lk_m;
-reg [63:0]         va;
+reg [NLK*IDX_W-1:0]   lk_idx;
+reg [63:12]        va;
 reg [SID_W-1:0]    sid;
 reg [SSID_W-1:0]   ssid;
 reg                ssv;
-reg [OAS_BITS-1:12] s_pa;
-reg [1:0]          s_size;
-reg                s_byp;
 always @* begin
-    lk_hit  = {NLK{1'b0}};
-    lk_pa   = {(NLK*OAS_BITS){1'b0}};
-    lk_perm = {(NLK*5){1'b0}};
-    lk_pan  = {NLK{1'b0}};
-    lk_byp  = {NLK{1'b0}};
-    lk_asid = {(NLK*16){1'b0}};
-    lk_ng   = {NLK{1'b0}};
-    lk_size = {(NLK*2){1'b0}};
-    lk_ax   = {(NLK*22){1'b0}};
+    lk_hit = {NLK{1'b0}};
+    lk_idx = {(NLK*IDX_W){1'b0}};
     for (integer p = 0; p < NLK; p = p + 1) begin
-        va     = lk_va[p*64 +: 64];
+        va     = lk_va[p*64+12 +: 52];
         sid    = lk_sid[p*SID_W +: SID_W];
         ssid   = lk_ssid[p*SSID_W +: SSID_W];
         ssv    = lk_ssv[p];
-        s_pa   = {(OAS_BITS-12){1'b0}};
-        s_size = 2'd0;
-        s_byp  = 1'b0;
         for (integer i = 0; i < ENTRIES; i = i + 1) begin
             lk_m[p*ENTRIES+i] = e_v[i] && e_sid[i] == sid && e_ssv[i] == ssv && (!ssv || e_ssid[i] == ssid) &&
                          (e_byp[i] ? (va[63:OAS_BITS] == {(64-OAS_BITS){1'b0}})
                                    : (((va[63:12] ^ e_va[i]) & e_msk[i]) == 52'd0));
             if (lk_m[p*ENTRIES+i]) begin
-                lk_hit[p]            = 1'b1;
-                s_byp                = s_byp | e_byp[i];
-                s_pa                 = s_pa | e_pa[i];
-                s_size               = s_size | e_size[i];
-                lk_pan[p]            = lk_pan[p] | e_pan[i];
-                lk_perm[p*5 +: 5]    = lk_perm[p*5 +: 5] | e_perm[i];
-                lk_asid[p*16 +: 16]  = lk_asid[p*16 +: 16] | e_asid[i];
-                lk_ng[p]             = lk_ng[p] | e_ng[i];
-                lk_ax[p*22 +: 22]    = lk_ax[p*22 +: 22] | e_ax[i];
+                lk_hit[p]                = 1'b1;
+                lk_idx[p*IDX_W +: IDX_W] = lk_idx[p*IDX_W +: IDX_W] | i[IDX_W-1:0];
             end
         end
-        lk_byp[p]         = s_byp;
-        lk_size[p*2 +: 2] = s_size;
-        lk_pa[p*OAS_BITS +: OAS_BITS] = s_byp ? va[OAS_BITS-1:0] : join_pa(s_pa, s_size, va[29:0]);
     end
 end
 
-// The one-match property the AND-OR select relies on (simulation and formal).
+// the payload at each port's hit index (0 without a hit)
+genvar gp;
+generate
+    for (gp = 0; gp < NLK; gp = gp + 1) begin : g_rd
+        wire [PL_W-1:0]      rd = e_pl[lk_idx[gp*IDX_W +: IDX_W]];
+        wire [OAS_BITS-1:12] r_pa;
+        wire [4:0]           r_perm;
+        wire                 r_pan, r_ng, r_byp;
+        wire [21:0]          r_ax;
+        wire [15:0]          r_asid;
+        wire [1:0]           r_size;
+        assign {r_pa, r_perm, r_pan, r_ax, r_asid, r_ng, r_size, r_byp} = rd;
+        wire h = lk_hit[gp];
+        wire [OAS_BITS-1:0] pva = lk_va[gp*64 +: OAS_BITS];
+        assign lk_byp[gp]                     = h && r_byp;
+        assign lk_size[gp*2 +: 2]             = h ? r_size : 2'd0;
+        assign lk_pan[gp]                     = h && r_pan;
+        assign lk_perm[gp*5 +: 5]             = h ? r_perm : 5'd0;
+        assign lk_asid[gp*16 +: 16]           = h ? r_asid : 16'd0;
+        assign lk_ng[gp]                      = h && r_ng;
+        assign lk_ax[gp*22 +: 22]             = h ? r_ax : 22'd0;
+        assign lk_pa[gp*OAS_BITS +: OAS_BITS] = !h ? {OAS_BITS{1'b0}} :
+                                                r_byp ? pva : join_pa(r_pa, r_size, pva[29:0]);
+    end
+endgenerate
+
+// The one-match property the index encoding relies on (simulation and formal).
 `ifndef SYNTHESIS
 `ifndef FORMAL   // (yosys' formal front-end has no $fatal)
 reg dbg_rst_seen;   // random initial state (Verilator x-initial) is not checked
@@ -287,10 +299,6 @@ always @(posedge clk) begin
             e_size[k] <= 2'd0;
             e_asid[k] <= 16'd0;
             e_ng[k]   <= 1'b0;
-            e_pa[k]   <= {(OAS_BITS-12){1'b0}};
-            e_perm[k] <= 5'd0;
-            e_pan[k]  <= 1'b0;
-            e_ax[k]   <= 22'd0;
         end
     end else begin
         for (integer k = 0; k < ENTRIES; k = k + 1)
@@ -308,10 +316,6 @@ always @(posedge clk) begin
             e_size[victim] <= fill_size;
             e_asid[victim] <= fill_asid;
             e_ng[victim]   <= fill_ng;
-            e_pa[victim]   <= fill_pa;
-            e_perm[victim] <= fill_perm;
-            e_pan[victim]  <= fill_pan;
-            e_ax[victim]   <= fill_ax;
             cnt_fills        <= cnt_fills + 1'b1;
             for (integer k = 0; k < ENTRIES; k = k + 1)
                 if (dup_vec[k] && k[IDX_W-1:0] != dup_idx)
@@ -321,6 +325,11 @@ always @(posedge clk) begin
         end
     end
 end
+
+// the payload RAM's one write port (no reset: read only through a valid entry's match)
+always @(posedge clk)
+    if (!rst && fill_valid && !tlbi_valid && !cfgi_valid)
+        e_pl[victim] <= {fill_pa, fill_perm, fill_pan, fill_ax, fill_asid, fill_ng, fill_size, fill_byp};
 
 endmodule
 
