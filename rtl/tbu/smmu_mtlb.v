@@ -10,10 +10,13 @@
 //
 // * 4 KiB pages: SETS x WAYS set-associative, one RAM of SETS words per way
 //   (index VA[12 +: log2 SETS], synchronous reads, one write port, no reset on
-//   the payload: block RAM), valid bits in flip-flops.
-// * 2 MiB / 1 GiB blocks: a fully associative array of BLOCKS entries in
-//   flip-flops, probed in parallel with the RAMs (a block is never split
-//   into pages, so a TLBI by VA removes the whole block).
+//   the payload: block RAM); valid bits: a WAYS-bit word per set in LUT RAM and
+//   a per-set flip-flop that a flash invalidation clears (see "Valid bits").
+// * 2 MiB / 1 GiB blocks: a fully associative array of BLOCKS entries,
+//   probed in parallel with the RAMs (a block is never split into pages, so a
+//   TLBI by VA removes the whole block): tags (and what an invalidation
+//   compares) in flip-flops, the payload in a LUT RAM read at the first
+//   matching entry's index.
 // * Tag: {SID, SSV, SSID, VA page, TBI}, the micro-TLB's tag; an entry's own
 //   TBI says whether the top byte is compared (the probe does not know the
 //   CD). Payload: the micro-TLB's entry, {PA, nG, effective perm, PAN, ASID,
@@ -129,10 +132,27 @@ wire [NP*IW-1:0]     p_idx;
 reg  [WW-1:0]        wr_rr;        // victim when the fill's set is full (one pointer for all sets)
 wire                 inv_all = inv && !inv_set;
 
-// set decoders (shared by the ways), written as one-hot shifts: the same logic,
-// and a simulator evaluates a vector instead of a loop over every set
-wire [SETS-1:0] dec_inv = inv_set ? ({{(SETS-1){1'b0}}, 1'b1} << inv_idx) : {SETS{1'b0}};
-wire [SETS-1:0] dec_wr  = wr_page ? ({{(SETS-1){1'b0}}, 1'b1} << wr_idx)  : {SETS{1'b0}};
+// Valid bits: per set a WAYS-bit word in a LUT RAM (written by the fill only: the
+// word read at the fill's index with the new way set) and a per-set flip-flop
+// `v_fresh` that says the word counts: cleared for the set a TLBI by VA indexes,
+// for every set by the other invalidations, set by a fill. (Clearing all the
+// 1,024 bits of the default in one cycle is what kept them in flip-flops, with a
+// next-state LUT each and WAYS 256:1 multiplexers per read; now the flash clear
+// is on SETS bits and one multiplexer per read.)
+reg  [SETS-1:0] v_fresh;
+reg  [WAYS-1:0] v_ram [0:SETS-1];
+wire [WAYS-1:0] wr_vraw = v_ram[wr_idx];
+assign wr_vset = v_fresh[wr_idx] ? wr_vraw : {WAYS{1'b0}};
+always @(posedge clk)
+    if (wr_page)
+        v_ram[wr_idx] <= wr_vset | ({{(WAYS-1){1'b0}}, 1'b1} << wr_way);
+always @(posedge clk)
+    if (rst || inv_all)
+        v_fresh <= {SETS{1'b0}};
+    else if (inv_set)
+        v_fresh[inv_idx] <= 1'b0;
+    else if (wr_page)
+        v_fresh[wr_idx] <= 1'b1;
 
 genvar g, q;
 generate
@@ -148,18 +168,6 @@ generate
                 if (pr_valid[q])
                     rdata <= ram[pr_va[q*52 +: IW]];
             assign rd_word[(q*WAYS+g)*RW +: RW] = rdata;
-        end
-        // valid bits of this way, one per set, in flip-flops
-        // (an invalidation of a set wins over a write to it)
-        reg [SETS-1:0] vb;
-        always @(posedge clk)
-            if (rst || inv_all)
-                vb <= {SETS{1'b0}};
-            else
-                vb <= (vb | (dec_wr & {SETS{wr_way == g}})) & ~dec_inv;
-        assign wr_vset[g] = vb[wr_idx];
-        for (q = 0; q < NP; q = q + 1) begin : g_pv
-            assign p_vset[q*WAYS+g] = vb[p_idx[q*IW +: IW]];
         end
     end
 endgenerate
@@ -192,11 +200,12 @@ reg               b_tbi    [0:BLOCKS-1];
 reg  [1:0]        b_size   [0:BLOCKS-1];
 reg  [15:0]       b_asid   [0:BLOCKS-1];
 reg               b_ng     [0:BLOCKS-1];
-reg  [PW-1:0]     b_pa     [0:BLOCKS-1];
-reg  [4:0]        b_perm   [0:BLOCKS-1];
-reg               b_pan    [0:BLOCKS-1];
-reg  [21:0]       b_ax     [0:BLOCKS-1];
 reg  [BW-1:0]     b_rr;
+// what a block hit returns, {pa, ng, perm, pan, asid, ax, size, tbi}: a RAM written
+// by the fill only (no reset: read only through a valid entry's match), read at the
+// hit entry's index (LUT RAM); the tag fields above stay in flip-flops (compared at once)
+localparam BD_W = DW + 2 + 1;
+reg  [BD_W-1:0]   b_pl     [0:BLOCKS-1];
 wire              wr_block = fill_valid && !inv && fill_size != 2'd0;
 
 reg          b_free;
@@ -257,15 +266,49 @@ end
 generate
     for (q = 0; q < NP; q = q + 1) begin : g_pidx
         assign p_idx[q*IW +: IW] = p_va[q*52 +: IW];
+        wire [WAYS-1:0] p_vraw = v_ram[p_idx[q*IW +: IW]];
+        assign p_vset[q*WAYS +: WAYS] = v_fresh[p_idx[q*IW +: IW]] ? p_vraw : {WAYS{1'b0}};
     end
 endgenerate
 
 // compare (cycle T+1)
 reg  [RW-1:0]      w;
-reg  [63:12]       bm, pva;
+reg  [63:12+IW]    pva;         // the probe's VA tag
 reg  [SID_W-1:0]   psid;
 reg  [SSID_W-1:0]  pssid;
-reg                hit_pg, hit_bk;
+reg                hit_pg;
+// block entries: per port, the first that matches and its payload
+reg  [NP-1:0]      b_hit;
+reg  [NP*BW-1:0]   b_idx;
+wire [NP*BD_W-1:0] b_rd;
+reg  [63:12]       bm, bva;
+always @* begin
+    b_hit = {NP{1'b0}};
+    b_idx = {(NP*BW){1'b0}};
+    for (integer k = 0; k < NP; k = k + 1) begin
+        bva = p_va[k*52 +: 52];
+        for (integer i = 0; i < BLOCKS; i = i + 1) begin
+            bm = {52{1'b1}};
+            if (b_tbi[i])
+                bm[63:56] = 8'd0;
+            if (b_size[i] == 2'd1)
+                bm[20:12] = 9'd0;
+            else
+                bm[29:12] = 18'd0;
+            if (!b_hit[k] && b_v[i] && b_sid[i] == p_sid[k*SID_W +: SID_W] && b_ssv[i] == p_ssv[k] &&
+                b_ssid[i] == p_ssid[k*SSID_W +: SSID_W] && ((b_va[i] ^ bva) & bm) == 52'd0) begin
+                b_hit[k]           = 1'b1;
+                b_idx[k*BW +: BW]  = i[BW-1:0];
+            end
+        end
+    end
+end
+generate
+    for (q = 0; q < NP; q = q + 1) begin : g_brd
+        assign b_rd[q*BD_W +: BD_W] = b_pl[b_idx[q*BW +: BW]];
+    end
+endgenerate
+
 always @* begin
     an_hit  = {NP{1'b0}};
     an_pa   = {(NP*PW){1'b0}};
@@ -278,46 +321,27 @@ always @* begin
     an_tbi  = {NP{1'b0}};
     for (integer k = 0; k < NP; k = k + 1) begin
         hit_pg = 1'b0;
-        hit_bk = 1'b0;
         w      = {RW{1'b0}};
-        bm     = {52{1'b1}};
-        pva    = p_va[k*52 +: 52];
+        pva    = p_va[k*52+IW +: VTW];
         psid   = p_sid[k*SID_W +: SID_W];
         pssid  = p_ssid[k*SSID_W +: SSID_W];
         for (integer i = 0; i < WAYS; i = i + 1) begin
             w = rd_word[(k*WAYS+i)*RW +: RW];
             if (!hit_pg && p_vset[k*WAYS+i] && !(p_coll[k] && p_coll_way[k*WW +: WW] == i[WW-1:0]) &&
                 w[RW-1 -: SID_W+1+SSID_W] == {psid, p_ssv[k], pssid} &&
-                ((w[DW+1 +: VTW] ^ pva[63:12+IW]) & vt_mask(w[DW])) == {VTW{1'b0}}) begin
+                ((w[DW+1 +: VTW] ^ pva) & vt_mask(w[DW])) == {VTW{1'b0}}) begin
                 hit_pg = 1'b1;
                 {an_pa[k*PW +: PW], an_ng[k], an_perm[k*5 +: 5], an_pan[k], an_asid[k*16 +: 16],
                  an_ax[k*22 +: 22]} = w[DW-1:0];
                 an_tbi[k] = w[DW];
             end
         end
-        for (integer i = 0; i < BLOCKS; i = i + 1) begin
-            bm = {52{1'b1}};
-            if (b_tbi[i])
-                bm[63:56] = 8'd0;
-            if (b_size[i] == 2'd1)
-                bm[20:12] = 9'd0;
-            else
-                bm[29:12] = 18'd0;
-            if (!hit_pg && !hit_bk && b_v[i] && b_sid[i] == psid && b_ssv[i] == p_ssv[k] && b_ssid[i] == pssid &&
-                ((b_va[i] ^ pva) & bm) == 52'd0) begin
-                hit_bk                = 1'b1;
-                an_pa[k*PW +: PW]     = b_pa[i];
-                an_size[k*2 +: 2]     = b_size[i];
-                an_ng[k]              = b_ng[i];
-                an_perm[k*5 +: 5]     = b_perm[i];
-                an_pan[k]             = b_pan[i];
-                an_asid[k*16 +: 16]   = b_asid[i];
-                an_ax[k*22 +: 22]     = b_ax[i];
-                an_tbi[k]             = b_tbi[i];
-            end
+        if (!hit_pg && b_hit[k]) begin
+            {an_pa[k*PW +: PW], an_ng[k], an_perm[k*5 +: 5], an_pan[k], an_asid[k*16 +: 16],
+             an_ax[k*22 +: 22], an_size[k*2 +: 2], an_tbi[k]} = b_rd[k*BD_W +: BD_W];
         end
         // an invalidation in the answer cycle may remove the entry: miss
-        an_hit[k] = an_valid[k] && (hit_pg || hit_bk) && !inv;
+        an_hit[k] = an_valid[k] && (hit_pg || b_hit[k]) && !inv;
     end
 end
 
@@ -335,10 +359,6 @@ always @(posedge clk) begin
             b_size[k] <= 2'd1;
             b_asid[k] <= 16'd0;
             b_ng[k]   <= 1'b0;
-            b_pa[k]   <= {PW{1'b0}};
-            b_perm[k] <= 5'd0;
-            b_pan[k]  <= 1'b0;
-            b_ax[k]   <= 22'd0;
         end
     end else begin
         // invalidation (fills are ignored in its cycle); page valid bits: g_way
@@ -353,15 +373,16 @@ always @(posedge clk) begin
             b_size[b_way] <= fill_size;
             b_asid[b_way] <= fill_asid;
             b_ng[b_way]   <= fill_ng;
-            b_pa[b_way]   <= fill_pa;
-            b_perm[b_way] <= fill_perm;
-            b_pan[b_way]  <= fill_pan;
-            b_ax[b_way]   <= fill_ax;
             if (!b_free)
                 b_rr <= (b_rr == BW'(BLOCKS - 1)) ? {BW{1'b0}} : b_rr + 1'b1;
         end
     end
 end
+
+// the block payload RAM's one write port
+always @(posedge clk)
+    if (!rst && wr_block)
+        b_pl[b_way] <= {fill_pa, fill_ng, fill_perm, fill_pan, fill_asid, fill_ax, fill_size, fill_tbi};
 
 // ---------------------------------------------------------- formal (yosys-sby only)
 `ifdef FORMAL
