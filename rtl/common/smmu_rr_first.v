@@ -17,25 +17,28 @@ module smmu_rr_first #(
     output reg  [IDX_W-1:0] idx
 );
 
-reg             hi_any;
-reg [IDX_W-1:0] hi_idx, lo_idx;
+// Log depth: the lowest set bit of the chosen vector is isolated with a carry
+// chain (v & -v) and encoded with one OR reduction per index bit (a loop that
+// keeps the first match becomes a chain of N multiplexers).
+reg [N-1:0] hi, pick, one;
 always @* begin
-    hi_any = 1'b0;
-    hi_idx = {IDX_W{1'b0}};
-    any    = 1'b0;
-    lo_idx = {IDX_W{1'b0}};
-    for (integer i = N - 1; i >= 0; i = i - 1) begin
-        if (req[i] && i[IDX_W-1:0] >= from) begin
-            hi_any = 1'b1;
-            hi_idx = i[IDX_W-1:0];
-        end
-        if (req[i]) begin
-            any    = 1'b1;
-            lo_idx = i[IDX_W-1:0];
-        end
-    end
-    idx = hi_any ? hi_idx : lo_idx;
+    for (integer i = 0; i < N; i = i + 1)
+        hi[i] = req[i] && i[IDX_W-1:0] >= from;
+    any  = |req;
+    pick = (|hi) ? hi : req;
+    one  = pick & (~pick + 1'b1);
+    for (integer b = 0; b < IDX_W; b = b + 1)
+        idx[b] = |(one & bit_set(b));
 end
+
+// the indexes 0..N-1 whose bit b is set, as a mask
+function [N-1:0] bit_set;
+    input integer b;
+    begin
+        for (integer i = 0; i < N; i = i + 1)
+            bit_set[i] = ((i >> b) % 2) != 0;
+    end
+endfunction
 
 endmodule
 

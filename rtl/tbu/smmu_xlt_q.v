@@ -588,25 +588,19 @@ assign st_leave = st_out || st_push;
 reg               cq_v_reg;
 reg  [PIDX_W-1:0] cq_idx_reg;
 wire              cq_ok = cq_v_reg && p_v[cq_idx_reg] && p_state[cq_idx_reg] == P_NEW;
-reg               nq_any;
-reg  [PIDX_W-1:0] nq_idx;
-reg  [PEND-1:0]   nq_cand;
+wire              nq_any;
+wire [PIDX_W-1:0] nq_idx;
+reg  [PEND-1:0]   nq_cand, nq_first;
 always @* begin
-    nq_any = 1'b0;
-    nq_idx = {PIDX_W{1'b0}};
-    for (integer i = 0; i < PEND; i = i + 1)
-        nq_cand[i] = p_v[i] && p_state[i] == P_NEW;
-    for (integer i = 0; i < PEND; i = i + 1)
-        if (!nq_any && nq_cand[i] && p_older[i] == {PEND{1'b0}}) begin
-            nq_any = 1'b1;
-            nq_idx = i[PIDX_W-1:0];
-        end
-    for (integer i = 0; i < PEND; i = i + 1)
-        if (!nq_any && nq_cand[i]) begin
-            nq_any = 1'b1;
-            nq_idx = i[PIDX_W-1:0];
-        end
+    for (integer i = 0; i < PEND; i = i + 1) begin
+        nq_cand[i]  = p_v[i] && p_state[i] == P_NEW;
+        nq_first[i] = nq_cand[i] && p_older[i] == {PEND{1'b0}};
+    end
 end
+// the lowest-numbered oldest-of-its-ID candidate, else the lowest-numbered candidate
+smmu_rr_first #(.N(PEND), .IDX_W(PIDX_W)) nq_pick_inst (
+    .req(|nq_first ? nq_first : nq_cand), .from({PIDX_W{1'b0}}), .any(nq_any), .idx(nq_idx)
+);
 
 assign c_req_valid = cq_ok && smmuen;
 assign c_req_idx   = cq_idx_reg;

@@ -111,24 +111,22 @@ wire [1:0]    r_kind   = resume_resp[0] ? K_RETRY : (resume_resp[1] ? K_ABORT : 
 // ended this cycle (tags released)
 reg [STALL_MAX-1:0] end_v;
 reg [NQ*PEND-1:0]   m_act;
-reg [5:0]           n_end, n_v;
 always @* begin
     end_v = {STALL_MAX{1'b0}};
     m_act = {(NQ*PEND){1'b0}};
-    n_end = 6'd0;
-    n_v   = 6'd0;
-    for (integer k = 0; k < STALL_MAX; k = k + 1) begin
+    for (integer k = 0; k < STALL_MAX; k = k + 1)
         if (t_v[k] && (!smmuen ||
                        (r_hit && r_idx == k[IW-1:0]) ||
                        (stall_term_valid && sid_eq(stall_term_sid, t_sid[k])))) begin
             end_v[k] = 1'b1;
-            n_end = n_end + 6'd1;
             m_act[t_q[k] * PEND + t_idx[k]] = 1'b1;
         end
-        if (t_v[k])
-            n_v = n_v + 6'd1;
-    end
 end
+// the tags held and the tags ended this cycle, counted as adder trees (a counting
+// loop is a chain of STALL_MAX increments: it was the design's deepest path)
+wire [5:0] n_end, n_v;
+smmu_popcnt #(.N(STALL_MAX), .W(6)) n_end_inst (.v(end_v), .n(n_end));
+smmu_popcnt #(.N(STALL_MAX), .W(6)) n_v_inst   (.v(t_v),   .n(n_v));
 
 // SMMUEN=0 and STALL_TERM abort; a RESUME (never in the same cycle as a
 // STALL_TERM: one command per cycle) acts as it says
