@@ -137,8 +137,8 @@ SUITES["regress"].append(
 SUITES["quick"] += [
     Job("tb.tests.test_translate", name="translate",
         testcase=["TranslateFaults", "TranslatePermissions", "TranslateGeometry", "TranslateAsidGlobal",
-                  "TranslateTlbi", "TranslateTerminate", "TranslateHitUnderMiss", "TranslateNegStale",
-                  "TranslateSameIdFaults"]),
+                  "TranslateTbiTlbi", "TranslateTlbi", "TranslateTerminate", "TranslateHitUnderMiss",
+                  "TranslateNegStale", "TranslateSameIdFaults"]),
     Job("tb.tests.test_translate", name="translate_random", testcase=["TranslateRandom"], seeds=[1, 2, 3],
         env={"TXNS": 1000}),
     # wide data, more IDs, narrow OAS, a small TLB (evictions), STALL_MODEL=1 (terminate only)
@@ -261,8 +261,8 @@ SUITES["mutate"] = [
     Job("tb.tests.test_queues", name="m_queues"),
     Job("tb.tests.test_config", name="m_config"),
     Job("tb.tests.test_translate", name="m_translate",
-        testcase=["TranslateFaults", "TranslateGeometry", "TranslateAsidGlobal", "TranslateTerminate",
-                  "TranslateHitUnderMiss", "TranslateNegStale", "TranslateSameIdFaults"]),
+        testcase=["TranslateFaults", "TranslateGeometry", "TranslateAsidGlobal", "TranslateTbiTlbi",
+                  "TranslateTerminate", "TranslateHitUnderMiss", "TranslateNegStale", "TranslateSameIdFaults"]),
     Job("tb.tests.test_stall", name="m_stall", testcase=STALL_DIRECTED),
     Job("tb.tests.test_liveness", name="m_liveness",
         testcase=["LivenessPermRefill", "LivenessCfgFaultNoBlock", "LivenessGlobalWalkOtherAsid",
