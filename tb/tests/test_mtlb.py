@@ -42,6 +42,9 @@ MtlbRefillRace    a main-TLB hit used in the cycle before the TLBI_NH_VA of its 
                   measured in the previous one; the page read again after the SYNC).
 MtlbSubstreams    one StreamID, three CDs (no SSID, SSID 1, SSID 2) mapping the same VAs to different PAs:
                   the tag holds SSV and SSID; SSV=1/SSID 0 and an invalid SSID never hit a valid entry.
+MtlbHeldHit       a micro-TLB hit keeps its decision while the translation queue's stage holds it (a
+                  full table behind a throttled m_axi): with every page in the micro-TLB and no
+                  invalidation, the phase probes no main TLB and starts no walk.
 
 The micro-TLB is evicted either with 4 KiB pages of other sets (``sweep_vas``) or with 2 MiB blocks
 (``block_sweeper``: the main TLB's page entries stay, so the small main TLB keeps a test's pages too).
@@ -57,12 +60,12 @@ from typing import List, Sequence, Tuple
 
 import cocotb
 import pyuvm
-from cocotb.triggers import ClockCycles, FallingEdge
+from cocotb.triggers import ClockCycles, FallingEdge, RisingEdge
 
 from tb import hier
 from tb.agents.throttle import Throttle
 from tb.driver.smmu_driver import make_cdtable_ste, make_s1_cd
-from tb.driver.testkit import TwTap, _read_counter
+from tb.driver.testkit import TwTap, _read_counter, tlb_counters
 from tb.model import commands as C
 from tb.model import events as E
 from tb.model.pagetable import AP_PRIV_RO, AP_PRIV_RW, AP_RO, AP_RW, SIZE_1G, SIZE_2M, SIZE_4K
@@ -610,3 +613,58 @@ class MtlbSubstreams(MtlbTest):
         assert d["mt_hits"] == 0, f"an invalid substream hit the main TLB {d}"
         await self.finish()
         self.need_types(*sorted(kinds))
+
+
+@pyuvm.test()
+class MtlbHeldHit(MtlbTest):
+    """Mutant xlt_q-455 of stop 22 (the stage's held transaction lost its micro-TLB decision without
+    an invalidation): a micro-TLB hit is decided in the s_axi handshake and keeps that decision
+    while the queue's two-entry stage holds it (the table full behind a throttled m_axi AR/AW);
+    only an invalidation sends it the slow way. With every page of the phase in the micro-TLB and
+    no invalidation, every lookup hits, no transaction enters the table undecided (main-TLB
+    probes, cnt_mt_lookups) and no walk starts; the stage must have held transactions."""
+
+    async def body(self) -> None:
+        env = self.env
+        await self.bring_up()
+        init_memory(env)
+        ctx = await self.context(0x52, 9)
+        n = max(2, min(8, env.params.TLB_ENTRIES // 2))
+        vas = [0x4000_0000 + k * SIZE_4K for k in range(n)]
+        for va in vas:
+            ctx.tables.map(va, self.data_pa())
+        for _ in range(2):          # fills, then hits
+            await self.run_items([self.vtxn(ctx, va, w, prot=1, len_=0) for va in vas for w in (False, True)],
+                                 shuffle=False)
+        qs = [hier.block(env.dut, "rd_q_inst"), hier.block(env.dut, "wr_q_inst")]
+        held = 0
+        stop = False
+
+        async def watch() -> None:
+            nonlocal held
+            while not stop:
+                await RisingEdge(env.dut.aclk)
+                for q in qs:
+                    v = q.tmp_v.value
+                    if v.is_resolvable and int(v):
+                        held += 1
+
+        task = cocotb.start_soon(watch())
+        env.set_backpressure(mem={"ar": Throttle("random", 0.05), "aw": Throttle("random", 0.05)})
+        c0, t0 = mtlb_counters(env.dut), tlb_counters(env.dut)
+        items = [self.vtxn(ctx, vas[k % n] + 0x40 * (k % 32), k % 2 == 1, prot=1, len_=0) for k in range(96)]
+        await self.run_items(items, shuffle=False, max_outstanding=64)
+        stop = True
+        await task
+        env.set_backpressure()
+        c1, t1 = mtlb_counters(env.dut), tlb_counters(env.dut)
+        d = {k: c1[k] - c0[k] for k in c0}
+        t = {k: t1[k] - t0[k] for k in t0}
+        self.log.info("held-hit phase: %d transactions, stage-held cycles %d, lookups %d hits %d, "
+                      "main-TLB lookups %d, walks %d", len(items), held, t["lookups"], t["hits"],
+                      d["mt_lookups"], d["walks"])
+        assert held > 0, "the stage never held a transaction: the case was not exercised"
+        assert t["lookups"] == t["hits"] == len(items), f"not every transaction hit the micro-TLB: {t}"
+        assert d["mt_lookups"] == 0 and d["walks"] == 0, \
+            f"a micro-TLB hit held in the stage went the slow way without an invalidation: {d}"
+        await self.finish()
