@@ -70,6 +70,9 @@ TASKS = [
     ("blocks", "xlt_q_bmc",     "bmc",   30, 20, "smmu_xlt_q (8 pending entries, reads; no walks, stalls, "
                                                  "invalidations): its FORMAL invariants, among them a fair output "
                                                  "choice (a candidate is offered before 8 offers of other entries)"),
+    ("blocks", "xlt_q4_bmc",    "bmc",   30, 20, "smmu_xlt_q as xlt_q_bmc with 4 pending entries: the fair "
+                                                 "output and fault-record choices wrap within the depth (a record is "
+                                                 "taken before 4 records of other entries)"),
     ("top", "bmc",        "bmc",   11, None, "smmu_top (formal parameters): AXI4 rules on s_axi, m_axi, "
                                              "m_axi_tw, s_axil + every FORMAL invariant"),
     ("top", "cover",      "cover", 12, None, "smmu_top: covers at the ports, a configuration fetch"),

@@ -296,7 +296,9 @@ SUITES["mutate"] = [
 # every job of SUITES["mutate"]: a task that FAILs kills it. blocks:xlt_q_bmc: smmu_xlt_q with 8 pending
 # entries, where the fairness of the output choice (a candidate offered before PEND offers of others) is
 # asserted; the simulation suite has no bound on how long a READY entry waits (mutant xlt_q-496).
-MUTATE_FORMAL = ["blocks:xlt_q_bmc"]
+# blocks:xlt_q4_bmc: the same with 4 pending entries, where the fault-record choice wraps within the
+# quick depth (its fairness: mutant xlt_q-186 of stop 22, the round-robin pointer reset to entry 0).
+MUTATE_FORMAL = ["blocks:xlt_q_bmc", "blocks:xlt_q4_bmc"]
 
 # ---- capacity parameters (XLT_SLOTS, STALL_SLOTS, WALKERS, CFG_ENTRIES, PARK_SLOTS, PARK_BEATS) ----
 # A small set (the formal parameter set with 6 slots and 16-beat park slots) and a large one (8

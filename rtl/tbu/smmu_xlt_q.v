@@ -1118,6 +1118,20 @@ always @(posedge clk)
 always @* if (f_rst_seen && !rst)
     for (integer e = 0; e < PEND; e = e + 1)
         assert({{(31-PIDX_W){1'b0}}, f_passed[e*(PIDX_W+1) +: PIDX_W+1]} < PEND);
+// Fairness of the fault-record choice (the same rule for the event queue: round-robin from the
+// entry after the last record taken): an entry whose record stays offerable (EVT, not a stall
+// record; a stall record's turn also needs a tag) is taken before PEND records of other entries.
+// f_epassed[e]: records of other entries taken since entry e's record became offerable.
+reg [PEND*(PIDX_W+1)-1:0] f_epassed;
+always @(posedge clk)
+    for (integer e = 0; e < PEND; e = e + 1)
+        if (rst || !(p_v[e] && p_state[e] == P_EVT && !p_stl[e]) || (ev_take && ev_idx == e[PIDX_W-1:0]))
+            f_epassed[e*(PIDX_W+1) +: PIDX_W+1] <= {(PIDX_W+1){1'b0}};
+        else if (ev_take)
+            f_epassed[e*(PIDX_W+1) +: PIDX_W+1] <= f_epassed[e*(PIDX_W+1) +: PIDX_W+1] + 1'b1;
+always @* if (f_rst_seen && !rst)
+    for (integer e = 0; e < PEND; e = e + 1)
+        assert({{(31-PIDX_W){1'b0}}, f_epassed[e*(PIDX_W+1) +: PIDX_W+1]} < PEND);
 `endif
 
 endmodule

@@ -632,6 +632,40 @@ class StallNoStaleAfterInval(StallTest):
         await drv.resume(ctx.sid, r.grpid, "retry")
         await self.wait_done([it])
         assert it.resp == [OKAY]
+        # decisions made BEFORE a CFGI and not yet used: micro-TLB hits of the stalled transaction's
+        # ID wait behind it in the pending table (READY). CFGI_CD of their StreamID + SYNC moves the
+        # domain to new tables; the retry and every waiting hit must use them (the scoreboard refuses
+        # an m_axi address of the old tables after the SYNC). Mutant xlt_q-036 of stop 22: the
+        # pending entries' StreamID compare never matched a single-StreamID CFGI.
+        for w in (False, True):
+            d = "write" if w else "read"
+            hot = [0x7020_0000 + (4 * w + k) * SIZE_4K for k in range(3)]
+            for va in hot:
+                t.map(va, self.data_pa())
+            await self.run_items([self.vtxn(ctx, va, w, prot=1, len_=0, tid=6) for va in hot])  # warm
+            st = self.vtxn(ctx, self.hole(20 + w), w, prot=1, len_=1, tid=3)
+            await self.launch([st])
+            (r,) = await self.stalled(1)
+            young = [self.vtxn(ctx, va + 0x40, w, prot=1, len_=k, tid=3) for k, va in enumerate(hot)]
+            await self.launch(young)
+            await self.idle(200)
+            self.assert_pending([st] + young, f"stalled {d} and its same-ID micro-TLB hits")
+            alt = self.new_tables()
+            for va in hot + [self.hole(20 + w)]:
+                alt.map(va, self.data_pa())
+            cd = Cd.unpack(env.mem.read(ctx.cd_addr, 64))
+            cd.TTB0 = alt.ttb0
+            sb.window_write(ctx.sid, ctx.cd_addr, cd.pack())
+            await drv.issue([C.cfgi_cd(ctx.sid, 0)])
+            sb.end_window(ctx.sid)
+            ctx.tables = t = alt
+            await self.idle(100)
+            self.assert_pending([st] + young, f"stalled {d} and its same-ID hits after CFGI_CD + SYNC")
+            await drv.resume(ctx.sid, r.grpid, "retry")
+            await self.wait_done([st] + young)
+            assert all(x.resp == [OKAY] * len(x.resp) for x in [st] + young), [str(x) for x in [st] + young]
+            self.log.info("%s: %d same-ID hits decided before CFGI_CD + SYNC re-translated through the new "
+                          "tables", d, len(young))
         self.log.info("stale stall alternatives withdrawn by the scoreboard: %d",
                       sb.stats["stale_stalls_withdrawn"])
         await self.finish_stalls()
