@@ -44,8 +44,9 @@ function [1:0] tlbi_covers_walk;
 endfunction
 
 // A finished translation {asid, nG, size, va} (a TLB entry, or a decision not yet
-// used): the same rule as the TLB's own entries. The top byte is never compared
-// (covering more is always safe).
+// used): the same rule as the TLB's own entries. Only VA[47:12] is compared:
+// every translation has VA[55:48] = 0 (the walk's input-range check), and
+// covering more is always safe.
 function tlbi_covers_xlt;
     input [7:0]   op;
     input [15:0]  t_asid;
@@ -53,16 +54,16 @@ function tlbi_covers_xlt;
     input [15:0]  x_asid;
     input         x_ng;
     input [1:0]   x_size;
-    input [55:12] x_va;
-    reg [55:12] m;
+    input [47:12] x_va;
+    reg [47:12] m;
     reg         va_ov;
     begin
-        m = {44{1'b1}};
+        m = {36{1'b1}};
         if (x_size == 2'd1)
             m[20:12] = 9'd0;
         else if (x_size == 2'd2)
             m[29:12] = 18'd0;
-        va_ov = ((t_va[55:12] ^ x_va) & m) == 44'd0;
+        va_ov = ((t_va[47:12] ^ x_va) & m) == 36'd0;
         case (op)
             INV_NH_ALL, INV_NSNH_ALL: tlbi_covers_xlt = 1'b1;
             INV_NH_ASID:              tlbi_covers_xlt = x_ng && t_asid == x_asid;

@@ -225,7 +225,7 @@ reg [BLOCKS-1:0] b_inv;
 always @* begin
     for (integer i = 0; i < BLOCKS; i = i + 1)
         b_inv[i] = (tlbi_valid && (tlbi_covers_xlt(tlbi_op, tlbi_asid, tlbi_va, b_asid[i], b_ng[i], b_size[i],
-                                                  b_va[i][55:12]) ||
+                                                  b_va[i][47:12]) ||
                                   (tlbi_op != INV_NH_ALL && tlbi_op != INV_NSNH_ALL && tlbi_op != INV_NH_ASID &&
                                    tlbi_op != INV_NH_VA && tlbi_op != INV_NH_VAA))) ||
                    (cfgi_valid && cfgi_covers({{(32-SID_W){1'b0}}, b_sid[i]}, cfgi_sid, cfgi_mask));

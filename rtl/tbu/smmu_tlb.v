@@ -96,7 +96,7 @@ reg                  e_byp   [0:ENTRIES-1];
 reg [SID_W-1:0]      e_sid   [0:ENTRIES-1];
 reg [SSID_W-1:0]     e_ssid  [0:ENTRIES-1];
 reg                  e_ssv   [0:ENTRIES-1];
-reg [63:12]          e_va    [0:ENTRIES-1];
+reg [47:12]          e_va    [0:ENTRIES-1];   // VA[55:48] is 0 in every entry (below)
 reg                  e_tbi   [0:ENTRIES-1];
 reg [1:0]            e_size  [0:ENTRIES-1];
 reg [15:0]           e_asid  [0:ENTRIES-1];
@@ -107,15 +107,17 @@ reg [IDX_W-1:0]      rr_reg;
 localparam PL_W = (OAS_BITS - 12) + 5 + 1 + 22 + 16 + 1 + 2 + 1;
 reg [PL_W-1:0]       e_pl    [0:ENTRIES-1];
 
-// VA bits [63:12] an entry compares: the page number above its size, without
-// the top byte when TBI applies
-function [63:12] va_mask;
+// VA bits [47:12] an entry compares: the page number above its size. The bits
+// above are not stored: a translation is filled only for a VA whose bits
+// [55:48] are 0 and, without TBI, whose top byte is 0 as well (the walk's
+// input-range check faults every other VA: T0SZ >= 16, VA[55] = 1 selects
+// TTB1, never walked; a fill that breaks this is dropped), so an entry
+// matches a VA only if the VA's bits [55:48] are 0 and, for an entry without
+// TBI, its top byte is 0: two compares per port instead of 16 bits per entry.
+function [47:12] va_mask;
     input [1:0] size;
-    input       tbi;
     begin
-        va_mask = {52{1'b1}};
-        if (tbi)
-            va_mask[63:56] = 8'd0;
+        va_mask = {36{1'b1}};
         if (size == 2'd1)
             va_mask[20:12] = 9'd0;
         else if (size == 2'd2)
@@ -124,11 +126,11 @@ function [63:12] va_mask;
 endfunction
 
 // the compare mask of every entry (one copy for lookups and invalidations)
-wire [63:12] e_msk [0:ENTRIES-1];
+wire [47:12] e_msk [0:ENTRIES-1];
 genvar g;
 generate
     for (g = 0; g < ENTRIES; g = g + 1) begin : g_msk
-        assign e_msk[g] = va_mask(e_size[g], e_tbi[g]);
+        assign e_msk[g] = va_mask(e_size[g]);
     end
 endgenerate
 
@@ -142,7 +144,7 @@ reg [NLK*IDX_W-1:0]   lk_idx;
 reg [63:12]        va;
 reg [SID_W-1:0]    sid;
 reg [SSID_W-1:0]   ssid;
-reg                ssv;
+reg                ssv, va_lo0, va_top0;
 always @* begin
     lk_hit = {NLK{1'b0}};
     lk_idx = {(NLK*IDX_W){1'b0}};
@@ -151,10 +153,13 @@ always @* begin
         sid    = lk_sid[p*SID_W +: SID_W];
         ssid   = lk_ssid[p*SSID_W +: SSID_W];
         ssv    = lk_ssv[p];
+        va_lo0  = va[55:48] == 8'd0;
+        va_top0 = va[63:56] == 8'd0;
         for (integer i = 0; i < ENTRIES; i = i + 1) begin
             lk_m[p*ENTRIES+i] = e_v[i] && e_sid[i] == sid && e_ssv[i] == ssv && (!ssv || e_ssid[i] == ssid) &&
                          (e_byp[i] ? (va[63:OAS_BITS] == {(64-OAS_BITS){1'b0}})
-                                   : (((va[63:12] ^ e_va[i]) & e_msk[i]) == 52'd0));
+                                   : (va_lo0 && (e_tbi[i] || va_top0) &&
+                                      ((va[47:12] ^ e_va[i]) & e_msk[i]) == 36'd0));
             if (lk_m[p*ENTRIES+i]) begin
                 lk_hit[p]                = 1'b1;
                 lk_idx[p*IDX_W +: IDX_W] = lk_idx[p*IDX_W +: IDX_W] | i[IDX_W-1:0];
@@ -227,8 +232,12 @@ end
 // and one StreamID comparator per entry serve both: in an invalidation cycle
 // they compare with the TLBI VA / the CFGI StreamID under its mask, otherwise
 // with the fill.
-wire [63:12] c_va   = tlbi_valid ? tlbi_va : fill_va;
-wire [63:12] c_msk  = tlbi_valid ? {52{1'b1}} : va_mask(fill_size, fill_tbi);
+wire [47:12] c_va   = tlbi_valid ? tlbi_va[47:12] : fill_va[47:12];
+wire [47:12] c_msk  = tlbi_valid ? {36{1'b1}} : va_mask(fill_size);
+// a TLBI VA with bits [55:48] set covers no entry, nor one with its top byte set an entry
+// without TBI; a fill's VA passes both (fill_ok)
+wire         c_lo0  = !tlbi_valid || tlbi_va[55:48] == 8'd0;
+wire         c_top0 = !tlbi_valid || tlbi_va[63:56] == 8'd0;
 wire [31:0]  c_sid  = cfgi_valid ? cfgi_sid : {{(32-SID_W){1'b0}}, fill_sid};
 wire [31:0]  c_smsk = cfgi_valid ? cfgi_mask : {32{1'b1}};
 // CFGI StreamID bits above SID_W: no entry has them set
@@ -236,12 +245,18 @@ wire         c_shi  = ((c_sid & c_smsk) >> SID_W) == 32'd0;
 reg [ENTRIES-1:0] va_eq, sid_eq;
 always @* begin
     for (integer i = 0; i < ENTRIES; i = i + 1) begin
-        va_eq[i]  = ((c_va ^ e_va[i]) & e_msk[i] & c_msk) == 52'd0;
+        va_eq[i]  = c_lo0 && (e_tbi[i] || c_top0) && ((c_va ^ e_va[i]) & e_msk[i] & c_msk) == 36'd0;
         sid_eq[i] = c_shi && ((e_sid[i] ^ c_sid[SID_W-1:0]) & c_smsk[SID_W-1:0]) == {SID_W{1'b0}};
     end
 end
 
 // ---------------------------------------------------------- fill: one entry per page
+// A fill never coincides with an invalidation (the caller drops it). A translation
+// whose VA bits [55:48] (or, without TBI, its top byte) are not 0 is not filled
+// (see va_mask: the walk never returns one).
+wire fill_ok = fill_valid && !tlbi_valid && !cfgi_valid &&
+               (fill_byp || (fill_va[55:48] == 8'd0 && (fill_tbi || fill_va[63:56] == 8'd0)));
+
 // Entries of the fill's stream that overlap it (same page or block, or a bypass
 // entry of the stream): the first is the victim, the others are dropped, so a
 // fill never makes a second entry for what the TLB already holds (a lookup that
@@ -294,7 +309,7 @@ always @(posedge clk) begin
             e_sid[k]  <= {SID_W{1'b0}};
             e_ssid[k] <= {SSID_W{1'b0}};
             e_ssv[k]  <= 1'b0;
-            e_va[k]   <= 52'd0;
+            e_va[k]   <= 36'd0;
             e_tbi[k]  <= 1'b0;
             e_size[k] <= 2'd0;
             e_asid[k] <= 16'd0;
@@ -304,14 +319,13 @@ always @(posedge clk) begin
         for (integer k = 0; k < ENTRIES; k = k + 1)
             if (inv_hit(k[IDX_W-1:0]))
                 e_v[k] <= 1'b0;
-        // a fill never coincides with an invalidation: the caller drops it
-        if (fill_valid && !tlbi_valid && !cfgi_valid) begin
+        if (fill_ok) begin
             e_v[victim]    <= 1'b1;
             e_byp[victim]  <= fill_byp;
             e_sid[victim]  <= fill_sid;
             e_ssid[victim] <= fill_ssv ? fill_ssid : {SSID_W{1'b0}};
             e_ssv[victim]  <= fill_ssv;
-            e_va[victim]   <= fill_va;
+            e_va[victim]   <= fill_va[47:12];
             e_tbi[victim]  <= fill_tbi;
             e_size[victim] <= fill_size;
             e_asid[victim] <= fill_asid;
@@ -328,7 +342,7 @@ end
 
 // the payload RAM's one write port (no reset: read only through a valid entry's match)
 always @(posedge clk)
-    if (!rst && fill_valid && !tlbi_valid && !cfgi_valid)
+    if (!rst && fill_ok)
         e_pl[victim] <= {fill_pa, fill_perm, fill_pan, fill_ax, fill_asid, fill_ng, fill_size, fill_byp};
 
 endmodule

@@ -367,7 +367,7 @@ reg [ID_W-1:0]      p_id    [0:PEND-1];
 // is beyond the OAS (a GBPA bypass aborts it), and the length (park scan).
 localparam PL_W = 64 + ATTR_W + SID_W + SSID_W + 1;
 reg [PL_W-1:0]      p_pl    [0:PEND-1];
-reg [55:12]         p_va    [0:PEND-1];
+reg [47:12]         p_va    [0:PEND-1];   // VA[55:48] of a translation is 0 (smmu_inv.vh)
 reg [SID_W-1:0]     p_sid   [0:PEND-1];
 reg                 p_pnu   [0:PEND-1];
 reg                 p_ind   [0:PEND-1];
@@ -411,7 +411,7 @@ always @* begin
                                          p_va[i]);
             cov_evt[i] = cov_evt[i] ||
                          tlbi_covers_walk(tlbi_op, tlbi_asid, tlbi_va, tlbi_leaf, p_asid[i],
-                                          p_va[i][47:12]) != 2'b00;
+                                          p_va[i]) != 2'b00;
         end
     end
 end
@@ -777,7 +777,7 @@ always @(posedge clk) begin
             p_state[e]  <= P_NEW;
             p_older[e]  <= {PEND{1'b0}};
             p_id[e]     <= {ID_W{1'b0}};
-            p_va[e]     <= 44'd0;
+            p_va[e]     <= 36'd0;
             p_len[e]    <= 8'd0;
             p_sid[e]    <= {SID_W{1'b0}};
             p_pnu[e]    <= 1'b0;
@@ -1016,7 +1016,7 @@ always @(posedge clk) begin
                 p_older[e]  <= same_st & ~leave_vec;
                 p_park[e]   <= 1'b0;
                 p_id[e]     <= st_id;
-                p_va[e]     <= st_addr[55:12];
+                p_va[e]     <= st_addr[47:12];
                 p_len[e]    <= st_len;
                 p_sid[e]    <= st_sid;
                 p_pnu[e]    <= st_attr[4];
