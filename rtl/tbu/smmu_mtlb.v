@@ -95,7 +95,7 @@ module smmu_mtlb #(
 localparam IW  = $clog2(SETS);                    // set index bits
 localparam WW  = (WAYS > 1) ? $clog2(WAYS) : 1;   // way number bits
 localparam BW  = (BLOCKS > 1) ? $clog2(BLOCKS) : 1;
-localparam VTW = 52 - IW;                         // VA tag bits (VA[63:12+IW])
+localparam VTW = 36 - IW;                         // VA tag bits (VA[47:12+IW])
 localparam PW  = OAS_BITS - 12;
 // RAM word: {sid, ssv, ssid, va tag, tbi, pa, ng, perm, pan, asid, ax}
 localparam TW  = SID_W + 1 + SSID_W + VTW + 1;
@@ -106,21 +106,19 @@ wire inv = tlbi_valid || cfgi_valid;
 wire inv_set = tlbi_valid && !cfgi_valid && (tlbi_op == INV_NH_VA || tlbi_op == INV_NH_VAA);
 wire [IW-1:0] inv_idx = tlbi_va[12 +: IW];
 
-// VA bits [63:12+IW] a page entry compares: without the top byte when its TBI applies
-function [63:12+IW] vt_mask;
-    input tbi;
-    begin
-        vt_mask = {VTW{1'b1}};
-        if (tbi)
-            vt_mask[63:56] = 8'd0;
-    end
-endfunction
+// VA tags are VA[47:12+IW] (pages) and VA[47:12] (blocks), as in smmu_tlb: a
+// translation is filled only for a VA whose bits [55:48] are 0 and, without
+// TBI, whose top byte is 0 (the walk faults every other VA; a fill that breaks
+// it is dropped), so a probe matches only if its VA has bits [55:48] = 0 and,
+// for an entry without TBI, a top byte of 0: two compares per port, registered
+// with the probe (p_lo0, p_top0), instead of 16 more tag bits per entry.
+wire fill_canon = fill_va[55:48] == 8'd0 && (fill_tbi || fill_va[63:56] == 8'd0);
 
 // ---------------------------------------------------------- 4 KiB pages: RAMs
-wire              wr_page = fill_valid && !inv && fill_size == 2'd0;
+wire              wr_page = fill_valid && !inv && fill_canon && fill_size == 2'd0;
 wire [IW-1:0]     wr_idx  = fill_va[12 +: IW];
 wire [SSID_W-1:0] wr_ssid = fill_ssv ? fill_ssid : {SSID_W{1'b0}};
-wire [63:12+IW]   wr_vt   = fill_va[63:12+IW] & vt_mask(fill_tbi);   // TBI: the top byte is not kept
+wire [47:12+IW]   wr_vt   = fill_va[47:12+IW];
 wire [RW-1:0]     wr_word = {fill_sid, fill_ssv, wr_ssid, wr_vt, fill_tbi,
                              fill_pa, fill_ng, fill_perm, fill_pan, fill_asid, fill_ax};
 
@@ -195,7 +193,7 @@ reg  [BLOCKS-1:0] b_v;
 reg  [SID_W-1:0]  b_sid    [0:BLOCKS-1];
 reg               b_ssv    [0:BLOCKS-1];
 reg  [SSID_W-1:0] b_ssid   [0:BLOCKS-1];
-reg  [63:12]      b_va     [0:BLOCKS-1];
+reg  [47:12]      b_va     [0:BLOCKS-1];
 reg               b_tbi    [0:BLOCKS-1];
 reg  [1:0]        b_size   [0:BLOCKS-1];
 reg  [15:0]       b_asid   [0:BLOCKS-1];
@@ -206,7 +204,7 @@ reg  [BW-1:0]     b_rr;
 // hit entry's index (LUT RAM); the tag fields above stay in flip-flops (compared at once)
 localparam BD_W = DW + 2 + 1;
 reg  [BD_W-1:0]   b_pl     [0:BLOCKS-1];
-wire              wr_block = fill_valid && !inv && fill_size != 2'd0;
+wire              wr_block = fill_valid && !inv && fill_canon && fill_size != 2'd0;
 
 reg          b_free;
 reg [BW-1:0] b_way;
@@ -225,7 +223,7 @@ reg [BLOCKS-1:0] b_inv;
 always @* begin
     for (integer i = 0; i < BLOCKS; i = i + 1)
         b_inv[i] = (tlbi_valid && (tlbi_covers_xlt(tlbi_op, tlbi_asid, tlbi_va, b_asid[i], b_ng[i], b_size[i],
-                                                  b_va[i][47:12]) ||
+                                                  b_va[i]) ||
                                   (tlbi_op != INV_NH_ALL && tlbi_op != INV_NSNH_ALL && tlbi_op != INV_NH_ASID &&
                                    tlbi_op != INV_NH_VA && tlbi_op != INV_NH_VAA))) ||
                    (cfgi_valid && cfgi_covers({{(32-SID_W){1'b0}}, b_sid[i]}, cfgi_sid, cfgi_mask));
@@ -237,7 +235,8 @@ reg [NP*SID_W-1:0]  p_sid;
 reg [NP*SSID_W-1:0] p_ssid;
 reg [NP-1:0]        p_ssv, p_coll;
 reg [NP*WW-1:0]     p_coll_way;
-reg [NP*52-1:0]     p_va;
+reg [NP*36-1:0]     p_va;        // VA[47:12]
+reg [NP-1:0]        p_lo0, p_top0;  // VA[55:48] = 0, VA[63:56] = 0
 
 always @(posedge clk) begin
     if (rst) begin
@@ -245,7 +244,9 @@ always @(posedge clk) begin
         p_sid      <= {(NP*SID_W){1'b0}};
         p_ssid     <= {(NP*SSID_W){1'b0}};
         p_ssv      <= {NP{1'b0}};
-        p_va       <= {(NP*52){1'b0}};
+        p_va       <= {(NP*36){1'b0}};
+        p_lo0      <= {NP{1'b0}};
+        p_top0     <= {NP{1'b0}};
         p_coll     <= {NP{1'b0}};
         p_coll_way <= {(NP*WW){1'b0}};
     end else begin
@@ -255,7 +256,9 @@ always @(posedge clk) begin
                 p_sid[k*SID_W +: SID_W]    <= pr_sid[k*SID_W +: SID_W];
                 p_ssid[k*SSID_W +: SSID_W] <= pr_ssv[k] ? pr_ssid[k*SSID_W +: SSID_W] : {SSID_W{1'b0}};
                 p_ssv[k]                   <= pr_ssv[k];
-                p_va[k*52 +: 52]           <= pr_va[k*52 +: 52];
+                p_va[k*36 +: 36]           <= pr_va[k*52 +: 36];
+                p_lo0[k]                   <= pr_va[k*52+36 +: 8] == 8'd0;
+                p_top0[k]                  <= pr_va[k*52+44 +: 8] == 8'd0;
                 // the RAM read of this cycle returns the set as it was before this fill
                 p_coll[k]                  <= wr_page && wr_idx == pr_va[k*52 +: IW];
                 p_coll_way[k*WW +: WW]     <= wr_way;
@@ -265,7 +268,7 @@ end
 
 generate
     for (q = 0; q < NP; q = q + 1) begin : g_pidx
-        assign p_idx[q*IW +: IW] = p_va[q*52 +: IW];
+        assign p_idx[q*IW +: IW] = p_va[q*36 +: IW];
         wire [WAYS-1:0] p_vraw = v_ram[p_idx[q*IW +: IW]];
         assign p_vset[q*WAYS +: WAYS] = v_fresh[p_idx[q*IW +: IW]] ? p_vraw : {WAYS{1'b0}};
     end
@@ -273,7 +276,7 @@ endgenerate
 
 // compare (cycle T+1)
 reg  [RW-1:0]      w;
-reg  [63:12+IW]    pva;         // the probe's VA tag
+reg  [47:12+IW]    pva;         // the probe's VA tag
 reg  [SID_W-1:0]   psid;
 reg  [SSID_W-1:0]  pssid;
 reg                hit_pg;
@@ -281,22 +284,21 @@ reg                hit_pg;
 reg  [NP-1:0]      b_hit;
 reg  [NP*BW-1:0]   b_idx;
 wire [NP*BD_W-1:0] b_rd;
-reg  [63:12]       bm, bva;
+reg  [47:12]       bm, bva;
 always @* begin
     b_hit = {NP{1'b0}};
     b_idx = {(NP*BW){1'b0}};
     for (integer k = 0; k < NP; k = k + 1) begin
-        bva = p_va[k*52 +: 52];
+        bva = p_va[k*36 +: 36];
         for (integer i = 0; i < BLOCKS; i = i + 1) begin
-            bm = {52{1'b1}};
-            if (b_tbi[i])
-                bm[63:56] = 8'd0;
+            bm = {36{1'b1}};
             if (b_size[i] == 2'd1)
                 bm[20:12] = 9'd0;
             else
                 bm[29:12] = 18'd0;
             if (!b_hit[k] && b_v[i] && b_sid[i] == p_sid[k*SID_W +: SID_W] && b_ssv[i] == p_ssv[k] &&
-                b_ssid[i] == p_ssid[k*SSID_W +: SSID_W] && ((b_va[i] ^ bva) & bm) == 52'd0) begin
+                b_ssid[i] == p_ssid[k*SSID_W +: SSID_W] && p_lo0[k] && (b_tbi[i] || p_top0[k]) &&
+                ((b_va[i] ^ bva) & bm) == 36'd0) begin
                 b_hit[k]           = 1'b1;
                 b_idx[k*BW +: BW]  = i[BW-1:0];
             end
@@ -322,14 +324,14 @@ always @* begin
     for (integer k = 0; k < NP; k = k + 1) begin
         hit_pg = 1'b0;
         w      = {RW{1'b0}};
-        pva    = p_va[k*52+IW +: VTW];
+        pva    = p_va[k*36+IW +: VTW];
         psid   = p_sid[k*SID_W +: SID_W];
         pssid  = p_ssid[k*SSID_W +: SSID_W];
         for (integer i = 0; i < WAYS; i = i + 1) begin
             w = rd_word[(k*WAYS+i)*RW +: RW];
             if (!hit_pg && p_vset[k*WAYS+i] && !(p_coll[k] && p_coll_way[k*WW +: WW] == i[WW-1:0]) &&
                 w[RW-1 -: SID_W+1+SSID_W] == {psid, p_ssv[k], pssid} &&
-                ((w[DW+1 +: VTW] ^ pva) & vt_mask(w[DW])) == {VTW{1'b0}}) begin
+                p_lo0[k] && (w[DW] || p_top0[k]) && (w[DW+1 +: VTW] ^ pva) == {VTW{1'b0}}) begin
                 hit_pg = 1'b1;
                 {an_pa[k*PW +: PW], an_ng[k], an_perm[k*5 +: 5], an_pan[k], an_asid[k*16 +: 16],
                  an_ax[k*22 +: 22]} = w[DW-1:0];
@@ -354,7 +356,7 @@ always @(posedge clk) begin
             b_sid[k]  <= {SID_W{1'b0}};
             b_ssv[k]  <= 1'b0;
             b_ssid[k] <= {SSID_W{1'b0}};
-            b_va[k]   <= 52'd0;
+            b_va[k]   <= 36'd0;
             b_tbi[k]  <= 1'b0;
             b_size[k] <= 2'd1;
             b_asid[k] <= 16'd0;
@@ -368,7 +370,7 @@ always @(posedge clk) begin
             b_sid[b_way]  <= fill_sid;
             b_ssv[b_way]  <= fill_ssv;
             b_ssid[b_way] <= wr_ssid;
-            b_va[b_way]   <= fill_va;
+            b_va[b_way]   <= fill_va[47:12];
             b_tbi[b_way]  <= fill_tbi;
             b_size[b_way] <= fill_size;
             b_asid[b_way] <= fill_asid;
