@@ -364,7 +364,8 @@ reg [ID_W-1:0]      p_id    [0:PEND-1];
 // record): LUT RAM (one copy per read port), no reset. The fields the loops below use in
 // every entry at once keep flip-flop copies: the VA page (invalidation scope), StreamID
 // (CFGI scope), the client's PnU / InD (the walk's permission check), whether the address
-// is beyond the OAS (a GBPA bypass aborts it), and the length (park scan).
+// is beyond the OAS (a GBPA bypass aborts it). The length is a LUT RAM of its own, read at
+// the output choice and at the oldest unparked write (the park request).
 localparam PL_W = 64 + ATTR_W + SID_W + SSID_W + 1;
 reg [PL_W-1:0]      p_pl    [0:PEND-1];
 reg [47:12]         p_va    [0:PEND-1];   // VA[55:48] of a translation is 0 (smmu_inv.vh)
@@ -372,7 +373,7 @@ reg [SID_W-1:0]     p_sid   [0:PEND-1];
 reg                 p_pnu   [0:PEND-1];
 reg                 p_ind   [0:PEND-1];
 reg                 p_oob   [0:PEND-1];
-reg [7:0]           p_len   [0:PEND-1];
+reg [7:0]           p_len   [0:PEND-1];   // LUT RAM: written when the entry enters
 // p_pa: the output address's base, joined with the input address by the size at the output
 // (join_pa); after a walk fault its FetchAddr (the record). Written only when the entry
 // enters and at its walk's end (one value for every entry of the walk), so each entry's
@@ -388,7 +389,7 @@ reg [SLOT_W-1:0]    p_slot  [0:PEND-1];
 reg [3:0]           p_cdf   [0:PEND-1];
 reg [7:0]           p_evid  [0:PEND-1];
 reg                 p_park  [0:PEND-1];   // W data parked in slot p_pslot
-reg [PSLOT_W-1:0]   p_pslot [0:PEND-1];
+reg [PSLOT_W-1:0]   p_pslot [0:PEND-1];   // LUT RAM: written when the W data is parked
 reg                 p_stl   [0:PEND-1];   // the fault in EVT stalls
 reg                 p_xl    [0:PEND-1];   // a stage-1 translation (its ASID, nG, size below)
 reg [15:0]          p_asid  [0:PEND-1];
@@ -529,7 +530,7 @@ wire              c_raz    = sel_tbl ? p_raz[sel_idx]  : st_raz;
 wire              c_park   = sel_tbl && p_park[sel_idx];
 localparam OB_W = OAS_BITS + 8 + ATTR_W + 2 + 1 + 1 + 1 + PSLOT_W;
 wire [OB_W-1:0]   c_data   = {c_pa, c_len, sel_attr[16:11], sel_ao[6:0], sel_attr[3:0], sel_ao[8:7],
-                              c_down, c_raz, c_park, p_pslot[sel_idx]};
+                              c_down, c_raz, c_park, c_park ? p_pslot[sel_idx] : {PSLOT_W{1'b0}}};
 wire              c_valid  = cand_any || st_direct;
 
 smmu_xlt_out #(.W(OB_W), .ID_W(ID_W)) ob_inst (
@@ -778,7 +779,6 @@ always @(posedge clk) begin
             p_older[e]  <= {PEND{1'b0}};
             p_id[e]     <= {ID_W{1'b0}};
             p_va[e]     <= 36'd0;
-            p_len[e]    <= 8'd0;
             p_sid[e]    <= {SID_W{1'b0}};
             p_pnu[e]    <= 1'b0;
             p_ind[e]    <= 1'b0;
@@ -792,7 +792,6 @@ always @(posedge clk) begin
             p_cdf[e]    <= 4'd0;
             p_evid[e]   <= 8'd0;
             p_park[e]   <= 1'b0;
-            p_pslot[e]  <= {PSLOT_W{1'b0}};
             p_stl[e]    <= 1'b0;
             p_xl[e]     <= 1'b0;
             p_asid[e]   <= 16'd0;
@@ -882,10 +881,8 @@ always @(posedge clk) begin
         for (integer e = 0; e < PEND; e = e + 1) begin
             p_older[e]  <= p_older[e] & ~leave_vec;
 
-            if (pk_valid && pk_ready && pc_idx == e[PIDX_W-1:0]) begin
+            if (pk_valid && pk_ready && pc_idx == e[PIDX_W-1:0])
                 p_park[e]  <= 1'b1;
-                p_pslot[e] <= pk_slot;
-            end
 
             if (p_rwait[e] && rec_pop && rec_pop_seq == p_rseq[e])
                 p_rwait[e] <= 1'b0;
@@ -1017,7 +1014,6 @@ always @(posedge clk) begin
                 p_park[e]   <= 1'b0;
                 p_id[e]     <= st_id;
                 p_va[e]     <= st_addr[47:12];
-                p_len[e]    <= st_len;
                 p_sid[e]    <= st_sid;
                 p_pnu[e]    <= st_attr[4];
                 p_ind[e]    <= st_attr[6];
@@ -1049,10 +1045,16 @@ always @(posedge clk) begin
 end
 
 
-// the payload RAM's one write port (no reset: read only for valid entries)
-always @(posedge clk)
-    if (st_push)
-        p_pl[free_idx] <= {st_addr, st_attr, st_sid, st_ssid, st_ssv};
+// the payload RAMs' write ports (no reset: read only for valid entries, the park slot
+// only for a parked one)
+always @(posedge clk) begin
+    if (st_push) begin
+        p_pl[free_idx]  <= {st_addr, st_attr, st_sid, st_ssid, st_ssv};
+        p_len[free_idx] <= st_len;
+    end
+    if (pk_valid && pk_ready)
+        p_pslot[pc_idx] <= pk_slot;
+end
 
 // ---------------------------------------------------------------- simulation check
 `ifndef SYNTHESIS
@@ -1122,6 +1124,8 @@ always @* if (f_rst_seen && !rst)
 // entry after the last record taken): an entry whose record stays offerable (EVT, not a stall
 // record; a stall record's turn also needs a tag) is taken before PEND records of other entries.
 // f_epassed[e]: records of other entries taken since entry e's record became offerable.
+// Asserted with PEND <= 4 (blocks:xlt_q4_bmc, the top tasks' XLT_SLOTS=4): with 8 entries the
+// choice cannot wrap within the bounded depth, and the check made blocks:xlt_q_bmc ten times slower.
 reg [PEND*(PIDX_W+1)-1:0] f_epassed;
 always @(posedge clk)
     for (integer e = 0; e < PEND; e = e + 1)
@@ -1129,7 +1133,7 @@ always @(posedge clk)
             f_epassed[e*(PIDX_W+1) +: PIDX_W+1] <= {(PIDX_W+1){1'b0}};
         else if (ev_take)
             f_epassed[e*(PIDX_W+1) +: PIDX_W+1] <= f_epassed[e*(PIDX_W+1) +: PIDX_W+1] + 1'b1;
-always @* if (f_rst_seen && !rst)
+always @* if (f_rst_seen && !rst && PEND <= 4)
     for (integer e = 0; e < PEND; e = e + 1)
         assert({{(31-PIDX_W){1'b0}}, f_epassed[e*(PIDX_W+1) +: PIDX_W+1]} < PEND);
 `endif
