@@ -357,7 +357,7 @@ wire                e_tbi  = mt_fresh ? mt_tbi  : mh_tbi;
 // ================================================================ table
 reg [PEND-1:0]      p_v;
 reg [2:0]           p_state [0:PEND-1];
-reg [PEND-1:0]      p_older [0:PEND-1];
+reg [PIDX_W:0]      p_nold  [0:PEND-1];   // older pending entries of its ID (see below)
 reg [ID_W-1:0]      p_id    [0:PEND-1];
 // The transaction's payload {addr, attr, sid, ssid, ssv}: written once, when it enters the
 // table, and read at one index per port (the output choice, the configuration request, the
@@ -436,6 +436,29 @@ always @* begin
     end
 end
 
+// Same-ID order: p_nold[e] counts the pending entries of e's ID that entered before it; e may
+// leave (or ask for its configuration first) only when none is left. An entry leaves only
+// when its count is 0, so entries of one ID leave in the order they entered, and the one
+// leaving is older than every other entry of its ID: each of them counted it. The count
+// taken when an entry enters is the entries of its ID then pending (same_st), the one
+// leaving that cycle included; a departure is subtracted the cycle after (lv_*: the
+// departure registered) from every entry of that ID then valid, the one that entered in the
+// departure's cycle included, and the cycle's check subtracts it already (old_zero). So
+// no departure's choice (the output pick) lies on the path into the counts.
+wire [PIDX_W:0]   n_same_st;
+smmu_popcnt #(.N(PEND), .W(PIDX_W + 1)) same_cnt_inst (.v(same_st), .n(n_same_st));
+reg               lv_v;           // an entry left last cycle ...
+reg  [ID_W-1:0]   lv_id;          // ... with this ID
+reg  [PEND-1:0]   lv_dec;         // the entries its departure is subtracted from now
+reg  [PEND-1:0]   old_zero;       // nothing older of its ID is pending
+always @* begin
+    for (integer i = 0; i < PEND; i = i + 1) begin
+        lv_dec[i]   = lv_v && (IN_ORDER != 0 || p_id[i] == lv_id);
+        old_zero[i] = p_nold[i] == {(PIDX_W+1){1'b0}} ||
+                      (lv_dec[i] && p_nold[i] == {{PIDX_W{1'b0}}, 1'b1});
+    end
+end
+
 // The unparked pending writes in s_axi order (PARK=1): entries enter at the tail when they
 // enter the table and leave from the head only, when the head is parked or leaves the table
 // (no other unparked write may leave: see above). The head is the oldest unparked write.
@@ -498,7 +521,7 @@ wire              cand_any;
 wire [PIDX_W-1:0] cand_idx;
 always @* begin
     for (integer i = 0; i < PEND; i = i + 1) begin
-        rdy[i]  = p_v[i] && p_state[i] == P_READY && p_older[i] == {PEND{1'b0}} && !p_rwait[i] &&
+        rdy[i]  = p_v[i] && p_state[i] == P_READY && old_zero[i] && !p_rwait[i] &&
                   (PARK == 0 || p_park[i] || (uf_valid && uf_head == i[PIDX_W-1:0]));
         cand[i] = rdy[i] && may_issue(p_id[i], p_down[i], may_loc, may_dn);
     end
@@ -595,7 +618,7 @@ reg  [PEND-1:0]   nq_cand, nq_first;
 always @* begin
     for (integer i = 0; i < PEND; i = i + 1) begin
         nq_cand[i]  = p_v[i] && p_state[i] == P_NEW;
-        nq_first[i] = nq_cand[i] && p_older[i] == {PEND{1'b0}};
+        nq_first[i] = nq_cand[i] && old_zero[i];
     end
 end
 // the lowest-numbered oldest-of-its-ID candidate, else the lowest-numbered candidate
@@ -724,7 +747,6 @@ endfunction
 // (F_WALK_EABT's record), else the output address's base (joined at the output)
 wire [OAS_BITS-1:0] w_res = (w_fault != 3'd0) ? w_fetch : {w_pa, 12'd0};
 
-wire [PEND-1:0] leave_vec = tbl_out ? (PEND'(1) << sel_idx) : {PEND{1'b0}};
 
 // an entry ends in a fault: record it (EVT) or terminate it at once
 task automatic to_fault;
@@ -752,6 +774,8 @@ always @(posedge clk) begin
         tmp_d          <= {SW{1'b0}};
         p_v            <= {PEND{1'b0}};
         rr_reg         <= {PIDX_W{1'b0}};
+        lv_v           <= 1'b0;
+        lv_id          <= {ID_W{1'b0}};
         ev_rr_reg      <= {PIDX_W{1'b0}};
         eo_v_reg       <= 1'b0;
         cq_v_reg       <= 1'b0;
@@ -776,7 +800,7 @@ always @(posedge clk) begin
         mh_ax          <= 22'd0;
         for (integer e = 0; e < PEND; e = e + 1) begin
             p_state[e]  <= P_NEW;
-            p_older[e]  <= {PEND{1'b0}};
+            p_nold[e]   <= {(PIDX_W+1){1'b0}};
             p_id[e]     <= {ID_W{1'b0}};
             p_va[e]     <= 36'd0;
             p_sid[e]    <= {SID_W{1'b0}};
@@ -876,10 +900,13 @@ always @(posedge clk) begin
         end
         if (tbl_out)
             rr_reg <= (sel_idx == PIDX_W'(PEND - 1)) ? {PIDX_W{1'b0}} : sel_idx + 1'b1;
+        lv_v  <= tbl_out;
+        lv_id <= c_id;
 
         // ------------------------------------------------ per entry
         for (integer e = 0; e < PEND; e = e + 1) begin
-            p_older[e]  <= p_older[e] & ~leave_vec;
+            if (p_v[e] && lv_dec[e])
+                p_nold[e] <= p_nold[e] - 1'b1;
 
             if (pk_valid && pk_ready && pc_idx == e[PIDX_W-1:0])
                 p_park[e]  <= 1'b1;
@@ -1010,7 +1037,7 @@ always @(posedge clk) begin
             // the stage transaction enters the table
             if (st_push && free_idx == e[PIDX_W-1:0]) begin
                 p_v[e]      <= 1'b1;
-                p_older[e]  <= same_st & ~leave_vec;
+                p_nold[e]   <= n_same_st;
                 p_park[e]   <= 1'b0;
                 p_id[e]     <= st_id;
                 p_va[e]     <= st_addr[47:12];
@@ -1104,6 +1131,29 @@ always @* if (f_rst_seen) begin
         if (p_v[e] && p_state[e] != P_READY && p_state[e] != P_STALL)
             assert(!p_commit[e]);
 end
+// The same-ID count is exact: an entry's count, less the departure subtracted this cycle,
+// is the number of pending entries of its ID that entered before it (f_age: the cycle it
+// entered, from a free-running stamp that does not wrap within the proof depths). Asserted with
+// PEND <= 4 (blocks:xlt_q4_bmc, the top tasks): at PEND=8 the count made blocks:xlt_q_bmc reach
+// only step 11 of 20 in 7 minutes.
+reg [7:0] f_stamp = 8'd0;
+reg [7:0] f_age [0:PEND-1];
+always @(posedge clk) begin
+    f_stamp <= f_stamp + 1'b1;
+    if (st_push)
+        f_age[free_idx] <= f_stamp;
+end
+reg [PIDX_W:0] f_nolder;
+always @* if (f_rst_seen && !rst && PEND <= 4)
+    for (integer e = 0; e < PEND; e = e + 1)
+        if (p_v[e]) begin
+            f_nolder = {(PIDX_W+1){1'b0}};
+            for (integer j = 0; j < PEND; j = j + 1)
+                if (p_v[j] && j != e && (IN_ORDER != 0 || p_id[j] == p_id[e]) && f_age[j] < f_age[e])
+                    f_nolder = f_nolder + 1'b1;
+            assert(!lv_dec[e] || p_nold[e] != {(PIDX_W+1){1'b0}});
+            assert(p_nold[e] - {{PIDX_W{1'b0}}, lv_dec[e]} == f_nolder);
+        end
 // Fairness of the output choice (docs/architecture.md "Issue": the offers rotate among the
 // candidates): an entry that stays a candidate (READY, nothing older of its ID pending) is offered
 // before PEND offers of other entries are made. An offer is a table entry entering the output
