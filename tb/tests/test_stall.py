@@ -199,6 +199,16 @@ class StallTest(XltTest):
                 avoid.append((pa, pa + size))
                 return pa
 
+    async def switch_tables(self, ctx: Ctx, alt: Stage1Tables) -> None:
+        """The domain's CD moves to ``alt`` (TTB0 rewritten in a scoreboard window), then CFGI_CD +
+        SYNC: from the SYNC's completion on, only ``alt`` is legal for ``ctx``'s StreamID."""
+        cd = Cd.unpack(self.env.mem.read(ctx.cd_addr, 64))
+        cd.TTB0 = alt.ttb0
+        self.env.sb.window_write(ctx.sid, ctx.cd_addr, cd.pack())
+        await self.drv.issue([C.cfgi_cd(ctx.sid, 0)])
+        self.env.sb.end_window(ctx.sid)
+        ctx.tables = alt
+
     def outcome_counts(self) -> Dict[str, int]:
         return {k: v for k, v in self.env.sb.stats.items() if k.startswith(("read_", "write_"))}
 
@@ -601,12 +611,8 @@ class StallNoStaleAfterInval(StallTest):
             await wait_until(env, lambda: any(a[1] in (2, 3) for a in tap.ar[n_ar:]), what="walk started")
             if form == "cfgi":
                 alt.map(va, self.data_pa())
-                cd = Cd.unpack(env.mem.read(ctx.cd_addr, 64))
-                cd.TTB0 = alt.ttb0
-                sb.window_write(ctx.sid, ctx.cd_addr, cd.pack())
-                await drv.issue([C.cfgi_cd(ctx.sid, 0)])
-                sb.end_window(ctx.sid)
-                ctx.tables = t = alt
+                await self.switch_tables(ctx, alt)
+                t = alt
             else:
                 sc = self.scope(t, va, SIZE_4K, None, new_ng=1)
                 self.change(t, va, lambda: t.map(va, self.data_pa()), sc, f"map {va:#x}")
@@ -653,12 +659,8 @@ class StallNoStaleAfterInval(StallTest):
             alt = self.new_tables()
             for va in hot + [self.hole(20 + w)]:
                 alt.map(va, self.data_pa())
-            cd = Cd.unpack(env.mem.read(ctx.cd_addr, 64))
-            cd.TTB0 = alt.ttb0
-            sb.window_write(ctx.sid, ctx.cd_addr, cd.pack())
-            await drv.issue([C.cfgi_cd(ctx.sid, 0)])
-            sb.end_window(ctx.sid)
-            ctx.tables = t = alt
+            await self.switch_tables(ctx, alt)
+            t = alt
             await self.idle(100)
             self.assert_pending([st] + young, f"stalled {d} and its same-ID hits after CFGI_CD + SYNC")
             await drv.resume(ctx.sid, r.grpid, "retry")
