@@ -136,9 +136,9 @@ SUITES["regress"].append(
 # ---- issue 4 translation tests (tb/tests/test_translate.py; owner: translation verification) ----
 SUITES["quick"] += [
     Job("tb.tests.test_translate", name="translate",
-        testcase=["TranslateFaults", "TranslatePermissions", "TranslateGeometry", "TranslateAsidGlobal",
-                  "TranslateTbiTlbi", "TranslateTlbi", "TranslateTerminate", "TranslateHitUnderMiss",
-                  "TranslateNegStale", "TranslateSameIdFaults"]),
+        testcase=["TranslateFaults", "TranslatePermissions", "TranslateGeometry", "TranslateBlockHits",
+                  "TranslateAsidGlobal", "TranslateTbiTlbi", "TranslateTlbi", "TranslateTerminate",
+                  "TranslateHitUnderMiss", "TranslateNegStale", "TranslateSameIdFaults"]),
     Job("tb.tests.test_translate", name="translate_random", testcase=["TranslateRandom"], seeds=[1, 2, 3],
         env={"TXNS": 1000}),
     # wide data, more IDs, narrow OAS, a small TLB (evictions), STALL_MODEL=1 (terminate only)
@@ -261,8 +261,9 @@ SUITES["mutate"] = [
     Job("tb.tests.test_queues", name="m_queues"),
     Job("tb.tests.test_config", name="m_config"),
     Job("tb.tests.test_translate", name="m_translate",
-        testcase=["TranslateFaults", "TranslateGeometry", "TranslateAsidGlobal", "TranslateTbiTlbi",
-                  "TranslateTerminate", "TranslateHitUnderMiss", "TranslateNegStale", "TranslateSameIdFaults"]),
+        testcase=["TranslateFaults", "TranslateGeometry", "TranslateBlockHits", "TranslateAsidGlobal",
+                  "TranslateTbiTlbi", "TranslateTerminate", "TranslateHitUnderMiss", "TranslateNegStale",
+                  "TranslateSameIdFaults"]),
     Job("tb.tests.test_stall", name="m_stall", testcase=STALL_DIRECTED),
     Job("tb.tests.test_liveness", name="m_liveness",
         testcase=["LivenessPermRefill", "LivenessCfgFaultNoBlock", "LivenessGlobalWalkOtherAsid",

@@ -33,7 +33,9 @@ StallEventQueue         stall records never dropped: with the event queue full (
                         EVENTQEN=0 the stall record waits for the queue to be enabled
 StallNoStaleAfterInval  a fault whose walk is in flight when a TLBI (VA, ASID, ALL) or a CFGI_CD
                         makes the page valid is translated, no stall record after the SYNC; a
-                        stall recorded before the TLBI is not touched by it
+                        stall recorded before the TLBI is not touched by it; same-ID hits decided
+                        before a CFGI_CD use the new tables; a fault waiting for a stall tag
+                        (STALL_MAX held) is translated after TLBI + SYNC maps its page
 StallGpuJob             GPU job faults: first stall -> deferred snapshot task (TERM / ABORT later),
                         every other stall of the job ABORT at once (a storm of GPU_FAULTS faults,
                         STALL_MAX far below), an IOPF client and unrelated traffic meanwhile
@@ -668,6 +670,39 @@ class StallNoStaleAfterInval(StallTest):
             assert all(x.resp == [OKAY] * len(x.resp) for x in [st] + young), [str(x) for x in [st] + young]
             self.log.info("%s: %d same-ID hits decided before CFGI_CD + SYNC re-translated through the new "
                           "tables", d, len(young))
+        # a fault waiting in the pending table for a stall tag (STALL_MAX records held) is covered by
+        # TLBI + SYNC of its page, now mapped: it is translated again and completes without a record
+        # while the held stalls stay. Mutant xlt_q-610 of stop 23: the waiting fault kept its old
+        # decision, so it waited for a tag and then stalled (a stale record) once one came free.
+        smax = self.feat.stall_max
+        n_ids = 1 << env.params.ID_W
+        base = 0x7020_0000 + 64 * SIZE_4K                         # unmapped pages of a level-3 table of t
+        held = [self.vtxn(ctx, base + k * SIZE_4K, k % 2 == 1, prot=1, len_=0, tid=k % max(1, n_ids - 1))
+                for k in range(smax)]
+        env.client.max_outstanding = smax + 8                      # (run_items above left it at 16)
+        await self.launch(held)
+        reqs = await self.stalled(smax)
+        va = base + smax * SIZE_4K
+        late = self.vtxn(ctx, va, False, prot=1, len_=0, tid=n_ids - 1)
+        n_rec = len(drv.stall_log)
+        await self.launch([late])
+        await self.idle(400)
+        await drv.service_evtq()
+        self.assert_pending(held + [late], f"{smax} stalls held and a stallable fault beyond STALL_MAX")
+        assert len(drv.stall_log) == n_rec, f"a stall record beyond STALL_MAX={smax}: {drv.stall_log[-1]}"
+        sc = self.scope(t, va, SIZE_4K, None, new_ng=1)
+        self.change(t, va, lambda: t.map(va, self.data_pa()), sc, f"map {va:#x} while its fault waits for a tag")
+        await drv.issue(self.tlbi_cmds("va", sc))
+        await self.wait_done([late], what="a fault waiting for a stall tag, its page mapped + TLBI + SYNC")
+        await drv.service_evtq()
+        assert late.resp == [OKAY], str(late)
+        assert len(drv.stall_log) == n_rec, f"stale stall record {drv.stall_log[-1]}"
+        self.assert_pending(held, "the held stalls after a TLBI of another page")
+        for r in reqs:
+            await drv.resume(ctx.sid, r.grpid, "abort")
+        await self.wait_done(held)
+        self.log.info("a fault waiting for a stall tag behind %d held stalls: translated after TLBI + SYNC, "
+                      "no record", smax)
         self.log.info("stale stall alternatives withdrawn by the scoreboard: %d",
                       sb.stats["stale_stalls_withdrawn"])
         await self.finish_stalls()

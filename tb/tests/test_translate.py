@@ -25,6 +25,8 @@ TranslatePermissions   AP x UXN x PXN pages x {WXN, PAN} CDs x PnU x InD x RnW (
                        APTable / UXNTable / PXNTable at L1 and L2 over AP pages and an L2 block
 TranslateGeometry      T0SZ 16..39 across start levels 0/1/2, L1 and L2 blocks, pages at the
                        edges of the input range, bursts of every length inside a page, TBI0
+TranslateBlockHits     after one walk of a 2 MiB and a 1 GiB block, 8 pages of each (reads and
+                       writes) hit the micro-TLB: no walk, lookups == hits
 TranslateAsidGlobal    ASID switch of a CD (hitless CD update), global pages shared by both
                        contexts, TLBI_NH_ASID keeps global entries legal, two StreamIDs of one
                        domain invalidated by one TLBI
@@ -473,6 +475,40 @@ class TranslateGeometry(XltTest):
         await self.finish()
         self.need_cov([("OK", 1), ("OK", 2), ("OK", 3)])
         self.log_counters("geometry")
+
+
+# ====================================================================== block entries in the micro-TLB
+@pyuvm.test()
+class TranslateBlockHits(XltTest):
+    """One walk per 2 MiB / 1 GiB block: every other page of the block hits the micro-TLB entry the
+    first walk filled (mutant tlb-006 of stop 23: a 2 MiB entry compared on all its 4 KiB page bits
+    translated correctly but sent every other page of the block to the main TLB or a walk)."""
+
+    async def body(self) -> None:
+        env = self.env
+        await self.bring_up()
+        init_memory(env)
+        ctx = await self.context(0x48, 0x28)
+        t = ctx.tables
+        blocks = [(0x0012_3440_0000, SIZE_2M), (0x0013_4000_0000, SIZE_1G)]
+        for va, size in blocks:
+            t.map(va, self.data_pa(size), size)
+        for va, size in blocks:
+            await self.run_items([self.vtxn(ctx, va + 0x80, False, prot=1, len_=0)], shuffle=False)
+            c0 = tlb_counters(env.dut)
+            pages = [va + k * (size // 8) + int(self.g.integers(0, size // 8 // SIZE_4K)) * SIZE_4K
+                     for k in range(8)]
+            items = [self.vtxn(ctx, p + 0x40 * (k % 4), k % 2 == 1, prot=1, len_=k % 4)
+                     for k, p in enumerate(pages)]
+            for it in items:
+                self.expect("block page", ctx, it.addr & ~0xFFF, None)
+            await self.run_items(items, shuffle=False, max_outstanding=1)
+            c = counters_delta(c0, tlb_counters(env.dut))
+            self.log.info("%d KiB block at %#x: %d pages after the filling walk: %s", size >> 10, va,
+                          len(items), format_counters(c))
+            assert c["walks"] == 0 and c["lookups"] == c["hits"] == len(items), \
+                f"pages of a {size >> 10} KiB block the micro-TLB holds did not all hit it: {c}"
+        await self.finish()
 
 
 # ====================================================================== ASIDs and global pages
