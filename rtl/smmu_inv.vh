@@ -7,6 +7,18 @@
 localparam [7:0] INV_NH_ALL = 8'h10, INV_NH_ASID = 8'h11, INV_NH_VA = 8'h12, INV_NH_VAA = 8'h13,
                  INV_NSNH_ALL = 8'h30;
 
+// A VA a TLB entry can hold (the fill check of smmu_tlb and smmu_mtlb): bits [55:48] are 0
+// and, without TBI, so is the top byte. The walk never returns another (its input-range
+// check: T0SZ >= 16, and VA[55] = 1 selects TTB1, which is never walked), so the TLBs tag
+// VA[47:12] only and check these two facts once per lookup port.
+function va_canon;
+    input [63:48] va_hi;
+    input         tbi;
+    begin
+        va_canon = va_hi[55:48] == 8'd0 && (tbi || va_hi[63:56] == 8'd0);
+    end
+endfunction
+
 // CFGI_* by StreamID: (sid & mask) == (cfgi_sid & mask)
 function cfgi_covers;
     input [31:0] sid;

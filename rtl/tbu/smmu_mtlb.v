@@ -112,7 +112,7 @@ wire [IW-1:0] inv_idx = tlbi_va[12 +: IW];
 // it is dropped), so a probe matches only if its VA has bits [55:48] = 0 and,
 // for an entry without TBI, a top byte of 0: two compares per port, registered
 // with the probe (p_lo0, p_top0), instead of 16 more tag bits per entry.
-wire fill_canon = fill_va[55:48] == 8'd0 && (fill_tbi || fill_va[63:56] == 8'd0);
+wire fill_canon = va_canon(fill_va[63:48], fill_tbi);
 
 // ---------------------------------------------------------- 4 KiB pages: RAMs
 wire              wr_page = fill_valid && !inv && fill_canon && fill_size == 2'd0;

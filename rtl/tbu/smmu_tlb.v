@@ -86,10 +86,9 @@ module smmu_tlb #(
 );
 
 `include "smmu_cd.vh"
+`include "smmu_inv.vh"
 
 localparam IDX_W = (ENTRIES > 1) ? $clog2(ENTRIES) : 1;
-localparam [7:0] OP_NH_ALL = 8'h10, OP_NH_ASID = 8'h11, OP_NH_VA = 8'h12, OP_NH_VAA = 8'h13,
-                 OP_NSNH_ALL = 8'h30;
 
 reg                  e_v     [0:ENTRIES-1];
 reg                  e_byp   [0:ENTRIES-1];
@@ -255,7 +254,7 @@ end
 // whose VA bits [55:48] (or, without TBI, its top byte) are not 0 is not filled
 // (see va_mask: the walk never returns one).
 wire fill_ok = fill_valid && !tlbi_valid && !cfgi_valid &&
-               (fill_byp || (fill_va[55:48] == 8'd0 && (fill_tbi || fill_va[63:56] == 8'd0)));
+               (fill_byp || va_canon(fill_va[63:48], fill_tbi));
 
 // Entries of the fill's stream that overlap it (same page or block, or a bypass
 // entry of the stream): the first is the victim, the others are dropped, so a
@@ -288,11 +287,11 @@ function inv_hit;
         inv_hit = 1'b0;
         if (tlbi_valid)
             case (tlbi_op)
-                OP_NH_ALL, OP_NSNH_ALL: inv_hit = 1'b1;
-                OP_NH_ASID: inv_hit = !e_byp[k] && e_ng[k] && e_asid[k] == tlbi_asid;
-                OP_NH_VA:   inv_hit = va_cov && (!e_ng[k] || e_asid[k] == tlbi_asid);
-                OP_NH_VAA:  inv_hit = va_cov;
-                default:    inv_hit = 1'b0;
+                INV_NH_ALL, INV_NSNH_ALL: inv_hit = 1'b1;
+                INV_NH_ASID: inv_hit = !e_byp[k] && e_ng[k] && e_asid[k] == tlbi_asid;
+                INV_NH_VA:   inv_hit = va_cov && (!e_ng[k] || e_asid[k] == tlbi_asid);
+                INV_NH_VAA:  inv_hit = va_cov;
+                default:     inv_hit = 1'b0;
             endcase
         if (cfgi_valid && sid_eq[k])
             inv_hit = 1'b1;

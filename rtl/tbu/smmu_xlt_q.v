@@ -395,6 +395,7 @@ reg                 p_xl    [0:PEND-1];   // a stage-1 translation (its ASID, nG
 reg [15:0]          p_asid  [0:PEND-1];
 reg                 p_ng    [0:PEND-1];
 reg [1:0]           p_size  [0:PEND-1];
+reg [AX_W-1:0]      p_ax    [0:PEND-1];   // attribute transform of the decision
 reg                 p_rwait [0:PEND-1];   // its configuration record is still buffered (smmu_cfg)
 reg [2:0]           p_rseq  [0:PEND-1];
 
@@ -416,7 +417,6 @@ always @* begin
         end
     end
 end
-reg [AX_W-1:0]      p_ax    [0:PEND-1];   // attribute transform of the decision
 
 
 // entries with the same ID as the stage transaction, free entry
