@@ -6,6 +6,12 @@
 // (start level 0, 1 or 2), table / block (L1 1 GiB, L2 2 MiB) / page
 // descriptors. One 8-byte descriptor read at a time on its walker-port reader.
 //
+// A read is offered as early as its address is known: the first one in the
+// start cycle (from the start inputs), the next level's in the cycle its table
+// descriptor arrives (from that descriptor). Taken there (rd_ready), the walker
+// waits for the data at once (S_R); otherwise it offers the address from its
+// registers in S_AR, as it does for every read that had to wait.
+//
 // The input-range checks (T0SZ, TBI0, EPD0, VA[55]) are made before a walk is
 // started; the walker reports, in the architecture's priority order:
 //   external abort on a descriptor read    -> F_WALK_EABT (fetch address)
@@ -77,7 +83,6 @@ reg [1:0]   aptable_reg;
 reg         uxntable_reg, pxntable_reg;
 
 assign idle     = state_reg == S_IDLE;
-assign rd_valid = state_reg == S_AR;
 
 // ---------------------------------------------------------- start level
 // 16..24 -> L0, 25..33 -> L1, 34..39 -> L2; the start table holds
@@ -97,18 +102,30 @@ assign td_acc   = {aptable_reg, uxntable_reg, pxntable_reg};
 // ---------------------------------------------------------- descriptor address
 // Bits of the VA above IAS are zero (range-checked before the walk), so the
 // 9-bit index of every level also fits the smaller start table.
-reg [8:0] idx;
-always @* begin
-    case (level_reg)
-        2'd0:    idx = va_reg[47:39];
-        2'd1:    idx = va_reg[38:30];
-        2'd2:    idx = va_reg[29:21];
-        default: idx = va_reg[20:12];
-    endcase
-end
-wire [47:0] desc_addr = table_reg + {36'd0, idx, 3'b000};
-assign rd_addr = desc_addr[OAS_BITS-1:0];
-wire unused_addr = &{1'b0, desc_addr[47:OAS_BITS-1]};
+function [8:0] va_idx;
+    input [1:0]   level;
+    input [47:12] v;
+    begin
+        case (level)
+            2'd0:    va_idx = v[47:39];
+            2'd1:    va_idx = v[38:30];
+            2'd2:    va_idx = v[29:21];
+            default: va_idx = v[20:12];
+        endcase
+    end
+endfunction
+// the read of S_AR (from the registers), of the start cycle, of the next level
+wire [47:0] desc_addr  = table_reg + {36'd0, va_idx(level_reg, va_reg), 3'b000};
+wire [1:0]  st_level   = wc_hit ? wc_level : start_level;
+wire [47:0] st_table   = wc_hit ? wc_byte[47:0] : ttb_byte & ~ttb_mask;
+wire [47:0] st_addr    = st_table + {36'd0, va_idx(st_level, va), 3'b000};
+wire [47:0] nx_addr;                                    // (descriptor checks, below)
+wire        st_rd      = state_reg == S_IDLE && start;
+wire        nx_rd;
+assign rd_valid = state_reg == S_AR || st_rd || nx_rd;
+wire [47:0] rd_addr_w  = st_rd ? st_addr : nx_rd ? nx_addr : desc_addr;
+assign rd_addr = rd_addr_w[OAS_BITS-1:0];
+wire unused_addr = &{1'b0, rd_addr_w[47:OAS_BITS-1]};
 
 // ---------------------------------------------------------- descriptor checks
 wire [5:0] ips_bits = ips_to_bits(ips_reg);
@@ -130,6 +147,9 @@ wire        nlta_big = (nlta >> ips_bits) != 48'd0;
 wire        oa_big   = (oa >> ips_bits) != 48'd0;
 wire        is_table = d_table && level_reg != 2'd3;
 wire        reserved = (level_reg == 2'd3 && !d_table) || (level_reg == 2'd0 && !d_table);
+// a table descriptor the walk goes on from: the next level's read is offered now
+assign nx_rd   = state_reg == S_R && rd_rvalid && rd_rresp == 2'b00 && d_valid && is_table && !nlta_big;
+assign nx_addr = nlta + {36'd0, va_idx(level_reg + 2'd1, va_reg), 3'b000};
 
 // leaf permissions
 wire [1:0] ap      = desc_w[7:6];
@@ -175,12 +195,13 @@ always @(posedge clk) begin
                 ips_reg      <= ips;
                 affd_reg     <= affd;
                 wxn_reg      <= wxn;
-                level_reg    <= wc_hit ? wc_level : start_level;
-                table_reg    <= wc_hit ? wc_byte[47:0] : ttb_byte & ~ttb_mask;
+                level_reg    <= st_level;
+                table_reg    <= st_table;
                 aptable_reg  <= wc_hit ? wc_acc[3:2] : 2'd0;
                 uxntable_reg <= wc_hit && wc_acc[1];
                 pxntable_reg <= wc_hit && wc_acc[0];
-                state_reg    <= S_AR;
+                fetch_addr   <= st_addr[OAS_BITS-1:0];
+                state_reg    <= rd_ready ? S_R : S_AR;
             end
             S_AR: if (rd_ready) begin
                 fetch_addr <= desc_addr[OAS_BITS-1:0];
@@ -211,7 +232,8 @@ always @(posedge clk) begin
                         aptable_reg  <= aptable_reg | desc_w[62:61];
                         uxntable_reg <= uxntable_reg | desc_w[60];
                         pxntable_reg <= pxntable_reg | desc_w[59];
-                        state_reg    <= S_AR;
+                        fetch_addr   <= nx_addr[OAS_BITS-1:0];
+                        state_reg    <= rd_ready ? S_R : S_AR;
                     end
                 end else if (oa_big)
                     fault <= FLT_ADDR_SIZE;

@@ -316,9 +316,11 @@ generate
         assign p_ax[g*6 +: 6] = {mair_class(s_mair[g][p_attridx[g*3 +: 3]*8 +: 8]),
                                  (p_sh[g*2 +: 2] == 2'b01) ? 2'b00 : p_sh[g*2 +: 2]};
         // TTB0 walk reads (13.8): CD.{IR0, OR0, SH0}: 01 WB RA WA, 10 WT RA, 11 WB RA no WA
-        assign rd_attr[g*6 +: 6] = own_attr(s_wattr[g][1:0] == 2'b01 || s_wattr[g][1:0] == 2'b11,
-                                            s_wattr[g][3:2] == 2'b01 || s_wattr[g][3:2] == 2'b11,
-                                            1'b1, s_wattr[g][3:2] == 2'b01, s_wattr[g][5:4], 1'b1);
+        // (the walker offers its first read in the start cycle: the answer's CD then)
+        wire [5:0] wa = (start_walk && free_idx == g) ? resp_cd[CD_WATTR_LSB +: 6] : s_wattr[g];
+        assign rd_attr[g*6 +: 6] = own_attr(wa[1:0] == 2'b01 || wa[1:0] == 2'b11,
+                                            wa[3:2] == 2'b01 || wa[3:2] == 2'b11,
+                                            1'b1, wa[3:2] == 2'b01, wa[5:4], 1'b1);
     end
 endgenerate
 
@@ -518,7 +520,7 @@ always @* if (f_rst_seen && !rst) begin
     assert(!(resp_valid && resp_kind == KIND_S1 && resp_cacheable && !ans_inv && !range_fault &&
              !merge_hit && !free_hit));
     for (integer k = 0; k < NW; k = k + 1) begin
-        if (rd_valid[k]) assert(!s_idle[k]);
+        if (rd_valid[k]) assert(!s_idle[k] || (start_walk && free_idx == k));  // (first read: start cycle)
         if (p_done[k] && f_cov[k]) assert(p_stale[k]);               // a covered walk is never used
         if (wc_fill && tf_idx == k) assert(!f_cov[k] && !s_idle[k]);  // ... nor fills the walk caches
         if (!s_idle[k] && f_cov[k]) assert(sync_block);              // CMD_SYNC waits for it
