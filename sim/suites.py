@@ -260,10 +260,12 @@ SUITES["mutate"] = [
     Job("tb.tests.test_bringup", name="m_bringup", testcase=["LinuxBringUp"]),
     Job("tb.tests.test_queues", name="m_queues"),
     Job("tb.tests.test_config", name="m_config"),
+    # TranslatePermissions: the walker's inherited APTable / UXNTable / PXNTable (mutant ptw-248 of
+    # stop 24: PXNTable not accumulated; no other mutate job walks a table with it set)
     Job("tb.tests.test_translate", name="m_translate",
-        testcase=["TranslateFaults", "TranslateGeometry", "TranslateBlockHits", "TranslateAsidGlobal",
-                  "TranslateTbiTlbi", "TranslateTerminate", "TranslateHitUnderMiss", "TranslateNegStale",
-                  "TranslateSameIdFaults"]),
+        testcase=["TranslateFaults", "TranslatePermissions", "TranslateGeometry", "TranslateBlockHits",
+                  "TranslateAsidGlobal", "TranslateTbiTlbi", "TranslateTerminate", "TranslateHitUnderMiss",
+                  "TranslateNegStale", "TranslateSameIdFaults"]),
     Job("tb.tests.test_stall", name="m_stall", testcase=STALL_DIRECTED),
     Job("tb.tests.test_liveness", name="m_liveness",
         testcase=["LivenessPermRefill", "LivenessCfgFaultNoBlock", "LivenessGlobalWalkOtherAsid",
