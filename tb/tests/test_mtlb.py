@@ -225,7 +225,9 @@ class MtlbBlockReplacement(MtlbTest):
     pointer's position, so the last BLOCKS blocks filled are all held. Batch A: BLOCKS + 2 new
     2 MiB blocks (fills every entry, then replaces); batch B: BLOCKS more (all replacements). After
     a micro-TLB sweep (4 KiB pages: no block fill), batch B again: every access a main-TLB hit, no
-    walk. Then batch A: none held any more (the array holds exactly batch B), every one walked."""
+    walk. Then batch A: none held any more (the array holds exactly batch B), every one walked.
+    First, from reset: BLOCKS fills in order, one more replaces the oldest (the pointer starts at
+    entry 0), so the other BLOCKS - 1 blocks and the new one hit and the oldest walks."""
 
     async def body(self) -> None:
         env = self.env
@@ -243,6 +245,25 @@ class MtlbBlockReplacement(MtlbTest):
         sw = self.sweep_vas(0x34_0000_0000)
         for va in sw:
             t.map(va, self.data_pa())
+        # From reset the pointer names entry 0: an array just filled in order (an invalid entry first,
+        # the lowest first) replaces its oldest block (entry 0) first. Mutant mtlb-213 of stop 24 (the
+        # pointer's reset value the last entry) replaced the newest instead.
+        if self.mtlb_on():
+            fresh = [0x35_0000_0000 + k * 3 * SIZE_2M for k in range(nb + 1)]
+            for va in fresh:
+                t.map(va, self.data_pa(SIZE_2M), SIZE_2M)
+            # one at a time: two walks in flight may end (and fill) in either order
+            await self.run_items([self.vtxn(c, va, False, prot=1, len_=0) for va in fresh], shuffle=False,
+                                 max_outstanding=1)
+            await self.sweep(c, sw)
+            reads, d = await self.measured(tap, [self.vtxn(c, va + 0x2_1000, False, prot=1, len_=0)
+                                                 for va in fresh[1:]], "all but the oldest block")
+            assert reads == 0 and d["walks"] == 0, \
+                f"{reads} walk reads, {d['walks']} walks: the first replacement after reset did not take the " \
+                f"oldest block (entry 0, where the round-robin pointer starts) {d}"
+            _, d = await self.measured(tap, [self.vtxn(c, fresh[0] + 0x3000, False, prot=1, len_=0)],
+                                       "the oldest block")
+            assert d["walks"] == 1, f"the oldest block was not replaced by the first replacement {d}"
         # one access per block (one walk, one fill each); batch A complete before batch B starts
         await self.measured(tap, [self.vtxn(c, va, False, prot=1, len_=0) for va in batch_a], "batch A (fills)")
         await self.measured(tap, [self.vtxn(c, va, True, prot=1, len_=0) for va in batch_b], "batch B (fills)")
