@@ -78,7 +78,7 @@ reg [47:12] va_reg;
 reg [2:0]   ips_reg;
 reg         affd_reg, wxn_reg;
 reg [1:0]   level_reg;
-reg [47:0]  table_reg;      // current table base (byte address)
+reg [47:12] table_reg;      // the table of the last table descriptor (walk-cache fill)
 reg [1:0]   aptable_reg;
 reg         uxntable_reg, pxntable_reg;
 
@@ -114,8 +114,8 @@ function [8:0] va_idx;
         endcase
     end
 endfunction
-// the read of S_AR (from the registers), of the start cycle, of the next level
-wire [47:0] desc_addr  = table_reg + {36'd0, va_idx(level_reg, va_reg), 3'b000};
+// the read of the start cycle, of the next level, of S_AR: S_AR is entered only
+// from those two cycles, which also write fetch_addr with the read's address
 wire [1:0]  st_level   = wc_hit ? wc_level : start_level;
 wire [47:0] st_table   = wc_hit ? wc_byte[47:0] : ttb_byte & ~ttb_mask;
 wire [47:0] st_addr    = st_table + {36'd0, va_idx(st_level, va), 3'b000};
@@ -123,8 +123,8 @@ wire [47:0] nx_addr;                                    // (descriptor checks, b
 wire        st_rd      = state_reg == S_IDLE && start;
 wire        nx_rd;
 assign rd_valid = state_reg == S_AR || st_rd || nx_rd;
-wire [47:0] rd_addr_w  = st_rd ? st_addr : nx_rd ? nx_addr : desc_addr;
-assign rd_addr = rd_addr_w[OAS_BITS-1:0];
+wire [47:0] rd_addr_w  = st_rd ? st_addr : nx_addr;
+assign rd_addr = (st_rd || nx_rd) ? rd_addr_w[OAS_BITS-1:0] : fetch_addr;
 wire unused_addr = &{1'b0, rd_addr_w[47:OAS_BITS-1]};
 
 // ---------------------------------------------------------- descriptor checks
@@ -176,7 +176,7 @@ always @(posedge clk) begin
         affd_reg     <= 1'b0;
         wxn_reg      <= 1'b0;
         level_reg    <= 2'd0;
-        table_reg    <= 48'd0;
+        table_reg    <= 36'd0;
         aptable_reg  <= 2'd0;
         uxntable_reg <= 1'b0;
         pxntable_reg <= 1'b0;
@@ -196,17 +196,14 @@ always @(posedge clk) begin
                 affd_reg     <= affd;
                 wxn_reg      <= wxn;
                 level_reg    <= st_level;
-                table_reg    <= st_table;
                 aptable_reg  <= wc_hit ? wc_acc[3:2] : 2'd0;
                 uxntable_reg <= wc_hit && wc_acc[1];
                 pxntable_reg <= wc_hit && wc_acc[0];
                 fetch_addr   <= st_addr[OAS_BITS-1:0];
                 state_reg    <= rd_ready ? S_R : S_AR;
             end
-            S_AR: if (rd_ready) begin
-                fetch_addr <= desc_addr[OAS_BITS-1:0];
+            S_AR: if (rd_ready)
                 state_reg  <= S_R;
-            end
             default: if (rd_rvalid) begin   // S_R: check the descriptor as it arrives
                 fault <= FLT_NONE;
                 pa    <= oa[OAS_BITS-1:12];
@@ -227,7 +224,7 @@ always @(posedge clk) begin
                     else begin
                         done         <= 1'b0;
                         td_valid     <= 1'b1;
-                        table_reg    <= nlta;
+                        table_reg    <= nlta[47:12];
                         level_reg    <= level_reg + 1'b1;
                         aptable_reg  <= aptable_reg | desc_w[62:61];
                         uxntable_reg <= uxntable_reg | desc_w[60];
