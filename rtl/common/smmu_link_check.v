@@ -33,7 +33,7 @@ module smmu_link_check #(
     input  wire [NQ-1:0]        e_valid,
     input  wire [NQ-1:0]        e_ready,
     input  wire [NQ-1:0]        e_stall,
-    input  wire                 e_stall_ok,
+    input  wire                 e_stall_ok,   // the event queue can write now (not the link's hint)
     input  wire                 st_avail,
     input  wire [NQ-1:0]        st_alloc,
     input  wire [NQ*PIDX_W-1:0] st_alloc_idx,

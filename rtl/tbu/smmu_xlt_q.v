@@ -667,8 +667,10 @@ wire stall_room = {{(31-PIDX_W){1'b0}}, n_stall_reg} < SCAP;
 // event queue's choice and its ready do not wait for a search over every
 // entry: the offer is valid while its entry still has the record to write
 // (and, for a stall record, a tag, stall room and event-queue space); when it
-// is taken or not valid, the next offer is chosen from the entries now in EVT
-// without the one taken.
+// is taken or not valid, the next offer is the one searched for meanwhile
+// among the entries in EVT other than the valid offer (so the search does not
+// wait for the event queue's ready: e_ready only selects between the kept
+// offer and the searched one).
 reg  [PIDX_W-1:0] ev_rr_reg;
 reg               eo_v_reg;
 reg  [PIDX_W-1:0] eo_idx_reg;
@@ -681,9 +683,9 @@ always @* begin
     ev_cand = {PEND{1'b0}};
     for (integer i = 0; i < PEND; i = i + 1)
         ev_cand[i] = p_v[i] && p_state[i] == P_EVT && (!p_stl[i] || stall_ok) &&
-                     !(ev_take && ev_idx == i[PIDX_W-1:0]);
+                     !(ev_ok && ev_idx == i[PIDX_W-1:0]);
 end
-wire [PIDX_W-1:0] ev_from = !ev_take ? ev_rr_reg :
+wire [PIDX_W-1:0] ev_from = !ev_ok ? ev_rr_reg :
                             (ev_idx == PIDX_W'(PEND - 1)) ? {PIDX_W{1'b0}} : ev_idx + 1'b1;
 wire              ev_any_n;
 wire [PIDX_W-1:0] ev_idx_n;

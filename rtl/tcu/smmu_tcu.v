@@ -465,13 +465,20 @@ always @* begin
             e_data_tag[k*256 + 64 +: 16] = st_tag;
 end
 wire [31:0] cnt_evt_written, cnt_evt_dropped;
+// e_stall_ok to the TBUs is registered (a hint, like st_avail: the event queue
+// takes a stall record only while it can write one now), so the link's event
+// valid does not wait for the queue-full compare of EVENTQ_PROD / CONS
+wire evtq_can_write;
+reg  e_stall_ok_q;
+always @(posedge clk) e_stall_ok_q <= !rst && evtq_can_write;
+assign e_stall_ok = e_stall_ok_q;
 
 smmu_evtq #(.OAS_BITS(OAS_BITS), .N_SRC(1 + NQ)) evtq_inst (
     .clk(clk), .rst(rst),
     .evtq_en(evtq_en), .abt_active(evtq_abt_active), .base(evtq_base), .log2size(evtq_log2size),
     .prod(evtq_prod), .cons(evtq_cons),
     .prod_we(evtq_prod_we), .prod_wdata(evtq_prod_wdata), .abt_err(gerror_evtq_abt),
-    .busy(evtq_busy), .can_write(e_stall_ok),
+    .busy(evtq_busy), .can_write(evtq_can_write),
     .rec_data({e_data_tag, cfg_evt_data}), .rec_stall({e_stall, 1'b0}),
     .rec_valid({e_valid & (~e_stall | {NQ{st_avail && smmuen}}), cfg_evt_valid}),
     .rec_ready({e_ready_q, cfg_evt_ready}),
@@ -522,7 +529,7 @@ wire link_err;
 smmu_link_check #(.NQ(NQ), .PEND(PEND), .PIDX_W(PIDX_W)) link_check_inst (
     .clk(clk), .rst(rst), .c_req_valid(c_req_valid), .c_req_ready(c_req_ready),
     .c_resp_valid(c_resp_valid), .e_valid(e_valid), .e_ready(e_ready_q), .e_stall(e_stall),
-    .e_stall_ok(e_stall_ok), .st_avail(st_avail), .st_alloc(e_alloc), .st_alloc_idx(st_alloc_idx),
+    .e_stall_ok(evtq_can_write), .st_avail(st_avail), .st_alloc(e_alloc), .st_alloc_idx(st_alloc_idx),
     .act_mask(act_mask), .err(link_err)
 );
 `endif
