@@ -32,6 +32,7 @@ module smmu_xlt_out #(
     input  wire [W-1:0]      in_data,
     input  wire [ID_W-1:0]   in_id,
     input  wire              in_flag,     // kept per entry for the caller (q_flag)
+    input  wire              in_stale,    // the entry was decided before an invalidation
     output wire              in_ready,
     input  wire              inv,         // TLBI or CFGI this cycle
 
@@ -96,13 +97,13 @@ always @(posedge clk) begin
             t_v     <= 1'b0;
         end else begin
             h_v     <= in_valid;
-            h_stale <= inv;
+            h_stale <= in_stale || inv;
         end
     end else begin
         h_stale <= h_stale || inv;
         if (in_go) begin
             t_v     <= 1'b1;
-            t_stale <= inv;
+            t_stale <= in_stale || inv;
         end else
             t_stale <= t_stale || inv;
     end
@@ -136,9 +137,9 @@ always @(posedge clk) if (f_rst_seen && !rst && $past(f_rst_seen && !rst)) begin
         assert(out_valid && out_data == $past(t_data) && out_id == $past(t_id) &&
                out_stale == $past(t_stale || inv));
     // an entry accepted in an invalidation's cycle is stale
-    if ($past(in_valid && in_ready && !h_v && inv))
+    if ($past(in_valid && in_ready && !h_v && (inv || in_stale)))
         assert(out_stale);
-    if ($past(in_valid && in_ready && h_v && !out_take && inv))
+    if ($past(in_valid && in_ready && h_v && !out_take && (inv || in_stale)))
         assert(t_stale);
     if ($past(in_valid && in_ready && h_v && !out_take))
         assert(t_v && t_data == $past(in_data) && t_id == $past(in_id));

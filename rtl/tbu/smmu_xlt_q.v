@@ -487,6 +487,8 @@ wire unused_uf = &{1'b0, uf_count, uf_room};
 // block the head (the path checks the exact rule again at the head).
 reg [PIDX_W-1:0]  rr_reg;
 wire              ob_ready;
+reg               cv_v;       // the conversion stage (below) holds a chosen table entry
+reg [ID_W-1:0]    cv_id;
 wire [1:0]        ob_v, ob_unparked;
 wire [2*ID_W-1:0] ob_id;
 
@@ -498,7 +500,7 @@ localparam NID = 1 << ID_W;
 reg [NID-1:0] may_loc, may_dn;
 always @* begin
     for (integer d = 0; d < NID; d = d + 1) begin
-        may_loc[d] = !pi_lbusy && pi_idle[d] &&
+        may_loc[d] = !pi_lbusy && pi_idle[d] && !(cv_v && cv_id == d[ID_W-1:0]) &&
                      !(ob_v[0] && ob_id[0 +: ID_W] == d[ID_W-1:0]) && !(ob_v[1] && ob_id[ID_W +: ID_W] == d[ID_W-1:0]);
         may_dn[d]  = !(pi_lbusy && pi_lid == d[ID_W-1:0]);
     end
@@ -534,49 +536,89 @@ smmu_rr_first #(.N(PEND), .IDX_W(PIDX_W)) cand_pick_inst (
 wire              sel_tbl = cand_any;
 wire [PIDX_W-1:0] sel_idx = cand_idx;
 
-// the choice, into the output buffer
-wire [ID_W-1:0]     c_id   = sel_tbl ? p_id[sel_idx]   : st_id;
+// The choice of a table entry enters the conversion stage (cv_*: the entry's
+// fields as stored, with its attribute transform); the next cycle the output
+// attributes are made from them (attr_out) on the way into the output buffer.
+// So the search over the table and the attribute rule are not one path; a
+// table entry reaches the buffer one cycle after its choice. The stage
+// transaction (decided in the handshake cycle) enters the buffer directly,
+// only while the stage is empty (nothing passes a chosen entry). The stage
+// takes a choice while it is empty or its entry moves on (the buffer's
+// in_ready is a register), so it passes one entry per cycle. An invalidation
+// while an entry is in the stage marks it stale, as in the buffer.
 wire [63:0]         o_paddr;
 wire [ATTR_W-1:0]   o_pattr;
 wire [SID_W+SSID_W:0] o_unused;   // (fields this read port does not use)
 assign {o_paddr, o_pattr, o_unused} = p_pl[sel_idx];
-wire [OAS_BITS-1:0] c_pa   = !sel_tbl ? st_pa :
-                             p_pva[sel_idx] ? o_paddr[OAS_BITS-1:0] :
-                             join_pa(p_pa[sel_idx][OAS_BITS-1:12], p_size[sel_idx], o_paddr[29:0]);
-wire [7:0]          c_len  = sel_tbl ? p_len[sel_idx]  : st_len;
-// output attributes from the decision's transform and the client's AxCACHE/AxPROT
-wire [ATTR_W-1:0] sel_attr = sel_tbl ? o_pattr : st_attr;
-wire [AX_W-1:0]   sel_ax   = sel_tbl ? p_ax[sel_idx]   : st_ax;
-wire [8:0]        sel_ao   = attr_out(sel_ax, sel_attr[10:7], sel_attr[6:4], RNW != 0);
-wire              c_down   = sel_tbl ? p_down[sel_idx] : st_down;
-wire              c_raz    = sel_tbl ? p_raz[sel_idx]  : st_raz;
-wire              c_park   = sel_tbl && p_park[sel_idx];
+wire                t_park = p_park[sel_idx];
+// the output address as stored: the VA (pva: the output address itself), the page or block
+// base and its size; joined in the conversion (join_pa)
+localparam CV_W = 1 + (OAS_BITS - 12) + 2 + OAS_BITS + 8 + ATTR_W + AX_W + 3 + PSLOT_W;
+wire [CV_W-1:0]     cv_in  = {p_pva[sel_idx], p_pa[sel_idx][OAS_BITS-1:12], p_size[sel_idx], o_paddr[OAS_BITS-1:0],
+                              p_len[sel_idx], o_pattr, p_ax[sel_idx], p_down[sel_idx], p_raz[sel_idx],
+                              t_park, t_park ? p_pslot[sel_idx] : {PSLOT_W{1'b0}}};
+reg  [CV_W-1:0]     cv_d;
+reg                 cv_stale;
+wire                ob_sync_block;
+wire                cv_ready = !cv_v || ob_ready;
+
+// the output buffer's entry: {pa, len, size/burst/lock, cache, prot, qos, domain, down, raz, park, slot}
 localparam OB_W = OAS_BITS + 8 + ATTR_W + 2 + 1 + 1 + 1 + PSLOT_W;
-wire [OB_W-1:0]   c_data   = {c_pa, c_len, sel_attr[16:11], sel_ao[6:0], sel_attr[3:0], sel_ao[8:7],
-                              c_down, c_raz, c_park, c_park ? p_pslot[sel_idx] : {PSLOT_W{1'b0}}};
-wire              c_valid  = cand_any || st_direct;
+function [OB_W-1:0] ob_word;
+    input [CV_W-1:0] f;
+    reg                pva;
+    reg [OAS_BITS-1:12] base;
+    reg [1:0]          size;
+    reg [OAS_BITS-1:0] va, pa;
+    reg [7:0]          len;
+    reg [ATTR_W-1:0]   at;
+    reg [AX_W-1:0]     ax;
+    reg                down, raz, park;
+    reg [PSLOT_W-1:0]  slot;
+    reg [8:0]          ao;
+    begin
+        {pva, base, size, va, len, at, ax, down, raz, park, slot} = f;
+        pa      = pva ? va : join_pa(base, size, va[29:0]);
+        ao      = attr_out(ax, at[10:7], at[6:4], RNW != 0);
+        ob_word = {pa, len, at[16:11], ao[6:0], at[3:0], ao[8:7], down, raz, park, slot};
+    end
+endfunction
+wire [CV_W-1:0] st_cv = {1'b1, {(OAS_BITS-12){1'b0}}, 2'd0, st_pa, st_len, st_attr, st_ax, st_down, st_raz, 1'b0,
+                          {PSLOT_W{1'b0}}};
+
+// the buffer's input: the stage's entry, else the stage transaction
+wire              st_go    = !cv_v && !sel_tbl && st_direct;
+wire              c_valid  = cv_v || st_go;
+wire [OB_W-1:0]   c_data   = ob_word(cv_v ? cv_d : st_cv);
+wire [ID_W-1:0]   c_id     = p_id[sel_idx];   // (the choice's ID, for the same-ID count)
+wire              cv_park  = cv_d[PSLOT_W];
 
 smmu_xlt_out #(.W(OB_W), .ID_W(ID_W)) ob_inst (
     .clk(clk), .rst(rst),
-    .in_valid(c_valid), .in_data(c_data), .in_id(c_id), .in_flag(PARK != 0 && !c_park), .in_ready(ob_ready),
+    .in_valid(c_valid), .in_data(c_data), .in_id(cv_v ? cv_id : st_id),
+    .in_flag(PARK != 0 && !(cv_v && cv_park)), .in_stale(cv_v && cv_stale), .in_ready(ob_ready),
     .inv(inv),
     .out_valid(o_valid), .out_data({o_addr, o_len, o_attr, o_dom, o_down, o_raz, o_park, o_pslot}),
     .out_id(o_id), .out_stale(o_stale), .out_take(o_take),
-    .q_v(ob_v), .q_id(ob_id), .q_flag(ob_unparked), .sync_block(sync_block)
+    .q_v(ob_v), .q_id(ob_id), .q_flag(ob_unparked), .sync_block(ob_sync_block)
 );
+assign sync_block = ob_sync_block || (cv_v && cv_stale);
 
 // ---------------------------------------------------------------- parking (PARK=1)
 // The oldest unparked pending write (the FIFO's head), not about to be offered, short
 // enough. Not while an unparked write waits in the output buffer: its W route is pushed at
 // the head, and a park route pushed before it would take its W data.
-wire ob_wr_wait = |(ob_v & ob_unparked);
+wire ob_wr_wait = |(ob_v & ob_unparked) || (PARK != 0 && cv_v && !cv_park);
 wire              pc_any = PARK != 0 && uf_valid && !rdy[uf_head] && {1'b0, p_len[uf_head]} < 9'(WB_BEATS);
 wire [PIDX_W-1:0] pc_idx = uf_head;
 assign pk_valid = pc_any && !ob_wr_wait;
 assign pk_len   = p_len[pc_idx];
 
-wire tbl_out  = ob_ready && sel_tbl;                 // the chosen entry enters the output buffer
-wire st_out   = ob_ready && !sel_tbl && st_direct;   // ... the stage transaction does
+wire tbl_out  = cv_ready && sel_tbl;                 // the chosen entry enters the conversion stage
+wire st_out   = ob_ready && st_go;                   // the stage transaction enters the output buffer
+always @(posedge clk)
+    if (tbl_out)
+        cv_d <= cv_in;   // payload: no reset (read only with cv_v)
 assign st_push = out_v && !st_direct && free_any && !st_wait;
 // the oldest unparked write leaves the FIFO: parked, or chosen for the output
 assign uf_pop = (pk_valid && pk_ready) || (tbl_out && uf_valid && sel_idx == uf_head);
@@ -778,6 +820,9 @@ always @(posedge clk) begin
         rr_reg         <= {PIDX_W{1'b0}};
         lv_v           <= 1'b0;
         lv_id          <= {ID_W{1'b0}};
+        cv_v           <= 1'b0;
+        cv_id          <= {ID_W{1'b0}};
+        cv_stale       <= 1'b0;
         ev_rr_reg      <= {PIDX_W{1'b0}};
         eo_v_reg       <= 1'b0;
         cq_v_reg       <= 1'b0;
@@ -904,6 +949,15 @@ always @(posedge clk) begin
             rr_reg <= (sel_idx == PIDX_W'(PEND - 1)) ? {PIDX_W{1'b0}} : sel_idx + 1'b1;
         lv_v  <= tbl_out;
         lv_id <= c_id;
+        // the conversion stage: takes the choice, passes its entry to the output buffer
+        if (tbl_out) begin
+            cv_v     <= 1'b1;
+            cv_id    <= c_id;
+            cv_stale <= inv;
+        end else if (cv_v && ob_ready)
+            cv_v     <= 1'b0;
+        else
+            cv_stale <= cv_stale || inv;
 
         // ------------------------------------------------ per entry
         for (integer e = 0; e < PEND; e = e + 1) begin
