@@ -10,9 +10,10 @@
 //   not decide; when both ask in the same cycle they take turns, and the other
 //   transaction takes the slow path), answered the cycle after to the queue
 //   granted; a hit decides a micro-TLB miss in the TBU without asking the TCU.
-// Both are filled from the TCU's walk results (the link's fill bus; STE-bypass
-// entries go to the micro-TLB only). A main-TLB hit a queue used (mf_*, one per
-// direction) is also written into the micro-TLB, through a one-entry buffer that
+// Both are filled from the TCU's walk results (the link's fill bus, registered
+// here and written the cycle after; STE-bypass entries go to the micro-TLB
+// only). A main-TLB hit a queue used (mf_*, one per direction) is also
+// written into the micro-TLB, through a one-entry buffer that
 // waits for a cycle without a link fill: read first when both directions
 // use one in the same cycle (the other is dropped: it stays in the main TLB),
 // and emptied by any invalidation (nothing looked up before one is installed
@@ -107,7 +108,29 @@ module smmu_tbu_tlb #(
 
 localparam PW = OAS_BITS - 12;
 wire inv = tlbi_valid || cfgi_valid;
-wire l_fill = fill_valid && smmuen;          // a link fill this cycle
+// The link's fill is registered here and written the cycle after (the walk
+// result's path from the TCU's walkers does not also cross the micro-TLB's
+// victim choice). An invalidation, or SMMUEN = 0, in either cycle drops it, so no
+// translation walked before an invalidation is installed after it (smmu_tlb
+// and smmu_mtlb drop a fill in an invalidation cycle).
+reg                  fq_v;
+reg                  fq_byp, fq_ssv, fq_tbi, fq_ng, fq_pan;
+reg  [SID_W-1:0]     fq_sid;
+reg  [SSID_W-1:0]    fq_ssid;
+reg  [63:12]         fq_va;
+reg  [1:0]           fq_size;
+reg  [15:0]          fq_asid;
+reg  [OAS_BITS-1:12] fq_pa;
+reg  [4:0]           fq_perm;
+reg  [21:0]          fq_ax;
+always @(posedge clk) begin
+    fq_v <= !rst && fill_valid && smmuen && !inv;
+    if (fill_valid)   // payload: no reset (read only with fq_v)
+        {fq_byp, fq_sid, fq_ssid, fq_ssv, fq_va, fq_tbi, fq_size, fq_asid, fq_ng, fq_pa, fq_perm, fq_pan, fq_ax} <=
+            {fill_byp, fill_sid, fill_ssid, fill_ssv, fill_va, fill_tbi, fill_size, fill_asid, fill_ng, fill_pa,
+             fill_perm, fill_pan, fill_ax};
+end
+wire l_fill = fq_v && smmuen;                // a link fill written this cycle
 
 // ---------------------------------------------------------- local fill buffer (main-TLB hits)
 // {sid, ssid, ssv, va, tbi, size, asid, ng, pa, perm, pan, ax}
@@ -155,13 +178,13 @@ smmu_tlb #(.ENTRIES(TLB_ENTRIES), .NLK(2), .SID_W(SID_W), .SSID_W(SSID_W), .OAS_
     .lk_hit(lk_hit), .lk_pa(lk_pa), .lk_perm(lk_perm), .lk_pan(lk_pan), .lk_byp(lk_byp),
     .lk_asid(lk_asid), .lk_ng(lk_ng), .lk_size(lk_size), .lk_ax(lk_ax),
     .fill_valid(l_fill || lf_go),
-    .fill_byp(l_fill && fill_byp),
-    .fill_sid(l_fill ? fill_sid : lf_sid), .fill_ssid(l_fill ? fill_ssid : lf_ssid),
-    .fill_ssv(l_fill ? fill_ssv : lf_ssv), .fill_va(l_fill ? fill_va : lf_va),
-    .fill_tbi(l_fill ? fill_tbi : lf_tbi), .fill_size(l_fill ? fill_size : lf_size),
-    .fill_asid(l_fill ? fill_asid : lf_asid), .fill_ng(l_fill ? fill_ng : lf_ng),
-    .fill_pa(l_fill ? fill_pa : lf_pa), .fill_perm(l_fill ? fill_perm : lf_perm),
-    .fill_pan(l_fill ? fill_pan : lf_pan), .fill_ax(l_fill ? fill_ax : lf_ax),
+    .fill_byp(l_fill && fq_byp),
+    .fill_sid(l_fill ? fq_sid : lf_sid), .fill_ssid(l_fill ? fq_ssid : lf_ssid),
+    .fill_ssv(l_fill ? fq_ssv : lf_ssv), .fill_va(l_fill ? fq_va : lf_va),
+    .fill_tbi(l_fill ? fq_tbi : lf_tbi), .fill_size(l_fill ? fq_size : lf_size),
+    .fill_asid(l_fill ? fq_asid : lf_asid), .fill_ng(l_fill ? fq_ng : lf_ng),
+    .fill_pa(l_fill ? fq_pa : lf_pa), .fill_perm(l_fill ? fq_perm : lf_perm),
+    .fill_pan(l_fill ? fq_pan : lf_pan), .fill_ax(l_fill ? fq_ax : lf_ax),
     .tlbi_valid(tlbi_valid), .tlbi_op(tlbi_op), .tlbi_asid(tlbi_asid), .tlbi_va(tlbi_va),
     .cfgi_valid(cfgi_valid), .cfgi_sid(cfgi_sid), .cfgi_mask(cfgi_mask),
     .cnt_fills(cnt_fills)
@@ -201,10 +224,10 @@ generate
             .pr_va(g_wr ? pr_va[52 +: 52] : pr_va[0 +: 52]),
             .an_hit(a_hit), .an_pa(a_pa), .an_size(a_size), .an_ng(a_ng), .an_perm(a_perm),
             .an_pan(a_pan), .an_asid(a_asid), .an_ax(a_ax), .an_tbi(a_tbi),
-            .fill_valid(l_fill && !fill_byp && !inv), .fill_sid(fill_sid), .fill_ssid(fill_ssid),
-            .fill_ssv(fill_ssv), .fill_va(fill_va), .fill_tbi(fill_tbi), .fill_size(fill_size),
-            .fill_asid(fill_asid), .fill_ng(fill_ng), .fill_pa(fill_pa), .fill_perm(fill_perm),
-            .fill_pan(fill_pan), .fill_ax(fill_ax),
+            .fill_valid(l_fill && !fq_byp && !inv), .fill_sid(fq_sid), .fill_ssid(fq_ssid),
+            .fill_ssv(fq_ssv), .fill_va(fq_va), .fill_tbi(fq_tbi), .fill_size(fq_size),
+            .fill_asid(fq_asid), .fill_ng(fq_ng), .fill_pa(fq_pa), .fill_perm(fq_perm),
+            .fill_pan(fq_pan), .fill_ax(fq_ax),
             .tlbi_valid(tlbi_valid), .tlbi_op(tlbi_op), .tlbi_asid(tlbi_asid), .tlbi_va(tlbi_va),
             .cfgi_valid(cfgi_valid), .cfgi_sid(cfgi_sid), .cfgi_mask(cfgi_mask)
         );
