@@ -138,7 +138,8 @@ SUITES["quick"] += [
     Job("tb.tests.test_translate", name="translate",
         testcase=["TranslateFaults", "TranslatePermissions", "TranslateGeometry", "TranslateBlockHits",
                   "TranslateAsidGlobal", "TranslateTbiTlbi", "TranslateTlbi", "TranslateTerminate",
-                  "TranslateHitUnderMiss", "TranslateNegStale", "TranslateSameIdFaults"]),
+                  "TranslateHitUnderMiss", "TranslateNegStale", "TranslateSameIdFaults",
+                  "TranslateHeldDecisionInval"]),
     Job("tb.tests.test_translate", name="translate_random", testcase=["TranslateRandom"], seeds=[1, 2, 3],
         env={"TXNS": 1000}),
     # wide data, more IDs, narrow OAS, a small TLB (evictions), STALL_MODEL=1 (terminate only)

@@ -64,11 +64,11 @@ import pyuvm
 from cocotb.triggers import ClockCycles, RisingEdge
 
 from tb.agents.axi_mem_responder import ErrorRange
-from tb.agents.axi_signals import SLVERR
+from tb.agents.axi_signals import OKAY, SLVERR
 from tb.agents.axi_txn import AxiTxn, TxnConstraints
 from tb.driver.irq import IrqHandlers
 from tb.driver.smmu_driver import make_s1_cd
-from tb.driver.testkit import (TwTap, counters_delta, format_counters, tlb_counters,
+from tb.driver.testkit import (TwTap, counters_delta, format_counters, tlb_counters, wait_until,
                                walk_reads_outstanding_max)
 from tb.env.scoreboard import TlbScope
 from tb.model import commands as C
@@ -885,6 +885,83 @@ class TranslateHitUnderMiss(XltTest):
         await self.finish()
         c = self.log_counters("hit-under-miss")
         assert c["merges"] >= 1 and c["hits"] >= 12, c
+
+
+class _ArPulse:
+    """An m_axi AR throttle that is closed except for ``n`` single ready cycles (the memory
+    responder asks it once a cycle for the next cycle's ARREADY): with ARVALID held, one pulse is
+    one handshake."""
+
+    def __init__(self) -> None:
+        self.n = 0
+
+    def make(self, rng):
+        def go() -> bool:
+            if self.n > 0:
+                self.n -= 1
+                return True
+            return False
+        return go
+
+
+@pyuvm.test()
+class TranslateHeldDecisionInval(XltTest):
+    """A read decided by its walk before a TLBI but still held inside the SMMU (the translation
+    queue's conversion stage behind a full output buffer, then the buffer's head, m_axi AR closed)
+    keeps its old output address, and the CMD_SYNC after the TLBI does not complete until that
+    read has been issued and completed: no m_axi address of the old tables after the SYNC (the
+    scoreboard checks it at the handshake). Stop-25 hand mutant: the conversion stage's stale mark
+    dropped at entry -> the SYNC completes while the read is held."""
+
+    async def body(self) -> None:
+        env = self.env
+        drv = await self.bring_up()
+        init_memory(env)
+        tap = TwTap(env.tw_smp)
+        t = self.new_tables()
+        c = await self.context(0x62, 7, tables=t)
+        base = 0x30_0000_0000
+        hot = [base + k * SIZE_4K for k in range(2)]
+        x = base + 8 * SIZE_4K
+        for va in hot + [x]:
+            t.map(va, self.data_pa())
+        await self.run_items([self.vtxn(c, va, False, prot=1, len_=0, tid=1) for va in hot], shuffle=False)
+        gate = _ArPulse()
+        env.set_backpressure(mem={"ar": gate})                 # m_axi AR closed
+        env.m_smp.kick()                                       # (an idle sampler: READY is redriven now)
+        await ClockCycles(env.dut.aclk, 4)
+        assert int(env.dut.m_axi_arready.value) == 0
+        held = [self.vtxn(c, va + 0x40, False, prot=1, len_=0, tid=1 + k) for k, va in enumerate(hot)]
+        late = self.vtxn(c, x, False, prot=1, len_=0, tid=3)
+        for it in held:                                        # micro-TLB hits: the output buffer, full
+            await env.client.send(it)
+        n_r = len(tap.rlast)
+        await env.client.send(late)                            # a miss: walked, then the conversion stage
+        await wait_until(env, lambda: sum(1 for r in tap.rlast[n_r:] if r[1] in (2, 3)) >= 1, 4000,
+                         what="the late read's walk")
+        await ClockCycles(env.dut.aclk, 200)
+        assert not any(it.done.is_set() for it in held + [late]), \
+            f"a read completed with m_axi AR closed: {[str(it) for it in held + [late] if it.done.is_set()]}"
+        old = t.lookup(x)
+        sc = self.scope(t, x, SIZE_4K, old)
+        self.change(t, x, lambda: t.map(x, self.data_pa(), replace_existing=True), sc, f"remap {x:#x}")
+        task = cocotb.start_soon(drv.issue(self.tlbi_cmds("va", sc)))
+        await ClockCycles(env.dut.aclk, 100)
+        for _ in held:                                          # the two held hits go, one handshake each
+            gate.n = 1
+            await ClockCycles(env.dut.aclk, 30)
+        await ClockCycles(env.dut.aclk, 600)
+        assert all(it.done.is_set() for it in held), [str(it) for it in held]
+        assert not late.done.is_set(), str(late)
+        assert not task.done(), ("CMD_SYNC completed while a read decided before its TLBI was still held in "
+                                 "the SMMU (it would then reach m_axi with the old output address)")
+        env.set_backpressure()
+        await task
+        await late.done.wait()
+        assert late.resp == [OKAY], str(late)
+        self.log.info("a read decided before TLBI_NH_VA, held behind m_axi AR: the SYNC waited for it")
+        await self.settle_events()
+        await self.finish()
 
 
 # ====================================================================== random
