@@ -687,6 +687,20 @@ def load_equivalents() -> dict[str, dict]:
     return {str(k): v for k, v in data.items()}
 
 
+def equiv_entry(equiv: dict[str, dict], mid: str, diff: str) -> dict | None:
+    """The yml entry of mutant ``mid``: its own, else the one entry of the same module whose diff is
+    this mutant's (a site's index moves when its module's text changes above it; the diff names
+    the site).  An own entry whose diff no longer matches is returned as it is (reported stale)."""
+    e = equiv.get(mid)
+    if e is not None and e.get("diff", "").strip() == diff:
+        return e
+    mod = mid.rsplit("-", 1)[0] + "-"
+    same = [k for k, v in equiv.items() if k.startswith(mod) and k != mid and v.get("diff", "").strip() == diff]
+    if len(same) == 1:
+        return dict(equiv[same[0]], _moved_from=same[0])
+    return e
+
+
 # =========================================================================== report
 @dataclass
 class Result:
@@ -920,7 +934,10 @@ def main(argv: list[str] | None = None) -> int:
             else:
                 r.note = fdetail
         r.status, r.by, r.seconds = st, detail, round(secs, 1)
-        e = equiv.get(s.id)
+        e = equiv_entry(equiv, s.id, r.diff)
+        if e is not None and e.get("_moved_from"):
+            r.note = "; ".join(x for x in (r.note, f"sim/mutate_equivalent.yml entry {e['_moved_from']} matched by its "
+                                                   f"diff (the module's text changed, so the site's index moved)") if x)
         if a.jobs_only:
             r.note = "; ".join(x for x in (f"rerun with jobs {a.jobs_only} only (passed the others before)",
                                            r.note) if x)
