@@ -7,7 +7,9 @@
 // (m_axi or the local responder). Two entries, like smmu_skid: in_ready is a
 // register and the head drives the path from registers, so the table's
 // choice and the path's per-ID checks and m_axi ready are never on one
-// combinational path (the choice is one pipeline stage, the offer the next).
+// combinational path (the choice and the queue's conversion stage come
+// before, the offer after). in_stale: the entry was already marked stale in
+// the conversion stage.
 //
 // An entry here is committed: the head may be presented on m_axi in any
 // cycle and AXI forbids withdrawing it. An invalidation (TLBI/CFGI) in the

@@ -478,9 +478,10 @@ wire unused_uf = &{1'b0, uf_count, uf_room};
 
 
 // ---------------------------------------------------------------- output choice
-// Two stages: the choice (a READY entry with nothing older of its ID pending,
-// else the stage transaction) enters the output buffer (smmu_xlt_out) when it
-// has room; the buffer's head is the offer to the path. The choice never waits
+// The choice (a READY entry with nothing older of its ID pending) enters the
+// conversion stage (below) and the next cycle the output buffer (smmu_xlt_out);
+// the stage transaction enters the buffer directly; the buffer's head is the
+// offer to the path. The choice never waits
 // for the path: it only takes transactions that may issue as the path's
 // registered per-ID state stands (may_issue), so a locally answered one
 // whose ID still has transactions downstream stays in the table and does not
@@ -606,8 +607,8 @@ assign sync_block = ob_sync_block || (cv_v && cv_stale);
 
 // ---------------------------------------------------------------- parking (PARK=1)
 // The oldest unparked pending write (the FIFO's head), not about to be offered, short
-// enough. Not while an unparked write waits in the output buffer: its W route is pushed at
-// the head, and a park route pushed before it would take its W data.
+// enough. Not while an unparked write waits in the conversion stage or the output buffer: its
+// W route is pushed at the buffer's head, and a park route pushed before it would take its W data.
 wire ob_wr_wait = |(ob_v & ob_unparked) || (PARK != 0 && cv_v && !cv_park);
 wire              pc_any = PARK != 0 && uf_valid && !rdy[uf_head] && {1'b0, p_len[uf_head]} < 9'(WB_BEATS);
 wire [PIDX_W-1:0] pc_idx = uf_head;
@@ -1058,8 +1059,8 @@ always @(posedge clk) begin
                         end else if (cov_evt[e])
                             p_state[e] <= P_NEW;
                     P_READY:
-                        // a decision not yet used is made again (one entering the output buffer
-                        // this cycle leaves: the buffer marks it stale)
+                        // a decision not yet used is made again (one entering the conversion
+                        // stage this cycle leaves: the stage marks it stale)
                         if (cov_rdy[e] && !p_commit[e])
                             p_state[e] <= P_NEW;
                     P_STALL:
@@ -1165,8 +1166,9 @@ end
 reg f_rst_seen = 1'b0;                 // a reset cycle has happened
 always @(posedge clk) if (rst) f_rst_seen <= 1'b1;
 always @* if (f_rst_seen) begin
-    // nothing enters the output buffer without a decision: a pending entry is
-    // READY, a stage entry was decided by the TLB or by GBPA in the handshake cycle
+    // nothing heads for the output buffer without a decision: a pending entry chosen
+    // (into the conversion stage) is READY, a stage entry was decided by the TLB or by
+    // GBPA in the handshake cycle
     if (tbl_out)
         assert(p_v[sel_idx] && p_state[sel_idx] == P_READY);
     if (st_out)

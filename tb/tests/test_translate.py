@@ -910,8 +910,9 @@ class TranslateHeldDecisionInval(XltTest):
     queue's conversion stage behind a full output buffer, then the buffer's head, m_axi AR closed)
     keeps its old output address, and the CMD_SYNC after the TLBI does not complete until that
     read has been issued and completed: no m_axi address of the old tables after the SYNC (the
-    scoreboard checks it at the handshake). Stop-25 hand mutant: the conversion stage's stale mark
-    dropped at entry -> the SYNC completes while the read is held."""
+    scoreboard checks it at the handshake). Stop-25 hand mutant killed: an invalidation does not
+    mark the conversion stage's entry stale while it waits -> the SYNC completes while the read is
+    held. (The mark of an invalidation in the very cycle of the choice is not reached here.)"""
 
     async def body(self) -> None:
         env = self.env
