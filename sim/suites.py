@@ -288,7 +288,7 @@ SUITES["mutate"] = [
     # array's round-robin replacement (mutant mtlb-260: its victim pointer sticks at the last entry),
     # a micro-TLB hit held in the queue's stage keeps its decision (mutant xlt_q-455 of stop 22)
     Job("tb.tests.test_mtlb", name="m_mtlb",
-        testcase=["MtlbPermissions", "MtlbKeptAnswer", "MtlbRefillRace", "MtlbSubstreams",
+        testcase=["MtlbPermissions", "MtlbKeptAnswer", "MtlbNextProbe", "MtlbRefillRace", "MtlbSubstreams",
                   "MtlbBlockReplacement", "MtlbHeldHit"]),
     # STALL_MODEL=1: a CD with S=1 is ILLEGAL (C_BAD_CD) and RESUME / STALL_TERM are CERROR_ILL; the
     # other mutate jobs run STALL_MODEL=0, where both are legal (mutant cfg-122: CD.S=1 accepted)

@@ -1036,7 +1036,7 @@ class Scoreboard(uvm_component):
         if out is None:
             self.error("client transaction completed without an address handshake", o)
         elif out.kind in ("bypass", "translate"):
-            self._check_bypass(o, out.out_addr, out.attrs)
+            self._check_forward(o, out.kind, out.out_addr, out.attrs)
         elif out.kind == "abort":
             self._check_abort(o)
             self._check_not_downstream(o, out)
@@ -1101,10 +1101,11 @@ class Scoreboard(uvm_component):
             self.events.require_one_of(mine, note=f"(for {o})")
 
     # ------------------------------------------------------------ checks
-    def _check_bypass(self, o: AxiObs, out_addr: int, attrs=None) -> None:
+    def _check_forward(self, o: AxiObs, kind: str, out_addr: int, attrs=None) -> None:
+        """A bypass or translate outcome: the oldest m_axi burst of the direction and ID carries it."""
         q = self.down.get(dkey(o))
         if not q:
-            self.error(f"predicted bypass to {out_addr:#x}, but no m_axi transaction with this ID "
+            self.error(f"predicted {kind} to {out_addr:#x}, but no m_axi transaction with this ID "
                        f"completed before the client response", o)
             return
         m = q.popleft()
@@ -1147,7 +1148,7 @@ class Scoreboard(uvm_component):
         if len(o.data) != o.len + 1:
             probs.append(f"client saw {len(o.data)} beats for len={o.len}")
         if probs:
-            self.error("bypass mismatch: " + "; ".join(probs), o, m)
+            self.error(f"{kind} mismatch: " + "; ".join(probs), o, m)
 
     def check_tw_attrs(self, o: AxiObs) -> None:
         """Attributes of an access of the SMMU itself (IHI 0070 13.1.2, 13.8): always Data,

@@ -36,6 +36,9 @@ MtlbKeptAnswer    a read that hit the main TLB waits in the address stage (every
                   behind slow walks the TLBI does not cover) while its page is remapped + TLBI_NH_VA +
                   CMD_SYNC: its kept answer (smmu_xlt_q mh_*) must be dropped (after the SYNC only the new
                   PA may reach m_axi; the page is walked again).
+MtlbNextProbe     a read that hit the main TLB waits in the address stage (read slots blocked by slow walks)
+                  while the read behind it, another main-TLB-only page, is probed every cycle: the waiting
+                  read keeps its own answer (mutant xlt_q-436: it took the probed one, the other PA).
 MtlbRefillRace    a main-TLB hit used in the cycle before the TLBI_NH_VA of its remapped page: the copy
                   waiting in the micro-TLB refill buffer (smmu_tbu_tlb lf_*) must not be installed after the
                   TLBI (each round steers the read's lookup to one cycle before the TLBI from the distance
@@ -499,6 +502,58 @@ class MtlbKeptAnswer(MtlbTest):
             self.log.info("round %d: kept answer %d, SYNC done @%d, the waiting read done @%d, its leaf walked "
                           "%d time(s) after the change", rnd, kept, t_sync, late.t_done, len(walked))
             assert walked, "the waiting read was not walked after the invalidation"
+            await self.settle_events()
+        await self.finish()
+
+
+@pyuvm.test()
+class MtlbNextProbe(MtlbTest):
+    """Mutant xlt_q-436 of stop 25 (``mt_fresh`` set whenever the probe port was granted): a read that
+    hit the main TLB waits in the address stage for a free table entry (every read slot blocked by slow
+    walks) while the read behind it (in the queue's ``tmp`` register) is probed every cycle. The waiting
+    read must keep its own answer (smmu_xlt_q mh_*), not take the probed one: A and B are both in the
+    main TLB only and map to different PAs, so A decided with B's answer goes to B's PA (scoreboard).
+    No invalidation: A and B finish after the blockers with their own translations."""
+
+    LAT = 1500          # walk descriptor reads of the blockers (ARIDs 2, 3)
+
+    async def body(self) -> None:
+        env = self.env
+        await self.bring_up()
+        init_memory(env)
+        self.deterministic_timing()
+        t = self.new_tables()
+        c = await self.context(0x6A, 0x3A, tables=t)
+        c_sw, sw = await self.block_sweeper(0x6B, 0x3B)
+        q_rd = hier.block(env.dut, "rd_q_inst")
+        slots, n_id = env.params.XLT_SLOTS, 1 << env.params.ID_W
+        for rnd in range(2):
+            a = 0x54_0000_0000 + rnd * 2 * SIZE_4K
+            b = a + SIZE_4K
+            q = 0x5C_0000_0000 + rnd * SIZE_2M              # its own level-3 table: a full walk
+            for va in (a, b, q):
+                t.map(va, self.data_pa())
+            await self.run_items([self.vtxn(c, va, False, prot=1, len_=0) for va in (a, b)], shuffle=False)
+            await self.sweep(c_sw, sw)                      # a, b: in the main TLB only
+            env.mem_tw.id_latency = {2: self.LAT, 3: self.LAT}
+            env.client.max_outstanding = slots + 4
+            blockers = [self.vtxn(c, q + 64 * k, False, prot=1, len_=0, tid=k % (n_id - 1)) for k in range(slots)]
+            first = self.vtxn(c, a, False, prot=1, len_=0, tid=n_id - 1)
+            second = self.vtxn(c, b, False, prot=1, len_=0, tid=n_id - 1)
+            for it in blockers + [first, second]:
+                await env.client.send(it)
+            await ClockCycles(env.dut.aclk, 40)
+            assert not first.done.is_set() and not any(x.done.is_set() for x in blockers), \
+                "the blockers did not hold the read table"
+            kept, behind = int(q_rd.mh_v.value), int(q_rd.tmp_v.value)
+            assert behind == 1, "the second read is not held behind the waiting one: nothing was tested"
+            if self.mtlb_on():
+                assert kept == 1, "the waiting read holds no main-TLB answer"
+            env.mem_tw.id_latency = {}
+            await first.done.wait()
+            await second.done.wait()
+            self.log.info("round %d: kept answer %d, second read held behind it; done @%d and @%d",
+                          rnd, kept, first.t_done, second.t_done)
             await self.settle_events()
         await self.finish()
 
