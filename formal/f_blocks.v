@@ -252,6 +252,7 @@ module f_walk (
     input wire                   cfgi_valid,
     input wire [31:0]            cfgi_sid,
     input wire [31:0]            cfgi_mask,
+    input wire [1:0]             slot_hold,     // free (NW bits): any hold pattern from the TBUs
     input wire                   smmuen,
     input wire                   m_axi_tw_arready,
     input wire [3:0]             m_axi_tw_rid,
@@ -295,7 +296,7 @@ end
 smmu_walk #(.NW(NW), .SID_W(2), .SSID_W(1), .OAS_BITS(32), .SLOT_W(1), .WC_ENTRIES(1)) dut (
     .clk(clk), .rst(!rstn), .smmuen(smmuen),
     .req_fire(req_fire), .req_sid(req_sid), .req_ssid(req_ssid), .req_ssv(req_ssv), .req_va(req_va),
-    .slot_free(slot_free), .sync_block(), .busy(),
+    .slot_free(slot_free), .slot_hold(slot_hold), .sync_block(), .busy(),
     .resp_valid(resp_valid), .resp_kind(resp_kind), .resp_cd(resp_cd), .resp_cacheable(resp_cacheable),
     .ans_kind(), .ans_slot(),
     .tlbi_valid(tlbi_valid), .tlbi_op(tlbi_op), .tlbi_asid(tlbi_asid), .tlbi_va(tlbi_va),

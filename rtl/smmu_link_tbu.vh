@@ -20,6 +20,7 @@
     .tlbi_valid(ln_tlbi_valid), .tlbi_op(ln_tlbi_op), .tlbi_asid(ln_tlbi_asid), .tlbi_va(ln_tlbi_va),
     .tlbi_leaf(ln_tlbi_leaf), .cfgi_valid(ln_cfgi_valid), .cfgi_sid(ln_cfgi_sid), .cfgi_mask(ln_cfgi_mask),
     .sync_block(ln_sync_block[`SMMU_LINK_T]), .inv_ack(ln_inv_ack[`SMMU_LINK_T]),
+    .w_hold(ln_w_hold[`SMMU_LINK_T*WALKERS +: WALKERS]),
     .e_valid(ln_e_valid[2*`SMMU_LINK_T +: 2]), .e_data(ln_e_data[2*`SMMU_LINK_T*256 +: 512]),
     .e_stall(ln_e_stall[2*`SMMU_LINK_T +: 2]), .e_ready(ln_e_ready[2*`SMMU_LINK_T +: 2]),
     .e_stall_ok(ln_e_stall_ok), .st_avail(ln_st_avail), .st_tag(ln_st_tag),

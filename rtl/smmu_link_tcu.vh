@@ -41,7 +41,7 @@
     .fill_pan(ln_fill_pan), .fill_ax(ln_fill_ax),
     .tlbi_valid(ln_tlbi_valid), .tlbi_op(ln_tlbi_op), .tlbi_asid(ln_tlbi_asid), .tlbi_va(ln_tlbi_va),
     .tlbi_leaf(ln_tlbi_leaf), .cfgi_valid(ln_cfgi_valid), .cfgi_sid(ln_cfgi_sid), .cfgi_mask(ln_cfgi_mask),
-    .sync_block(ln_sync_block), .inv_ack(ln_inv_ack),
+    .sync_block(ln_sync_block), .inv_ack(ln_inv_ack), .w_hold(ln_w_hold),
     .e_valid(ln_e_valid), .e_data(ln_e_data), .e_stall(ln_e_stall), .e_ready(ln_e_ready),
     .e_stall_ok(ln_e_stall_ok), .st_avail(ln_st_avail), .st_tag(ln_st_tag), .st_alloc(ln_st_alloc),
     .st_alloc_idx(ln_st_alloc_idx), .st_alloc_sid(ln_st_alloc_sid), .act_mask(ln_act_mask),

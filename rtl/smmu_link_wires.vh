@@ -39,6 +39,7 @@ wire [15:0]                  ln_tlbi_asid;
 wire [63:12]                 ln_tlbi_va;
 wire [31:0]                  ln_cfgi_sid, ln_cfgi_mask;
 wire [NT-1:0]                ln_sync_block, ln_inv_ack;
+wire [NT*WALKERS-1:0]        ln_w_hold;
 wire [2*NT-1:0]              ln_e_valid, ln_e_stall, ln_e_ready, ln_st_alloc;
 wire [2*NT*256-1:0]          ln_e_data;
 wire                         ln_e_stall_ok, ln_st_avail;

@@ -199,6 +199,7 @@ module smmu_tbu #(
     input  wire [31:0]          cfgi_mask,
     output wire                 sync_block,
     output wire                 inv_ack,      // LINK_REG=1: an invalidation is applied (sync_block shows it)
+    output wire [WALKERS-1:0]   w_hold,       // walk slots whose result a queue still reads (smmu_walk)
 
     // ------------------------------------------------ link: fault records and stalls (per queue)
     output wire [1:0]           e_valid,
@@ -303,6 +304,7 @@ wire [511:0]        x_e_data;
 wire [2*PIDX_W-1:0] x_st_alloc_idx;
 wire [2*SID_W-1:0]  x_st_alloc_sid;
 wire                x_sync_block;
+wire [WALKERS-1:0]  x_w_hold;
 wire [1:0]          c_cancel;
 wire [2*PIDX_W-1:0] c_cancel_idx;
 
@@ -326,6 +328,7 @@ generate
         assign st_alloc_idx  = x_st_alloc_idx;
         assign st_alloc_sid  = x_st_alloc_sid;
         assign sync_block    = x_sync_block;
+        assign w_hold        = x_w_hold;
         assign inv_ack       = 1'b0;
         assign c_cancel      = 2'b00;
         assign c_cancel_idx  = {(2*PIDX_W){1'b0}};
@@ -347,6 +350,7 @@ generate
         reg  [EQ_W-1:0] eb_d [0:1];
         reg  [1:0]      ack_pipe;
         reg             sync_reg;
+        reg [WALKERS-1:0] hold_reg;
         genvar d;
         for (d = 0; d < 2; d = d + 1) begin : g_dir
             wire [CQ_W-1:0] cq_in = {x_c_req_idx[d*PIDX_W +: PIDX_W], x_c_sid[d*SID_W +: SID_W],
@@ -391,13 +395,16 @@ generate
             if (rst) begin
                 ack_pipe <= 2'b00;
                 sync_reg <= 1'b0;
+                hold_reg <= {WALKERS{1'b0}};
             end else begin
+                hold_reg <= x_w_hold;
                 ack_pipe <= {ack_pipe[0], inv};
                 // a fault record in the buffer holds CMD_SYNC; a stall record does not
                 sync_reg <= x_sync_block;
             end
         end
         assign inv_ack    = ack_pipe[1];
+        assign w_hold     = hold_reg;
         assign sync_block = sync_reg || (eb_v[0] && !eb_d[0][EQ_STALL]) || (eb_v[1] && !eb_d[1][EQ_STALL]);
         wire unused_st_alloc = &{1'b0, x_st_alloc};    // the TCU allocates the tags
     end
@@ -466,6 +473,14 @@ wire [ATTR_W-1:0]   rd_t_attr, wr_t_attr;
 wire [1:0]          rd_t_dom, wr_t_dom;
 wire                rd_t_down, wr_t_down, rd_t_raz, wr_t_raz;
 wire                rd_q_sync_block, wr_q_sync_block, rd_path_sync_block, wr_path_sync_block;
+wire [(1<<SLOT_W)-1:0] rd_q_w_hold, wr_q_w_hold;
+wire [(1<<SLOT_W)-1:0] q_w_hold = rd_q_w_hold | wr_q_w_hold;
+assign x_w_hold = q_w_hold[WALKERS-1:0];
+generate
+    if ((1 << SLOT_W) > WALKERS) begin : g_hold_sink
+        wire unused_w_hold = &{1'b0, q_w_hold[(1<<SLOT_W)-1:WALKERS]};   // slot numbers no walker has
+    end
+endgenerate
 wire                wr_t_park, rd_t_park, pk_valid, pk_ready, rd_pk_valid;
 wire [PSLOT_W-1:0]  wr_t_pslot, rd_t_pslot, pk_slot;
 wire [7:0]          pk_len, rd_pk_len;
@@ -513,7 +528,7 @@ smmu_xlt_q #(.ID_W(ID_W), .OAS_BITS(OAS_BITS), .SID_W(SID_W), .SSID_W(SSID_W), .
     .e_stall_ok(i_e_stall_ok),
     .st_avail(i_st_avail), .st_tag(i_st_tag), .st_alloc(x_st_alloc[0]), .st_alloc_idx(x_st_alloc_idx[0 +: PIDX_W]),
     .st_alloc_sid(x_st_alloc_sid[0 +: SID_W]), .act_mask(i_act_mask[0 +: PEND]), .act_kind(i_act_kind),
-    .sync_block(rd_q_sync_block), .n_cfg_wait(n_cfg_wait[0 +: PIDX_W+1]),
+    .sync_block(rd_q_sync_block), .w_hold(rd_q_w_hold), .n_cfg_wait(n_cfg_wait[0 +: PIDX_W+1]),
     .cnt_lookups(cnt_rd_lookups), .cnt_hits(cnt_rd_hits),
     .cnt_mt_lookups(cnt_rd_mt_lookups), .cnt_mt_hits(cnt_rd_mt_hits)
 );
@@ -560,7 +575,7 @@ smmu_xlt_q #(.ID_W(ID_W), .OAS_BITS(OAS_BITS), .SID_W(SID_W), .SSID_W(SSID_W), .
     .e_stall_ok(i_e_stall_ok),
     .st_avail(i_st_avail), .st_tag(i_st_tag), .st_alloc(x_st_alloc[1]), .st_alloc_idx(x_st_alloc_idx[PIDX_W +: PIDX_W]),
     .st_alloc_sid(x_st_alloc_sid[SID_W +: SID_W]), .act_mask(i_act_mask[PEND +: PEND]), .act_kind(i_act_kind),
-    .sync_block(wr_q_sync_block), .n_cfg_wait(n_cfg_wait[PIDX_W+1 +: PIDX_W+1]),
+    .sync_block(wr_q_sync_block), .w_hold(wr_q_w_hold), .n_cfg_wait(n_cfg_wait[PIDX_W+1 +: PIDX_W+1]),
     .cnt_lookups(cnt_wr_lookups), .cnt_hits(cnt_wr_hits),
     .cnt_mt_lookups(cnt_wr_mt_lookups), .cnt_mt_hits(cnt_wr_mt_hits)
 );

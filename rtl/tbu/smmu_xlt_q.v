@@ -218,6 +218,7 @@ module smmu_xlt_q #(
     input  wire [1:0]            act_kind,     // 0 retry, 1 abort, 2 RAZ/WI
 
     output wire                  sync_block,
+    output reg  [(1<<SLOT_W)-1:0] w_hold,      // walk slots whose result an entry may still read (registered)
     output reg  [PIDX_W:0]       n_cfg_wait,   // entries waiting for a configuration answer (checks)
     output reg  [31:0]           cnt_lookups,
     output reg  [31:0]           cnt_hits,
@@ -374,12 +375,20 @@ reg                 p_pnu   [0:PEND-1];
 reg                 p_ind   [0:PEND-1];
 reg                 p_oob   [0:PEND-1];
 reg [7:0]           p_len   [0:PEND-1];   // LUT RAM: written when the entry enters
-// p_pa: the output address's base, joined with the input address by the size at the output
-// (join_pa); after a walk fault its FetchAddr (the record). Written only when the entry
-// enters and at its walk's end (one value for every entry of the walk), so each entry's
-// register has two sources; a bypass decision sets p_pva instead (the output address is
-// the input address).
-reg [OAS_BITS-1:0]  p_pa    [0:PEND-1];
+// The output address's base (joined with the input address by the size at the output,
+// join_pa), or after a walk fault its FetchAddr (the record), in two LUT RAMs with one
+// write port each (no reset; a bypass decision sets p_pva instead: the output address is
+// the input address):
+//   p_hpa  the page of a decision made when the entry entered (TLB hit), written then;
+//   p_wpa  a walk's result (p_wsel): the walk ends for every entry waiting for it at once,
+//          so the result is held per walk slot (sb_pa) and copied into p_wpa one entry a
+//          cycle (the copy port, p_wb: not copied yet, read sb_pa[p_slot] meanwhile). The
+//          TCU does not start a walk in a slot whose result an entry may still read (w_hold).
+reg [OAS_BITS-1:12] p_hpa   [0:PEND-1];
+reg [OAS_BITS-1:3]  p_wpa   [0:PEND-1];
+reg [PEND-1:0]      p_wsel, p_wb;
+localparam NSLOT = 1 << SLOT_W;
+reg [OAS_BITS-1:3]  sb_pa   [0:NSLOT-1];
 reg                 p_pva   [0:PEND-1];   // the output address is the input address (bypass)
 reg                 p_down  [0:PEND-1];
 reg                 p_raz   [0:PEND-1];
@@ -553,12 +562,23 @@ wire [SID_W+SSID_W:0] o_unused;   // (fields this read port does not use)
 assign {o_paddr, o_pattr, o_unused} = p_pl[sel_idx];
 wire                t_park = p_park[sel_idx];
 // the output address as stored: the VA (pva: the output address itself), the page or block
-// base and its size; joined in the conversion (join_pa)
-localparam CV_W = 1 + (OAS_BITS - 12) + 2 + OAS_BITS + 8 + ATTR_W + AX_W + 3 + PSLOT_W;
-wire [CV_W-1:0]     cv_in  = {p_pva[sel_idx], p_pa[sel_idx][OAS_BITS-1:12], p_size[sel_idx], o_paddr[OAS_BITS-1:0],
+// base (the walk's, wsel: in p_wpa, or until it is copied (wb) in the walk slot's sb_pa,
+// read in the conversion cycle; else the one of the entry's TLB hit) and its size; chosen and
+// joined in the conversion (join_pa). The stage holds its slot (w_hold) while it reads sb_pa.
+localparam CVO_W = 2 + 2 * (OAS_BITS - 12) + 2 + OAS_BITS + 8 + ATTR_W + AX_W + 3 + PSLOT_W;
+localparam CV_W  = CVO_W + 1 + SLOT_W;
+wire [CV_W-1:0]     cv_in  = {p_pva[sel_idx], p_wsel[sel_idx], p_wb[sel_idx], p_slot[sel_idx],
+                              p_wpa[sel_idx][OAS_BITS-1:12], p_hpa[sel_idx],
+                              p_size[sel_idx], o_paddr[OAS_BITS-1:0],
                               p_len[sel_idx], o_pattr, p_ax[sel_idx], p_down[sel_idx], p_raz[sel_idx],
                               t_park, t_park ? p_pslot[sel_idx] : {PSLOT_W{1'b0}}};
 reg  [CV_W-1:0]     cv_d;
+wire                cv_pva, cv_wsel, cv_wb;
+wire [SLOT_W-1:0]   cv_slot;
+wire [OAS_BITS-1:12] cv_wbase;
+wire [CVO_W-(OAS_BITS-12)-3:0] cv_rest;
+assign {cv_pva, cv_wsel, cv_wb, cv_slot, cv_wbase, cv_rest} = cv_d;
+wire [CVO_W-1:0]    cv_out = {cv_pva, cv_wsel, cv_wb ? sb_pa[cv_slot][OAS_BITS-1:12] : cv_wbase, cv_rest};
 reg                 cv_stale;
 wire                ob_sync_block;
 wire                cv_ready = !cv_v || ob_ready;
@@ -566,9 +586,9 @@ wire                cv_ready = !cv_v || ob_ready;
 // the output buffer's entry: {pa, len, size/burst/lock, cache, prot, qos, domain, down, raz, park, slot}
 localparam OB_W = OAS_BITS + 8 + ATTR_W + 2 + 1 + 1 + 1 + PSLOT_W;
 function [OB_W-1:0] ob_word;
-    input [CV_W-1:0] f;
-    reg                pva;
-    reg [OAS_BITS-1:12] base;
+    input [CVO_W-1:0] f;
+    reg                pva, wsel;
+    reg [OAS_BITS-1:12] wbase, hbase;
     reg [1:0]          size;
     reg [OAS_BITS-1:0] va, pa;
     reg [7:0]          len;
@@ -578,19 +598,19 @@ function [OB_W-1:0] ob_word;
     reg [PSLOT_W-1:0]  slot;
     reg [8:0]          ao;
     begin
-        {pva, base, size, va, len, at, ax, down, raz, park, slot} = f;
-        pa      = pva ? va : join_pa(base, size, va[29:0]);
+        {pva, wsel, wbase, hbase, size, va, len, at, ax, down, raz, park, slot} = f;
+        pa      = pva ? va : join_pa(wsel ? wbase : hbase, size, va[29:0]);
         ao      = attr_out(ax, at[10:7], at[6:4], RNW != 0);
         ob_word = {pa, len, at[16:11], ao[6:0], at[3:0], ao[8:7], down, raz, park, slot};
     end
 endfunction
-wire [CV_W-1:0] st_cv = {1'b1, {(OAS_BITS-12){1'b0}}, 2'd0, st_pa, st_len, st_attr, st_ax, st_down, st_raz, 1'b0,
+wire [CVO_W-1:0] st_cv = {2'b10, {(2*(OAS_BITS-12)){1'b0}}, 2'd0, st_pa, st_len, st_attr, st_ax, st_down, st_raz, 1'b0,
                           {PSLOT_W{1'b0}}};
 
 // the buffer's input: the stage's entry, else the stage transaction
 wire              st_go    = !cv_v && !sel_tbl && st_direct;
 wire              c_valid  = cv_v || st_go;
-wire [OB_W-1:0]   c_data   = ob_word(cv_v ? cv_d : st_cv);
+wire [OB_W-1:0]   c_data   = ob_word(cv_v ? cv_out : st_cv);
 wire [ID_W-1:0]   c_id     = p_id[sel_idx];   // (the choice's ID, for the same-ID count)
 wire              cv_park  = cv_d[PSLOT_W];
 
@@ -742,6 +762,7 @@ wire [SID_W-1:0]   e_sid;
 wire [SSID_W-1:0]  e_ssid;
 wire               e_ssv;
 assign {e_addr, e_attr, e_sid, e_ssid, e_ssv} = p_pl[ev_idx];
+wire [OAS_BITS-1:3] ev_wpa = p_wb[ev_idx] ? sb_pa[p_slot[ev_idx]] : p_wpa[ev_idx];
 reg [255:0] rec;
 always @* begin
     rec = 256'd0;
@@ -760,7 +781,7 @@ always @* begin
     rec[105:104] = (p_evid[ev_idx] == EV_F_WALK_EABT) ? 2'b01 : 2'b10;   // CLASS TT : IN
     rec[191:128] = e_addr;
     if (p_evid[ev_idx] == EV_F_WALK_EABT)
-        rec[OAS_BITS-1+192:195] = p_pa[ev_idx][OAS_BITS-1:3];   // FetchAddr (kept in p_pa)
+        rec[OAS_BITS-1+192:195] = ev_wpa;                          // FetchAddr (a walk's result)
 end
 
 assign e_valid = ev_ok;
@@ -790,7 +811,36 @@ endfunction
 // ---------------------------------------------------------------- state update
 // a walk's result for p_pa of every entry waiting for it: the FetchAddr of a fault
 // (F_WALK_EABT's record), else the output address's base (joined at the output)
-wire [OAS_BITS-1:0] w_res = (w_fault != 3'd0) ? w_fetch : {w_pa, 12'd0};
+wire [OAS_BITS-1:3] w_res = (w_fault != 3'd0) ? w_fetch[OAS_BITS-1:3] : {w_pa, 9'd0};
+wire                unused_fetch_lo = &{1'b0, w_fetch[2:0]};   // descriptors are 8-byte aligned
+
+// walk results: held per slot (sb_pa) and copied into p_wpa, one entry a cycle (the
+// first not copied: every one is copied within PEND cycles)
+wire              cp_any;
+wire [PIDX_W-1:0] cp_idx;
+smmu_rr_first #(.N(PEND), .IDX_W(PIDX_W)) cp_pick_inst (
+    .req(p_wb), .from({PIDX_W{1'b0}}), .any(cp_any), .idx(cp_idx)
+);
+always @(posedge clk) begin
+    if (w_done)
+        sb_pa[w_slot] <= w_res;
+    if (cp_any)
+        p_wpa[cp_idx] <= sb_pa[p_slot[cp_idx]];
+end
+// the slots whose result an entry may read: waiting for the walk (state WALK, or its
+// configuration answer naming the slot arrives now), not copied yet, or in the conversion
+// stage before its copy. Registered: an
+// entry waiting when its walk ends holds the slot until it is copied (see smmu_walk)
+reg [NSLOT-1:0] w_hold_n;
+always @* begin
+    for (integer s = 0; s < NSLOT; s = s + 1) begin
+        w_hold_n[s] = (c_resp_valid && ans_kind == ANS_WALK && ans_slot == s[SLOT_W-1:0]) ||
+                      (cv_v && cv_wb && cv_slot == s[SLOT_W-1:0]);
+        for (integer e = 0; e < PEND; e = e + 1)
+            if (p_slot[e] == s[SLOT_W-1:0] && (p_wb[e] || (p_v[e] && p_state[e] == P_WALK)))
+                w_hold_n[s] = 1'b1;
+    end
+end
 
 
 // an entry ends in a fault: record it (EVT) or terminate it at once
@@ -818,6 +868,9 @@ always @(posedge clk) begin
         out_d          <= {SW{1'b0}};
         tmp_d          <= {SW{1'b0}};
         p_v            <= {PEND{1'b0}};
+        p_wsel         <= {PEND{1'b0}};
+        p_wb           <= {PEND{1'b0}};
+        w_hold         <= {NSLOT{1'b0}};
         rr_reg         <= {PIDX_W{1'b0}};
         lv_v           <= 1'b0;
         lv_id          <= {ID_W{1'b0}};
@@ -855,7 +908,6 @@ always @(posedge clk) begin
             p_pnu[e]    <= 1'b0;
             p_ind[e]    <= 1'b0;
             p_oob[e]    <= 1'b0;
-            p_pa[e]     <= {OAS_BITS{1'b0}};
             p_pva[e]    <= 1'b0;
             p_down[e]   <= 1'b0;
             p_raz[e]    <= 1'b0;
@@ -960,6 +1012,11 @@ always @(posedge clk) begin
         else
             cv_stale <= cv_stale || inv;
 
+        // the copy port wrote this entry's walk result (a walk ending for it now sets it again)
+        if (cp_any)
+            p_wb[cp_idx] <= 1'b0;
+        w_hold <= w_hold_n;
+
         // ------------------------------------------------ per entry
         for (integer e = 0; e < PEND; e = e + 1) begin
             if (p_v[e] && lv_dec[e])
@@ -1026,7 +1083,9 @@ always @(posedge clk) begin
                         // decided at the walk's end: an invalidation that covered the walk
                         // (smmu_walk w_stale, this cycle's included) sends the entry back
                         if (w_done && w_slot == p_slot[e]) begin
-                            p_pa[e] <= w_res;   // the PA's base, or the FetchAddr of a fault
+                            // the PA's base, or the FetchAddr of a fault: sb_pa[p_slot]
+                            p_wsel[e] <= !w_stale;
+                            p_wb[e]   <= !w_stale;
                             if (w_stale)
                                 p_state[e] <= P_NEW;
                             else if (w_fault != 3'd0) begin
@@ -1087,9 +1146,11 @@ always @(posedge clk) begin
                 endcase
             end
 
-            // leaves through the output
-            if (tbl_out && sel_idx == e[PIDX_W-1:0])
-                p_v[e] <= 1'b0;
+            // leaves through the output (its walk result needs no copy)
+            if (tbl_out && sel_idx == e[PIDX_W-1:0]) begin
+                p_v[e]  <= 1'b0;
+                p_wb[e] <= 1'b0;
+            end
 
             // the stage transaction enters the table
             if (st_push && free_idx == e[PIDX_W-1:0]) begin
@@ -1103,7 +1164,8 @@ always @(posedge clk) begin
                 p_ind[e]    <= st_attr[6];
                 p_oob[e]    <= st_addr[63:OAS_BITS] != {(64-OAS_BITS){1'b0}};
                 p_ax[e]     <= st_ax;
-                p_pa[e]     <= st_pa;
+                p_wsel[e]   <= 1'b0;
+                p_wb[e]     <= 1'b0;
                 p_pva[e]    <= 1'b0;
                 p_down[e]   <= st_down;
                 p_raz[e]    <= st_raz;
@@ -1116,7 +1178,6 @@ always @(posedge clk) begin
                 // a TLB decision invalidated in this very cycle is made again
                 p_state[e]  <= (st_fg || (st_ft && !inv) || mt_use) ? P_READY : P_NEW;
                 if (mt_use) begin
-                    p_pa[e]   <= {e_pa, 12'd0};
                     p_ax[e]   <= e_ax;
                     p_asid[e] <= e_asid;
                     p_ng[e]   <= e_ng;
@@ -1133,6 +1194,7 @@ end
 // only for a parked one)
 always @(posedge clk) begin
     if (st_push) begin
+        p_hpa[free_idx] <= mt_use ? e_pa : st_pa[OAS_BITS-1:12];
         p_pl[free_idx]  <= {st_addr, st_attr, st_sid, st_ssid, st_ssv};
         p_len[free_idx] <= st_len;
     end
@@ -1150,6 +1212,17 @@ always @(posedge clk)
     if (!rst && dbg_rst_seen && n_stall_reg != n_stall + n_unstall)
         $fatal(1, "smmu_xlt_q: stall count %0d, %0d entries stalled + %0d ended last cycle", n_stall_reg,
                n_stall, n_unstall);
+// a walk ends only in a slot whose last result no entry still reads (the TCU honours w_hold)
+reg dbg_hold_bad;
+always @* begin
+    dbg_hold_bad = w_done && cv_v && cv_wb && cv_slot == w_slot;
+    for (integer e = 0; e < PEND; e = e + 1)
+        if (w_done && p_wb[e] && p_slot[e] == w_slot && !(p_v[e] && p_state[e] == P_WALK))
+            dbg_hold_bad = 1'b1;
+end
+always @(posedge clk)
+    if (!rst && dbg_rst_seen && dbg_hold_bad)
+        $fatal(1, "smmu_xlt_q: walk slot %0d ended while an entry still reads its last result", w_slot);
 `endif
 `endif
 
@@ -1175,6 +1248,17 @@ always @* if (f_rst_seen) begin
         assert(out_v && st_fast);
     assert(n_stall <= SCAP);                                 // stalls per direction
     assert(n_stall_reg == n_stall + n_unstall);              // the incremental count: exact, one cycle late on ends
+    // a walk ends only in a slot whose last result no entry still reads (smmu_walk: w_hold),
+    // and an entry whose copy is pending is one that reads it (a walk's READY or EVT entry) or
+    // one that went back for a new lookup (its next walk's end replaces the copy)
+    if (w_done && cv_v && cv_wb)
+        assert(cv_slot != w_slot);
+    for (integer e = 0; e < PEND; e = e + 1) begin
+        if (w_done && p_wb[e] && p_slot[e] == w_slot)
+            assert(p_v[e] && p_state[e] == P_WALK);
+        if (p_wb[e])
+            assert(p_v[e] && p_wsel[e]);
+    end
     assert(!tmp_v || out_v);                                 // the address stage loses nothing
     // the FIFO holds exactly the unparked pending writes, its head among them
     if (PARK != 0) begin

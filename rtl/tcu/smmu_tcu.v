@@ -167,6 +167,7 @@ module smmu_tcu #(
     output wire [31:0]          cfgi_mask,
     input  wire [NT-1:0]        sync_block,
     input  wire [NT-1:0]        inv_ack,       // LINK_REG=1: TBU t applied an invalidation
+    input  wire [NT*WALKERS-1:0] w_hold,       // TBU t still reads these walk slots' results
 
     // ------------------------------------------------ link: fault records and stalls (per queue)
     input  wire [2*NT-1:0]          e_valid,
@@ -288,11 +289,19 @@ wire [63:0]              tw_rdata;
 wire [1:0]               tw_rresp;
 wire                     tw_rlast;
 
+// a walk slot any TBU still reads
+reg [NW-1:0] w_hold_any;
+always @* begin
+    w_hold_any = {NW{1'b0}};
+    for (integer t = 0; t < NT; t = t + 1)
+        w_hold_any = w_hold_any | w_hold[t*NW +: NW];
+end
+
 smmu_walk #(.NW(NW), .SID_W(SID_W), .SSID_W(SSID_W), .OAS_BITS(OAS_BITS), .SLOT_W(SLOT_W),
-            .WC_ENTRIES(WCACHE_ENTRIES)) walk_inst (
+            .WC_ENTRIES(WCACHE_ENTRIES), .HOLD_LAG(2 * LINK_REG)) walk_inst (
     .clk(clk), .rst(rst), .smmuen(smmuen),
     .req_fire(cfg_take), .req_sid(cfg_req_sid), .req_ssid(cfg_req_ssid),
-    .req_ssv(cfg_req_ssv), .req_va(cfg_req_addr), .slot_free(walk_slot_free),
+    .req_ssv(cfg_req_ssv), .req_va(cfg_req_addr), .slot_free(walk_slot_free), .slot_hold(w_hold_any),
     .sync_block(walk_sync_block), .busy(walk_busy),
     .resp_valid(cfg_resp_valid), .resp_kind(cfg_resp_kind), .resp_cd(cfg_resp_cd),
     .resp_cacheable(cfg_resp_cacheable), .ans_kind(ans_kind), .ans_slot(ans_slot),

@@ -8,7 +8,8 @@
 //
 // The configuration engine answers one lookup at a time, and a lookup is only
 // requested while a walker is free (slot_free), so an answer that needs a walk
-// always finds a walker. For the answer the transaction's table gets:
+// always finds a walker. A walker is free when its slot is idle and no TBU holds
+// it (slot_hold: a transaction still reads the slot's last result, see below). For the answer the transaction's table gets:
 //   ANS_ABORT  terminate (the configuration engine has recorded any event)
 //   ANS_BYPASS pass through untranslated (the STE bypasses stage 1)
 //   ANS_FAULT  F_TRANSLATION from the input-range checks (VA[55], T0SZ with
@@ -34,7 +35,8 @@ module smmu_walk #(
     parameter SSID_W   = 8,
     parameter OAS_BITS = 48,
     parameter SLOT_W   = 1,
-    parameter WC_ENTRIES = 4    // walk-cache entries per level (smmu_wcache), 0: none
+    parameter WC_ENTRIES = 4,   // walk-cache entries per level (smmu_wcache), 0: none
+    parameter HOLD_LAG = 0      // cycles from an answer to the TBUs' slot_hold showing it (2 * LINK_REG)
 ) (
     input  wire                     clk,
     input  wire                     rst,
@@ -47,6 +49,7 @@ module smmu_walk #(
     input  wire                     req_ssv,
     input  wire [63:0]              req_va,
     output wire                     slot_free,
+    input  wire [NW-1:0]            slot_hold,   // the TBUs still read these slots' last results
     output wire                     sync_block,  // a stale walk is still reading tables
     output wire                     busy,        // a walk is in progress
 
@@ -165,6 +168,24 @@ wire [63:0] hi_mask0 = ~((64'd1 << ias) - 64'd1);
 wire [63:0] hi_mask  = cd_tbi ? {8'd0, hi_mask0[55:0]} : hi_mask0;
 wire        range_fault = q_va_reg[55] || ((q_va_reg & hi_mask) != 64'd0) || cd_epd0;
 
+// A slot whose walk ended starts no new walk while a TBU may still read its result:
+// the TBUs hold it (slot_hold, registered) while a transaction waits for it or has not
+// copied it (smmu_xlt_q p_wb); the answers of the last HOLD_LAG cycles hold it too,
+// until their transactions show in slot_hold.
+reg  [NW-1:0] ans_lag1, ans_lag2;
+wire [NW-1:0] ans_now  = (resp_valid && ans_kind == ANS_WALK) ? (NW'(1) << ans_slot) : {NW{1'b0}};
+wire [NW-1:0] s_held   = slot_hold | (HOLD_LAG >= 1 ? ans_lag1 : {NW{1'b0}}) |
+                         (HOLD_LAG >= 2 ? ans_lag2 : {NW{1'b0}});
+wire [NW-1:0] s_avail  = s_idle & ~s_held;
+always @(posedge clk)
+    if (rst) begin
+        ans_lag1 <= {NW{1'b0}};
+        ans_lag2 <= {NW{1'b0}};
+    end else begin
+        ans_lag1 <= ans_now;
+        ans_lag2 <= ans_lag1;
+    end
+
 // merge: a walk in flight, not stale, for the same stream and VA page
 reg              merge_hit;
 reg [SLOT_W-1:0] merge_idx;
@@ -184,7 +205,7 @@ always @* begin
             merge_hit = 1'b1;
             merge_idx = i[SLOT_W-1:0];
         end
-        if (s_idle[i]) begin
+        if (s_avail[i]) begin
             n_idle = n_idle + 1'b1;
             if (!free_hit) begin
                 free_hit = 1'b1;
@@ -526,6 +547,23 @@ always @* if (f_rst_seen && !rst) begin
         if (!s_idle[k] && f_cov[k]) assert(sync_block);              // CMD_SYNC waits for it
     end
 end
+// A slot's hold rises only while it is busy or held already: an idle slot no transaction
+// waits for stays free until a walk starts in it (that is what keeps the assertion above, a
+// lookup asked while a walker was free still finds one). Asserted where the TBUs drive the
+// hold (smmu_top); assumed by the block harness, whose hold is a free input (SMMU_FORMAL_FREE_HOLD).
+reg [NW-1:0] f_idle_q = {NW{1'b0}}, f_held_q = {NW{1'b0}};
+always @(posedge clk) begin
+    f_idle_q <= s_idle;
+    f_held_q <= s_held;
+end
+always @* if (f_rst_seen && !rst)
+    for (integer k = 0; k < NW; k = k + 1)
+        if (f_idle_q[k] && !f_held_q[k] && s_idle[k])
+`ifdef SMMU_FORMAL_FREE_HOLD
+            assume(!s_held[k]);
+`else
+            assert(!s_held[k]);
+`endif
 // block harness covers (formal/f_blocks.v f_walk; the whole-design harnesses have no TLBI source)
 `ifdef SMMU_FORMAL_WALK
 always @(posedge clk) if (f_rst_seen && !rst) begin

@@ -21,6 +21,13 @@ WalkCacheTableChange software repoints a level-2 table descriptor to a new level
                     TLBI_NH_VA Leaf=0 + CMD_SYNC: the new table is walked (4 reads) and the new
                     translation used; TLBI_NH_VA Leaf=1 + CMD_SYNC: the cached level-2 entry stays
                     (1 read, of the old level-3 table); TLBI_NH_ASID + SYNC then removes it
+WalkResultHold      a walk's result waits in its slot until every transaction that waited for it has
+                    copied it (smmu_xlt_q p_wb, one a cycle): 20 reads of one page merge into one slow
+                    walk (slot 0) while the other walker is busy with a slower one; a miss in the same
+                    2 MiB waits for a walker; when the first walk ends, slot 0 must not take the new
+                    walk before the 20 copies are done (TCU: the TBUs' w_hold). The RTL's check fires
+                    ($fatal) if a walk ends in a slot an entry still reads; the test asserts the slot
+                    was seen held with the miss waiting, and the scoreboard checks every PA
 WalkCacheInvalidate every TLBI / CFGI form the command queue forwards, each on a region whose
                     walk cache entries were just seen to hit: the next miss reads from the start
                     level (removed) or 1 descriptor (kept)
@@ -32,8 +39,12 @@ from __future__ import annotations
 
 from typing import Optional
 
+import cocotb
 import pyuvm
+from cocotb.triggers import ClockCycles, FallingEdge
 
+from tb import hier
+from tb.agents.throttle import Throttle
 from tb.driver.testkit import TwTap
 from tb.env.scoreboard import TlbScope
 from tb.model import commands as C
@@ -209,4 +220,75 @@ class WalkCacheInvalidate(WalkCacheTest):
             await self.miss(c, p1, 1, f"{name}: cached before")
             await drv.issue(cmds(p1))
             await self.miss(c, p2, 4 if removes else 1, f"{name}: after")
+        await self.finish()
+
+
+# ====================================================================== a walk's result and its waiting transactions
+@pyuvm.test()
+class WalkResultHold(WalkCacheTest):
+    """See the module docstring. Walker slot k reads with ARID 2 + k (m_axi_tw); per-ARID latency steers the
+    walks: slot 0's walk of P slow (so 19 more reads of P merge into it), slot 1's walk (Q1) slower still,
+    then slot 0's reads fast (Q2's walk, a walk-cache hit, would end within a few cycles)."""
+
+    N_MERGE = 20
+
+    async def body(self) -> None:
+        env = self.env
+        await self.setup_wc()
+        env.set_backpressure()
+        env.mem_tw.set_throttles(*(Throttle() for _ in range(5)))
+        env.mem_tw.latency = (0, 0)
+        for m in env.mems_m:
+            m.latency = (0, 0)
+        c = await self.context(0x34, 5)
+        t = c.tables
+        base = 0x44_0000_0000
+        warm, p, q2 = base + 0x1000, base + 0x2000, base + 0x3000
+        q1 = base + 7 * SIZE_1G + 0x1000                  # its own tables: slot 1
+        for va in (warm, p, q2, q1):
+            t.map(va, self.data_pa())
+        await self.miss(c, warm, 4, "warm (fills the walk caches)")
+        walk = hier.block(env.dut, "walk_inst")
+        n_walker = env.params.WALKERS
+        seen = {"held_waiting": 0}
+        stop = False
+
+        async def watch() -> None:
+            # a slot idle but held while a lookup waits for a walker (the TCU's slot_free low)
+            while not stop:
+                await FallingEdge(env.dut.aclk)
+                idle, held = walk.s_idle.value, walk.s_held.value
+                if idle.is_resolvable and held.is_resolvable and (int(idle) & int(held)) \
+                        and not int(walk.slot_free.value):
+                    seen["held_waiting"] += 1
+
+        task = cocotb.start_soon(watch())
+        env.mem_tw.id_latency = {2: 400, 3: 3000}
+        env.client.max_outstanding = self.N_MERGE + 4
+        n_id = 1 << env.params.ID_W
+        first = [self.vtxn(c, p, False, prot=1, len_=0, tid=0)]
+        rest = [self.vtxn(c, p + 64 * k, False, prot=1, len_=0, tid=k % n_id) for k in range(1, self.N_MERGE)]
+        slow = self.vtxn(c, q1, False, prot=1, len_=0, tid=1)
+        late = self.vtxn(c, q2, False, prot=1, len_=0, tid=2)
+        merges0 = int(walk.cnt_merges.value)
+        for it in first:
+            await env.client.send(it)
+        await ClockCycles(env.dut.aclk, 30)
+        for it in rest:
+            await env.client.send(it)
+        await ClockCycles(env.dut.aclk, 150)
+        await env.client.send(slow)
+        await ClockCycles(env.dut.aclk, 30)
+        env.mem_tw.id_latency = {3: 3000}                 # slot 0's next reads: no latency
+        await env.client.send(late)
+        for it in first + rest + [late, slow]:
+            await it.done.wait()
+        stop = True
+        await task
+        merged = int(walk.cnt_merges.value) - merges0
+        self.log.info("reads of P merged into its walk: %d of %d; cycles a held slot kept a lookup waiting: %d",
+                      merged, self.N_MERGE - 1, seen["held_waiting"])
+        assert merged >= self.N_MERGE // 2, f"only {merged} reads merged into the walk of P: nothing to copy"
+        if n_walker == 2:
+            assert seen["held_waiting"] > 0, "no lookup ever waited for a held slot: the case was not exercised"
         await self.finish()
