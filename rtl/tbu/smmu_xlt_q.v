@@ -637,9 +637,18 @@ assign pk_len   = p_len[pc_idx];
 
 wire tbl_out  = cv_ready && sel_tbl;                 // the chosen entry enters the conversion stage
 wire st_out   = ob_ready && st_go;                   // the stage transaction enters the output buffer
+// payload: no reset (read only with cv_v). An entry whose walk result was not copied yet
+// (cv_wb) reads the slot's result in its first cycle in the stage and keeps it, so the
+// stage holds the slot (w_hold) for that cycle only, however long the buffer waits
+localparam CV_B_WB    = CV_W - 3;
+localparam CV_B_WBASE = CV_W - 4 - SLOT_W - (OAS_BITS - 13);
 always @(posedge clk)
     if (tbl_out)
-        cv_d <= cv_in;   // payload: no reset (read only with cv_v)
+        cv_d <= cv_in;
+    else if (cv_wb) begin
+        cv_d[CV_B_WB]                          <= 1'b0;
+        cv_d[CV_B_WBASE +: OAS_BITS - 12]      <= sb_pa[cv_slot][OAS_BITS-1:12];
+    end
 assign st_push = out_v && !st_direct && free_any && !st_wait;
 // the oldest unparked write leaves the FIFO: parked, or chosen for the output
 assign uf_pop = (pk_valid && pk_ready) || (tbl_out && uf_valid && sel_idx == uf_head);
@@ -1049,6 +1058,10 @@ always @(posedge clk) begin
                         else if (c_resp_valid && c_resp_idx == e[PIDX_W-1:0]) begin
                             p_cdf[e]  <= ans_cdf;
                             p_slot[e] <= ans_slot;
+                            // a walk result not copied before an invalidation or a retry sent
+                            // the entry back is not needed: the slot number changes now
+                            p_wsel[e] <= 1'b0;
+                            p_wb[e]   <= 1'b0;
                             p_asid[e] <= ans_asid;
                             p_xl[e]   <= ans_kind == ANS_WALK || ans_kind == ANS_FAULT;
                             p_ng[e]   <= 1'b1;
