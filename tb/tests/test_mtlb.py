@@ -45,7 +45,9 @@ MtlbRefillRace    a main-TLB hit used in the cycle before the TLBI_NH_VA of its 
                   measured in the previous one; the page read again after the SYNC).
 MtlbSubstreams    one StreamID, three CDs (no SSID, SSID 1, SSID 2) mapping the same VAs to different PAs:
                   the tag holds SSV and SSID; SSV=1/SSID 0 and an invalid SSID never hit a valid entry.
-MtlbHeldHit       a micro-TLB hit keeps its decision while the translation queue's stage holds it (a
+MtlbHeldHit       (first) the hits of a warm pass with nothing of their ID pending go to the output buffer
+                  directly (smmu_xlt_q st_out; mutant xlt_q-100 of stop 26 sent every one through the table);
+                  a micro-TLB hit keeps its decision while the translation queue's stage holds it (a
                   full table behind a throttled m_axi): with every page in the micro-TLB and no
                   invalidation, the phase probes no main TLB and starts no walk.
 
@@ -709,10 +711,30 @@ class MtlbHeldHit(MtlbTest):
         vas = [0x4000_0000 + k * SIZE_4K for k in range(n)]
         for va in vas:
             ctx.tables.map(va, self.data_pa())
-        for _ in range(2):          # fills, then hits
+        qs = [hier.block(env.dut, "rd_q_inst"), hier.block(env.dut, "wr_q_inst")]
+        direct = 0
+        done_warm = False
+
+        async def watch_direct() -> None:
+            # the stage transaction (a micro-TLB hit, nothing of its ID pending) enters the output
+            # buffer directly (smmu_xlt_q st_out), not through the table (mutant xlt_q-100 of stop 26)
+            nonlocal direct
+            while not done_warm:
+                await FallingEdge(env.dut.aclk)
+                for q in qs:
+                    v = q.st_out.value
+                    if v.is_resolvable and int(v):
+                        direct += 1
+
+        for rnd in range(2):        # fills, then hits
+            t_dir = cocotb.start_soon(watch_direct()) if rnd == 1 else None
             await self.run_items([self.vtxn(ctx, va, w, prot=1, len_=0) for va in vas for w in (False, True)],
                                  shuffle=False)
-        qs = [hier.block(env.dut, "rd_q_inst"), hier.block(env.dut, "wr_q_inst")]
+        done_warm = True
+        await t_dir
+        self.log.info("hit pass: %d of %d transactions entered the output buffer directly", direct, 2 * n)
+        assert direct > 0, "no micro-TLB hit took the direct path (stage -> output buffer): every one went " \
+                           "through the pending table"
         held = 0
         stop = False
 
