@@ -176,6 +176,30 @@ class PulseCounter:
             self._task.cancel()
 
 
+class HighCycles:
+    """Counts, on every ``edge`` (a cocotb trigger class, e.g. RisingEdge) of ``clk``, how many of
+    ``sigs`` are 1 (an X/Z value counts as 0), from construction until ``await stop()``."""
+
+    def __init__(self, clk, sigs, edge) -> None:
+        self.clk, self.sigs, self.edge = clk, list(sigs), edge
+        self.count = 0
+        self._stop = False
+        self._task = cocotb.start_soon(self._run())
+
+    async def _run(self) -> None:
+        while not self._stop:
+            await self.edge(self.clk)
+            for s in self.sigs:
+                v = s.value
+                if v.is_resolvable and int(v):
+                    self.count += 1
+
+    async def stop(self) -> int:
+        self._stop = True
+        await self._task
+        return self.count
+
+
 # ---------------------------------------------------------------------- translation counters
 TLB_COUNTERS = {
     "rd_lookups": ("rd_q_inst", "cnt_lookups"), "rd_hits": ("rd_q_inst", "cnt_hits"),

@@ -70,7 +70,7 @@ from cocotb.triggers import ClockCycles, FallingEdge, RisingEdge
 from tb import hier
 from tb.agents.throttle import Throttle
 from tb.driver.smmu_driver import make_cdtable_ste, make_s1_cd
-from tb.driver.testkit import TwTap, _read_counter, tlb_counters
+from tb.driver.testkit import HighCycles, TwTap, _read_counter, tlb_counters
 from tb.model import commands as C
 from tb.model import events as E
 from tb.model.pagetable import AP_PRIV_RO, AP_PRIV_RW, AP_RO, AP_RW, SIZE_1G, SIZE_2M, SIZE_4K
@@ -138,6 +138,18 @@ class MtlbTest(XltTest):
         sc = self.scope(t, va, SIZE_4K, old)
         self.change(t, va, lambda: t.map(va, self.data_pa(), replace_existing=True), sc, note)
         return self.tlbi_cmds("va", sc)
+
+    BLOCK_LAT = 1500    # walk descriptor reads of read_blockers' walks (walker ARIDs 2, 3)
+
+    def read_blockers(self, c: Ctx, q: int) -> list:
+        """XLT_SLOTS reads of page ``q`` (its own level-3 table), IDs 0..2**ID_W-2, to fill every read
+        slot behind walks whose descriptor reads take BLOCK_LAT cycles (``mem_tw.id_latency``; clear
+        it to let them finish); the client may hold them all and a few more."""
+        env = self.env
+        slots, n_id = env.params.XLT_SLOTS, 1 << env.params.ID_W
+        env.mem_tw.id_latency = {2: self.BLOCK_LAT, 3: self.BLOCK_LAT}
+        env.client.max_outstanding = slots + 4
+        return [self.vtxn(c, q + 64 * k, False, prot=1, len_=0, tid=k % (n_id - 1)) for k in range(slots)]
 
     def deterministic_timing(self) -> None:
         """No back-pressure anywhere, no memory latency (regress seeds random timing): a test that
@@ -459,8 +471,6 @@ class MtlbKeptAnswer(MtlbTest):
     does not wait for them); meanwhile its page is remapped + TLBI_NH_VA + CMD_SYNC. The kept answer
     (smmu_xlt_q mh_*) must be dropped: after the SYNC only the new translation may reach m_axi."""
 
-    LAT = 1500          # walk descriptor reads of the blockers (ARIDs 2, 3)
-
     async def body(self) -> None:
         env = self.env
         drv = await self.bring_up()
@@ -471,7 +481,7 @@ class MtlbKeptAnswer(MtlbTest):
         c = await self.context(0x68, 0x38, tables=t)
         c_sw, sw = await self.block_sweeper(0x69, 0x39)
         q_rd = hier.block(env.dut, "rd_q_inst")
-        slots, n_id = env.params.XLT_SLOTS, 1 << env.params.ID_W
+        n_id = 1 << env.params.ID_W
         for rnd in range(2):
             p = 0x50_0000_0000 + rnd * SIZE_4K
             q = 0x58_0000_0000 + rnd * SIZE_2M              # its own level-3 table: a full walk
@@ -479,9 +489,7 @@ class MtlbKeptAnswer(MtlbTest):
             t.map(q, self.data_pa())
             await self.run_items([self.vtxn(c, p, False, prot=1, len_=0)])
             await self.sweep(c_sw, sw)                      # p: in the main TLB only
-            env.mem_tw.id_latency = {2: self.LAT, 3: self.LAT}
-            env.client.max_outstanding = slots + 4
-            blockers = [self.vtxn(c, q + 64 * k, False, prot=1, len_=0, tid=k % (n_id - 1)) for k in range(slots)]
+            blockers = self.read_blockers(c, q)
             late = self.vtxn(c, p, False, prot=1, len_=0, tid=n_id - 1)
             for it in blockers + [late]:
                 await env.client.send(it)
@@ -517,8 +525,6 @@ class MtlbNextProbe(MtlbTest):
     main TLB only and map to different PAs, so A decided with B's answer goes to B's PA (scoreboard).
     No invalidation: A and B finish after the blockers with their own translations."""
 
-    LAT = 1500          # walk descriptor reads of the blockers (ARIDs 2, 3)
-
     async def body(self) -> None:
         env = self.env
         await self.bring_up()
@@ -528,7 +534,7 @@ class MtlbNextProbe(MtlbTest):
         c = await self.context(0x6A, 0x3A, tables=t)
         c_sw, sw = await self.block_sweeper(0x6B, 0x3B)
         q_rd = hier.block(env.dut, "rd_q_inst")
-        slots, n_id = env.params.XLT_SLOTS, 1 << env.params.ID_W
+        n_id = 1 << env.params.ID_W
         for rnd in range(2):
             a = 0x54_0000_0000 + rnd * 2 * SIZE_4K
             b = a + SIZE_4K
@@ -537,9 +543,7 @@ class MtlbNextProbe(MtlbTest):
                 t.map(va, self.data_pa())
             await self.run_items([self.vtxn(c, va, False, prot=1, len_=0) for va in (a, b)], shuffle=False)
             await self.sweep(c_sw, sw)                      # a, b: in the main TLB only
-            env.mem_tw.id_latency = {2: self.LAT, 3: self.LAT}
-            env.client.max_outstanding = slots + 4
-            blockers = [self.vtxn(c, q + 64 * k, False, prot=1, len_=0, tid=k % (n_id - 1)) for k in range(slots)]
+            blockers = self.read_blockers(c, q)
             first = self.vtxn(c, a, False, prot=1, len_=0, tid=n_id - 1)
             second = self.vtxn(c, b, False, prot=1, len_=0, tid=n_id - 1)
             for it in blockers + [first, second]:
@@ -712,48 +716,23 @@ class MtlbHeldHit(MtlbTest):
         for va in vas:
             ctx.tables.map(va, self.data_pa())
         qs = [hier.block(env.dut, "rd_q_inst"), hier.block(env.dut, "wr_q_inst")]
-        direct = 0
-        done_warm = False
-
-        async def watch_direct() -> None:
-            # the stage transaction (a micro-TLB hit, nothing of its ID pending) enters the output
-            # buffer directly (smmu_xlt_q st_out), not through the table (mutant xlt_q-100 of stop 26)
-            nonlocal direct
-            while not done_warm:
-                await FallingEdge(env.dut.aclk)
-                for q in qs:
-                    v = q.st_out.value
-                    if v.is_resolvable and int(v):
-                        direct += 1
-
-        for rnd in range(2):        # fills, then hits
-            t_dir = cocotb.start_soon(watch_direct()) if rnd == 1 else None
-            await self.run_items([self.vtxn(ctx, va, w, prot=1, len_=0) for va in vas for w in (False, True)],
-                                 shuffle=False)
-        done_warm = True
-        await t_dir
+        await self.run_items([self.vtxn(ctx, va, w, prot=1, len_=0) for va in vas for w in (False, True)],
+                             shuffle=False)                                  # fills
+        # the hits: the stage transaction (a micro-TLB hit, nothing of its ID pending) enters the output
+        # buffer directly (smmu_xlt_q st_out), not through the table (mutant xlt_q-100 of stop 26)
+        st_out = HighCycles(env.dut.aclk, [q.st_out for q in qs], FallingEdge)
+        await self.run_items([self.vtxn(ctx, va, w, prot=1, len_=0) for va in vas for w in (False, True)],
+                             shuffle=False)
+        direct = await st_out.stop()
         self.log.info("hit pass: %d of %d transactions entered the output buffer directly", direct, 2 * n)
         assert direct > 0, "no micro-TLB hit took the direct path (stage -> output buffer): every one went " \
                            "through the pending table"
-        held = 0
-        stop = False
-
-        async def watch() -> None:
-            nonlocal held
-            while not stop:
-                await RisingEdge(env.dut.aclk)
-                for q in qs:
-                    v = q.tmp_v.value
-                    if v.is_resolvable and int(v):
-                        held += 1
-
-        task = cocotb.start_soon(watch())
+        tmp_v = HighCycles(env.dut.aclk, [q.tmp_v for q in qs], RisingEdge)
         env.set_backpressure(mem={"ar": Throttle("random", 0.05), "aw": Throttle("random", 0.05)})
         c0, t0 = mtlb_counters(env.dut), tlb_counters(env.dut)
         items = [self.vtxn(ctx, vas[k % n] + 0x40 * (k % 32), k % 2 == 1, prot=1, len_=0) for k in range(96)]
         await self.run_items(items, shuffle=False, max_outstanding=64)
-        stop = True
-        await task
+        held = await tmp_v.stop()
         env.set_backpressure()
         c1, t1 = mtlb_counters(env.dut), tlb_counters(env.dut)
         d = {k: c1[k] - c0[k] for k in c0}
