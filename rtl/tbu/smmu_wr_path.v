@@ -249,18 +249,62 @@ wire [PB_W+PSLOT_W-1:0] rd_addr_pb = {mo_slot, m_beat_reg[PB_W-1:0]};
 wire [PB_W+PSLOT_W-1:0] wr_addr_pb = {sr_slot, s_beat_reg[PB_W-1:0]};
 wire park_avail = mo_valid && mo_park && (pb_ridx[mo_slot] < pb_widx[mo_slot]);
 
-assign {m_axi_wdata, m_axi_wstrb} = (mo_valid && mo_park) ? pbuf[rd_addr_pb] : w_data;
-assign m_axi_wlast  = mo_valid && m_last;
-assign m_axi_wvalid = park_avail || (direct && w_valid);
-assign w_ready      = sr_valid && (sr_kind == R_SINK || sr_kind == R_PARK || (direct && m_axi_wready));
+// m_axi W: the beats of the m-order head are issued in order, one a cycle, into a
+// one-beat stage: a parked beat is read from the park buffer there (a synchronous
+// read, so the buffer maps to block RAM; an asynchronous read kept it in LUT RAM
+// behind a PARK_N*WB_BEATS:1 multiplexer on m_axi_wdata), a direct beat is taken
+// from w_stage. The stage feeds the output skid, which drives m_axi_w* from
+// registers. A beat is issued only when the stage is free or moves on this cycle
+// (the skid's registered ready), so a parked beat's read data is never overwritten
+// before it moves; back to back issue keeps one beat a cycle.
+reg            ws_v;        // the stage holds a beat ...
+reg            ws_park;     // ... read from the park buffer (pb_q), else ws_d
+reg            ws_last;
+reg  [W_W-1:0] ws_d;
+reg  [W_W-1:0] pb_q;        // the park buffer's read data
+wire           wo_ready;    // the output skid takes the stage's beat
+wire           ws_free  = !ws_v || wo_ready;
+wire           is_park  = park_avail && ws_free;
+wire           is_dir   = direct && w_valid && ws_free;
+
+assign w_ready = sr_valid && (sr_kind == R_SINK || sr_kind == R_PARK || (direct && ws_free));
+
+smmu_skid #(.WIDTH(W_W + 1)) w_out (
+    .clk(clk), .rst(rst),
+    .s_data({ws_park ? pb_q : ws_d, ws_last}), .s_valid(ws_v), .s_ready(wo_ready),
+    .m_data({m_axi_wdata, m_axi_wstrb, m_axi_wlast}), .m_valid(m_axi_wvalid), .m_ready(m_axi_wready)
+);
+
+// (the stage's data is reset, pb_q is read only from written beats: the skid loads
+// the stage's data even when it is empty, and no port may show X)
+always @(posedge clk)
+    if (is_park)
+        pb_q <= pbuf[rd_addr_pb];
+always @(posedge clk) begin
+    if (rst) begin
+        ws_v    <= 1'b0;
+        ws_park <= 1'b0;
+        ws_last <= 1'b0;
+        ws_d    <= {W_W{1'b0}};
+    end else begin
+        if (is_dir)
+            ws_d <= w_data;
+        if (is_park || is_dir) begin
+            ws_v    <= 1'b1;
+            ws_park <= is_park;
+            ws_last <= m_last;
+        end else if (wo_ready)
+            ws_v    <= 1'b0;
+    end
+end
 
 wire w_xfer = w_valid && w_ready;
-wire m_xfer = m_axi_wvalid && m_axi_wready;
+wire m_xfer = is_park || is_dir;           // a beat of the m-order head issued
 assign sr_pop = w_xfer && s_last;
 assign mo_pop = m_xfer && m_last;
 wire sink_done = sr_pop && sr_kind == R_SINK;
 wire park_in   = w_xfer && sr_kind == R_PARK;
-wire park_out  = m_xfer && mo_park;
+wire park_out  = is_park;
 
 // ---------------------------------------------------------------- B merge
 wire b_s_ready;
