@@ -27,7 +27,8 @@
     .st_alloc(ln_st_alloc[2*`SMMU_LINK_T +: 2]),
     .st_alloc_idx(ln_st_alloc_idx[2*`SMMU_LINK_T*PIDX_W +: 2*PIDX_W]),
     .st_alloc_sid(ln_st_alloc_sid[2*`SMMU_LINK_T*SID_W +: 2*SID_W]),
-    .act_mask(ln_act_mask[2*`SMMU_LINK_T*XLT_SLOTS +: 2*XLT_SLOTS]), .act_kind(ln_act_kind),
+    .act_res(ln_act_res[2*`SMMU_LINK_T +: 2]), .act_idx(ln_act_idx), .act_term(ln_act_term),
+    .act_sid(ln_act_sid), .act_kind(ln_act_kind),
     .n_cfg_wait(ln_n_cfg_wait[2*`SMMU_LINK_T*(PIDX_W+1) +: 2*(PIDX_W+1)]),
     .cnt_rd_lookups(ln_cnt_rd_lookups[`SMMU_LINK_T*32 +: 32]), .cnt_rd_hits(ln_cnt_rd_hits[`SMMU_LINK_T*32 +: 32]),
     .cnt_wr_lookups(ln_cnt_wr_lookups[`SMMU_LINK_T*32 +: 32]), .cnt_wr_hits(ln_cnt_wr_hits[`SMMU_LINK_T*32 +: 32])

@@ -44,5 +44,5 @@
     .sync_block(ln_sync_block), .inv_ack(ln_inv_ack), .w_hold(ln_w_hold),
     .e_valid(ln_e_valid), .e_data(ln_e_data), .e_stall(ln_e_stall), .e_ready(ln_e_ready),
     .e_stall_ok(ln_e_stall_ok), .st_avail(ln_st_avail), .st_tag(ln_st_tag), .st_alloc(ln_st_alloc),
-    .st_alloc_idx(ln_st_alloc_idx), .st_alloc_sid(ln_st_alloc_sid), .act_mask(ln_act_mask),
-    .act_kind(ln_act_kind), .n_cfg_wait(ln_n_cfg_wait)
+    .st_alloc_idx(ln_st_alloc_idx), .st_alloc_sid(ln_st_alloc_sid), .act_res(ln_act_res),
+    .act_idx(ln_act_idx), .act_term(ln_act_term), .act_sid(ln_act_sid), .act_kind(ln_act_kind), .n_cfg_wait(ln_n_cfg_wait)

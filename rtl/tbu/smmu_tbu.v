@@ -212,7 +212,10 @@ module smmu_tbu #(
     output wire [1:0]           st_alloc,
     output wire [2*PIDX_W-1:0]  st_alloc_idx,
     output wire [2*SID_W-1:0]   st_alloc_sid,
-    input  wire [2*XLT_SLOTS-1:0] act_mask,
+    input  wire [1:0]           act_res,      // stall actions (rtl/tcu/smmu_stallq.v)
+    input  wire [PIDX_W-1:0]    act_idx,
+    input  wire                 act_term,
+    input  wire [SID_W-1:0]     act_sid,
     input  wire [1:0]           act_kind,
 
     // ------------------------------------------------ checks and counters
@@ -276,20 +279,23 @@ wire [4:0]                   i_fill_perm;
 wire [21:0]                  i_fill_ax;
 wire [7:0]                   i_tlbi_op;
 wire [31:0]                  i_cfgi_sid, i_cfgi_mask;
-wire [2*XLT_SLOTS-1:0]       i_act_mask;
+wire [1:0]                   i_act_res;
+wire [PIDX_W-1:0]            i_act_idx;
+wire                         i_act_term;
+wire [SID_W-1:0]             i_act_sid;
 
 // every TCU -> TBU signal, in one vector (registered whole when LINK_REG=1)
 localparam DN_W = 1 + 1 + 15 + 2 + PIDX_W + 3 + SLOT_W + 4 + 16 + 1 + 3 + 1 + 3 + 15
                   + 1 + SLOT_W + 3 + OAS_BITS + (OAS_BITS - 12) + 2 + 5 + 1 + 1 + 6
                   + 1 + 1 + SID_W + SSID_W + 1 + 52 + 1 + 2 + 16 + 1 + (OAS_BITS - 12) + 5 + 1 + 22
-                  + 1 + 8 + 16 + 52 + 1 + 1 + 32 + 32 + 1 + 1 + 16 + 2 * XLT_SLOTS + 2;
+                  + 1 + 8 + 16 + 52 + 1 + 1 + 32 + 32 + 1 + 1 + 16 + 2 + PIDX_W + 1 + SID_W + 2;
 wire [DN_W-1:0] dn_in = {
     smmuen, gbpa_abort, g_ovr, c_resp_valid, c_resp_idx, ans_kind, ans_slot, ans_cdf, ans_asid,
     ans_rec, ans_rseq, rec_pop, rec_pop_seq, ans_ovr, w_done, w_slot, w_fault, w_fetch, w_pa, w_size,
     w_perm, w_stale, w_ng, w_ax, fill_valid, fill_byp, fill_sid, fill_ssid, fill_ssv, fill_va,
     fill_tbi, fill_size, fill_asid, fill_ng, fill_pa, fill_perm, fill_pan, fill_ax, tlbi_valid,
     tlbi_op, tlbi_asid, tlbi_va, tlbi_leaf, cfgi_valid, cfgi_sid, cfgi_mask, e_stall_ok, st_avail,
-    st_tag, act_mask, act_kind};
+    st_tag, act_res, act_idx, act_term, act_sid, act_kind};
 wire [DN_W-1:0] dn_out;
 wire            inv;             // an invalidation reaches this TBU now
 
@@ -415,7 +421,7 @@ assign {i_smmuen, i_gbpa_abort, i_g_ovr, i_c_resp_valid, i_c_resp_idx, i_ans_kin
         i_fill_byp, i_fill_sid, i_fill_ssid, i_fill_ssv, i_fill_va, i_fill_tbi, i_fill_size,
         i_fill_asid, i_fill_ng, i_fill_pa, i_fill_perm, i_fill_pan, i_fill_ax, i_tlbi_valid,
         i_tlbi_op, i_tlbi_asid, i_tlbi_va, i_tlbi_leaf, i_cfgi_valid, i_cfgi_sid, i_cfgi_mask,
-        i_e_stall_ok, i_st_avail, i_st_tag, i_act_mask, i_act_kind} = dn_out;
+        i_e_stall_ok, i_st_avail, i_st_tag, i_act_res, i_act_idx, i_act_term, i_act_sid, i_act_kind} = dn_out;
 assign inv = i_tlbi_valid || i_cfgi_valid;
 
 // ------------------------------------------------------------ micro-TLB and main TLB (port 0: AR, port 1: AW)
@@ -527,7 +533,8 @@ smmu_xlt_q #(.ID_W(ID_W), .OAS_BITS(OAS_BITS), .SID_W(SID_W), .SSID_W(SSID_W), .
     .e_valid(x_e_valid[0]), .e_data(x_e_data[0 +: 256]), .e_stall(x_e_stall[0]), .e_ready(x_e_ready[0]),
     .e_stall_ok(i_e_stall_ok),
     .st_avail(i_st_avail), .st_tag(i_st_tag), .st_alloc(x_st_alloc[0]), .st_alloc_idx(x_st_alloc_idx[0 +: PIDX_W]),
-    .st_alloc_sid(x_st_alloc_sid[0 +: SID_W]), .act_mask(i_act_mask[0 +: PEND]), .act_kind(i_act_kind),
+    .st_alloc_sid(x_st_alloc_sid[0 +: SID_W]), .act_res(i_act_res[0]), .act_idx(i_act_idx),
+    .act_term(i_act_term), .act_sid(i_act_sid), .act_kind(i_act_kind),
     .sync_block(rd_q_sync_block), .w_hold(rd_q_w_hold), .n_cfg_wait(n_cfg_wait[0 +: PIDX_W+1]),
     .cnt_lookups(cnt_rd_lookups), .cnt_hits(cnt_rd_hits),
     .cnt_mt_lookups(cnt_rd_mt_lookups), .cnt_mt_hits(cnt_rd_mt_hits)
@@ -574,7 +581,8 @@ smmu_xlt_q #(.ID_W(ID_W), .OAS_BITS(OAS_BITS), .SID_W(SID_W), .SSID_W(SSID_W), .
     .e_valid(x_e_valid[1]), .e_data(x_e_data[256 +: 256]), .e_stall(x_e_stall[1]), .e_ready(x_e_ready[1]),
     .e_stall_ok(i_e_stall_ok),
     .st_avail(i_st_avail), .st_tag(i_st_tag), .st_alloc(x_st_alloc[1]), .st_alloc_idx(x_st_alloc_idx[PIDX_W +: PIDX_W]),
-    .st_alloc_sid(x_st_alloc_sid[SID_W +: SID_W]), .act_mask(i_act_mask[PEND +: PEND]), .act_kind(i_act_kind),
+    .st_alloc_sid(x_st_alloc_sid[SID_W +: SID_W]), .act_res(i_act_res[1]), .act_idx(i_act_idx),
+    .act_term(i_act_term), .act_sid(i_act_sid), .act_kind(i_act_kind),
     .sync_block(wr_q_sync_block), .w_hold(wr_q_w_hold), .n_cfg_wait(n_cfg_wait[PIDX_W+1 +: PIDX_W+1]),
     .cnt_lookups(cnt_wr_lookups), .cnt_hits(cnt_wr_hits),
     .cnt_mt_lookups(cnt_wr_mt_lookups), .cnt_mt_hits(cnt_wr_mt_hits)

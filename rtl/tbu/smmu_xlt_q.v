@@ -214,7 +214,10 @@ module smmu_xlt_q #(
     output wire                  st_alloc,     // a stall record was taken: entry st_alloc_idx stalls
     output wire [PIDX_W-1:0]     st_alloc_idx,
     output wire [SID_W-1:0]      st_alloc_sid,
-    input  wire [PEND-1:0]       act_mask,     // stalled entries to act on
+    input  wire                  act_res,      // a RESUME acts on stalled entry act_idx
+    input  wire [PIDX_W-1:0]     act_idx,
+    input  wire                  act_term,     // a STALL_TERM acts on every stalled entry of act_sid
+    input  wire [SID_W-1:0]      act_sid,
     input  wire [1:0]            act_kind,     // 0 retry, 1 abort, 2 RAZ/WI
 
     output wire                  sync_block,
@@ -727,6 +730,14 @@ end
 // and this count are not one path): for that cycle the count is one stall high,
 // which only delays a further stall. n_stall checks it.
 reg  [PEND-1:0] un_reg;
+// the stalled entries the stall unit's action names (read only in STALL: an entry is
+// in STALL exactly while it holds a tag, so the StreamID compare finds the entries
+// whose tags a STALL_TERM ends)
+reg  [PEND-1:0] act_mask;
+always @* begin
+    for (integer i = 0; i < PEND; i = i + 1)
+        act_mask[i] = (act_res && act_idx == i[PIDX_W-1:0]) || (act_term && p_sid[i] == act_sid);
+end
 reg  [PIDX_W:0] n_stall_reg;
 wire [PIDX_W:0] n_unstall;
 smmu_popcnt #(.N(PEND), .W(PIDX_W + 1)) unstall_cnt_inst (.v(un_reg), .n(n_unstall));

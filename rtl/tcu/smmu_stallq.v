@@ -20,13 +20,18 @@
 //   TERM_MODEL=0); otherwise nothing happens. CMD_STALL_TERM(SID) aborts
 //   every stall of SID. SMMUEN=0 ends every stall (the queues abort their
 //   STALL entries themselves).
-// * The action reaches the owning queue as a one-hot (RESUME) or multi-hot
-//   (STALL_TERM) mask over its pending entries, in the cycle after the
-//   command queue executes the command.
+// * The action reaches the queues as a message, in the cycle after the command
+//   queue executes the command: a RESUME names its tag's queue and entry
+//   (act_res one-hot over the queues, act_idx); a STALL_TERM is broadcast with its
+//   StreamID (act_term, act_sid) and every queue acts on its STALL entries of that
+//   StreamID, which are exactly the entries whose tags it ends here (a queue holds
+//   an entry in STALL from the cycle its tag is allocated to the cycle its action
+//   arrives). SMMUEN=0 sends nothing: the queues abort their STALL entries
+//   themselves. (Until stop 27 the action was a mask over every queue's entries,
+//   decoded here from every ended tag: 1.4-2.4k LUT4 of decoders.)
 module smmu_stallq #(
     parameter STALL_MAX = 16,
     parameter SID_W     = 8,
-    parameter PEND      = 16,
     parameter PIDX_W    = 4,
     parameter NQ        = 2,     // translation queues: queue 2t reads, 2t+1 writes of TBU t
     parameter QW        = (NQ > 1) ? $clog2(NQ) : 1
@@ -52,7 +57,10 @@ module smmu_stallq #(
     input  wire [31:0]        stall_term_sid,
 
     // actions on pending entries
-    output wire [NQ*PEND-1:0] act,           // queue q's entries: act[q*PEND +: PEND]
+    output wire [NQ-1:0]      act_res,       // a RESUME acts on queue q's entry act_idx
+    output wire [PIDX_W-1:0]  act_idx,
+    output wire               act_term,      // a STALL_TERM acts on every STALL entry of act_sid
+    output wire [SID_W-1:0]   act_sid,
     output wire [1:0]         act_kind,      // 0 retry, 1 abort, 2 RAZ/WI
 
     output reg  [5:0]         outstanding,
@@ -110,17 +118,13 @@ wire [1:0]    r_kind   = resume_resp[0] ? K_RETRY : (resume_resp[1] ? K_ABORT : 
 
 // ended this cycle (tags released)
 reg [STALL_MAX-1:0] end_v;
-reg [NQ*PEND-1:0]   m_act;
 always @* begin
     end_v = {STALL_MAX{1'b0}};
-    m_act = {(NQ*PEND){1'b0}};
     for (integer k = 0; k < STALL_MAX; k = k + 1)
         if (t_v[k] && (!smmuen ||
                        (r_hit && r_idx == k[IW-1:0]) ||
-                       (stall_term_valid && sid_eq(stall_term_sid, t_sid[k])))) begin
+                       (stall_term_valid && sid_eq(stall_term_sid, t_sid[k]))))
             end_v[k] = 1'b1;
-            m_act[t_q[k] * PEND + t_idx[k]] = 1'b1;
-        end
 end
 // the tags ended this cycle, counted as an adder tree: a counting loop is a chain of
 // STALL_MAX increments, and behind the RESUME / STALL_TERM match it was the design's
@@ -134,7 +138,16 @@ smmu_popcnt #(.N(STALL_MAX), .W(6)) n_end_inst (.v(end_v), .n(n_end));
 
 // SMMUEN=0 and STALL_TERM abort; a RESUME (never in the same cycle as a
 // STALL_TERM: one command per cycle) acts as it says
-assign act      = m_act;
+wire [QW-1:0] r_q = t_q[r_idx];
+genvar gq;
+generate
+    for (gq = 0; gq < NQ; gq = gq + 1) begin : g_res
+        assign act_res[gq] = smmuen && r_hit && r_q == gq;
+    end
+endgenerate
+assign act_idx  = t_idx[r_idx];
+assign act_term = smmuen && stall_term_valid && ((SID_W >= 32) || ((stall_term_sid >> SID_W) == 32'd0));
+assign act_sid  = stall_term_sid[SID_W-1:0];
 assign act_kind = (smmuen && r_hit) ? r_kind : K_ABORT;
 
 always @(posedge clk) begin

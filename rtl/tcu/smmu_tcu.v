@@ -180,7 +180,10 @@ module smmu_tcu #(
     input  wire [2*NT-1:0]          st_alloc,      // (LINK_REG=0: checked against the TCU's own)
     input  wire [2*NT*PIDX_W-1:0]   st_alloc_idx,
     input  wire [2*NT*SID_W-1:0]    st_alloc_sid,
-    output wire [2*NT*XLT_SLOTS-1:0] act_mask,
+    output wire [2*NT-1:0]          act_res,       // stall actions (smmu_stallq)
+    output wire [PIDX_W-1:0]        act_idx,
+    output wire                     act_term,
+    output wire [SID_W-1:0]         act_sid,
     output wire [1:0]               act_kind,
 
     input  wire [2*NT*(PIDX_W+1)-1:0] n_cfg_wait
@@ -348,7 +351,7 @@ smmu_rr_first #(.N(NQ), .IDX_W(QW)) st_q_inst (
     .req(e_alloc), .from({QW{1'b0}}), .any(st_any), .idx(st_q)
 );
 
-smmu_stallq #(.STALL_MAX(STALL_MAX), .SID_W(SID_W), .PEND(PEND), .PIDX_W(PIDX_W), .NQ(NQ), .QW(QW)) stall_inst (
+smmu_stallq #(.STALL_MAX(STALL_MAX), .SID_W(SID_W), .PIDX_W(PIDX_W), .NQ(NQ), .QW(QW)) stall_inst (
     .clk(clk), .rst(rst), .smmuen(smmuen),
     .alloc_valid(st_any), .alloc_q(st_q),
     .alloc_idx(st_alloc_idx[st_q * PIDX_W +: PIDX_W]),
@@ -356,7 +359,7 @@ smmu_stallq #(.STALL_MAX(STALL_MAX), .SID_W(SID_W), .PEND(PEND), .PIDX_W(PIDX_W)
     .avail(st_avail), .next_tag(st_tag),
     .resume_valid(resume_valid), .resume_sid(resume_sid), .resume_stag(resume_stag),
     .resume_resp(resume_resp), .stall_term_valid(stall_term_valid), .stall_term_sid(stall_term_sid),
-    .act(act_mask), .act_kind(act_kind),
+    .act_res(act_res), .act_idx(act_idx), .act_term(act_term), .act_sid(act_sid), .act_kind(act_kind),
     .outstanding(stalls_outstanding), .cnt_stalls(cnt_stalls), .cnt_retry(cnt_st_retry),
     .cnt_abort(cnt_st_abort), .cnt_term(cnt_st_term), .cnt_nomatch(cnt_st_nomatch)
 );
@@ -535,11 +538,12 @@ wire n_wait_bad = LINK_REG == 0 && (n_wait_sum > 1 || (n_wait_sum != 0 && cfg_re
 `ifdef SMMU_TCU_LINK_CHECK
 `undef SMMU_TCU_LINK_CHECK
 wire link_err;
-smmu_link_check #(.NQ(NQ), .PEND(PEND), .PIDX_W(PIDX_W)) link_check_inst (
-    .clk(clk), .rst(rst), .c_req_valid(c_req_valid), .c_req_ready(c_req_ready),
+smmu_link_check #(.NQ(NQ), .PEND(PEND), .PIDX_W(PIDX_W), .SID_W(SID_W)) link_check_inst (
+    .clk(clk), .rst(rst), .smmuen(smmuen), .c_req_valid(c_req_valid), .c_req_ready(c_req_ready),
     .c_resp_valid(c_resp_valid), .e_valid(e_valid), .e_ready(e_ready_q), .e_stall(e_stall),
     .e_stall_ok(evtq_can_write), .st_avail(st_avail), .st_alloc(e_alloc), .st_alloc_idx(st_alloc_idx),
-    .act_mask(act_mask), .err(link_err)
+    .st_alloc_sid(st_alloc_sid), .act_res(act_res), .act_idx(act_idx), .act_term(act_term),
+    .act_sid(act_sid), .err(link_err)
 );
 `endif
 
