@@ -743,6 +743,7 @@ smmu_xlt_q #(.ID_W(2), .OAS_BITS(32), .SID_W(1), .SSID_W(1), .PEND(PEND), .SLOT_
     .e_valid(e_valid), .e_data(), .e_stall(), .e_ready(e_ready), .e_stall_ok(e_stall_ok),
     .st_avail(1'b0), .st_tag(16'd0), .st_alloc(), .st_alloc_idx(), .st_alloc_sid(),
     .act_res(1'b0), .act_idx({PIDX_W{1'b0}}), .act_term(1'b0), .act_sid(1'b0), .act_kind(2'd0),
+    .st_held(1'b0), .st_held_idx({PIDX_W{1'b0}}),
     .sync_block(), .n_cfg_wait(), .cnt_lookups(), .cnt_hits(), .cnt_mt_lookups(), .cnt_mt_hits()
 );
 endmodule

@@ -160,12 +160,14 @@ SUITES["regress"] += [
 # ---- end of issue 4 translation tests ----
 
 # ---- issue 5 stall model (tb/tests/test_stall.py) ----
-STALL_DIRECTED = ["StallRetryIopf", "StallAbortTerm", "StallResumeNoop", "StallTermSid", "StallSmmuenClear",
+STALL_DIRECTED = ["StallRetryIopf", "StallAbortTerm", "StallResumeNoop", "StallTermSid", "StallTermRecordWaiting",
+                  "StallSmmuenClear",
                   "StallHitUnderFault", "StallMaxFull", "StallEventQueue", "StallNoStaleAfterInval",
                   "StallGpuJob", "StallPasidExit", "StallFirmwareHandover", "StallReset",
                   "StallCommandLegality"]
 # the tests that need no CD.S=0 context (STALL_MODEL=2 makes CD.S=0 ILLEGAL)
-STALL_ONLY = ["StallRetryIopf", "StallAbortTerm", "StallResumeNoop", "StallTermSid", "StallSmmuenClear",
+STALL_ONLY = ["StallRetryIopf", "StallAbortTerm", "StallResumeNoop", "StallTermSid", "StallTermRecordWaiting",
+              "StallSmmuenClear",
               "StallHitUnderFault", "StallMaxFull", "StallEventQueue", "StallReset", "StallCommandLegality"]
 SUITES["quick"] += [
     Job("tb.tests.test_stall", name="stall", testcase=STALL_DIRECTED),

@@ -309,6 +309,9 @@ wire [1:0]          x_e_valid, x_e_stall, x_e_ready, x_st_alloc;
 wire [511:0]        x_e_data;
 wire [2*PIDX_W-1:0] x_st_alloc_idx;
 wire [2*SID_W-1:0]  x_st_alloc_sid;
+// the TCU allocated the stall tag of a queue's entry, as this TBU sees it (smmu_xlt_q p_tag)
+wire [1:0]          x_st_held;
+wire [2*PIDX_W-1:0] x_st_held_idx;
 wire                x_sync_block;
 wire [WALKERS-1:0]  x_w_hold;
 wire [1:0]          c_cancel;
@@ -332,6 +335,8 @@ generate
         assign x_e_ready     = e_ready;
         assign st_alloc      = x_st_alloc;
         assign st_alloc_idx  = x_st_alloc_idx;
+        assign x_st_held     = x_st_alloc;
+        assign x_st_held_idx = x_st_alloc_idx;
         assign st_alloc_sid  = x_st_alloc_sid;
         assign sync_block    = x_sync_block;
         assign w_hold        = x_w_hold;
@@ -409,6 +414,21 @@ generate
                 sync_reg <= x_sync_block;
             end
         end
+        // a stall record leaving the record buffer: the TCU allocates its tag in that
+        // cycle (or drops it with SMMUEN=0: the entry is aborted then); registered, so
+        // the queue sees the allocation as late as it sees the TCU's stall actions
+        reg [1:0]          held_reg;
+        reg [2*PIDX_W-1:0] held_idx_reg;
+        always @(posedge clk) begin
+            if (rst)
+                held_reg <= 2'b00;
+            else
+                held_reg <= {eb_v[1] && e_ready[1] && eb_d[1][EQ_STALL],
+                             eb_v[0] && e_ready[0] && eb_d[0][EQ_STALL]};
+            held_idx_reg <= {eb_d[1][SID_W +: PIDX_W], eb_d[0][SID_W +: PIDX_W]};
+        end
+        assign x_st_held     = held_reg;
+        assign x_st_held_idx = held_idx_reg;
         assign inv_ack    = ack_pipe[1];
         assign w_hold     = hold_reg;
         assign sync_block = sync_reg || (eb_v[0] && !eb_d[0][EQ_STALL]) || (eb_v[1] && !eb_d[1][EQ_STALL]);
@@ -533,6 +553,7 @@ smmu_xlt_q #(.ID_W(ID_W), .OAS_BITS(OAS_BITS), .SID_W(SID_W), .SSID_W(SSID_W), .
     .e_valid(x_e_valid[0]), .e_data(x_e_data[0 +: 256]), .e_stall(x_e_stall[0]), .e_ready(x_e_ready[0]),
     .e_stall_ok(i_e_stall_ok),
     .st_avail(i_st_avail), .st_tag(i_st_tag), .st_alloc(x_st_alloc[0]), .st_alloc_idx(x_st_alloc_idx[0 +: PIDX_W]),
+    .st_held(x_st_held[0]), .st_held_idx(x_st_held_idx[0 +: PIDX_W]),
     .st_alloc_sid(x_st_alloc_sid[0 +: SID_W]), .act_res(i_act_res[0]), .act_idx(i_act_idx),
     .act_term(i_act_term), .act_sid(i_act_sid), .act_kind(i_act_kind),
     .sync_block(rd_q_sync_block), .w_hold(rd_q_w_hold), .n_cfg_wait(n_cfg_wait[0 +: PIDX_W+1]),
@@ -581,6 +602,7 @@ smmu_xlt_q #(.ID_W(ID_W), .OAS_BITS(OAS_BITS), .SID_W(SID_W), .SSID_W(SSID_W), .
     .e_valid(x_e_valid[1]), .e_data(x_e_data[256 +: 256]), .e_stall(x_e_stall[1]), .e_ready(x_e_ready[1]),
     .e_stall_ok(i_e_stall_ok),
     .st_avail(i_st_avail), .st_tag(i_st_tag), .st_alloc(x_st_alloc[1]), .st_alloc_idx(x_st_alloc_idx[PIDX_W +: PIDX_W]),
+    .st_held(x_st_held[1]), .st_held_idx(x_st_held_idx[PIDX_W +: PIDX_W]),
     .st_alloc_sid(x_st_alloc_sid[SID_W +: SID_W]), .act_res(i_act_res[1]), .act_idx(i_act_idx),
     .act_term(i_act_term), .act_sid(i_act_sid), .act_kind(i_act_kind),
     .sync_block(wr_q_sync_block), .w_hold(wr_q_w_hold), .n_cfg_wait(n_cfg_wait[PIDX_W+1 +: PIDX_W+1]),

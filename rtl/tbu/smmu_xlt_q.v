@@ -214,6 +214,8 @@ module smmu_xlt_q #(
     output wire                  st_alloc,     // a stall record was taken: entry st_alloc_idx stalls
     output wire [PIDX_W-1:0]     st_alloc_idx,
     output wire [SID_W-1:0]      st_alloc_sid,
+    input  wire                  st_held,      // the TCU allocated the tag of entry st_held_idx's
+    input  wire [PIDX_W-1:0]     st_held_idx,  // stall record (LINK_REG=1: the cycle after, see smmu_tbu)
     input  wire                  act_res,      // a RESUME acts on stalled entry act_idx
     input  wire [PIDX_W-1:0]     act_idx,
     input  wire                  act_term,     // a STALL_TERM acts on every stalled entry of act_sid
@@ -730,13 +732,18 @@ end
 // and this count are not one path): for that cycle the count is one stall high,
 // which only delays a further stall. n_stall checks it.
 reg  [PEND-1:0] un_reg;
-// the stalled entries the stall unit's action names (read only in STALL: an entry is
-// in STALL exactly while it holds a tag, so the StreamID compare finds the entries
-// whose tags a STALL_TERM ends)
+// the stalled entries the stall unit's action names (read only in STALL). A STALL_TERM
+// acts on the STALL entries of its StreamID that hold a tag (p_tag): an entry enters
+// STALL when its record is taken, and with LINK_REG=1 that is the link's record buffer,
+// before the TCU allocates the tag; p_tag is set by the TCU's allocation as the TBU sees
+// it (st_held, delayed like the action), so a STALL_TERM ends exactly the entries whose
+// tags the TCU ends.
+reg  [PEND-1:0] p_tag;
 reg  [PEND-1:0] act_mask;
 always @* begin
     for (integer i = 0; i < PEND; i = i + 1)
-        act_mask[i] = (act_res && act_idx == i[PIDX_W-1:0]) || (act_term && p_sid[i] == act_sid);
+        act_mask[i] = (act_res && act_idx == i[PIDX_W-1:0]) ||
+                      (act_term && p_tag[i] && p_sid[i] == act_sid);
 end
 reg  [PIDX_W:0] n_stall_reg;
 wire [PIDX_W:0] n_unstall;
@@ -919,6 +926,7 @@ always @(posedge clk) begin
         mh_perm        <= 5'd0;
         mh_asid        <= 16'd0;
         mh_ax          <= 22'd0;
+        p_tag          <= {PEND{1'b0}};
         for (integer e = 0; e < PEND; e = e + 1) begin
             p_state[e]  <= P_NEW;
             p_nold[e]   <= {(PIDX_W+1){1'b0}};
@@ -1209,6 +1217,13 @@ always @(posedge clk) begin
                     p_xl[e]   <= 1'b1;
                 end
             end
+
+            // a stall tag: none when a record is taken (a new stall), one from the TCU's
+            // allocation (with LINK_REG=0 in the same cycle: the allocation wins)
+            if ((st_push && free_idx == e[PIDX_W-1:0]) || (ev_take && ev_idx == e[PIDX_W-1:0]))
+                p_tag[e] <= 1'b0;
+            if (st_held && st_held_idx == e[PIDX_W-1:0])
+                p_tag[e] <= 1'b1;
         end
     end
 end

@@ -24,10 +24,9 @@
 //   queue executes the command: a RESUME names its tag's queue and entry
 //   (act_res one-hot over the queues, act_idx); a STALL_TERM is broadcast with its
 //   StreamID (act_term, act_sid) and every queue acts on its STALL entries of that
-//   StreamID, which are exactly the entries whose tags it ends here (a queue holds
-//   an entry in STALL from the cycle its tag is allocated to the cycle its action
-//   arrives). SMMUEN=0 sends nothing: the queues abort their STALL entries
-//   themselves. (Until stop 27 the action was a mask over every queue's entries,
+//   StreamID that hold a tag (smmu_xlt_q p_tag, set by the allocation as the TBU sees
+//   it, as late as the action), which are exactly the entries whose tags it ends here.
+//   SMMUEN=0 sends nothing: the queues abort their STALL entries themselves. (Until stop 27 the action was a mask over every queue's entries,
 //   decoded here from every ended tag: 1.4-2.4k LUT4 of decoders.)
 module smmu_stallq #(
     parameter STALL_MAX = 16,
@@ -138,14 +137,15 @@ smmu_popcnt #(.N(STALL_MAX), .W(6)) n_end_inst (.v(end_v), .n(n_end));
 
 // SMMUEN=0 and STALL_TERM abort; a RESUME (never in the same cycle as a
 // STALL_TERM: one command per cycle) acts as it says
-wire [QW-1:0] r_q = t_q[r_idx];
+// (an index beyond STALL_MAX reads nothing: r_hit is 0 then)
+wire [QW-1:0] r_q = r_in ? t_q[r_idx] : {QW{1'b0}};
 genvar gq;
 generate
     for (gq = 0; gq < NQ; gq = gq + 1) begin : g_res
         assign act_res[gq] = smmuen && r_hit && r_q == gq;
     end
 endgenerate
-assign act_idx  = t_idx[r_idx];
+assign act_idx  = r_in ? t_idx[r_idx] : {PIDX_W{1'b0}};
 assign act_term = smmuen && stall_term_valid && ((SID_W >= 32) || ((stall_term_sid >> SID_W) == 32'd0));
 assign act_sid  = stall_term_sid[SID_W-1:0];
 assign act_kind = (smmuen && r_hit) ? r_kind : K_ABORT;

@@ -71,6 +71,7 @@ from cocotb.triggers import ClockCycles
 
 from tb.agents.axi_signals import OKAY, SLVERR
 from tb.agents.axi_txn import AxiTxn, TxnConstraints
+from tb.agents.throttle import Throttle
 from tb.driver.irq import IrqHandlers
 from tb.driver.smmu_driver import (GpuJobFaults, IopfQueue, PageRequest, make_bypass_ste, make_cdtable_ste,
                                    make_s1_cd)
@@ -388,6 +389,53 @@ class StallTermSid(StallTest):
         assert all(all(r == OKAY for r in it.resp) for it in ib)
         s = env.sb.stats
         assert s["stall_term_aborts"] == len(ia) and s["resume_retry"] == len(ib), s
+        await self.finish_stalls()
+
+
+@pyuvm.test()
+class StallTermRecordWaiting(StallTest):
+    """CMD_STALL_TERM while a stall record of its StreamID still waits for the event queue:
+    m_axi_tw AWREADY is held low, so the first fault's record is taken (its STAG allocated)
+    and cannot be written, and the second fault's record waits (with LINK_REG=1 in the
+    link's record buffer, its entry already stalled in the TBU). The STALL_TERM ends the
+    stall that holds a STAG; the waiting one holds none, so it is not ended: once the event
+    queue writes again it gets its STAG and record and waits for its RESUME. Checked: every
+    STAG the RTL holds belongs to a transaction still pending (a TBU that aborted the
+    waiting transaction too kept a STAG for nothing, and a later RESUME of it would act on
+    whatever reused its slot)."""
+
+    async def body(self) -> None:
+        env = self.env
+        drv = await self.bring_up()
+        init_memory(env)
+        if self.feat.stall_max < 2:
+            self.log.info("STALL_MAX=%d: nothing to check", self.feat.stall_max)
+            return
+        a = await self.sctx(0x36, 4)
+        items = [self.vtxn(a, self.hole(k), False, prot=1, len_=0, tid=k) for k in range(2)]
+        env.mem_tw.set_throttles(Throttle("random", 0.0), Throttle(), Throttle(), Throttle(), Throttle())
+        try:
+            await self.launch(items)
+            await self.idle(400)
+            held = self.outstanding_rtl()
+            assert held == 1, f"{held} STAGs held with the event queue blocked, expected 1 (the first record's)"
+            prod = await drv.stall_term(a.sid)
+            await self.idle(300)
+        finally:
+            env.mem_tw.set_throttles(Throttle(), Throttle(), Throttle(), Throttle(), Throttle())
+        await drv.wait_cmd_consumed(prod)
+        await self.wait_done(items[:1], what="the stall the STALL_TERM ended")
+        assert items[0].resp == [SLVERR], items[0].resp
+        await self.stalled(2)                                     # both records are written now
+        await self.idle(200)
+        pending = [it for it in items if not it.done.is_set()]
+        assert pending == items[1:], f"pending after the STALL_TERM: {[str(it) for it in pending]}"
+        held = self.outstanding_rtl()
+        assert held == len(pending), f"the RTL holds {held} STAGs for {len(pending)} stalled transactions"
+        a.tables.map(items[1].addr & ~0xFFF, self.data_pa())
+        await self.answer_all(items[1:], lambda it: "retry")
+        assert items[1].resp == [OKAY], items[1].resp
+        assert self.outstanding_rtl() == 0
         await self.finish_stalls()
 
 
