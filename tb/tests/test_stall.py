@@ -402,15 +402,12 @@ class StallTermRecordWaiting(StallTest):
     queue writes again it gets its STAG and record and waits for its RESUME. Checked: every
     STAG the RTL holds belongs to a transaction still pending (a TBU that aborted the
     waiting transaction too kept a STAG for nothing, and a later RESUME of it would act on
-    whatever reused its slot)."""
+    whatever reused its slot; with STALL_MAX=1 the second record waits for the one tag)."""
 
     async def body(self) -> None:
         env = self.env
         drv = await self.bring_up()
         init_memory(env)
-        if self.feat.stall_max < 2:
-            self.log.info("STALL_MAX=%d: nothing to check", self.feat.stall_max)
-            return
         a = await self.sctx(0x36, 4)
         items = [self.vtxn(a, self.hole(k), False, prot=1, len_=0, tid=k) for k in range(2)]
         env.mem_tw.set_throttles(Throttle("random", 0.0), Throttle(), Throttle(), Throttle(), Throttle())
