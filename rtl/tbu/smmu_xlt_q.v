@@ -725,13 +725,6 @@ always @* begin
             n_cfg_wait = n_cfg_wait + 1'b1;
     end
 end
-// the same count kept in a register (the record offer below must not wait for a
-// count over every entry): +1 when a stall record is taken, 0 when SMMUEN=0 ends
-// every stall, and -1 per stall the stall unit ended, one cycle late (the ended
-// entries are registered in un_reg first, so the stall unit's command matching
-// and this count are not one path): for that cycle the count is one stall high,
-// which only delays a further stall. n_stall checks it.
-reg  [PEND-1:0] un_reg;
 // the stalled entries the stall unit's action names (read only in STALL). A STALL_TERM
 // acts on the STALL entries of its StreamID that hold a tag (p_tag): an entry enters
 // STALL when its record is taken, and with LINK_REG=1 that is the link's record buffer,
@@ -745,6 +738,13 @@ always @* begin
         act_mask[i] = (act_res && act_idx == i[PIDX_W-1:0]) ||
                       (act_term && p_tag[i] && p_sid[i] == act_sid);
 end
+// the same count kept in a register (the record offer below must not wait for a
+// count over every entry): +1 when a stall record is taken, 0 when SMMUEN=0 ends
+// every stall, and -1 per stall the stall unit ended, one cycle late (the ended
+// entries are registered in un_reg first, so the stall unit's command matching
+// and this count are not one path): for that cycle the count is one stall high,
+// which only delays a further stall. n_stall checks it.
+reg  [PEND-1:0] un_reg;
 reg  [PIDX_W:0] n_stall_reg;
 wire [PIDX_W:0] n_unstall;
 smmu_popcnt #(.N(PEND), .W(PIDX_W + 1)) unstall_cnt_inst (.v(un_reg), .n(n_unstall));

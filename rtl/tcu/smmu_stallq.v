@@ -26,8 +26,9 @@
 //   StreamID (act_term, act_sid) and every queue acts on its STALL entries of that
 //   StreamID that hold a tag (smmu_xlt_q p_tag, set by the allocation as the TBU sees
 //   it, as late as the action), which are exactly the entries whose tags it ends here.
-//   SMMUEN=0 sends nothing: the queues abort their STALL entries themselves. (Until stop 27 the action was a mask over every queue's entries,
-//   decoded here from every ended tag: 1.4-2.4k LUT4 of decoders.)
+//   SMMUEN=0 sends nothing: the queues abort their STALL entries themselves.
+//   (Until stop 27 the action was a mask over every queue's entries, decoded
+//   here from every ended tag: 1.4-2.4k LUT4 of decoders.)
 module smmu_stallq #(
     parameter STALL_MAX = 16,
     parameter SID_W     = 8,
