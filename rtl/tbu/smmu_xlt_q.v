@@ -281,6 +281,18 @@ function eff_ind;
     input            ind;    // the client's AxPROT[2]
     eff_ind = ax[AX_OVR+14] ? ax[AX_OVR+13] : ind;
 endfunction
+// the same from the 4 bits a table entry keeps of the overrides (p_pio: OVR[14:11])
+localparam AX_PIO = AX_OVR + 11;
+function pio_pnu;
+    input [3:0] pio;
+    input       pnu;
+    pio_pnu = eff_pnu({{(AX_W-AX_PIO-4){1'b0}}, pio, {AX_PIO{1'b0}}}, pnu);
+endfunction
+function pio_ind;
+    input [3:0] pio;
+    input       ind;
+    pio_ind = eff_ind({{(AX_W-AX_PIO-4){1'b0}}, pio, {AX_PIO{1'b0}}}, ind);
+endfunction
 
 // ================================================================ stage
 // {ft, fg, down, raz, pa, id, addr, len, attr, sid, ssid, ssv, ax, asid, ng, size, xl}
@@ -394,6 +406,7 @@ reg [OAS_BITS-1:3]  p_wpa   [0:PEND-1];
 reg [PEND-1:0]      p_wsel, p_wb;
 localparam NSLOT = 1 << SLOT_W;
 reg [OAS_BITS-1:3]  sb_pa   [0:NSLOT-1];
+reg [AX_S1-1:0]     sb_ax   [0:NSLOT-1];
 reg                 p_pva   [0:PEND-1];   // the output address is the input address (bypass)
 reg                 p_down  [0:PEND-1];
 reg                 p_raz   [0:PEND-1];
@@ -409,7 +422,18 @@ reg                 p_xl    [0:PEND-1];   // a stage-1 translation (its ASID, nG
 reg [15:0]          p_asid  [0:PEND-1];
 reg                 p_ng    [0:PEND-1];
 reg [1:0]           p_size  [0:PEND-1];
-reg [AX_W-1:0]      p_ax    [0:PEND-1];   // attribute transform of the decision
+// The decision's attribute transform (smmu_attr.vh) has three sources, each a LUT RAM with
+// one write port (no reset; read at the output choice): p_hax, the whole transform of a
+// decision made when the entry entered (TLB hit, GBPA), written then; p_cax, the upper bits
+// {OVR, S1} of a configuration answer or of the GBPA decision after SMMUEN 1 -> 0 (p_csel:
+// the upper bits are there); p_wax, the walk's stage-1 bits [5:0] (p_wsel), copied like the
+// output address (sb_ax per walk slot until then). p_pio keeps the current PRIVCFG/INSTCFG
+// in flip-flops: the walk's permission check reads them in every entry at once.
+reg [AX_W-1:0]      p_hax   [0:PEND-1];
+reg [AX_W-1:AX_S1]  p_cax   [0:PEND-1];
+reg [AX_S1-1:0]     p_wax   [0:PEND-1];
+reg [PEND-1:0]      p_csel;
+reg [3:0]           p_pio   [0:PEND-1];
 reg                 p_rwait [0:PEND-1];   // its configuration record is still buffered (smmu_cfg)
 reg [2:0]           p_rseq  [0:PEND-1];
 
@@ -566,6 +590,10 @@ wire [ATTR_W-1:0]   o_pattr;
 wire [SID_W+SSID_W:0] o_unused;   // (fields this read port does not use)
 assign {o_paddr, o_pattr, o_unused} = p_pl[sel_idx];
 wire                t_park = p_park[sel_idx];
+// the attribute transform, from its sources (a walk's bits not copied yet: read in the stage)
+wire [AX_W-1:0]     t_hax  = p_hax[sel_idx];
+wire [AX_W-1:0]     t_ax   = {p_csel[sel_idx] ? p_cax[sel_idx] : t_hax[AX_W-1:AX_S1],
+                              p_wsel[sel_idx] ? p_wax[sel_idx] : t_hax[AX_S1-1:0]};
 // the output address as stored: the VA (pva: the output address itself), the page or block
 // base (the walk's, wsel: in p_wpa, or until it is copied (wb) in the walk slot's sb_pa,
 // read in the conversion cycle; else the one of the entry's TLB hit) and its size; chosen and
@@ -575,7 +603,7 @@ localparam CV_W  = CVO_W + 1 + SLOT_W;
 wire [CV_W-1:0]     cv_in  = {p_pva[sel_idx], p_wsel[sel_idx], p_wb[sel_idx], p_slot[sel_idx],
                               p_wpa[sel_idx][OAS_BITS-1:12], p_hpa[sel_idx],
                               p_size[sel_idx], o_paddr[OAS_BITS-1:0],
-                              p_len[sel_idx], o_pattr, p_ax[sel_idx], p_down[sel_idx], p_raz[sel_idx],
+                              p_len[sel_idx], o_pattr, t_ax, p_down[sel_idx], p_raz[sel_idx],
                               t_park, t_park ? p_pslot[sel_idx] : {PSLOT_W{1'b0}}};
 reg  [CV_W-1:0]     cv_d;
 wire                cv_pva, cv_wsel, cv_wb;
@@ -583,7 +611,11 @@ wire [SLOT_W-1:0]   cv_slot;
 wire [OAS_BITS-1:12] cv_wbase;
 wire [CVO_W-(OAS_BITS-12)-3:0] cv_rest;
 assign {cv_pva, cv_wsel, cv_wb, cv_slot, cv_wbase, cv_rest} = cv_d;
-wire [CVO_W-1:0]    cv_out = {cv_pva, cv_wsel, cv_wb ? sb_pa[cv_slot][OAS_BITS-1:12] : cv_wbase, cv_rest};
+localparam CV_B_AX = PSLOT_W + 3;   // the transform's bits [5:0] in cv_d (and cv_rest)
+wire [AX_S1-1:0]    cv_wax = cv_wb ? sb_ax[cv_slot] : cv_d[CV_B_AX +: AX_S1];
+wire [CVO_W-1:0]    cv_out = {cv_pva, cv_wsel, cv_wb ? sb_pa[cv_slot][OAS_BITS-1:12] : cv_wbase,
+                              cv_rest[CVO_W-(OAS_BITS-12)-3:CV_B_AX+AX_S1], cv_wax, cv_rest[CV_B_AX-1:0]};
+wire                unused_cv_ax = &{1'b0, cv_rest[CV_B_AX +: AX_S1]};   // (in cv_wax)
 reg                 cv_stale;
 wire                ob_sync_block;
 wire                cv_ready = !cv_v || ob_ready;
@@ -653,6 +685,7 @@ always @(posedge clk)
     else if (cv_wb) begin
         cv_d[CV_B_WB]                          <= 1'b0;
         cv_d[CV_B_WBASE +: OAS_BITS - 12]      <= sb_pa[cv_slot][OAS_BITS-1:12];
+        cv_d[CV_B_AX +: AX_S1]                 <= sb_ax[cv_slot];
     end
 assign st_push = out_v && !st_direct && free_any && !st_wait;
 // the oldest unparked write leaves the FIFO: parked, or chosen for the output
@@ -689,6 +722,12 @@ assign st_leave = st_out || st_push;
 reg               cq_v_reg;
 reg  [PIDX_W-1:0] cq_idx_reg;
 wire              cq_ok = cq_v_reg && p_v[cq_idx_reg] && p_state[cq_idx_reg] == P_NEW;
+// SMMUEN=0: the registered NEW choice takes the GBPA decision (one entry a cycle: it writes
+// p_cax, whose port a configuration answer has first)
+wire              gb_go = cq_ok && !smmuen && !c_resp_valid;
+// a configuration answer its entry takes (the state machine's P_CFG case)
+wire              cr_ok = p_v[c_resp_idx] && p_state[c_resp_idx] == P_CFG &&
+                          !(c_cancel && c_cancel_idx == c_resp_idx);
 wire              nq_any;
 wire [PIDX_W-1:0] nq_idx;
 reg  [PEND-1:0]   nq_cand, nq_first;
@@ -802,8 +841,8 @@ always @* begin
         rec[95]    = 1'b1;                                     // Stall
     end
     // PnU, InD (0 for writes): after the STE's PRIVCFG/INSTCFG (IHI 0070 7.3)
-    rec[97]      = eff_pnu(p_ax[ev_idx], e_attr[4]);
-    rec[98]      = (RNW != 0) && eff_ind(p_ax[ev_idx], e_attr[6]);
+    rec[97]      = pio_pnu(p_pio[ev_idx], e_attr[4]);
+    rec[98]      = (RNW != 0) && pio_ind(p_pio[ev_idx], e_attr[6]);
     rec[99]      = RNW != 0;                                   // RnW
     rec[105:104] = (p_evid[ev_idx] == EV_F_WALK_EABT) ? 2'b01 : 2'b10;   // CLASS TT : IN
     rec[191:128] = e_addr;
@@ -849,10 +888,14 @@ smmu_rr_first #(.N(PEND), .IDX_W(PIDX_W)) cp_pick_inst (
     .req(p_wb), .from({PIDX_W{1'b0}}), .any(cp_any), .idx(cp_idx)
 );
 always @(posedge clk) begin
-    if (w_done)
+    if (w_done) begin
         sb_pa[w_slot] <= w_res;
-    if (cp_any)
+        sb_ax[w_slot] <= w_ax;
+    end
+    if (cp_any) begin
         p_wpa[cp_idx] <= sb_pa[p_slot[cp_idx]];
+        p_wax[cp_idx] <= sb_ax[p_slot[cp_idx]];
+    end
 end
 // the slots whose result an entry may read: waiting for the walk (state WALK, or its
 // configuration answer naming the slot arrives now), not copied yet, or in the conversion
@@ -927,6 +970,7 @@ always @(posedge clk) begin
         mh_asid        <= 16'd0;
         mh_ax          <= 22'd0;
         p_tag          <= {PEND{1'b0}};
+        p_csel         <= {PEND{1'b0}};
         for (integer e = 0; e < PEND; e = e + 1) begin
             p_state[e]  <= P_NEW;
             p_nold[e]   <= {(PIDX_W+1){1'b0}};
@@ -949,7 +993,7 @@ always @(posedge clk) begin
             p_asid[e]   <= 16'd0;
             p_ng[e]     <= 1'b0;
             p_size[e]   <= 2'd0;
-            p_ax[e]     <= {AX_W{1'b0}};
+            p_pio[e]    <= 4'd0;
             p_rwait[e]  <= 1'b0;
             p_rseq[e]   <= 3'd0;
         end
@@ -1062,13 +1106,17 @@ always @(posedge clk) begin
                     P_NEW:
                         if (!smmuen) begin
                             // SMMUEN 1->0: a transaction not yet looked up is decided by
-                            // GBPA (the SMMU must not read the stream table with SMMUEN=0)
-                            p_state[e]  <= P_READY;
-                            p_down[e]   <= !gbpa_abort && !p_oob[e];
-                            p_raz[e]    <= 1'b0;
-                            p_pva[e]    <= 1'b1;
-                            p_commit[e] <= 1'b1;
-                            p_ax[e][AX_W-1:AX_S1] <= {g_ovr, 1'b0};   // (S1=0: [5:0] unused)
+                            // GBPA (the SMMU must not read the stream table with SMMUEN=0),
+                            // one entry a cycle (p_cax's write port: gb_go)
+                            if (gb_go && cq_idx_reg == e[PIDX_W-1:0]) begin
+                                p_state[e]  <= P_READY;
+                                p_down[e]   <= !gbpa_abort && !p_oob[e];
+                                p_raz[e]    <= 1'b0;
+                                p_pva[e]    <= 1'b1;
+                                p_commit[e] <= 1'b1;
+                                p_csel[e]   <= 1'b1;          // {g_ovr, S1=0} ([5:0] unused)
+                                p_pio[e]    <= g_ovr[14:11];
+                            end
                         end else if (c_req_ready && cq_idx_reg == e[PIDX_W-1:0])
                             p_state[e] <= P_CFG;     // configuration request accepted
                     P_CFG:
@@ -1086,7 +1134,8 @@ always @(posedge clk) begin
                             p_ng[e]   <= 1'b1;
                             p_size[e] <= 2'd0;
                             // S1 = 1: [5:0] come with the walk's result (unused with S1 = 0)
-                            p_ax[e][AX_W-1:AX_S1] <= {ans_ovr, ans_kind != ANS_BYPASS};
+                            p_csel[e] <= 1'b1;                // {ans_ovr, S1}: p_cax
+                            p_pio[e]  <= ans_ovr[14:11];
                             case (ans_kind)
                                 ANS_ABORT: begin
                                     p_state[e]  <= P_READY;
@@ -1123,8 +1172,8 @@ always @(posedge clk) begin
                             else if (w_fault != 3'd0) begin
                                 to_fault(e[PIDX_W-1:0], flt_evid(w_fault), p_cdf[e]);
                             end else if (perm_ok(w_perm, p_cdf[e][CDF_PAN],
-                                                 eff_pnu(p_ax[e], p_pnu[e]), eff_ind(p_ax[e], p_ind[e]))) begin
-                                p_ax[e][5:0] <= w_ax;
+                                                 pio_pnu(p_pio[e], p_pnu[e]), pio_ind(p_pio[e], p_ind[e]))) begin
+                                // [5:0] of the transform: w_ax (p_wsel)
                                 p_state[e]  <= P_READY;
                                 p_down[e]   <= 1'b1;
                                 p_raz[e]    <= 1'b0;
@@ -1195,7 +1244,8 @@ always @(posedge clk) begin
                 p_pnu[e]    <= st_attr[4];
                 p_ind[e]    <= st_attr[6];
                 p_oob[e]    <= st_addr[63:OAS_BITS] != {(64-OAS_BITS){1'b0}};
-                p_ax[e]     <= st_ax;
+                p_csel[e]   <= 1'b0;
+                p_pio[e]    <= st_ax[AX_PIO +: 4];
                 p_wsel[e]   <= 1'b0;
                 p_wb[e]     <= 1'b0;
                 p_pva[e]    <= 1'b0;
@@ -1210,7 +1260,7 @@ always @(posedge clk) begin
                 // a TLB decision invalidated in this very cycle is made again
                 p_state[e]  <= (st_fg || (st_ft && !inv) || mt_use) ? P_READY : P_NEW;
                 if (mt_use) begin
-                    p_ax[e]   <= e_ax;
+                    p_pio[e]  <= e_ax[AX_PIO +: 4];
                     p_asid[e] <= e_asid;
                     p_ng[e]   <= e_ng;
                     p_size[e] <= e_size;
@@ -1234,11 +1284,17 @@ end
 always @(posedge clk) begin
     if (st_push) begin
         p_hpa[free_idx] <= mt_use ? e_pa : st_pa[OAS_BITS-1:12];
+        p_hax[free_idx] <= mt_use ? e_ax : st_ax;
         p_pl[free_idx]  <= {st_addr, st_attr, st_sid, st_ssid, st_ssv};
         p_len[free_idx] <= st_len;
     end
     if (pk_valid && pk_ready)
         p_pslot[pc_idx] <= pk_slot;
+    // a configuration answer's {OVR, S1}, else the GBPA decision of a NEW entry (SMMUEN=0)
+    if (c_resp_valid && cr_ok)
+        p_cax[c_resp_idx] <= {ans_ovr, ans_kind != ANS_BYPASS};
+    else if (gb_go)
+        p_cax[cq_idx_reg] <= {g_ovr, 1'b0};
 end
 
 // ---------------------------------------------------------------- simulation check
