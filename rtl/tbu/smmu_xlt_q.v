@@ -427,8 +427,10 @@ reg [1:0]           p_size  [0:PEND-1];
 // decision made when the entry entered (TLB hit, GBPA), written then; p_cax, the upper bits
 // {OVR, S1} of a configuration answer or of the GBPA decision after SMMUEN 1 -> 0 (p_csel:
 // the upper bits are there); p_wax, the walk's stage-1 bits [5:0] (p_wsel), copied like the
-// output address (sb_ax per walk slot until then). p_pio keeps the current PRIVCFG/INSTCFG
-// in flip-flops: the walk's permission check reads them in every entry at once.
+// output address (sb_ax per walk slot until then). p_pio keeps the last configuration answer's
+// PRIVCFG/INSTCFG in flip-flops: the walk's permission check reads them in every entry at
+// once, and an entry reaches WALK or EVT only through an answer, so no other decision writes
+// them (a decision made at entry or by GBPA is READY at once; no reset: read only then)
 reg [AX_W-1:0]      p_hax   [0:PEND-1];
 reg [AX_W-1:AX_S1]  p_cax   [0:PEND-1];
 reg [AX_S1-1:0]     p_wax   [0:PEND-1];
@@ -993,7 +995,6 @@ always @(posedge clk) begin
             p_asid[e]   <= 16'd0;
             p_ng[e]     <= 1'b0;
             p_size[e]   <= 2'd0;
-            p_pio[e]    <= 4'd0;
             p_rwait[e]  <= 1'b0;
             p_rseq[e]   <= 3'd0;
         end
@@ -1115,7 +1116,6 @@ always @(posedge clk) begin
                                 p_pva[e]    <= 1'b1;
                                 p_commit[e] <= 1'b1;
                                 p_csel[e]   <= 1'b1;          // {g_ovr, S1=0} ([5:0] unused)
-                                p_pio[e]    <= g_ovr[14:11];
                             end
                         end else if (c_req_ready && cq_idx_reg == e[PIDX_W-1:0])
                             p_state[e] <= P_CFG;     // configuration request accepted
@@ -1245,7 +1245,6 @@ always @(posedge clk) begin
                 p_ind[e]    <= st_attr[6];
                 p_oob[e]    <= st_addr[63:OAS_BITS] != {(64-OAS_BITS){1'b0}};
                 p_csel[e]   <= 1'b0;
-                p_pio[e]    <= st_ax[AX_PIO +: 4];
                 p_wsel[e]   <= 1'b0;
                 p_wb[e]     <= 1'b0;
                 p_pva[e]    <= 1'b0;
@@ -1260,7 +1259,6 @@ always @(posedge clk) begin
                 // a TLB decision invalidated in this very cycle is made again
                 p_state[e]  <= (st_fg || (st_ft && !inv) || mt_use) ? P_READY : P_NEW;
                 if (mt_use) begin
-                    p_pio[e]  <= e_ax[AX_PIO +: 4];
                     p_asid[e] <= e_asid;
                     p_ng[e]   <= e_ng;
                     p_size[e] <= e_size;
