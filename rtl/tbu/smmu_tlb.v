@@ -1,6 +1,7 @@
 `resetall
 `timescale 1ns / 1ps
 `default_nettype none
+`include "smmu_count.vh"
 
 // Translation cache (TLB), fully associative, TLB_ENTRIES entries.
 //
@@ -329,7 +330,7 @@ always @(posedge clk) begin
             e_size[victim] <= fill_size;
             e_asid[victim] <= fill_asid;
             e_ng[victim]   <= fill_ng;
-            cnt_fills        <= cnt_fills + 1'b1;
+            `SMMU_COUNT(cnt_fills, 1'b1);
             for (integer k = 0; k < ENTRIES; k = k + 1)
                 if (dup_vec[k] && k[IDX_W-1:0] != dup_idx)
                     e_v[k] <= 1'b0;

@@ -1,6 +1,7 @@
 `resetall
 `timescale 1ns / 1ps
 `default_nettype none
+`include "smmu_count.vh"
 
 // Write path: decided AW (from smmu_xlt_q) -> (m_axi AW | local responder),
 // s_axi W -> (m_axi W | sink | park slot), m_axi B + local B -> s_axi B.
@@ -352,7 +353,7 @@ always @(posedge clk) begin
         if (local_b && lb_park_reg)
             pb_busy[lb_pslot_reg] <= 1'b0;
         if (pk_push) begin
-            cnt_parks <= cnt_parks + 1'b1;
+            `SMMU_COUNT(cnt_parks, 1'b1);
             pb_busy[pb_free_idx] <= 1'b1;
             pb_widx[pb_free_idx] <= 9'd0;
             pb_ridx[pb_free_idx] <= 9'd0;

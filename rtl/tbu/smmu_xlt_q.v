@@ -1,6 +1,7 @@
 `resetall
 `timescale 1ns / 1ps
 `default_nettype none
+`include "smmu_count.vh"
 
 // Translation queue of one direction (AR or AW): the s_axi address stage
 // with the TLB lookup, and the table of pending transactions.
@@ -1001,14 +1002,14 @@ always @(posedge clk) begin
     end else begin
         // ------------------------------------------------ counters
         if (s_valid && s_ready && g_need) begin
-            cnt_lookups <= cnt_lookups + 1'b1;
+            `SMMU_COUNT(cnt_lookups, 1'b1);
             if (lk_hit)
-                cnt_hits <= cnt_hits + 1'b1;
+                `SMMU_COUNT(cnt_hits, 1'b1);
         end
         if (st_mt)
-            cnt_mt_lookups <= cnt_mt_lookups + 1'b1;
+            `SMMU_COUNT(cnt_mt_lookups, 1'b1);
         if (mt_use)
-            cnt_mt_hits <= cnt_mt_hits + 1'b1;
+            `SMMU_COUNT(cnt_mt_hits, 1'b1);
 
         // ------------------------------------------------ main-TLB answer of the stage transaction
         // (while st_wait, out_d does not leave: it is neither decided nor pushed)

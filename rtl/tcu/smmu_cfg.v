@@ -1,6 +1,7 @@
 `resetall
 `timescale 1ns / 1ps
 `default_nettype none
+`include "smmu_count.vh"
 `include "smmu_cd_w.vh"
 
 // Configuration engine: for one transaction at a time, find its Stream Table
@@ -461,7 +462,7 @@ always @(posedge clk) begin
                     else
                         finish(KIND_ABORT);
                 end else if (hit) begin
-                    cnt_hit <= cnt_hit + 1'b1;
+                    `SMMU_COUNT(cnt_hit, 1'b1);
                     resp_cd <= ce_cd[hit_idx];
                     cacheable_reg <= 1'b1;
                     if (ce_kind[hit_idx] == KIND_BYPASS && addr_oob)
@@ -472,7 +473,7 @@ always @(posedge clk) begin
                         respond(1'b1);
                     end
                 end else begin
-                    cnt_miss  <= cnt_miss + 1'b1;
+                    `SMMU_COUNT(cnt_miss, 1'b1);
                     state_reg <= S_STE_AR;
                 end
             end

@@ -1,6 +1,7 @@
 `resetall
 `timescale 1ns / 1ps
 `default_nettype none
+`include "smmu_count.vh"
 
 // Command queue consumer: fetches 16-byte commands from CONS up to PROD over
 // the walker port in bursts (up to MAX_BURST commands per read, never past
@@ -297,7 +298,7 @@ always @(posedge clk) begin
                 cons_we    <= 1'b1;
                 cons_wdata <= {1'b0, cmd_abt ? ERR_ABT : ERR_ILL, cons[23:20], cons_hi | cptr};
                 err_set    <= 1'b1;
-                cnt_errors <= cnt_errors + 1'b1;
+                `SMMU_COUNT(cnt_errors, 1'b1);
                 live       <= 1'b0;
             end else begin
                 case (op)
@@ -338,7 +339,7 @@ always @(posedge clk) begin
                     cptr       <= cptr_inc;
                     cons_we    <= 1'b1;
                     cons_wdata <= {cons[31:20], cons_hi | cptr_inc};
-                    cnt_cmds   <= cnt_cmds + 1'b1;
+                    `SMMU_COUNT(cnt_cmds, 1'b1);
                 end
             end
         end
@@ -351,7 +352,7 @@ always @(posedge clk) begin
             cptr       <= cptr_inc;
             cons_we    <= 1'b1;
             cons_wdata <= {cons[31:20], cons_hi | cptr_inc};
-            cnt_cmds   <= cnt_cmds + 1'b1;
+            `SMMU_COUNT(cnt_cmds, 1'b1);
         end
     end
 end

@@ -1,6 +1,7 @@
 `resetall
 `timescale 1ns / 1ps
 `default_nettype none
+`include "smmu_count.vh"
 
 // Event queue producer: writes 32-byte event records into the in-memory
 // event queue over the write side of m_axi_tw (the only m_axi_tw writer).
@@ -145,7 +146,7 @@ always @(posedge clk) begin
                     wbeat_reg   <= 2'd0;
                     state_reg   <= S_WRITE;
                 end else begin
-                    cnt_dropped <= cnt_dropped + 1'b1;
+                    `SMMU_COUNT(cnt_dropped, 1'b1);
                     if (writable && !ov_pend) begin
                         prod_we    <= 1'b1;
                         prod_wdata <= {~prod[31], prod[30:0]};
@@ -169,7 +170,7 @@ always @(posedge clk) begin
                 if (m_axi_tw_bresp == 2'b00) begin
                     prod_we     <= 1'b1;
                     prod_wdata  <= {prod[31:20], prod_inc};
-                    cnt_written <= cnt_written + 1'b1;
+                    `SMMU_COUNT(cnt_written, 1'b1);
                 end else begin
                     abt_err <= 1'b1;
                 end

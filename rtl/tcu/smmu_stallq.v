@@ -1,6 +1,7 @@
 `resetall
 `timescale 1ns / 1ps
 `default_nettype none
+`include "smmu_count.vh"
 
 // Stall tags: the outstanding stalled transactions of the NQ translation
 // queues (a read and a write queue per TBU; IHI 0070 3.12.2).
@@ -178,7 +179,7 @@ always @(posedge clk) begin
             t_sid[free_idx] <= alloc_sid;
             t_q[free_idx]   <= alloc_q;
             t_idx[free_idx] <= alloc_idx;
-            cnt_stalls      <= cnt_stalls + 1'b1;
+            `SMMU_COUNT(cnt_stalls, 1'b1);
             next_reg        <= ({{(32-IW){1'b0}}, free_idx} == STALL_MAX - 1) ? {IW{1'b0}} : free_idx + 1'b1;
         end
         outstanding <= outstanding - n_end + {5'd0, alloc_valid && free_any};
@@ -186,14 +187,14 @@ always @(posedge clk) begin
         // with SMMUEN=0 there is no stall: a RESUME matches nothing
         if (resume_valid) begin
             if (!r_hit || !smmuen)
-                cnt_nomatch <= cnt_nomatch + 1'b1;
+                `SMMU_COUNT(cnt_nomatch, 1'b1);
             else if (r_kind == K_RETRY)
-                cnt_retry <= cnt_retry + 1'b1;
+                `SMMU_COUNT(cnt_retry, 1'b1);
             else if (r_kind == K_RAZ)
-                cnt_term <= cnt_term + 1'b1;
+                `SMMU_COUNT(cnt_term, 1'b1);
         end
         if ((r_hit && smmuen && r_kind == K_ABORT) || stall_term_valid || !smmuen)
-            cnt_abort <= cnt_abort + {26'd0, n_end};
+            `SMMU_COUNT(cnt_abort, 32'(n_end));
     end
 end
 

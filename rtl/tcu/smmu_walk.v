@@ -1,6 +1,7 @@
 `resetall
 `timescale 1ns / 1ps
 `default_nettype none
+`include "smmu_count.vh"
 `include "smmu_cd_w.vh"
 
 // Walk control: NW page-table walkers (walk slots), the decision taken when
@@ -481,7 +482,7 @@ always @(posedge clk) begin
                     s_sglob[k] <= 1'b1;
             end
         if (start_walk) begin
-            cnt_walks          <= cnt_walks + 1'b1;
+            `SMMU_COUNT(cnt_walks, 1'b1);
             s_stale[free_idx]  <= 1'b0;
             s_sglob[free_idx]  <= q_tcov[1];
             s_sid[free_idx]    <= q_sid_reg;
@@ -496,7 +497,7 @@ always @(posedge clk) begin
             s_wattr[free_idx]  <= resp_cd[CD_WATTR_LSB +: 6];
         end
         if (resp_valid && ans_kind == ANS_WALK && merge_hit)
-            cnt_merges <= cnt_merges + 1'b1;
+            `SMMU_COUNT(cnt_merges, 1'b1);
     end
 end
 

@@ -15,16 +15,23 @@ AttrStage1         stage-1 pages mapped with every AttrIndx of two CDs whose MAI
                    class (Device-nGnRnE/nGnRE/nGRE/GRE, Normal NC, WT, WB with each hint pair,
                    inner/outer differences) and each SH; STE PRIVCFG/INSTCFG/ALLOCCFG/MTCFG on a
                    translated stream; walk and CD-fetch attributes on m_axi_tw
+AttrSmmuenDropGbpa SMMUEN 1 -> 0 while 32 transactions wait for a slow configuration fetch: the
+                   queued ones take GBPA's attributes (one entry a cycle in the queues), not
+                   the pages'
 """
 
 from __future__ import annotations
 
 from collections import Counter
 
+import cocotb
 import pyuvm
+from cocotb.triggers import ClockCycles, RisingEdge
 
+from tb.driver.testkit import wait_until
+from tb.hier import blocks
 from tb.model import attrs as A
-from tb.model.pagetable import AP_RW, SH_ISH, SH_NSH, SH_OSH
+from tb.model.pagetable import AP_RW, SH_ISH, SH_NSH, SH_OSH, SIZE_4K
 from tb.model.structs import CFG_BYPASS, Ste
 from tb.sequences.scenarios import MEM_BASE, init_memory
 from tb.tests.test_translate import XltTest
@@ -177,3 +184,61 @@ class AttrStage1(AttrTest):
         for o in cds:
             assert (o.cache, o.prot) == (cdf.cache, 0b011) and o.domain in (None, cdf.domain), (str(o), cdf)
         assert env.sb.tw_attr_checks > 0
+
+
+@pyuvm.test()
+class AttrSmmuenDropGbpa(AttrTest):
+    """SMMUEN 1 -> 0 while 32 translated transactions wait in the translation queues for their
+    configuration (the configuration fetch and the walks take 300 cycles): the ones not looked
+    up yet take the GBPA decision, one entry a cycle (smmu_xlt_q gb_go writes GBPA's overrides
+    into the entry's attribute transform, p_cax); the one being looked up finishes as the
+    scoreboard allows. GBPA is Device-nGnRE, unprivileged; every page is Normal WB, so the
+    scoreboard's per-transaction attribute check tells a GBPA decision from a translation.
+    Asserted: the GBPA class was seen on m_axi and the one-a-cycle path decided >= 8 entries."""
+
+    async def body(self) -> None:
+        env = self.env
+        self.rng = self.seeds.py("attrs")
+        drv = await self.bring_up()
+        init_memory(env)
+        await self.regs.set_gbpa(0x0001_1011)                  # MTCFG Device-nGnRE, PRIVCFG unprivileged
+        ctx = await self.context(0x3A, 0x21, MAIR=_mair([0xFF] * 8))   # every AttrIndx Normal iWB-oWB
+        base = 0x50_0000_0000
+        vas = [base + k * SIZE_4K for k in range(32)]
+        for va in vas:
+            ctx.tables.map(va, self.data_pa())
+        env.mem_tw.id_latency = {i: 300 for i in (0, 2, 3)}     # configuration fetches, walks
+        queues = blocks(env.dut, "rd_q_inst") + blocks(env.dut, "wr_q_inst")
+        n_gb = 0
+
+        async def count_gb():
+            nonlocal n_gb
+            while True:
+                await RisingEdge(env.dut.aclk)
+                n_gb += sum(int(q.gb_go.value) for q in queues)
+
+        counter = cocotb.start_soon(count_gb())
+        items = []
+        for k, va in enumerate(vas):
+            it = self.vtxn(ctx, va + 64 * (k % 8), bool(k & 1), len_=0, tid=k % 16)
+            it.cache, it.prot = self.rng.randrange(16), self.rng.randrange(8)
+            items.append(it)
+        for it in items:
+            await env.client.send(it)
+        await ClockCycles(env.dut.aclk, 60)                    # every one in a queue, one looked up
+        await self.regs.set_cr0(0xC)                           # SMMUEN 1 -> 0
+        await wait_until(env, lambda: all(it.done.is_set() for it in items), 20000, step=1,
+                         what="transactions in flight at SMMUEN 1 -> 0")
+        counter.cancel()
+        env.mem_tw.id_latency = {}
+        await self.regs.set_cr0(0xD)
+        await self.settle_events()
+        await self.finish()
+        seen = self.seen_attrs()
+        caches = {c for (c, _, _) in seen}
+        self.log.info("SMMUEN 1 -> 0 over 32 waiting transactions: %d GBPA decisions one a cycle, "
+                      "attribute sets %s", n_gb, dict(seen))
+        self.check_ns()
+        assert env.sb.attr_checks >= len(items), (env.sb.attr_checks, len(items))
+        assert 0b0001 in caches, f"no GBPA (Device-nGnRE) attributes on m_axi: {caches}"
+        assert n_gb >= 8, f"only {n_gb} entries took the GBPA decision in the queues"
