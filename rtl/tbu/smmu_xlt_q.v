@@ -245,6 +245,9 @@ localparam [1:0] ACT_RETRY = 2'd0, ACT_RAZ = 2'd2;   // 1: abort
 localparam [7:0] EV_F_WALK_EABT = 8'h0B, EV_F_TRANSLATION = 8'h10, EV_F_ADDR_SIZE = 8'h11,
                  EV_F_ACCESS = 8'h12, EV_F_PERMISSION = 8'h13;
 localparam [2:0] FLT_TRANSLATION = 3'd1, FLT_ADDR_SIZE = 3'd2, FLT_ACCESS = 3'd3;  // 4: F_WALK_EABT
+// an entry's fault (p_fc): the walk's fault codes, F_WALK_EABT for every other walk fault, and
+// F_PERMISSION; the record's event number is made from it at the record (fc_evid)
+localparam [2:0] FC_EABT = 3'd4, FC_PERMISSION = 3'd5;
 localparam CDF_PAN = 3, CDF_S = 2, CDF_R = 1, CDF_A = 0;
 
 // allowed by effective permissions {PW, UR, UW, PX, UX} and PAN?
@@ -415,10 +418,11 @@ reg                 p_commit[0:PEND-1];   // decision final (event recorded / GB
                                           // 0 in every state before a decision (formal asserts)
 reg [SLOT_W-1:0]    p_slot  [0:PEND-1];
 reg [3:0]           p_cdf   [0:PEND-1];
-reg [7:0]           p_evid  [0:PEND-1];
+reg [2:0]           p_fc    [0:PEND-1];   // the fault (FLT_* / FC_*)
 reg                 p_park  [0:PEND-1];   // W data parked in slot p_pslot
 reg [PSLOT_W-1:0]   p_pslot [0:PEND-1];   // LUT RAM: written when the W data is parked
-reg                 p_stl   [0:PEND-1];   // the fault in EVT stalls
+reg                 p_stl   [0:PEND-1];   // the fault in EVT stalls (read in EVT only: to_fault,
+                                          // the only way into EVT, writes it)
 reg                 p_xl    [0:PEND-1];   // a stage-1 translation (its ASID, nG, size below)
 reg [15:0]          p_asid  [0:PEND-1];
 reg                 p_ng    [0:PEND-1];
@@ -835,7 +839,7 @@ wire [OAS_BITS-1:3] ev_wpa = p_wb[ev_idx] ? sb_pa[p_slot[ev_idx]] : p_wpa[ev_idx
 reg [255:0] rec;
 always @* begin
     rec = 256'd0;
-    rec[7:0]     = p_evid[ev_idx];
+    rec[7:0]     = fc_evid(p_fc[ev_idx]);
     rec[11]      = e_ssv;
     rec[31:12]   = e_ssv ? {{(20-SSID_W){1'b0}}, e_ssid} : 20'd0;
     rec[63:32]   = {{(32-SID_W){1'b0}}, e_sid};
@@ -847,9 +851,9 @@ always @* begin
     rec[97]      = pio_pnu(p_pio[ev_idx], e_attr[4]);
     rec[98]      = (RNW != 0) && pio_ind(p_pio[ev_idx], e_attr[6]);
     rec[99]      = RNW != 0;                                   // RnW
-    rec[105:104] = (p_evid[ev_idx] == EV_F_WALK_EABT) ? 2'b01 : 2'b10;   // CLASS TT : IN
+    rec[105:104] = (p_fc[ev_idx] == FC_EABT) ? 2'b01 : 2'b10;           // CLASS TT : IN
     rec[191:128] = e_addr;
-    if (p_evid[ev_idx] == EV_F_WALK_EABT)
+    if (p_fc[ev_idx] == FC_EABT)
         rec[OAS_BITS-1+192:195] = ev_wpa;                          // FetchAddr (a walk's result)
 end
 
@@ -864,14 +868,19 @@ wire unused_pl = &{1'b0, o_unused, o_paddr[63:OAS_BITS], c_attr[ATTR_W-1:7], c_a
                    e_attr[5], e_attr[3:0]};
 
 // ---------------------------------------------------------------- walk result per entry
-function [7:0] flt_evid;
+function [2:0] flt_fc;
     input [2:0] f;
+    flt_fc = (f == FLT_TRANSLATION || f == FLT_ADDR_SIZE || f == FLT_ACCESS) ? f : FC_EABT;
+endfunction
+function [7:0] fc_evid;
+    input [2:0] fc;
     begin
-        case (f)
-            FLT_TRANSLATION: flt_evid = EV_F_TRANSLATION;
-            FLT_ADDR_SIZE:   flt_evid = EV_F_ADDR_SIZE;
-            FLT_ACCESS:      flt_evid = EV_F_ACCESS;
-            default:         flt_evid = EV_F_WALK_EABT;
+        case (fc)
+            FLT_TRANSLATION: fc_evid = EV_F_TRANSLATION;
+            FLT_ADDR_SIZE:   fc_evid = EV_F_ADDR_SIZE;
+            FLT_ACCESS:      fc_evid = EV_F_ACCESS;
+            FC_PERMISSION:   fc_evid = EV_F_PERMISSION;
+            default:         fc_evid = EV_F_WALK_EABT;
         endcase
     end
 endfunction
@@ -919,15 +928,15 @@ end
 // an entry ends in a fault: record it (EVT) or terminate it at once
 task automatic to_fault;
     input [PIDX_W-1:0] e;
-    input [7:0]   evid;
+    input [2:0]   fc;
     input [3:0]   cdf;
     begin
-        p_evid[e] <= evid;
+        p_fc[e]   <= fc;
         p_down[e] <= 1'b0;
-        p_raz[e]  <= (evid != EV_F_WALK_EABT) && !cdf[CDF_A];
-        // F_WALK_EABT never stalls; a stall is always recorded
-        p_stl[e]  <= (evid != EV_F_WALK_EABT) && cdf[CDF_S];
-        if (evid == EV_F_WALK_EABT || cdf[CDF_R] || cdf[CDF_S])
+        p_raz[e]  <= (fc != FC_EABT) && !cdf[CDF_A];
+        // F_WALK_EABT never stalls; a stall is always recorded (p_stl is read in EVT only)
+        p_stl[e]  <= (fc != FC_EABT) && cdf[CDF_S];
+        if (fc == FC_EABT || cdf[CDF_R] || cdf[CDF_S])
             p_state[e] <= P_EVT;
         else
             p_state[e] <= P_READY;
@@ -989,7 +998,7 @@ always @(posedge clk) begin
             p_commit[e] <= 1'b0;
             p_slot[e]   <= {SLOT_W{1'b0}};
             p_cdf[e]    <= 4'd0;
-            p_evid[e]   <= 8'd0;
+            p_fc[e]     <= 3'd0;
             p_park[e]   <= 1'b0;
             p_stl[e]    <= 1'b0;
             p_xl[e]     <= 1'b0;
@@ -1156,7 +1165,7 @@ always @(posedge clk) begin
                                     p_raz[e]    <= 1'b0;
                                     p_pva[e]    <= 1'b1;
                                 end
-                                ANS_FAULT: to_fault(e[PIDX_W-1:0], EV_F_TRANSLATION, ans_cdf);
+                                ANS_FAULT: to_fault(e[PIDX_W-1:0], FLT_TRANSLATION, ans_cdf);
                                 ANS_WALK:  p_state[e] <= P_WALK;
                                 default:   p_state[e] <= P_NEW;   // retry
                             endcase
@@ -1171,7 +1180,7 @@ always @(posedge clk) begin
                             if (w_stale)
                                 p_state[e] <= P_NEW;
                             else if (w_fault != 3'd0) begin
-                                to_fault(e[PIDX_W-1:0], flt_evid(w_fault), p_cdf[e]);
+                                to_fault(e[PIDX_W-1:0], flt_fc(w_fault), p_cdf[e]);
                             end else if (perm_ok(w_perm, p_cdf[e][CDF_PAN],
                                                  pio_pnu(p_pio[e], p_pnu[e]), pio_ind(p_pio[e], p_ind[e]))) begin
                                 // [5:0] of the transform: w_ax (p_wsel)
@@ -1182,13 +1191,12 @@ always @(posedge clk) begin
                                 p_size[e]   <= w_size;
                                 p_pva[e]    <= 1'b0;
                             end else
-                                to_fault(e[PIDX_W-1:0], EV_F_PERMISSION, p_cdf[e]);
+                                to_fault(e[PIDX_W-1:0], FC_PERMISSION, p_cdf[e]);
                         end
                     P_EVT:
                         if (!smmuen && p_stl[e]) begin
                             // SMMUEN=0: a fault still waiting for its stall tag is aborted (no record)
                             p_state[e]  <= P_READY;
-                            p_stl[e]    <= 1'b0;
                             p_down[e]   <= 1'b0;
                             p_raz[e]    <= 1'b0;
                             p_commit[e] <= 1'b1;
@@ -1209,13 +1217,11 @@ always @(posedge clk) begin
                             // SMMUEN=0: a stalled transaction is aborted (the stall unit drops
                             // every tag in the same cycle)
                             p_state[e]  <= P_READY;
-                            p_stl[e]    <= 1'b0;
                             p_down[e]   <= 1'b0;
                             p_raz[e]    <= 1'b0;
                             p_commit[e] <= 1'b1;
                         end else if (act_mask[e]) begin
                             // stall ended: retried, aborted or terminated RAZ/WI
-                            p_stl[e]  <= 1'b0;
                             p_down[e] <= 1'b0;
                             p_raz[e]  <= act_kind == ACT_RAZ;
                             if (act_kind == ACT_RETRY) begin
