@@ -226,8 +226,8 @@ module smmu_xlt_q #(
     output wire                  sync_block,
     output reg  [(1<<SLOT_W)-1:0] w_hold,      // walk slots whose result an entry may still read (registered)
     output reg  [PIDX_W:0]       n_cfg_wait,   // entries waiting for a configuration answer (checks)
-    output reg  [31:0]           cnt_lookups,
-    output reg  [31:0]           cnt_hits,
+    output wire [31:0]           cnt_lookups,   // (smmu_xlt_stage)
+    output wire [31:0]           cnt_hits,
     output reg  [31:0]           cnt_mt_lookups,   // micro-TLB misses entering the table
     output reg  [31:0]           cnt_mt_hits       // ... decided by the main TLB
 );
@@ -299,82 +299,45 @@ function pio_ind;
 endfunction
 
 // ================================================================ stage
-// {ft, fg, down, raz, pa, id, addr, len, attr, sid, ssid, ssv, ax, asid, ng, size, xl}
-localparam SW   = 4 + OAS_BITS + ID_W + 64 + 8 + ATTR_W + SID_W + SSID_W + 1 + AX_W + 20;
-localparam B_FT = SW - 1;     // decided by the TLB (cleared by an invalidation)
-
-wire g_bypass, g_raz, g_need;
-smmu_decide #(.OAS_BITS(OAS_BITS)) decide_inst (
-    .addr(s_addr), .smmuen(smmuen), .gbpa_abort(gbpa_abort),
-    .bypass(g_bypass), .raz(g_raz), .need_cfg(g_need)
+// the address stage (smmu_xlt_stage): the handshake cycle's decision and the main-TLB probe.
+// Permissions are checked with PnU/InD after the STE's PRIVCFG/INSTCFG (IHI 0070 13.4)
+wire lk_allow = lk_byp || perm_ok(lk_perm, lk_pan, eff_pnu(lk_ax, s_attr[4]), eff_ind(lk_ax, s_attr[6]));
+wire                 out_v, st_wait, st_leave;
+wire                 st_ft, st_fg, st_down, st_raz, st_ssv;
+wire [OAS_BITS-1:0]  st_pa;
+wire [ID_W-1:0]      st_id;
+wire [63:0]          st_addr;
+wire [7:0]           st_len;
+wire [ATTR_W-1:0]    st_attr;
+wire [SID_W-1:0]     st_sid;
+wire [SSID_W-1:0]    st_ssid;
+wire [AX_W-1:0]      st_ax;
+wire [15:0]          st_asid;
+wire                 st_ng, st_xl;
+wire [1:0]           st_size;
+wire                 e_hit, e_ng, e_pan, e_tbi;
+wire [OAS_BITS-1:12] e_pa;
+wire [1:0]           e_size;
+wire [4:0]           e_perm;
+wire [15:0]          e_asid;
+wire [21:0]          e_ax;
+smmu_xlt_stage #(.ID_W(ID_W), .OAS_BITS(OAS_BITS), .SID_W(SID_W), .SSID_W(SSID_W), .ATTR_W(ATTR_W)) stage_inst (
+    .clk(clk), .rst(rst), .smmuen(smmuen), .gbpa_abort(gbpa_abort), .g_ovr(g_ovr), .inv(inv),
+    .s_id(s_id), .s_addr(s_addr), .s_len(s_len), .s_attr(s_attr), .s_sid(s_sid), .s_ssid(s_ssid),
+    .s_ssv(s_ssv), .s_valid(s_valid), .s_ready(s_ready),
+    .lk_hit(lk_hit), .lk_byp(lk_byp), .lk_allow(lk_allow), .lk_pa(lk_pa), .lk_asid(lk_asid),
+    .lk_ng(lk_ng), .lk_size(lk_size), .lk_ax(lk_ax),
+    .pr_valid(pr_valid), .pr_sid(pr_sid), .pr_ssid(pr_ssid), .pr_ssv(pr_ssv), .pr_va(pr_va),
+    .pr_grant(pr_grant), .mt_hit(mt_hit), .mt_pa(mt_pa), .mt_size(mt_size), .mt_ng(mt_ng),
+    .mt_perm(mt_perm), .mt_pan(mt_pan), .mt_asid(mt_asid), .mt_ax(mt_ax), .mt_tbi(mt_tbi),
+    .out_v(out_v), .st_wait(st_wait), .st_leave(st_leave),
+    .st_ft(st_ft), .st_fg(st_fg), .st_down(st_down), .st_raz(st_raz), .st_pa(st_pa), .st_id(st_id),
+    .st_addr(st_addr), .st_len(st_len), .st_attr(st_attr), .st_sid(st_sid), .st_ssid(st_ssid),
+    .st_ssv(st_ssv), .st_ax(st_ax), .st_asid(st_asid), .st_ng(st_ng), .st_size(st_size), .st_xl(st_xl),
+    .e_hit(e_hit), .e_pa(e_pa), .e_size(e_size), .e_ng(e_ng), .e_perm(e_perm), .e_pan(e_pan),
+    .e_asid(e_asid), .e_ax(e_ax), .e_tbi(e_tbi),
+    .cnt_lookups(cnt_lookups), .cnt_hits(cnt_hits)
 );
-
-// permissions are checked with PnU/InD after the STE's PRIVCFG/INSTCFG (IHI 0070 13.4)
-wire in_ft = !g_need ? 1'b0 :
-             (lk_hit && (lk_byp || perm_ok(lk_perm, lk_pan,
-                                           eff_pnu(lk_ax, s_attr[4]), eff_ind(lk_ax, s_attr[6])))) && !inv;
-wire [SW-1:0] in_d = {in_ft, !g_need, (g_need ? 1'b1 : g_bypass), (g_need ? 1'b0 : g_raz),
-                      (g_need ? lk_pa : s_addr[OAS_BITS-1:0]),
-                      s_id, s_addr, s_len, s_attr, s_sid, s_ssid, s_ssv,
-                      (g_need ? lk_ax : {g_ovr, 7'd0}),
-                      lk_asid, lk_ng, lk_size, lk_hit && !lk_byp};
-
-reg  [SW-1:0] out_d, tmp_d;
-reg           out_v, tmp_v;
-wire          st_leave;
-assign s_ready = !tmp_v;
-
-wire                st_ft, st_fg, st_down, st_raz, st_ssv;
-wire [OAS_BITS-1:0] st_pa;
-wire [ID_W-1:0]     st_id;
-wire [63:0]         st_addr;
-wire [7:0]          st_len;
-wire [ATTR_W-1:0]   st_attr;
-wire [SID_W-1:0]    st_sid;
-wire [SSID_W-1:0]   st_ssid;
-wire [AX_W-1:0]     st_ax;
-wire [15:0]         st_asid;
-wire                st_ng, st_xl;
-wire [1:0]          st_size;
-assign {st_ft, st_fg, st_down, st_raz, st_pa, st_id, st_addr, st_len, st_attr, st_sid, st_ssid, st_ssv,
-        st_ax, st_asid, st_ng, st_size, st_xl} = out_d;
-
-// ---------------------------------------------------------------- main-TLB probe
-// Every cycle the transaction that may enter out_d next (tmp_d if held, else
-// the s_axi request) is probed if the micro-TLB did not decide it (the port is
-// shared with the other queue: pr_grant); mt_fresh says the answer of this cycle
-// is out_d's (it entered last cycle with its probe made). The answer is kept
-// (mh_*) while out_d waits for a table entry, and dropped by any invalidation.
-// A transaction that entered wanting a probe the other queue got (st_wait) is
-// probed from out_d and does not enter the table before its answer: at most a
-// cycle or two, the shared port takes turns.
-localparam O_SSV  = 20 + AX_W;                  // field offsets in a stage word
-localparam O_SSID = O_SSV + 1;
-localparam O_SID  = O_SSID + SSID_W;
-localparam O_ADDR = O_SID + SID_W + ATTR_W + 8;
-reg  st_wait;                   // out_d wants its probe (lost the shared port)
-wire pr_in  = tmp_v ? !(tmp_d[B_FT] || tmp_d[B_FT-1]) : (s_valid && g_need && !in_ft);
-assign pr_valid = st_wait || pr_in;
-assign pr_sid   = st_wait ? st_sid  : tmp_v ? tmp_d[O_SID +: SID_W]   : s_sid;
-assign pr_ssid  = st_wait ? st_ssid : tmp_v ? tmp_d[O_SSID +: SSID_W] : s_ssid;
-assign pr_ssv   = st_wait ? st_ssv  : tmp_v ? tmp_d[O_SSV]            : s_ssv;
-assign pr_va    = st_wait ? st_addr[63:12] : tmp_v ? tmp_d[O_ADDR+12 +: 52] : s_addr[63:12];
-
-reg                 mt_fresh, mh_v, mh_ng, mh_pan, mh_tbi;
-reg [OAS_BITS-1:12] mh_pa;
-reg [1:0]           mh_size;
-reg [4:0]           mh_perm;
-reg [15:0]          mh_asid;
-reg [21:0]          mh_ax;
-wire                e_hit  = mt_fresh ? mt_hit  : mh_v;
-wire [OAS_BITS-1:12] e_pa  = mt_fresh ? mt_pa   : mh_pa;
-wire [1:0]          e_size = mt_fresh ? mt_size : mh_size;
-wire                e_ng   = mt_fresh ? mt_ng   : mh_ng;
-wire [4:0]          e_perm = mt_fresh ? mt_perm : mh_perm;
-wire                e_pan  = mt_fresh ? mt_pan  : mh_pan;
-wire [15:0]         e_asid = mt_fresh ? mt_asid : mh_asid;
-wire [21:0]         e_ax   = mt_fresh ? mt_ax   : mh_ax;
-wire                e_tbi  = mt_fresh ? mt_tbi  : mh_tbi;
 
 // ================================================================ table
 reg [PEND-1:0]      p_v;
@@ -945,10 +908,6 @@ endtask
 
 always @(posedge clk) begin
     if (rst) begin
-        out_v          <= 1'b0;
-        tmp_v          <= 1'b0;
-        out_d          <= {SW{1'b0}};
-        tmp_d          <= {SW{1'b0}};
         p_v            <= {PEND{1'b0}};
         p_wsel         <= {PEND{1'b0}};
         p_wb           <= {PEND{1'b0}};
@@ -966,21 +925,8 @@ always @(posedge clk) begin
         eo_idx_reg     <= {PIDX_W{1'b0}};
         n_stall_reg    <= {(PIDX_W+1){1'b0}};
         un_reg         <= {PEND{1'b0}};
-        cnt_lookups    <= 32'd0;
-        cnt_hits       <= 32'd0;
         cnt_mt_lookups <= 32'd0;
         cnt_mt_hits    <= 32'd0;
-        mt_fresh       <= 1'b0;
-        st_wait        <= 1'b0;
-        mh_v           <= 1'b0;
-        mh_ng          <= 1'b0;
-        mh_pan         <= 1'b0;
-        mh_tbi         <= 1'b0;
-        mh_pa          <= {(OAS_BITS-12){1'b0}};
-        mh_size        <= 2'd0;
-        mh_perm        <= 5'd0;
-        mh_asid        <= 16'd0;
-        mh_ax          <= 22'd0;
         p_tag          <= {PEND{1'b0}};
         p_csel         <= {PEND{1'b0}};
         for (integer e = 0; e < PEND; e = e + 1) begin
@@ -1010,34 +956,10 @@ always @(posedge clk) begin
         end
     end else begin
         // ------------------------------------------------ counters
-        if (s_valid && s_ready && g_need) begin
-            `SMMU_COUNT(cnt_lookups, 1'b1);
-            if (lk_hit)
-                `SMMU_COUNT(cnt_hits, 1'b1);
-        end
         if (st_mt)
             `SMMU_COUNT(cnt_mt_lookups, 1'b1);
         if (mt_use)
             `SMMU_COUNT(cnt_mt_hits, 1'b1);
-
-        // ------------------------------------------------ main-TLB answer of the stage transaction
-        // (while st_wait, out_d does not leave: it is neither decided nor pushed)
-        mt_fresh <= pr_valid && pr_grant && (st_wait || !out_v || st_leave);
-        st_wait  <= st_wait ? !pr_grant : ((!out_v || st_leave) && pr_in && !pr_grant);
-        if ((!out_v || st_leave) && (tmp_v || s_valid))
-            mh_v <= 1'b0;               // a new stage transaction: its own answer, if any, comes next
-        else if (mt_fresh) begin
-            mh_v    <= mt_hit;
-            mh_pa   <= mt_pa;
-            mh_size <= mt_size;
-            mh_ng   <= mt_ng;
-            mh_perm <= mt_perm;
-            mh_pan  <= mt_pan;
-            mh_asid <= mt_asid;
-            mh_ax   <= mt_ax;
-            mh_tbi  <= mt_tbi;
-        end else if (inv)
-            mh_v <= 1'b0;
 
         if (!smmuen) begin
             n_stall_reg <= {(PIDX_W+1){1'b0}};
@@ -1047,28 +969,6 @@ always @(posedge clk) begin
             for (integer i = 0; i < PEND; i = i + 1)
                 un_reg[i] <= p_v[i] && p_state[i] == P_STALL && act_mask[i];
         end
-
-        // ------------------------------------------------ stage (two-entry slice)
-        if (!out_v || st_leave) begin
-            if (tmp_v) begin
-                out_d       <= tmp_d;
-                out_d[B_FT] <= tmp_d[B_FT] && !inv;
-                tmp_v       <= 1'b0;
-            end else begin
-                out_d <= in_d;
-                out_v <= s_valid;
-            end
-        end else begin
-            // a waiting stage transaction's TLB decision is made again the slow way
-            if (inv)
-                out_d[B_FT] <= 1'b0;
-            if (s_valid && !tmp_v) begin
-                tmp_d <= in_d;
-                tmp_v <= 1'b1;
-            end
-        end
-        if (tmp_v && inv)
-            tmp_d[B_FT] <= 1'b0;
 
         if (ev_take)
             ev_rr_reg <= ev_from;
@@ -1359,7 +1259,6 @@ always @* if (f_rst_seen) begin
         if (p_wb[e])
             assert(p_v[e] && p_wsel[e]);
     end
-    assert(!tmp_v || out_v);                                 // the address stage loses nothing
     // the FIFO holds exactly the unparked pending writes, its head among them
     if (PARK != 0) begin
         assert({{(31-PIDX_W){1'b0}}, uf_count} == f_n_unparked);
