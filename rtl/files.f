@@ -14,6 +14,7 @@ rtl/tbu/smmu_decide.v
 rtl/tbu/smmu_tlb.v
 rtl/tbu/smmu_xlt_out.v
 rtl/tbu/smmu_xlt_stage.v
+rtl/tbu/smmu_xlt_rec.v
 rtl/tbu/smmu_xlt_q.v
 rtl/tbu/smmu_rd_path.v
 rtl/tbu/smmu_wr_path.v

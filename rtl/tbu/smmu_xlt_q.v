@@ -242,8 +242,6 @@ localparam [2:0] ANS_ABORT = 3'd0, ANS_BYPASS = 3'd1, ANS_FAULT = 3'd2, ANS_WALK
 localparam [2:0] P_NEW = 3'd0, P_CFG = 3'd1, P_WALK = 3'd2, P_EVT = 3'd3, P_READY = 3'd4,
                  P_STALL = 3'd5;
 localparam [1:0] ACT_RETRY = 2'd0, ACT_RAZ = 2'd2;   // 1: abort
-localparam [7:0] EV_F_WALK_EABT = 8'h0B, EV_F_TRANSLATION = 8'h10, EV_F_ADDR_SIZE = 8'h11,
-                 EV_F_ACCESS = 8'h12, EV_F_PERMISSION = 8'h13;
 localparam [2:0] FLT_TRANSLATION = 3'd1, FLT_ADDR_SIZE = 3'd2, FLT_ACCESS = 3'd3;  // 4: F_WALK_EABT
 // an entry's fault (p_fc): the walk's fault codes, F_WALK_EABT for every other walk fault, and
 // F_PERMISSION; the record's event number is made from it at the record (fc_evid)
@@ -720,113 +718,51 @@ assign c_pnu       = c_attr[4];
 assign c_ind       = c_attr[6];
 
 // ---------------------------------------------------------------- fault records
-// entries stalled now (at most SCAP), and entries waiting for a configuration
-// answer: at most one over both queues, and only while the configuration
-// engine holds its request (smmu_top checks)
-reg [PIDX_W:0] n_stall;
+// entries waiting for a configuration answer: at most one over both queues, and only while
+// the configuration engine holds its request (smmu_top checks)
 always @* begin
-    n_stall    = {(PIDX_W+1){1'b0}};
     n_cfg_wait = {(PIDX_W+1){1'b0}};
-    for (integer i = 0; i < PEND; i = i + 1) begin
-        if (p_v[i] && p_state[i] == P_STALL)
-            n_stall = n_stall + 1'b1;
+    for (integer i = 0; i < PEND; i = i + 1)
         if (p_v[i] && p_state[i] == P_CFG)
             n_cfg_wait = n_cfg_wait + 1'b1;
+end
+// the records, the stall count and the stall unit's actions (smmu_xlt_rec); the record's
+// fields are read here at the offered entry (ev_idx)
+reg  [PEND-1:0]       evt_v, evt_stl, stall_v;
+reg  [PEND*SID_W-1:0] ent_sid;
+always @* begin
+    for (integer i = 0; i < PEND; i = i + 1) begin
+        evt_v[i]   = p_v[i] && p_state[i] == P_EVT;
+        evt_stl[i] = p_stl[i];
+        stall_v[i] = p_v[i] && p_state[i] == P_STALL;
+        ent_sid[i*SID_W +: SID_W] = p_sid[i];
     end
 end
-// the stalled entries the stall unit's action names (read only in STALL). A STALL_TERM
-// acts on the STALL entries of its StreamID that hold a tag (p_tag): an entry enters
-// STALL when its record is taken, and with LINK_REG=1 that is the link's record buffer,
-// before the TCU allocates the tag; p_tag is set by the TCU's allocation as the TBU sees
-// it (st_held, delayed like the action), so a STALL_TERM ends exactly the entries whose
-// tags the TCU ends.
-reg  [PEND-1:0] p_tag;
-reg  [PEND-1:0] act_mask;
-always @* begin
-    for (integer i = 0; i < PEND; i = i + 1)
-        act_mask[i] = (act_res && act_idx == i[PIDX_W-1:0]) ||
-                      (act_term && p_tag[i] && p_sid[i] == act_sid);
-end
-// the same count kept in a register (the record offer below must not wait for a
-// count over every entry): +1 when a stall record is taken, 0 when SMMUEN=0 ends
-// every stall, and -1 per stall the stall unit ended, one cycle late (the ended
-// entries are registered in un_reg first, so the stall unit's command matching
-// and this count are not one path): for that cycle the count is one stall high,
-// which only delays a further stall. n_stall checks it.
-reg  [PEND-1:0] un_reg;
-reg  [PIDX_W:0] n_stall_reg;
-wire [PIDX_W:0] n_unstall;
-smmu_popcnt #(.N(PEND), .W(PIDX_W + 1)) unstall_cnt_inst (.v(un_reg), .n(n_unstall));
-wire stall_room = {{(31-PIDX_W){1'b0}}, n_stall_reg} < SCAP;
-
-// round-robin from the entry after the last record taken, so a record that
-// had to wait (a stall record waiting for a STAG) is not passed forever
-//
-// The record offered is chosen one cycle ahead and registered (eo_*), so the
-// event queue's choice and its ready do not wait for a search over every
-// entry: the offer is valid while its entry still has the record to write
-// (and, for a stall record, a tag, stall room and event-queue space); when it
-// is taken or not valid, the next offer is the one searched for meanwhile
-// among the entries in EVT other than the valid offer (so the search does not
-// wait for the event queue's ready: e_ready only selects between the kept
-// offer and the searched one).
-reg  [PIDX_W-1:0] ev_rr_reg;
-reg               eo_v_reg;
-reg  [PIDX_W-1:0] eo_idx_reg;
-wire [PIDX_W-1:0] ev_idx = eo_idx_reg;
-wire              stall_ok = st_avail && stall_room && smmuen && e_stall_ok;
-wire              ev_ok = eo_v_reg && p_v[ev_idx] && p_state[ev_idx] == P_EVT && (!p_stl[ev_idx] || stall_ok);
-wire              ev_take = ev_ok && e_ready;
-reg  [PEND-1:0]   ev_cand;
-always @* begin
-    ev_cand = {PEND{1'b0}};
-    for (integer i = 0; i < PEND; i = i + 1)
-        ev_cand[i] = p_v[i] && p_state[i] == P_EVT && (!p_stl[i] || stall_ok) &&
-                     !(ev_ok && ev_idx == i[PIDX_W-1:0]);
-end
-wire [PIDX_W-1:0] ev_from = !ev_ok ? ev_rr_reg :
-                            (ev_idx == PIDX_W'(PEND - 1)) ? {PIDX_W{1'b0}} : ev_idx + 1'b1;
-wire              ev_any_n;
-wire [PIDX_W-1:0] ev_idx_n;
-smmu_rr_first #(.N(PEND), .IDX_W(PIDX_W)) ev_pick_inst (
-    .req(ev_cand), .from(ev_from), .any(ev_any_n), .idx(ev_idx_n)
-);
-
+wire [PIDX_W-1:0]  ev_idx;
+wire               ev_take;
+wire [PEND-1:0]    act_mask;
 wire [63:0]        e_addr;
 wire [ATTR_W-1:0]  e_attr;
 wire [SID_W-1:0]   e_sid;
 wire [SSID_W-1:0]  e_ssid;
 wire               e_ssv;
 assign {e_addr, e_attr, e_sid, e_ssid, e_ssv} = p_pl[ev_idx];
+wire [2:0]          ev_fc  = p_fc[ev_idx];
+wire                ev_pnu = pio_pnu(p_pio[ev_idx], e_attr[4]);
+wire                ev_ind = pio_ind(p_pio[ev_idx], e_attr[6]);
 wire [OAS_BITS-1:3] ev_wpa = p_wb[ev_idx] ? sb_pa[p_slot[ev_idx]] : p_wpa[ev_idx];
-reg [255:0] rec;
-always @* begin
-    rec = 256'd0;
-    rec[7:0]     = fc_evid(p_fc[ev_idx]);
-    rec[11]      = e_ssv;
-    rec[31:12]   = e_ssv ? {{(20-SSID_W){1'b0}}, e_ssid} : 20'd0;
-    rec[63:32]   = {{(32-SID_W){1'b0}}, e_sid};
-    if (p_stl[ev_idx]) begin
-        rec[79:64] = st_tag;                                   // STAG
-        rec[95]    = 1'b1;                                     // Stall
-    end
-    // PnU, InD (0 for writes): after the STE's PRIVCFG/INSTCFG (IHI 0070 7.3)
-    rec[97]      = pio_pnu(p_pio[ev_idx], e_attr[4]);
-    rec[98]      = (RNW != 0) && pio_ind(p_pio[ev_idx], e_attr[6]);
-    rec[99]      = RNW != 0;                                   // RnW
-    rec[105:104] = (p_fc[ev_idx] == FC_EABT) ? 2'b01 : 2'b10;           // CLASS TT : IN
-    rec[191:128] = e_addr;
-    if (p_fc[ev_idx] == FC_EABT)
-        rec[OAS_BITS-1+192:195] = ev_wpa;                          // FetchAddr (a walk's result)
-end
-
-assign e_valid = ev_ok;
-assign e_data  = rec;
-assign e_stall = p_stl[ev_idx];
-
-assign st_alloc     = ev_take && p_stl[ev_idx];
-assign st_alloc_idx = ev_idx;
-assign st_alloc_sid = e_sid;
+smmu_xlt_rec #(.OAS_BITS(OAS_BITS), .SID_W(SID_W), .SSID_W(SSID_W), .PEND(PEND), .PIDX_W(PIDX_W),
+               .RNW(RNW), .SCAP(SCAP)) rec_inst (
+    .clk(clk), .rst(rst), .smmuen(smmuen),
+    .evt_v(evt_v), .evt_stl(evt_stl), .stall_v(stall_v), .ent_sid(ent_sid),
+    .push(st_push), .push_idx(free_idx),
+    .ev_idx(ev_idx), .ev_take(ev_take), .rd_fc(ev_fc), .rd_addr(e_addr), .rd_sid(e_sid),
+    .rd_ssid(e_ssid), .rd_ssv(e_ssv), .rd_pnu(ev_pnu), .rd_ind(ev_ind), .rd_fetch(ev_wpa),
+    .e_valid(e_valid), .e_data(e_data), .e_stall(e_stall), .e_ready(e_ready), .e_stall_ok(e_stall_ok),
+    .st_avail(st_avail), .st_tag(st_tag), .st_alloc(st_alloc), .st_alloc_idx(st_alloc_idx),
+    .st_alloc_sid(st_alloc_sid), .st_held(st_held), .st_held_idx(st_held_idx),
+    .act_res(act_res), .act_idx(act_idx), .act_term(act_term), .act_sid(act_sid), .act_mask(act_mask)
+);
 wire unused_pl = &{1'b0, o_unused, o_paddr[63:OAS_BITS], c_attr[ATTR_W-1:7], c_attr[5], c_attr[3:0], e_attr[ATTR_W-1:7],
                    e_attr[5], e_attr[3:0]};
 
@@ -834,18 +770,6 @@ wire unused_pl = &{1'b0, o_unused, o_paddr[63:OAS_BITS], c_attr[ATTR_W-1:7], c_a
 function [2:0] flt_fc;
     input [2:0] f;
     flt_fc = (f == FLT_TRANSLATION || f == FLT_ADDR_SIZE || f == FLT_ACCESS) ? f : FC_EABT;
-endfunction
-function [7:0] fc_evid;
-    input [2:0] fc;
-    begin
-        case (fc)
-            FLT_TRANSLATION: fc_evid = EV_F_TRANSLATION;
-            FLT_ADDR_SIZE:   fc_evid = EV_F_ADDR_SIZE;
-            FLT_ACCESS:      fc_evid = EV_F_ACCESS;
-            FC_PERMISSION:   fc_evid = EV_F_PERMISSION;
-            default:         fc_evid = EV_F_WALK_EABT;
-        endcase
-    end
 endfunction
 
 
@@ -918,16 +842,10 @@ always @(posedge clk) begin
         cv_v           <= 1'b0;
         cv_id          <= {ID_W{1'b0}};
         cv_stale       <= 1'b0;
-        ev_rr_reg      <= {PIDX_W{1'b0}};
-        eo_v_reg       <= 1'b0;
         cq_v_reg       <= 1'b0;
         cq_idx_reg     <= {PIDX_W{1'b0}};
-        eo_idx_reg     <= {PIDX_W{1'b0}};
-        n_stall_reg    <= {(PIDX_W+1){1'b0}};
-        un_reg         <= {PEND{1'b0}};
         cnt_mt_lookups <= 32'd0;
         cnt_mt_hits    <= 32'd0;
-        p_tag          <= {PEND{1'b0}};
         p_csel         <= {PEND{1'b0}};
         for (integer e = 0; e < PEND; e = e + 1) begin
             p_state[e]  <= P_NEW;
@@ -961,26 +879,11 @@ always @(posedge clk) begin
         if (mt_use)
             `SMMU_COUNT(cnt_mt_hits, 1'b1);
 
-        if (!smmuen) begin
-            n_stall_reg <= {(PIDX_W+1){1'b0}};
-            un_reg      <= {PEND{1'b0}};
-        end else begin
-            n_stall_reg <= n_stall_reg - n_unstall + {{PIDX_W{1'b0}}, st_alloc};
-            for (integer i = 0; i < PEND; i = i + 1)
-                un_reg[i] <= p_v[i] && p_state[i] == P_STALL && act_mask[i];
-        end
-
-        if (ev_take)
-            ev_rr_reg <= ev_from;
         // no entry NEW now: the one entering the table is the next choice (a miss asks the
         // TCU the cycle it is NEW instead of a cycle later; one entering READY asks nothing,
         // cq_ok checks the state)
         cq_v_reg   <= nq_any || st_push;
         cq_idx_reg <= nq_any ? nq_idx : free_idx;
-        if (!ev_ok || ev_take) begin
-            eo_v_reg   <= ev_any_n;
-            eo_idx_reg <= ev_idx_n;
-        end
         if (tbl_out)
             rr_reg <= (sel_idx == PIDX_W'(PEND - 1)) ? {PIDX_W{1'b0}} : sel_idx + 1'b1;
         lv_v  <= tbl_out;
@@ -1172,13 +1075,6 @@ always @(posedge clk) begin
                     p_xl[e]   <= 1'b1;
                 end
             end
-
-            // a stall tag: none when a record is taken (a new stall), one from the TCU's
-            // allocation (with LINK_REG=0 in the same cycle: the allocation wins)
-            if ((st_push && free_idx == e[PIDX_W-1:0]) || (ev_take && ev_idx == e[PIDX_W-1:0]))
-                p_tag[e] <= 1'b0;
-            if (st_held && st_held_idx == e[PIDX_W-1:0])
-                p_tag[e] <= 1'b1;
         end
     end
 end
@@ -1208,10 +1104,6 @@ end
 reg dbg_rst_seen;   // random initial state (Verilator x-initial) is not checked
 initial dbg_rst_seen = 1'b0;
 always @(posedge clk) if (rst) dbg_rst_seen <= 1'b1;
-always @(posedge clk)
-    if (!rst && dbg_rst_seen && n_stall_reg != n_stall + n_unstall)
-        $fatal(1, "smmu_xlt_q: stall count %0d, %0d entries stalled + %0d ended last cycle", n_stall_reg,
-               n_stall, n_unstall);
 // a walk ends only in a slot whose last result no entry still reads (the TCU honours w_hold)
 reg dbg_hold_bad;
 always @* begin
@@ -1246,8 +1138,6 @@ always @* if (f_rst_seen) begin
         assert(p_v[sel_idx] && p_state[sel_idx] == P_READY);
     if (st_out)
         assert(out_v && st_fast);
-    assert(n_stall <= SCAP);                                 // stalls per direction
-    assert(n_stall_reg == n_stall + n_unstall);              // the incremental count: exact, one cycle late on ends
     // a walk ends only in a slot whose last result no entry still reads (smmu_walk: w_hold),
     // and an entry whose copy is pending is one that reads it (a walk's READY or EVT entry) or
     // one that went back for a new lookup (its next walk's end replaces the copy)
@@ -1311,22 +1201,6 @@ always @(posedge clk)
 always @* if (f_rst_seen && !rst)
     for (integer e = 0; e < PEND; e = e + 1)
         assert({{(31-PIDX_W){1'b0}}, f_passed[e*(PIDX_W+1) +: PIDX_W+1]} < PEND);
-// Fairness of the fault-record choice (the same rule for the event queue: round-robin from the
-// entry after the last record taken): an entry whose record stays offerable (EVT, not a stall
-// record; a stall record's turn also needs a tag) is taken before PEND records of other entries.
-// f_epassed[e]: records of other entries taken since entry e's record became offerable.
-// Asserted with PEND <= 4 (blocks:xlt_q4_bmc, the top tasks' XLT_SLOTS=4): with 8 entries the
-// choice cannot wrap within the bounded depth, and the check made blocks:xlt_q_bmc ten times slower.
-reg [PEND*(PIDX_W+1)-1:0] f_epassed;
-always @(posedge clk)
-    for (integer e = 0; e < PEND; e = e + 1)
-        if (rst || !(p_v[e] && p_state[e] == P_EVT && !p_stl[e]) || (ev_take && ev_idx == e[PIDX_W-1:0]))
-            f_epassed[e*(PIDX_W+1) +: PIDX_W+1] <= {(PIDX_W+1){1'b0}};
-        else if (ev_take)
-            f_epassed[e*(PIDX_W+1) +: PIDX_W+1] <= f_epassed[e*(PIDX_W+1) +: PIDX_W+1] + 1'b1;
-always @* if (f_rst_seen && !rst && PEND <= 4)
-    for (integer e = 0; e < PEND; e = e + 1)
-        assert({{(31-PIDX_W){1'b0}}, f_epassed[e*(PIDX_W+1) +: PIDX_W+1]} < PEND);
 `endif
 
 endmodule
