@@ -345,13 +345,19 @@ reg [ID_W-1:0]      p_id    [0:PEND-1];
 // The transaction's payload {addr, attr, sid, ssid, ssv}: written once, when it enters the
 // table, and read at one index per port (the output choice, the configuration request, the
 // record): LUT RAM (one copy per read port), no reset. The fields the loops below use in
-// every entry at once keep flip-flop copies: the VA page (invalidation scope), StreamID
+// every entry at once keep flip-flop copies: part of the VA page (invalidation scope), StreamID
 // (CFGI scope), the client's PnU / InD (the walk's permission check), whether the address
 // is beyond the OAS (a GBPA bypass aborts it). The length is a LUT RAM of its own, read at
 // the output choice and at the oldest unparked write (the park request).
 localparam PL_W = 64 + ATTR_W + SID_W + SSID_W + 1;
 reg [PL_W-1:0]      p_pl    [0:PEND-1];
-reg [47:12]         p_va    [0:PEND-1];   // VA[55:48] of a translation is 0 (smmu_inv.vh)
+// The invalidation scope compares a partial tag: VA[PVA_HI:12] and the low PASID_W bits of the
+// ASID; the bits not kept count as matching, so an invalidation covers at least what the full
+// compare covers (covering more is always safe: the decision is made again) at a third of the
+// flip-flops and comparators (docs/architecture.md "Invalidation of pending decisions")
+localparam PVA_HI  = 23;
+localparam PASID_W = 8;
+reg [PVA_HI:12]     p_va    [0:PEND-1];
 reg [SID_W-1:0]     p_sid   [0:PEND-1];
 reg                 p_pnu   [0:PEND-1];
 reg                 p_ind   [0:PEND-1];
@@ -385,7 +391,7 @@ reg [PSLOT_W-1:0]   p_pslot [0:PEND-1];   // LUT RAM: written when the W data is
 reg                 p_stl   [0:PEND-1];   // the fault in EVT stalls (read in EVT only: to_fault,
                                           // the only way into EVT, writes it)
 reg                 p_xl    [0:PEND-1];   // a stage-1 translation (its ASID, nG, size below)
-reg [15:0]          p_asid  [0:PEND-1];
+reg [PASID_W-1:0]   p_asid  [0:PEND-1];   // (partial tag, see p_va)
 reg                 p_ng    [0:PEND-1];
 reg [1:0]           p_size  [0:PEND-1];
 // The decision's attribute transform (smmu_attr.vh) has three sources, each a LUT RAM with
@@ -407,22 +413,26 @@ reg [2:0]           p_rseq  [0:PEND-1];
 
 // the entries this cycle's invalidation covers: a READY decision (the TLB's
 // rule for its own entries) and a fault waiting in EVT (any page of the
-// walk's 1 GiB / 512 GiB region, any ASID: the fault may stem from a table)
+// walk's 1 GiB / 512 GiB region, any ASID: the fault may stem from a table),
+// on the partial tags (the bits not kept are the invalidation's own)
 reg [PEND-1:0]      cov_rdy, cov_evt;
+reg [47:12]         x_va;
+reg [15:0]          x_asid;
 always @* begin
     for (integer i = 0; i < PEND; i = i + 1) begin
+        x_va       = {tlbi_va[47:PVA_HI+1], p_va[i]};
+        x_asid     = {tlbi_asid[15:PASID_W], p_asid[i]};
         cov_rdy[i] = cfgi_valid && cfgi_covers({{(32-SID_W){1'b0}}, p_sid[i]}, cfgi_sid, cfgi_mask);
         cov_evt[i] = cov_rdy[i];
         if (tlbi_valid && p_xl[i]) begin
             cov_rdy[i] = cov_rdy[i] ||
-                         tlbi_covers_xlt(tlbi_op, tlbi_asid, tlbi_va, p_asid[i], p_ng[i], p_size[i],
-                                         p_va[i]);
+                         tlbi_covers_xlt(tlbi_op, tlbi_asid, tlbi_va, x_asid, p_ng[i], p_size[i], x_va);
             cov_evt[i] = cov_evt[i] ||
-                         tlbi_covers_walk(tlbi_op, tlbi_asid, tlbi_va, tlbi_leaf, p_asid[i],
-                                          p_va[i]) != 2'b00;
+                         tlbi_covers_walk(tlbi_op, tlbi_asid, tlbi_va, tlbi_leaf, x_asid, x_va) != 2'b00;
         end
     end
 end
+wire unused_asid = &{1'b0, ans_asid[15:PASID_W], st_asid[15:PASID_W]};   // (beyond the partial tag)
 
 
 // entries with the same ID as the stage transaction, free entry
@@ -851,7 +861,7 @@ always @(posedge clk) begin
             p_state[e]  <= P_NEW;
             p_nold[e]   <= {(PIDX_W+1){1'b0}};
             p_id[e]     <= {ID_W{1'b0}};
-            p_va[e]     <= 36'd0;
+            p_va[e]     <= {(PVA_HI-11){1'b0}};
             p_sid[e]    <= {SID_W{1'b0}};
             p_pnu[e]    <= 1'b0;
             p_ind[e]    <= 1'b0;
@@ -866,7 +876,7 @@ always @(posedge clk) begin
             p_park[e]   <= 1'b0;
             p_stl[e]    <= 1'b0;
             p_xl[e]     <= 1'b0;
-            p_asid[e]   <= 16'd0;
+            p_asid[e]   <= {PASID_W{1'b0}};
             p_ng[e]     <= 1'b0;
             p_size[e]   <= 2'd0;
             p_rwait[e]  <= 1'b0;
@@ -942,7 +952,7 @@ always @(posedge clk) begin
                             // the entry back is not needed: the slot number changes now
                             p_wsel[e] <= 1'b0;
                             p_wb[e]   <= 1'b0;
-                            p_asid[e] <= ans_asid;
+                            p_asid[e] <= ans_asid[PASID_W-1:0];
                             p_xl[e]   <= ans_kind == ANS_WALK || ans_kind == ANS_FAULT;
                             p_ng[e]   <= 1'b1;
                             p_size[e] <= 2'd0;
@@ -1049,7 +1059,7 @@ always @(posedge clk) begin
                 p_nold[e]   <= n_same_st;
                 p_park[e]   <= 1'b0;
                 p_id[e]     <= st_id;
-                p_va[e]     <= st_addr[47:12];
+                p_va[e]     <= st_addr[PVA_HI:12];
                 p_sid[e]    <= st_sid;
                 p_pnu[e]    <= st_attr[4];
                 p_ind[e]    <= st_attr[6];
@@ -1063,13 +1073,13 @@ always @(posedge clk) begin
                 p_commit[e] <= st_fg;
                 p_xl[e]     <= st_xl;
                 p_rwait[e]  <= 1'b0;
-                p_asid[e]   <= st_asid;
+                p_asid[e]   <= st_asid[PASID_W-1:0];
                 p_ng[e]     <= st_ng;
                 p_size[e]   <= st_size;
                 // a TLB decision invalidated in this very cycle is made again
                 p_state[e]  <= (st_fg || (st_ft && !inv) || mt_use) ? P_READY : P_NEW;
                 if (mt_use) begin
-                    p_asid[e] <= e_asid;
+                    p_asid[e] <= e_asid[PASID_W-1:0];
                     p_ng[e]   <= e_ng;
                     p_size[e] <= e_size;
                     p_xl[e]   <= 1'b1;
