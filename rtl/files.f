@@ -13,6 +13,7 @@ rtl/common/smmu_id_cnt.v
 rtl/tbu/smmu_decide.v
 rtl/tbu/smmu_tlb.v
 rtl/tbu/smmu_xlt_out.v
+rtl/tbu/smmu_perm.v
 rtl/tbu/smmu_xlt_stage.v
 rtl/tbu/smmu_xlt_rec.v
 rtl/tbu/smmu_xlt_q.v

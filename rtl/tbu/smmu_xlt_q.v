@@ -248,58 +248,12 @@ localparam [2:0] FLT_TRANSLATION = 3'd1, FLT_ADDR_SIZE = 3'd2, FLT_ACCESS = 3'd3
 localparam [2:0] FC_EABT = 3'd4, FC_PERMISSION = 3'd5;
 localparam CDF_PAN = 3, CDF_S = 2, CDF_R = 1, CDF_A = 0;
 
-// allowed by effective permissions {PW, UR, UW, PX, UX} and PAN?
-// (an instruction read needs execute permission only)
-function perm_ok;
-    input [4:0] perm;
-    input       pan;
-    input       pnu;
-    input       ind;
-    reg r, w;
-    begin
-        if (RNW != 0 && ind)
-            perm_ok = pnu ? perm[1] : perm[0];
-        else begin
-            r = pnu ? 1'b1 : perm[3];
-            w = pnu ? perm[4] : perm[2];
-            if (pnu && pan && (perm[3] || perm[2])) begin
-                r = 1'b0;
-                w = 1'b0;
-            end
-            perm_ok = (RNW != 0) ? r : w;
-        end
-    end
-endfunction
-
-// PnU and InD of an access after the STE's PRIVCFG/INSTCFG overrides held in a
-// decision's attribute transform (IHI 0070 13.4): what permissions and records use
-function eff_pnu;
-    input [AX_W-1:0] ax;
-    input            pnu;    // the client's AxPROT[0]
-    eff_pnu = ax[AX_OVR+12] ? ax[AX_OVR+11] : pnu;
-endfunction
-function eff_ind;
-    input [AX_W-1:0] ax;
-    input            ind;    // the client's AxPROT[2]
-    eff_ind = ax[AX_OVR+14] ? ax[AX_OVR+13] : ind;
-endfunction
-// the same from the 4 bits a table entry keeps of the overrides (p_pio: OVR[14:11])
-localparam AX_PIO = AX_OVR + 11;
-function pio_pnu;
-    input [3:0] pio;
-    input       pnu;
-    pio_pnu = eff_pnu({{(AX_W-AX_PIO-4){1'b0}}, pio, {AX_PIO{1'b0}}}, pnu);
-endfunction
-function pio_ind;
-    input [3:0] pio;
-    input       ind;
-    pio_ind = eff_ind({{(AX_W-AX_PIO-4){1'b0}}, pio, {AX_PIO{1'b0}}}, ind);
-endfunction
+wire lk_ok, mt_ok;    // the micro-TLB hit / main-TLB hit allows the access (smmu_perm below)
 
 // ================================================================ stage
 // the address stage (smmu_xlt_stage): the handshake cycle's decision and the main-TLB probe.
 // Permissions are checked with PnU/InD after the STE's PRIVCFG/INSTCFG (IHI 0070 13.4)
-wire lk_allow = lk_byp || perm_ok(lk_perm, lk_pan, eff_pnu(lk_ax, s_attr[4]), eff_ind(lk_ax, s_attr[6]));
+wire lk_allow = lk_byp || lk_ok;
 wire                 out_v, st_wait, st_leave;
 wire                 st_ft, st_fg, st_down, st_raz, st_ssv;
 wire [OAS_BITS-1:0]  st_pa;
@@ -671,8 +625,7 @@ assign uf_pop = (pk_valid && pk_ready) || (tbl_out && uf_valid && sel_idx == uf_
 // a transaction entering the table undecided, that the main TLB decides (its
 // permissions checked as for a micro-TLB hit)
 wire st_mt    = st_push && !st_fast && smmuen;
-wire mt_use   = st_mt && e_hit && !inv &&
-                perm_ok(e_perm, e_pan, eff_pnu(e_ax, st_attr[4]), eff_ind(e_ax, st_attr[6]));
+wire mt_use   = st_mt && e_hit && !inv && mt_ok;
 assign mf_valid = mt_use;
 assign mf_sid   = st_sid;
 assign mf_ssid  = st_ssid;
@@ -727,6 +680,35 @@ assign {c_addr, c_attr, c_sid, c_ssid, c_ssv} = p_pl[cq_idx_reg];
 assign c_pnu       = c_attr[4];
 assign c_ind       = c_attr[6];
 
+// ---------------------------------------------------------------- permissions
+// Permission checks (smmu_perm: PnU/InD after the STE's PRIVCFG/INSTCFG, IHI 0070 13.4,
+// then the effective permissions and PAN): the micro-TLB hit of the s_axi request, the
+// main-TLB hit of the stage transaction, each entry's walk result; PnU/InD of a record (below)
+localparam AX_PIO = AX_OVR + 11;   // {INSTCFG, PRIVCFG} in a transform
+wire [1:0] unused_perm;
+smmu_perm #(.RNW(RNW)) lk_perm_inst (
+    .perm(lk_perm), .pan(lk_pan), .pio(lk_ax[AX_PIO +: 4]), .pnu(s_attr[4]), .ind(s_attr[6]),
+    .eff_pnu(unused_perm[0]), .eff_ind(unused_perm[1]), .ok(lk_ok)
+);
+wire [1:0] unused_mt_perm;
+smmu_perm #(.RNW(RNW)) mt_perm_inst (
+    .perm(e_perm), .pan(e_pan), .pio(e_ax[AX_PIO +: 4]), .pnu(st_attr[4]), .ind(st_attr[6]),
+    .eff_pnu(unused_mt_perm[0]), .eff_ind(unused_mt_perm[1]), .ok(mt_ok)
+);
+wire [PEND-1:0] walk_ok;   // entry e's walk result allows its access
+wire [2*PEND-1:0] unused_walk_perm;
+genvar gp;
+generate for (gp = 0; gp < PEND; gp = gp + 1) begin : g_walk_perm
+    wire [3:0] cdf = p_cdf[gp];
+    wire [3:0] pio = p_pio[gp];
+    wire       pnu = p_pnu[gp];
+    wire       ind = p_ind[gp];
+    smmu_perm #(.RNW(RNW)) perm_inst (
+        .perm(w_perm), .pan(cdf[CDF_PAN]), .pio(pio), .pnu(pnu), .ind(ind),
+        .eff_pnu(unused_walk_perm[2*gp]), .eff_ind(unused_walk_perm[2*gp+1]), .ok(walk_ok[gp])
+    );
+end endgenerate
+
 // ---------------------------------------------------------------- fault records
 // entries waiting for a configuration answer: at most one over both queues, and only while
 // the configuration engine holds its request (smmu_top checks)
@@ -758,8 +740,12 @@ wire [SSID_W-1:0]  e_ssid;
 wire               e_ssv;
 assign {e_addr, e_attr, e_sid, e_ssid, e_ssv} = p_pl[ev_idx];
 wire [2:0]          ev_fc  = p_fc[ev_idx];
-wire                ev_pnu = pio_pnu(p_pio[ev_idx], e_attr[4]);
-wire                ev_ind = pio_ind(p_pio[ev_idx], e_attr[6]);
+wire [3:0]          ev_pio = p_pio[ev_idx];
+wire                ev_pnu, ev_ind, unused_ev_perm;
+smmu_perm #(.RNW(RNW)) ev_perm_inst (
+    .perm(5'd0), .pan(1'b0), .pio(ev_pio), .pnu(e_attr[4]), .ind(e_attr[6]),
+    .eff_pnu(ev_pnu), .eff_ind(ev_ind), .ok(unused_ev_perm)
+);
 wire [OAS_BITS-1:3] ev_wpa = p_wb[ev_idx] ? sb_pa[p_slot[ev_idx]] : p_wpa[ev_idx];
 smmu_xlt_rec #(.OAS_BITS(OAS_BITS), .SID_W(SID_W), .SSID_W(SSID_W), .PEND(PEND), .PIDX_W(PIDX_W),
                .RNW(RNW), .SCAP(SCAP)) rec_inst (
@@ -994,8 +980,7 @@ always @(posedge clk) begin
                                 p_state[e] <= P_NEW;
                             else if (w_fault != 3'd0) begin
                                 to_fault(e[PIDX_W-1:0], flt_fc(w_fault), p_cdf[e]);
-                            end else if (perm_ok(w_perm, p_cdf[e][CDF_PAN],
-                                                 pio_pnu(p_pio[e], p_pnu[e]), pio_ind(p_pio[e], p_ind[e]))) begin
+                            end else if (walk_ok[e]) begin
                                 // [5:0] of the transform: w_ax (p_wsel)
                                 p_state[e]  <= P_READY;
                                 p_down[e]   <= 1'b1;
