@@ -233,20 +233,13 @@ module smmu_xlt_q #(
 );
 
 `include "smmu_cd.vh"
-`include "smmu_inv.vh"
 
 wire inv = tlbi_valid || cfgi_valid;   // any invalidation (the stage and a held offer)
 `include "smmu_attr.vh"
 
-localparam [2:0] ANS_ABORT = 3'd0, ANS_BYPASS = 3'd1, ANS_FAULT = 3'd2, ANS_WALK = 3'd3;
+localparam [2:0] ANS_BYPASS = 3'd1, ANS_WALK = 3'd3;   // (smmu_xlt_ent: every answer)
 localparam [2:0] P_NEW = 3'd0, P_CFG = 3'd1, P_WALK = 3'd2, P_EVT = 3'd3, P_READY = 3'd4,
                  P_STALL = 3'd5;
-localparam [1:0] ACT_RETRY = 2'd0, ACT_RAZ = 2'd2;   // 1: abort
-localparam [2:0] FLT_TRANSLATION = 3'd1, FLT_ADDR_SIZE = 3'd2, FLT_ACCESS = 3'd3;  // 4: F_WALK_EABT
-// an entry's fault (p_fc): the walk's fault codes, F_WALK_EABT for every other walk fault, and
-// F_PERMISSION; the record's event number is made from it at the record (fc_evid)
-localparam [2:0] FC_EABT = 3'd4, FC_PERMISSION = 3'd5;
-localparam CDF_PAN = 3, CDF_S = 2, CDF_R = 1, CDF_A = 0;
 
 wire lk_ok, mt_ok;    // the micro-TLB hit / main-TLB hit allows the access (smmu_perm below)
 
@@ -292,30 +285,33 @@ smmu_xlt_stage #(.ID_W(ID_W), .OAS_BITS(OAS_BITS), .SID_W(SID_W), .SSID_W(SSID_W
 );
 
 // ================================================================ table
-reg [PEND-1:0]      p_v;
-reg [2:0]           p_state [0:PEND-1];
-reg [PIDX_W:0]      p_nold  [0:PEND-1];   // older pending entries of its ID (see below)
-reg [ID_W-1:0]      p_id    [0:PEND-1];
-// The transaction's payload {addr, attr, sid, ssid, ssv}: written once, when it enters the
-// table, and read at one index per port (the output choice, the configuration request, the
-// record): LUT RAM (one copy per read port), no reset. The fields the loops below use in
-// every entry at once keep flip-flop copies: part of the VA page (invalidation scope), StreamID
-// (CFGI scope), the client's PnU / InD (the walk's permission check), whether the address
-// is beyond the OAS (a GBPA bypass aborts it). The length is a LUT RAM of its own, read at
-// the output choice and at the oldest unparked write (the park request).
-localparam PL_W = 64 + ATTR_W + SID_W + SSID_W + 1;
-reg [PL_W-1:0]      p_pl    [0:PEND-1];
-// The invalidation scope compares a partial tag: VA[PVA_HI:12] and the low PASID_W bits of the
-// ASID; the bits not kept count as matching, so an invalidation covers at least what the full
-// compare covers (covering more is always safe: the decision is made again) at a third of the
-// flip-flops and comparators (docs/architecture.md "Invalidation of pending decisions")
+// Per entry (smmu_xlt_ent, one instance per entry: the state machine and the fields every
+// scan reads), gathered into vectors: entry i's field f is p_f[i] (one bit) or
+// p_f[i*W +: W]
+// The invalidation scope compares partial tags, VA[PVA_HI:12] and ASID[PASID_W-1:0]
+// (smmu_xlt_ent; docs/architecture.md "Invalidation of pending decisions")
 localparam PVA_HI  = 23;
 localparam PASID_W = 8;
-reg [PVA_HI:12]     p_va    [0:PEND-1];
-reg [SID_W-1:0]     p_sid   [0:PEND-1];
-reg                 p_pnu   [0:PEND-1];
-reg                 p_ind   [0:PEND-1];
-reg                 p_oob   [0:PEND-1];
+wire [PEND-1:0]        p_v, p_old0, p_lvdec, p_down, p_raz, p_pva, p_commit, p_park, p_stl;
+wire [PEND-1:0]        p_csel, p_wsel, p_wb, p_rwait;
+wire [3*PEND-1:0]      p_state, p_fc;
+wire [(PIDX_W+1)*PEND-1:0] p_nold;     // older pending entries of its ID (see below)
+wire [ID_W*PEND-1:0]   p_id;
+wire [SID_W*PEND-1:0]  p_sid;
+wire [SLOT_W*PEND-1:0] p_slot;
+wire [2*PEND-1:0]      p_size;
+wire [4*PEND-1:0]      p_pio;
+wire unused_ent = &{1'b0, p_lvdec, p_commit, p_nold};   // (read by the formal invariants below)
+// The transaction's payload {addr, attr, sid, ssid, ssv}: written once, when it enters the
+// table, and read at one index per port (the output choice, the configuration request, the
+// record): LUT RAM (one copy per read port), no reset. The fields the scans use in every
+// entry at once are flip-flop copies in the entries (smmu_xlt_ent): part of the VA page and
+// the ASID (invalidation scope), StreamID (CFGI scope), the client's PnU / InD (the walk's
+// permission check), whether the address is beyond the OAS (a GBPA bypass aborts it). The
+// length is a LUT RAM of its own, read at the output choice and at the oldest unparked write
+// (the park request).
+localparam PL_W = 64 + ATTR_W + SID_W + SSID_W + 1;
+reg [PL_W-1:0]      p_pl    [0:PEND-1];
 reg [7:0]           p_len   [0:PEND-1];   // LUT RAM: written when the entry enters
 // The output address's base (joined with the input address by the size at the output,
 // join_pa), or after a walk fault its FetchAddr (the record), in two LUT RAMs with one
@@ -328,66 +324,24 @@ reg [7:0]           p_len   [0:PEND-1];   // LUT RAM: written when the entry ent
 //          TCU does not start a walk in a slot whose result an entry may still read (w_hold).
 reg [OAS_BITS-1:12] p_hpa   [0:PEND-1];
 reg [OAS_BITS-1:3]  p_wpa   [0:PEND-1];
-reg [PEND-1:0]      p_wsel, p_wb;
 localparam NSLOT = 1 << SLOT_W;
 reg [OAS_BITS-1:3]  sb_pa   [0:NSLOT-1];
 reg [AX_S1-1:0]     sb_ax   [0:NSLOT-1];
-reg                 p_pva   [0:PEND-1];   // the output address is the input address (bypass)
-reg                 p_down  [0:PEND-1];
-reg                 p_raz   [0:PEND-1];
-reg                 p_commit[0:PEND-1];   // decision final (event recorded / GBPA / config abort);
-                                          // 0 in every state before a decision (formal asserts)
-reg [SLOT_W-1:0]    p_slot  [0:PEND-1];
-reg [3:0]           p_cdf   [0:PEND-1];
-reg [2:0]           p_fc    [0:PEND-1];   // the fault (FLT_* / FC_*)
-reg                 p_park  [0:PEND-1];   // W data parked in slot p_pslot
 reg [PSLOT_W-1:0]   p_pslot [0:PEND-1];   // LUT RAM: written when the W data is parked
-reg                 p_stl   [0:PEND-1];   // the fault in EVT stalls (read in EVT only: to_fault,
-                                          // the only way into EVT, writes it)
-reg                 p_xl    [0:PEND-1];   // a stage-1 translation (its ASID, nG, size below)
-reg [PASID_W-1:0]   p_asid  [0:PEND-1];   // (partial tag, see p_va)
-reg                 p_ng    [0:PEND-1];
-reg [1:0]           p_size  [0:PEND-1];
 // The decision's attribute transform (smmu_attr.vh) has three sources, each a LUT RAM with
 // one write port (no reset; read at the output choice): p_hax, the whole transform of a
 // decision made when the entry entered (TLB hit, GBPA), written then; p_cax, the upper bits
 // {OVR, S1} of a configuration answer or of the GBPA decision after SMMUEN 1 -> 0 (p_csel:
 // the upper bits are there); p_wax, the walk's stage-1 bits [5:0] (p_wsel), copied like the
-// output address (sb_ax per walk slot until then). p_pio keeps the last configuration answer's
-// PRIVCFG/INSTCFG in flip-flops: the walk's permission check reads them in every entry at
-// once, and an entry reaches WALK or EVT only through an answer, so no other decision writes
+// output address (sb_ax per walk slot until then). An entry's pio keeps the last configuration
+// answer's PRIVCFG/INSTCFG in flip-flops: the walk's permission check reads them in every entry
+// at once, and an entry reaches WALK or EVT only through an answer, so no other decision writes
 // them (a decision made at entry or by GBPA is READY at once; no reset: read only then)
 reg [AX_W-1:0]      p_hax   [0:PEND-1];
 reg [AX_W-1:AX_S1]  p_cax   [0:PEND-1];
 reg [AX_S1-1:0]     p_wax   [0:PEND-1];
-reg [PEND-1:0]      p_csel;
-reg [3:0]           p_pio   [0:PEND-1];
-reg                 p_rwait [0:PEND-1];   // its configuration record is still buffered (smmu_cfg)
-reg [2:0]           p_rseq  [0:PEND-1];
 
-// the entries this cycle's invalidation covers: a READY decision (the TLB's
-// rule for its own entries) and a fault waiting in EVT (any page of the
-// walk's 1 GiB / 512 GiB region, any ASID: the fault may stem from a table),
-// on the partial tags (the bits not kept are the invalidation's own)
-reg [PEND-1:0]      cov_rdy, cov_evt;
-reg [47:12]         x_va;
-reg [15:0]          x_asid;
-always @* begin
-    for (integer i = 0; i < PEND; i = i + 1) begin
-        x_va       = {tlbi_va[47:PVA_HI+1], p_va[i]};
-        x_asid     = {tlbi_asid[15:PASID_W], p_asid[i]};
-        cov_rdy[i] = cfgi_valid && cfgi_covers({{(32-SID_W){1'b0}}, p_sid[i]}, cfgi_sid, cfgi_mask);
-        cov_evt[i] = cov_rdy[i];
-        if (tlbi_valid && p_xl[i]) begin
-            cov_rdy[i] = cov_rdy[i] ||
-                         tlbi_covers_xlt(tlbi_op, tlbi_asid, tlbi_va, x_asid, p_ng[i], p_size[i], x_va);
-            cov_evt[i] = cov_evt[i] ||
-                         tlbi_covers_walk(tlbi_op, tlbi_asid, tlbi_va, tlbi_leaf, x_asid, x_va) != 2'b00;
-        end
-    end
-end
-wire unused_asid = &{1'b0, ans_asid[15:PASID_W], st_asid[15:PASID_W]};   // (beyond the partial tag)
-
+wire unused_asid = &{1'b0, ans_asid[15:PASID_W], st_asid[15:PASID_W]};   // (beyond the partial tag: smmu_xlt_ent)
 
 // entries with the same ID as the stage transaction, free entry
 reg [PEND-1:0]    same_st;
@@ -398,7 +352,7 @@ always @* begin
     free_any = 1'b0;
     free_idx = {PIDX_W{1'b0}};
     for (integer i = 0; i < PEND; i = i + 1) begin
-        same_st[i]  = p_v[i] && (IN_ORDER != 0 || p_id[i] == st_id);
+        same_st[i]  = p_v[i] && (IN_ORDER != 0 || p_id[i*ID_W +: ID_W] == st_id);
         if (!free_any && !p_v[i]) begin
             free_any = 1'b1;
             free_idx = i[PIDX_W-1:0];
@@ -406,7 +360,7 @@ always @* begin
     end
 end
 
-// Same-ID order: p_nold[e] counts the pending entries of e's ID that entered before it; e may
+// Same-ID order: entry e's p_nold counts the pending entries of e's ID that entered before it; e may
 // leave (or ask for its configuration first) only when none is left. An entry leaves only
 // when its count is 0, so entries of one ID leave in the order they entered, and the one
 // leaving is older than every other entry of its ID: each of them counted it. The count
@@ -419,15 +373,6 @@ wire [PIDX_W:0]   n_same_st;
 smmu_popcnt #(.N(PEND), .W(PIDX_W + 1)) same_cnt_inst (.v(same_st), .n(n_same_st));
 reg               lv_v;           // an entry left last cycle ...
 reg  [ID_W-1:0]   lv_id;          // ... with this ID
-reg  [PEND-1:0]   lv_dec;         // the entries its departure is subtracted from now
-reg  [PEND-1:0]   old_zero;       // nothing older of its ID is pending
-always @* begin
-    for (integer i = 0; i < PEND; i = i + 1) begin
-        lv_dec[i]   = lv_v && (IN_ORDER != 0 || p_id[i] == lv_id);
-        old_zero[i] = p_nold[i] == {(PIDX_W+1){1'b0}} ||
-                      (lv_dec[i] && p_nold[i] == {{PIDX_W{1'b0}}, 1'b1});
-    end
-end
 
 // The unparked pending writes in s_axi order (PARK=1): entries enter at the tail when they
 // enter the table and leave from the head only, when the head is parked or leaves the table
@@ -494,9 +439,9 @@ wire              cand_any;
 wire [PIDX_W-1:0] cand_idx;
 always @* begin
     for (integer i = 0; i < PEND; i = i + 1) begin
-        rdy[i]  = p_v[i] && p_state[i] == P_READY && old_zero[i] && !p_rwait[i] &&
+        rdy[i]  = p_v[i] && p_state[i*3 +: 3] == P_READY && p_old0[i] && !p_rwait[i] &&
                   (PARK == 0 || p_park[i] || (uf_valid && uf_head == i[PIDX_W-1:0]));
-        cand[i] = rdy[i] && may_issue(p_id[i], p_down[i], may_loc, may_dn);
+        cand[i] = rdy[i] && may_issue(p_id[i*ID_W +: ID_W], p_down[i], may_loc, may_dn);
     end
 end
 // first candidate at or after the round-robin pointer
@@ -532,9 +477,9 @@ wire [AX_W-1:0]     t_ax   = {p_csel[sel_idx] ? p_cax[sel_idx] : t_hax[AX_W-1:AX
 // joined in the conversion (join_pa). The stage holds its slot (w_hold) while it reads sb_pa.
 localparam CVO_W = 2 + 2 * (OAS_BITS - 12) + 2 + OAS_BITS + 8 + ATTR_W + AX_W + 3 + PSLOT_W;
 localparam CV_W  = CVO_W + 1 + SLOT_W;
-wire [CV_W-1:0]     cv_in  = {p_pva[sel_idx], p_wsel[sel_idx], p_wb[sel_idx], p_slot[sel_idx],
+wire [CV_W-1:0]     cv_in  = {p_pva[sel_idx], p_wsel[sel_idx], p_wb[sel_idx], p_slot[sel_idx*SLOT_W +: SLOT_W],
                               p_wpa[sel_idx][OAS_BITS-1:12], p_hpa[sel_idx],
-                              p_size[sel_idx], o_paddr[OAS_BITS-1:0],
+                              p_size[sel_idx*2 +: 2], o_paddr[OAS_BITS-1:0],
                               p_len[sel_idx], o_pattr, t_ax, p_down[sel_idx], p_raz[sel_idx],
                               t_park, t_park ? p_pslot[sel_idx] : {PSLOT_W{1'b0}}};
 reg  [CV_W-1:0]     cv_d;
@@ -580,7 +525,7 @@ wire [CVO_W-1:0] st_cv = {2'b10, {(2*(OAS_BITS-12)){1'b0}}, 2'd0, st_pa, st_len,
 wire              st_go    = !cv_v && !sel_tbl && st_direct;
 wire              c_valid  = cv_v || st_go;
 wire [OB_W-1:0]   c_data   = ob_word(cv_v ? cv_out : st_cv);
-wire [ID_W-1:0]   c_id     = p_id[sel_idx];   // (the choice's ID, for the same-ID count)
+wire [ID_W-1:0]   c_id     = p_id[sel_idx*ID_W +: ID_W];   // (the choice's ID, for the same-ID count)
 wire              cv_park  = cv_d[PSLOT_W];
 
 smmu_xlt_out #(.W(OB_W), .ID_W(ID_W)) ob_inst (
@@ -652,20 +597,20 @@ assign st_leave = st_out || st_push;
 // transaction entering the table is the choice, so a miss asks in its first NEW cycle.
 reg               cq_v_reg;
 reg  [PIDX_W-1:0] cq_idx_reg;
-wire              cq_ok = cq_v_reg && p_v[cq_idx_reg] && p_state[cq_idx_reg] == P_NEW;
+wire              cq_ok = cq_v_reg && p_v[cq_idx_reg] && p_state[cq_idx_reg*3 +: 3] == P_NEW;
 // SMMUEN=0: the registered NEW choice takes the GBPA decision (one entry a cycle: it writes
 // p_cax, whose port a configuration answer has first)
 wire              gb_go = cq_ok && !smmuen && !c_resp_valid;
 // a configuration answer its entry takes (the state machine's P_CFG case)
-wire              cr_ok = p_v[c_resp_idx] && p_state[c_resp_idx] == P_CFG &&
+wire              cr_ok = p_v[c_resp_idx] && p_state[c_resp_idx*3 +: 3] == P_CFG &&
                           !(c_cancel && c_cancel_idx == c_resp_idx);
 wire              nq_any;
 wire [PIDX_W-1:0] nq_idx;
 reg  [PEND-1:0]   nq_cand, nq_first;
 always @* begin
     for (integer i = 0; i < PEND; i = i + 1) begin
-        nq_cand[i]  = p_v[i] && p_state[i] == P_NEW;
-        nq_first[i] = nq_cand[i] && old_zero[i];
+        nq_cand[i]  = p_v[i] && p_state[i*3 +: 3] == P_NEW;
+        nq_first[i] = nq_cand[i] && p_old0[i];
     end
 end
 // the lowest-numbered oldest-of-its-ID candidate, else the lowest-numbered candidate
@@ -683,7 +628,7 @@ assign c_ind       = c_attr[6];
 // ---------------------------------------------------------------- permissions
 // Permission checks (smmu_perm: PnU/InD after the STE's PRIVCFG/INSTCFG, IHI 0070 13.4,
 // then the effective permissions and PAN): the micro-TLB hit of the s_axi request, the
-// main-TLB hit of the stage transaction, each entry's walk result; PnU/InD of a record (below)
+// main-TLB hit of the stage transaction, PnU/InD of a record (below); each entry's walk result in the entry
 localparam AX_PIO = AX_OVR + 11;   // {INSTCFG, PRIVCFG} in a transform
 wire [1:0] unused_perm;
 smmu_perm #(.RNW(RNW)) lk_perm_inst (
@@ -695,39 +640,22 @@ smmu_perm #(.RNW(RNW)) mt_perm_inst (
     .perm(e_perm), .pan(e_pan), .pio(e_ax[AX_PIO +: 4]), .pnu(st_attr[4]), .ind(st_attr[6]),
     .eff_pnu(unused_mt_perm[0]), .eff_ind(unused_mt_perm[1]), .ok(mt_ok)
 );
-wire [PEND-1:0] walk_ok;   // entry e's walk result allows its access
-wire [2*PEND-1:0] unused_walk_perm;
-genvar gp;
-generate for (gp = 0; gp < PEND; gp = gp + 1) begin : g_walk_perm
-    wire [3:0] cdf = p_cdf[gp];
-    wire [3:0] pio = p_pio[gp];
-    wire       pnu = p_pnu[gp];
-    wire       ind = p_ind[gp];
-    smmu_perm #(.RNW(RNW)) perm_inst (
-        .perm(w_perm), .pan(cdf[CDF_PAN]), .pio(pio), .pnu(pnu), .ind(ind),
-        .eff_pnu(unused_walk_perm[2*gp]), .eff_ind(unused_walk_perm[2*gp+1]), .ok(walk_ok[gp])
-    );
-end endgenerate
-
 // ---------------------------------------------------------------- fault records
 // entries waiting for a configuration answer: at most one over both queues, and only while
 // the configuration engine holds its request (smmu_top checks)
 always @* begin
     n_cfg_wait = {(PIDX_W+1){1'b0}};
     for (integer i = 0; i < PEND; i = i + 1)
-        if (p_v[i] && p_state[i] == P_CFG)
+        if (p_v[i] && p_state[i*3 +: 3] == P_CFG)
             n_cfg_wait = n_cfg_wait + 1'b1;
 end
 // the records, the stall count and the stall unit's actions (smmu_xlt_rec); the record's
 // fields are read here at the offered entry (ev_idx)
-reg  [PEND-1:0]       evt_v, evt_stl, stall_v;
-reg  [PEND*SID_W-1:0] ent_sid;
+reg  [PEND-1:0]       evt_v, stall_v;
 always @* begin
     for (integer i = 0; i < PEND; i = i + 1) begin
-        evt_v[i]   = p_v[i] && p_state[i] == P_EVT;
-        evt_stl[i] = p_stl[i];
-        stall_v[i] = p_v[i] && p_state[i] == P_STALL;
-        ent_sid[i*SID_W +: SID_W] = p_sid[i];
+        evt_v[i]   = p_v[i] && p_state[i*3 +: 3] == P_EVT;
+        stall_v[i] = p_v[i] && p_state[i*3 +: 3] == P_STALL;
     end
 end
 wire [PIDX_W-1:0]  ev_idx;
@@ -739,18 +667,18 @@ wire [SID_W-1:0]   e_sid;
 wire [SSID_W-1:0]  e_ssid;
 wire               e_ssv;
 assign {e_addr, e_attr, e_sid, e_ssid, e_ssv} = p_pl[ev_idx];
-wire [2:0]          ev_fc  = p_fc[ev_idx];
-wire [3:0]          ev_pio = p_pio[ev_idx];
+wire [2:0]          ev_fc  = p_fc[ev_idx*3 +: 3];
+wire [3:0]          ev_pio = p_pio[ev_idx*4 +: 4];
 wire                ev_pnu, ev_ind, unused_ev_perm;
 smmu_perm #(.RNW(RNW)) ev_perm_inst (
     .perm(5'd0), .pan(1'b0), .pio(ev_pio), .pnu(e_attr[4]), .ind(e_attr[6]),
     .eff_pnu(ev_pnu), .eff_ind(ev_ind), .ok(unused_ev_perm)
 );
-wire [OAS_BITS-1:3] ev_wpa = p_wb[ev_idx] ? sb_pa[p_slot[ev_idx]] : p_wpa[ev_idx];
+wire [OAS_BITS-1:3] ev_wpa = p_wb[ev_idx] ? sb_pa[p_slot[ev_idx*SLOT_W +: SLOT_W]] : p_wpa[ev_idx];
 smmu_xlt_rec #(.OAS_BITS(OAS_BITS), .SID_W(SID_W), .SSID_W(SSID_W), .PEND(PEND), .PIDX_W(PIDX_W),
                .RNW(RNW), .SCAP(SCAP)) rec_inst (
     .clk(clk), .rst(rst), .smmuen(smmuen),
-    .evt_v(evt_v), .evt_stl(evt_stl), .stall_v(stall_v), .ent_sid(ent_sid),
+    .evt_v(evt_v), .evt_stl(p_stl), .stall_v(stall_v), .ent_sid(p_sid),
     .push(st_push), .push_idx(free_idx),
     .ev_idx(ev_idx), .ev_take(ev_take), .rd_fc(ev_fc), .rd_addr(e_addr), .rd_sid(e_sid),
     .rd_ssid(e_ssid), .rd_ssv(e_ssv), .rd_pnu(ev_pnu), .rd_ind(ev_ind), .rd_fetch(ev_wpa),
@@ -761,13 +689,6 @@ smmu_xlt_rec #(.OAS_BITS(OAS_BITS), .SID_W(SID_W), .SSID_W(SSID_W), .PEND(PEND),
 );
 wire unused_pl = &{1'b0, o_unused, o_paddr[63:OAS_BITS], c_attr[ATTR_W-1:7], c_attr[5], c_attr[3:0], e_attr[ATTR_W-1:7],
                    e_attr[5], e_attr[3:0]};
-
-// ---------------------------------------------------------------- walk result per entry
-function [2:0] flt_fc;
-    input [2:0] f;
-    flt_fc = (f == FLT_TRANSLATION || f == FLT_ADDR_SIZE || f == FLT_ACCESS) ? f : FC_EABT;
-endfunction
-
 
 // ---------------------------------------------------------------- state update
 // a walk's result for p_pa of every entry waiting for it: the FetchAddr of a fault
@@ -788,8 +709,8 @@ always @(posedge clk) begin
         sb_ax[w_slot] <= w_ax;
     end
     if (cp_any) begin
-        p_wpa[cp_idx] <= sb_pa[p_slot[cp_idx]];
-        p_wax[cp_idx] <= sb_ax[p_slot[cp_idx]];
+        p_wpa[cp_idx] <= sb_pa[p_slot[cp_idx*SLOT_W +: SLOT_W]];
+        p_wax[cp_idx] <= sb_ax[p_slot[cp_idx*SLOT_W +: SLOT_W]];
     end
 end
 // the slots whose result an entry may read: waiting for the walk (state WALK, or its
@@ -802,35 +723,14 @@ always @* begin
         w_hold_n[s] = (c_resp_valid && ans_kind == ANS_WALK && ans_slot == s[SLOT_W-1:0]) ||
                       (cv_v && cv_wb && cv_slot == s[SLOT_W-1:0]);
         for (integer e = 0; e < PEND; e = e + 1)
-            if (p_slot[e] == s[SLOT_W-1:0] && (p_wb[e] || (p_v[e] && p_state[e] == P_WALK)))
+            if (p_slot[e*SLOT_W +: SLOT_W] == s[SLOT_W-1:0] && (p_wb[e] || (p_v[e] && p_state[e*3 +: 3] == P_WALK)))
                 w_hold_n[s] = 1'b1;
     end
 end
 
 
-// an entry ends in a fault: record it (EVT) or terminate it at once
-task automatic to_fault;
-    input [PIDX_W-1:0] e;
-    input [2:0]   fc;
-    input [3:0]   cdf;
-    begin
-        p_fc[e]   <= fc;
-        p_down[e] <= 1'b0;
-        p_raz[e]  <= (fc != FC_EABT) && !cdf[CDF_A];
-        // F_WALK_EABT never stalls; a stall is always recorded (p_stl is read in EVT only)
-        p_stl[e]  <= (fc != FC_EABT) && cdf[CDF_S];
-        if (fc == FC_EABT || cdf[CDF_R] || cdf[CDF_S])
-            p_state[e] <= P_EVT;
-        else
-            p_state[e] <= P_READY;
-    end
-endtask
-
 always @(posedge clk) begin
     if (rst) begin
-        p_v            <= {PEND{1'b0}};
-        p_wsel         <= {PEND{1'b0}};
-        p_wb           <= {PEND{1'b0}};
         w_hold         <= {NSLOT{1'b0}};
         rr_reg         <= {PIDX_W{1'b0}};
         lv_v           <= 1'b0;
@@ -842,32 +742,6 @@ always @(posedge clk) begin
         cq_idx_reg     <= {PIDX_W{1'b0}};
         cnt_mt_lookups <= 32'd0;
         cnt_mt_hits    <= 32'd0;
-        p_csel         <= {PEND{1'b0}};
-        for (integer e = 0; e < PEND; e = e + 1) begin
-            p_state[e]  <= P_NEW;
-            p_nold[e]   <= {(PIDX_W+1){1'b0}};
-            p_id[e]     <= {ID_W{1'b0}};
-            p_va[e]     <= {(PVA_HI-11){1'b0}};
-            p_sid[e]    <= {SID_W{1'b0}};
-            p_pnu[e]    <= 1'b0;
-            p_ind[e]    <= 1'b0;
-            p_oob[e]    <= 1'b0;
-            p_pva[e]    <= 1'b0;
-            p_down[e]   <= 1'b0;
-            p_raz[e]    <= 1'b0;
-            p_commit[e] <= 1'b0;
-            p_slot[e]   <= {SLOT_W{1'b0}};
-            p_cdf[e]    <= 4'd0;
-            p_fc[e]     <= 3'd0;
-            p_park[e]   <= 1'b0;
-            p_stl[e]    <= 1'b0;
-            p_xl[e]     <= 1'b0;
-            p_asid[e]   <= {PASID_W{1'b0}};
-            p_ng[e]     <= 1'b0;
-            p_size[e]   <= 2'd0;
-            p_rwait[e]  <= 1'b0;
-            p_rseq[e]   <= 3'd0;
-        end
     end else begin
         // ------------------------------------------------ counters
         if (st_mt)
@@ -894,186 +768,50 @@ always @(posedge clk) begin
         else
             cv_stale <= cv_stale || inv;
 
-        // the copy port wrote this entry's walk result (a walk ending for it now sets it again)
-        if (cp_any)
-            p_wb[cp_idx] <= 1'b0;
         w_hold <= w_hold_n;
 
-        // ------------------------------------------------ per entry
-        for (integer e = 0; e < PEND; e = e + 1) begin
-            if (p_v[e] && lv_dec[e])
-                p_nold[e] <= p_nold[e] - 1'b1;
-
-            if (pk_valid && pk_ready && pc_idx == e[PIDX_W-1:0])
-                p_park[e]  <= 1'b1;
-
-            if (p_rwait[e] && rec_pop && rec_pop_seq == p_rseq[e])
-                p_rwait[e] <= 1'b0;
-
-            // one case per state: each entry takes at most one transition a cycle
-            if (p_v[e]) begin
-                case (p_state[e])
-                    P_NEW:
-                        if (!smmuen) begin
-                            // SMMUEN 1->0: a transaction not yet looked up is decided by
-                            // GBPA (the SMMU must not read the stream table with SMMUEN=0),
-                            // one entry a cycle (p_cax's write port: gb_go)
-                            if (gb_go && cq_idx_reg == e[PIDX_W-1:0]) begin
-                                p_state[e]  <= P_READY;
-                                p_down[e]   <= !gbpa_abort && !p_oob[e];
-                                p_raz[e]    <= 1'b0;
-                                p_pva[e]    <= 1'b1;
-                                p_commit[e] <= 1'b1;
-                                p_csel[e]   <= 1'b1;          // {g_ovr, S1=0} ([5:0] unused)
-                            end
-                        end else if (c_req_ready && cq_idx_reg == e[PIDX_W-1:0])
-                            p_state[e] <= P_CFG;     // configuration request accepted
-                    P_CFG:
-                        if (c_cancel && c_cancel_idx == e[PIDX_W-1:0])
-                            p_state[e] <= P_NEW;     // never reached the TCU (SMMUEN=0): GBPA decides
-                        else if (c_resp_valid && c_resp_idx == e[PIDX_W-1:0]) begin
-                            p_cdf[e]  <= ans_cdf;
-                            p_slot[e] <= ans_slot;
-                            // a walk result not copied before an invalidation or a retry sent
-                            // the entry back is not needed: the slot number changes now
-                            p_wsel[e] <= 1'b0;
-                            p_wb[e]   <= 1'b0;
-                            p_asid[e] <= ans_asid[PASID_W-1:0];
-                            p_xl[e]   <= ans_kind == ANS_WALK || ans_kind == ANS_FAULT;
-                            p_ng[e]   <= 1'b1;
-                            p_size[e] <= 2'd0;
-                            // S1 = 1: [5:0] come with the walk's result (unused with S1 = 0)
-                            p_csel[e] <= 1'b1;                // {ans_ovr, S1}: p_cax
-                            p_pio[e]  <= ans_ovr[14:11];
-                            case (ans_kind)
-                                ANS_ABORT: begin
-                                    p_state[e]  <= P_READY;
-                                    p_down[e]   <= 1'b0;
-                                    p_raz[e]    <= 1'b0;
-                                    p_commit[e] <= 1'b1;
-                                    // leaves once its record is with the event queue (the
-                                    // buffer holds <= 4: a sequence 1..4 behind has gone)
-                                    p_rseq[e]   <= ans_rseq;
-                                    p_rwait[e]  <= ans_rec && !(rec_pop && rec_pop_seq == ans_rseq) &&
-                                                   !(3'(rec_pop_seq - ans_rseq) >= 3'd1 &&
-                                                     3'(rec_pop_seq - ans_rseq) <= 3'd4);
-                                end
-                                ANS_BYPASS: begin
-                                    p_state[e]  <= P_READY;
-                                    p_down[e]   <= 1'b1;
-                                    p_raz[e]    <= 1'b0;
-                                    p_pva[e]    <= 1'b1;
-                                end
-                                ANS_FAULT: to_fault(e[PIDX_W-1:0], FLT_TRANSLATION, ans_cdf);
-                                ANS_WALK:  p_state[e] <= P_WALK;
-                                default:   p_state[e] <= P_NEW;   // retry
-                            endcase
-                        end
-                    P_WALK:
-                        // decided at the walk's end: an invalidation that covered the walk
-                        // (smmu_walk w_stale, this cycle's included) sends the entry back
-                        if (w_done && w_slot == p_slot[e]) begin
-                            // the PA's base, or the FetchAddr of a fault: sb_pa[p_slot]
-                            p_wsel[e] <= !w_stale;
-                            p_wb[e]   <= !w_stale;
-                            if (w_stale)
-                                p_state[e] <= P_NEW;
-                            else if (w_fault != 3'd0) begin
-                                to_fault(e[PIDX_W-1:0], flt_fc(w_fault), p_cdf[e]);
-                            end else if (walk_ok[e]) begin
-                                // [5:0] of the transform: w_ax (p_wsel)
-                                p_state[e]  <= P_READY;
-                                p_down[e]   <= 1'b1;
-                                p_raz[e]    <= 1'b0;
-                                p_ng[e]     <= w_ng;
-                                p_size[e]   <= w_size;
-                                p_pva[e]    <= 1'b0;
-                            end else
-                                to_fault(e[PIDX_W-1:0], FC_PERMISSION, p_cdf[e]);
-                        end
-                    P_EVT:
-                        if (!smmuen && p_stl[e]) begin
-                            // SMMUEN=0: a fault still waiting for its stall tag is aborted (no record)
-                            p_state[e]  <= P_READY;
-                            p_down[e]   <= 1'b0;
-                            p_raz[e]    <= 1'b0;
-                            p_commit[e] <= 1'b1;
-                        end else if (ev_take && ev_idx == e[PIDX_W-1:0]) begin
-                            // record handed to the event queue: the outcome is final
-                            // (or, for a stall record, the entry waits for software)
-                            p_state[e]  <= p_stl[e] ? P_STALL : P_READY;
-                            p_commit[e] <= 1'b1;
-                        end else if (cov_evt[e])
-                            p_state[e] <= P_NEW;
-                    P_READY:
-                        // a decision not yet used is made again (one entering the conversion
-                        // stage this cycle leaves: the stage marks it stale)
-                        if (cov_rdy[e] && !p_commit[e])
-                            p_state[e] <= P_NEW;
-                    P_STALL:
-                        if (!smmuen) begin
-                            // SMMUEN=0: a stalled transaction is aborted (the stall unit drops
-                            // every tag in the same cycle)
-                            p_state[e]  <= P_READY;
-                            p_down[e]   <= 1'b0;
-                            p_raz[e]    <= 1'b0;
-                            p_commit[e] <= 1'b1;
-                        end else if (act_mask[e]) begin
-                            // stall ended: retried, aborted or terminated RAZ/WI
-                            p_down[e] <= 1'b0;
-                            p_raz[e]  <= act_kind == ACT_RAZ;
-                            if (act_kind == ACT_RETRY) begin
-                                p_state[e]  <= P_NEW;
-                                p_commit[e] <= 1'b0;
-                            end else
-                                p_state[e]  <= P_READY;
-                        end
-                    default: p_state[e] <= P_NEW;
-                endcase
-            end
-
-            // leaves through the output (its walk result needs no copy)
-            if (tbl_out && sel_idx == e[PIDX_W-1:0]) begin
-                p_v[e]  <= 1'b0;
-                p_wb[e] <= 1'b0;
-            end
-
-            // the stage transaction enters the table
-            if (st_push && free_idx == e[PIDX_W-1:0]) begin
-                p_v[e]      <= 1'b1;
-                p_nold[e]   <= n_same_st;
-                p_park[e]   <= 1'b0;
-                p_id[e]     <= st_id;
-                p_va[e]     <= st_addr[PVA_HI:12];
-                p_sid[e]    <= st_sid;
-                p_pnu[e]    <= st_attr[4];
-                p_ind[e]    <= st_attr[6];
-                p_oob[e]    <= st_addr[63:OAS_BITS] != {(64-OAS_BITS){1'b0}};
-                p_csel[e]   <= 1'b0;
-                p_wsel[e]   <= 1'b0;
-                p_wb[e]     <= 1'b0;
-                p_pva[e]    <= 1'b0;
-                p_down[e]   <= st_down;
-                p_raz[e]    <= st_raz;
-                p_commit[e] <= st_fg;
-                p_xl[e]     <= st_xl;
-                p_rwait[e]  <= 1'b0;
-                p_asid[e]   <= st_asid[PASID_W-1:0];
-                p_ng[e]     <= st_ng;
-                p_size[e]   <= st_size;
-                // a TLB decision invalidated in this very cycle is made again
-                p_state[e]  <= (st_fg || (st_ft && !inv) || mt_use) ? P_READY : P_NEW;
-                if (mt_use) begin
-                    p_asid[e] <= e_asid[PASID_W-1:0];
-                    p_ng[e]   <= e_ng;
-                    p_size[e] <= e_size;
-                    p_xl[e]   <= 1'b1;
-                end
-            end
-        end
     end
 end
 
+
+// ---------------------------------------------------------------- the entries
+// the stage transaction's decision as it enters the table (a TLB decision invalidated in this
+// very cycle is made again); a main-TLB hit gives the ASID, nG and size
+wire                push_ready = st_fg || (st_ft && !inv) || mt_use;
+wire [PASID_W-1:0]  push_asid  = mt_use ? e_asid[PASID_W-1:0] : st_asid[PASID_W-1:0];
+wire                push_ng    = mt_use ? e_ng : st_ng;
+wire [1:0]          push_size  = mt_use ? e_size : st_size;
+wire                push_xl    = mt_use || st_xl;
+wire                push_oob   = st_addr[63:OAS_BITS] != {(64-OAS_BITS){1'b0}};
+wire                park_take  = pk_valid && pk_ready;
+genvar ge;
+generate for (ge = 0; ge < PEND; ge = ge + 1) begin : g_ent
+    smmu_xlt_ent #(.ID_W(ID_W), .SID_W(SID_W), .SLOT_W(SLOT_W), .PIDX_W(PIDX_W),
+                   .IN_ORDER(IN_ORDER), .RNW(RNW), .E(ge), .PVA_HI(PVA_HI), .PASID_W(PASID_W)) ent_inst (
+        .clk(clk), .rst(rst), .smmuen(smmuen), .gbpa_abort(gbpa_abort),
+        .push(st_push), .free_idx(free_idx), .n_same(n_same_st), .st_id(st_id),
+        .st_va(st_addr[PVA_HI:12]), .st_oob(push_oob), .st_sid(st_sid), .st_pnu(st_attr[4]),
+        .st_ind(st_attr[6]), .st_ready(push_ready), .st_fg(st_fg), .st_down(st_down), .st_raz(st_raz),
+        .st_xl(push_xl), .st_asid(push_asid), .st_ng(push_ng), .st_size(push_size),
+        .leave(tbl_out), .sel_idx(sel_idx), .lv_v(lv_v), .lv_id(lv_id),
+        .park_take(park_take), .park_idx(pc_idx), .rec_pop(rec_pop), .rec_pop_seq(rec_pop_seq),
+        .cq_idx(cq_idx_reg), .c_req_ready(c_req_ready), .gb_go(gb_go),
+        .c_cancel(c_cancel), .c_cancel_idx(c_cancel_idx), .c_resp_valid(c_resp_valid),
+        .c_resp_idx(c_resp_idx), .ans_kind(ans_kind), .ans_slot(ans_slot), .ans_cdf(ans_cdf),
+        .ans_asid(ans_asid[PASID_W-1:0]), .ans_rec(ans_rec), .ans_rseq(ans_rseq), .ans_pio(ans_ovr[14:11]),
+        .w_done(w_done), .w_slot(w_slot), .w_fault(w_fault), .w_perm(w_perm), .w_stale(w_stale),
+        .w_ng(w_ng), .w_size(w_size), .cp_any(cp_any), .cp_idx(cp_idx),
+        .ev_take(ev_take), .ev_idx(ev_idx), .act(act_mask[ge]), .act_kind(act_kind),
+        .tlbi_valid(tlbi_valid), .tlbi_op(tlbi_op), .tlbi_asid(tlbi_asid), .tlbi_va(tlbi_va),
+        .tlbi_leaf(tlbi_leaf), .cfgi_valid(cfgi_valid), .cfgi_sid(cfgi_sid), .cfgi_mask(cfgi_mask),
+        .v(p_v[ge]), .state(p_state[ge*3 +: 3]), .nold(p_nold[ge*(PIDX_W+1) +: PIDX_W+1]),
+        .old_zero(p_old0[ge]), .lv_dec(p_lvdec[ge]), .id(p_id[ge*ID_W +: ID_W]),
+        .ent_sid(p_sid[ge*SID_W +: SID_W]), .down(p_down[ge]), .raz(p_raz[ge]), .pva(p_pva[ge]),
+        .commit(p_commit[ge]), .slot(p_slot[ge*SLOT_W +: SLOT_W]), .fc(p_fc[ge*3 +: 3]),
+        .park(p_park[ge]), .stl(p_stl[ge]), .size(p_size[ge*2 +: 2]), .csel(p_csel[ge]),
+        .wsel(p_wsel[ge]), .wb(p_wb[ge]), .rwait(p_rwait[ge]), .pio(p_pio[ge*4 +: 4])
+    );
+end endgenerate
 
 // the payload RAMs' write ports (no reset: read only for valid entries, the park slot
 // only for a parked one)
@@ -1104,7 +842,7 @@ reg dbg_hold_bad;
 always @* begin
     dbg_hold_bad = w_done && cv_v && cv_wb && cv_slot == w_slot;
     for (integer e = 0; e < PEND; e = e + 1)
-        if (w_done && p_wb[e] && p_slot[e] == w_slot && !(p_v[e] && p_state[e] == P_WALK))
+        if (w_done && p_wb[e] && p_slot[e*SLOT_W +: SLOT_W] == w_slot && !(p_v[e] && p_state[e*3 +: 3] == P_WALK))
             dbg_hold_bad = 1'b1;
 end
 always @(posedge clk)
@@ -1130,7 +868,7 @@ always @* if (f_rst_seen) begin
     // (into the conversion stage) is READY, a stage entry was decided by the TLB or by
     // GBPA in the handshake cycle
     if (tbl_out)
-        assert(p_v[sel_idx] && p_state[sel_idx] == P_READY);
+        assert(p_v[sel_idx] && p_state[sel_idx*3 +: 3] == P_READY);
     if (st_out)
         assert(out_v && st_fast);
     // a walk ends only in a slot whose last result no entry still reads (smmu_walk: w_hold),
@@ -1139,8 +877,8 @@ always @* if (f_rst_seen) begin
     if (w_done && cv_v && cv_wb)
         assert(cv_slot != w_slot);
     for (integer e = 0; e < PEND; e = e + 1) begin
-        if (w_done && p_wb[e] && p_slot[e] == w_slot)
-            assert(p_v[e] && p_state[e] == P_WALK);
+        if (w_done && p_wb[e] && p_slot[e*SLOT_W +: SLOT_W] == w_slot)
+            assert(p_v[e] && p_state[e*3 +: 3] == P_WALK);
         if (p_wb[e])
             assert(p_v[e] && p_wsel[e]);
     end
@@ -1154,7 +892,7 @@ always @* if (f_rst_seen) begin
     end
     // no decision is final before it is made: the transitions to READY only set p_commit
     for (integer e = 0; e < PEND; e = e + 1)
-        if (p_v[e] && p_state[e] != P_READY && p_state[e] != P_STALL)
+        if (p_v[e] && p_state[e*3 +: 3] != P_READY && p_state[e*3 +: 3] != P_STALL)
             assert(!p_commit[e]);
 end
 // The same-ID count is exact: an entry's count, less the departure subtracted this cycle,
@@ -1175,10 +913,11 @@ always @* if (f_rst_seen && !rst && PEND <= 4)
         if (p_v[e]) begin
             f_nolder = {(PIDX_W+1){1'b0}};
             for (integer j = 0; j < PEND; j = j + 1)
-                if (p_v[j] && j != e && (IN_ORDER != 0 || p_id[j] == p_id[e]) && f_age[j] < f_age[e])
+                if (p_v[j] && j != e && (IN_ORDER != 0 || p_id[j*ID_W +: ID_W] == p_id[e*ID_W +: ID_W]) &&
+                    f_age[j] < f_age[e])
                     f_nolder = f_nolder + 1'b1;
-            assert(!lv_dec[e] || p_nold[e] != {(PIDX_W+1){1'b0}});
-            assert(p_nold[e] - {{PIDX_W{1'b0}}, lv_dec[e]} == f_nolder);
+            assert(!p_lvdec[e] || p_nold[e*(PIDX_W+1) +: PIDX_W+1] != {(PIDX_W+1){1'b0}});
+            assert(p_nold[e*(PIDX_W+1) +: PIDX_W+1] - {{PIDX_W{1'b0}}, p_lvdec[e]} == f_nolder);
         end
 // Fairness of the output choice (docs/architecture.md "Issue": the offers rotate among the
 // candidates): an entry that stays a candidate (READY, nothing older of its ID pending) is offered
