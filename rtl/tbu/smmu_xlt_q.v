@@ -393,177 +393,69 @@ wire unused_uf = &{1'b0, uf_count, uf_room};
 
 
 // ---------------------------------------------------------------- output choice
-// The choice (a READY entry with nothing older of its ID pending) enters the
-// conversion stage (below) and the next cycle the output buffer (smmu_xlt_out);
-// the stage transaction enters the buffer directly; the buffer's head is the
-// offer to the path. The choice never waits
-// for the path: it only takes transactions that may issue as the path's
-// registered per-ID state stands (may_issue), so a locally answered one
-// whose ID still has transactions downstream stays in the table and does not
-// block the head (the path checks the exact rule again at the head).
-reg [PIDX_W-1:0]  rr_reg;
-wire              ob_ready;
-reg               cv_v;       // the conversion stage (below) holds a chosen table entry
-reg [ID_W-1:0]    cv_id;
-wire [1:0]        ob_v, ob_unparked;
-wire [2*ID_W-1:0] ob_id;
-
-// per ID: a locally answered transaction may be chosen (nothing of the ID downstream or in
-// the buffer, the local responder free); one going downstream (the local responder not busy
-// with its ID). Continuous per-ID vectors, indexed by the entry's ID (a function reading
-// module signals would not be re-evaluated by every simulator when they change).
-localparam NID = 1 << ID_W;
-reg [NID-1:0] may_loc, may_dn;
+// The choice of a READY entry, the conversion stage and the output buffer (smmu_xlt_conv).
+// rdy: may leave the table (nothing older of its ID pending; a write only if parked or the
+// oldest unparked one). The chosen entry's fields are read here at sel_idx: the payload, the
+// attribute transform from its sources (a walk's bits not copied yet: read in the stage from
+// the walk slot) and the output address as stored (the VA with pva, the page or block base of
+// the walk, wsel, in p_wpa or until it is copied (wb) in the walk slot's sb_pa, else the one
+// of the entry's TLB hit), joined in the conversion (join_pa).
+wire st_fast = st_ft || st_fg;
+reg  [PEND-1:0]     rdy;
 always @* begin
-    for (integer d = 0; d < NID; d = d + 1) begin
-        may_loc[d] = !pi_lbusy && pi_idle[d] && !(cv_v && cv_id == d[ID_W-1:0]) &&
-                     !(ob_v[0] && ob_id[0 +: ID_W] == d[ID_W-1:0]) && !(ob_v[1] && ob_id[ID_W +: ID_W] == d[ID_W-1:0]);
-        may_dn[d]  = !(pi_lbusy && pi_lid == d[ID_W-1:0]);
-    end
+    for (integer i = 0; i < PEND; i = i + 1)
+        rdy[i] = p_v[i] && p_state[i*3 +: 3] == P_READY && p_old0[i] && !p_rwait[i] &&
+                 (PARK == 0 || p_park[i] || (uf_valid && uf_head == i[PIDX_W-1:0]));
 end
-function may_issue;
-    input [ID_W-1:0] id;
-    input            down;
-    input [NID-1:0]  loc_ok;
-    input [NID-1:0]  dn_ok;
-    may_issue = down ? dn_ok[id] : loc_ok[id];
-endfunction
-
-wire st_fast   = st_ft || st_fg;
-// a write may pass older pending writes only if their W data is parked
-wire st_direct = out_v && st_fast && (same_st == {PEND{1'b0}}) &&
-                 (PARK == 0 || !uf_valid) && may_issue(st_id, st_down, may_loc, may_dn);
-
-reg [PEND-1:0]    rdy, cand;   // ready to leave the table; ... and may issue now
-wire              cand_any;
-wire [PIDX_W-1:0] cand_idx;
-always @* begin
-    for (integer i = 0; i < PEND; i = i + 1) begin
-        rdy[i]  = p_v[i] && p_state[i*3 +: 3] == P_READY && p_old0[i] && !p_rwait[i] &&
-                  (PARK == 0 || p_park[i] || (uf_valid && uf_head == i[PIDX_W-1:0]));
-        cand[i] = rdy[i] && may_issue(p_id[i*ID_W +: ID_W], p_down[i], may_loc, may_dn);
-    end
-end
-// first candidate at or after the round-robin pointer
-smmu_rr_first #(.N(PEND), .IDX_W(PIDX_W)) cand_pick_inst (
-    .req(cand), .from(rr_reg), .any(cand_any), .idx(cand_idx)
-);
-
-wire              sel_tbl = cand_any;
-wire [PIDX_W-1:0] sel_idx = cand_idx;
-
-// The choice of a table entry enters the conversion stage (cv_*: the entry's
-// fields as stored, with its attribute transform); the next cycle the output
-// attributes are made from them (attr_out) on the way into the output buffer.
-// So the search over the table and the attribute rule are not one path; a
-// table entry reaches the buffer one cycle after its choice. The stage
-// transaction (decided in the handshake cycle) enters the buffer directly,
-// only while the stage is empty (nothing passes a chosen entry). The stage
-// takes a choice while it is empty or its entry moves on (the buffer's
-// in_ready is a register), so it passes one entry per cycle. An invalidation
-// while an entry is in the stage marks it stale, as in the buffer.
+wire                tbl_out, st_direct, st_out, cv_v, cv_wb, ob_wr_wait;
+wire [PIDX_W-1:0]   sel_idx;
+wire [ID_W-1:0]     c_id;          // (the choice's ID, for the same-ID count)
+wire [SLOT_W-1:0]   cv_slot;
 wire [63:0]         o_paddr;
 wire [ATTR_W-1:0]   o_pattr;
 wire [SID_W+SSID_W:0] o_unused;   // (fields this read port does not use)
 assign {o_paddr, o_pattr, o_unused} = p_pl[sel_idx];
-wire                t_park = p_park[sel_idx];
-// the attribute transform, from its sources (a walk's bits not copied yet: read in the stage)
 wire [AX_W-1:0]     t_hax  = p_hax[sel_idx];
-wire [AX_W-1:0]     t_ax   = {p_csel[sel_idx] ? p_cax[sel_idx] : t_hax[AX_W-1:AX_S1],
-                              p_wsel[sel_idx] ? p_wax[sel_idx] : t_hax[AX_S1-1:0]};
-// the output address as stored: the VA (pva: the output address itself), the page or block
-// base (the walk's, wsel: in p_wpa, or until it is copied (wb) in the walk slot's sb_pa,
-// read in the conversion cycle; else the one of the entry's TLB hit) and its size; chosen and
-// joined in the conversion (join_pa). The stage holds its slot (w_hold) while it reads sb_pa.
-localparam CVO_W = 2 + 2 * (OAS_BITS - 12) + 2 + OAS_BITS + 8 + ATTR_W + AX_W + 3 + PSLOT_W;
-localparam CV_W  = CVO_W + 1 + SLOT_W;
-wire [CV_W-1:0]     cv_in  = {p_pva[sel_idx], p_wsel[sel_idx], p_wb[sel_idx], p_slot[sel_idx*SLOT_W +: SLOT_W],
-                              p_wpa[sel_idx][OAS_BITS-1:12], p_hpa[sel_idx],
-                              p_size[sel_idx*2 +: 2], o_paddr[OAS_BITS-1:0],
-                              p_len[sel_idx], o_pattr, t_ax, p_down[sel_idx], p_raz[sel_idx],
-                              t_park, t_park ? p_pslot[sel_idx] : {PSLOT_W{1'b0}}};
-reg  [CV_W-1:0]     cv_d;
-wire                cv_pva, cv_wsel, cv_wb;
-wire [SLOT_W-1:0]   cv_slot;
-wire [OAS_BITS-1:12] cv_wbase;
-wire [CVO_W-(OAS_BITS-12)-3:0] cv_rest;
-assign {cv_pva, cv_wsel, cv_wb, cv_slot, cv_wbase, cv_rest} = cv_d;
-localparam CV_B_AX = PSLOT_W + 3;   // the transform's bits [5:0] in cv_d (and cv_rest)
-wire [AX_S1-1:0]    cv_wax = cv_wb ? sb_ax[cv_slot] : cv_d[CV_B_AX +: AX_S1];
-wire [CVO_W-1:0]    cv_out = {cv_pva, cv_wsel, cv_wb ? sb_pa[cv_slot][OAS_BITS-1:12] : cv_wbase,
-                              cv_rest[CVO_W-(OAS_BITS-12)-3:CV_B_AX+AX_S1], cv_wax, cv_rest[CV_B_AX-1:0]};
-wire                unused_cv_ax = &{1'b0, cv_rest[CV_B_AX +: AX_S1]};   // (in cv_wax)
-reg                 cv_stale;
-wire                ob_sync_block;
-wire                cv_ready = !cv_v || ob_ready;
-
-// the output buffer's entry: {pa, len, size/burst/lock, cache, prot, qos, domain, down, raz, park, slot}
-localparam OB_W = OAS_BITS + 8 + ATTR_W + 2 + 1 + 1 + 1 + PSLOT_W;
-function [OB_W-1:0] ob_word;
-    input [CVO_W-1:0] f;
-    reg                pva, wsel;
-    reg [OAS_BITS-1:12] wbase, hbase;
-    reg [1:0]          size;
-    reg [OAS_BITS-1:0] va, pa;
-    reg [7:0]          len;
-    reg [ATTR_W-1:0]   at;
-    reg [AX_W-1:0]     ax;
-    reg                down, raz, park;
-    reg [PSLOT_W-1:0]  slot;
-    reg [8:0]          ao;
-    begin
-        {pva, wsel, wbase, hbase, size, va, len, at, ax, down, raz, park, slot} = f;
-        pa      = pva ? va : join_pa(wsel ? wbase : hbase, size, va[29:0]);
-        ao      = attr_out(ax, at[10:7], at[6:4], RNW != 0);
-        ob_word = {pa, len, at[16:11], ao[6:0], at[3:0], ao[8:7], down, raz, park, slot};
-    end
-endfunction
-wire [CVO_W-1:0] st_cv = {2'b10, {(2*(OAS_BITS-12)){1'b0}}, 2'd0, st_pa, st_len, st_attr, st_ax, st_down, st_raz, 1'b0,
-                          {PSLOT_W{1'b0}}};
-
-// the buffer's input: the stage's entry, else the stage transaction
-wire              st_go    = !cv_v && !sel_tbl && st_direct;
-wire              c_valid  = cv_v || st_go;
-wire [OB_W-1:0]   c_data   = ob_word(cv_v ? cv_out : st_cv);
-wire [ID_W-1:0]   c_id     = p_id[sel_idx*ID_W +: ID_W];   // (the choice's ID, for the same-ID count)
-wire              cv_park  = cv_d[PSLOT_W];
-
-smmu_xlt_out #(.W(OB_W), .ID_W(ID_W)) ob_inst (
-    .clk(clk), .rst(rst),
-    .in_valid(c_valid), .in_data(c_data), .in_id(cv_v ? cv_id : st_id),
-    .in_flag(PARK != 0 && !(cv_v && cv_park)), .in_stale(cv_v && cv_stale), .in_ready(ob_ready),
-    .inv(inv),
-    .out_valid(o_valid), .out_data({o_addr, o_len, o_attr, o_dom, o_down, o_raz, o_park, o_pslot}),
-    .out_id(o_id), .out_stale(o_stale), .out_take(o_take),
-    .q_v(ob_v), .q_id(ob_id), .q_flag(ob_unparked), .sync_block(ob_sync_block)
+wire [AX_W-1:AX_S1] t_cax  = p_cax[sel_idx];
+wire [AX_S1-1:0]    t_wax  = p_wax[sel_idx];
+wire [AX_W-1:0]     t_ax   = {p_csel[sel_idx] ? t_cax : t_hax[AX_W-1:AX_S1],
+                              p_wsel[sel_idx] ? t_wax : t_hax[AX_S1-1:0]};
+wire [OAS_BITS-1:3] t_wpa  = p_wpa[sel_idx];
+wire [OAS_BITS-1:12] t_hpa = p_hpa[sel_idx];
+wire [7:0]          t_len  = p_len[sel_idx];
+wire [PSLOT_W-1:0]  t_pslot = p_pslot[sel_idx];
+wire [OAS_BITS-1:3] sb_cv  = sb_pa[cv_slot];
+wire [AX_S1-1:0]    sb_cvax = sb_ax[cv_slot];
+wire                unused_t = &{1'b0, t_wpa[11:3], sb_cv[11:3]};
+smmu_xlt_conv #(.ID_W(ID_W), .OAS_BITS(OAS_BITS), .ATTR_W(ATTR_W), .SLOT_W(SLOT_W), .PSLOT_W(PSLOT_W),
+                .PEND(PEND), .PIDX_W(PIDX_W), .PARK(PARK), .RNW(RNW)) conv_inst (
+    .clk(clk), .rst(rst), .inv(inv),
+    .rdy(rdy), .ent_id(p_id), .ent_down(p_down), .sel_idx(sel_idx), .sel_id(c_id),
+    .tbl_out(tbl_out),
+    .t_pva(p_pva[sel_idx]), .t_wsel(p_wsel[sel_idx]), .t_wb(p_wb[sel_idx]),
+    .t_slot(p_slot[sel_idx*SLOT_W +: SLOT_W]), .t_wbase(t_wpa[OAS_BITS-1:12]), .t_hbase(t_hpa),
+    .t_size(p_size[sel_idx*2 +: 2]), .t_va(o_paddr[OAS_BITS-1:0]), .t_len(t_len), .t_attr(o_pattr),
+    .t_ax(t_ax), .t_down(p_down[sel_idx]), .t_raz(p_raz[sel_idx]), .t_park(p_park[sel_idx]),
+    .t_pslot(t_pslot),
+    .cv_v(cv_v), .cv_wb(cv_wb), .cv_slot(cv_slot), .sb_base(sb_cv[OAS_BITS-1:12]), .sb_ax(sb_cvax),
+    .st_ok(out_v && st_fast && (same_st == {PEND{1'b0}}) && (PARK == 0 || !uf_valid)),
+    .st_id(st_id), .st_pa(st_pa), .st_len(st_len), .st_attr(st_attr), .st_ax(st_ax),
+    .st_down(st_down), .st_raz(st_raz), .st_direct(st_direct), .st_out(st_out),
+    .o_valid(o_valid), .o_id(o_id), .o_addr(o_addr), .o_len(o_len), .o_attr(o_attr), .o_dom(o_dom),
+    .o_down(o_down), .o_raz(o_raz), .o_take(o_take), .o_stale(o_stale), .o_park(o_park),
+    .o_pslot(o_pslot), .pi_idle(pi_idle), .pi_lbusy(pi_lbusy), .pi_lid(pi_lid),
+    .wr_wait(ob_wr_wait), .sync_block(sync_block)
 );
-assign sync_block = ob_sync_block || (cv_v && cv_stale);
 
 // ---------------------------------------------------------------- parking (PARK=1)
 // The oldest unparked pending write (the FIFO's head), not about to be offered, short
 // enough. Not while an unparked write waits in the conversion stage or the output buffer: its
 // W route is pushed at the buffer's head, and a park route pushed before it would take its W data.
-wire ob_wr_wait = |(ob_v & ob_unparked) || (PARK != 0 && cv_v && !cv_park);
 wire              pc_any = PARK != 0 && uf_valid && !rdy[uf_head] && {1'b0, p_len[uf_head]} < 9'(WB_BEATS);
 wire [PIDX_W-1:0] pc_idx = uf_head;
 assign pk_valid = pc_any && !ob_wr_wait;
 assign pk_len   = p_len[pc_idx];
 
-wire tbl_out  = cv_ready && sel_tbl;                 // the chosen entry enters the conversion stage
-wire st_out   = ob_ready && st_go;                   // the stage transaction enters the output buffer
-// payload: no reset (read only with cv_v). An entry whose walk result was not copied yet
-// (cv_wb) reads the slot's result in its first cycle in the stage and keeps it, so the
-// stage holds the slot (w_hold) for that cycle only, however long the buffer waits
-localparam CV_B_WB    = CV_W - 3;
-localparam CV_B_WBASE = CV_W - 4 - SLOT_W - (OAS_BITS - 13);
-always @(posedge clk)
-    if (tbl_out)
-        cv_d <= cv_in;
-    else if (cv_wb) begin
-        cv_d[CV_B_WB]                          <= 1'b0;
-        cv_d[CV_B_WBASE +: OAS_BITS - 12]      <= sb_pa[cv_slot][OAS_BITS-1:12];
-        cv_d[CV_B_AX +: AX_S1]                 <= sb_ax[cv_slot];
-    end
 assign st_push = out_v && !st_direct && free_any && !st_wait;
 // the oldest unparked write leaves the FIFO: parked, or chosen for the output
 assign uf_pop = (pk_valid && pk_ready) || (tbl_out && uf_valid && sel_idx == uf_head);
@@ -732,12 +624,8 @@ end
 always @(posedge clk) begin
     if (rst) begin
         w_hold         <= {NSLOT{1'b0}};
-        rr_reg         <= {PIDX_W{1'b0}};
         lv_v           <= 1'b0;
         lv_id          <= {ID_W{1'b0}};
-        cv_v           <= 1'b0;
-        cv_id          <= {ID_W{1'b0}};
-        cv_stale       <= 1'b0;
         cq_v_reg       <= 1'b0;
         cq_idx_reg     <= {PIDX_W{1'b0}};
         cnt_mt_lookups <= 32'd0;
@@ -754,19 +642,8 @@ always @(posedge clk) begin
         // cq_ok checks the state)
         cq_v_reg   <= nq_any || st_push;
         cq_idx_reg <= nq_any ? nq_idx : free_idx;
-        if (tbl_out)
-            rr_reg <= (sel_idx == PIDX_W'(PEND - 1)) ? {PIDX_W{1'b0}} : sel_idx + 1'b1;
         lv_v  <= tbl_out;
         lv_id <= c_id;
-        // the conversion stage: takes the choice, passes its entry to the output buffer
-        if (tbl_out) begin
-            cv_v     <= 1'b1;
-            cv_id    <= c_id;
-            cv_stale <= inv;
-        end else if (cv_v && ob_ready)
-            cv_v     <= 1'b0;
-        else
-            cv_stale <= cv_stale || inv;
 
         w_hold <= w_hold_n;
 
@@ -919,22 +796,6 @@ always @* if (f_rst_seen && !rst && PEND <= 4)
             assert(!p_lvdec[e] || p_nold[e*(PIDX_W+1) +: PIDX_W+1] != {(PIDX_W+1){1'b0}});
             assert(p_nold[e*(PIDX_W+1) +: PIDX_W+1] - {{PIDX_W{1'b0}}, p_lvdec[e]} == f_nolder);
         end
-// Fairness of the output choice (docs/architecture.md "Issue": the offers rotate among the
-// candidates): an entry that stays a candidate (READY, nothing older of its ID pending) is offered
-// before PEND offers of other entries are made. An offer is a table entry entering the output
-// buffer (tbl_out). f_passed[e]: offers of other entries since entry e became a candidate or was
-// last offered.
-reg [PEND*(PIDX_W+1)-1:0] f_passed;
-wire f_offer = tbl_out;
-always @(posedge clk)
-    for (integer e = 0; e < PEND; e = e + 1)
-        if (rst || !cand[e] || (f_offer && sel_idx == e[PIDX_W-1:0]))
-            f_passed[e*(PIDX_W+1) +: PIDX_W+1] <= {(PIDX_W+1){1'b0}};
-        else if (f_offer)
-            f_passed[e*(PIDX_W+1) +: PIDX_W+1] <= f_passed[e*(PIDX_W+1) +: PIDX_W+1] + 1'b1;
-always @* if (f_rst_seen && !rst)
-    for (integer e = 0; e < PEND; e = e + 1)
-        assert({{(31-PIDX_W){1'b0}}, f_passed[e*(PIDX_W+1) +: PIDX_W+1]} < PEND);
 `endif
 
 endmodule

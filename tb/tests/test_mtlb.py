@@ -496,7 +496,7 @@ class MtlbKeptAnswer(MtlbTest):
             await ClockCycles(env.dut.aclk, 40)
             assert not late.done.is_set() and not any(b.done.is_set() for b in blockers), \
                 "the blockers did not hold the read table"
-            kept = int(q_rd.mh_v.value)
+            kept = int(q_rd.stage_inst.mh_v.value)
             if self.mtlb_on():
                 assert kept == 1, "the waiting read holds no main-TLB answer"
             cmds = self.remap(t, p, f"remap {p:#x} while its read waits")
@@ -551,7 +551,7 @@ class MtlbNextProbe(MtlbTest):
             await ClockCycles(env.dut.aclk, 40)
             assert not first.done.is_set() and not any(x.done.is_set() for x in blockers), \
                 "the blockers did not hold the read table"
-            kept, behind = int(q_rd.mh_v.value), int(q_rd.tmp_v.value)
+            kept, behind = int(q_rd.stage_inst.mh_v.value), int(q_rd.stage_inst.tmp_v.value)
             assert behind == 1, "the second read is not held behind the waiting one: nothing was tested"
             if self.mtlb_on():
                 assert kept == 1, "the waiting read holds no main-TLB answer"
@@ -727,7 +727,7 @@ class MtlbHeldHit(MtlbTest):
         self.log.info("hit pass: %d of %d transactions entered the output buffer directly", direct, 2 * n)
         assert direct > 0, "no micro-TLB hit took the direct path (stage -> output buffer): every one went " \
                            "through the pending table"
-        tmp_v = HighCycles(env.dut.aclk, [q.tmp_v for q in qs], RisingEdge)
+        tmp_v = HighCycles(env.dut.aclk, [q.stage_inst.tmp_v for q in qs], RisingEdge)
         env.set_backpressure(mem={"ar": Throttle("random", 0.05), "aw": Throttle("random", 0.05)})
         c0, t0 = mtlb_counters(env.dut), tlb_counters(env.dut)
         items = [self.vtxn(ctx, vas[k % n] + 0x40 * (k % 32), k % 2 == 1, prot=1, len_=0) for k in range(96)]
