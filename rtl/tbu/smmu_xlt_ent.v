@@ -196,7 +196,7 @@ endtask
 always @(posedge clk) begin
     if (rst) begin
         v      <= 1'b0;
-        state  <= P_NEW;
+        state  <= P_NEW;    // (read only while v)
         nold   <= {(PIDX_W+1){1'b0}};
         id     <= {ID_W{1'b0}};
         va     <= {(PVA_HI-11){1'b0}};
@@ -264,7 +264,7 @@ always @(posedge clk) begin
                         asid <= ans_asid;
                         xl   <= ans_kind == ANS_WALK || ans_kind == ANS_FAULT;
                         ng   <= 1'b1;
-                        size <= 2'd0;
+                        size <= 2'd0;            // (a walk's result sets it)
                         // S1 = 1: [5:0] come with the walk's result (unused with S1 = 0)
                         csel <= 1'b1;                // {ans_ovr, S1}: the queue's p_cax
                         pio  <= ans_pio;
@@ -284,7 +284,7 @@ always @(posedge clk) begin
                             ANS_BYPASS: begin
                                 state <= P_READY;
                                 down  <= 1'b1;
-                                raz   <= 1'b0;
+                                raz   <= 1'b0;      // (read only without down)
                                 pva   <= 1'b1;
                             end
                             ANS_FAULT: to_fault(FLT_TRANSLATION, ans_cdf);
