@@ -29,6 +29,8 @@ rtl/tbu/smmu_tbu_tlb.v
 rtl/tcu/smmu_walk.v
 rtl/tcu/smmu_stallq.v
 rtl/tcu/smmu_tw_rd_arb.v
+rtl/tcu/smmu_ste_dec.v
+rtl/tcu/smmu_cd_dec.v
 rtl/tcu/smmu_cfg.v
 rtl/tcu/smmu_cmdq.v
 rtl/tcu/smmu_evtq.v

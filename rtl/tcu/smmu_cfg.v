@@ -142,38 +142,32 @@ always @* begin
     end
 end
 
-// ---------------------------------------------------------- STE decode
-wire        ste_v        = ste0_reg[0];
-wire [2:0]  ste_config   = ste0_reg[3:1];
-wire [1:0]  ste_s1fmt    = ste0_reg[5:4];
-wire [63:0] ste_s1ctxptr = {8'd0, ste0_reg[55:6], 6'd0};
-wire [4:0]  ste_s1cdmax  = ste0_reg[63:59];
-wire [1:0]  ste_s1dss    = ste1_reg[1:0];
-wire        ste_s1stalld = ste1_reg[27];
+// ---------------------------------------------------------- STE / CD decode
+// the STE's fields and stage-1 checks, the CD's address (smmu_ste_dec); the CD's checks and
+// bundle (smmu_cd_dec)
+wire             ste_v, ste_s1stalld, ste_illegal_s1, ssid_oob;
+wire [2:0]       ste_config;
+wire [4:0]       ste_s1cdmax;
+wire [1:0]       ste_s1dss;
+wire [OAS_BITS-1:0] cd_addr;
+wire [OVR_W-1:0] ste_ovr;
+smmu_ste_dec #(.SSID_W(SSID_W), .OAS_BITS(OAS_BITS), .STALL_MODEL(STALL_MODEL)) ste_dec_inst (
+    .ste0(ste0_reg), .ste1(ste1_reg), .ssid(ssid_reg), .ssv(ssv_reg),
+    .ste_v(ste_v), .config_f(ste_config), .s1cdmax(ste_s1cdmax), .s1dss(ste_s1dss),
+    .s1stalld(ste_s1stalld), .illegal_s1(ste_illegal_s1), .ssid_oob(ssid_oob), .cd_addr(cd_addr),
+    .ovr(ste_ovr)
+);
+wire             cd_illegal;
+wire [CD_W-1:0]  cd_bundle;
+smmu_cd_dec #(.OAS_BITS(OAS_BITS), .STALL_MODEL(STALL_MODEL)) cd_dec_inst (
+    .d0(d0_reg), .d1(d1_reg), .d2(d2_reg), .d3(d3_reg), .s1stalld(ste_s1stalld), .ste_ovr(ste_ovr),
+    .illegal(cd_illegal), .bundle(cd_bundle)
+);
 
-wire [5:0]  sid_lim     = (strtab_log2size > SID_W[5:0]) ? SID_W[5:0] : strtab_log2size;
-wire        sid_oob     = ({{(32-SID_W){1'b0}}, sid_reg} >> sid_lim) != 32'd0;
-wire        ptr_oob     = (ste_s1ctxptr >> OAS_BITS) != 64'd0;
-wire        ste_illegal_s1 = (ste_s1stalld && STALL_MODEL != 0) ||
-                             ({1'b0, ste_s1cdmax} > SSID_W[5:0]) ||
-                             (ste_s1cdmax != 5'd0 && (ste_s1fmt == 2'd1 || ste_s1fmt == 2'd2)) ||
-                             ptr_oob;
-wire [31:0] ssid32      = {{(32-SSID_W){1'b0}}, ssid_reg};
-wire        ssid_oob    = (ssid32 >> ste_s1cdmax) != 32'd0;
-wire [31:0] cd_index    = (ssv_reg && ste_s1cdmax != 5'd0) ? ssid32 : 32'd0;
-wire [63:0] cd_addr     = ste_s1ctxptr + ({32'd0, cd_index} << 6);
+// a StreamID beyond the stream table (C_BAD_STREAMID)
+wire [5:0]  sid_lim = (strtab_log2size > SID_W[5:0]) ? SID_W[5:0] : strtab_log2size;
+wire        sid_oob = ({{(32-SID_W){1'b0}}, sid_reg} >> sid_lim) != 32'd0;
 
-// fields of the fetched structures that this SMMU does not use (attributes,
-// stage 2, MAIR, reserved) and the low bits of aligned addresses
-wire unused_fields = &{1'b0, d0_reg[47], d0_reg[39], d0_reg[29:24],
-                       d1_reg[63:52], d1_reg[3:0], d2_reg[63:52], d2_reg[3:0],
-                       ste0_reg[58:56], ste1_reg[63:52], ste1_reg[47:41], ste1_reg[31:28],
-                       ste1_reg[26:8], cd_addr[63:OAS_BITS]};
-
-// STE dword-1 attribute overrides (MemAttr, MTCFG, ALLOCCFG, SHCFG, PRIVCFG, INSTCFG);
-// NSCFG [47:46] is IGNORED in a Non-secure stream table (IHI 0070 5.2)
-wire [OVR_W-1:0] ste_ovr = {ste1_reg[51:50], ste1_reg[49:48], ste1_reg[45:44], ste1_reg[40:37],
-                            ste1_reg[36], ste1_reg[35:32]};
 // PRIVCFG/INSTCFG of the configuration answered now (the cache entry on a hit): the
 // F_ADDR_SIZE record carries the post-override PnU/InD (IHI 0070 7.3)
 wire [3:0]  cur_pi  = (state_reg == S_LOOKUP) ? ce_cd[hit_idx][CD_OVR_LSB + 11 +: 4] : ste_ovr[14:11];
@@ -182,68 +176,6 @@ wire        eff_ind = cur_pi[3] ? cur_pi[2] : ind_reg;
 
 // input address beyond OAS on a bypassing configuration -> F_ADDR_SIZE
 wire        addr_oob    = (addr_reg >> OAS_BITS) != 64'd0;
-
-// ---------------------------------------------------------- CD decode
-wire [5:0]  cd_t0sz   = d0_reg[5:0];
-wire [1:0]  cd_tg0    = d0_reg[7:6];
-wire        cd_epd0   = d0_reg[14];
-wire        cd_endi   = d0_reg[15];
-wire [5:0]  cd_t1sz   = d0_reg[21:16];
-wire [1:0]  cd_tg1    = d0_reg[23:22];
-wire        cd_epd1   = d0_reg[30];
-wire        cd_v      = d0_reg[31];
-wire [2:0]  cd_ips    = d0_reg[34:32];
-wire        cd_affd   = d0_reg[35];
-wire        cd_wxn    = d0_reg[36];
-wire        cd_uwxn   = d0_reg[37];
-wire        cd_tbi0   = d0_reg[38];
-wire        cd_pan    = d0_reg[40];
-wire        cd_aa64   = d0_reg[41];
-wire        cd_hd     = d0_reg[42];
-wire        cd_ha     = d0_reg[43];
-wire        cd_s      = d0_reg[44];
-wire        cd_r      = d0_reg[45];
-wire        cd_a      = d0_reg[46];
-wire [15:0] cd_asid   = d0_reg[63:48];
-wire [63:0] cd_ttb0   = {12'd0, d1_reg[51:4], 4'd0};
-wire [63:0] cd_ttb1   = {12'd0, d2_reg[51:4], 4'd0};
-
-localparam [2:0] OAS_ENC = (OAS_BITS == 32) ? 3'd0 : (OAS_BITS == 36) ? 3'd1 :
-                           (OAS_BITS == 40) ? 3'd2 : (OAS_BITS == 42) ? 3'd3 :
-                           (OAS_BITS == 44) ? 3'd4 : 3'd5;
-// IPS above the OAS is not ILLEGAL: it behaves as the OAS
-wire [2:0]  ips_eff   = (cd_ips > OAS_ENC) ? OAS_ENC : cd_ips;
-wire [5:0]  ips_bits  = ips_to_bits(ips_eff);
-
-wire cd_bad_half0 = !cd_epd0 && ((cd_t0sz < 6'd16) || (cd_t0sz > 6'd39) || (cd_tg0 != 2'd0) ||
-                                 ((cd_ttb0 >> ips_bits) != 64'd0));
-wire cd_bad_half1 = !cd_epd1 && ((cd_t1sz < 6'd16) || (cd_t1sz > 6'd39) || (cd_tg1 != 2'd2) ||
-                                 ((cd_ttb1 >> ips_bits) != 64'd0));
-wire cd_illegal   = !cd_v ||
-                    (ste_s1stalld && cd_s) ||
-                    (STALL_MODEL == 1 && cd_s) ||
-                    (STALL_MODEL == 2 && !cd_s) ||
-                    (cd_endi && !(cd_epd0 && cd_epd1)) ||
-                    !cd_aa64 || cd_ha || cd_hd ||
-                    cd_bad_half0 || cd_bad_half1;
-
-wire [CD_W-1:0] cd_bundle;
-assign cd_bundle[CD_TTB0_LSB +: 44]  = cd_ttb0[47:4];
-assign cd_bundle[CD_T0SZ_LSB +: 6]   = cd_t0sz;
-assign cd_bundle[CD_IPS_LSB +: 3]    = ips_eff;
-assign cd_bundle[CD_EPD0]            = cd_epd0;
-assign cd_bundle[CD_TBI0]            = cd_tbi0;
-assign cd_bundle[CD_AFFD]            = cd_affd;
-assign cd_bundle[CD_WXN]             = cd_wxn;
-assign cd_bundle[CD_UWXN]            = cd_uwxn;
-assign cd_bundle[CD_S]               = cd_s;
-assign cd_bundle[CD_R]               = cd_r;
-assign cd_bundle[CD_A]               = cd_a;
-assign cd_bundle[CD_ASID_LSB +: 16]  = cd_asid;
-assign cd_bundle[CD_PAN]             = cd_pan;
-assign cd_bundle[CD_MAIR_LSB +: 64]  = d3_reg;
-assign cd_bundle[CD_OVR_LSB +: OVR_W] = ste_ovr;
-assign cd_bundle[CD_WATTR_LSB +: 6]  = d0_reg[13:8];   // {SH0, OR0, IR0}
 
 // ---------------------------------------------------------- fetch port
 assign rd_addr  = fetch_addr_reg;
@@ -502,7 +434,7 @@ always @(posedge clk) begin
                     state_reg <= S_CD_CHECK;
             end
             S_STE_CHECK: begin
-                fetch_addr_reg <= cd_addr[OAS_BITS-1:0];
+                fetch_addr_reg <= cd_addr;
                 resp_cd        <= cd_bundle;   // a bypass answer carries the STE's overrides
                 if (abt_reg)
                     fault(ev_fetch(EV_F_STE_FETCH, fetch_addr_reg));
