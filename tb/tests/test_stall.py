@@ -715,6 +715,40 @@ class StallNoStaleAfterInval(StallTest):
             assert all(x.resp == [OKAY] * len(x.resp) for x in [st] + young), [str(x) for x in [st] + young]
             self.log.info("%s: %d same-ID hits decided before CFGI_CD + SYNC re-translated through the new "
                           "tables", d, len(young))
+        # the same for TLBIs: the pending table compares partial tags (stop 29: VA[23:12] and
+        # ASID[7:0], the bits it does not keep taken from the TLBI). Hits wait READY behind the
+        # stalled read of their ID; their pages are remapped + TLBI_NH_ASID (or TLBI_NH_VA of each
+        # page) + SYNC; the retry and every waiting hit must use the new pages (the scoreboard
+        # refuses an old output address after the SYNC). Stop-29 hand mutants: the upper ASID bits
+        # taken inverted from the TLBI (never covered by NH_ASID); the upper VA bits inverted.
+        for i, form in enumerate(("asid", "va")):
+            hot = [0x7020_0000 + (16 + 4 * i + k) * SIZE_4K for k in range(3)]
+            for va in hot:
+                t.map(va, self.data_pa())
+            await self.run_items([self.vtxn(ctx, va, False, prot=1, len_=0, tid=6) for va in hot])  # warm
+            st = self.vtxn(ctx, self.hole(30 + i), False, prot=1, len_=1, tid=3)
+            await self.launch([st])
+            (r,) = await self.stalled(1)
+            young = [self.vtxn(ctx, va + 0x40, False, prot=1, len_=k, tid=3) for k, va in enumerate(hot)]
+            await self.launch(young)
+            await self.idle(200)
+            self.assert_pending([st] + young, f"{form}: stalled read and its same-ID micro-TLB hits")
+            cmds: list = []
+            for va in hot + [self.hole(30 + i)]:                  # (the stalled read's page mapped too)
+                old = t.lookup(va)
+                sc = self.scope(t, va, SIZE_4K, old)
+                self.change(t, va, lambda va=va, old=old: t.map(va, self.data_pa(), replace_existing=old is not None),
+                            sc, f"map {va:#x}")
+                cmds += [c for c in self.tlbi_cmds(form, sc) if c not in cmds]
+            await drv.issue(cmds)
+            assert not sb.pt_windows, f"{form}: a remap not covered by {len(cmds)} TLBI(s)"
+            await self.idle(100)
+            self.assert_pending([st] + young, f"{form}: stalled read and its hits after the TLBI + SYNC")
+            await drv.resume(ctx.sid, r.grpid, "retry")
+            await self.wait_done([st] + young)
+            assert all(x.resp == [OKAY] * len(x.resp) for x in [st] + young), [str(x) for x in [st] + young]
+            self.log.info("TLBI_NH_%s: %d same-ID hits decided before it + SYNC re-translated through the "
+                          "remapped pages", form.upper(), len(young))
         # a fault waiting in the pending table for a stall tag (STALL_MAX records held) is covered by
         # TLBI + SYNC of its page, now mapped: it is translated again and completes without a record
         # while the held stalls stay. Mutant xlt_q-610 of stop 23: the waiting fault kept its old
