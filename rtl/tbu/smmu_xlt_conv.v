@@ -148,8 +148,7 @@ smmu_rr_first #(.N(PEND), .IDX_W(PIDX_W)) cand_pick_inst (
 assign sel_id = ent_id[sel_idx*ID_W +: ID_W];
 
 // the stage: {pva, wsel, wb, slot, wbase, hbase, size, va, len, attr, ax, down, raz, park, pslot}
-localparam AXW   = 22;
-localparam CVO_W = 2 + 2 * (OAS_BITS - 12) + 2 + OAS_BITS + 8 + ATTR_W + AXW + 3 + PSLOT_W;
+localparam CVO_W = 2 + 2 * (OAS_BITS - 12) + 2 + OAS_BITS + 8 + ATTR_W + AX_W + 3 + PSLOT_W;
 localparam CV_W  = CVO_W + 1 + SLOT_W;
 wire [CV_W-1:0]     cv_in = {t_pva, t_wsel, t_wb, t_slot, t_wbase, t_hbase, t_size, t_va, t_len, t_attr,
                              t_ax, t_down, t_raz, t_park, t_park ? t_pslot : {PSLOT_W{1'b0}}};
@@ -159,10 +158,10 @@ wire [OAS_BITS-1:12] cv_wbase;
 wire [CVO_W-(OAS_BITS-12)-3:0] cv_rest;
 assign {cv_pva, cv_wsel, cv_wb, cv_slot, cv_wbase, cv_rest} = cv_d;
 localparam CV_B_AX = PSLOT_W + 3;   // the transform's bits [5:0] in cv_d (and cv_rest)
-wire [5:0]          cv_wax = cv_wb ? sb_ax : cv_d[CV_B_AX +: 6];
+wire [AX_S1-1:0]    cv_wax = cv_wb ? sb_ax : cv_d[CV_B_AX +: AX_S1];
 wire [CVO_W-1:0]    cv_out = {cv_pva, cv_wsel, cv_wb ? sb_base : cv_wbase,
-                              cv_rest[CVO_W-(OAS_BITS-12)-3:CV_B_AX+6], cv_wax, cv_rest[CV_B_AX-1:0]};
-wire                unused_cv_ax = &{1'b0, cv_rest[CV_B_AX +: 6]};   // (in cv_wax)
+                              cv_rest[CVO_W-(OAS_BITS-12)-3:CV_B_AX+AX_S1], cv_wax, cv_rest[CV_B_AX-1:0]};
+wire                unused_cv_ax = &{1'b0, cv_rest[CV_B_AX +: AX_S1]};   // (in cv_wax)
 wire                ob_sync_block;
 wire                cv_ready = !cv_v || ob_ready;
 
@@ -176,7 +175,7 @@ function [OB_W-1:0] ob_word;
     reg [OAS_BITS-1:0] va, pa;
     reg [7:0]          len;
     reg [ATTR_W-1:0]   at;
-    reg [AXW-1:0]      ax;
+    reg [AX_W-1:0]     ax;
     reg                down, raz, park;
     reg [PSLOT_W-1:0]  slot;
     reg [8:0]          ao;
@@ -222,7 +221,7 @@ always @(posedge clk)
     else if (cv_wb) begin
         cv_d[CV_B_WB]                     <= 1'b0;
         cv_d[CV_B_WBASE +: OAS_BITS - 12] <= sb_base;
-        cv_d[CV_B_AX +: 6]                <= sb_ax;
+        cv_d[CV_B_AX +: AX_S1]            <= sb_ax;
     end
 
 always @(posedge clk) begin

@@ -112,7 +112,7 @@ module smmu_xlt_stage #(
 );
 
 // {ft, fg, down, raz, pa, id, addr, len, attr, sid, ssid, ssv, ax, asid, ng, size, xl}
-localparam AX_W = 22;
+`include "smmu_attr.vh"   // AX_W: the attribute transform's width
 localparam SW   = 4 + OAS_BITS + ID_W + 64 + 8 + ATTR_W + SID_W + SSID_W + 1 + AX_W + 20;
 localparam B_FT = SW - 1;     // decided by the TLB (cleared by an invalidation)
 
