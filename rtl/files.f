@@ -18,6 +18,7 @@ rtl/tbu/smmu_xlt_stage.v
 rtl/tbu/smmu_xlt_rec.v
 rtl/tbu/smmu_xlt_ent.v
 rtl/tbu/smmu_xlt_conv.v
+rtl/tbu/smmu_xlt_mem.v
 rtl/tbu/smmu_xlt_q.v
 rtl/tbu/smmu_rd_path.v
 rtl/tbu/smmu_wr_path.v

@@ -135,7 +135,7 @@ def run_logged(cmd: list[str], log: Path, timeout: float | None) -> tuple[int | 
 # index decodes once per entry: +4,119 LUT4 and 3 more logic levels, measured on 18038ea), and
 # a queue's area would no longer be one figure of the per-block table. Inlined, a queue is one
 # block as before the split, and the other blocks keep their own netlist modules.
-INLINE = ("smmu_xlt_stage", "smmu_xlt_rec", "smmu_xlt_ent", "smmu_xlt_conv", "smmu_perm",
+INLINE = ("smmu_xlt_stage", "smmu_xlt_rec", "smmu_xlt_ent", "smmu_xlt_conv", "smmu_xlt_mem", "smmu_perm",
           "smmu_ste_dec", "smmu_cd_dec")
 
 

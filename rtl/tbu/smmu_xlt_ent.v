@@ -134,14 +134,7 @@ module smmu_xlt_ent #(
 
 `include "smmu_inv.vh"
 
-localparam [2:0] ANS_ABORT = 3'd0, ANS_BYPASS = 3'd1, ANS_FAULT = 3'd2, ANS_WALK = 3'd3;
-localparam [2:0] P_NEW = 3'd0, P_CFG = 3'd1, P_WALK = 3'd2, P_EVT = 3'd3, P_READY = 3'd4,
-                 P_STALL = 3'd5;
-localparam [1:0] ACT_RETRY = 2'd0, ACT_RAZ = 2'd2;   // 1: abort
-localparam [2:0] FLT_TRANSLATION = 3'd1, FLT_ADDR_SIZE = 3'd2, FLT_ACCESS = 3'd3;
-// an entry's fault: the walk's fault codes, F_WALK_EABT for every other walk fault, and
-// F_PERMISSION (smmu_xlt_rec makes the record's event number from it)
-localparam [2:0] FC_EABT = 3'd4, FC_PERMISSION = 3'd5;
+`include "smmu_xlt.vh"   // P_*, ANS_*, ACT_*, FLT_*, FC_*
 localparam CDF_PAN = 3, CDF_S = 2, CDF_R = 1, CDF_A = 0;
 localparam [PIDX_W-1:0] ME = E;
 

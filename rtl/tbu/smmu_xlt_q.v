@@ -1,7 +1,6 @@
 `resetall
 `timescale 1ns / 1ps
 `default_nettype none
-`include "smmu_count.vh"
 
 // Translation queue of one direction (AR or AW): the s_axi address stage
 // with the TLB lookup, and the table of pending transactions.
@@ -224,12 +223,12 @@ module smmu_xlt_q #(
     input  wire [1:0]            act_kind,     // 0 retry, 1 abort, 2 RAZ/WI
 
     output wire                  sync_block,
-    output reg  [(1<<SLOT_W)-1:0] w_hold,      // walk slots whose result an entry may still read (registered)
+    output wire [(1<<SLOT_W)-1:0] w_hold,      // walk slots whose result an entry may still read (registered)
     output reg  [PIDX_W:0]       n_cfg_wait,   // entries waiting for a configuration answer (checks)
     output wire [31:0]           cnt_lookups,   // (smmu_xlt_stage)
     output wire [31:0]           cnt_hits,
-    output reg  [31:0]           cnt_mt_lookups,   // micro-TLB misses entering the table
-    output reg  [31:0]           cnt_mt_hits       // ... decided by the main TLB
+    output wire [31:0]           cnt_mt_lookups,   // micro-TLB misses entering the table
+    output wire [31:0]           cnt_mt_hits       // ... decided by the main TLB (smmu_xlt_stage)
 );
 
 `include "smmu_cd.vh"
@@ -237,16 +236,11 @@ module smmu_xlt_q #(
 wire inv = tlbi_valid || cfgi_valid;   // any invalidation (the stage and a held offer)
 `include "smmu_attr.vh"
 
-localparam [2:0] ANS_BYPASS = 3'd1, ANS_WALK = 3'd3;   // (smmu_xlt_ent: every answer)
-localparam [2:0] P_NEW = 3'd0, P_CFG = 3'd1, P_WALK = 3'd2, P_EVT = 3'd3, P_READY = 3'd4,
-                 P_STALL = 3'd5;
-
-wire lk_ok, mt_ok;    // the micro-TLB hit / main-TLB hit allows the access (smmu_perm below)
+`include "smmu_xlt.vh"   // P_*, ANS_*
 
 // ================================================================ stage
-// the address stage (smmu_xlt_stage): the handshake cycle's decision and the main-TLB probe.
-// Permissions are checked with PnU/InD after the STE's PRIVCFG/INSTCFG (IHI 0070 13.4)
-wire lk_allow = lk_byp || lk_ok;
+// the address stage (smmu_xlt_stage): the handshake cycle's decision, the main-TLB probe and
+// both TLBs' permission checks
 wire                 out_v, st_wait, st_leave;
 wire                 st_ft, st_fg, st_down, st_raz, st_ssv;
 wire [OAS_BITS-1:0]  st_pa;
@@ -260,17 +254,13 @@ wire [AX_W-1:0]      st_ax;
 wire [15:0]          st_asid;
 wire                 st_ng, st_xl;
 wire [1:0]           st_size;
-wire                 e_hit, e_ng, e_pan, e_tbi;
-wire [OAS_BITS-1:12] e_pa;
-wire [1:0]           e_size;
-wire [4:0]           e_perm;
-wire [15:0]          e_asid;
-wire [21:0]          e_ax;
-smmu_xlt_stage #(.ID_W(ID_W), .OAS_BITS(OAS_BITS), .SID_W(SID_W), .SSID_W(SSID_W), .ATTR_W(ATTR_W)) stage_inst (
+wire                 st_push, mt_use;
+smmu_xlt_stage #(.ID_W(ID_W), .OAS_BITS(OAS_BITS), .SID_W(SID_W), .SSID_W(SSID_W), .ATTR_W(ATTR_W),
+                 .RNW(RNW)) stage_inst (
     .clk(clk), .rst(rst), .smmuen(smmuen), .gbpa_abort(gbpa_abort), .g_ovr(g_ovr), .inv(inv),
     .s_id(s_id), .s_addr(s_addr), .s_len(s_len), .s_attr(s_attr), .s_sid(s_sid), .s_ssid(s_ssid),
     .s_ssv(s_ssv), .s_valid(s_valid), .s_ready(s_ready),
-    .lk_hit(lk_hit), .lk_byp(lk_byp), .lk_allow(lk_allow), .lk_pa(lk_pa), .lk_asid(lk_asid),
+    .lk_hit(lk_hit), .lk_byp(lk_byp), .lk_perm(lk_perm), .lk_pan(lk_pan), .lk_pa(lk_pa), .lk_asid(lk_asid),
     .lk_ng(lk_ng), .lk_size(lk_size), .lk_ax(lk_ax),
     .pr_valid(pr_valid), .pr_sid(pr_sid), .pr_ssid(pr_ssid), .pr_ssv(pr_ssv), .pr_va(pr_va),
     .pr_grant(pr_grant), .mt_hit(mt_hit), .mt_pa(mt_pa), .mt_size(mt_size), .mt_ng(mt_ng),
@@ -279,9 +269,11 @@ smmu_xlt_stage #(.ID_W(ID_W), .OAS_BITS(OAS_BITS), .SID_W(SID_W), .SSID_W(SSID_W
     .st_ft(st_ft), .st_fg(st_fg), .st_down(st_down), .st_raz(st_raz), .st_pa(st_pa), .st_id(st_id),
     .st_addr(st_addr), .st_len(st_len), .st_attr(st_attr), .st_sid(st_sid), .st_ssid(st_ssid),
     .st_ssv(st_ssv), .st_ax(st_ax), .st_asid(st_asid), .st_ng(st_ng), .st_size(st_size), .st_xl(st_xl),
-    .e_hit(e_hit), .e_pa(e_pa), .e_size(e_size), .e_ng(e_ng), .e_perm(e_perm), .e_pan(e_pan),
-    .e_asid(e_asid), .e_ax(e_ax), .e_tbi(e_tbi),
-    .cnt_lookups(cnt_lookups), .cnt_hits(cnt_hits)
+    .push(st_push), .mt_use(mt_use), .mf_sid(mf_sid), .mf_ssid(mf_ssid),
+    .mf_ssv(mf_ssv), .mf_va(mf_va), .mf_tbi(mf_tbi), .mf_size(mf_size), .mf_asid(mf_asid),
+    .mf_ng(mf_ng), .mf_pa(mf_pa), .mf_perm(mf_perm), .mf_pan(mf_pan), .mf_ax(mf_ax),
+    .cnt_lookups(cnt_lookups), .cnt_hits(cnt_hits), .cnt_mt_lookups(cnt_mt_lookups),
+    .cnt_mt_hits(cnt_mt_hits)
 );
 
 // ================================================================ table
@@ -302,44 +294,36 @@ wire [SLOT_W*PEND-1:0] p_slot;
 wire [2*PEND-1:0]      p_size;
 wire [4*PEND-1:0]      p_pio;
 wire unused_ent = &{1'b0, p_lvdec, p_commit, p_nold};   // (read by the formal invariants below)
-// The transaction's payload {addr, attr, sid, ssid, ssv}: written once, when it enters the
-// table, and read at one index per port (the output choice, the configuration request, the
-// record): LUT RAM (one copy per read port), no reset. The fields the scans use in every
-// entry at once are flip-flop copies in the entries (smmu_xlt_ent): part of the VA page and
-// the ASID (invalidation scope), StreamID (CFGI scope), the client's PnU / InD (the walk's
-// permission check), whether the address is beyond the OAS (a GBPA bypass aborts it). The
-// length is a LUT RAM of its own, read at the output choice and at the oldest unparked write
-// (the park request).
+// the entries' states, decoded once: s_x[i] = entry i is valid and in state P_X
+reg  [PEND-1:0]        s_new, s_cfg, s_walk, s_evt, s_rdy, s_stall;
+always @* begin
+    for (integer i = 0; i < PEND; i = i + 1) begin
+        s_new[i]   = p_v[i] && p_state[i*3 +: 3] == P_NEW;
+        s_cfg[i]   = p_v[i] && p_state[i*3 +: 3] == P_CFG;
+        s_walk[i]  = p_v[i] && p_state[i*3 +: 3] == P_WALK;
+        s_evt[i]   = p_v[i] && p_state[i*3 +: 3] == P_EVT;
+        s_rdy[i]   = p_v[i] && p_state[i*3 +: 3] == P_READY;
+        s_stall[i] = p_v[i] && p_state[i*3 +: 3] == P_STALL;
+    end
+end
+// The entries' payloads (smmu_xlt_mem, LUT RAMs read at one index per port): the transaction
+// {addr, attr, sid, ssid, ssv} and length, the output address's base and the attribute
+// transform from their sources, the park slot; and the walk results per walk slot until
+// copied. The fields the scans use in every entry at once are flip-flop copies in the
+// entries (smmu_xlt_ent): part of the VA page and the ASID (invalidation scope), StreamID
+// (CFGI scope), the client's PnU / InD and the last configuration answer's PRIVCFG / INSTCFG
+// (the walk's permission check), whether the address is beyond the OAS (a GBPA bypass aborts
+// it).
 localparam PL_W = 64 + ATTR_W + SID_W + SSID_W + 1;
-reg [PL_W-1:0]      p_pl    [0:PEND-1];
-reg [7:0]           p_len   [0:PEND-1];   // LUT RAM: written when the entry enters
-// The output address's base (joined with the input address by the size at the output,
-// join_pa), or after a walk fault its FetchAddr (the record), in two LUT RAMs with one
-// write port each (no reset; a bypass decision sets p_pva instead: the output address is
-// the input address):
-//   p_hpa  the page of a decision made when the entry entered (TLB hit), written then;
-//   p_wpa  a walk's result (p_wsel): the walk ends for every entry waiting for it at once,
-//          so the result is held per walk slot (sb_pa) and copied into p_wpa one entry a
-//          cycle (the copy port, p_wb: not copied yet, read sb_pa[p_slot] meanwhile). The
-//          TCU does not start a walk in a slot whose result an entry may still read (w_hold).
-reg [OAS_BITS-1:12] p_hpa   [0:PEND-1];
-reg [OAS_BITS-1:3]  p_wpa   [0:PEND-1];
-localparam NSLOT = 1 << SLOT_W;
-reg [OAS_BITS-1:3]  sb_pa   [0:NSLOT-1];
-reg [AX_S1-1:0]     sb_ax   [0:NSLOT-1];
-reg [PSLOT_W-1:0]   p_pslot [0:PEND-1];   // LUT RAM: written when the W data is parked
-// The decision's attribute transform (smmu_attr.vh) has three sources, each a LUT RAM with
-// one write port (no reset; read at the output choice): p_hax, the whole transform of a
-// decision made when the entry entered (TLB hit, GBPA), written then; p_cax, the upper bits
-// {OVR, S1} of a configuration answer or of the GBPA decision after SMMUEN 1 -> 0 (p_csel:
-// the upper bits are there); p_wax, the walk's stage-1 bits [5:0] (p_wsel), copied like the
-// output address (sb_ax per walk slot until then). An entry's pio keeps the last configuration
-// answer's PRIVCFG/INSTCFG in flip-flops: the walk's permission check reads them in every entry
-// at once, and an entry reaches WALK or EVT only through an answer, so no other decision writes
-// them (a decision made at entry or by GBPA is READY at once; no reset: read only then)
-reg [AX_W-1:0]      p_hax   [0:PEND-1];
-reg [AX_W-1:AX_S1]  p_cax   [0:PEND-1];
-reg [AX_S1-1:0]     p_wax   [0:PEND-1];
+wire [PL_W-1:0]      sel_pl, cq_pl, ev_pl;
+wire [7:0]           t_len, hd_len;
+wire [AX_W-1:0]      t_ax;
+wire [OAS_BITS-1:12] t_wbase, t_hbase, sb_cv;
+wire [PSLOT_W-1:0]   t_pslot;
+wire [AX_S1-1:0]     sb_cvax;
+wire [OAS_BITS-1:3]  ev_wpa;
+wire                 cp_any;
+wire [PIDX_W-1:0]    cp_idx;
 
 wire unused_asid = &{1'b0, ans_asid[15:PASID_W], st_asid[15:PASID_W]};   // (beyond the partial tag: smmu_xlt_ent)
 
@@ -382,7 +366,6 @@ wire [PIDX_W-1:0] uf_head;    // ... and this is the oldest
 wire              uf_pop;
 wire [PIDX_W:0]   uf_count;
 wire              uf_room;    // (never full: one index per entry)
-wire              st_push;
 smmu_fifo #(.WIDTH(PIDX_W), .DEPTH_LOG2(PIDX_W)) unparked_inst (
     .clk(clk), .rst(rst),
     .s_data(free_idx), .s_valid(PARK != 0 && st_push), .s_ready(uf_room),
@@ -404,7 +387,7 @@ wire st_fast = st_ft || st_fg;
 reg  [PEND-1:0]     rdy;
 always @* begin
     for (integer i = 0; i < PEND; i = i + 1)
-        rdy[i] = p_v[i] && p_state[i*3 +: 3] == P_READY && p_old0[i] && !p_rwait[i] &&
+        rdy[i] = s_rdy[i] && p_old0[i] && !p_rwait[i] &&
                  (PARK == 0 || p_park[i] || (uf_valid && uf_head == i[PIDX_W-1:0]));
 end
 wire                tbl_out, st_direct, st_out, cv_v, cv_wb, ob_wr_wait;
@@ -414,30 +397,18 @@ wire [SLOT_W-1:0]   cv_slot;
 wire [63:0]         o_paddr;
 wire [ATTR_W-1:0]   o_pattr;
 wire [SID_W+SSID_W:0] o_unused;   // (fields this read port does not use)
-assign {o_paddr, o_pattr, o_unused} = p_pl[sel_idx];
-wire [AX_W-1:0]     t_hax  = p_hax[sel_idx];
-wire [AX_W-1:AX_S1] t_cax  = p_cax[sel_idx];
-wire [AX_S1-1:0]    t_wax  = p_wax[sel_idx];
-wire [AX_W-1:0]     t_ax   = {p_csel[sel_idx] ? t_cax : t_hax[AX_W-1:AX_S1],
-                              p_wsel[sel_idx] ? t_wax : t_hax[AX_S1-1:0]};
-wire [OAS_BITS-1:3] t_wpa  = p_wpa[sel_idx];
-wire [OAS_BITS-1:12] t_hpa = p_hpa[sel_idx];
-wire [7:0]          t_len  = p_len[sel_idx];
-wire [PSLOT_W-1:0]  t_pslot = p_pslot[sel_idx];
-wire [OAS_BITS-1:3] sb_cv  = sb_pa[cv_slot];
-wire [AX_S1-1:0]    sb_cvax = sb_ax[cv_slot];
-wire                unused_t = &{1'b0, t_wpa[11:3], sb_cv[11:3]};
+assign {o_paddr, o_pattr, o_unused} = sel_pl;
 smmu_xlt_conv #(.ID_W(ID_W), .OAS_BITS(OAS_BITS), .ATTR_W(ATTR_W), .SLOT_W(SLOT_W), .PSLOT_W(PSLOT_W),
                 .PEND(PEND), .PIDX_W(PIDX_W), .PARK(PARK), .RNW(RNW)) conv_inst (
     .clk(clk), .rst(rst), .inv(inv),
     .rdy(rdy), .ent_id(p_id), .ent_down(p_down), .sel_idx(sel_idx), .sel_id(c_id),
     .tbl_out(tbl_out),
     .t_pva(p_pva[sel_idx]), .t_wsel(p_wsel[sel_idx]), .t_wb(p_wb[sel_idx]),
-    .t_slot(p_slot[sel_idx*SLOT_W +: SLOT_W]), .t_wbase(t_wpa[OAS_BITS-1:12]), .t_hbase(t_hpa),
+    .t_slot(p_slot[sel_idx*SLOT_W +: SLOT_W]), .t_wbase(t_wbase), .t_hbase(t_hbase),
     .t_size(p_size[sel_idx*2 +: 2]), .t_va(o_paddr[OAS_BITS-1:0]), .t_len(t_len), .t_attr(o_pattr),
     .t_ax(t_ax), .t_down(p_down[sel_idx]), .t_raz(p_raz[sel_idx]), .t_park(p_park[sel_idx]),
     .t_pslot(t_pslot),
-    .cv_v(cv_v), .cv_wb(cv_wb), .cv_slot(cv_slot), .sb_base(sb_cv[OAS_BITS-1:12]), .sb_ax(sb_cvax),
+    .cv_v(cv_v), .cv_wb(cv_wb), .cv_slot(cv_slot), .sb_base(sb_cv), .sb_ax(sb_cvax),
     .st_ok(out_v && st_fast && (same_st == {PEND{1'b0}}) && (PARK == 0 || !uf_valid)),
     .st_id(st_id), .st_pa(st_pa), .st_len(st_len), .st_attr(st_attr), .st_ax(st_ax),
     .st_down(st_down), .st_raz(st_raz), .st_direct(st_direct), .st_out(st_out),
@@ -451,31 +422,16 @@ smmu_xlt_conv #(.ID_W(ID_W), .OAS_BITS(OAS_BITS), .ATTR_W(ATTR_W), .SLOT_W(SLOT_
 // The oldest unparked pending write (the FIFO's head), not about to be offered, short
 // enough. Not while an unparked write waits in the conversion stage or the output buffer: its
 // W route is pushed at the buffer's head, and a park route pushed before it would take its W data.
-wire              pc_any = PARK != 0 && uf_valid && !rdy[uf_head] && {1'b0, p_len[uf_head]} < 9'(WB_BEATS);
+wire              pc_any = PARK != 0 && uf_valid && !rdy[uf_head] && {1'b0, hd_len} < 9'(WB_BEATS);
 wire [PIDX_W-1:0] pc_idx = uf_head;
 assign pk_valid = pc_any && !ob_wr_wait;
-assign pk_len   = p_len[pc_idx];
+wire   park_take = pk_valid && pk_ready;
+assign pk_len   = hd_len;
 
 assign st_push = out_v && !st_direct && free_any && !st_wait;
 // the oldest unparked write leaves the FIFO: parked, or chosen for the output
 assign uf_pop = (pk_valid && pk_ready) || (tbl_out && uf_valid && sel_idx == uf_head);
-// a transaction entering the table undecided, that the main TLB decides (its
-// permissions checked as for a micro-TLB hit)
-wire st_mt    = st_push && !st_fast && smmuen;
-wire mt_use   = st_mt && e_hit && !inv && mt_ok;
-assign mf_valid = mt_use;
-assign mf_sid   = st_sid;
-assign mf_ssid  = st_ssid;
-assign mf_ssv   = st_ssv;
-assign mf_va    = st_addr[63:12];
-assign mf_tbi   = e_tbi;
-assign mf_size  = e_size;
-assign mf_asid  = e_asid;
-assign mf_ng    = e_ng;
-assign mf_pa    = e_pa;
-assign mf_perm  = e_perm;
-assign mf_pan   = e_pan;
-assign mf_ax    = e_ax;
+assign mf_valid = mt_use;   // (a main-TLB hit decides the transaction entering the table)
 assign st_leave = st_out || st_push;
 
 
@@ -489,67 +445,39 @@ assign st_leave = st_out || st_push;
 // transaction entering the table is the choice, so a miss asks in its first NEW cycle.
 reg               cq_v_reg;
 reg  [PIDX_W-1:0] cq_idx_reg;
-wire              cq_ok = cq_v_reg && p_v[cq_idx_reg] && p_state[cq_idx_reg*3 +: 3] == P_NEW;
+wire              cq_ok = cq_v_reg && s_new[cq_idx_reg];
 // SMMUEN=0: the registered NEW choice takes the GBPA decision (one entry a cycle: it writes
 // p_cax, whose port a configuration answer has first)
 wire              gb_go = cq_ok && !smmuen && !c_resp_valid;
 // a configuration answer its entry takes (the state machine's P_CFG case)
-wire              cr_ok = p_v[c_resp_idx] && p_state[c_resp_idx*3 +: 3] == P_CFG &&
+wire              cr_ok = s_cfg[c_resp_idx] &&
                           !(c_cancel && c_cancel_idx == c_resp_idx);
 wire              nq_any;
 wire [PIDX_W-1:0] nq_idx;
-reg  [PEND-1:0]   nq_cand, nq_first;
-always @* begin
-    for (integer i = 0; i < PEND; i = i + 1) begin
-        nq_cand[i]  = p_v[i] && p_state[i*3 +: 3] == P_NEW;
-        nq_first[i] = nq_cand[i] && p_old0[i];
-    end
-end
-// the lowest-numbered oldest-of-its-ID candidate, else the lowest-numbered candidate
+wire [PEND-1:0]   nq_first = s_new & p_old0;
+// the lowest-numbered oldest-of-its-ID NEW entry, else the lowest-numbered NEW entry
 smmu_rr_first #(.N(PEND), .IDX_W(PIDX_W)) nq_pick_inst (
-    .req(|nq_first ? nq_first : nq_cand), .from({PIDX_W{1'b0}}), .any(nq_any), .idx(nq_idx)
+    .req(|nq_first ? nq_first : s_new), .from({PIDX_W{1'b0}}), .any(nq_any), .idx(nq_idx)
 );
 
 assign c_req_valid = cq_ok && smmuen;
 assign c_req_idx   = cq_idx_reg;
 wire [ATTR_W-1:0] c_attr;
-assign {c_addr, c_attr, c_sid, c_ssid, c_ssv} = p_pl[cq_idx_reg];
+assign {c_addr, c_attr, c_sid, c_ssid, c_ssv} = cq_pl;
 assign c_pnu       = c_attr[4];
 assign c_ind       = c_attr[6];
 
-// ---------------------------------------------------------------- permissions
-// Permission checks (smmu_perm: PnU/InD after the STE's PRIVCFG/INSTCFG, IHI 0070 13.4,
-// then the effective permissions and PAN): the micro-TLB hit of the s_axi request, the
-// main-TLB hit of the stage transaction, PnU/InD of a record (below); each entry's walk result in the entry
-localparam AX_PIO = AX_OVR + 11;   // {INSTCFG, PRIVCFG} in a transform
-wire [1:0] unused_perm;
-smmu_perm #(.RNW(RNW)) lk_perm_inst (
-    .perm(lk_perm), .pan(lk_pan), .pio(lk_ax[AX_PIO +: 4]), .pnu(s_attr[4]), .ind(s_attr[6]),
-    .eff_pnu(unused_perm[0]), .eff_ind(unused_perm[1]), .ok(lk_ok)
-);
-wire [1:0] unused_mt_perm;
-smmu_perm #(.RNW(RNW)) mt_perm_inst (
-    .perm(e_perm), .pan(e_pan), .pio(e_ax[AX_PIO +: 4]), .pnu(st_attr[4]), .ind(st_attr[6]),
-    .eff_pnu(unused_mt_perm[0]), .eff_ind(unused_mt_perm[1]), .ok(mt_ok)
-);
 // ---------------------------------------------------------------- fault records
 // entries waiting for a configuration answer: at most one over both queues, and only while
 // the configuration engine holds its request (smmu_top checks)
 always @* begin
     n_cfg_wait = {(PIDX_W+1){1'b0}};
     for (integer i = 0; i < PEND; i = i + 1)
-        if (p_v[i] && p_state[i*3 +: 3] == P_CFG)
+        if (s_cfg[i])
             n_cfg_wait = n_cfg_wait + 1'b1;
 end
 // the records, the stall count and the stall unit's actions (smmu_xlt_rec); the record's
 // fields are read here at the offered entry (ev_idx)
-reg  [PEND-1:0]       evt_v, stall_v;
-always @* begin
-    for (integer i = 0; i < PEND; i = i + 1) begin
-        evt_v[i]   = p_v[i] && p_state[i*3 +: 3] == P_EVT;
-        stall_v[i] = p_v[i] && p_state[i*3 +: 3] == P_STALL;
-    end
-end
 wire [PIDX_W-1:0]  ev_idx;
 wire               ev_take;
 wire [PEND-1:0]    act_mask;
@@ -558,7 +486,7 @@ wire [ATTR_W-1:0]  e_attr;
 wire [SID_W-1:0]   e_sid;
 wire [SSID_W-1:0]  e_ssid;
 wire               e_ssv;
-assign {e_addr, e_attr, e_sid, e_ssid, e_ssv} = p_pl[ev_idx];
+assign {e_addr, e_attr, e_sid, e_ssid, e_ssv} = ev_pl;
 wire [2:0]          ev_fc  = p_fc[ev_idx*3 +: 3];
 wire [3:0]          ev_pio = p_pio[ev_idx*4 +: 4];
 wire                ev_pnu, ev_ind, unused_ev_perm;
@@ -566,11 +494,10 @@ smmu_perm #(.RNW(RNW)) ev_perm_inst (
     .perm(5'd0), .pan(1'b0), .pio(ev_pio), .pnu(e_attr[4]), .ind(e_attr[6]),
     .eff_pnu(ev_pnu), .eff_ind(ev_ind), .ok(unused_ev_perm)
 );
-wire [OAS_BITS-1:3] ev_wpa = p_wb[ev_idx] ? sb_pa[p_slot[ev_idx*SLOT_W +: SLOT_W]] : p_wpa[ev_idx];
 smmu_xlt_rec #(.OAS_BITS(OAS_BITS), .SID_W(SID_W), .SSID_W(SSID_W), .PEND(PEND), .PIDX_W(PIDX_W),
                .RNW(RNW), .SCAP(SCAP)) rec_inst (
     .clk(clk), .rst(rst), .smmuen(smmuen),
-    .evt_v(evt_v), .evt_stl(p_stl), .stall_v(stall_v), .ent_sid(p_sid),
+    .evt_v(s_evt), .evt_stl(p_stl), .stall_v(s_stall), .ent_sid(p_sid),
     .push(st_push), .push_idx(free_idx),
     .ev_idx(ev_idx), .ev_take(ev_take), .rd_fc(ev_fc), .rd_addr(e_addr), .rd_sid(e_sid),
     .rd_ssid(e_ssid), .rd_ssv(e_ssv), .rd_pnu(ev_pnu), .rd_ind(ev_ind), .rd_fetch(ev_wpa),
@@ -588,55 +515,36 @@ wire unused_pl = &{1'b0, o_unused, o_paddr[63:OAS_BITS], c_attr[ATTR_W-1:7], c_a
 wire [OAS_BITS-1:3] w_res = (w_fault != 3'd0) ? w_fetch[OAS_BITS-1:3] : {w_pa, 9'd0};
 wire                unused_fetch_lo = &{1'b0, w_fetch[2:0]};   // descriptors are 8-byte aligned
 
-// walk results: held per slot (sb_pa) and copied into p_wpa, one entry a cycle (the
-// first not copied: every one is copied within PEND cycles)
-wire              cp_any;
-wire [PIDX_W-1:0] cp_idx;
-smmu_rr_first #(.N(PEND), .IDX_W(PIDX_W)) cp_pick_inst (
-    .req(p_wb), .from({PIDX_W{1'b0}}), .any(cp_any), .idx(cp_idx)
+// the payload memories (no reset: read only for valid entries, the park slot only for a
+// parked one); the copy port of the walk results; the walk slots held (w_hold). A
+// configuration answer's {OVR, S1} has the cax port first, else the GBPA decision of a NEW
+// entry (SMMUEN=0)
+smmu_xlt_mem #(.OAS_BITS(OAS_BITS), .PL_W(PL_W), .PEND(PEND), .PIDX_W(PIDX_W), .SLOT_W(SLOT_W),
+               .PSLOT_W(PSLOT_W)) mem_inst (
+    .clk(clk), .rst(rst),
+    .push(st_push), .push_idx(free_idx), .push_pl({st_addr, st_attr, st_sid, st_ssid, st_ssv}),
+    .push_len(st_len), .push_hpa(mt_use ? mf_pa : st_pa[OAS_BITS-1:12]), .push_hax(mt_use ? mf_ax : st_ax),
+    .pk_take(park_take), .pk_idx(pc_idx), .pk_slot(pk_slot),
+    .cax_we((c_resp_valid && cr_ok) || gb_go), .cax_idx((c_resp_valid && cr_ok) ? c_resp_idx : cq_idx_reg),
+    .cax_d((c_resp_valid && cr_ok) ? {ans_ovr, ans_kind != ANS_BYPASS} : {g_ovr, 1'b0}),
+    .w_done(w_done), .w_slot(w_slot), .w_res(w_res), .w_ax(w_ax),
+    .ent_wb(p_wb), .ent_slot(p_slot), .ent_walk(s_walk),
+    .ans_walk(c_resp_valid && ans_kind == ANS_WALK), .ans_slot(ans_slot),
+    .cp_any(cp_any), .cp_idx(cp_idx), .w_hold(w_hold),
+    .sel_idx(sel_idx), .sel_csel(p_csel[sel_idx]), .sel_wsel(p_wsel[sel_idx]), .sel_pl(sel_pl),
+    .sel_len(t_len), .sel_ax(t_ax), .sel_wbase(t_wbase), .sel_hbase(t_hbase), .sel_pslot(t_pslot),
+    .cv_wb(cv_wb), .cv_v(cv_v), .cv_slot(cv_slot), .cv_base(sb_cv), .cv_ax(sb_cvax),
+    .cq_idx(cq_idx_reg), .cq_pl(cq_pl), .ev_idx(ev_idx), .ev_pl(ev_pl), .ev_wpa(ev_wpa),
+    .hd_idx(uf_head), .hd_len(hd_len)
 );
-always @(posedge clk) begin
-    if (w_done) begin
-        sb_pa[w_slot] <= w_res;
-        sb_ax[w_slot] <= w_ax;
-    end
-    if (cp_any) begin
-        p_wpa[cp_idx] <= sb_pa[p_slot[cp_idx*SLOT_W +: SLOT_W]];
-        p_wax[cp_idx] <= sb_ax[p_slot[cp_idx*SLOT_W +: SLOT_W]];
-    end
-end
-// the slots whose result an entry may read: waiting for the walk (state WALK, or its
-// configuration answer naming the slot arrives now), not copied yet, or in the conversion
-// stage before its copy. Registered: an
-// entry waiting when its walk ends holds the slot until it is copied (see smmu_walk)
-reg [NSLOT-1:0] w_hold_n;
-always @* begin
-    for (integer s = 0; s < NSLOT; s = s + 1) begin
-        w_hold_n[s] = (c_resp_valid && ans_kind == ANS_WALK && ans_slot == s[SLOT_W-1:0]) ||
-                      (cv_v && cv_wb && cv_slot == s[SLOT_W-1:0]);
-        for (integer e = 0; e < PEND; e = e + 1)
-            if (p_slot[e*SLOT_W +: SLOT_W] == s[SLOT_W-1:0] && (p_wb[e] || (p_v[e] && p_state[e*3 +: 3] == P_WALK)))
-                w_hold_n[s] = 1'b1;
-    end
-end
-
 
 always @(posedge clk) begin
     if (rst) begin
-        w_hold         <= {NSLOT{1'b0}};
         lv_v           <= 1'b0;
         lv_id          <= {ID_W{1'b0}};
         cq_v_reg       <= 1'b0;
         cq_idx_reg     <= {PIDX_W{1'b0}};
-        cnt_mt_lookups <= 32'd0;
-        cnt_mt_hits    <= 32'd0;
     end else begin
-        // ------------------------------------------------ counters
-        if (st_mt)
-            `SMMU_COUNT(cnt_mt_lookups, 1'b1);
-        if (mt_use)
-            `SMMU_COUNT(cnt_mt_hits, 1'b1);
-
         // no entry NEW now: the one entering the table is the next choice (a miss asks the
         // TCU the cycle it is NEW instead of a cycle later; one entering READY asks nothing,
         // cq_ok checks the state)
@@ -644,8 +552,6 @@ always @(posedge clk) begin
         cq_idx_reg <= nq_any ? nq_idx : free_idx;
         lv_v  <= tbl_out;
         lv_id <= c_id;
-
-        w_hold <= w_hold_n;
 
     end
 end
@@ -655,12 +561,11 @@ end
 // the stage transaction's decision as it enters the table (a TLB decision invalidated in this
 // very cycle is made again); a main-TLB hit gives the ASID, nG and size
 wire                push_ready = st_fg || (st_ft && !inv) || mt_use;
-wire [PASID_W-1:0]  push_asid  = mt_use ? e_asid[PASID_W-1:0] : st_asid[PASID_W-1:0];
-wire                push_ng    = mt_use ? e_ng : st_ng;
-wire [1:0]          push_size  = mt_use ? e_size : st_size;
+wire [PASID_W-1:0]  push_asid  = mt_use ? mf_asid[PASID_W-1:0] : st_asid[PASID_W-1:0];
+wire                push_ng    = mt_use ? mf_ng : st_ng;
+wire [1:0]          push_size  = mt_use ? mf_size : st_size;
 wire                push_xl    = mt_use || st_xl;
 wire                push_oob   = st_addr[63:OAS_BITS] != {(64-OAS_BITS){1'b0}};
-wire                park_take  = pk_valid && pk_ready;
 genvar ge;
 generate for (ge = 0; ge < PEND; ge = ge + 1) begin : g_ent
     smmu_xlt_ent #(.ID_W(ID_W), .SID_W(SID_W), .SLOT_W(SLOT_W), .PIDX_W(PIDX_W),
@@ -690,24 +595,6 @@ generate for (ge = 0; ge < PEND; ge = ge + 1) begin : g_ent
     );
 end endgenerate
 
-// the payload RAMs' write ports (no reset: read only for valid entries, the park slot
-// only for a parked one)
-always @(posedge clk) begin
-    if (st_push) begin
-        p_hpa[free_idx] <= mt_use ? e_pa : st_pa[OAS_BITS-1:12];
-        p_hax[free_idx] <= mt_use ? e_ax : st_ax;
-        p_pl[free_idx]  <= {st_addr, st_attr, st_sid, st_ssid, st_ssv};
-        p_len[free_idx] <= st_len;
-    end
-    if (pk_valid && pk_ready)
-        p_pslot[pc_idx] <= pk_slot;
-    // a configuration answer's {OVR, S1}, else the GBPA decision of a NEW entry (SMMUEN=0)
-    if (c_resp_valid && cr_ok)
-        p_cax[c_resp_idx] <= {ans_ovr, ans_kind != ANS_BYPASS};
-    else if (gb_go)
-        p_cax[cq_idx_reg] <= {g_ovr, 1'b0};
-end
-
 // ---------------------------------------------------------------- simulation check
 `ifndef SYNTHESIS
 `ifndef FORMAL   // (yosys' formal front-end has no $fatal)
@@ -719,7 +606,7 @@ reg dbg_hold_bad;
 always @* begin
     dbg_hold_bad = w_done && cv_v && cv_wb && cv_slot == w_slot;
     for (integer e = 0; e < PEND; e = e + 1)
-        if (w_done && p_wb[e] && p_slot[e*SLOT_W +: SLOT_W] == w_slot && !(p_v[e] && p_state[e*3 +: 3] == P_WALK))
+        if (w_done && p_wb[e] && p_slot[e*SLOT_W +: SLOT_W] == w_slot && !s_walk[e])
             dbg_hold_bad = 1'b1;
 end
 always @(posedge clk)
@@ -745,7 +632,7 @@ always @* if (f_rst_seen) begin
     // (into the conversion stage) is READY, a stage entry was decided by the TLB or by
     // GBPA in the handshake cycle
     if (tbl_out)
-        assert(p_v[sel_idx] && p_state[sel_idx*3 +: 3] == P_READY);
+        assert(s_rdy[sel_idx]);
     if (st_out)
         assert(out_v && st_fast);
     // a walk ends only in a slot whose last result no entry still reads (smmu_walk: w_hold),
@@ -755,7 +642,7 @@ always @* if (f_rst_seen) begin
         assert(cv_slot != w_slot);
     for (integer e = 0; e < PEND; e = e + 1) begin
         if (w_done && p_wb[e] && p_slot[e*SLOT_W +: SLOT_W] == w_slot)
-            assert(p_v[e] && p_state[e*3 +: 3] == P_WALK);
+            assert(s_walk[e]);
         if (p_wb[e])
             assert(p_v[e] && p_wsel[e]);
     end
@@ -769,7 +656,7 @@ always @* if (f_rst_seen) begin
     end
     // no decision is final before it is made: the transitions to READY only set p_commit
     for (integer e = 0; e < PEND; e = e + 1)
-        if (p_v[e] && p_state[e*3 +: 3] != P_READY && p_state[e*3 +: 3] != P_STALL)
+        if (p_v[e] && !s_rdy[e] && !s_stall[e])
             assert(!p_commit[e]);
 end
 // The same-ID count is exact: an entry's count, less the departure subtracted this cycle,

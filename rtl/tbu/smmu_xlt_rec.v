@@ -83,9 +83,7 @@ module smmu_xlt_rec #(
 
 localparam [7:0] EV_F_WALK_EABT = 8'h0B, EV_F_TRANSLATION = 8'h10, EV_F_ADDR_SIZE = 8'h11,
                  EV_F_ACCESS = 8'h12, EV_F_PERMISSION = 8'h13;
-// the queue's fault codes (smmu_xlt_q p_fc)
-localparam [2:0] FLT_TRANSLATION = 3'd1, FLT_ADDR_SIZE = 3'd2, FLT_ACCESS = 3'd3, FC_EABT = 3'd4,
-                 FC_PERMISSION = 3'd5;
+`include "smmu_xlt.vh"   // FLT_*, FC_*: the queue's fault codes (smmu_xlt_ent fc)
 function [7:0] fc_evid;
     input [2:0] fc;
     begin

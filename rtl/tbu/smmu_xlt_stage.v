@@ -23,12 +23,19 @@
 // the table, and dropped by any invalidation; e_* is the answer in effect. A transaction
 // that entered wanting a probe the other queue got (st_wait) is probed from out_d and does
 // not enter the table before its answer: at most a cycle or two, the shared port takes turns.
+//
+// Permissions (smmu_perm: PnU/InD after the STE's PRIVCFG/INSTCFG, IHI 0070 13.4, then the
+// effective permissions and PAN) are checked here for both TLBs' hits: a micro-TLB hit that
+// does not allow the access is not a decision (the slow path makes the fault), nor is such a
+// main-TLB hit (mt_use: the main TLB decides the transaction entering the table; its entry
+// goes to the micro-TLB, mf_*).
 module smmu_xlt_stage #(
     parameter ID_W     = 4,
     parameter OAS_BITS = 48,
     parameter SID_W    = 8,
     parameter SSID_W   = 8,
-    parameter ATTR_W   = 17
+    parameter ATTR_W   = 17,
+    parameter RNW      = 1     // 1: reads, 0: writes (the permission checks)
 ) (
     input  wire                  clk,
     input  wire                  rst,
@@ -51,7 +58,8 @@ module smmu_xlt_stage #(
     // micro-TLB lookup of the s_axi request (combinational)
     input  wire                  lk_hit,
     input  wire                  lk_byp,
-    input  wire                  lk_allow,   // the hit allows the access (smmu_xlt_q's check)
+    input  wire [4:0]            lk_perm,    // the hit's permissions {PW, UR, UW, PX, UX}
+    input  wire                  lk_pan,
     input  wire [OAS_BITS-1:0]   lk_pa,
     input  wire [15:0]           lk_asid,
     input  wire                  lk_ng,
@@ -96,25 +104,34 @@ module smmu_xlt_stage #(
     output wire                  st_ng,
     output wire [1:0]            st_size,
     output wire                  st_xl,      // a stage-1 translation (asid, ng, size)
-    // ... and the main TLB's answer for it (e_hit: a hit)
-    output wire                  e_hit,
-    output wire [OAS_BITS-1:12]  e_pa,
-    output wire [1:0]            e_size,
-    output wire                  e_ng,
-    output wire [4:0]            e_perm,
-    output wire                  e_pan,
-    output wire [15:0]           e_asid,
-    output wire [21:0]           e_ax,
-    output wire                  e_tbi,
+    // ... entering the queue's table this cycle (push): undecided, probed in the main TLB
+    // (st_mt), whose hit decides it (mt_use; its entry for the micro-TLB, mf_*)
+    input  wire                  push,
+    output wire                  mt_use,
+    output wire [SID_W-1:0]      mf_sid,
+    output wire [SSID_W-1:0]     mf_ssid,
+    output wire                  mf_ssv,
+    output wire [63:12]          mf_va,
+    output wire                  mf_tbi,
+    output wire [1:0]            mf_size,
+    output wire [15:0]           mf_asid,
+    output wire                  mf_ng,
+    output wire [OAS_BITS-1:12]  mf_pa,
+    output wire [4:0]            mf_perm,
+    output wire                  mf_pan,
+    output wire [21:0]           mf_ax,
 
     output reg  [31:0]           cnt_lookups,   // micro-TLB lookups (SMMUEN=1 handshakes)
-    output reg  [31:0]           cnt_hits       // ... that hit
+    output reg  [31:0]           cnt_hits,      // ... that hit
+    output reg  [31:0]           cnt_mt_lookups,   // micro-TLB misses entering the table
+    output reg  [31:0]           cnt_mt_hits       // ... decided by the main TLB
 );
 
 // {ft, fg, down, raz, pa, id, addr, len, attr, sid, ssid, ssv, ax, asid, ng, size, xl}
 `include "smmu_attr.vh"   // AX_W: the attribute transform's width
 localparam SW   = 4 + OAS_BITS + ID_W + 64 + 8 + ATTR_W + SID_W + SSID_W + 1 + AX_W + 20;
 localparam B_FT = SW - 1;     // decided by the TLB (cleared by an invalidation)
+localparam AX_PIO = AX_OVR + 11;   // {INSTCFG, PRIVCFG} in a transform
 
 wire g_bypass, g_raz, g_need;
 smmu_decide #(.OAS_BITS(OAS_BITS)) decide_inst (
@@ -122,7 +139,13 @@ smmu_decide #(.OAS_BITS(OAS_BITS)) decide_inst (
     .bypass(g_bypass), .raz(g_raz), .need_cfg(g_need)
 );
 
-wire in_ft = g_need && lk_hit && lk_allow && !inv;
+wire [1:0] unused_perm;
+wire       lk_ok;
+smmu_perm #(.RNW(RNW)) lk_perm_inst (
+    .perm(lk_perm), .pan(lk_pan), .pio(lk_ax[AX_PIO +: 4]), .pnu(s_attr[4]), .ind(s_attr[6]),
+    .eff_pnu(unused_perm[0]), .eff_ind(unused_perm[1]), .ok(lk_ok)
+);
+wire in_ft = g_need && lk_hit && (lk_byp || lk_ok) && !inv;
 wire [SW-1:0] in_d = {in_ft, !g_need, (g_need ? 1'b1 : g_bypass), (g_need ? 1'b0 : g_raz),
                       (g_need ? lk_pa : s_addr[OAS_BITS-1:0]),
                       s_id, s_addr, s_len, s_attr, s_sid, s_ssid, s_ssv,
@@ -155,15 +178,28 @@ reg [1:0]           mh_size;
 reg [4:0]           mh_perm;
 reg [15:0]          mh_asid;
 reg [21:0]          mh_ax;
-assign e_hit  = mt_fresh ? mt_hit  : mh_v;
-assign e_pa   = mt_fresh ? mt_pa   : mh_pa;
-assign e_size = mt_fresh ? mt_size : mh_size;
-assign e_ng   = mt_fresh ? mt_ng   : mh_ng;
-assign e_perm = mt_fresh ? mt_perm : mh_perm;
-assign e_pan  = mt_fresh ? mt_pan  : mh_pan;
-assign e_asid = mt_fresh ? mt_asid : mh_asid;
-assign e_ax   = mt_fresh ? mt_ax   : mh_ax;
-assign e_tbi  = mt_fresh ? mt_tbi  : mh_tbi;
+// the answer in effect
+wire e_hit    = mt_fresh ? mt_hit  : mh_v;
+assign mf_pa   = mt_fresh ? mt_pa   : mh_pa;
+assign mf_size = mt_fresh ? mt_size : mh_size;
+assign mf_ng   = mt_fresh ? mt_ng   : mh_ng;
+assign mf_perm = mt_fresh ? mt_perm : mh_perm;
+assign mf_pan  = mt_fresh ? mt_pan  : mh_pan;
+assign mf_asid = mt_fresh ? mt_asid : mh_asid;
+assign mf_ax   = mt_fresh ? mt_ax   : mh_ax;
+assign mf_tbi  = mt_fresh ? mt_tbi  : mh_tbi;
+assign mf_sid  = st_sid;
+assign mf_ssid = st_ssid;
+assign mf_ssv  = st_ssv;
+assign mf_va   = st_addr[63:12];
+wire [1:0] unused_mt_perm;
+wire       mt_ok;
+smmu_perm #(.RNW(RNW)) mt_perm_inst (
+    .perm(mf_perm), .pan(mf_pan), .pio(mf_ax[AX_PIO +: 4]), .pnu(st_attr[4]), .ind(st_attr[6]),
+    .eff_pnu(unused_mt_perm[0]), .eff_ind(unused_mt_perm[1]), .ok(mt_ok)
+);
+wire   st_mt  = push && !(st_ft || st_fg) && smmuen;
+assign mt_use = st_mt && e_hit && !inv && mt_ok;
 
 always @(posedge clk) begin
     if (rst) begin
@@ -173,6 +209,8 @@ always @(posedge clk) begin
         tmp_d       <= {SW{1'b0}};
         cnt_lookups <= 32'd0;
         cnt_hits    <= 32'd0;
+        cnt_mt_lookups <= 32'd0;
+        cnt_mt_hits    <= 32'd0;
         mt_fresh    <= 1'b0;
         st_wait_reg <= 1'b0;
         mh_v        <= 1'b0;
@@ -190,6 +228,10 @@ always @(posedge clk) begin
             if (lk_hit)
                 `SMMU_COUNT(cnt_hits, 1'b1);
         end
+        if (st_mt)
+            `SMMU_COUNT(cnt_mt_lookups, 1'b1);
+        if (mt_use)
+            `SMMU_COUNT(cnt_mt_hits, 1'b1);
 
         // the main-TLB answer of the stage transaction (while st_wait, out_d does not
         // leave: it is neither decided nor pushed)

@@ -69,8 +69,7 @@ module smmu_ptw #(
 
 `include "smmu_cd.vh"
 
-localparam [2:0] FLT_NONE = 3'd0, FLT_TRANSLATION = 3'd1, FLT_ADDR_SIZE = 3'd2,
-                 FLT_ACCESS = 3'd3, FLT_EABT = 3'd4;
+`include "smmu_xlt.vh"   // FLT_*: the fault codes
 localparam [1:0] S_IDLE = 2'd0, S_AR = 2'd1, S_R = 2'd2;
 
 reg [1:0]   state_reg;

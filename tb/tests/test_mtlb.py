@@ -566,12 +566,13 @@ class MtlbNextProbe(MtlbTest):
 
 # ====================================================================== (f) the refill buffer and invalidation
 class _RaceTap:
-    """Per cycle (sampled mid-cycle): the read queue's main-TLB lookups (st_mt) and uses (mt_use), the
-    TBU's invalidations (tlbi_valid) and whether the micro-TLB refill buffer was full then (lf_v)."""
+    """Per cycle (sampled mid-cycle): the read queue's main-TLB lookups and uses (its address stage's
+    st_mt, mt_use), the TBU's invalidations (tlbi_valid) and whether the micro-TLB refill buffer was
+    full then (lf_v)."""
 
     def __init__(self, dut) -> None:
         self.clk = dut.aclk
-        self.q, self.tl = hier.block(dut, "rd_q_inst"), hier.block(dut, "tlbs_inst")
+        self.q, self.tl = hier.block(dut, "rd_q_inst").stage_inst, hier.block(dut, "tlbs_inst")
         self.cycle = 0
         self.st_mt: List[int] = []
         self.use: List[int] = []
