@@ -463,7 +463,7 @@ class BenchStall(SmmuBaseTest):
         """Pending-table entries in use and the s_axi address READY of direction ``d`` (now)."""
         dut = self.env.dut
         q = "rd_q_inst" if d == "r" else "wr_q_inst"
-        pv = _counter(dut, q, "p_v")
+        pv = _counter(dut, q, "tbl_inst.p_v")
         rdy = None
         try:
             rdy = int((dut.s_axi_arready if d == "r" else dut.s_axi_awready).value)

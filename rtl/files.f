@@ -19,6 +19,9 @@ rtl/tbu/smmu_xlt_rec.v
 rtl/tbu/smmu_xlt_ent.v
 rtl/tbu/smmu_xlt_conv.v
 rtl/tbu/smmu_xlt_mem.v
+rtl/tbu/smmu_xlt_creq.v
+rtl/tbu/smmu_xlt_park.v
+rtl/tbu/smmu_xlt_tbl.v
 rtl/tbu/smmu_xlt_q.v
 rtl/tbu/smmu_rd_path.v
 rtl/tbu/smmu_wr_path.v

@@ -67,11 +67,19 @@ def blocks(dut, name: str) -> list:
     return out
 
 
+def _path(h, sig: str):
+    """``h.<sig>``, where ``sig`` may name a signal of a sub-block ("tbl_inst.p_v")."""
+    for part in sig.split("."):
+        h = getattr(h, part)
+    return h
+
+
 def counter(dut, name: str, sig: str) -> int:
-    """RTL counter ``<name>.<sig>`` as an integer: the TCU's, or the sum over every TBU's block.
+    """RTL counter ``<name>.<sig>`` as an integer (``sig`` may go down into sub-blocks,
+    "tbl_inst.p_v"): the TCU's, or the sum over every TBU's block.
     AttributeError when the build has no such counter, ValueError when a value is X/Z."""
     total = 0
-    for h in [getattr(b, sig) for b in blocks(dut, name)]:
+    for h in [_path(b, sig) for b in blocks(dut, name)]:
         v = h.value
         if not v.is_resolvable:
             raise ValueError(f"{name}.{sig} is X/Z ({v})")

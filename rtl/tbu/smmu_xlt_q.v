@@ -277,139 +277,88 @@ smmu_xlt_stage #(.ID_W(ID_W), .OAS_BITS(OAS_BITS), .SID_W(SID_W), .SSID_W(SSID_W
 );
 
 // ================================================================ table
-// Per entry (smmu_xlt_ent, one instance per entry: the state machine and the fields every
-// scan reads), gathered into vectors: entry i's field f is p_f[i] (one bit) or
-// p_f[i*W +: W]
-// The invalidation scope compares partial tags, VA[PVA_HI:12] and ASID[PASID_W-1:0]
-// (smmu_xlt_ent; docs/architecture.md "Invalidation of pending decisions")
-localparam PVA_HI  = 23;
-localparam PASID_W = 8;
-wire [PEND-1:0]        p_v, p_old0, p_lvdec, p_down, p_raz, p_pva, p_commit, p_park, p_stl;
-wire [PEND-1:0]        p_csel, p_wsel, p_wb, p_rwait;
-wire [3*PEND-1:0]      p_state, p_fc;
-wire [(PIDX_W+1)*PEND-1:0] p_nold;     // older pending entries of its ID (see below)
-wire [ID_W*PEND-1:0]   p_id;
-wire [SID_W*PEND-1:0]  p_sid;
-wire [SLOT_W*PEND-1:0] p_slot;
-wire [2*PEND-1:0]      p_size;
-wire [4*PEND-1:0]      p_pio;
-wire unused_ent = &{1'b0, p_lvdec, p_commit, p_nold};   // (read by the formal invariants below)
-// the entries' states, decoded once: s_x[i] = entry i is valid and in state P_X
-reg  [PEND-1:0]        s_new, s_cfg, s_walk, s_evt, s_rdy, s_stall;
-always @* begin
-    for (integer i = 0; i < PEND; i = i + 1) begin
-        s_new[i]   = p_v[i] && p_state[i*3 +: 3] == P_NEW;
-        s_cfg[i]   = p_v[i] && p_state[i*3 +: 3] == P_CFG;
-        s_walk[i]  = p_v[i] && p_state[i*3 +: 3] == P_WALK;
-        s_evt[i]   = p_v[i] && p_state[i*3 +: 3] == P_EVT;
-        s_rdy[i]   = p_v[i] && p_state[i*3 +: 3] == P_READY;
-        s_stall[i] = p_v[i] && p_state[i*3 +: 3] == P_STALL;
-    end
-end
-// The entries' payloads (smmu_xlt_mem, LUT RAMs read at one index per port): the transaction
-// {addr, attr, sid, ssid, ssv} and length, the output address's base and the attribute
-// transform from their sources, the park slot; and the walk results per walk slot until
-// copied. The fields the scans use in every entry at once are flip-flop copies in the
-// entries (smmu_xlt_ent): part of the VA page and the ASID (invalidation scope), StreamID
-// (CFGI scope), the client's PnU / InD and the last configuration answer's PRIVCFG / INSTCFG
-// (the walk's permission check), whether the address is beyond the OAS (a GBPA bypass aborts
-// it).
-localparam PL_W = 64 + ATTR_W + SID_W + SSID_W + 1;
-wire [PL_W-1:0]      sel_pl, cq_pl, ev_pl;
-wire [7:0]           t_len, hd_len;
-wire [AX_W-1:0]      t_ax;
+// The pending table (smmu_xlt_tbl): the entries, their payloads, the configuration requests
+// and park requests. The stage transaction enters it decided (a TLB decision invalidated in
+// this very cycle is made again; a main-TLB hit gives the ASID, nG and size) or not.
+wire                 st_alone, free_any, uf_valid, tbl_out, st_direct, st_out, cv_v, cv_wb;
+wire                 ob_wr_wait, t_pva, t_wsel, t_wb, t_down, t_raz, t_park;
+wire [PEND-1:0]      rdy, p_down, s_evt, s_stall, p_stl, act_mask;
+wire [ID_W*PEND-1:0] p_id;
+wire [SID_W*PEND-1:0] p_sid;
+wire [PIDX_W-1:0]    free_idx, sel_idx, ev_idx;
+wire [ID_W-1:0]      c_id;          // (the choice's ID, for the same-ID count)
+wire [SLOT_W-1:0]    t_slot, cv_slot;
 wire [OAS_BITS-1:12] t_wbase, t_hbase, sb_cv;
+wire [1:0]           t_size;
+wire [63:0]          t_addr, e_addr;
+wire [ATTR_W-1:0]    t_attr;
+wire [7:0]           t_len;
+wire [AX_W-1:0]      t_ax;
 wire [PSLOT_W-1:0]   t_pslot;
 wire [AX_S1-1:0]     sb_cvax;
+wire                 ev_take, e_ssv, ev_pnu, ev_ind;
+wire [2:0]           ev_fc;
+wire [SID_W-1:0]     e_sid;
+wire [SSID_W-1:0]    e_ssid;
 wire [OAS_BITS-1:3]  ev_wpa;
-wire                 cp_any;
-wire [PIDX_W-1:0]    cp_idx;
-
-wire unused_asid = &{1'b0, ans_asid[15:PASID_W], st_asid[15:PASID_W]};   // (beyond the partial tag: smmu_xlt_ent)
-
-// entries with the same ID as the stage transaction, free entry
-reg [PEND-1:0]    same_st;
-reg               free_any;
-reg [PIDX_W-1:0]  free_idx;
-always @* begin
-    same_st  = {PEND{1'b0}};
-    free_any = 1'b0;
-    free_idx = {PIDX_W{1'b0}};
-    for (integer i = 0; i < PEND; i = i + 1) begin
-        same_st[i]  = p_v[i] && (IN_ORDER != 0 || p_id[i*ID_W +: ID_W] == st_id);
-        if (!free_any && !p_v[i]) begin
-            free_any = 1'b1;
-            free_idx = i[PIDX_W-1:0];
-        end
-    end
-end
-
-// Same-ID order: entry e's p_nold counts the pending entries of e's ID that entered before it; e may
-// leave (or ask for its configuration first) only when none is left. An entry leaves only
-// when its count is 0, so entries of one ID leave in the order they entered, and the one
-// leaving is older than every other entry of its ID: each of them counted it. The count
-// taken when an entry enters is the entries of its ID then pending (same_st), the one
-// leaving that cycle included; a departure is subtracted the cycle after (lv_*: the
-// departure registered) from every entry of that ID then valid, the one that entered in the
-// departure's cycle included, and the cycle's check subtracts it already (old_zero). So
-// no departure's choice (the output pick) lies on the path into the counts.
-wire [PIDX_W:0]   n_same_st;
-smmu_popcnt #(.N(PEND), .W(PIDX_W + 1)) same_cnt_inst (.v(same_st), .n(n_same_st));
-reg               lv_v;           // an entry left last cycle ...
-reg  [ID_W-1:0]   lv_id;          // ... with this ID
-
-// The unparked pending writes in s_axi order (PARK=1): entries enter at the tail when they
-// enter the table and leave from the head only, when the head is parked or leaves the table
-// (no other unparked write may leave: see above). The head is the oldest unparked write.
-wire              uf_valid;   // an unparked write is pending ...
-wire [PIDX_W-1:0] uf_head;    // ... and this is the oldest
-wire              uf_pop;
-wire [PIDX_W:0]   uf_count;
-wire              uf_room;    // (never full: one index per entry)
-smmu_fifo #(.WIDTH(PIDX_W), .DEPTH_LOG2(PIDX_W)) unparked_inst (
-    .clk(clk), .rst(rst),
-    .s_data(free_idx), .s_valid(PARK != 0 && st_push), .s_ready(uf_room),
-    .m_data(uf_head), .m_valid(uf_valid), .m_ready(uf_pop),
-    .count(uf_count)
+smmu_xlt_tbl #(.ID_W(ID_W), .OAS_BITS(OAS_BITS), .SID_W(SID_W), .SSID_W(SSID_W), .ATTR_W(ATTR_W),
+               .PEND(PEND), .SLOT_W(SLOT_W), .IN_ORDER(IN_ORDER), .RNW(RNW), .PIDX_W(PIDX_W),
+               .PARK(PARK), .WB_BEATS(WB_BEATS), .PSLOT_W(PSLOT_W)) tbl_inst (
+    .clk(clk), .rst(rst), .smmuen(smmuen), .gbpa_abort(gbpa_abort), .g_ovr(g_ovr),
+    .st_id(st_id), .st_alone(st_alone), .free_any(free_any), .free_idx(free_idx), .push(st_push), .st_addr(st_addr),
+    .st_len(st_len), .st_attr(st_attr), .st_sid(st_sid), .st_ssid(st_ssid), .st_ssv(st_ssv),
+    .st_ready(st_fg || (st_ft && !inv) || mt_use), .st_fg(st_fg), .st_down(st_down), .st_raz(st_raz),
+    .st_xl(mt_use || st_xl), .st_asid(mt_use ? mf_asid : st_asid), .st_ng(mt_use ? mf_ng : st_ng),
+    .st_size(mt_use ? mf_size : st_size), .st_hpa(mt_use ? mf_pa : st_pa[OAS_BITS-1:12]),
+    .st_ax(mt_use ? mf_ax : st_ax),
+    .rdy(rdy), .ent_id(p_id), .ent_down(p_down), .leave(tbl_out), .sel_idx(sel_idx), .sel_id(c_id),
+    .t_pva(t_pva), .t_wsel(t_wsel), .t_wb(t_wb), .t_slot(t_slot), .t_wbase(t_wbase), .t_hbase(t_hbase),
+    .t_size(t_size), .t_addr(t_addr), .t_attr(t_attr), .t_len(t_len), .t_ax(t_ax), .t_down(t_down),
+    .t_raz(t_raz), .t_park(t_park), .t_pslot(t_pslot),
+    .cv_v(cv_v), .cv_wb(cv_wb), .cv_slot(cv_slot), .cv_base(sb_cv), .cv_ax(sb_cvax),
+    .uf_valid(uf_valid), .wr_wait(ob_wr_wait),
+    .pk_valid(pk_valid), .pk_len(pk_len), .pk_ready(pk_ready), .pk_slot(pk_slot),
+    .c_req_valid(c_req_valid), .c_req_idx(c_req_idx), .c_sid(c_sid), .c_ssid(c_ssid), .c_ssv(c_ssv),
+    .c_addr(c_addr), .c_pnu(c_pnu), .c_ind(c_ind), .c_req_ready(c_req_ready), .c_cancel(c_cancel),
+    .c_cancel_idx(c_cancel_idx), .c_resp_valid(c_resp_valid), .c_resp_idx(c_resp_idx),
+    .ans_kind(ans_kind), .ans_slot(ans_slot), .ans_cdf(ans_cdf), .ans_asid(ans_asid), .ans_rec(ans_rec),
+    .ans_rseq(ans_rseq), .rec_pop(rec_pop), .rec_pop_seq(rec_pop_seq), .ans_ovr(ans_ovr),
+    .w_done(w_done), .w_slot(w_slot), .w_fault(w_fault), .w_fetch(w_fetch), .w_pa(w_pa),
+    .w_size(w_size), .w_perm(w_perm), .w_stale(w_stale), .w_ng(w_ng), .w_ax(w_ax),
+    .tlbi_valid(tlbi_valid), .tlbi_op(tlbi_op), .tlbi_asid(tlbi_asid), .tlbi_va(tlbi_va),
+    .tlbi_leaf(tlbi_leaf), .cfgi_valid(cfgi_valid), .cfgi_sid(cfgi_sid), .cfgi_mask(cfgi_mask),
+    .s_evt(s_evt), .s_stall(s_stall), .ent_stl(p_stl), .ent_sid(p_sid), .ev_idx(ev_idx),
+    .ev_take(ev_take), .ev_fc(ev_fc), .ev_addr(e_addr), .ev_sid(e_sid), .ev_ssid(e_ssid),
+    .ev_ssv(e_ssv), .ev_pnu(ev_pnu), .ev_ind(ev_ind), .ev_wpa(ev_wpa), .act_mask(act_mask),
+    .act_kind(act_kind), .w_hold(w_hold), .n_cfg_wait(n_cfg_wait)
 );
-wire unused_uf = &{1'b0, uf_count, uf_room};
-
+// the stage transaction enters the table: not directly into the output, an entry free, not
+// waiting for its main-TLB probe
+assign st_push  = out_v && !st_direct && free_any && !st_wait;
+assign st_leave = st_out || st_push;
+assign mf_valid = mt_use;   // (a main-TLB hit decides the transaction entering the table)
 
 // ---------------------------------------------------------------- output choice
-// The choice of a READY entry, the conversion stage and the output buffer (smmu_xlt_conv).
-// rdy: may leave the table (nothing older of its ID pending; a write only if parked or the
-// oldest unparked one). The chosen entry's fields are read here at sel_idx: the payload, the
-// attribute transform from its sources (a walk's bits not copied yet: read in the stage from
-// the walk slot) and the output address as stored (the VA with pva, the page or block base of
-// the walk, wsel, in p_wpa or until it is copied (wb) in the walk slot's sb_pa, else the one
-// of the entry's TLB hit), joined in the conversion (join_pa).
+// The choice of a READY entry (rdy: may leave the table; nothing older of its ID pending, a
+// write only if parked or the oldest unparked one), the conversion stage and the output
+// buffer (smmu_xlt_conv). The chosen entry's fields are read in the table at sel_idx: the
+// payload, the attribute transform from its sources (a walk's bits not copied yet: read in
+// the conversion from the walk slot) and the output address as stored (the VA with pva, the
+// page or block base of the walk, wsel, or until it is copied (wb) in the walk slot's buffer,
+// else the one of the entry's TLB hit), joined in the conversion (join_pa). A decided stage
+// transaction with nothing of its ID pending (and, for writes, no unparked write pending)
+// goes there directly.
 wire st_fast = st_ft || st_fg;
-reg  [PEND-1:0]     rdy;
-always @* begin
-    for (integer i = 0; i < PEND; i = i + 1)
-        rdy[i] = s_rdy[i] && p_old0[i] && !p_rwait[i] &&
-                 (PARK == 0 || p_park[i] || (uf_valid && uf_head == i[PIDX_W-1:0]));
-end
-wire                tbl_out, st_direct, st_out, cv_v, cv_wb, ob_wr_wait;
-wire [PIDX_W-1:0]   sel_idx;
-wire [ID_W-1:0]     c_id;          // (the choice's ID, for the same-ID count)
-wire [SLOT_W-1:0]   cv_slot;
-wire [63:0]         o_paddr;
-wire [ATTR_W-1:0]   o_pattr;
-wire [SID_W+SSID_W:0] o_unused;   // (fields this read port does not use)
-assign {o_paddr, o_pattr, o_unused} = sel_pl;
 smmu_xlt_conv #(.ID_W(ID_W), .OAS_BITS(OAS_BITS), .ATTR_W(ATTR_W), .SLOT_W(SLOT_W), .PSLOT_W(PSLOT_W),
                 .PEND(PEND), .PIDX_W(PIDX_W), .PARK(PARK), .RNW(RNW)) conv_inst (
     .clk(clk), .rst(rst), .inv(inv),
     .rdy(rdy), .ent_id(p_id), .ent_down(p_down), .sel_idx(sel_idx), .sel_id(c_id),
     .tbl_out(tbl_out),
-    .t_pva(p_pva[sel_idx]), .t_wsel(p_wsel[sel_idx]), .t_wb(p_wb[sel_idx]),
-    .t_slot(p_slot[sel_idx*SLOT_W +: SLOT_W]), .t_wbase(t_wbase), .t_hbase(t_hbase),
-    .t_size(p_size[sel_idx*2 +: 2]), .t_va(o_paddr[OAS_BITS-1:0]), .t_len(t_len), .t_attr(o_pattr),
-    .t_ax(t_ax), .t_down(p_down[sel_idx]), .t_raz(p_raz[sel_idx]), .t_park(p_park[sel_idx]),
-    .t_pslot(t_pslot),
+    .t_pva(t_pva), .t_wsel(t_wsel), .t_wb(t_wb), .t_slot(t_slot), .t_wbase(t_wbase), .t_hbase(t_hbase),
+    .t_size(t_size), .t_va(t_addr[OAS_BITS-1:0]), .t_len(t_len), .t_attr(t_attr),
+    .t_ax(t_ax), .t_down(t_down), .t_raz(t_raz), .t_park(t_park), .t_pslot(t_pslot),
     .cv_v(cv_v), .cv_wb(cv_wb), .cv_slot(cv_slot), .sb_base(sb_cv), .sb_ax(sb_cvax),
-    .st_ok(out_v && st_fast && (same_st == {PEND{1'b0}}) && (PARK == 0 || !uf_valid)),
+    .st_ok(out_v && st_fast && st_alone && (PARK == 0 || !uf_valid)),
     .st_id(st_id), .st_pa(st_pa), .st_len(st_len), .st_attr(st_attr), .st_ax(st_ax),
     .st_down(st_down), .st_raz(st_raz), .st_direct(st_direct), .st_out(st_out),
     .o_valid(o_valid), .o_id(o_id), .o_addr(o_addr), .o_len(o_len), .o_attr(o_attr), .o_dom(o_dom),
@@ -417,83 +366,11 @@ smmu_xlt_conv #(.ID_W(ID_W), .OAS_BITS(OAS_BITS), .ATTR_W(ATTR_W), .SLOT_W(SLOT_
     .o_pslot(o_pslot), .pi_idle(pi_idle), .pi_lbusy(pi_lbusy), .pi_lid(pi_lid),
     .wr_wait(ob_wr_wait), .sync_block(sync_block)
 );
-
-// ---------------------------------------------------------------- parking (PARK=1)
-// The oldest unparked pending write (the FIFO's head), not about to be offered, short
-// enough. Not while an unparked write waits in the conversion stage or the output buffer: its
-// W route is pushed at the buffer's head, and a park route pushed before it would take its W data.
-wire              pc_any = PARK != 0 && uf_valid && !rdy[uf_head] && {1'b0, hd_len} < 9'(WB_BEATS);
-wire [PIDX_W-1:0] pc_idx = uf_head;
-assign pk_valid = pc_any && !ob_wr_wait;
-wire   park_take = pk_valid && pk_ready;
-assign pk_len   = hd_len;
-
-assign st_push = out_v && !st_direct && free_any && !st_wait;
-// the oldest unparked write leaves the FIFO: parked, or chosen for the output
-assign uf_pop = (pk_valid && pk_ready) || (tbl_out && uf_valid && sel_idx == uf_head);
-assign mf_valid = mt_use;   // (a main-TLB hit decides the transaction entering the table)
-assign st_leave = st_out || st_push;
-
-
-// ---------------------------------------------------------------- configuration requests
-// prefer an entry that is the oldest of its ID. The request is chosen a cycle
-// ahead from the entries then NEW and registered (cq_*), so neither the scan
-// nor the engine's ready is on one path with the other: it is valid while its
-// entry still needs the lookup (the cycle after a request is taken, the
-// registered choice may be that entry again, now CFG: no request that cycle,
-// while the engine is busy with the one taken anyway). With no entry NEW, the
-// transaction entering the table is the choice, so a miss asks in its first NEW cycle.
-reg               cq_v_reg;
-reg  [PIDX_W-1:0] cq_idx_reg;
-wire              cq_ok = cq_v_reg && s_new[cq_idx_reg];
-// SMMUEN=0: the registered NEW choice takes the GBPA decision (one entry a cycle: it writes
-// p_cax, whose port a configuration answer has first)
-wire              gb_go = cq_ok && !smmuen && !c_resp_valid;
-// a configuration answer its entry takes (the state machine's P_CFG case)
-wire              cr_ok = s_cfg[c_resp_idx] &&
-                          !(c_cancel && c_cancel_idx == c_resp_idx);
-wire              nq_any;
-wire [PIDX_W-1:0] nq_idx;
-wire [PEND-1:0]   nq_first = s_new & p_old0;
-// the lowest-numbered oldest-of-its-ID NEW entry, else the lowest-numbered NEW entry
-smmu_rr_first #(.N(PEND), .IDX_W(PIDX_W)) nq_pick_inst (
-    .req(|nq_first ? nq_first : s_new), .from({PIDX_W{1'b0}}), .any(nq_any), .idx(nq_idx)
-);
-
-assign c_req_valid = cq_ok && smmuen;
-assign c_req_idx   = cq_idx_reg;
-wire [ATTR_W-1:0] c_attr;
-assign {c_addr, c_attr, c_sid, c_ssid, c_ssv} = cq_pl;
-assign c_pnu       = c_attr[4];
-assign c_ind       = c_attr[6];
+wire unused_t = &{1'b0, t_addr[63:OAS_BITS]};
 
 // ---------------------------------------------------------------- fault records
-// entries waiting for a configuration answer: at most one over both queues, and only while
-// the configuration engine holds its request (smmu_top checks)
-always @* begin
-    n_cfg_wait = {(PIDX_W+1){1'b0}};
-    for (integer i = 0; i < PEND; i = i + 1)
-        if (s_cfg[i])
-            n_cfg_wait = n_cfg_wait + 1'b1;
-end
 // the records, the stall count and the stall unit's actions (smmu_xlt_rec); the record's
-// fields are read here at the offered entry (ev_idx)
-wire [PIDX_W-1:0]  ev_idx;
-wire               ev_take;
-wire [PEND-1:0]    act_mask;
-wire [63:0]        e_addr;
-wire [ATTR_W-1:0]  e_attr;
-wire [SID_W-1:0]   e_sid;
-wire [SSID_W-1:0]  e_ssid;
-wire               e_ssv;
-assign {e_addr, e_attr, e_sid, e_ssid, e_ssv} = ev_pl;
-wire [2:0]          ev_fc  = p_fc[ev_idx*3 +: 3];
-wire [3:0]          ev_pio = p_pio[ev_idx*4 +: 4];
-wire                ev_pnu, ev_ind, unused_ev_perm;
-smmu_perm #(.RNW(RNW)) ev_perm_inst (
-    .perm(5'd0), .pan(1'b0), .pio(ev_pio), .pnu(e_attr[4]), .ind(e_attr[6]),
-    .eff_pnu(ev_pnu), .eff_ind(ev_ind), .ok(unused_ev_perm)
-);
+// fields are read in the table at the offered entry (ev_idx)
 smmu_xlt_rec #(.OAS_BITS(OAS_BITS), .SID_W(SID_W), .SSID_W(SSID_W), .PEND(PEND), .PIDX_W(PIDX_W),
                .RNW(RNW), .SCAP(SCAP)) rec_inst (
     .clk(clk), .rst(rst), .smmuen(smmuen),
@@ -506,183 +383,16 @@ smmu_xlt_rec #(.OAS_BITS(OAS_BITS), .SID_W(SID_W), .SSID_W(SSID_W), .PEND(PEND),
     .st_alloc_sid(st_alloc_sid), .st_held(st_held), .st_held_idx(st_held_idx),
     .act_res(act_res), .act_idx(act_idx), .act_term(act_term), .act_sid(act_sid), .act_mask(act_mask)
 );
-wire unused_pl = &{1'b0, o_unused, o_paddr[63:OAS_BITS], c_attr[ATTR_W-1:7], c_attr[5], c_attr[3:0], e_attr[ATTR_W-1:7],
-                   e_attr[5], e_attr[3:0]};
-
-// ---------------------------------------------------------------- state update
-// a walk's result for p_pa of every entry waiting for it: the FetchAddr of a fault
-// (F_WALK_EABT's record), else the output address's base (joined at the output)
-wire [OAS_BITS-1:3] w_res = (w_fault != 3'd0) ? w_fetch[OAS_BITS-1:3] : {w_pa, 9'd0};
-wire                unused_fetch_lo = &{1'b0, w_fetch[2:0]};   // descriptors are 8-byte aligned
-
-// the payload memories (no reset: read only for valid entries, the park slot only for a
-// parked one); the copy port of the walk results; the walk slots held (w_hold). A
-// configuration answer's {OVR, S1} has the cax port first, else the GBPA decision of a NEW
-// entry (SMMUEN=0)
-smmu_xlt_mem #(.OAS_BITS(OAS_BITS), .PL_W(PL_W), .PEND(PEND), .PIDX_W(PIDX_W), .SLOT_W(SLOT_W),
-               .PSLOT_W(PSLOT_W)) mem_inst (
-    .clk(clk), .rst(rst),
-    .push(st_push), .push_idx(free_idx), .push_pl({st_addr, st_attr, st_sid, st_ssid, st_ssv}),
-    .push_len(st_len), .push_hpa(mt_use ? mf_pa : st_pa[OAS_BITS-1:12]), .push_hax(mt_use ? mf_ax : st_ax),
-    .pk_take(park_take), .pk_idx(pc_idx), .pk_slot(pk_slot),
-    .cax_we((c_resp_valid && cr_ok) || gb_go), .cax_idx((c_resp_valid && cr_ok) ? c_resp_idx : cq_idx_reg),
-    .cax_d((c_resp_valid && cr_ok) ? {ans_ovr, ans_kind != ANS_BYPASS} : {g_ovr, 1'b0}),
-    .w_done(w_done), .w_slot(w_slot), .w_res(w_res), .w_ax(w_ax),
-    .ent_wb(p_wb), .ent_slot(p_slot), .ent_walk(s_walk),
-    .ans_walk(c_resp_valid && ans_kind == ANS_WALK), .ans_slot(ans_slot),
-    .cp_any(cp_any), .cp_idx(cp_idx), .w_hold(w_hold),
-    .sel_idx(sel_idx), .sel_csel(p_csel[sel_idx]), .sel_wsel(p_wsel[sel_idx]), .sel_pl(sel_pl),
-    .sel_len(t_len), .sel_ax(t_ax), .sel_wbase(t_wbase), .sel_hbase(t_hbase), .sel_pslot(t_pslot),
-    .cv_wb(cv_wb), .cv_v(cv_v), .cv_slot(cv_slot), .cv_base(sb_cv), .cv_ax(sb_cvax),
-    .cq_idx(cq_idx_reg), .cq_pl(cq_pl), .ev_idx(ev_idx), .ev_pl(ev_pl), .ev_wpa(ev_wpa),
-    .hd_idx(uf_head), .hd_len(hd_len)
-);
-
-always @(posedge clk) begin
-    if (rst) begin
-        lv_v           <= 1'b0;
-        lv_id          <= {ID_W{1'b0}};
-        cq_v_reg       <= 1'b0;
-        cq_idx_reg     <= {PIDX_W{1'b0}};
-    end else begin
-        // no entry NEW now: the one entering the table is the next choice (a miss asks the
-        // TCU the cycle it is NEW instead of a cycle later; one entering READY asks nothing,
-        // cq_ok checks the state)
-        cq_v_reg   <= nq_any || st_push;
-        cq_idx_reg <= nq_any ? nq_idx : free_idx;
-        lv_v  <= tbl_out;
-        lv_id <= c_id;
-
-    end
-end
-
-
-// ---------------------------------------------------------------- the entries
-// the stage transaction's decision as it enters the table (a TLB decision invalidated in this
-// very cycle is made again); a main-TLB hit gives the ASID, nG and size
-wire                push_ready = st_fg || (st_ft && !inv) || mt_use;
-wire [PASID_W-1:0]  push_asid  = mt_use ? mf_asid[PASID_W-1:0] : st_asid[PASID_W-1:0];
-wire                push_ng    = mt_use ? mf_ng : st_ng;
-wire [1:0]          push_size  = mt_use ? mf_size : st_size;
-wire                push_xl    = mt_use || st_xl;
-wire                push_oob   = st_addr[63:OAS_BITS] != {(64-OAS_BITS){1'b0}};
-genvar ge;
-generate for (ge = 0; ge < PEND; ge = ge + 1) begin : g_ent
-    smmu_xlt_ent #(.ID_W(ID_W), .SID_W(SID_W), .SLOT_W(SLOT_W), .PIDX_W(PIDX_W),
-                   .IN_ORDER(IN_ORDER), .RNW(RNW), .E(ge), .PVA_HI(PVA_HI), .PASID_W(PASID_W)) ent_inst (
-        .clk(clk), .rst(rst), .smmuen(smmuen), .gbpa_abort(gbpa_abort),
-        .push(st_push), .free_idx(free_idx), .n_same(n_same_st), .st_id(st_id),
-        .st_va(st_addr[PVA_HI:12]), .st_oob(push_oob), .st_sid(st_sid), .st_pnu(st_attr[4]),
-        .st_ind(st_attr[6]), .st_ready(push_ready), .st_fg(st_fg), .st_down(st_down), .st_raz(st_raz),
-        .st_xl(push_xl), .st_asid(push_asid), .st_ng(push_ng), .st_size(push_size),
-        .leave(tbl_out), .sel_idx(sel_idx), .lv_v(lv_v), .lv_id(lv_id),
-        .park_take(park_take), .park_idx(pc_idx), .rec_pop(rec_pop), .rec_pop_seq(rec_pop_seq),
-        .cq_idx(cq_idx_reg), .c_req_ready(c_req_ready), .gb_go(gb_go),
-        .c_cancel(c_cancel), .c_cancel_idx(c_cancel_idx), .c_resp_valid(c_resp_valid),
-        .c_resp_idx(c_resp_idx), .ans_kind(ans_kind), .ans_slot(ans_slot), .ans_cdf(ans_cdf),
-        .ans_asid(ans_asid[PASID_W-1:0]), .ans_rec(ans_rec), .ans_rseq(ans_rseq), .ans_pio(ans_ovr[14:11]),
-        .w_done(w_done), .w_slot(w_slot), .w_fault(w_fault), .w_perm(w_perm), .w_stale(w_stale),
-        .w_ng(w_ng), .w_size(w_size), .cp_any(cp_any), .cp_idx(cp_idx),
-        .ev_take(ev_take), .ev_idx(ev_idx), .act(act_mask[ge]), .act_kind(act_kind),
-        .tlbi_valid(tlbi_valid), .tlbi_op(tlbi_op), .tlbi_asid(tlbi_asid), .tlbi_va(tlbi_va),
-        .tlbi_leaf(tlbi_leaf), .cfgi_valid(cfgi_valid), .cfgi_sid(cfgi_sid), .cfgi_mask(cfgi_mask),
-        .v(p_v[ge]), .state(p_state[ge*3 +: 3]), .nold(p_nold[ge*(PIDX_W+1) +: PIDX_W+1]),
-        .old_zero(p_old0[ge]), .lv_dec(p_lvdec[ge]), .id(p_id[ge*ID_W +: ID_W]),
-        .ent_sid(p_sid[ge*SID_W +: SID_W]), .down(p_down[ge]), .raz(p_raz[ge]), .pva(p_pva[ge]),
-        .commit(p_commit[ge]), .slot(p_slot[ge*SLOT_W +: SLOT_W]), .fc(p_fc[ge*3 +: 3]),
-        .park(p_park[ge]), .stl(p_stl[ge]), .size(p_size[ge*2 +: 2]), .csel(p_csel[ge]),
-        .wsel(p_wsel[ge]), .wb(p_wb[ge]), .rwait(p_rwait[ge]), .pio(p_pio[ge*4 +: 4])
-    );
-end endgenerate
-
-// ---------------------------------------------------------------- simulation check
-`ifndef SYNTHESIS
-`ifndef FORMAL   // (yosys' formal front-end has no $fatal)
-reg dbg_rst_seen;   // random initial state (Verilator x-initial) is not checked
-initial dbg_rst_seen = 1'b0;
-always @(posedge clk) if (rst) dbg_rst_seen <= 1'b1;
-// a walk ends only in a slot whose last result no entry still reads (the TCU honours w_hold)
-reg dbg_hold_bad;
-always @* begin
-    dbg_hold_bad = w_done && cv_v && cv_wb && cv_slot == w_slot;
-    for (integer e = 0; e < PEND; e = e + 1)
-        if (w_done && p_wb[e] && p_slot[e*SLOT_W +: SLOT_W] == w_slot && !s_walk[e])
-            dbg_hold_bad = 1'b1;
-end
-always @(posedge clk)
-    if (!rst && dbg_rst_seen && dbg_hold_bad)
-        $fatal(1, "smmu_xlt_q: walk slot %0d ended while an entry still reads its last result", w_slot);
-`endif
-`endif
 
 // ---------------------------------------------------------------- formal invariants
-// Checked by yosys-sby only (formal/, `make formal`); no simulator or linter defines FORMAL.
+// Checked by yosys-sby only (formal/, `make formal`); the table's are in smmu_xlt_tbl.
 `ifdef FORMAL
-integer f_n_unparked;
-always @* begin
-    f_n_unparked = 0;
-    for (integer i = 0; i < PEND; i = i + 1)
-        if (p_v[i] && !p_park[i])
-            f_n_unparked = f_n_unparked + 1;
-end
 reg f_rst_seen = 1'b0;                 // a reset cycle has happened
 always @(posedge clk) if (rst) f_rst_seen <= 1'b1;
-always @* if (f_rst_seen) begin
-    // nothing heads for the output buffer without a decision: a pending entry chosen
-    // (into the conversion stage) is READY, a stage entry was decided by the TLB or by
-    // GBPA in the handshake cycle
-    if (tbl_out)
-        assert(s_rdy[sel_idx]);
-    if (st_out)
-        assert(out_v && st_fast);
-    // a walk ends only in a slot whose last result no entry still reads (smmu_walk: w_hold),
-    // and an entry whose copy is pending is one that reads it (a walk's READY or EVT entry) or
-    // one that went back for a new lookup (its next walk's end replaces the copy)
-    if (w_done && cv_v && cv_wb)
-        assert(cv_slot != w_slot);
-    for (integer e = 0; e < PEND; e = e + 1) begin
-        if (w_done && p_wb[e] && p_slot[e*SLOT_W +: SLOT_W] == w_slot)
-            assert(s_walk[e]);
-        if (p_wb[e])
-            assert(p_v[e] && p_wsel[e]);
-    end
-    // the FIFO holds exactly the unparked pending writes, its head among them
-    if (PARK != 0) begin
-        assert({{(31-PIDX_W){1'b0}}, uf_count} == f_n_unparked);
-        if (uf_valid)
-            assert(p_v[uf_head] && !p_park[uf_head]);
-        if (st_push)
-            assert(uf_room);
-    end
-    // no decision is final before it is made: the transitions to READY only set p_commit
-    for (integer e = 0; e < PEND; e = e + 1)
-        if (p_v[e] && !s_rdy[e] && !s_stall[e])
-            assert(!p_commit[e]);
-end
-// The same-ID count is exact: an entry's count, less the departure subtracted this cycle,
-// is the number of pending entries of its ID that entered before it (f_age: the cycle it
-// entered, from a free-running stamp that does not wrap within the proof depths). Asserted with
-// PEND <= 4 (blocks:xlt_q4_bmc, the top tasks): at PEND=8 the count made blocks:xlt_q_bmc reach
-// only step 11 of 20 in 7 minutes.
-reg [7:0] f_stamp = 8'd0;
-reg [7:0] f_age [0:PEND-1];
-always @(posedge clk) begin
-    f_stamp <= f_stamp + 1'b1;
-    if (st_push)
-        f_age[free_idx] <= f_stamp;
-end
-reg [PIDX_W:0] f_nolder;
-always @* if (f_rst_seen && !rst && PEND <= 4)
-    for (integer e = 0; e < PEND; e = e + 1)
-        if (p_v[e]) begin
-            f_nolder = {(PIDX_W+1){1'b0}};
-            for (integer j = 0; j < PEND; j = j + 1)
-                if (p_v[j] && j != e && (IN_ORDER != 0 || p_id[j*ID_W +: ID_W] == p_id[e*ID_W +: ID_W]) &&
-                    f_age[j] < f_age[e])
-                    f_nolder = f_nolder + 1'b1;
-            assert(!p_lvdec[e] || p_nold[e*(PIDX_W+1) +: PIDX_W+1] != {(PIDX_W+1){1'b0}});
-            assert(p_nold[e*(PIDX_W+1) +: PIDX_W+1] - {{PIDX_W{1'b0}}, p_lvdec[e]} == f_nolder);
-        end
+// a stage transaction heads for the output buffer only decided by the TLB or by GBPA in the
+// handshake cycle
+always @* if (f_rst_seen && st_out)
+    assert(out_v && st_fast);
 `endif
 
 endmodule

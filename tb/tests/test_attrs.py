@@ -190,7 +190,7 @@ class AttrStage1(AttrTest):
 class AttrSmmuenDropGbpa(AttrTest):
     """SMMUEN 1 -> 0 while 32 translated transactions wait in the translation queues for their
     configuration (the configuration fetch and the walks take 300 cycles): the ones not looked
-    up yet take the GBPA decision, one entry a cycle (smmu_xlt_q gb_go writes GBPA's overrides
+    up yet take the GBPA decision, one entry a cycle (smmu_xlt_tbl gb_go writes GBPA's overrides
     into the entry's attribute transform, p_cax); the one being looked up finishes as the
     scoreboard allows. GBPA is Device-nGnRE, unprivileged; every page is Normal WB, so the
     scoreboard's per-transaction attribute check tells a GBPA decision from a translation.
@@ -215,7 +215,7 @@ class AttrSmmuenDropGbpa(AttrTest):
             nonlocal n_gb
             while True:
                 await RisingEdge(env.dut.aclk)
-                n_gb += sum(int(q.gb_go.value) for q in queues)
+                n_gb += sum(int(q.tbl_inst.gb_go.value) for q in queues)
 
         counter = cocotb.start_soon(count_gb())
         items = []
