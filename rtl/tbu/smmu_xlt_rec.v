@@ -235,6 +235,19 @@ always @(posedge clk)
 always @* if (f_rst_seen && !rst && PEND <= 4)
     for (integer e = 0; e < PEND; e = e + 1)
         assert({{(31-PIDX_W){1'b0}}, f_epassed[e*(PIDX_W+1) +: PIDX_W+1]} < PEND);
+// ... and the search for the next offer after an offer was lost (its entry left EVT, or a
+// stall record's tag became unavailable) starts at the entry after the last record taken
+// (entry 0 before the first): the order the records of entries waiting together take is
+// the round-robin order, not only within the bound above (stop-29 mutant xlt_rec-089
+// updated the pointer when no record was taken and kept the bound).
+reg [PIDX_W-1:0] f_next;
+always @(posedge clk)
+    if (rst)
+        f_next <= {PIDX_W{1'b0}};
+    else if (ev_take)
+        f_next <= (ev_idx == PIDX_W'(PEND - 1)) ? {PIDX_W{1'b0}} : ev_idx + 1'b1;
+always @* if (f_rst_seen && !rst && !ev_ok)
+    assert(ev_from == f_next);
 `endif
 
 endmodule
