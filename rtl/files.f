@@ -38,6 +38,7 @@ rtl/tcu/smmu_cd_dec.v
 rtl/tcu/smmu_cfg.v
 rtl/tcu/smmu_cmdq.v
 rtl/tcu/smmu_evtq.v
+rtl/tbu/smmu_tbu_link.v
 rtl/tbu/smmu_tbu.v
 rtl/common/smmu_link_check.v
 rtl/tcu/smmu_tcu.v

@@ -282,7 +282,7 @@ SUITES["mutate"] = [
     # the walk caches' hits (reads per miss; mutant wcache-079: no hit ever); a walk slot held until its
     # result is copied (WalkResultHold: smmu_xlt_q p_wb, smmu_walk slot_hold)
     Job("tb.tests.test_walkcache", name="m_walkcache", testcase=["WalkCacheReads", "WalkResultHold"]),
-    # LINK_REG=1: the TBU's link register stage (mutants tbu-007/008: its downstream register's
+    # LINK_REG=1: the TBU's link register stage (mutants tbu_link-007/008: its downstream register's
     # reset); the first test after power-up sees the first cycles after reset
     Job("tb.tests.test_stall", name="m_stall_lr", testcase=["StallRetryIopf", "StallHitUnderFault"],
         params={"LINK_REG": 1}),

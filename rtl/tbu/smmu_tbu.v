@@ -232,27 +232,8 @@ localparam ATTR_W   = 17;
 localparam PSLOT_W  = $clog2(PARK_SLOTS);
 
 // ------------------------------------------------------------ link stage
-// LINK_REG=0: the link ports are the blocks' own signals (same-cycle link).
-// LINK_REG=1: every TCU -> TBU signal is registered here, so the TBU sees the
-// TCU's messages one cycle late and in the TCU's order (walk results, fills,
-// answers and invalidations keep their relative order); the two TBU -> TCU
-// streams of each queue (configuration requests, fault records) leave through
-// a one-entry buffer whose ready to the queue is its registered "empty", so no
-// TCU signal reaches a TBU register combinationally and no TBU signal reaches
-// the TCU combinationally either. What the delay changes, and how the TCU
-// answers for it (smmu_tcu LINK_REG):
-//  * CMD_SYNC: the TBU acknowledges each invalidation (inv_ack, two cycles
-//    after it applied it, together with the sync_block that reflects it); the
-//    TCU completes a SYNC only once every invalidation it sent is acknowledged.
-//    A fault record in the buffer also holds the SYNC (its client may have the
-//    response); a stall record does not (the transaction waits).
-//  * SMMUEN 1 -> 0: a configuration request still in the buffer is withdrawn
-//    (the entry goes back to NEW and takes the GBPA decision); the TCU takes a
-//    request only while SMMUEN has been 1 for two cycles, so it never takes one
-//    the TBU withdraws. A stall record that reaches the TCU with SMMUEN=0 is
-//    dropped (the TBU aborts the stalled transaction itself).
-//  * Stall tags: the TCU allocates the tag when it takes the stall record and
-//    writes the STAG into it; the TBU's st_avail / e_stall_ok are hints.
+// What the blocks below see of the link (i_*: TCU -> TBU; x_*: what the queues offer the
+// TCU): the link ports themselves (LINK_REG=0) or a register stage (LINK_REG=1, smmu_tbu_link).
 wire                         i_smmuen, i_gbpa_abort, i_ans_rec, i_rec_pop, i_fill_valid, i_fill_byp,
                              i_fill_ssv, i_fill_tbi, i_fill_ng, i_fill_pan, i_tlbi_valid, i_tlbi_leaf,
                              i_cfgi_valid, i_e_stall_ok, i_st_avail;
@@ -283,21 +264,7 @@ wire [1:0]                   i_act_res;
 wire [PIDX_W-1:0]            i_act_idx;
 wire                         i_act_term;
 wire [SID_W-1:0]             i_act_sid;
-
-// every TCU -> TBU signal, in one vector (registered whole when LINK_REG=1)
-localparam DN_W = 1 + 1 + 15 + 2 + PIDX_W + 3 + SLOT_W + 4 + 16 + 1 + 3 + 1 + 3 + 15
-                  + 1 + SLOT_W + 3 + OAS_BITS + (OAS_BITS - 12) + 2 + 5 + 1 + 1 + 6
-                  + 1 + 1 + SID_W + SSID_W + 1 + 52 + 1 + 2 + 16 + 1 + (OAS_BITS - 12) + 5 + 1 + 22
-                  + 1 + 8 + 16 + 52 + 1 + 1 + 32 + 32 + 1 + 1 + 16 + 2 + PIDX_W + 1 + SID_W + 2;
-wire [DN_W-1:0] dn_in = {
-    smmuen, gbpa_abort, g_ovr, c_resp_valid, c_resp_idx, ans_kind, ans_slot, ans_cdf, ans_asid,
-    ans_rec, ans_rseq, rec_pop, rec_pop_seq, ans_ovr, w_done, w_slot, w_fault, w_fetch, w_pa, w_size,
-    w_perm, w_stale, w_ng, w_ax, fill_valid, fill_byp, fill_sid, fill_ssid, fill_ssv, fill_va,
-    fill_tbi, fill_size, fill_asid, fill_ng, fill_pa, fill_perm, fill_pan, fill_ax, tlbi_valid,
-    tlbi_op, tlbi_asid, tlbi_va, tlbi_leaf, cfgi_valid, cfgi_sid, cfgi_mask, e_stall_ok, st_avail,
-    st_tag, act_res, act_idx, act_term, act_sid, act_kind};
-wire [DN_W-1:0] dn_out;
-wire            inv;             // an invalidation reaches this TBU now
+wire                         inv;             // an invalidation reaches this TBU now
 
 // TBU -> TCU: what the queues offer (x_*) and what the link takes
 wire [1:0]          x_c_req_valid, x_c_ssv, x_c_pnu, x_c_ind, x_c_req_ready;
@@ -317,132 +284,47 @@ wire [WALKERS-1:0]  x_w_hold;
 wire [1:0]          c_cancel;
 wire [2*PIDX_W-1:0] c_cancel_idx;
 
-generate
-    if (LINK_REG == 0) begin : g_link_wire
-        assign dn_out = dn_in;
-        assign c_req_valid   = x_c_req_valid;
-        assign c_req_idx     = x_c_req_idx;
-        assign c_sid         = x_c_sid;
-        assign c_ssid        = x_c_ssid;
-        assign c_ssv         = x_c_ssv;
-        assign c_addr        = x_c_addr;
-        assign c_pnu         = x_c_pnu;
-        assign c_ind         = x_c_ind;
-        assign x_c_req_ready = c_req_ready;
-        assign e_valid       = x_e_valid;
-        assign e_data        = x_e_data;
-        assign e_stall       = x_e_stall;
-        assign x_e_ready     = e_ready;
-        assign st_alloc      = x_st_alloc;
-        assign st_alloc_idx  = x_st_alloc_idx;
-        assign x_st_held     = x_st_alloc;
-        assign x_st_held_idx = x_st_alloc_idx;
-        assign st_alloc_sid  = x_st_alloc_sid;
-        assign sync_block    = x_sync_block;
-        assign w_hold        = x_w_hold;
-        assign inv_ack       = 1'b0;
-        assign c_cancel      = 2'b00;
-        assign c_cancel_idx  = {(2*PIDX_W){1'b0}};
-    end else begin : g_link_reg
-        reg [DN_W-1:0] dn_reg;
-        always @(posedge clk)
-            if (rst) dn_reg <= {DN_W{1'b0}};
-            else     dn_reg <= dn_in;
-        assign dn_out = dn_reg;
 
-        // configuration requests: one-entry buffer per queue
-        localparam CQ_W = PIDX_W + SID_W + SSID_W + 1 + 64 + 2;
-        reg  [1:0]      cb_v;
-        reg  [CQ_W-1:0] cb_d [0:1];
-        // fault records: one-entry buffer per queue
-        localparam EQ_W     = 256 + 1 + PIDX_W + SID_W;
-        localparam EQ_STALL = PIDX_W + SID_W;      // the stall bit in a buffered record
-        reg  [1:0]      eb_v;
-        reg  [EQ_W-1:0] eb_d [0:1];
-        reg  [1:0]      ack_pipe;
-        reg             sync_reg;
-        reg [WALKERS-1:0] hold_reg;
-        genvar d;
-        for (d = 0; d < 2; d = d + 1) begin : g_dir
-            wire [CQ_W-1:0] cq_in = {x_c_req_idx[d*PIDX_W +: PIDX_W], x_c_sid[d*SID_W +: SID_W],
-                                     x_c_ssid[d*SSID_W +: SSID_W], x_c_ssv[d], x_c_addr[d*64 +: 64],
-                                     x_c_pnu[d], x_c_ind[d]};
-            wire [EQ_W-1:0] eq_in = {x_e_data[d*256 +: 256], x_e_stall[d], x_st_alloc_idx[d*PIDX_W +: PIDX_W],
-                                     x_st_alloc_sid[d*SID_W +: SID_W]};
-            // a take, as the TCU gives it (the queue's entry leaves NEW on ready alone)
-            assign x_c_req_ready[d] = !cb_v[d] && x_c_req_valid[d];
-            assign x_e_ready[d]     = !eb_v[d];
-            assign {c_req_idx[d*PIDX_W +: PIDX_W], c_sid[d*SID_W +: SID_W], c_ssid[d*SSID_W +: SSID_W],
-                    c_ssv[d], c_addr[d*64 +: 64], c_pnu[d], c_ind[d]} = cb_d[d];
-            assign c_req_valid[d]   = cb_v[d];
-            assign {e_data[d*256 +: 256], e_stall[d], st_alloc_idx[d*PIDX_W +: PIDX_W],
-                    st_alloc_sid[d*SID_W +: SID_W]} = eb_d[d];
-            assign e_valid[d]       = eb_v[d];
-            assign st_alloc[d]      = 1'b0;            // the TCU allocates (smmu_tcu)
-            // SMMUEN=0 seen here: a request the TCU has not taken is withdrawn
-            assign c_cancel[d]      = cb_v[d] && !i_smmuen;
-            assign c_cancel_idx[d*PIDX_W +: PIDX_W] = cb_d[d][CQ_W-1 -: PIDX_W];
-            always @(posedge clk) begin
-                if (rst) begin
-                    cb_v[d] <= 1'b0;
-                    eb_v[d] <= 1'b0;
-                end else begin
-                    if (cb_v[d] && (c_req_ready[d] || c_cancel[d]))
-                        cb_v[d] <= 1'b0;
-                    else if (!cb_v[d] && x_c_req_valid[d])
-                        cb_v[d] <= 1'b1;
-                    if (eb_v[d] && e_ready[d])
-                        eb_v[d] <= 1'b0;
-                    else if (!eb_v[d] && x_e_valid[d])
-                        eb_v[d] <= 1'b1;
-                end
-                if (!cb_v[d])
-                    cb_d[d] <= cq_in;
-                if (!eb_v[d])
-                    eb_d[d] <= eq_in;
-            end
-        end
-        always @(posedge clk) begin
-            if (rst) begin
-                ack_pipe <= 2'b00;
-                sync_reg <= 1'b0;
-                hold_reg <= {WALKERS{1'b0}};
-            end else begin
-                hold_reg <= x_w_hold;
-                ack_pipe <= {ack_pipe[0], inv};
-                // a fault record in the buffer holds CMD_SYNC; a stall record does not
-                sync_reg <= x_sync_block;
-            end
-        end
-        // a stall record leaving the record buffer: the TCU allocates its tag in that
-        // cycle (or drops it with SMMUEN=0: the entry is aborted then); registered, so
-        // the queue sees the allocation as late as it sees the TCU's stall actions
-        reg [1:0]          held_reg;
-        reg [2*PIDX_W-1:0] held_idx_reg;
-        always @(posedge clk) begin
-            if (rst)
-                held_reg <= 2'b00;
-            else
-                held_reg <= {eb_v[1] && e_ready[1] && eb_d[1][EQ_STALL],
-                             eb_v[0] && e_ready[0] && eb_d[0][EQ_STALL]};
-            held_idx_reg <= {eb_d[1][SID_W +: PIDX_W], eb_d[0][SID_W +: PIDX_W]};
-        end
-        assign x_st_held     = held_reg;
-        assign x_st_held_idx = held_idx_reg;
-        assign inv_ack    = ack_pipe[1];
-        assign w_hold     = hold_reg;
-        assign sync_block = sync_reg || (eb_v[0] && !eb_d[0][EQ_STALL]) || (eb_v[1] && !eb_d[1][EQ_STALL]);
-        wire unused_st_alloc = &{1'b0, x_st_alloc};    // the TCU allocates the tags
-    end
-endgenerate
-assign {i_smmuen, i_gbpa_abort, i_g_ovr, i_c_resp_valid, i_c_resp_idx, i_ans_kind, i_ans_slot,
-        i_ans_cdf, i_ans_asid, i_ans_rec, i_ans_rseq, i_rec_pop, i_rec_pop_seq, i_ans_ovr, i_w_done,
-        i_w_slot, i_w_fault, i_w_fetch, i_w_pa, i_w_size, i_w_perm, i_w_stale, i_w_ng, i_w_ax, i_fill_valid,
-        i_fill_byp, i_fill_sid, i_fill_ssid, i_fill_ssv, i_fill_va, i_fill_tbi, i_fill_size,
-        i_fill_asid, i_fill_ng, i_fill_pa, i_fill_perm, i_fill_pan, i_fill_ax, i_tlbi_valid,
-        i_tlbi_op, i_tlbi_asid, i_tlbi_va, i_tlbi_leaf, i_cfgi_valid, i_cfgi_sid, i_cfgi_mask,
-        i_e_stall_ok, i_st_avail, i_st_tag, i_act_res, i_act_idx, i_act_term, i_act_sid, i_act_kind} = dn_out;
-assign inv = i_tlbi_valid || i_cfgi_valid;
+smmu_tbu_link #(.SID_W(SID_W), .SSID_W(SSID_W), .OAS_BITS(OAS_BITS), .WALKERS(WALKERS), .LINK_REG(LINK_REG),
+                .PIDX_W(PIDX_W), .SLOT_W(SLOT_W)) link_inst (
+    .clk(clk), .rst(rst),
+    .smmuen(smmuen), .gbpa_abort(gbpa_abort), .g_ovr(g_ovr), .c_resp_valid(c_resp_valid), .c_resp_idx(c_resp_idx),
+    .ans_kind(ans_kind), .ans_slot(ans_slot), .ans_cdf(ans_cdf), .ans_asid(ans_asid), .ans_rec(ans_rec),
+    .ans_rseq(ans_rseq), .rec_pop(rec_pop), .rec_pop_seq(rec_pop_seq), .ans_ovr(ans_ovr),
+    .w_done(w_done), .w_slot(w_slot), .w_fault(w_fault), .w_fetch(w_fetch), .w_pa(w_pa), .w_size(w_size),
+    .w_perm(w_perm), .w_stale(w_stale), .w_ng(w_ng), .w_ax(w_ax),
+    .fill_valid(fill_valid), .fill_byp(fill_byp), .fill_sid(fill_sid), .fill_ssid(fill_ssid), .fill_ssv(fill_ssv),
+    .fill_va(fill_va), .fill_tbi(fill_tbi), .fill_size(fill_size), .fill_asid(fill_asid), .fill_ng(fill_ng),
+    .fill_pa(fill_pa), .fill_perm(fill_perm), .fill_pan(fill_pan), .fill_ax(fill_ax),
+    .tlbi_valid(tlbi_valid), .tlbi_op(tlbi_op), .tlbi_asid(tlbi_asid), .tlbi_va(tlbi_va), .tlbi_leaf(tlbi_leaf),
+    .cfgi_valid(cfgi_valid), .cfgi_sid(cfgi_sid), .cfgi_mask(cfgi_mask), .e_stall_ok(e_stall_ok),
+    .st_avail(st_avail), .st_tag(st_tag), .act_res(act_res), .act_idx(act_idx), .act_term(act_term),
+    .act_sid(act_sid), .act_kind(act_kind), .c_req_ready(c_req_ready), .e_ready(e_ready),
+    .c_req_valid(c_req_valid), .c_req_idx(c_req_idx), .c_sid(c_sid), .c_ssid(c_ssid), .c_ssv(c_ssv),
+    .c_addr(c_addr), .c_pnu(c_pnu), .c_ind(c_ind), .sync_block(sync_block), .inv_ack(inv_ack), .w_hold(w_hold),
+    .e_valid(e_valid), .e_data(e_data), .e_stall(e_stall), .st_alloc(st_alloc), .st_alloc_idx(st_alloc_idx),
+    .st_alloc_sid(st_alloc_sid),
+    .i_smmuen(i_smmuen), .i_gbpa_abort(i_gbpa_abort), .i_g_ovr(i_g_ovr), .i_c_resp_valid(i_c_resp_valid),
+    .i_c_resp_idx(i_c_resp_idx), .i_ans_kind(i_ans_kind), .i_ans_slot(i_ans_slot), .i_ans_cdf(i_ans_cdf),
+    .i_ans_asid(i_ans_asid), .i_ans_rec(i_ans_rec), .i_ans_rseq(i_ans_rseq), .i_rec_pop(i_rec_pop),
+    .i_rec_pop_seq(i_rec_pop_seq), .i_ans_ovr(i_ans_ovr),
+    .i_w_done(i_w_done), .i_w_slot(i_w_slot), .i_w_fault(i_w_fault), .i_w_fetch(i_w_fetch), .i_w_pa(i_w_pa),
+    .i_w_size(i_w_size), .i_w_perm(i_w_perm), .i_w_stale(i_w_stale), .i_w_ng(i_w_ng), .i_w_ax(i_w_ax),
+    .i_fill_valid(i_fill_valid), .i_fill_byp(i_fill_byp), .i_fill_sid(i_fill_sid), .i_fill_ssid(i_fill_ssid),
+    .i_fill_ssv(i_fill_ssv), .i_fill_va(i_fill_va), .i_fill_tbi(i_fill_tbi), .i_fill_size(i_fill_size),
+    .i_fill_asid(i_fill_asid), .i_fill_ng(i_fill_ng), .i_fill_pa(i_fill_pa), .i_fill_perm(i_fill_perm),
+    .i_fill_pan(i_fill_pan), .i_fill_ax(i_fill_ax),
+    .i_tlbi_valid(i_tlbi_valid), .i_tlbi_op(i_tlbi_op), .i_tlbi_asid(i_tlbi_asid), .i_tlbi_va(i_tlbi_va),
+    .i_tlbi_leaf(i_tlbi_leaf), .i_cfgi_valid(i_cfgi_valid), .i_cfgi_sid(i_cfgi_sid), .i_cfgi_mask(i_cfgi_mask),
+    .i_e_stall_ok(i_e_stall_ok), .i_st_avail(i_st_avail), .i_st_tag(i_st_tag), .i_act_res(i_act_res),
+    .i_act_idx(i_act_idx), .i_act_term(i_act_term), .i_act_sid(i_act_sid), .i_act_kind(i_act_kind), .inv(inv),
+    .x_c_req_valid(x_c_req_valid), .x_c_req_idx(x_c_req_idx), .x_c_sid(x_c_sid), .x_c_ssid(x_c_ssid),
+    .x_c_ssv(x_c_ssv), .x_c_addr(x_c_addr), .x_c_pnu(x_c_pnu), .x_c_ind(x_c_ind), .x_c_req_ready(x_c_req_ready),
+    .x_e_valid(x_e_valid), .x_e_data(x_e_data), .x_e_stall(x_e_stall), .x_e_ready(x_e_ready),
+    .x_st_alloc(x_st_alloc), .x_st_alloc_idx(x_st_alloc_idx), .x_st_alloc_sid(x_st_alloc_sid),
+    .x_st_held(x_st_held), .x_st_held_idx(x_st_held_idx), .x_sync_block(x_sync_block), .x_w_hold(x_w_hold),
+    .c_cancel(c_cancel), .c_cancel_idx(c_cancel_idx)
+);
 
 // ------------------------------------------------------------ micro-TLB and main TLB (port 0: AR, port 1: AW)
 wire [1:0]            lk_hit, lk_pan, lk_byp, lk_ng;
