@@ -35,6 +35,8 @@ rtl/tcu/smmu_stallq.v
 rtl/tcu/smmu_tw_rd_arb.v
 rtl/tcu/smmu_ste_dec.v
 rtl/tcu/smmu_cd_dec.v
+rtl/tcu/smmu_cfg_fetch.v
+rtl/tcu/smmu_cfg_evt.v
 rtl/tcu/smmu_cfg.v
 rtl/tcu/smmu_cmdq.v
 rtl/tcu/smmu_evtq.v

@@ -16,8 +16,7 @@
 // * CFGI: entries with (sid & mask) == (cfgi_sid & mask) are dropped; a fetch
 //   that was in flight when a CFGI arrived does not fill the cache, and
 //   sync_block holds CMD_SYNC until that fetch has finished.
-// * Only the STE doublewords 0-1 and CD doublewords 0-3 are fetched: the rest
-//   hold stage-2 and attribute fields this SMMU does not use.
+// * Only the STE doublewords 0-1 and CD doublewords 0-3 are fetched (smmu_cfg_fetch).
 module smmu_cfg #(
     parameter SID_W       = 8,
     parameter SSID_W      = 8,
@@ -53,7 +52,7 @@ module smmu_cfg #(
     output reg                 resp_rec,        // the answer (ABORT) has a record in the buffer ...
     output reg  [2:0]          resp_rseq,       // ... with this sequence number
     output wire                rec_pop,         // a buffered record goes to the event queue
-    output reg  [2:0]          rec_pop_seq,     // ... its sequence number
+    output wire [2:0]          rec_pop_seq,     // ... its sequence number
     output reg  [1:0]          resp_kind,       // KIND_*
     output reg  [`SMMU_CD_W-1:0] resp_cd,
     output reg                 resp_cacheable,  // the answer came from / went into the cache
@@ -83,10 +82,6 @@ module smmu_cfg #(
 `include "smmu_cd.vh"
 `include "smmu_attr.vh"
 
-localparam [7:0] EV_C_BAD_STREAMID = 8'h02, EV_F_STE_FETCH = 8'h03, EV_C_BAD_STE = 8'h04,
-                 EV_F_STREAM_DISABLED = 8'h06, EV_C_BAD_SUBSTREAMID = 8'h08,
-                 EV_F_CD_FETCH = 8'h09, EV_C_BAD_CD = 8'h0A, EV_F_ADDR_SIZE = 8'h11;
-
 localparam [3:0] S_IDLE = 4'd0, S_LOOKUP = 4'd1, S_STE_AR = 4'd2, S_STE_R = 4'd3,
                  S_STE_CHECK = 4'd4, S_CD_AR = 4'd5, S_CD_R = 4'd6, S_CD_CHECK = 4'd7,
                  S_EVT = 4'd8, S_RESP = 4'd9;
@@ -103,10 +98,8 @@ reg                ssv_reg;
 reg [63:0]         addr_reg;
 reg                rnw_reg, pnu_reg, ind_reg;
 reg                inv_seen_reg;    // a CFGI arrived during this fetch
-reg                abt_reg;
-reg [2:0]          beat_reg;
-reg [63:0]         d0_reg, d1_reg, d2_reg, d3_reg;   // fetched doublewords
-reg [63:0]         ste0_reg, ste1_reg;
+wire               abt_reg, fetch_last;   // the fetch had an error response; its last beat is now
+wire [63:0]        d0_reg, d1_reg, d2_reg, d3_reg, ste0_reg, ste1_reg;   // fetched doublewords (smmu_cfg_fetch)
 reg [OAS_BITS-1:0] fetch_addr_reg;
 reg [255:0]        evt_reg;
 reg                cacheable_reg;   // the answer is a cached / cacheable configuration
@@ -115,10 +108,9 @@ assign req_ready  = state_reg == S_IDLE;
 
 // a CFGI that covers the lookup in progress (CFGI_STE / _RANGE / CD / ALL by StreamID)
 wire   cfgi_cov = cfgi_valid && ((({{(32-SID_W){1'b0}}, sid_reg} ^ cfgi_sid) & cfgi_mask) == 32'd0);
-wire   evq_valid;   // a record waits in the buffer for the event queue
 // CMD_SYNC: no invalidated fetch in flight, and every record of an aborted
 // lookup (whose client may already have its response) handed to the event queue
-assign sync_block = ((state_reg != S_IDLE) && inv_seen_reg) || evq_valid || (state_reg == S_EVT);
+assign sync_block = ((state_reg != S_IDLE) && inv_seen_reg) || evt_valid || (state_reg == S_EVT);
 
 // ---------------------------------------------------------- cache
 reg               ce_valid [0:CFG_ENTRIES-1];
@@ -178,59 +170,34 @@ wire        eff_ind = cur_pi[3] ? cur_pi[2] : ind_reg;
 wire        addr_oob    = (addr_reg >> OAS_BITS) != 64'd0;
 
 // ---------------------------------------------------------- fetch port
-assign rd_addr  = fetch_addr_reg;
-assign rd_len   = (state_reg == S_CD_AR) ? 8'd3 : 8'd1;
-assign rd_valid = (state_reg == S_STE_AR) || (state_reg == S_CD_AR);
-// STE fetch: CR1.TABLE_{IC,OC,SH} and STRTAB_BASE.RA; CD fetch: STE.{S1CIR,S1COR,S1CSH}
-// (00 NC, 01 WB RA, 10 WT RA, 11 WB no RA). A read's write-allocate hint: none.
-assign rd_attr  = (state_reg == S_CD_AR) ?
-    own_attr(ste1_reg[3:2] == 2'b01 || ste1_reg[3:2] == 2'b11, ste1_reg[5:4] == 2'b01 || ste1_reg[5:4] == 2'b11,
-             ste1_reg[5:4] != 2'b11, 1'b0, ste1_reg[7:6], 1'b1) :
-    own_attr(table_attr[1:0] == 2'b01, table_attr[3:2] == 2'b01, strtab_ra, 1'b0, table_attr[5:4], 1'b1);
-
-// ---------------------------------------------------------- events
-// A fault answers ABORT as soon as its record is in this buffer, so a record
-// waiting for the event queue does not hold lookups of other streams; only a
-// full buffer makes the engine wait (S_EVT).
-wire                evq_room;
-wire [EVQ_LOG2:0]   evq_count;   // not used: the buffer's own full/empty say enough
-smmu_fifo #(.WIDTH(256), .DEPTH_LOG2(EVQ_LOG2)) evq_inst (
+smmu_cfg_fetch #(.OAS_BITS(OAS_BITS)) fetch_inst (
     .clk(clk), .rst(rst),
-    .s_data(evt_reg), .s_valid(state_reg == S_EVT), .s_ready(evq_room),
-    .m_data(evt_data), .m_valid(evq_valid), .m_ready(evt_ready),
-    .count(evq_count)
+    .ste_ar(state_reg == S_STE_AR), .cd_ar(state_reg == S_CD_AR), .ste_r(state_reg == S_STE_R),
+    .cd_r(state_reg == S_CD_R), .addr(fetch_addr_reg), .table_attr(table_attr), .strtab_ra(strtab_ra),
+    .rd_addr(rd_addr), .rd_len(rd_len), .rd_attr(rd_attr), .rd_valid(rd_valid), .rd_ready(rd_ready),
+    .rd_rvalid(rd_rvalid), .rd_rdata(rd_rdata), .rd_rresp(rd_rresp),
+    .last(fetch_last), .abt_reg(abt_reg), .ste0_reg(ste0_reg), .ste1_reg(ste1_reg),
+    .d0_reg(d0_reg), .d1_reg(d1_reg), .d2_reg(d2_reg), .d3_reg(d3_reg)
 );
-wire unused_evq = &{1'b0, evq_count};
-assign evt_valid = evq_valid;
-assign rec_pop   = evq_valid && evt_ready;
 
-// Sequence numbers of buffered records (mod 8, at most 4 buffered): the
-// transaction of a recorded configuration fault leaves only once its record
-// has gone to the event queue (smmu_xlt_q), so a client never sees the abort
-// of a record that could still be dropped later.
-reg [2:0] rec_push_seq;
-reg       rec_reg;         // the lookup in progress has pushed a record ...
-reg [2:0] rseq_reg;        // ... with this sequence number
-
-function [255:0] ev_rec;
-    input [7:0] id;
-    input       with_ssid;
-    input       with_ssv;
-    input [SID_W-1:0]  sid;
-    input [SSID_W-1:0] ssid;
-    input       ssv;
-    begin
-        ev_rec = 256'd0;
-        ev_rec[7:0]   = id;
-        ev_rec[11]    = with_ssv && ssv;
-        ev_rec[31:12] = (with_ssid && (ssv || !with_ssv)) ? {{(20-SSID_W){1'b0}}, ssid} : 20'd0;
-        ev_rec[63:32] = {{(32-SID_W){1'b0}}, sid};
-    end
-endfunction
-
-// the header (SID, SSV, SubstreamID) of a record that reports the SubstreamID,
-// for the functions below (a function may not call another one for yosys)
-wire [255:0] ev_hdr = ev_rec(8'd0, 1'b1, 1'b1, sid_reg, ssid_reg, ssv_reg);
+// ---------------------------------------------------------- events: records and their buffer (smmu_cfg_evt)
+wire [255:0] rec_bad_streamid, rec_bad_ste, rec_bad_ssid, rec_disabled, rec_bad_cd, rec_ste_fetch,
+             rec_cd_fetch, rec_addr_size;
+wire         evq_room;
+wire [2:0]   rec_push_seq;    // sequence number of the record the buffer takes next
+reg          rec_reg;         // the lookup in progress has pushed a record ...
+reg [2:0]    rseq_reg;        // ... with this sequence number
+smmu_cfg_evt #(.SID_W(SID_W), .SSID_W(SSID_W), .OAS_BITS(OAS_BITS), .EVQ_LOG2(EVQ_LOG2)) evt_inst (
+    .clk(clk), .rst(rst),
+    .sid(sid_reg), .ssid(ssid_reg), .ssv(ssv_reg), .addr(addr_reg), .rnw(rnw_reg), .pnu(eff_pnu), .ind(eff_ind),
+    .fetch_addr(fetch_addr_reg),
+    .rec_bad_streamid(rec_bad_streamid), .rec_bad_ste(rec_bad_ste), .rec_bad_ssid(rec_bad_ssid),
+    .rec_disabled(rec_disabled), .rec_bad_cd(rec_bad_cd), .rec_ste_fetch(rec_ste_fetch),
+    .rec_cd_fetch(rec_cd_fetch), .rec_addr_size(rec_addr_size),
+    .push(state_reg == S_EVT), .push_data(evt_reg), .push_room(evq_room), .push_seq(rec_push_seq),
+    .evt_data(evt_data), .evt_valid(evt_valid), .evt_ready(evt_ready),
+    .rec_pop(rec_pop), .rec_pop_seq(rec_pop_seq)
+);
 
 task automatic finish;
     input [1:0] kind;
@@ -264,43 +231,11 @@ task automatic fault;
     end
 endtask
 
-/* verilator lint_off UNUSEDSIGNAL */
-function [255:0] ev_fetch;
-    input [7:0] id;
-    input [OAS_BITS-1:0] fa;
-    reg [255:0] r;
-    begin
-        // FetchAddr[OAS-1:3] at dw3[OAS-1:3]; the fetch is 8-byte aligned
-        r = ev_hdr;
-        r[7:0] = id;
-        r[255:192] = {{(64-OAS_BITS){1'b0}}, fa[OAS_BITS-1:3] , 3'b000};
-        ev_fetch = r;
-    end
-endfunction
-/* verilator lint_on UNUSEDSIGNAL */
-
-/* verilator lint_off UNUSEDSIGNAL */
-function [255:0] ev_addr_size;
-    input dummy;   // functions need an input
-    reg [255:0] r;
-    begin
-        r = ev_hdr;
-        r[7:0] = EV_F_ADDR_SIZE;
-        r[64+33] = eff_pnu;
-        r[64+34] = eff_ind && rnw_reg;
-        r[64+35] = rnw_reg;
-        r[64+41:64+40] = 2'd2;    // CLASS = IN
-        r[191:128] = addr_reg;
-        ev_addr_size = r;
-    end
-endfunction
-/* verilator lint_on UNUSEDSIGNAL */
-
 // a bypassing configuration still aborts an address beyond the OAS
 task automatic bypass_or_addr_size;
     begin
         if (addr_oob)
-            fault(ev_addr_size(1'b0));
+            fault(rec_addr_size);
         else
             finish(KIND_BYPASS);
     end
@@ -333,14 +268,6 @@ always @(posedge clk) begin
         pnu_reg        <= 1'b0;
         ind_reg        <= 1'b0;
         inv_seen_reg   <= 1'b0;
-        abt_reg        <= 1'b0;
-        beat_reg       <= 3'd0;
-        d0_reg         <= 64'd0;
-        d1_reg         <= 64'd0;
-        d2_reg         <= 64'd0;
-        d3_reg         <= 64'd0;
-        ste0_reg       <= 64'd0;
-        ste1_reg       <= 64'd0;
         fetch_addr_reg <= {OAS_BITS{1'b0}};
         evt_reg        <= 256'd0;
         cacheable_reg  <= 1'b0;
@@ -350,8 +277,6 @@ always @(posedge clk) begin
         resp_rseq      <= 3'd0;
         rec_reg        <= 1'b0;
         rseq_reg       <= 3'd0;
-        rec_push_seq   <= 3'd0;
-        rec_pop_seq    <= 3'd0;
         resp_kind      <= KIND_ABORT;
         resp_cd        <= {CD_W{1'b0}};
         ce_next_reg    <= {CE_W{1'b0}};
@@ -360,8 +285,6 @@ always @(posedge clk) begin
         for (integer j = 0; j < CFG_ENTRIES; j = j + 1)
             ce_valid[j] <= 1'b0;
     end else begin
-        if (rec_pop)
-            rec_pop_seq <= rec_pop_seq + 3'd1;
         if (cfgi_valid) begin
             for (integer j = 0; j < CFG_ENTRIES; j = j + 1)
                 if ((({{(32-SID_W){1'b0}}, ce_key[j][KEY_W-1 -: SID_W]} ^ cfgi_sid) & cfgi_mask) == 32'd0)
@@ -390,7 +313,7 @@ always @(posedge clk) begin
                 if (sid_oob) begin
                     // an out-of-range StreamID always aborts; RECINVSID only decides the record
                     if (recinvsid)
-                        fault(ev_rec(EV_C_BAD_STREAMID, 1'b1, 1'b1, sid_reg, ssid_reg, ssv_reg));
+                        fault(rec_bad_streamid);
                     else
                         finish(KIND_ABORT);
                 end else if (hit) begin
@@ -398,7 +321,7 @@ always @(posedge clk) begin
                     resp_cd <= ce_cd[hit_idx];
                     cacheable_reg <= 1'b1;
                     if (ce_kind[hit_idx] == KIND_BYPASS && addr_oob)
-                        fault(ev_addr_size(1'b0));
+                        fault(rec_addr_size);
                     else begin
                         // a hit answers now (no S_RESP cycle); no record was pushed (rec_reg 0)
                         resp_kind <= ce_kind[hit_idx];
@@ -409,55 +332,36 @@ always @(posedge clk) begin
                     state_reg <= S_STE_AR;
                 end
             end
-            S_STE_AR, S_CD_AR: if (rd_ready) begin
-                beat_reg  <= 3'd0;
-                abt_reg   <= 1'b0;
+            // the fetch itself (beats, error response): smmu_cfg_fetch
+            S_STE_AR, S_CD_AR: if (rd_ready)
                 state_reg <= (state_reg == S_STE_AR) ? S_STE_R : S_CD_R;
-            end
-            S_STE_R, S_CD_R: if (rd_rvalid) begin
-                if (rd_rresp != 2'b00)
-                    abt_reg <= 1'b1;
-                if (state_reg == S_STE_R && beat_reg == 3'd0)
-                    ste0_reg <= rd_rdata;
-                if (state_reg == S_STE_R && beat_reg == 3'd1)
-                    ste1_reg <= rd_rdata;
-                case (beat_reg[1:0])
-                    2'd0: d0_reg <= rd_rdata;
-                    2'd1: d1_reg <= rd_rdata;
-                    2'd2: d2_reg <= rd_rdata;
-                    default: d3_reg <= rd_rdata;
-                endcase
-                beat_reg <= beat_reg + 1'b1;
-                if (state_reg == S_STE_R && beat_reg == 3'd1)
-                    state_reg <= S_STE_CHECK;
-                if (state_reg == S_CD_R && beat_reg == 3'd3)
-                    state_reg <= S_CD_CHECK;
-            end
+            S_STE_R, S_CD_R: if (rd_rvalid && fetch_last)
+                state_reg <= (state_reg == S_STE_R) ? S_STE_CHECK : S_CD_CHECK;
             S_STE_CHECK: begin
                 fetch_addr_reg <= cd_addr;
                 resp_cd        <= cd_bundle;   // a bypass answer carries the STE's overrides
                 if (abt_reg)
-                    fault(ev_fetch(EV_F_STE_FETCH, fetch_addr_reg));
+                    fault(rec_ste_fetch);
                 else if (!ste_v)
-                    fault(ev_rec(EV_C_BAD_STE, 1'b1, 1'b1, sid_reg, ssid_reg, ssv_reg));
+                    fault(rec_bad_ste);
                 else if (!ste_config[2])
                     finish(KIND_ABORT);            // Config 0xx: abort, no event
                 else if (ste_config[1])
-                    fault(ev_rec(EV_C_BAD_STE, 1'b1, 1'b1, sid_reg, ssid_reg, ssv_reg)); // S2/nested: no S2P
+                    fault(rec_bad_ste); // S2/nested: no S2P
                 else if (!ste_config[0]) begin     // Config 100: bypass
                     if (ssv_reg)
-                        fault(ev_rec(EV_C_BAD_SUBSTREAMID, 1'b1, 1'b0, sid_reg, ssid_reg, ssv_reg));
+                        fault(rec_bad_ssid);
                     else begin
                         fill(KIND_BYPASS);
                         bypass_or_addr_size;
                     end
                 end else if (ste_illegal_s1)
-                    fault(ev_rec(EV_C_BAD_STE, 1'b1, 1'b1, sid_reg, ssid_reg, ssv_reg));
+                    fault(rec_bad_ste);
                 else if (ssv_reg) begin
                     if (ste_s1cdmax == 5'd0 || ssid_oob)
-                        fault(ev_rec(EV_C_BAD_SUBSTREAMID, 1'b1, 1'b0, sid_reg, ssid_reg, ssv_reg));
+                        fault(rec_bad_ssid);
                     else if (ssid_reg == {SSID_W{1'b0}} && ste_s1dss == 2'd2)
-                        fault(ev_rec(EV_F_STREAM_DISABLED, 1'b0, 1'b0, sid_reg, ssid_reg, ssv_reg));
+                        fault(rec_disabled);
                     else
                         state_reg <= S_CD_AR;
                 end else if (ste_s1cdmax != 5'd0 && ste_s1dss != 2'd2) begin
@@ -465,16 +369,16 @@ always @(posedge clk) begin
                         fill(KIND_BYPASS);
                         bypass_or_addr_size;
                     end else
-                        fault(ev_rec(EV_F_STREAM_DISABLED, 1'b0, 1'b0, sid_reg, ssid_reg, ssv_reg));
+                        fault(rec_disabled);
                 end else
                     state_reg <= S_CD_AR;
             end
             S_CD_CHECK: begin
                 resp_cd <= cd_bundle;
                 if (abt_reg)
-                    fault(ev_fetch(EV_F_CD_FETCH, fetch_addr_reg));
+                    fault(rec_cd_fetch);
                 else if (cd_illegal)
-                    fault(ev_rec(EV_C_BAD_CD, 1'b1, 1'b1, sid_reg, ssid_reg, ssv_reg));
+                    fault(rec_bad_cd);
                 else begin
                     fill(KIND_S1);
                     finish(KIND_S1);
@@ -483,7 +387,6 @@ always @(posedge clk) begin
             S_EVT: if (evq_room) begin
                 rec_reg      <= 1'b1;
                 rseq_reg     <= rec_push_seq;
-                rec_push_seq <= rec_push_seq + 3'd1;
                 state_reg    <= S_RESP;
             end
             S_RESP: respond(cacheable_reg);
