@@ -30,6 +30,7 @@ rtl/tcu/smmu_ptw.v
 rtl/tcu/smmu_wcache.v
 rtl/tbu/smmu_mtlb.v
 rtl/tbu/smmu_tbu_tlb.v
+rtl/tcu/smmu_walk_slots.v
 rtl/tcu/smmu_walk.v
 rtl/tcu/smmu_stallq.v
 rtl/tcu/smmu_tw_rd_arb.v

@@ -133,7 +133,8 @@ def run_logged(cmd: list[str], log: Path, timeout: float | None) -> tuple[int | 
 # configuration request and write order, its fault records, its output side, the permission
 # check), of the configuration engine (smmu_cfg: the STE and CD decode, its fetch port and its
 # event records smmu_cfg_fetch, smmu_cfg_evt) and the TBU's link stage (smmu_tbu_link: its
-# area stays in the TBU's glue, as before the split).
+# area stays in the TBU's glue, as before the split); and of walk control (smmu_walk: its walk
+# slots, smmu_walk_slots).
 # Kept apart, every entry instance would be synthesised alone (the shared invalidation and
 # index decodes once per entry: +4,119 LUT4 and 3 more logic levels, measured on 18038ea), and
 # a queue's area would no longer be one figure of the per-block table. Inlined, a queue is one
@@ -141,7 +142,7 @@ def run_logged(cmd: list[str], log: Path, timeout: float | None) -> tuple[int | 
 INLINE = ("smmu_xlt_stage", "smmu_xlt_rec", "smmu_xlt_ent", "smmu_xlt_conv", "smmu_xlt_mem",
           "smmu_xlt_tbl", "smmu_xlt_creq", "smmu_xlt_park", "smmu_perm", "smmu_ste_dec",
           "smmu_cd_dec", "smmu_tbu_link", "smmu_cfg_fetch",
-          "smmu_cfg_evt")
+          "smmu_cfg_evt", "smmu_walk_slots")
 
 
 def inline_commands(top: str) -> str:

@@ -5,7 +5,8 @@
 `include "smmu_cd_w.vh"
 
 // Walk control: NW page-table walkers (walk slots), the decision taken when
-// the configuration engine answers a lookup, and the TLB fills.
+// the configuration engine answers a lookup, and the TLB fills. The slots'
+// records, stale marks and fills are smmu_walk_slots.
 //
 // The configuration engine answers one lookup at a time, and a lookup is only
 // requested while a walker is free (slot_free), so an answer that needs a walk
@@ -95,20 +96,20 @@ module smmu_walk #(
     input  wire [1:0]               rd_rresp,
 
     // TLB fill (the micro-TLB's is gated by SMMUEN in smmu_top; the main TLB's by smmuen)
-    output reg                      fill_valid,
-    output reg                      fill_byp,
-    output reg  [SID_W-1:0]         fill_sid,
-    output reg  [SSID_W-1:0]        fill_ssid,
-    output reg                      fill_ssv,
-    output reg  [63:12]             fill_va,
-    output reg                      fill_tbi,
-    output reg  [1:0]               fill_size,
-    output reg  [15:0]              fill_asid,
-    output reg                      fill_ng,
-    output reg  [OAS_BITS-1:12]     fill_pa,
-    output reg  [4:0]               fill_perm,
-    output reg                      fill_pan,
-    output reg  [21:0]              fill_ax,     // attribute transform (smmu_attr.vh)
+    output wire                     fill_valid,
+    output wire                     fill_byp,
+    output wire [SID_W-1:0]         fill_sid,
+    output wire [SSID_W-1:0]        fill_ssid,
+    output wire                     fill_ssv,
+    output wire [63:12]             fill_va,
+    output wire                     fill_tbi,
+    output wire [1:0]               fill_size,
+    output wire [15:0]              fill_asid,
+    output wire                     fill_ng,
+    output wire [OAS_BITS-1:12]     fill_pa,
+    output wire [4:0]               fill_perm,
+    output wire                     fill_pan,
+    output wire [21:0]              fill_ax,     // attribute transform (smmu_attr.vh)
 
     output reg  [31:0]              cnt_walks,
     output reg  [31:0]              cnt_merges
@@ -117,7 +118,6 @@ module smmu_walk #(
 `include "smmu_cd.vh"
 `include "smmu_inv.vh"
 
-wire inv = tlbi_valid || cfgi_valid;
 `include "smmu_attr.vh"
 
 localparam [2:0] ANS_ABORT = 3'd0, ANS_BYPASS = 3'd1, ANS_FAULT = 3'd2, ANS_WALK = 3'd3,
@@ -143,22 +143,8 @@ always @(posedge clk) begin
     end
 end
 
-// ---------------------------------------------------------- slots
-reg [NW-1:0]     s_stale;   // an invalidation covered the walk: its result is not used
-reg [NW-1:0]     s_sglob;   // ... covered it if the result is global (decided at the end)
-reg [SID_W-1:0]  s_sid  [0:NW-1];
-reg [SSID_W-1:0] s_ssid [0:NW-1];
-reg              s_ssv  [0:NW-1];
-reg [63:12]      s_va   [0:NW-1];
-reg              s_tbi  [0:NW-1];
-reg [15:0]       s_asid [0:NW-1];
-reg              s_pan  [0:NW-1];
-reg [63:0]       s_mair [0:NW-1];
-reg [OVR_W-1:0]  s_ovr  [0:NW-1];
-reg [5:0]        s_wattr[0:NW-1];   // CD {SH0, OR0, IR0}
-wire [NW-1:0]    s_idle;
-wire [NW-1:0]    s_ng;
-
+// ---------------------------------------------------------- the answer
+wire [NW-1:0]    s_idle;    // walker idle (smmu_ptw)
 wire        cd_tbi  = resp_cd[CD_TBI0];
 wire        cd_epd0 = resp_cd[CD_EPD0];
 wire [5:0]  cd_t0sz = resp_cd[CD_T0SZ_LSB +: 6];
@@ -187,34 +173,10 @@ always @(posedge clk)
         ans_lag2 <= ans_lag1;
     end
 
-// merge: a walk in flight, not stale, for the same stream and VA page
-reg              merge_hit;
-reg [SLOT_W-1:0] merge_idx;
-reg              free_hit;
-reg [SLOT_W-1:0] free_idx;
-reg [SLOT_W:0]   n_idle;
-always @* begin
-    merge_hit = 1'b0;
-    merge_idx = {SLOT_W{1'b0}};
-    free_hit  = 1'b0;
-    free_idx  = {SLOT_W{1'b0}};
-    n_idle    = {(SLOT_W+1){1'b0}};
-    for (integer i = 0; i < NW; i = i + 1) begin
-        if (!merge_hit && !s_idle[i] && !s_stale[i] && s_sid[i] == q_sid_reg && s_ssv[i] == q_ssv_reg &&
-            s_ssid[i] == q_ssid_reg && s_tbi[i] == cd_tbi &&
-            (cd_tbi ? s_va[i][55:12] == q_va_reg[55:12] : s_va[i] == q_va_reg[63:12])) begin
-            merge_hit = 1'b1;
-            merge_idx = i[SLOT_W-1:0];
-        end
-        if (s_avail[i]) begin
-            n_idle = n_idle + 1'b1;
-            if (!free_hit) begin
-                free_hit = 1'b1;
-                free_idx = i[SLOT_W-1:0];
-            end
-        end
-    end
-end
+// the walk slots' search (smmu_walk_slots): a walk to merge with, a free walker
+wire             merge_hit, free_hit;
+wire [SLOT_W-1:0] merge_idx, free_idx;
+wire [SLOT_W:0]  n_idle;
 
 // does this cycle's invalidation cover the lookup being answered?
 wire [1:0] q_tcov = tlbi_valid ? tlbi_covers_walk(tlbi_op, tlbi_asid, tlbi_va, tlbi_leaf,
@@ -244,11 +206,7 @@ always @* begin
     end
 end
 
-// CMD_SYNC waits for walks an earlier invalidation covered (or may have covered):
-// after TLBI + SYNC software may free the tables they read
-assign sync_block = |((s_stale | s_sglob) & ~s_idle);
 assign busy       = ~&s_idle;
-
 wire start_walk = resp_valid && ans_kind == ANS_WALK && !merge_hit;
 
 // ---------------------------------------------------------- walk caches
@@ -260,30 +218,22 @@ wire [NW-1:0]       td_valid;
 wire [NW*2-1:0]     td_level;
 wire [NW*(OAS_BITS-12)-1:0] td_table;
 wire [NW*4-1:0]     td_acc;
-
-// fill: the table descriptor a live walk took last cycle (walkers share the one
-// R channel, so at most one per cycle; the lowest slot wins regardless)
-reg              tf_hit;
-reg [SLOT_W-1:0] tf_idx;
-always @* begin
-    tf_hit = 1'b0;
-    tf_idx = {SLOT_W{1'b0}};
-    for (integer i = 0; i < NW; i = i + 1)
-        if (!tf_hit && td_valid[i] && !s_stale[i] && !s_sglob[i]) begin
-            tf_hit = 1'b1;
-            tf_idx = i[SLOT_W-1:0];
-        end
-end
-wire wc_fill = tf_hit && smmuen && !inv;
+wire                wc_fill;   // slot tf_idx fills them (smmu_walk_slots)
+wire [SLOT_W-1:0]   tf_idx;
+wire [SID_W-1:0]    wc_sid;
+wire                wc_ssv;
+wire [SSID_W-1:0]   wc_ssid;
+wire [15:0]         wc_asid;
+wire [47:21]        wc_va;
 
 smmu_wcache #(.ENTRIES(WC_ENTRIES), .SID_W(SID_W), .SSID_W(SSID_W), .OAS_BITS(OAS_BITS)) wcache_inst (
     .clk(clk), .rst(rst),
     .q_new(req_fire), .q_sid(q_sid_reg), .q_ssv(q_ssv_reg), .q_ssid(q_ssid_reg), .q_va(q_va_reg[47:21]),
     .lk_asid(resp_cd[CD_ASID_LSB +: 16]),
     .lk_hit(wc_hit), .lk_level(wc_level), .lk_table(wc_table), .lk_acc(wc_acc),
-    .fill_valid(wc_fill), .fill_level(td_level[tf_idx*2 +: 2]), .fill_sid(s_sid[tf_idx]),
-    .fill_ssv(s_ssv[tf_idx]), .fill_ssid(s_ssid[tf_idx]), .fill_asid(s_asid[tf_idx]),
-    .fill_va(s_va[tf_idx][47:21]), .fill_table(td_table[tf_idx*(OAS_BITS-12) +: OAS_BITS-12]),
+    .fill_valid(wc_fill), .fill_level(td_level[tf_idx*2 +: 2]), .fill_sid(wc_sid),
+    .fill_ssv(wc_ssv), .fill_ssid(wc_ssid), .fill_asid(wc_asid),
+    .fill_va(wc_va), .fill_table(td_table[tf_idx*(OAS_BITS-12) +: OAS_BITS-12]),
     .fill_acc(td_acc[tf_idx*4 +: 4]),
     .tlbi_valid(tlbi_valid), .tlbi_op(tlbi_op), .tlbi_asid(tlbi_asid), .tlbi_va(tlbi_va[47:21]),
     .tlbi_leaf(tlbi_leaf), .cfgi_valid(cfgi_valid), .cfgi_sid(cfgi_sid), .cfgi_mask(cfgi_mask)
@@ -292,6 +242,9 @@ smmu_wcache #(.ENTRIES(WC_ENTRIES), .SID_W(SID_W), .SSID_W(SSID_W), .OAS_BITS(OA
 assign slot_free = n_idle > {{SLOT_W{1'b0}}, start_walk};
 
 // ---------------------------------------------------------- walkers
+reg [63:0]                  s_mair [0:NW-1];    // their memory attributes: CD MAIR,
+reg [5:0]                   s_wattr[0:NW-1];    // ... CD {SH0, OR0, IR0}
+wire [NW-1:0]               s_ng;
 wire [NW-1:0]               p_done;
 wire [NW*3-1:0]             p_fault;
 wire [NW*6-1:0]             p_ax;
@@ -301,9 +254,6 @@ wire [NW*2-1:0]             p_size;
 wire [NW*5-1:0]             p_perm;
 wire [NW*3-1:0]             p_attridx;
 wire [NW*2-1:0]             p_sh;
-
-reg                   wf_hit;    // the fill of this cycle: slot wf_idx (TLB fill, below)
-reg  [SLOT_W-1:0]     wf_idx;
 
 genvar g;
 generate
@@ -346,154 +296,47 @@ generate
     end
 endgenerate
 
-// coverage of every walk in flight by this cycle's invalidation
-reg [NW-1:0] c_any, c_glob;
-reg [1:0]    c_t;
-always @* begin
-    c_t = 2'b00;
-    for (integer i = 0; i < NW; i = i + 1) begin
-        c_t = tlbi_valid ? tlbi_covers_walk(tlbi_op, tlbi_asid, tlbi_va, tlbi_leaf, s_asid[i], s_va[i][47:12])
-                         : 2'b00;
-        c_any[i]  = c_t[0] ||
-                    (cfgi_valid && cfgi_covers({{(32-SID_W){1'b0}}, s_sid[i]}, cfgi_sid, cfgi_mask));
-        c_glob[i] = c_t[1];
-    end
-end
-// the decision at the walk's end: the marks kept so far, and this cycle's invalidation
-wire [NW-1:0] k_stale = s_stale | (s_sglob & ~s_ng);
-wire [NW-1:0] p_stale = k_stale | c_any | (c_glob & ~s_ng);
+// the result message: the slot that ended (smmu_walk_slots: p_done is one-hot or zero,
+// walkers finish on their own beat of the one R channel, asserted below), its fields
+assign w_ng    = s_ng[w_slot];
+assign w_fault = p_fault[w_slot*3 +: 3];
+assign w_fetch = p_fetch[w_slot*OAS_BITS +: OAS_BITS];
+assign w_pa    = p_pa[w_slot*(OAS_BITS-12) +: OAS_BITS-12];
+assign w_size  = p_size[w_slot*2 +: 2];
+assign w_perm  = p_perm[w_slot*5 +: 5];
+assign w_ax    = p_ax[w_slot*6 +: 6];
 
-// the result message: the walker whose last descriptor arrived (p_done is one-hot or
-// zero: walkers finish on their own beat of the one R channel, asserted below)
-reg              wd_hit;
-reg [SLOT_W-1:0] wd_idx;
-always @* begin
-    wd_hit = 1'b0;
-    wd_idx = {SLOT_W{1'b0}};
-    for (integer i = 0; i < NW; i = i + 1)
-        if (!wd_hit && p_done[i]) begin
-            wd_hit = 1'b1;
-            wd_idx = i[SLOT_W-1:0];
-        end
-end
-assign w_done  = wd_hit;
-assign w_slot  = wd_idx;
-assign w_stale = p_stale[wd_idx];
-assign w_ng    = s_ng[wd_idx];
-assign w_fault = p_fault[wd_idx*3 +: 3];
-assign w_fetch = p_fetch[wd_idx*OAS_BITS +: OAS_BITS];
-assign w_pa    = p_pa[wd_idx*(OAS_BITS-12) +: OAS_BITS-12];
-assign w_size  = p_size[wd_idx*2 +: 2];
-assign w_perm  = p_perm[wd_idx*5 +: 5];
-assign w_ax    = p_ax[wd_idx*6 +: 6];
+smmu_walk_slots #(.NW(NW), .SID_W(SID_W), .SSID_W(SSID_W), .OAS_BITS(OAS_BITS), .SLOT_W(SLOT_W)) slots_inst (
+    .clk(clk), .rst(rst), .smmuen(smmuen),
+    .q_sid(q_sid_reg), .q_ssid(q_ssid_reg), .q_ssv(q_ssv_reg), .q_va(q_va_reg[63:12]), .resp_cd(resp_cd),
+    .start(start_walk), .start_sglob(q_tcov[1]), .byp_ans(resp_valid && ans_kind == ANS_BYPASS),
+    .merge_hit(merge_hit), .merge_idx(merge_idx), .free_hit(free_hit), .free_idx(free_idx),
+    .n_idle(n_idle), .sync_block(sync_block), .tlbi_valid(tlbi_valid), .tlbi_op(tlbi_op),
+    .tlbi_asid(tlbi_asid), .tlbi_va(tlbi_va), .tlbi_leaf(tlbi_leaf),
+    .cfgi_valid(cfgi_valid), .cfgi_sid(cfgi_sid), .cfgi_mask(cfgi_mask),
+    .s_idle(s_idle), .s_avail(s_avail), .s_ng(s_ng), .p_done(p_done), .td_valid(td_valid),
+    .w_done(w_done), .w_slot(w_slot), .w_stale(w_stale), .w_fault(w_fault), .w_pa(w_pa),
+    .w_size(w_size), .w_perm(w_perm), .w_ng(w_ng), .w_ax(w_ax), .wc_fill(wc_fill), .tf_idx(tf_idx),
+    .wc_sid(wc_sid), .wc_ssv(wc_ssv), .wc_ssid(wc_ssid), .wc_asid(wc_asid), .wc_va(wc_va),
+    .fill_valid(fill_valid), .fill_byp(fill_byp), .fill_sid(fill_sid), .fill_ssid(fill_ssid),
+    .fill_ssv(fill_ssv), .fill_va(fill_va), .fill_tbi(fill_tbi), .fill_size(fill_size),
+    .fill_asid(fill_asid), .fill_ng(fill_ng), .fill_pa(fill_pa), .fill_perm(fill_perm),
+    .fill_pan(fill_pan), .fill_ax(fill_ax)
+);
 
-// ---------------------------------------------------------- TLB fill
-// A successful walk that is not stale fills (the result message's walk).
-// An STE-bypass answer from a cacheable configuration fills a bypass entry in
-// the next cycle (registered in bf_*, so the answer's range checks and the
-// TLB's fill compare are not one path) when no walk fills then; an
-// invalidation in the answer cycle or in that cycle drops it, as one in the
-// answer cycle dropped the fill when it was made then.
-reg              bf_v_reg;
-reg [SID_W-1:0]  bf_sid_reg;
-reg [SSID_W-1:0] bf_ssid_reg;
-reg              bf_ssv_reg;
-reg [63:12]      bf_va_reg;
-reg [OVR_W-1:0]  bf_ovr_reg;
-always @(posedge clk) begin
-    if (rst)
-        bf_v_reg <= 1'b0;
-    else
-        bf_v_reg <= resp_valid && ans_kind == ANS_BYPASS && !inv;
-    bf_sid_reg  <= q_sid_reg;
-    bf_ssid_reg <= q_ssid_reg;
-    bf_ssv_reg  <= q_ssv_reg;
-    bf_va_reg   <= q_va_reg[63:12];
-    bf_ovr_reg  <= resp_cd[CD_OVR_LSB +: OVR_W];
-end
-// (fill_valid is 0 in an invalidation's cycle, so the fill needs only the stale marks kept so
-// far, k_stale, not this cycle's coverage: the TLBI compare is kept off the TLB fill path)
-always @* begin
-    wf_hit = w_done && !k_stale[wd_idx] && w_fault == 3'd0;
-    wf_idx = w_slot;
-end
-
-always @* begin
-    fill_valid = 1'b0;
-    fill_byp   = 1'b0;
-    fill_sid   = s_sid[wf_idx];
-    fill_ssid  = s_ssid[wf_idx];
-    fill_ssv   = s_ssv[wf_idx];
-    fill_va    = s_va[wf_idx];
-    fill_tbi   = s_tbi[wf_idx];
-    fill_size  = w_size;
-    fill_asid  = s_asid[wf_idx];
-    fill_ng    = w_ng;
-    fill_pa    = w_pa;
-    fill_perm  = w_perm;
-    fill_pan   = s_pan[wf_idx];
-    fill_ax    = {s_ovr[wf_idx], 1'b1, w_ax};
-    if (inv) begin
-        fill_valid = 1'b0;
-    end else if (wf_hit) begin
-        fill_valid = 1'b1;
-    end else if (bf_v_reg) begin
-        fill_valid = 1'b1;
-        fill_byp   = 1'b1;
-        fill_sid   = bf_sid_reg;
-        fill_ssid  = bf_ssid_reg;
-        fill_ssv   = bf_ssv_reg;
-        fill_va    = bf_va_reg;
-        fill_tbi   = 1'b0;
-        fill_size  = 2'd0;
-        fill_asid  = 16'd0;
-        fill_ng    = 1'b0;
-        fill_pa    = {(OAS_BITS-12){1'b0}};
-        fill_perm  = 5'b11111;
-        fill_pan   = 1'b0;
-        fill_ax    = {bf_ovr_reg, 7'd0};
-    end
-end
-
+// the walkers' memory attributes, and the counters
 always @(posedge clk) begin
     if (rst) begin
-        s_stale    <= {NW{1'b0}};
-        s_sglob    <= {NW{1'b0}};
         cnt_walks  <= 32'd0;
         cnt_merges <= 32'd0;
         for (integer k = 0; k < NW; k = k + 1) begin
-            s_sid[k]  <= {SID_W{1'b0}};
-            s_ssid[k] <= {SSID_W{1'b0}};
-            s_ssv[k]  <= 1'b0;
-            s_va[k]   <= 52'd0;
-            s_tbi[k]  <= 1'b0;
-            s_asid[k] <= 16'd0;
-            s_pan[k]  <= 1'b0;
             s_mair[k] <= 64'd0;
-            s_ovr[k]  <= {OVR_W{1'b0}};
             s_wattr[k] <= 6'd0;
         end
     end else begin
-        for (integer k = 0; k < NW; k = k + 1)
-            if (!s_idle[k]) begin
-                if (c_any[k])
-                    s_stale[k] <= 1'b1;
-                if (c_glob[k])
-                    s_sglob[k] <= 1'b1;
-            end
         if (start_walk) begin
             `SMMU_COUNT(cnt_walks, 1'b1);
-            s_stale[free_idx]  <= 1'b0;
-            s_sglob[free_idx]  <= q_tcov[1];
-            s_sid[free_idx]    <= q_sid_reg;
-            s_ssid[free_idx]   <= q_ssid_reg;
-            s_ssv[free_idx]    <= q_ssv_reg;
-            s_va[free_idx]     <= q_va_reg[63:12];
-            s_tbi[free_idx]    <= cd_tbi;
-            s_asid[free_idx]   <= resp_cd[CD_ASID_LSB +: 16];
-            s_pan[free_idx]    <= resp_cd[CD_PAN];
             s_mair[free_idx]   <= resp_cd[CD_MAIR_LSB +: 64];
-            s_ovr[free_idx]    <= resp_cd[CD_OVR_LSB +: OVR_W];
             s_wattr[free_idx]  <= resp_cd[CD_WATTR_LSB +: 6];
         end
         if (resp_valid && ans_kind == ANS_WALK && merge_hit)
@@ -514,39 +357,17 @@ always @(posedge clk)
 `endif
 
 // ---------------------------------------------------------- formal (yosys-sby only)
-// Independent of the scoping functions above: an invalidation that covers every
-// stage-1 walk (TLBI_NH_ALL / NSNH_ALL), every walk of its ASID (TLBI_NH_ASID) or
-// of its StreamID (CFGI_*) while a walk is in flight makes that walk's result
-// unusable: not installed, reported stale, and CMD_SYNC waits for the walk.
+// (what an invalidation does to a walk in flight: smmu_walk_slots)
 `ifdef FORMAL
-reg [NW-1:0] f_cov;
-always @(posedge clk)
-    if (rst)
-        f_cov <= {NW{1'b0}};
-    else
-        for (integer k = 0; k < NW; k = k + 1)
-            if (start_walk && free_idx == k)
-                f_cov[k] <= 1'b0;
-            else if (!s_idle[k] && ((tlbi_valid && (tlbi_op == INV_NH_ALL || tlbi_op == INV_NSNH_ALL)) ||
-                                    (tlbi_valid && tlbi_op == INV_NH_ASID && tlbi_asid == s_asid[k]) ||
-                                    (cfgi_valid && ((s_sid[k] ^ cfgi_sid[SID_W-1:0]) & cfgi_mask[SID_W-1:0]) ==
-                                                   {SID_W{1'b0}} && cfgi_mask[31:SID_W] == {(32-SID_W){1'b0}})))
-                f_cov[k] <= 1'b1;
 reg f_rst_seen = 1'b0;
 always @(posedge clk) if (rst) f_rst_seen <= 1'b1;
 always @* if (f_rst_seen && !rst) begin
-    assert(!(fill_valid && inv));                                   // nothing installed during an invalidation
-    if (fill_valid && !fill_byp) assert(p_done[wf_idx] && !p_stale[wf_idx]);
     assert((p_done & (p_done - 1'b1)) == {NW{1'b0}});                // one result message a cycle
     // an answer that needs a new walk always finds a free walker (lookups wait for one)
     assert(!(resp_valid && resp_kind == KIND_S1 && resp_cacheable && !ans_inv && !range_fault &&
              !merge_hit && !free_hit));
-    for (integer k = 0; k < NW; k = k + 1) begin
+    for (integer k = 0; k < NW; k = k + 1)
         if (rd_valid[k]) assert(!s_idle[k] || (start_walk && free_idx == k));  // (first read: start cycle)
-        if (p_done[k] && f_cov[k]) assert(p_stale[k]);               // a covered walk is never used
-        if (wc_fill && tf_idx == k) assert(!f_cov[k] && !s_idle[k]);  // ... nor fills the walk caches
-        if (!s_idle[k] && f_cov[k]) assert(sync_block);              // CMD_SYNC waits for it
-    end
 end
 // A slot's hold rises only while it is busy or held already: an idle slot no transaction
 // waits for stays free until a walk starts in it (that is what keeps the assertion above, a
@@ -568,9 +389,7 @@ always @* if (f_rst_seen && !rst)
 // block harness covers (formal/f_blocks.v f_walk; the whole-design harnesses have no TLBI source)
 `ifdef SMMU_FORMAL_WALK
 always @(posedge clk) if (f_rst_seen && !rst) begin
-    cover(p_done[0] && f_cov[0]);                                    // a covered walk ends stale
     cover(resp_valid && ans_kind == ANS_WALK && merge_hit);          // a lookup joins a walk in flight
-    cover(fill_valid && !fill_byp);                                  // a walk result installed
     cover(resp_valid && start_walk && wc_hit);                       // a walk starts below a cached level
 end
 `endif
