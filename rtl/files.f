@@ -44,5 +44,9 @@ rtl/tcu/smmu_evtq.v
 rtl/tbu/smmu_tbu_link.v
 rtl/tbu/smmu_tbu.v
 rtl/common/smmu_link_check.v
+rtl/tcu/smmu_tcu_inv_ack.v
+rtl/tcu/smmu_tcu_cfg_req.v
+rtl/tcu/smmu_tcu_evt.v
+rtl/tcu/smmu_tcu_check.v
 rtl/tcu/smmu_tcu.v
 rtl/smmu_top.v

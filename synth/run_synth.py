@@ -139,10 +139,23 @@ def run_logged(cmd: list[str], log: Path, timeout: float | None) -> tuple[int | 
 # index decodes once per entry: +4,119 LUT4 and 3 more logic levels, measured on 18038ea), and
 # a queue's area would no longer be one figure of the per-block table. Inlined, a queue is one
 # block as before the split, and the other blocks keep their own netlist modules.
+# The TCU's parts (smmu_tcu: its configuration-request choice, invalidation acknowledgements,
+# fault records and stall tags) are inlined into smmu_tcu the same way; the blocks inside them
+# (cfg_rr_inst, st_q_inst, stall_inst, evtq_inst) then sit in the TCU as 'evt_inst.stall_inst', and
+# the area table and the paths' block names drop the part's instance name (UNIT_PARTS), so they
+# name the blocks as before. (smmu_tcu_check, simulation and formal only, is never synthesised.)
 INLINE = ("smmu_xlt_stage", "smmu_xlt_rec", "smmu_xlt_ent", "smmu_xlt_conv", "smmu_xlt_mem",
           "smmu_xlt_tbl", "smmu_xlt_creq", "smmu_xlt_park", "smmu_perm", "smmu_ste_dec",
           "smmu_cd_dec", "smmu_tbu_link", "smmu_cfg_fetch",
-          "smmu_cfg_evt", "smmu_walk_slots")
+          "smmu_cfg_evt", "smmu_walk_slots", "smmu_tcu_cfg_req",
+          "smmu_tcu_inv_ack", "smmu_tcu_evt")
+UNIT_PARTS = ("cfg_req_inst", "inv_ack_inst", "evt_inst")     # their instances in smmu_tcu
+
+
+def drop_parts(name: str) -> str:
+    """A cell name inside a TBU / TCU container without the inlined parts' instance names:
+    'evt_inst.stall_inst' -> 'stall_inst'."""
+    return ".".join(p for p in name.split(".") if p not in UNIT_PARTS) or name
 
 
 def inline_commands(top: str) -> str:
@@ -272,7 +285,7 @@ def area(netlist: Path, top_name: str = TOP) -> dict:
                 c = count(t)
                 children = {n: base_name(ch["type"]) for n, ch in mods[t]["cells"].items()
                             if user(ch["type"])}
-                blocks.append({"instance": prefix + name, "module": base_name(t),
+                blocks.append({"instance": prefix + (drop_parts(name) if prefix else name), "module": base_name(t),
                                **{k: c.get(k, 0) for k in COLUMNS},
                                "children": children, "ff_by_q_net": ff_by_register(t)})
             else:
@@ -464,6 +477,7 @@ def block_of(name: str) -> str:
     # 'g_tbu[1].tbu_inst.wr_q_inst.x' (smmu_multi) -> 'g_tbu[1].tbu_inst.wr_q_inst'
     unit = [i for i, p in enumerate(parts[:-1]) if p in ("tbu_inst", "tcu_inst")]
     if unit:
+        parts = parts[:unit[-1] + 1] + drop_parts(".".join(parts[unit[-1] + 1:])).split(".")
         return ".".join(parts[:min(unit[-1] + 2, len(parts) - 1)])
     return parts[0]
 

@@ -3,12 +3,18 @@
 smmu_top is one TBU (``tbu_inst``: ``tlbs_inst`` with the micro-TLB ``tlb_inst`` and the main TLB
 ``g_mtlb.mtlb_inst``, translation queues, read and write paths) and the
 TCU (``tcu_inst``: registers, configuration, walks, command / event queues, stall tags);
-smmu_multi has ``g_tbu[t].tbu_inst`` for TBU t and the same ``tcu_inst``. Tests, benches and
-checks name a block by its instance name (``"walk_inst"``, ``"rd_q_inst"``) and find it here, so
-they do not depend on where the split put it.
+smmu_multi has ``g_tbu[t].tbu_inst`` for TBU t and the same ``tcu_inst``. Some TCU blocks sit one
+level down, in the TCU's parts (``TCU_PARTS``: the event queue and stall tags in ``evt_inst``, the
+configuration-request choice in ``cfg_req_inst``, the link checker in ``check_inst``). Tests,
+benches and checks name a block by its instance name (``"walk_inst"``, ``"rd_q_inst"``) and find
+it here, so they do not depend on where the split put it.
 """
 
 from __future__ import annotations
+
+
+# smmu_tcu's parts that hold blocks tests name (smmu_tcu_evt, smmu_tcu_cfg_req, smmu_tcu_check)
+TCU_PARTS = ("evt_inst", "cfg_req_inst", "check_inst")
 
 
 def port_prefix(dut, t: int = 0) -> str:
@@ -54,8 +60,9 @@ def blocks(dut, name: str) -> list:
     """Every instance ``name``: the TCU's one, or the one of each TBU (smmu_multi: a counter of a
     TBU block is the sum over these)."""
     root = _root(dut)
-    if hasattr(root, "tcu_inst") and hasattr(root.tcu_inst, name):
-        return [getattr(root.tcu_inst, name)]
+    for parent in _tcu(root):
+        if hasattr(parent, name):
+            return [getattr(parent, name)]
     out = []
     for t in range(tbu_count(dut)):
         try:
@@ -95,10 +102,18 @@ def has_block(dut, name: str, t: int = 0) -> bool:
         return False
 
 
-def _parents(dut, t: int):
-    root = _root(dut)
+def _tcu(root):
+    """The TCU and its parts (TCU_PARTS), when the build has a TCU."""
     if hasattr(root, "tcu_inst"):
         yield root.tcu_inst
+        for part in TCU_PARTS:
+            if hasattr(root.tcu_inst, part):
+                yield getattr(root.tcu_inst, part)
+
+
+def _parents(dut, t: int):
+    root = _root(dut)
+    yield from _tcu(root)
     try:
         u = tbu(dut, t)
         yield u

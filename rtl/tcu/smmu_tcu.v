@@ -16,6 +16,8 @@
 // walk always gets one); fault records round-robin in the event queue (source
 // 0 the configuration engine, source 1+q queue q). Walk results, micro-TLB
 // fills and TLBI/CFGI go to every TBU.
+// Its parts: smmu_tcu_cfg_req (configuration requests), smmu_tcu_inv_ack,
+// smmu_tcu_evt (event queue and stall tags), smmu_tcu_check (sim/formal checks).
 module smmu_tcu #(
     parameter SID_W       = 8,
     parameter SSID_W      = 8,
@@ -241,41 +243,29 @@ assign gbpa_abort = gbpa_abort_w;
 assign g_ovr      = gbpa_ovr(gbpa);
 
 // ------------------------------------------------------------ configuration requests
-// round-robin over the NQ queues, only while a walker is free
-wire                cfg_req_ready, cfg_resp_valid, cfg_resp_cacheable;
-wire [QW+PIDX_W-1:0] cfg_resp_tag;
+// round-robin over the NQ queues, only while a walker is free (smmu_tcu_cfg_req)
+wire                cfg_req_valid, cfg_req_ready, cfg_resp_valid, cfg_resp_cacheable;
+wire                cfg_take;       // a request is taken (read by the testbench)
+wire [QW+PIDX_W-1:0] cfg_req_tag, cfg_resp_tag;
 wire [1:0]          cfg_resp_kind;
 wire [CD_W-1:0]     cfg_resp_cd;
-wire [QW-1:0]       cfg_pick;
-wire                cfg_req_valid_rr;
+wire [SID_W-1:0]    cfg_req_sid;
+wire [SSID_W-1:0]   cfg_req_ssid;
+wire [63:0]         cfg_req_addr;
+wire                cfg_req_ssv, cfg_req_rnw, cfg_req_pnu, cfg_req_ind;
 wire                walk_slot_free, walk_sync_block, walk_busy;
-// LINK_REG=1: a request is taken only while SMMUEN has been 1 for two cycles (a
-// TBU withdraws a buffered request when it sees SMMUEN=0, one cycle late)
-reg                 smmuen_q;
-always @(posedge clk) smmuen_q <= !rst && smmuen;
-wire                cfg_req_valid = cfg_req_valid_rr && walk_slot_free &&
-                                    (LINK_REG == 0 || (smmuen && smmuen_q));
-wire                cfg_take      = cfg_req_valid && cfg_req_ready;   // a request is taken only when one is made
 
-smmu_rr_pick #(.N(NQ), .IDX_W(QW)) cfg_rr_inst (
-    .clk(clk), .rst(rst), .req(c_req_valid), .take(cfg_take),
-    .pick(cfg_pick), .pick_valid(cfg_req_valid_rr)
+smmu_tcu_cfg_req #(.NQ(NQ), .QW(QW), .PIDX_W(PIDX_W), .SID_W(SID_W), .SSID_W(SSID_W),
+                   .LINK_REG(LINK_REG)) cfg_req_inst (
+    .clk(clk), .rst(rst), .smmuen(smmuen), .slot_free(walk_slot_free),
+    .c_req_valid(c_req_valid), .c_req_idx(c_req_idx), .c_sid(c_sid), .c_ssid(c_ssid), .c_ssv(c_ssv),
+    .c_addr(c_addr), .c_pnu(c_pnu), .c_ind(c_ind), .c_req_ready(c_req_ready),
+    .c_resp_valid(c_resp_valid), .c_resp_idx(c_resp_idx),
+    .req_valid(cfg_req_valid), .req_ready(cfg_req_ready), .take(cfg_take), .req_tag(cfg_req_tag),
+    .req_sid(cfg_req_sid), .req_ssid(cfg_req_ssid), .req_ssv(cfg_req_ssv), .req_addr(cfg_req_addr),
+    .req_rnw(cfg_req_rnw), .req_pnu(cfg_req_pnu), .req_ind(cfg_req_ind),
+    .resp_valid(cfg_resp_valid), .resp_tag(cfg_resp_tag)
 );
-
-wire [SID_W-1:0]  cfg_req_sid  = c_sid[cfg_pick * SID_W +: SID_W];
-wire [SSID_W-1:0] cfg_req_ssid = c_ssid[cfg_pick * SSID_W +: SSID_W];
-wire              cfg_req_ssv  = c_ssv[cfg_pick];
-wire [63:0]       cfg_req_addr = c_addr[cfg_pick * 64 +: 64];
-wire [PIDX_W-1:0] cfg_req_idx  = c_req_idx[cfg_pick * PIDX_W +: PIDX_W];
-
-genvar q;
-generate
-    for (q = 0; q < NQ; q = q + 1) begin : g_q
-        assign c_req_ready[q]  = cfg_take && cfg_pick == QW'(q);
-        assign c_resp_valid[q] = cfg_resp_valid && cfg_resp_tag[PIDX_W +: QW] == QW'(q);
-    end
-endgenerate
-assign c_resp_idx = cfg_resp_tag[PIDX_W-1:0];
 
 // ------------------------------------------------------------ walk control
 assign ans_asid = cfg_resp_cd[CD_ASID_LSB +: 16];
@@ -324,45 +314,14 @@ smmu_walk #(.NW(NW), .SID_W(SID_W), .SSID_W(SSID_W), .OAS_BITS(OAS_BITS), .SLOT_
 );
 assign tw_rd_len[2*8 +: NW*8] = {NW{8'd0}};   // one descriptor per read
 
-// ------------------------------------------------------------ stall tags
-// The event queue takes at most one record per cycle, so at most one queue
-// allocates a tag in a cycle.
+// ------------------------------------------------------------ fault records and stall tags
+// (smmu_tcu_evt: the event queue and the stall tags its stall records carry)
 wire        resume_valid, stall_term_valid;
 wire [15:0] resume_stag;
 wire [31:0] resume_sid, stall_term_sid;
 wire [1:0]  resume_resp;
-wire [5:0]  stalls_outstanding;
-wire [31:0] cnt_stalls, cnt_st_retry, cnt_st_abort, cnt_st_term, cnt_st_nomatch;
-wire [QW-1:0] st_q;
-wire          st_any;
-// The TCU allocates a stall tag when the event queue takes a stall record
-// (at most one record per cycle) and writes its STAG into the record; a stall
-// record is offered to the event queue only while a tag is free, and one that
-// arrives with SMMUEN=0 is dropped (the TBU aborts the transaction itself).
-wire [NQ-1:0] e_ready_q;            // the event queue took queue q's record
-wire [NQ-1:0] e_alloc = e_valid & e_ready_q & e_stall;
-// (a drop needs SMMUEN low for two cycles in a row to be exact: the TBU must see
-// SMMUEN=0 and abort the entry the cycle after; smmu_regs cannot complete two CR0
-// writes in consecutive cycles, so SMMUEN is never low for one cycle only)
-wire [NQ-1:0] e_drop  = e_valid & e_stall & {NQ{!smmuen}};
-assign e_ready = e_ready_q | e_drop;
-
-smmu_rr_first #(.N(NQ), .IDX_W(QW)) st_q_inst (
-    .req(e_alloc), .from({QW{1'b0}}), .any(st_any), .idx(st_q)
-);
-
-smmu_stallq #(.STALL_MAX(STALL_MAX), .SID_W(SID_W), .PIDX_W(PIDX_W), .NQ(NQ), .QW(QW)) stall_inst (
-    .clk(clk), .rst(rst), .smmuen(smmuen),
-    .alloc_valid(st_any), .alloc_q(st_q),
-    .alloc_idx(st_alloc_idx[st_q * PIDX_W +: PIDX_W]),
-    .alloc_sid(st_alloc_sid[st_q * SID_W +: SID_W]),
-    .avail(st_avail), .next_tag(st_tag),
-    .resume_valid(resume_valid), .resume_sid(resume_sid), .resume_stag(resume_stag),
-    .resume_resp(resume_resp), .stall_term_valid(stall_term_valid), .stall_term_sid(stall_term_sid),
-    .act_res(act_res), .act_idx(act_idx), .act_term(act_term), .act_sid(act_sid), .act_kind(act_kind),
-    .outstanding(stalls_outstanding), .cnt_stalls(cnt_stalls), .cnt_retry(cnt_st_retry),
-    .cnt_abort(cnt_st_abort), .cnt_term(cnt_st_term), .cnt_nomatch(cnt_st_nomatch)
-);
+wire [NQ-1:0] e_ready_q, e_alloc;
+wire          evtq_can_write;
 
 // ------------------------------------------------------------ walker-port readers
 smmu_tw_rd_arb #(.N_RD(N_RD), .OAS_BITS(OAS_BITS)) tw_rd_arb_inst (
@@ -400,11 +359,9 @@ smmu_cfg #(
     .strtab_base(strtab_base), .strtab_log2size(strtab_log2size), .recinvsid(recinvsid),
     .table_attr(cr1[11:6]), .strtab_ra(strtab_ra),
     .req_valid(cfg_req_valid), .req_ready(cfg_req_ready),
-    .req_tag({cfg_pick, cfg_req_idx}),
+    .req_tag(cfg_req_tag),
     .req_sid(cfg_req_sid), .req_ssid(cfg_req_ssid), .req_ssv(cfg_req_ssv), .req_addr(cfg_req_addr),
-    .req_rnw(!cfg_pick[0]),
-    .req_pnu(c_pnu[cfg_pick]),
-    .req_ind(c_ind[cfg_pick]),
+    .req_rnw(cfg_req_rnw), .req_pnu(cfg_req_pnu), .req_ind(cfg_req_ind),
     .resp_valid(cfg_resp_valid), .resp_tag(cfg_resp_tag), .resp_kind(cfg_resp_kind),
     .resp_cd(cfg_resp_cd), .resp_cacheable(cfg_resp_cacheable),
     .resp_rec(ans_rec), .resp_rseq(ans_rseq), .rec_pop(rec_pop), .rec_pop_seq(rec_pop_seq),
@@ -421,23 +378,9 @@ smmu_cfg #(
 // LINK_REG=1: every TBU acknowledges each TLBI/CFGI once it applied it
 // (smmu_tbu inv_ack); CMD_SYNC waits until none is unacknowledged.
 wire inv_pend;
-generate
-    if (LINK_REG == 0) begin : g_no_ack
-        assign inv_pend = 1'b0;
-        wire unused_ack = &{1'b0, inv_ack};
-    end else begin : g_ack
-        reg [2:0]    pend [0:NT-1];
-        reg [NT-1:0] pend_nz;
-        always @(posedge clk)
-            for (integer t = 0; t < NT; t = t + 1)
-                if (rst)
-                    pend[t] <= 3'd0;
-                else
-                    pend[t] <= pend[t] + {2'd0, tlbi_valid || cfgi_valid} - {2'd0, inv_ack[t]};
-        always @* for (integer t = 0; t < NT; t = t + 1) pend_nz[t] = pend[t] != 3'd0;
-        assign inv_pend = |pend_nz;
-    end
-endgenerate
+smmu_tcu_inv_ack #(.NT(NT), .LINK_REG(LINK_REG)) inv_ack_inst (
+    .clk(clk), .rst(rst), .inv(tlbi_valid || cfgi_valid), .inv_ack(inv_ack), .inv_pend(inv_pend)
+);
 
 // ------------------------------------------------------------ command queue
 // CMD_SYNC completes once no invalidated configuration fetch is in flight, no
@@ -469,32 +412,19 @@ smmu_cmdq #(.OAS_BITS(OAS_BITS), .STALL_MODEL(STALL_MODEL)) cmdq_inst (
 
 // ------------------------------------------------------------ event queue
 // source 0: configuration engine; source 1+q: translation queue q
-reg [NQ*256-1:0] e_data_tag;        // stall records carry the tag allocated now
-always @* begin
-    e_data_tag = e_data;
-    for (integer k = 0; k < NQ; k = k + 1)
-        if (e_stall[k])
-            e_data_tag[k*256 + 64 +: 16] = st_tag;
-end
-wire [31:0] cnt_evt_written, cnt_evt_dropped;
-// e_stall_ok to the TBUs is registered (a hint, like st_avail: the event queue
-// takes a stall record only while it can write one now), so the link's event
-// valid does not wait for the queue-full compare of EVENTQ_PROD / CONS
-wire evtq_can_write;
-reg  e_stall_ok_q;
-always @(posedge clk) e_stall_ok_q <= !rst && evtq_can_write;
-assign e_stall_ok = e_stall_ok_q;
-
-smmu_evtq #(.OAS_BITS(OAS_BITS), .N_SRC(1 + NQ)) evtq_inst (
-    .clk(clk), .rst(rst),
+smmu_tcu_evt #(.OAS_BITS(OAS_BITS), .SID_W(SID_W), .PIDX_W(PIDX_W), .NQ(NQ), .QW(QW),
+               .STALL_MAX(STALL_MAX)) evt_inst (
+    .clk(clk), .rst(rst), .smmuen(smmuen),
+    .e_valid(e_valid), .e_data(e_data), .e_stall(e_stall), .e_ready(e_ready), .e_stall_ok(e_stall_ok),
+    .st_avail(st_avail), .st_tag(st_tag), .st_alloc_idx(st_alloc_idx), .st_alloc_sid(st_alloc_sid),
+    .act_res(act_res), .act_idx(act_idx), .act_term(act_term), .act_sid(act_sid), .act_kind(act_kind),
+    .e_ready_q(e_ready_q), .e_alloc(e_alloc), .can_write(evtq_can_write),
+    .cfg_evt_data(cfg_evt_data), .cfg_evt_valid(cfg_evt_valid), .cfg_evt_ready(cfg_evt_ready),
+    .resume_valid(resume_valid), .resume_sid(resume_sid), .resume_stag(resume_stag),
+    .resume_resp(resume_resp), .stall_term_valid(stall_term_valid), .stall_term_sid(stall_term_sid),
     .evtq_en(evtq_en), .abt_active(evtq_abt_active), .base(evtq_base), .log2size(evtq_log2size),
-    .prod(evtq_prod), .cons(evtq_cons),
-    .prod_we(evtq_prod_we), .prod_wdata(evtq_prod_wdata), .abt_err(gerror_evtq_abt),
-    .busy(evtq_busy), .can_write(evtq_can_write),
-    .rec_data({e_data_tag, cfg_evt_data}), .rec_stall({e_stall, 1'b0}),
-    .rec_valid({e_valid & (~e_stall | {NQ{st_avail && smmuen}}), cfg_evt_valid}),
-    .rec_ready({e_ready_q, cfg_evt_ready}),
-    .cnt_written(cnt_evt_written), .cnt_dropped(cnt_evt_dropped),
+    .prod(evtq_prod), .cons(evtq_cons), .prod_we(evtq_prod_we), .prod_wdata(evtq_prod_wdata),
+    .abt_err(gerror_evtq_abt), .busy(evtq_busy),
     .m_axi_tw_awaddr(m_axi_tw_awaddr), .m_axi_tw_awlen(m_axi_tw_awlen),
     .m_axi_tw_awvalid(m_axi_tw_awvalid), .m_axi_tw_awready(m_axi_tw_awready),
     .m_axi_tw_wdata(m_axi_tw_wdata), .m_axi_tw_wlast(m_axi_tw_wlast),
@@ -514,21 +444,8 @@ assign m_axi_tw_awprot  = 3'b011;
 assign m_axi_tw_wstrb   = 8'hFF;
 
 // ------------------------------------------------------------ checks
-// Entries waiting for a configuration answer, over every queue: at most one,
-// and only while the engine is busy with it (or answers now).
-reg [PIDX_W+QW+1:0] n_wait_sum;
-always @* begin
-    n_wait_sum = {(PIDX_W+QW+2){1'b0}};
-    for (integer k = 0; k < NQ; k = k + 1)
-        n_wait_sum = n_wait_sum + {{(QW+1){1'b0}}, n_cfg_wait[k*(PIDX_W+1) +: PIDX_W+1]};
-end
-// (LINK_REG=1: requests wait in the TBUs' buffers and answers on the link, so the
-// count is not the engine's; the link checker's L2 still holds where they meet)
-// LINK_REG=0: the queues' own view of the tag allocation (st_alloc) is the TCU's
-wire alloc_bad  = LINK_REG == 0 && st_alloc != e_alloc;
-wire n_wait_bad = LINK_REG == 0 && (n_wait_sum > 1 || (n_wait_sum != 0 && cfg_req_ready && !cfg_resp_valid));
-
-// link protocol rules (rtl/common/smmu_link_check.v): simulation and formal only
+// simulation and formal only (smmu_tcu_check): the link protocol rules
+// (rtl/common/smmu_link_check.v) and the TCU's bookkeeping invariants
 `ifndef SYNTHESIS
 `define SMMU_TCU_LINK_CHECK
 `endif
@@ -537,13 +454,14 @@ wire n_wait_bad = LINK_REG == 0 && (n_wait_sum > 1 || (n_wait_sum != 0 && cfg_re
 `endif
 `ifdef SMMU_TCU_LINK_CHECK
 `undef SMMU_TCU_LINK_CHECK
-wire link_err;
-smmu_link_check #(.NQ(NQ), .PEND(PEND), .PIDX_W(PIDX_W), .SID_W(SID_W)) link_check_inst (
+wire check_err;
+smmu_tcu_check #(.NQ(NQ), .QW(QW), .PEND(PEND), .PIDX_W(PIDX_W), .SID_W(SID_W), .LINK_REG(LINK_REG)) check_inst (
     .clk(clk), .rst(rst), .smmuen(smmuen), .c_req_valid(c_req_valid), .c_req_ready(c_req_ready),
-    .c_resp_valid(c_resp_valid), .e_valid(e_valid), .e_ready(e_ready_q), .e_stall(e_stall),
-    .e_stall_ok(evtq_can_write), .st_avail(st_avail), .st_alloc(e_alloc), .st_alloc_idx(st_alloc_idx),
-    .st_alloc_sid(st_alloc_sid), .act_res(act_res), .act_idx(act_idx), .act_term(act_term),
-    .act_sid(act_sid), .err(link_err)
+    .c_resp_valid(c_resp_valid), .e_valid(e_valid), .e_ready_q(e_ready_q), .e_stall(e_stall),
+    .evtq_can_write(evtq_can_write), .st_avail(st_avail), .st_alloc(st_alloc), .e_alloc(e_alloc),
+    .st_alloc_idx(st_alloc_idx), .st_alloc_sid(st_alloc_sid), .act_res(act_res), .act_idx(act_idx),
+    .act_term(act_term), .act_sid(act_sid), .n_cfg_wait(n_cfg_wait),
+    .cfg_req_ready(cfg_req_ready), .cfg_resp_valid(cfg_resp_valid), .invariant_err(check_err)
 );
 `endif
 
@@ -551,36 +469,13 @@ smmu_link_check #(.NQ(NQ), .PEND(PEND), .PIDX_W(PIDX_W), .SID_W(SID_W)) link_che
 // (tb/env/env.py, through smmu_top); yosys defines SYNTHESIS, so none of this is synthesised.
 `ifndef SYNTHESIS
 /* verilator lint_off UNUSEDSIGNAL */
-reg dbg_invariant_err;
+wire dbg_invariant_err = check_err;
 /* verilator lint_on UNUSEDSIGNAL */
-always @(posedge clk) begin
-    if (rst)
-        dbg_invariant_err <= 1'b0;
-    else if (link_err)
-        dbg_invariant_err <= 1'b1;     // (smmu_link_check printed which rule)
-    else if (alloc_bad) begin
-        dbg_invariant_err <= 1'b1;
-        $display("%t smmu_tcu: INVARIANT: the queues allocated stall tags %b, the TCU %b", $time, st_alloc, e_alloc);
-    end else if (n_wait_bad) begin
-        // an entry waits for a configuration answer nobody was asked for
-        dbg_invariant_err <= 1'b1;
-        $display("%t smmu_tcu: INVARIANT: %0d entries wait for a configuration answer, engine %s",
-                 $time, n_wait_sum, cfg_req_ready ? "idle" : "busy");
-    end
-end
 `endif
 
 `ifdef FORMAL
 reg f_rst_seen = 1'b0;                 // a reset cycle has happened
 always @(posedge clk) if (rst) f_rst_seen <= 1'b1;
-always @* if (f_rst_seen) begin
-    assert(!n_wait_bad);
-    // one stall-tag allocation per cycle (the event queue takes one record per cycle)
-    assert((e_alloc & (e_alloc - 1'b1)) == {NQ{1'b0}});
-    assert(!alloc_bad);             // LINK_REG=0: the TBU's view of the allocation is exact
-    // stall count never above STALL_MAX
-    assert({26'd0, stalls_outstanding} <= STALL_MAX);
-end
 always @(posedge clk) if (f_rst_seen && !rst) begin
     cover(m_axi_tw_arvalid && m_axi_tw_arid == 4'd0 && smmuen);         // a configuration fetch
 `ifdef SMMU_FORMAL_DEEP
@@ -592,9 +487,7 @@ end
 `endif
 
 // Counters are read by the testbench through the hierarchy.
-wire unused_ok = &{1'b0, stalls_outstanding, cnt_stalls, cnt_st_retry, cnt_st_abort,
-                   cnt_st_term, cnt_st_nomatch, cnt_cfg_hit, cnt_cfg_miss, cnt_cmds,
-                   cnt_cmd_errors, cnt_evt_written, cnt_evt_dropped, m_axi_tw_bid, tw_rlast,
+wire unused_ok = &{1'b0, cnt_cfg_hit, cnt_cfg_miss, cnt_cmds, cnt_cmd_errors, m_axi_tw_bid, tw_rlast,
                    cnt_walks, cnt_merges, cfg_resp_cd};
 
 endmodule
