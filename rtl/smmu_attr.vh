@@ -15,6 +15,20 @@ localparam AX_S1   = 6;
 localparam AX_OVR  = 7;
 localparam OVR_W   = 15;
 
+// PnU / InD of an access after the STE's PRIVCFG / INSTCFG (IHI 0070 13.4): pio = OVR[14:11] =
+// {INSTCFG, PRIVCFG}; a 1x value sets the bit to x, 0x keeps the client's (smmu_perm, the
+// records of smmu_cfg and smmu_xlt_tbl)
+function automatic pio_pnu;
+    input [3:0] f_pio;
+    input       f_pnu;
+    pio_pnu = f_pio[1] ? f_pio[0] : f_pnu;
+endfunction
+function automatic pio_ind;
+    input [3:0] f_pio;
+    input       f_ind;
+    pio_ind = f_pio[3] ? f_pio[2] : f_ind;
+endfunction
+
 // 15-bit override bundle from GBPA (same field order as the STE's)
 function automatic [OVR_W-1:0] gbpa_ovr;
     input [31:0] g;

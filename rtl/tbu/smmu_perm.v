@@ -23,8 +23,9 @@ module smmu_perm #(
     output reg        ok
 );
 
-assign eff_pnu = pio[1] ? pio[0] : pnu;
-assign eff_ind = pio[3] ? pio[2] : ind;
+`include "smmu_attr.vh"   // pio_pnu, pio_ind
+assign eff_pnu = pio_pnu(pio, pnu);
+assign eff_ind = pio_ind(pio, ind);
 
 reg r, w;
 always @* begin

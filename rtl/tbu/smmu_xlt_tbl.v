@@ -150,8 +150,8 @@ module smmu_xlt_tbl #(
     input  wire [31:0]           cfgi_mask,
 
     // the records (smmu_xlt_rec): the entries with a record to write, stalled ones ...
-    output wire [PEND-1:0]       s_evt,
-    output wire [PEND-1:0]       s_stall,
+    output reg  [PEND-1:0]       s_evt,
+    output reg  [PEND-1:0]       s_stall,
     output wire [PEND-1:0]       ent_stl,
     output wire [SID_W*PEND-1:0] ent_sid,
     input  wire [PIDX_W-1:0]     ev_idx,     // ... the record offered and its fields
@@ -185,19 +185,16 @@ wire [2*PEND-1:0]      p_size;
 wire [4*PEND-1:0]      p_pio;
 wire unused_ent = &{1'b0, p_lvdec, p_commit, p_nold};   // (read by the formal invariants below)
 reg  [PEND-1:0]        s_new, s_cfg, s_walk, s_rdy;
-reg  [PEND-1:0]        s_evt_r, s_stall_r;
 always @* begin
     for (integer i = 0; i < PEND; i = i + 1) begin
         s_new[i]     = p_v[i] && p_state[i*3 +: 3] == P_NEW;
         s_cfg[i]     = p_v[i] && p_state[i*3 +: 3] == P_CFG;
         s_walk[i]    = p_v[i] && p_state[i*3 +: 3] == P_WALK;
-        s_evt_r[i]   = p_v[i] && p_state[i*3 +: 3] == P_EVT;
+        s_evt[i]     = p_v[i] && p_state[i*3 +: 3] == P_EVT;
         s_rdy[i]     = p_v[i] && p_state[i*3 +: 3] == P_READY;
-        s_stall_r[i] = p_v[i] && p_state[i*3 +: 3] == P_STALL;
+        s_stall[i]   = p_v[i] && p_state[i*3 +: 3] == P_STALL;
     end
 end
-assign s_evt   = s_evt_r;
-assign s_stall = s_stall_r;
 
 // the payloads (smmu_xlt_mem) read at the output choice, the configuration request, the
 // record, the oldest unparked write
@@ -302,15 +299,13 @@ assign t_size = p_size[sel_idx*2 +: 2];
 assign t_down = ent_down[sel_idx];
 assign t_raz  = p_raz[sel_idx];
 assign t_park = p_park[sel_idx];
-// the record's fields: PnU / InD as the STE's PRIVCFG / INSTCFG make them (smmu_perm)
+// the record's fields: PnU / InD as the STE's PRIVCFG / INSTCFG make them (smmu_attr.vh)
 wire [ATTR_W-1:0] ev_attr;
 assign {ev_addr, ev_attr, ev_sid, ev_ssid, ev_ssv} = ev_pl;
 assign ev_fc = p_fc[ev_idx*3 +: 3];
-wire   unused_ev_perm;
-smmu_perm #(.RNW(RNW)) ev_perm_inst (
-    .perm(5'd0), .pan(1'b0), .pio(p_pio[ev_idx*4 +: 4]), .pnu(ev_attr[4]), .ind(ev_attr[6]),
-    .eff_pnu(ev_pnu), .eff_ind(ev_ind), .ok(unused_ev_perm)
-);
+wire [3:0] ev_pio = p_pio[ev_idx*4 +: 4];
+assign ev_pnu = pio_pnu(ev_pio, ev_attr[4]);
+assign ev_ind = pio_ind(ev_pio, ev_attr[6]);
 wire unused_pl = &{1'b0, t_unused, c_attr[ATTR_W-1:7], c_attr[5], c_attr[3:0], ev_attr[ATTR_W-1:7],
                    ev_attr[5], ev_attr[3:0], ans_asid[15:PASID_W], st_asid[15:PASID_W]};
 

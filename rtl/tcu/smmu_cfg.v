@@ -163,8 +163,8 @@ wire        sid_oob = ({{(32-SID_W){1'b0}}, sid_reg} >> sid_lim) != 32'd0;
 // PRIVCFG/INSTCFG of the configuration answered now (the cache entry on a hit): the
 // F_ADDR_SIZE record carries the post-override PnU/InD (IHI 0070 7.3)
 wire [3:0]  cur_pi  = (state_reg == S_LOOKUP) ? ce_cd[hit_idx][CD_OVR_LSB + 11 +: 4] : ste_ovr[14:11];
-wire        eff_pnu = cur_pi[1] ? cur_pi[0] : pnu_reg;
-wire        eff_ind = cur_pi[3] ? cur_pi[2] : ind_reg;
+wire        eff_pnu = pio_pnu(cur_pi, pnu_reg);
+wire        eff_ind = pio_ind(cur_pi, ind_reg);
 
 // input address beyond OAS on a bypassing configuration -> F_ADDR_SIZE
 wire        addr_oob    = (addr_reg >> OAS_BITS) != 64'd0;
