@@ -11,8 +11,9 @@
 //   transaction takes the slow path), answered the cycle after to the queue
 //   granted; a hit decides a micro-TLB miss in the TBU without asking the TCU.
 // Both are filled from the TCU's walk results (the link's fill bus, registered
-// here and written the cycle after; STE-bypass entries go to the micro-TLB
-// only). A main-TLB hit a queue used (mf_*, one per direction) is also
+// here; the main TLB writes it the cycle after, the micro-TLB chooses its victim
+// then and writes it the cycle after that (smmu_tlb's two fill stages); STE-bypass
+// entries go to the micro-TLB only). A main-TLB hit a queue used (mf_*, one per direction) is also
 // written into the micro-TLB, through a one-entry buffer that
 // waits for a cycle without a link fill: read first when both directions
 // use one in the same cycle (the other is dropped: it stays in the main TLB),
@@ -110,9 +111,10 @@ localparam PW = OAS_BITS - 12;
 wire inv = tlbi_valid || cfgi_valid;
 // The link's fill is registered here and written the cycle after (the walk
 // result's path from the TCU's walkers does not also cross the micro-TLB's
-// victim choice). An invalidation, or SMMUEN = 0, in either cycle drops it, so no
-// translation walked before an invalidation is installed after it (smmu_tlb
-// and smmu_mtlb drop a fill in an invalidation cycle).
+// victim choice). An invalidation, or SMMUEN = 0, in any cycle until it is written
+// drops it, so no translation walked before an invalidation is installed after it
+// (smmu_tlb and smmu_mtlb drop a fill in an invalidation cycle; smmu_tlb's second
+// stage also drops one with fill_en = 0).
 reg                  fq_v;
 reg                  fq_byp, fq_ssv, fq_tbi, fq_ng, fq_pan;
 reg  [SID_W-1:0]     fq_sid;
@@ -185,6 +187,7 @@ smmu_tlb #(.ENTRIES(TLB_ENTRIES), .NLK(2), .SID_W(SID_W), .SSID_W(SSID_W), .OAS_
     .fill_asid(l_fill ? fq_asid : lf_asid), .fill_ng(l_fill ? fq_ng : lf_ng),
     .fill_pa(l_fill ? fq_pa : lf_pa), .fill_perm(l_fill ? fq_perm : lf_perm),
     .fill_pan(l_fill ? fq_pan : lf_pan), .fill_ax(l_fill ? fq_ax : lf_ax),
+    .fill_en(smmuen),
     .tlbi_valid(tlbi_valid), .tlbi_op(tlbi_op), .tlbi_asid(tlbi_asid), .tlbi_va(tlbi_va),
     .cfgi_valid(cfgi_valid), .cfgi_sid(cfgi_sid), .cfgi_mask(cfgi_mask),
     .cnt_fills(cnt_fills)

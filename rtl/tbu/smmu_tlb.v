@@ -23,7 +23,11 @@
 //   (no reset: read only through a match of a valid entry) and read
 //   asynchronously at each port's hit index (LUT RAM, one copy per port).
 //   Outputs are 0 without a hit.
-// * One fill port; the victim is an invalid entry if there is one, else the
+// * One fill port, in two stages (stop 31): the cycle a fill arrives its victim
+//   and the entries it overlaps are chosen and registered, the cycle after the
+//   victim is written and the overlapping entries dropped (so the fill's compare
+//   and choice never reach the entries' write enables). The victim is an entry
+//   the fill overlaps if there is one, else an invalid entry, else the
 //   round-robin pointer. Faults are never filled (the walker only fills
 //   successful translations).
 // * Invalidation in one cycle: TLBI_NH_ALL / NSNH_ALL (everything),
@@ -73,6 +77,7 @@ module smmu_tlb #(
     input  wire [4:0]              fill_perm,
     input  wire                    fill_pan,
     input  wire [21:0]             fill_ax,
+    input  wire                    fill_en,    // 0 drops the fill being written (SMMUEN = 0)
 
     // invalidation
     input  wire                    tlbi_valid,
@@ -215,13 +220,25 @@ always @* if (!rst)
 `endif
 
 // ---------------------------------------------------------- fill victim
+// the fill chosen last cycle: its victim, the entries it overlapped then, its tag and payload
+reg                  b_v;
+reg [IDX_W-1:0]      b_idx;
+reg [ENTRIES-1:0]    b_dup;
+reg                  b_byp, b_ssv, b_tbi, b_ng;
+reg [SID_W-1:0]      b_sid;
+reg [SSID_W-1:0]     b_ssid;
+reg [47:12]          b_va;
+reg [1:0]            b_size;
+reg [15:0]           b_asid;
+reg [PL_W-1:0]       b_pl;
+// (an invalid entry the pending fill writes this cycle is not free)
 reg             free_found;
 reg [IDX_W-1:0] free_idx;
 always @* begin
     free_found = 1'b0;
     free_idx   = rr_reg;
     for (integer i = 0; i < ENTRIES; i = i + 1)
-        if (!free_found && !e_v[i]) begin
+        if (!free_found && !e_v[i] && !(b_v && b_idx == i[IDX_W-1:0])) begin
             free_found = 1'b1;
             free_idx   = i[IDX_W-1:0];
         end
@@ -250,7 +267,7 @@ always @* begin
     end
 end
 
-// ---------------------------------------------------------- fill: one entry per page
+// ---------------------------------------------------------- fill, stage A: victim choice
 // A fill never coincides with an invalidation (the caller drops it). A translation
 // whose VA bits [55:48] (or, without TBI, its top byte) are not 0 is not filled
 // (see va_mask: the walk never returns one).
@@ -277,7 +294,34 @@ always @* begin
         end
     end
 end
-wire [IDX_W-1:0] victim = dup_found ? dup_idx : free_idx;
+// The fill written this cycle (stage B) is not an entry yet: a fill overlapping it takes
+// its victim (and overwrites it next cycle), so two entries never match one lookup.
+wire b_ov = b_v && b_sid == fill_sid && b_ssv == fill_ssv && (!fill_ssv || b_ssid == fill_ssid) &&
+            (b_byp || fill_byp ||
+             ((b_va ^ fill_va[47:12]) & va_mask(b_size) & va_mask(fill_size)) == 36'd0);
+wire [IDX_W-1:0] victim = b_ov ? b_idx : dup_found ? dup_idx : free_idx;
+
+// ---------------------------------------------------------- fill, stage B: the write
+always @(posedge clk) begin
+    b_v <= !rst && fill_ok;
+    if (fill_ok) begin   // (no reset: read only with b_v)
+        b_idx  <= victim;
+        b_dup  <= dup_vec;
+        b_byp  <= fill_byp;
+        b_sid  <= fill_sid;
+        b_ssid <= fill_ssv ? fill_ssid : {SSID_W{1'b0}};
+        b_ssv  <= fill_ssv;
+        b_va   <= fill_va[47:12];
+        b_tbi  <= fill_tbi;
+        b_size <= fill_size;
+        b_asid <= fill_asid;
+        b_ng   <= fill_ng;
+        b_pl   <= {fill_pa, fill_perm, fill_pan, fill_ax, fill_asid, fill_ng, fill_size, fill_byp};
+    end
+end
+// An invalidation now, or SMMUEN = 0, drops the write: nothing looked up before an
+// invalidation is installed after it. The overlapped entries are dropped anyway.
+wire b_go = b_v && fill_en && !tlbi_valid && !cfgi_valid;
 
 // ---------------------------------------------------------- invalidation match
 function inv_hit;
@@ -317,33 +361,30 @@ always @(posedge clk) begin
         end
     end else begin
         for (integer k = 0; k < ENTRIES; k = k + 1)
-            if (inv_hit(k[IDX_W-1:0]))
+            if (inv_hit(k[IDX_W-1:0]) || (b_v && b_dup[k] && k[IDX_W-1:0] != b_idx))
                 e_v[k] <= 1'b0;
-        if (fill_ok) begin
-            e_v[victim]    <= 1'b1;
-            e_byp[victim]  <= fill_byp;
-            e_sid[victim]  <= fill_sid;
-            e_ssid[victim] <= fill_ssv ? fill_ssid : {SSID_W{1'b0}};
-            e_ssv[victim]  <= fill_ssv;
-            e_va[victim]   <= fill_va[47:12];
-            e_tbi[victim]  <= fill_tbi;
-            e_size[victim] <= fill_size;
-            e_asid[victim] <= fill_asid;
-            e_ng[victim]   <= fill_ng;
+        if (fill_ok && !b_ov && !dup_found && !free_found)
+            rr_reg <= (rr_reg == IDX_W'(ENTRIES - 1)) ? {IDX_W{1'b0}} : rr_reg + 1'b1;
+        if (b_go) begin
+            e_v[b_idx]    <= 1'b1;
+            e_byp[b_idx]  <= b_byp;
+            e_sid[b_idx]  <= b_sid;
+            e_ssid[b_idx] <= b_ssid;
+            e_ssv[b_idx]  <= b_ssv;
+            e_va[b_idx]   <= b_va;
+            e_tbi[b_idx]  <= b_tbi;
+            e_size[b_idx] <= b_size;
+            e_asid[b_idx] <= b_asid;
+            e_ng[b_idx]   <= b_ng;
             `SMMU_COUNT(cnt_fills, 1'b1);
-            for (integer k = 0; k < ENTRIES; k = k + 1)
-                if (dup_vec[k] && k[IDX_W-1:0] != dup_idx)
-                    e_v[k] <= 1'b0;
-            if (!free_found && !dup_found)
-                rr_reg <= (rr_reg == IDX_W'(ENTRIES - 1)) ? {IDX_W{1'b0}} : rr_reg + 1'b1;
         end
     end
 end
 
 // the payload RAM's one write port (no reset: read only through a valid entry's match)
 always @(posedge clk)
-    if (!rst && fill_ok)
-        e_pl[victim] <= {fill_pa, fill_perm, fill_pan, fill_ax, fill_asid, fill_ng, fill_size, fill_byp};
+    if (!rst && b_go)
+        e_pl[b_idx] <= b_pl;
 
 endmodule
 

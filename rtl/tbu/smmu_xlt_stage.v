@@ -19,7 +19,11 @@
 // Main-TLB probe: every cycle the transaction that may enter out_d next (tmp_d if held,
 // else the s_axi request) is probed if the micro-TLB did not decide it (the port is shared
 // with the other queue: pr_grant); mt_fresh says the answer of this cycle is out_d's (it
-// entered last cycle with its probe made). The answer is kept (mh_*) while out_d waits for
+// entered last cycle with its probe made). The port is asked for (pr_valid) before the
+// micro-TLB's answer is known (stop 31): the shared port's choice and read address then
+// do not wait for the micro-TLB compare; a probe made for a transaction the micro-TLB
+// decided is not used (pr_need), and a transaction that needs one and did not get the port
+// waits for it (st_wait) as before. The answer is kept (mh_*) while out_d waits for
 // the table, and dropped by any invalidation; e_* is the answer in effect. A transaction
 // that entered wanting a probe the other queue got (st_wait) is probed from out_d and does
 // not enter the table before its answer: at most a cycle or two, the shared port takes turns.
@@ -164,9 +168,11 @@ localparam O_SSID = O_SSV + 1;
 localparam O_SID  = O_SSID + SSID_W;
 localparam O_ADDR = O_SID + SID_W + ATTR_W + 8;
 reg  st_wait_reg;               // out_d wants its probe (lost the shared port)
-wire pr_in  = tmp_v ? !(tmp_d[B_FT] || tmp_d[B_FT-1]) : (s_valid && g_need && !in_ft);
+wire pr_in   = tmp_v ? !(tmp_d[B_FT] || tmp_d[B_FT-1]) : (s_valid && g_need && !in_ft);
+wire pr_need = st_wait_reg || pr_in;   // the probe is needed (its answer is used)
 assign st_wait  = st_wait_reg;
-assign pr_valid = st_wait_reg || pr_in;
+// asked for without the micro-TLB's answer (in_ft)
+assign pr_valid = st_wait_reg || (tmp_v ? !(tmp_d[B_FT] || tmp_d[B_FT-1]) : (s_valid && g_need));
 assign pr_sid   = st_wait_reg ? st_sid  : tmp_v ? tmp_d[O_SID +: SID_W]   : s_sid;
 assign pr_ssid  = st_wait_reg ? st_ssid : tmp_v ? tmp_d[O_SSID +: SSID_W] : s_ssid;
 assign pr_ssv   = st_wait_reg ? st_ssv  : tmp_v ? tmp_d[O_SSV]            : s_ssv;
@@ -235,7 +241,7 @@ always @(posedge clk) begin
 
         // the main-TLB answer of the stage transaction (while st_wait, out_d does not
         // leave: it is neither decided nor pushed)
-        mt_fresh    <= pr_valid && pr_grant && (st_wait_reg || !out_v || st_leave);
+        mt_fresh    <= pr_need && pr_grant && (st_wait_reg || !out_v || st_leave);
         st_wait_reg <= st_wait_reg ? !pr_grant : ((!out_v || st_leave) && pr_in && !pr_grant);
         if ((!out_v || st_leave) && (tmp_v || s_valid))
             mh_v <= 1'b0;               // a new stage transaction: its own answer, if any, comes next
