@@ -388,6 +388,7 @@ smmu_tcu_inv_ack #(.NT(NT), .LINK_REG(LINK_REG)) inv_ack_inst (
 // written (a fault whose response the client may already have) is visible in
 // the event queue (IHI 0070 4.7.3).
 wire [31:0] cnt_cmds, cnt_cmd_errors;
+wire        cmdq_sync_block = cfg_sync_block || walk_sync_block || (|sync_block) || evtq_busy || inv_pend;
 
 smmu_cmdq #(.OAS_BITS(OAS_BITS), .STALL_MODEL(STALL_MODEL)) cmdq_inst (
     .clk(clk), .rst(rst),
@@ -405,7 +406,7 @@ smmu_cmdq #(.OAS_BITS(OAS_BITS), .STALL_MODEL(STALL_MODEL)) cmdq_inst (
     .resume_valid(resume_valid), .resume_sid(resume_sid), .resume_stag(resume_stag),
     .resume_resp(resume_resp),
     .stall_term_valid(stall_term_valid), .stall_term_sid(stall_term_sid),
-    .sync_block(cfg_sync_block || walk_sync_block || (|sync_block) || evtq_busy || inv_pend),
+    .sync_block(cmdq_sync_block),
     .sync_irq(cmdq_sync_irq),
     .cnt_cmds(cnt_cmds), .cnt_errors(cnt_cmd_errors)
 );
@@ -455,13 +456,14 @@ assign m_axi_tw_wstrb   = 8'hFF;
 `ifdef SMMU_TCU_LINK_CHECK
 `undef SMMU_TCU_LINK_CHECK
 wire check_err;
-smmu_tcu_check #(.NQ(NQ), .QW(QW), .PEND(PEND), .PIDX_W(PIDX_W), .SID_W(SID_W), .LINK_REG(LINK_REG)) check_inst (
+smmu_tcu_check #(.NT(NT), .NQ(NQ), .QW(QW), .PEND(PEND), .PIDX_W(PIDX_W), .SID_W(SID_W), .LINK_REG(LINK_REG)) check_inst (
     .clk(clk), .rst(rst), .smmuen(smmuen), .c_req_valid(c_req_valid), .c_req_ready(c_req_ready),
     .c_resp_valid(c_resp_valid), .e_valid(e_valid), .e_ready_q(e_ready_q), .e_stall(e_stall),
     .evtq_can_write(evtq_can_write), .st_avail(st_avail), .st_alloc(st_alloc), .e_alloc(e_alloc),
     .st_alloc_idx(st_alloc_idx), .st_alloc_sid(st_alloc_sid), .act_res(act_res), .act_idx(act_idx),
     .act_term(act_term), .act_sid(act_sid), .n_cfg_wait(n_cfg_wait),
-    .cfg_req_ready(cfg_req_ready), .cfg_resp_valid(cfg_resp_valid), .invariant_err(check_err)
+    .cfg_req_ready(cfg_req_ready), .cfg_resp_valid(cfg_resp_valid), .inv(tlbi_valid || cfgi_valid),
+    .inv_ack(inv_ack), .inv_pend(inv_pend), .cmdq_sync_block(cmdq_sync_block), .invariant_err(check_err)
 );
 `endif
 
