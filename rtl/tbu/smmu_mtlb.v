@@ -126,7 +126,6 @@ reg  [WW-1:0]        wr_way;
 wire [NP*WAYS*RW-1:0] rd_word;     // per port, per way
 wire [WAYS-1:0]      wr_vset;      // valid bits of the fill's set
 wire [NP*WAYS-1:0]   p_vset;       // ... of the set each port compares (cycle T+1)
-wire [NP*IW-1:0]     p_idx;
 reg  [WW-1:0]        wr_rr;        // victim when the fill's set is full (one pointer for all sets)
 wire                 inv_all = inv && !inv_set;
 
@@ -266,11 +265,21 @@ always @(posedge clk) begin
     end
 end
 
+// The valid bits of the probed set are read in the probe cycle T and registered (p_vs;
+// stop 31): the 256:1 multiplexers of v_fresh and v_ram are not on the answer's path. They
+// are the bits as they will be in T+1: 0 when an invalidation in T clears the set; a fill in
+// T to the set only adds its own way, which the compare skips anyway (p_coll).
 generate
     for (q = 0; q < NP; q = q + 1) begin : g_pidx
-        assign p_idx[q*IW +: IW] = p_va[q*36 +: IW];
-        wire [WAYS-1:0] p_vraw = v_ram[p_idx[q*IW +: IW]];
-        assign p_vset[q*WAYS +: WAYS] = v_fresh[p_idx[q*IW +: IW]] ? p_vraw : {WAYS{1'b0}};
+        wire [IW-1:0]   q_idx = pr_va[q*52 +: IW];
+        wire [WAYS-1:0] q_vraw = v_ram[q_idx];
+        reg  [WAYS-1:0] p_vs;
+        always @(posedge clk)
+            if (rst)
+                p_vs <= {WAYS{1'b0}};
+            else if (pr_valid[q])
+                p_vs <= (inv_all || (inv_set && inv_idx == q_idx) || !v_fresh[q_idx]) ? {WAYS{1'b0}} : q_vraw;
+        assign p_vset[q*WAYS +: WAYS] = p_vs;
     end
 endgenerate
 
