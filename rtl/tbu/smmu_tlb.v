@@ -224,13 +224,16 @@ always @* if (!rst)
 reg                  b_v;
 reg [IDX_W-1:0]      b_idx;
 reg [ENTRIES-1:0]    b_dup;
-reg                  b_byp, b_ssv, b_tbi, b_ng;
+reg                  b_ssv, b_tbi;
 reg [SID_W-1:0]      b_sid;
 reg [SSID_W-1:0]     b_ssid;
 reg [47:12]          b_va;
-reg [1:0]            b_size;
-reg [15:0]           b_asid;
 reg [PL_W-1:0]       b_pl;
+// the tag fields the payload holds too: {..., asid, ng, size, byp}
+wire [15:0]          b_asid = b_pl[19:4];
+wire                 b_ng   = b_pl[3];
+wire [1:0]           b_size = b_pl[2:1];
+wire                 b_byp  = b_pl[0];
 // (an invalid entry the pending fill writes this cycle is not free)
 reg             free_found;
 reg [IDX_W-1:0] free_idx;
@@ -307,15 +310,11 @@ always @(posedge clk) begin
     if (fill_ok) begin   // (no reset: read only with b_v)
         b_idx  <= victim;
         b_dup  <= dup_vec;
-        b_byp  <= fill_byp;
         b_sid  <= fill_sid;
         b_ssid <= fill_ssv ? fill_ssid : {SSID_W{1'b0}};
         b_ssv  <= fill_ssv;
         b_va   <= fill_va[47:12];
         b_tbi  <= fill_tbi;
-        b_size <= fill_size;
-        b_asid <= fill_asid;
-        b_ng   <= fill_ng;
         b_pl   <= {fill_pa, fill_perm, fill_pan, fill_ax, fill_asid, fill_ng, fill_size, fill_byp};
     end
 end

@@ -168,11 +168,13 @@ localparam O_SSID = O_SSV + 1;
 localparam O_SID  = O_SSID + SSID_W;
 localparam O_ADDR = O_SID + SID_W + ATTR_W + 8;
 reg  st_wait_reg;               // out_d wants its probe (lost the shared port)
-wire pr_in   = tmp_v ? !(tmp_d[B_FT] || tmp_d[B_FT-1]) : (s_valid && g_need && !in_ft);
+// asked for without the micro-TLB's answer (pr_ask); needed unless the micro-TLB decided
+// the s_axi request (in_ft)
+wire pr_ask  = tmp_v ? !(tmp_d[B_FT] || tmp_d[B_FT-1]) : (s_valid && g_need);
+wire pr_in   = pr_ask && (tmp_v || !in_ft);
 wire pr_need = st_wait_reg || pr_in;   // the probe is needed (its answer is used)
 assign st_wait  = st_wait_reg;
-// asked for without the micro-TLB's answer (in_ft)
-assign pr_valid = st_wait_reg || (tmp_v ? !(tmp_d[B_FT] || tmp_d[B_FT-1]) : (s_valid && g_need));
+assign pr_valid = st_wait_reg || pr_ask;
 assign pr_sid   = st_wait_reg ? st_sid  : tmp_v ? tmp_d[O_SID +: SID_W]   : s_sid;
 assign pr_ssid  = st_wait_reg ? st_ssid : tmp_v ? tmp_d[O_SSID +: SSID_W] : s_ssid;
 assign pr_ssv   = st_wait_reg ? st_ssv  : tmp_v ? tmp_d[O_SSV]            : s_ssv;
