@@ -25,6 +25,7 @@ import signal
 import subprocess
 import sys
 import time
+from concurrent.futures import ThreadPoolExecutor, as_completed
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -101,6 +102,16 @@ def shims():
     return d
 
 
+def _default_parallel():
+    env = os.environ.get("SMMU_PARALLEL", "").strip()
+    if env.isdigit() and int(env) > 0:
+        return int(env)
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except (AttributeError, OSError):
+        return max(1, os.cpu_count() or 1)
+
+
 def warm_up(env):
     """First call of a yowasp tool compiles it and prints a notice: do that outside sby."""
     for cmd in (["boolector", "--version"], ["yosys", "-V"]):
@@ -167,6 +178,8 @@ def main():
     ap.add_argument("--timeout", type=int, default=1800, help="seconds per task (default 1800)")
     ap.add_argument("--rtl-dir", default="", help="take the .sby files' rtl/ sources from this directory")
     ap.add_argument("--out-dir", default="", help="build/formal and results/formal under this directory")
+    ap.add_argument("--parallel", type=int, default=_default_parallel(),
+                    help="tasks run at a time (default $SMMU_PARALLEL, else the cores)")
     args = ap.parse_args()
 
     global BUILD, RESULTS, RTL_DIR
@@ -208,15 +221,18 @@ def main():
     profile = "quick" if args.quick else "full"
     print(f"[formal] {profile} profile: {len(todo)} tasks (yowasp-sby, smtbmc boolector); work in "
           f"{BUILD.relative_to(ROOT)}/")
-    results = []
     t_all = time.monotonic()
-    for sby, task, kind, depth, what in todo:
+
+    def one(item):
+        sby, task, kind, depth, what = item
         r = run_task(sby, task, kind, depth, env, args.timeout)
         r["what"] = what
-        results.append(r)
-        engine = "smtbmc boolector" + (" k-induction" if kind == "prove" else "")
-        print(f"[formal] {r['status']:<7} {sby + ':' + task:<20} {kind:<5} {engine:<28} depth {depth:<3} "
-              f"{r['secs']:7.1f} s", flush=True)
+        return r
+
+    def report(r):
+        engine = "smtbmc boolector" + (" k-induction" if r["kind"] == "prove" else "")
+        print(f"[formal] {r['status']:<7} {r['sby'] + ':' + r['task']:<20} {r['kind']:<5} {engine:<28} "
+              f"depth {r['depth']:<3} {r['secs']:7.1f} s", flush=True)
         if r["status"] != "PASS":
             for name, where in r["failed"]:
                 print(f"[formal]    failed assertion {where}")
@@ -224,7 +240,15 @@ def main():
                 print(f"[formal]    unreached cover {where}")
             for vcd in r["traces"]:
                 print(f"[formal]    trace: {vcd}")
-            print(f"[formal]    log: {r['log']}")
+            print(f"[formal]    log: {r['log']}", flush=True)
+
+    # tasks n at a time (each sby and its solver are single-threaded), started in table order;
+    # printed as they end, summarised in table order
+    with ThreadPoolExecutor(max_workers=max(1, args.parallel)) as pool:
+        futs = [pool.submit(one, item) for item in todo]
+        for f in as_completed(futs):
+            report(f.result())
+    results = [f.result() for f in futs]
     total = time.monotonic() - t_all
 
     write_summary(results, profile, total)

@@ -25,6 +25,11 @@ the jobs of a suite (sim/suites.py) against that build through cocotb_tools.runn
   --rerun-waves  a failing job is run once more with an FST dump into
                results/<sim>/<job>-<seed>-rerun/; it stays a failure either way, and the
                summary says whether the rerun reproduced it and where the dump is
+  --parallel N jobs run N at a time (default $SMMU_PARALLEL, else the machine's cores),
+               each in a process of its own; with N > 1 each job's simulator output goes to
+               results/<sim>/<job>-<seed>/sim.log (its tail is printed when the job fails)
+               and one line is printed per job as it ends.  --parallel 1 runs them one after
+               the other with the output on the terminal.
 
 Layout: build/<sim>-<params hash>[-waves]/ (one build, reused by every job),
 results/<sim>/<job>-<seed>/results.xml (per job), --junit (default
@@ -527,6 +532,70 @@ def rerun_with_waves(res: JobResult, filters: list[str] | None = None,
     return res
 
 
+def default_parallel() -> int:
+    """$SMMU_PARALLEL, else the cores this process may use."""
+    env = os.environ.get("SMMU_PARALLEL", "").strip()
+    if env.isdigit() and int(env) > 0:
+        return int(env)
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except (AttributeError, OSError):
+        return max(1, os.cpu_count() or 1)
+
+
+def _one_run(sim: str, suite: str, bdir: Path, job: Job, seed: int, *, waves: bool, filters,
+             coverage: bool, timeout: float | None, rerun: bool, log: bool) -> JobResult:
+    """One job and seed, and its rerun with waves when asked for and it failed."""
+    if log:  # a worker of run_parallel: the runner's command lines stay in the job's sim.log
+        logging.getLogger().setLevel(logging.WARNING)
+    r = run_job(sim, suite, bdir, job, seed, waves=waves, filters=filters, coverage=coverage,
+                timeout=timeout, log=log)
+    if rerun and not r.ok and not waves:
+        rerun_with_waves(r, filters, timeout, log=log)
+    return r
+
+
+def _log_tail(r: JobResult, lines: int = 40) -> str:
+    log = r.xml.parent / "sim.log" if r.xml is not None else None
+    if log is None or not log.exists():
+        return ""
+    tail = log.read_text(errors="replace").splitlines()[-lines:]
+    return "\n".join(f"        | {t}" for t in tail)
+
+
+def run_parallel(sim: str, suite: str, builds: dict, build_key, runs: list, n: int,
+                 one: dict) -> list[JobResult]:
+    """Run (job, seed) pairs n at a time, each in a forked process of its own (the wall-clock
+    limit of run_job kills only that process's simulator).  Results in the order of `runs`."""
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor, as_completed
+
+    print(f"[run] {len(runs)} job run(s) on {sim}, {n} at a time; simulator output in "
+          f"results/{sim}/<job>-<seed>/sim.log", flush=True)
+    out: list[JobResult | None] = [None] * len(runs)
+    t0 = time.monotonic()
+    with ProcessPoolExecutor(max_workers=n, mp_context=multiprocessing.get_context("fork")) as pool:
+        futs = {pool.submit(_one_run, sim, suite, builds.get(build_key(j), REPO / "build"), j, s,
+                            log=True, **one): k for k, (j, s) in enumerate(runs)}
+        for f in as_completed(futs):
+            k = futs[f]
+            j, s = runs[k]
+            try:
+                r = f.result()
+            except Exception as e:  # noqa: BLE001 - a worker that died is a failed job
+                r = JobResult(sim, suite, j, s, error=f"runner process failed: {e}")
+            out[k] = r
+            state = "SKIP" if r.skipped else ("PASS" if r.ok else "FAIL")
+            print(f"[run] {state} {sim} {j.name} seed={s} ({r.tests} tests, {r.seconds:.1f} s; "
+                  f"{time.monotonic() - t0:.0f} s in)", flush=True)
+            if not r.ok:
+                tail = _log_tail(r)
+                if tail:
+                    print(f"        last lines of {r.xml.parent.relative_to(REPO)}/sim.log:\n{tail}",
+                          flush=True)
+    return [r for r in out if r is not None]
+
+
 def unique_jobs(jobs: list[Job]) -> list[Job]:
     """Give jobs with equal names distinct names (their results directories must differ)."""
     seen: dict[str, int] = {}
@@ -609,6 +678,8 @@ def main(argv: list[str] | None = None) -> int:
                     help="wall-clock seconds per job (0: none)")
     ap.add_argument("--rerun-waves", action="store_true", help="rerun a failing job once with an FST dump")
     ap.add_argument("--job", default="", help="comma-separated job names: run only these jobs of the suite")
+    ap.add_argument("--parallel", type=int, default=default_parallel(),
+                    help="jobs run at a time, each in its own process (default $SMMU_PARALLEL or the cores)")
     a = ap.parse_args(argv)
     if a.coverage and a.sim != "verilator":
         print("ERROR: --coverage needs --sim verilator")
@@ -663,20 +734,19 @@ def main(argv: list[str] | None = None) -> int:
         return 0
 
     t0 = time.monotonic()
-    results: list[JobResult] = []
-    for j in jobs:
-        bdir = builds.get(build_key(j), REPO / "build")
-        for s in job_seeds(j, a.seed, a.seeds, base):
-            r = run_job(a.sim, a.suite, bdir, j, s, waves=waves, filters=filters,
-                        coverage=a.coverage, timeout=a.timeout)
-            if a.rerun_waves and not r.ok and not waves:
-                rerun_with_waves(r, filters, a.timeout)
+    runs = [(j, s) for j in jobs for s in job_seeds(j, a.seed, a.seeds, base)]
+    one = dict(waves=waves, filters=filters, coverage=a.coverage, timeout=a.timeout,
+               rerun=a.rerun_waves)
+    if a.parallel > 1 and len(runs) > 1 and not a.stop_on_fail:
+        results = run_parallel(a.sim, a.suite, builds, build_key, runs, a.parallel, one)
+    else:
+        results = []
+        for j, s in runs:
+            r = _one_run(a.sim, a.suite, builds.get(build_key(j), REPO / "build"), j, s, log=False, **one)
             results.append(r)
             if a.stop_on_fail and not r.ok:
+                print(f"[run] --stop-on-fail: {j.name} failed, no further job")
                 break
-        if a.stop_on_fail and results and not results[-1].ok:
-            print(f"[run] --stop-on-fail: {j.name} failed, no further job")
-            break
 
     junit = (a.junit or OUT / "results" / f"{a.sim}-{a.suite}.xml").resolve()
     merge_junit(results, junit)
