@@ -242,13 +242,15 @@ def main():
                 print(f"[formal]    trace: {vcd}")
             print(f"[formal]    log: {r['log']}", flush=True)
 
-    # tasks n at a time (each sby and its solver are single-threaded), started in table order;
-    # printed as they end, summarised in table order
+    # tasks n at a time (each sby and its solver are single-threaded), started from the end of
+    # the table (it goes from units to the whole top, so roughly from the shortest to the longest:
+    # the long ones start first and the short ones fill in); printed as they end, summarised in
+    # table order
     with ThreadPoolExecutor(max_workers=max(1, args.parallel)) as pool:
-        futs = [pool.submit(one, item) for item in todo]
-        for f in as_completed(futs):
+        futs = {k: pool.submit(one, item) for k, item in reversed(list(enumerate(todo)))}
+        for f in as_completed(futs.values()):
             report(f.result())
-    results = [f.result() for f in futs]
+    results = [futs[k].result() for k in range(len(todo))]
     total = time.monotonic() - t_all
 
     write_summary(results, profile, total)

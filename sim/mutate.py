@@ -595,7 +595,8 @@ def run_formal(d: Path, tasks: list[str], timeout: float, nice: int) -> tuple[st
     times out or errors does not count as a kill (survived, the detail says so)."""
     log = d / "formal.log"
     cmd = [sys.executable, str(REPO / "formal" / "run_formal.py"), "--quick", "--tasks", ",".join(tasks),
-           "--rtl-dir", str(d / "rtl"), "--out-dir", str(d), "--timeout", str(int(timeout))]
+           "--rtl-dir", str(d / "rtl"), "--out-dir", str(d), "--timeout", str(int(timeout)),
+           "--parallel", "1"]   # the mutants themselves run -j at a time
     if nice:
         cmd = ["nice", "-n", str(nice)] + cmd
     t0 = time.monotonic()

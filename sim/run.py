@@ -573,10 +573,18 @@ def run_parallel(sim: str, suite: str, builds: dict, build_key, runs: list, n: i
     print(f"[run] {len(runs)} job run(s) on {sim}, {n} at a time; simulator output in "
           f"results/{sim}/<job>-<seed>/sim.log", flush=True)
     out: list[JobResult | None] = [None] * len(runs)
+    # longest first (sim/regress_durations.json: the regression's copies of the quick jobs are
+    # named q_<job>), so that no long job starts last and runs alone
+    import shard
+    table = shard.load_durations()
+    known = sorted(table.values())
+    guess = known[len(known) // 2] if known else 1.0
+    cost = [table.get(f"{sim}-{j.name}", table.get(f"{sim}-q_{j.name}", guess)) for j, _ in runs]
+    order = sorted(range(len(runs)), key=lambda k: -cost[k])
     t0 = time.monotonic()
     with ProcessPoolExecutor(max_workers=n, mp_context=multiprocessing.get_context("fork")) as pool:
-        futs = {pool.submit(_one_run, sim, suite, builds.get(build_key(j), REPO / "build"), j, s,
-                            log=True, **one): k for k, (j, s) in enumerate(runs)}
+        futs = {pool.submit(_one_run, sim, suite, builds.get(build_key(runs[k][0]), REPO / "build"),
+                            runs[k][0], runs[k][1], log=True, **one): k for k in order}
         for f in as_completed(futs):
             k = futs[f]
             j, s = runs[k]

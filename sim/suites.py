@@ -406,6 +406,24 @@ SUITES["regress"] += [
     Job("tb.tests.test_stall", name="stall_x4_regress", params={"TBUS": 4}),
 ]
 
+# ---- what `make test` (and so CI) runs on Verilator: the quick jobs of these parameter sets ----
+# Every quick job runs on Icarus in `make test`. On Verilator each parameter set is a C++ build of its
+# own (about 40 s of 2 cores, most of the Verilator part's time), so `make test` runs the quick jobs
+# of these seven builds there: the default parameters (and the random-initial-value build), the
+# widest and narrowest widths, the small capacities, 4 TBUs and the link register stage. The
+# other parameter sets' quick jobs run on Verilator in `make test FULL=1`, `make coverage` and
+# `make regress` (both simulators, every quick job as q_<name>).
+CI_VERILATOR_PARAMS = [
+    {},
+    {"DATA_W": 128, "ID_W": 6, "OAS_BITS": 40, "TLB_ENTRIES": 8, "STALL_MODEL": 1},
+    {"SID_W": 1, "SSID_W": 1, "OAS_BITS": 32},
+    CAP_SMALL,
+    {"TBUS": 4},
+    {"LINK_REG": 1},
+]
+SUITES["quick_ci"] = [j for j in SUITES["quick"]
+                      if not j.runs_on("verilator") or j.params in CI_VERILATOR_PARAMS]
+
 # A quick job already contained in a regress job (same module and parameters, its tests a subset,
 # the same environment apart from the TXNS size knob) is not repeated; every other quick job is
 # added as "q_<name>".  tests/unit/test_shard.py checks that every quick job is covered.
