@@ -118,17 +118,13 @@ sim: $(STAMP) tools ## main scenario (suite "sim") on SIM with a summary
 # and fails at the end if any part failed.  JUnit XML in results/.  On Verilator it runs the
 # quick jobs of the parameter sets in CI_VERILATOR_PARAMS (sim/suites.py, suite quick_ci: each
 # parameter set is a C++ build of its own); FULL=1 runs every quick job there too.
-# The jobs of a suite run $(SMMU_PARALLEL) at a time (default: the cores; sim/run.py --parallel);
-# the Verilator builds are made while the Icarus jobs run (they fill the cores the jobs leave idle;
-# step 3 makes again, with its errors, any build that failed there).
+# The jobs of a suite run $(SMMU_PARALLEL) at a time (default: the cores; sim/run.py --parallel).
 test: $(STAMP) tools ## model unit tests + quick suite on icarus AND verilator (FULL=1: every quick job on verilator)
 	@mkdir -p results; fail=""; start=$$(date +%s); \
 	echo "===== [1/3] model unit tests: pytest tests/unit"; \
 	$(PY) -m pytest tests/unit -q --junitxml=results/unit.xml || fail="$$fail unit"; \
-	echo "===== [2/3] quick suite on icarus (step 3's Verilator builds made beside it: results/verilator-builds.log)"; \
-	{ $(RUN) --sim verilator --suite $(if $(FULL),quick,quick_ci) --build-only $(RUNFLAGS) > results/verilator-builds.log 2>&1 & } ; \
+	echo "===== [2/3] quick suite on icarus"; \
 	$(RUN) --sim icarus --suite quick --junit results/icarus-quick.xml $(RUNFLAGS) || fail="$$fail icarus"; \
-	wait; \
 	echo "===== [3/3] quick suite on verilator$(if $(FULL),, (suite quick_ci: the parameter sets of CI_VERILATOR_PARAMS))"; \
 	$(RUN) --sim verilator --suite $(if $(FULL),quick,quick_ci) --junit results/verilator-quick.xml $(RUNFLAGS) || fail="$$fail verilator"; \
 	echo "===== make test: $$(( $$(date +%s) - start )) s; JUnit: results/unit.xml results/icarus-quick.xml results/verilator-quick.xml"; \
