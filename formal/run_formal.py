@@ -29,6 +29,8 @@ from concurrent.futures import ThreadPoolExecutor, as_completed
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT / "sim"))
+from shard import default_parallel  # noqa: E402  (sim/shard.py: pure Python, the one definition)
 BUILD = ROOT / "build" / "formal"       # --out-dir: E/build/formal
 RESULTS = ROOT / "results" / "formal"   # --out-dir: E/results/formal
 RTL_DIR = None                          # --rtl-dir: the rtl/ tree the .sby [files] are taken from
@@ -102,16 +104,6 @@ def shims():
     return d
 
 
-def _default_parallel():
-    env = os.environ.get("SMMU_PARALLEL", "").strip()
-    if env.isdigit() and int(env) > 0:
-        return int(env)
-    try:
-        return max(1, len(os.sched_getaffinity(0)))
-    except (AttributeError, OSError):
-        return max(1, os.cpu_count() or 1)
-
-
 def warm_up(env):
     """First call of a yowasp tool compiles it and prints a notice: do that outside sby."""
     for cmd in (["boolector", "--version"], ["yosys", "-V"]):
@@ -178,7 +170,7 @@ def main():
     ap.add_argument("--timeout", type=int, default=1800, help="seconds per task (default 1800)")
     ap.add_argument("--rtl-dir", default="", help="take the .sby files' rtl/ sources from this directory")
     ap.add_argument("--out-dir", default="", help="build/formal and results/formal under this directory")
-    ap.add_argument("--parallel", type=int, default=_default_parallel(),
+    ap.add_argument("--parallel", type=int, default=default_parallel(),
                     help="tasks run at a time (default $SMMU_PARALLEL, else the cores)")
     args = ap.parse_args()
 

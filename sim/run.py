@@ -50,6 +50,7 @@ import sys
 import sysconfig
 import time
 import xml.etree.ElementTree as ET
+from statistics import median
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -106,6 +107,7 @@ if str(SIM_DIR) not in sys.path:
 from cocotb_tools.check_results import get_results  # noqa: E402
 from cocotb_tools.runner import get_runner  # noqa: E402
 
+import shard  # noqa: E402
 from suites import SUITES, Job  # noqa: E402
 
 log = logging.getLogger("run")
@@ -532,17 +534,6 @@ def rerun_with_waves(res: JobResult, filters: list[str] | None = None,
     return res
 
 
-def default_parallel() -> int:
-    """$SMMU_PARALLEL, else the cores this process may use."""
-    env = os.environ.get("SMMU_PARALLEL", "").strip()
-    if env.isdigit() and int(env) > 0:
-        return int(env)
-    try:
-        return max(1, len(os.sched_getaffinity(0)))
-    except (AttributeError, OSError):
-        return max(1, os.cpu_count() or 1)
-
-
 def _one_run(sim: str, suite: str, bdir: Path, job: Job, seed: int, *, waves: bool, filters,
              coverage: bool, timeout: float | None, rerun: bool, log: bool) -> JobResult:
     """One job and seed, and its rerun with waves when asked for and it failed."""
@@ -575,10 +566,8 @@ def run_parallel(sim: str, suite: str, builds: dict, build_key, runs: list, n: i
     out: list[JobResult | None] = [None] * len(runs)
     # longest first (sim/regress_durations.json: the regression's copies of the quick jobs are
     # named q_<job>), so that no long job starts last and runs alone
-    import shard
     table = shard.load_durations()
-    known = sorted(table.values())
-    guess = known[len(known) // 2] if known else 1.0
+    guess = median(table.values()) if table else 1.0
     cost = [table.get(f"{sim}-{j.name}", table.get(f"{sim}-q_{j.name}", guess)) for j, _ in runs]
     order = sorted(range(len(runs)), key=lambda k: -cost[k])
     t0 = time.monotonic()
@@ -686,7 +675,7 @@ def main(argv: list[str] | None = None) -> int:
                     help="wall-clock seconds per job (0: none)")
     ap.add_argument("--rerun-waves", action="store_true", help="rerun a failing job once with an FST dump")
     ap.add_argument("--job", default="", help="comma-separated job names: run only these jobs of the suite")
-    ap.add_argument("--parallel", type=int, default=default_parallel(),
+    ap.add_argument("--parallel", type=int, default=shard.default_parallel(),
                     help="jobs run at a time, each in its own process (default $SMMU_PARALLEL or the cores)")
     a = ap.parse_args(argv)
     if a.coverage and a.sim != "verilator":

@@ -12,18 +12,33 @@ regression between them without gaps or overlaps.
     the least-loaded shard (LPT), ties broken by id and by the lower shard index.  Cases of a
     job missing from the table count as the median known duration.
 
+default_parallel() is how many cases, jobs or formal tasks one machine runs at a time
+(sim/run.py --parallel, formal/run_formal.py --parallel).
+
 Pure Python (no cocotb): tests/unit/test_shard.py imports it.
 """
 
 from __future__ import annotations
 
 import json
+import os
 import re
 from pathlib import Path
 from statistics import median
 from typing import Mapping, Sequence
 
 DURATIONS_FILE = Path(__file__).resolve().parent / "regress_durations.json"
+
+
+def default_parallel() -> int:
+    """$SMMU_PARALLEL, else the cores this process may use."""
+    env = os.environ.get("SMMU_PARALLEL", "").strip()
+    if env.isdigit() and int(env) > 0:
+        return int(env)
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except (AttributeError, OSError):
+        return max(1, os.cpu_count() or 1)
 
 
 def parse_shard(text: str | None) -> tuple[int, int]:
