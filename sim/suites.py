@@ -289,10 +289,11 @@ SUITES["mutate"] = [
     # the TBU's main TLB: permissions of a hit, the kept answer and the micro-TLB refill against
     # invalidations, the SSV/SSID tag (the other mutate jobs never hit the main TLB), the block
     # array's round-robin replacement (mutant mtlb-260: its victim pointer sticks at the last entry),
-    # a micro-TLB hit held in the queue's stage keeps its decision (mutant xlt_q-455 of stop 22)
+    # a micro-TLB hit held in the queue's stage keeps its decision (mutant xlt_q-455 of stop 22),
+    # nothing cached is used after a reset without invalidation (mutant mtlb-220 of stop 32)
     Job("tb.tests.test_mtlb", name="m_mtlb",
         testcase=["MtlbPermissions", "MtlbKeptAnswer", "MtlbNextProbe", "MtlbRefillRace", "MtlbSubstreams",
-                  "MtlbBlockReplacement", "MtlbHeldHit"]),
+                  "MtlbBlockReplacement", "MtlbHeldHit", "MtlbWarmReset"]),
     # STALL_MODEL=1: a CD with S=1 is ILLEGAL (C_BAD_CD) and RESUME / STALL_TERM are CERROR_ILL; the
     # other mutate jobs run STALL_MODEL=0, where both are legal (mutant cfg-122: CD.S=1 accepted)
     Job("tb.tests.test_config", name="m_config_stall1", testcase=["ConfigIllegalCd"],

@@ -464,8 +464,10 @@ class SmmuDriver:
                 return v
         raise DriverError(f"timeout waiting for {what}")
 
-    async def device_reset(self) -> None:
-        """arm_smmu_device_reset, step by step (smmuv3-facts.md section 8)."""
+    async def device_reset(self, invalidate: bool = True) -> None:
+        """arm_smmu_device_reset, step by step (smmuv3-facts.md section 8). ``invalidate=False``
+        leaves out CFGI_ALL and the TLBI_*_ALL commands (a firmware-style bring-up that relies on
+        the caches being empty after reset: docs/architecture.md "Reset")."""
         f = self.f
         # leave a running SMMU safely: abort incoming traffic first
         cr0 = await self.regs.read("CR0")
@@ -491,10 +493,11 @@ class SmmuDriver:
         enables = 0x8
         await self._write_cr0(enables)
         # invalidate any cached configuration, then stale TLB entries
-        await self.issue([C.cfgi_all()])
-        if f.hyp:
-            await self.issue([C.tlbi_el2_all()])
-        await self.issue([C.tlbi_nsnh_all()])
+        if invalidate:
+            await self.issue([C.cfgi_all()])
+            if f.hyp:
+                await self.issue([C.tlbi_el2_all()])
+            await self.issue([C.tlbi_nsnh_all()])
         # event queue
         await self.regs.write64("EVENTQ_BASE", self.cfg.evtq_base | f.evtq_shift | (1 << 62))
         self.evtq_prod = self.evtq_cons = 0

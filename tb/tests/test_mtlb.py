@@ -50,6 +50,9 @@ MtlbHeldHit       (first) the hits of a warm pass with nothing of their ID pendi
                   a micro-TLB hit keeps its decision while the translation queue's stage holds it (a
                   full table behind a throttled m_axi): with every page in the micro-TLB and no
                   invalidation, the phase probes no main TLB and starts no walk.
+MtlbWarmReset     nothing cached before aresetn is used after it: phase 1 (Linux bring-up) fills every
+                  cache, aresetn, phase 2 (no CFGI_ALL / TLBI, STE and CD written straight into memory)
+                  maps the same VAs (StreamID 0, a block at VA 0: the tags' reset values) elsewhere.
 
 The micro-TLB is evicted either with 4 KiB pages of other sets (``sweep_vas``) or with 2 MiB blocks
 (``block_sweeper``: the main TLB's page entries stay, so the small main TLB keeps a test's pages too).
@@ -745,4 +748,70 @@ class MtlbHeldHit(MtlbTest):
         assert t["lookups"] == t["hits"] == len(items), f"not every transaction hit the micro-TLB: {t}"
         assert d["mt_lookups"] == 0 and d["walks"] == 0, \
             f"a micro-TLB hit held in the stage went the slow way without an invalidation: {d}"
+        await self.finish()
+
+
+# ====================================================================== warm reset, no invalidation
+@pyuvm.test()
+class MtlbWarmReset(MtlbTest):
+    """Nothing cached before a reset is used after it (docs/architecture.md "Reset": aresetn clears
+    every valid bit; the RAM payloads keep their contents). Phase 1, the Linux bring-up: one
+    context's 4 KiB pages and ``MTLB_BLOCKS`` 2 MiB blocks (every block entry filled, so none holds
+    an undefined payload) read and written, so the micro-TLB, the main TLB (pages and blocks), the
+    walk caches and the configuration cache hold them. aresetn. Phase 2, a firmware-style bring-up
+    without CFGI_ALL / TLBI_NSNH_ALL (``device_reset(invalidate=False)``), the same StreamID and
+    ASID, its STE and a new CD written straight into memory (no command at all) over new tables
+    that map the same VAs to other PAs: every access must get the new PA (scoreboard) and be walked
+    (no walk-cache entry of phase 1 left). StreamID 0 and a block at VA 0, because the tags reset
+    to zeros: mutant mtlb-220 of stop 32 (the block array's valid bits reset to ones) makes every
+    block entry match SID 0, VA [0, 2 MiB) after the reset and sends a phase-1 payload's PA."""
+
+    async def body(self) -> None:
+        env = self.env
+        p = env.params
+        await self.bring_up()
+        init_memory(env)
+        tap = TwTap(env.tw_smp)
+        # StreamID 0 and a block at VA 0: the tags' reset values (a block entry valid after reset
+        # would match exactly these: SID 0, no SSID, VA [0, 2 MiB), global)
+        sid, asid = 0, 13
+        nb = p.MTLB_BLOCKS if self.mtlb_on() else 4
+        pages = [0x35_0000_0000 + k * 5 * SIZE_4K for k in range(max(4, min(16, p.TLB_ENTRIES)))]
+        blocks = [0] + [0x36_0000_0000 + k * 3 * SIZE_2M for k in range(nb - 1)]
+
+        def mapped(t):
+            for va in pages:
+                t.map(va, self.data_pa())
+            for va in blocks:
+                t.map(va, self.data_pa(SIZE_2M), SIZE_2M)
+
+        def items(ctx, off: int):
+            vas = [va + off for va in pages] + [va + (off * 37) % SIZE_2M for va in blocks]
+            return [self.vtxn(ctx, va, w, prot=1, len_=0) for va in vas for w in (False, True)]
+
+        t1 = self.new_tables()
+        mapped(t1)
+        c1 = await self.context(sid, asid, tables=t1)
+        reads1, d1 = await self.measured(tap, items(c1, 0x40), "phase 1 (Linux bring-up): fills")
+        reads1b, d1b = await self.measured(tap, items(c1, 0x80), "phase 1: again, cached")
+        assert reads1b == 0, f"{reads1b} walk reads on the second pass: phase 1 did not leave its " \
+                             f"translations cached, the reset would test nothing"
+        await env.reset(5)
+        await self.drv.device_reset(invalidate=False)
+        t2 = self.new_tables()
+        mapped(t2)
+        cd = make_s1_cd(self.feat, asid, t2.ttb0, ias_bits=64 - t2.t0sz)
+        table = self.alloc_cds(1)
+        env.mem.write(table, cd.pack())
+        env.mem.write(self.drv.ste_addr(sid), make_cdtable_ste(self.feat, table, s1cdmax=0, s1dss=0b10).pack())
+        c2 = Ctx(sid, asid, t2, cd, 0, 0, table)
+        its = items(c2, 0xC0)
+        reads2, d2 = await self.measured(tap, its, "phase 2 (after aresetn, no invalidation)")
+        # 4 levels for the first page, at least one descriptor read for every other translation
+        # (pages share their upper levels: the walk caches filled in phase 2 may serve those)
+        assert reads2 >= 4 + len(pages) + nb - 1, \
+            f"{reads2} walk reads for {len(pages)} pages and {nb} blocks after the reset: a cached translation " \
+            f"or table descriptor of before the reset was used"
+        assert d2["mt_hits"] <= d2["mt_lookups"] - len(pages) - nb, \
+            f"main-TLB hits after the reset before any fill could have made them: {d2}"
         await self.finish()
