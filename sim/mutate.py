@@ -29,10 +29,12 @@ Each mutant: a copy of rtl/ with the one file changed, built and run in build/mu
 through `sim/run.py --suite mutate --stop-on-fail --rtl-dir ... --out-dir ...` with a wall-clock
 limit (a hang counts as killed, "timeout"); a mutant that passed every job then goes through the
 formal tasks of MUTATE_FORMAL (sim/suites.py) on its copy (`formal/run_formal.py --quick --tasks
-... --rtl-dir ... --out-dir ...`, yowasp-sby from requirements-eda.txt).  killed = some test
-failed (the first failing job and test are recorded) or a formal task FAILed (its assertion is
-recorded); survived = every job and task passed (a formal task that times out or errors kills
-nothing: noted).  sim/mutate_equivalent.yml lists the
+... --rtl-dir ... --out-dir ...`, yowasp-sby from requirements-eda.txt), then through
+`verilator --lint-only -Wall` on smmu_top as `make lint` runs it (a mutant CI's lint step would
+reject, e.g. a latch from a deleted default in an always @* block).  killed = some test failed
+(the first failing job and test are recorded), a formal task FAILed (its assertion is recorded)
+or lint flagged it ("lint (verilator -Wall): ..."); survived = every job, task and lint passed (a
+formal task that times out or errors kills nothing: noted).  sim/mutate_equivalent.yml lists the
 survivors judged equivalent (no observable behaviour change) with the reason; an entry applies
 only while its `diff` still equals the mutant's changed line.
 
@@ -523,6 +525,22 @@ def compiles(d: Path, params: list[dict]) -> tuple[bool, str]:
     return True, ""
 
 
+def lints(d: Path) -> tuple[bool, str]:
+    """Verilator --lint-only -Wall on the tree in d, as `make lint` runs it on smmu_top (default
+    parameters): a mutant it flags would fail CI's lint step (e.g. a latch from a deleted default
+    assignment in an always @* block). (clean, first warning line)."""
+    import sysconfig
+    root = Path(sysconfig.get_paths()["purelib"]) / "verilator"
+    files = [str(d / p.relative_to(REPO)) for p in rtl_files()]
+    env = {**os.environ, "VERILATOR_ROOT": str(root), "PATH": f"{root / 'bin'}:{os.environ.get('PATH', '')}"}
+    r = subprocess.run(["verilator", "--lint-only", "-Wall", "-I" + str(d / "rtl"), "--top-module", "smmu_top"]
+                       + files, capture_output=True, text=True, timeout=600, env=env, cwd=d)
+    if r.returncode == 0:
+        return True, ""
+    lines = [ln for ln in (r.stdout + r.stderr).splitlines() if ln.startswith("%")]
+    return False, (lines[0] if lines else "error")[:200]
+
+
 _RUNNING = re.compile(r"cocotb\.regression\s+running (\S+)")
 _FAILED = re.compile(r"cocotb\.regression\s+(\S+) failed")
 _JOB = re.compile(r"^\[run\] icarus (\S+) seed=")
@@ -810,7 +828,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--survivors", action="store_true", help="rerun the survivors of results/mutate/report.json")
     ap.add_argument("--keep", action="store_true", help="keep build/mutate/<id>/ of killed mutants too")
     ap.add_argument("--jobs-only", default="", help="with --only/--survivors: run only these jobs of the suite "
-                    "(comma-separated job names; 'formal' = the MUTATE_FORMAL tasks), e.g. a job added after "
+                    "(comma-separated job names; 'formal' = the MUTATE_FORMAL tasks, 'lint' = the lint step), e.g. a job added after "
                     "the report: valid only for mutants that passed every other job in that report")
     a = ap.parse_args(argv)
 
@@ -911,9 +929,10 @@ def main(argv: list[str] | None = None) -> int:
           + (f"; then formal {', '.join(formal_tasks)} (baseline {bl.get('formal_seconds', 0):.0f} s, "
              f"{formal_limit:.0f} s per task)" if formal_tasks else ""), flush=True)
     sel = [x.strip() for x in a.jobs_only.split(",") if x.strip()]
-    sim_jobs = ",".join(x for x in sel if x != "formal")
+    sim_jobs = ",".join(x for x in sel if x not in ("formal", "lint"))
     run_sim = not sel or bool(sim_jobs)
     run_fml = bool(formal_tasks) and (not sel or "formal" in sel)
+    run_lint = not sel or "lint" in sel
     print(f"[mutate] {len(chosen)} mutant(s), -j {a.jobs}", flush=True)
 
     lock = threading.Lock()
@@ -934,6 +953,10 @@ def main(argv: list[str] | None = None) -> int:
                 detail = fdetail
             else:
                 r.note = fdetail
+        if st == "survived" and run_lint:
+            clean, lmsg = lints(d)
+            if not clean:
+                st, detail = "killed", f"lint (verilator -Wall): {lmsg}"
         r.status, r.by, r.seconds = st, detail, round(secs, 1)
         e = equiv_entry(equiv, s.id, r.diff)
         if e is not None and e.get("_moved_from"):

@@ -139,7 +139,7 @@ SUITES["quick"] += [
         testcase=["TranslateFaults", "TranslatePermissions", "TranslateGeometry", "TranslateBlockHits",
                   "TranslateAsidGlobal", "TranslateTbiTlbi", "TranslateTlbi", "TranslateTerminate",
                   "TranslateHitUnderMiss", "TranslateNegStale", "TranslateSameIdFaults",
-                  "TranslateHeldDecisionInval"]),
+                  "TranslateHeldDecisionInval", "TranslateSyncDownstream"]),
     Job("tb.tests.test_translate", name="translate_random", testcase=["TranslateRandom"], seeds=[1, 2, 3],
         env={"TXNS": 1000}),
     # wide data, more IDs, narrow OAS, a small TLB (evictions), STALL_MODEL=1 (terminate only)
@@ -160,13 +160,15 @@ SUITES["regress"] += [
 # ---- end of issue 4 translation tests ----
 
 # ---- issue 5 stall model (tb/tests/test_stall.py) ----
-STALL_DIRECTED = ["StallRetryIopf", "StallAbortTerm", "StallResumeNoop", "StallTermSid", "StallTermRecordWaiting",
+STALL_DIRECTED = ["StallRetryIopf", "StallAbortTerm", "StallResumeNoop", "StallTagRotation", "StallTermSid",
+                  "StallTermRecordWaiting",
                   "StallSmmuenClear",
                   "StallHitUnderFault", "StallMaxFull", "StallEventQueue", "StallNoStaleAfterInval",
                   "StallGpuJob", "StallPasidExit", "StallFirmwareHandover", "StallReset",
                   "StallCommandLegality"]
 # the tests that need no CD.S=0 context (STALL_MODEL=2 makes CD.S=0 ILLEGAL)
-STALL_ONLY = ["StallRetryIopf", "StallAbortTerm", "StallResumeNoop", "StallTermSid", "StallTermRecordWaiting",
+STALL_ONLY = ["StallRetryIopf", "StallAbortTerm", "StallResumeNoop", "StallTagRotation", "StallTermSid",
+              "StallTermRecordWaiting",
               "StallSmmuenClear",
               "StallHitUnderFault", "StallMaxFull", "StallEventQueue", "StallReset", "StallCommandLegality"]
 SUITES["quick"] += [
@@ -268,7 +270,7 @@ SUITES["mutate"] = [
     Job("tb.tests.test_translate", name="m_translate",
         testcase=["TranslateFaults", "TranslatePermissions", "TranslateGeometry", "TranslateBlockHits",
                   "TranslateAsidGlobal", "TranslateTbiTlbi", "TranslateTerminate", "TranslateHitUnderMiss",
-                  "TranslateNegStale", "TranslateSameIdFaults"]),
+                  "TranslateNegStale", "TranslateSameIdFaults", "TranslateSyncDownstream"]),
     Job("tb.tests.test_stall", name="m_stall", testcase=STALL_DIRECTED),
     Job("tb.tests.test_liveness", name="m_liveness",
         testcase=["LivenessPermRefill", "LivenessCfgFaultNoBlock", "LivenessGlobalWalkOtherAsid",
@@ -281,7 +283,9 @@ SUITES["mutate"] = [
     Job("tb.tests.test_corners", name="m_corners"),
     # the walk caches' hits (reads per miss; mutant wcache-079: no hit ever); a walk slot held until its
     # result is copied (WalkResultHold: smmu_xlt_q p_wb, smmu_walk slot_hold)
-    Job("tb.tests.test_walkcache", name="m_walkcache", testcase=["WalkCacheReads", "WalkResultHold"]),
+    # each level's round-robin replacement (mutant wcache-092 of stop 33: the pointer stuck at entry 0)
+    Job("tb.tests.test_walkcache", name="m_walkcache", testcase=["WalkCacheReads", "WalkResultHold",
+                                                                 "WalkCacheReplacement"]),
     # LINK_REG=1: the TBU's link register stage (mutants tbu_link-007/008: its downstream register's
     # reset); the first test after power-up sees the first cycles after reset
     Job("tb.tests.test_stall", name="m_stall_lr", testcase=["StallRetryIopf", "StallHitUnderFault"],
@@ -306,7 +310,11 @@ SUITES["mutate"] = [
 # asserted; the simulation suite has no bound on how long a READY entry waits (mutant xlt_q-496).
 # blocks:xlt_q4_bmc: the same with 4 pending entries, where the fault-record choice wraps within the
 # quick depth (its fairness: mutant xlt_q-186 of stop 22, the round-robin pointer reset to entry 0).
-MUTATE_FORMAL = ["blocks:xlt_q_bmc", "blocks:xlt_q4_bmc"]
+# units:qptr / fifo / skid / xlt_out (k-induction, a second or two each): the building blocks' own
+# contracts, outputs included that no instance reads today (mutant qptr-026 of stop 33: smmu_qptr's
+# cons_inc, unused by both instances, so no simulation sees it).
+MUTATE_FORMAL = ["blocks:xlt_q_bmc", "blocks:xlt_q4_bmc", "units:qptr", "units:fifo", "units:skid",
+                 "units:xlt_out"]
 
 # ---- capacity parameters (XLT_SLOTS, STALL_SLOTS, WALKERS, CFG_ENTRIES, PARK_SLOTS, PARK_BEATS) ----
 # A small set (the formal parameter set with 6 slots and 16-beat park slots) and a large one (8

@@ -17,6 +17,7 @@ StallRetryIopf          IO page faults, Linux flow: stall -> page request (grpid
                         page the handler refuses (ABORT -> SLVERR); IRQ-driven event thread
 StallAbortTerm          RESUME abort (SLVERR, len+1 beats / one B after all W) and term (RAZ/WI),
                         reads and writes of 1..32 beats, nothing on m_axi
+StallTagRotation        STALL_MAX + 2 stalls one after another: STAG indices in turn, no value repeated
 StallResumeNoop         RESUME of an unknown STAG, of the right STAG with another StreamID, a stale
                         STAG after its stall ended (index reused): no-ops; Linux's page response
                         uses the master's first StreamID, so a stall on its second one is not
@@ -360,6 +361,40 @@ class StallResumeNoop(StallTest):
         assert env.sb.stats["resume_nomatch"] == 14, env.sb.stats
         await self.finish_stalls()
 
+
+# ====================================================================== STAG indices in turn
+@pyuvm.test()
+class StallTagRotation(StallTest):
+    """STAG = {generation, index}; a new stall takes the first free index at or after the one after
+    the last allocation (smmu_stallq), so the indices are used in turn and a STAG value comes back
+    only after STALL_MAX * 2^(16 - log2 STALL_MAX) stalls: a late CMD_RESUME of an ended stall can
+    meet a new stall's tag only that far apart. STALL_MAX + 2 stalls one after another, each aborted
+    before the next: with every other index free, each index must be the one after the last
+    (mod STALL_MAX) and no STAG may repeat. Mutant stallq-087 of stop 33 (the pointer never moved:
+    index 0 every time, only its generation changing) fails the rotation."""
+
+    async def body(self) -> None:
+        drv = await self.bring_up()
+        init_memory(self.env)
+        a = await self.sctx(0x3A, 7)
+        smax = self.feat.stall_max
+        iw = max(1, (smax - 1).bit_length())
+        stags = []
+        for k in range(smax + 2):
+            it = self.vtxn(a, self.hole(20 + k), k % 2 == 1, prot=1, len_=0, tid=k % 4)
+            await self.launch([it])
+            (r,) = await self.stalled(1)
+            stags.append(r.grpid)
+            await drv.resume(a.sid, r.grpid, "abort", wait=True)
+            await self.wait_done([it])
+            assert it.resp == [SLVERR], f"stall {k}: aborted by CMD_RESUME, response {it.resp}"
+        idx = [g & ((1 << iw) - 1) for g in stags]
+        self.log.info("STAGs of %d consecutive stalls (STALL_MAX %d): %s", len(stags), smax,
+                      " ".join(f"{g:#06x}" for g in stags))
+        want = [(idx[0] + k) % smax for k in range(len(idx))]
+        assert idx == want, f"STAG indices {idx}, expected in turn {want} (every other index was free)"
+        assert len(set(stags)) == len(stags), f"a STAG value repeated: {[hex(g) for g in stags]}"
+        await self.finish_stalls()
 
 # ====================================================================== STALL_TERM
 @pyuvm.test()

@@ -66,6 +66,7 @@ from cocotb.triggers import ClockCycles, RisingEdge
 from tb.agents.axi_mem_responder import ErrorRange
 from tb.agents.axi_signals import OKAY, SLVERR
 from tb.agents.axi_txn import AxiTxn, TxnConstraints
+from tb.agents.throttle import Throttle
 from tb.driver.irq import IrqHandlers
 from tb.driver.smmu_driver import make_s1_cd
 from tb.driver.testkit import (TwTap, counters_delta, format_counters, tlb_counters, wait_until,
@@ -965,6 +966,60 @@ class TranslateHeldDecisionInval(XltTest):
         await self.settle_events()
         await self.finish()
 
+
+@pyuvm.test()
+class TranslateSyncDownstream(XltTest):
+    """CMD_SYNC after a TLBI completes only once every transaction that may have used the
+    invalidated translation has completed downstream (IHI 0070 3.21; smmu_id_cnt old_cnt -> the
+    paths' sync_block): a read and, separately, a write of a page are issued on m_axi and their
+    response (R / B) is held by the memory; the page is remapped + TLBI_NH_VA + CMD_SYNC; the SYNC
+    must not complete while the response is held (300 cycles), and completes once the memory
+    answers. Each direction alone, so neither path's hold can stand in for the other's. Mutant
+    tbu-009 of stop 33 (the TBU's sync hold `rd_path || wr_path` made `rd_path && wr_path`): with
+    one direction outstanding the SYNC completed at once."""
+
+    async def body(self) -> None:
+        env = self.env
+        drv = await self.bring_up()
+        init_memory(env)
+        t = self.new_tables()
+        c = await self.context(0x66, 9, tables=t)
+        base = 0x31_0000_0000
+        never = Throttle("random", 0.0)
+        for k, (write, ch) in enumerate(((False, "r"), (True, "b"))):
+            what = "write" if write else "read"
+            va = base + k * SIZE_4K
+            t.map(va, self.data_pa())
+            await self.run_items([self.vtxn(c, va, write, prot=1, len_=0, tid=k)], shuffle=False)   # warm
+            key = "aw" if write else "ar"
+
+            def issued() -> int:     # every TBU's m_axi (smmu_multi: the StreamID picks the TBU)
+                return sum(ma.monitor.stats[key] for ma in env.m_agents)
+
+            m_n = issued()
+            env.set_backpressure(mem={ch: never})
+            for ma in env.m_agents:
+                ma.sampler.kick()
+            it = self.vtxn(c, va + 0x80, write, prot=1, len_=0, tid=k)
+            await env.client.send(it)
+            await wait_until(env, lambda: issued() > m_n, 2000, what=f"the {what} issued on m_axi")
+            await ClockCycles(env.dut.aclk, 20)
+            assert not it.done.is_set(), f"the {what} completed with its {ch.upper()} held"
+            sc = self.scope(t, va, SIZE_4K, t.lookup(va))
+            self.change(t, va, lambda: t.map(va, self.data_pa(), replace_existing=True), sc, f"remap {va:#x}")
+            task = cocotb.start_soon(drv.issue(self.tlbi_cmds("va", sc)))
+            await ClockCycles(env.dut.aclk, 300)
+            assert not task.done(), (f"CMD_SYNC completed while a {what} issued with the invalidated "
+                                     f"translation was still outstanding on m_axi ({ch.upper()} held)")
+            env.set_backpressure()
+            for ma in env.m_agents:
+                ma.sampler.kick()
+            await it.done.wait()
+            await task
+            assert it.resp == [OKAY], str(it)
+            self.log.info("%s outstanding downstream at TLBI_NH_VA: the SYNC waited for its %s", what, ch.upper())
+        await self.settle_events()
+        await self.finish()
 
 # ====================================================================== random
 @pyuvm.test()

@@ -31,6 +31,8 @@ WalkResultHold      a walk's result waits in its slot until every transaction th
 WalkCacheInvalidate every TLBI / CFGI form the command queue forwards, each on a region whose
                     walk cache entries were just seen to hit: the next miss reads from the start
                     level (removed) or 1 descriptor (kept)
+WalkCacheReplacement WCACHE_ENTRIES + 2 level-2 fills in order: the last WCACHE_ENTRIES are held
+                    (1 read for a new page), the first two replaced (2 reads)
 
 Rerun one test: python sim/run.py --sim icarus --suite quick --job walkcache --tests test_walkcache.<Test>
 """
@@ -291,4 +293,39 @@ class WalkResultHold(WalkCacheTest):
         assert merged >= self.N_MERGE // 2, f"only {merged} reads merged into the walk of P: nothing to copy"
         if n_walker == 2:
             assert seen["held_waiting"] > 0, "no lookup ever waited for a held slot: the case was not exercised"
+        await self.finish()
+
+
+# ====================================================================== replacement
+@pyuvm.test()
+class WalkCacheReplacement(WalkCacheTest):
+    """Each level's replacement (smmu_wcache: a same-tag entry is rewritten, else the first invalid
+    one, else the level's round-robin victim, the pointer advanced on every replacing fill). Level
+    2: WCACHE_ENTRIES + 2 new 2 MiB regions under one level-1 table, one miss each in order (level 0
+    and 1 cached after the first: 2 reads each, one level-2 fill each: the array fills, then two
+    replacements). Then a new page of each of the last WCACHE_ENTRIES regions: all held (1 read);
+    then the first two regions: replaced (2 reads). Round robin gives consecutive replacing fills
+    different entries wherever the pointer stands, so this holds for any pointer position. Mutant
+    wcache-092 of stop 33 (the pointer stuck at entry 0 once there): the last region's fill evicted
+    the one before it (2 reads for a region the rule keeps)."""
+
+    async def body(self) -> None:
+        await self.setup_wc()
+        ne = self.env.params.WCACHE_ENTRIES
+        c = await self.context(0x34, 6)
+        t = c.tables
+        base = 0x60_0000_0000
+        n = max(ne, 1) + 2
+        regions = [base + k * SIZE_2M for k in range(n)]
+        for r in regions:
+            t.map(r + 0x1000, self.data_pa())
+            t.map(r + 0x2000, self.data_pa())
+        await self.miss(c, regions[0] + 0x1000, 4, "region 0 (nothing cached)")
+        for k in range(1, n):
+            await self.miss(c, regions[k] + 0x1000, 2, f"region {k} (levels 0, 1 cached, its level 2 not)")
+        held = range(n - ne, n) if ne else range(0)
+        for k in held:
+            await self.miss(c, regions[k] + 0x2000, 1, f"region {k}: one of the last {ne} level-2 fills, held")
+        for k in range(n - len(held)):
+            await self.miss(c, regions[k] + 0x2000, 2, f"region {k}: replaced by a later fill")
         await self.finish()
