@@ -371,6 +371,8 @@ module f_tbu_tlb (
     input wire [1:0]    pr_ssid,
     input wire [1:0]    pr_ssv,
     input wire [103:0]  pr_va,
+    input wire [1:0]    pr_pnu,
+    input wire [1:0]    pr_ind,
     input wire [1:0]    mf_valid,
     input wire [3:0]    mf_sid,
     input wire [1:0]    mf_ssid,
@@ -413,7 +415,7 @@ always @(posedge clk) f_past_valid <= 1'b1;
 wire rstn = f_past_valid ? rstn_in : 1'b0;
 wire rst  = !rstn;
 
-wire [1:0]      lk_hit, lk_pan, lk_byp, lk_ng, mt_hit, mt_ng, mt_pan, mt_tbi;
+wire [1:0]      lk_hit, lk_pan, lk_byp, lk_ng, mt_hit, mt_ng, mt_pan, mt_tbi, mt_ok;
 wire [63:0]     lk_pa;
 wire [9:0]      lk_perm, mt_perm;
 wire [31:0]     lk_asid, mt_asid, cnt_fills;
@@ -428,8 +430,9 @@ smmu_tbu_tlb #(.TLB_ENTRIES(2), .MTLB_SETS(16), .MTLB_WAYS(1), .MTLB_BLOCKS(1), 
     .lk_hit(lk_hit), .lk_pa(lk_pa), .lk_perm(lk_perm), .lk_pan(lk_pan), .lk_byp(lk_byp),
     .lk_asid(lk_asid), .lk_ng(lk_ng), .lk_size(lk_size), .lk_ax(lk_ax),
     .pr_valid(pr_valid), .pr_sid(pr_sid), .pr_ssid(pr_ssid), .pr_ssv(pr_ssv), .pr_va(pr_va),
+    .pr_pnu(pr_pnu), .pr_ind(pr_ind),
     .mt_hit(mt_hit), .mt_pa(mt_pa), .mt_size(mt_size), .mt_ng(mt_ng), .mt_perm(mt_perm),
-    .mt_pan(mt_pan), .mt_asid(mt_asid), .mt_ax(mt_ax), .mt_tbi(mt_tbi),
+    .mt_pan(mt_pan), .mt_asid(mt_asid), .mt_ax(mt_ax), .mt_tbi(mt_tbi), .mt_ok(mt_ok),
     .mf_valid(mf_valid), .mf_sid(mf_sid), .mf_ssid(mf_ssid), .mf_ssv(mf_ssv), .mf_va(mf_va),
     .mf_tbi(mf_tbi), .mf_size(mf_size), .mf_asid(mf_asid), .mf_ng(mf_ng), .mf_pa(mf_pa),
     .mf_perm(mf_perm), .mf_pan(mf_pan), .mf_ax(mf_ax),
@@ -515,7 +518,7 @@ end
 always @* if (!f_chg) assume(f_map == f_map_q);
 
 // the kept main-TLB answer of each queue (smmu_xlt_q mh_*) and the probe it answers
-reg  [1:0]   q_ssv, q_ssid, k_v, k_ssv, k_ssid, k_tbi;
+reg  [1:0]   q_ssv, q_ssid, q_pnu, q_ind, k_v, k_ssv, k_ssid, k_tbi;
 reg  [3:0]   q_sid, k_sid, k_size;
 reg  [103:0] q_va, k_va;
 reg  [39:0]  k_pa;
@@ -526,6 +529,8 @@ always @(posedge clk)
             q_ssid[d]         <= pr_ssid[d];
             q_ssv[d]          <= pr_ssv[d];
             q_va[d*52 +: 52]  <= pr_va[d*52 +: 52];
+            q_pnu[d]          <= pr_pnu[d];
+            q_ind[d]          <= pr_ind[d];
         end
         if (rst)
             k_v[d] <= 1'b0;
@@ -555,6 +560,29 @@ generate
     end
 endgenerate
 
+// the permission rule (IHI 0070 13.4 PRIVCFG / INSTCFG, then the stage-1 permissions and PAN),
+// written here from the spec: perm = {PW, UR, UW, PX, UX}, pio = {INSTCFG, PRIVCFG}
+function f_allows;
+    input [4:0] perm;
+    input       pan;
+    input [3:0] pio;
+    input       pnu;
+    input       ind;
+    input       rnw;
+    reg priv, insn, user_data;
+    begin
+        priv      = pio[1] ? pio[0] : pnu;
+        insn      = pio[3] ? pio[2] : ind;
+        user_data = perm[3] || perm[2];
+        if (rnw && insn)
+            f_allows = priv ? perm[1] : perm[0];
+        else if (rnw)
+            f_allows = priv ? !(pan && user_data) : perm[3];
+        else
+            f_allows = priv ? (perm[4] && !(pan && user_data)) : perm[2];
+    end
+endfunction
+
 // ------------------------------------------------ shadow
 reg f_sh_tr = 1'b0, f_sh_byp = 1'b0;
 always @(posedge clk) begin
@@ -582,6 +610,11 @@ generate
         always @* if (f_past_valid && !rst) begin
             // main TLB: a hit for the tag answers a fill no covering invalidation has removed,
             // up to and including the answer cycle, with the tables' output page
+            // every main-TLB hit comes with the permission check of the probed access
+            // (port 0 reads, port 1 writes) against the entry it returns
+            if (mt_hit[gp])
+                assert(mt_ok[gp] == f_allows(mt_perm[gp*5 +: 5], mt_pan[gp], mt_ax[gp*22+18 +: 4], q_pnu[gp],
+                                             q_ind[gp], gp == 0));
             if (f_pr_tag[gp] && mt_hit[gp]) begin
                 assert(f_sh_tr && !sure_tr);
                 assert(f_join(mt_pa[gp*PW +: PW], mt_size[gp*2 +: 2]) == f_map);
@@ -722,9 +755,9 @@ smmu_xlt_q #(.ID_W(2), .OAS_BITS(32), .SID_W(1), .SSID_W(1), .PEND(PEND), .SLOT_
     .s_ssv(s_ssv), .s_valid(s_valid), .s_ready(s_ready),
     .lk_hit(lk_hit), .lk_byp(lk_byp), .lk_pa(lk_pa), .lk_perm(lk_perm), .lk_pan(lk_pan),
     .lk_asid(16'd0), .lk_ng(lk_ng), .lk_size(lk_size), .lk_ax(lk_ax),
-    .pr_valid(), .pr_sid(), .pr_ssid(), .pr_ssv(), .pr_va(), .pr_grant(pr_grant),
+    .pr_valid(), .pr_sid(), .pr_ssid(), .pr_ssv(), .pr_va(), .pr_pnu(), .pr_ind(), .pr_grant(pr_grant),
     .mt_hit(1'b0), .mt_pa(20'd0), .mt_size(2'd0), .mt_ng(1'b0), .mt_perm(5'd0), .mt_pan(1'b0),
-    .mt_asid(16'd0), .mt_ax(22'd0), .mt_tbi(1'b0),
+    .mt_asid(16'd0), .mt_ax(22'd0), .mt_tbi(1'b0), .mt_ok(1'b0),
     .mf_valid(), .mf_sid(), .mf_ssid(), .mf_ssv(), .mf_va(), .mf_tbi(), .mf_size(), .mf_asid(), .mf_ng(),
     .mf_pa(), .mf_perm(), .mf_pan(), .mf_ax(),
     .o_valid(o_valid), .o_id(), .o_addr(), .o_len(), .o_attr(), .o_dom(), .o_down(), .o_raz(),

@@ -14,6 +14,7 @@ localparam AX_W    = 22;
 localparam AX_S1   = 6;
 localparam AX_OVR  = 7;
 localparam OVR_W   = 15;
+localparam AX_PIO  = AX_OVR + 11;   // {INSTCFG, PRIVCFG} (OVR[14:11]) in a transform
 
 // PnU / InD of an access after the STE's PRIVCFG / INSTCFG (IHI 0070 13.4): pio = OVR[14:11] =
 // {INSTCFG, PRIVCFG}; a 1x value sets the bit to x, 0x keeps the client's (smmu_perm, the

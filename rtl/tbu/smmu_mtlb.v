@@ -21,6 +21,13 @@
 //   TBI says whether the top byte is compared (the probe does not know the
 //   CD). Payload: the micro-TLB's entry, {PA, nG, effective perm, PAN, ASID,
 //   attribute transform}, so a hit is used exactly as a micro-TLB hit.
+// * Permissions (stop 34): the probe carries the access's direction, PnU and InD,
+//   and every way and block entry checks them (smmu_perm) while the tags are
+//   compared; the answer's an_ok is the check of the entry that hit. The
+//   permission bits of the block entries are kept in flip-flops for this (their
+//   payload RAM is read at the hit index, after the compare). So the caller
+//   selects one "allowed" bit instead of checking the selected payload: the
+//   check is off the path from the probe register to the queue's decision.
 // * Probe in cycle T (pr_valid[p]), answer in T+1 (an_hit[p], payload).
 //   A probe answers "miss" when an invalidation comes in its answer cycle;
 //   the way a fill wrote in the probe cycle is not compared (the RAM read
@@ -53,6 +60,9 @@ module smmu_mtlb #(
     input  wire [NP*SSID_W-1:0]      pr_ssid,
     input  wire [NP-1:0]             pr_ssv,
     input  wire [NP*52-1:0]          pr_va,      // VA[63:12]
+    input  wire [NP-1:0]             pr_rnw,     // the access: 1 read, 0 write
+    input  wire [NP-1:0]             pr_pnu,     // its AxPROT[0] and AxPROT[2]
+    input  wire [NP-1:0]             pr_ind,
 
     // answers (cycle T+1)
     output reg  [NP-1:0]             an_hit,
@@ -64,6 +74,7 @@ module smmu_mtlb #(
     output reg  [NP*16-1:0]          an_asid,
     output reg  [NP*22-1:0]          an_ax,
     output reg  [NP-1:0]             an_tbi,
+    output reg  [NP-1:0]             an_ok,      // the hit entry allows the probe's access
 
     // fill
     input  wire                      fill_valid,
@@ -91,6 +102,7 @@ module smmu_mtlb #(
 );
 
 `include "smmu_inv.vh"
+`include "smmu_attr.vh"   // AX_PIO
 
 localparam IW  = $clog2(SETS);                    // set index bits
 localparam WW  = (WAYS > 1) ? $clog2(WAYS) : 1;   // way number bits
@@ -197,6 +209,9 @@ reg               b_tbi    [0:BLOCKS-1];
 reg  [1:0]        b_size   [0:BLOCKS-1];
 reg  [15:0]       b_asid   [0:BLOCKS-1];
 reg               b_ng     [0:BLOCKS-1];
+reg  [4:0]        b_perm   [0:BLOCKS-1];   // (also in b_pl) what the permission check reads
+reg               b_pan    [0:BLOCKS-1];
+reg  [3:0]        b_pio    [0:BLOCKS-1];
 reg  [BW-1:0]     b_rr;
 // what a block hit returns, {pa, ng, perm, pan, asid, ax, size, tbi}: a RAM written
 // by the fill only (no reset: read only through a valid entry's match), read at the
@@ -236,6 +251,7 @@ reg [NP-1:0]        p_ssv, p_coll;
 reg [NP*WW-1:0]     p_coll_way;
 reg [NP*36-1:0]     p_va;        // VA[47:12]
 reg [NP-1:0]        p_lo0, p_top0;  // VA[55:48] = 0, VA[63:56] = 0
+reg [NP-1:0]        p_rnw, p_pnu, p_ind;
 
 always @(posedge clk) begin
     if (rst) begin
@@ -246,6 +262,9 @@ always @(posedge clk) begin
         p_va       <= {(NP*36){1'b0}};
         p_lo0      <= {NP{1'b0}};
         p_top0     <= {NP{1'b0}};
+        p_rnw      <= {NP{1'b0}};
+        p_pnu      <= {NP{1'b0}};
+        p_ind      <= {NP{1'b0}};
         p_coll     <= {NP{1'b0}};
         p_coll_way <= {(NP*WW){1'b0}};
     end else begin
@@ -258,6 +277,9 @@ always @(posedge clk) begin
                 p_va[k*36 +: 36]           <= pr_va[k*52 +: 36];
                 p_lo0[k]                   <= pr_va[k*52+36 +: 8] == 8'd0;
                 p_top0[k]                  <= pr_va[k*52+44 +: 8] == 8'd0;
+                p_rnw[k]                   <= pr_rnw[k];
+                p_pnu[k]                   <= pr_pnu[k];
+                p_ind[k]                   <= pr_ind[k];
                 // the RAM read of this cycle returns the set as it was before this fill
                 p_coll[k]                  <= wr_page && wr_idx == pr_va[k*52 +: IW];
                 p_coll_way[k*WW +: WW]     <= wr_way;
@@ -283,6 +305,34 @@ generate
     end
 endgenerate
 
+// permission checks (cycle T+1), in parallel with the compares: every way's RAM word and
+// every block entry against the probe's access
+wire [NP*WAYS-1:0]   w_ok;
+wire [NP*BLOCKS-1:0] bk_ok;
+generate
+    for (q = 0; q < NP; q = q + 1) begin : g_perm
+        for (g = 0; g < WAYS; g = g + 1) begin : g_wp
+            // RAM word [DW-1:0] = {pa, ng, perm, pan, asid, ax}
+            localparam integer WB = (q * WAYS + g) * RW;
+            wire [1:0] unused_eff;
+            smmu_perm perm_inst (
+                .is_read(p_rnw[q]), .perm(rd_word[WB+39 +: 5]), .pan(rd_word[WB+38]),
+                .pio(rd_word[WB+AX_PIO +: 4]),
+                .pnu(p_pnu[q]), .ind(p_ind[q]), .eff_pnu(unused_eff[0]), .eff_ind(unused_eff[1]),
+                .ok(w_ok[q*WAYS+g])
+            );
+        end
+        for (g = 0; g < BLOCKS; g = g + 1) begin : g_bp
+            wire [1:0] unused_eff;
+            smmu_perm perm_inst (
+                .is_read(p_rnw[q]), .perm(b_perm[g]), .pan(b_pan[g]), .pio(b_pio[g]),
+                .pnu(p_pnu[q]), .ind(p_ind[q]), .eff_pnu(unused_eff[0]), .eff_ind(unused_eff[1]),
+                .ok(bk_ok[q*BLOCKS+g])
+            );
+        end
+    end
+endgenerate
+
 // compare (cycle T+1)
 reg  [RW-1:0]      w;
 reg  [47:12+IW]    pva;         // the probe's VA tag
@@ -290,12 +340,13 @@ reg  [SID_W-1:0]   psid;
 reg  [SSID_W-1:0]  pssid;
 reg                hit_pg;
 // block entries: per port, the first that matches and its payload
-reg  [NP-1:0]      b_hit;
+reg  [NP-1:0]      b_hit, b_ok;
 reg  [NP*BW-1:0]   b_idx;
 wire [NP*BD_W-1:0] b_rd;
 reg  [47:12]       bm, bva;
 always @* begin
     b_hit = {NP{1'b0}};
+    b_ok  = {NP{1'b0}};
     b_idx = {(NP*BW){1'b0}};
     for (integer k = 0; k < NP; k = k + 1) begin
         bva = p_va[k*36 +: 36];
@@ -309,6 +360,7 @@ always @* begin
                 b_ssid[i] == p_ssid[k*SSID_W +: SSID_W] && p_lo0[k] && (b_tbi[i] || p_top0[k]) &&
                 ((b_va[i] ^ bva) & bm) == 36'd0) begin
                 b_hit[k]           = 1'b1;
+                b_ok[k]            = bk_ok[k*BLOCKS+i];
                 b_idx[k*BW +: BW]  = i[BW-1:0];
             end
         end
@@ -330,6 +382,7 @@ always @* begin
     an_asid = {(NP*16){1'b0}};
     an_ax   = {(NP*22){1'b0}};
     an_tbi  = {NP{1'b0}};
+    an_ok   = {NP{1'b0}};
     for (integer k = 0; k < NP; k = k + 1) begin
         hit_pg = 1'b0;
         w      = {RW{1'b0}};
@@ -345,11 +398,13 @@ always @* begin
                 {an_pa[k*PW +: PW], an_ng[k], an_perm[k*5 +: 5], an_pan[k], an_asid[k*16 +: 16],
                  an_ax[k*22 +: 22]} = w[DW-1:0];
                 an_tbi[k] = w[DW];
+                an_ok[k]  = w_ok[k*WAYS+i];
             end
         end
         if (!hit_pg && b_hit[k]) begin
             {an_pa[k*PW +: PW], an_ng[k], an_perm[k*5 +: 5], an_pan[k], an_asid[k*16 +: 16],
              an_ax[k*22 +: 22], an_size[k*2 +: 2], an_tbi[k]} = b_rd[k*BD_W +: BD_W];
+            an_ok[k] = b_ok[k];
         end
         // an invalidation in the answer cycle may remove the entry: miss
         an_hit[k] = an_valid[k] && (hit_pg || b_hit[k]) && !inv;
@@ -370,6 +425,9 @@ always @(posedge clk) begin
             b_size[k] <= 2'd1;
             b_asid[k] <= 16'd0;
             b_ng[k]   <= 1'b0;
+            b_perm[k] <= 5'd0;
+            b_pan[k]  <= 1'b0;
+            b_pio[k]  <= 4'd0;
         end
     end else begin
         // invalidation (fills are ignored in its cycle); page valid bits: g_way
@@ -384,6 +442,9 @@ always @(posedge clk) begin
             b_size[b_way] <= fill_size;
             b_asid[b_way] <= fill_asid;
             b_ng[b_way]   <= fill_ng;
+            b_perm[b_way] <= fill_perm;
+            b_pan[b_way]  <= fill_pan;
+            b_pio[b_way]  <= fill_ax[AX_PIO +: 4];
             if (!b_free)
                 b_rr <= (b_rr == BW'(BLOCKS - 1)) ? {BW{1'b0}} : b_rr + 1'b1;
         end

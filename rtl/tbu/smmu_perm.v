@@ -10,9 +10,8 @@
 // (eff_pnu, eff_ind). Then {PW, UR, UW, PX, UX} and PAN allow the access: an instruction read
 // needs execute permission only; a privileged data access to a page user-accessible for data
 // is refused with PAN.
-module smmu_perm #(
-    parameter RNW = 1   // 1: reads, 0: writes
-) (
+module smmu_perm (
+    input  wire       is_read,  // 1: a read, 0: a write (a constant where one direction is checked)
     input  wire [4:0] perm,     // {PW, UR, UW, PX, UX}
     input  wire       pan,
     input  wire [3:0] pio,      // {INSTCFG, PRIVCFG}
@@ -35,10 +34,10 @@ always @* begin
         r = 1'b0;
         w = 1'b0;
     end
-    if (RNW != 0 && eff_ind)
+    if (is_read && eff_ind)
         ok = eff_pnu ? perm[1] : perm[0];
     else
-        ok = (RNW != 0) ? r : w;
+        ok = is_read ? r : w;
 end
 
 endmodule

@@ -336,6 +336,7 @@ wire [2*AX_W-1:0]     lk_ax;
 wire [31:0]           cnt_tlb_fills;
 // main-TLB probes and answers, and the hits used (mf_*), per queue
 wire [1:0]            pr_valid, pr_grant, pr_ssv, mt_hit, mt_ng, mt_pan, mt_tbi, mf_valid, mf_ssv, mf_tbi, mf_ng, mf_pan;
+wire [1:0]            pr_pnu, pr_ind, mt_ok;
 wire [2*SID_W-1:0]    pr_sid, mf_sid;
 wire [2*SSID_W-1:0]   pr_ssid, mf_ssid;
 wire [103:0]          pr_va, mf_va;
@@ -355,6 +356,7 @@ smmu_tbu_tlb #(.TLB_ENTRIES(TLB_ENTRIES), .MTLB_SETS(MTLB_SETS), .MTLB_WAYS(MTLB
     .lk_hit(lk_hit), .lk_pa(lk_pa), .lk_perm(lk_perm), .lk_pan(lk_pan), .lk_byp(lk_byp),
     .lk_asid(lk_asid), .lk_ng(lk_ng), .lk_size(lk_size), .lk_ax(lk_ax),
     .pr_valid(pr_valid), .pr_sid(pr_sid), .pr_ssid(pr_ssid), .pr_ssv(pr_ssv), .pr_va(pr_va),
+    .pr_pnu(pr_pnu), .pr_ind(pr_ind), .mt_ok(mt_ok),
     .pr_grant(pr_grant), .mt_hit(mt_hit), .mt_pa(mt_pa), .mt_size(mt_size), .mt_ng(mt_ng), .mt_perm(mt_perm), .mt_pan(mt_pan),
     .mt_asid(mt_asid), .mt_ax(mt_ax), .mt_tbi(mt_tbi),
     .mf_valid(mf_valid), .mf_sid(mf_sid), .mf_ssid(mf_ssid), .mf_ssv(mf_ssv), .mf_va(mf_va), .mf_tbi(mf_tbi),
@@ -407,6 +409,7 @@ smmu_xlt_q #(.ID_W(ID_W), .OAS_BITS(OAS_BITS), .SID_W(SID_W), .SSID_W(SSID_W), .
     .lk_ax(lk_ax[0*AX_W +: AX_W]),
     .pr_valid(pr_valid[0]), .pr_sid(pr_sid[0*SID_W +: SID_W]), .pr_ssid(pr_ssid[0*SSID_W +: SSID_W]),
     .pr_ssv(pr_ssv[0]), .pr_va(pr_va[0*52 +: 52]), .pr_grant(pr_grant[0]),
+    .pr_pnu(pr_pnu[0]), .pr_ind(pr_ind[0]), .mt_ok(mt_ok[0]),
     .mt_hit(mt_hit[0]), .mt_pa(mt_pa[0*PGW +: PGW]), .mt_size(mt_size[0*2 +: 2]), .mt_ng(mt_ng[0]),
     .mt_perm(mt_perm[0*5 +: 5]), .mt_pan(mt_pan[0]), .mt_asid(mt_asid[0*16 +: 16]),
     .mt_ax(mt_ax[0*AX_W +: AX_W]), .mt_tbi(mt_tbi[0]),
@@ -456,6 +459,7 @@ smmu_xlt_q #(.ID_W(ID_W), .OAS_BITS(OAS_BITS), .SID_W(SID_W), .SSID_W(SSID_W), .
     .lk_ax(lk_ax[1*AX_W +: AX_W]),
     .pr_valid(pr_valid[1]), .pr_sid(pr_sid[1*SID_W +: SID_W]), .pr_ssid(pr_ssid[1*SSID_W +: SSID_W]),
     .pr_ssv(pr_ssv[1]), .pr_va(pr_va[1*52 +: 52]), .pr_grant(pr_grant[1]),
+    .pr_pnu(pr_pnu[1]), .pr_ind(pr_ind[1]), .mt_ok(mt_ok[1]),
     .mt_hit(mt_hit[1]), .mt_pa(mt_pa[1*PGW +: PGW]), .mt_size(mt_size[1*2 +: 2]), .mt_ng(mt_ng[1]),
     .mt_perm(mt_perm[1*5 +: 5]), .mt_pan(mt_pan[1]), .mt_asid(mt_asid[1*16 +: 16]),
     .mt_ax(mt_ax[1*AX_W +: AX_W]), .mt_tbi(mt_tbi[1]),

@@ -53,6 +53,8 @@ module smmu_tbu_tlb #(
     input  wire [2*SSID_W-1:0]     pr_ssid,
     input  wire [1:0]              pr_ssv,
     input  wire [103:0]            pr_va,       // VA[63:12] per port
+    input  wire [1:0]              pr_pnu,      // the access's AxPROT[0], AxPROT[2] per port
+    input  wire [1:0]              pr_ind,
     output wire [1:0]              pr_grant,    // the probe asked for is made now
     output wire [1:0]              mt_hit,
     output wire [2*(OAS_BITS-12)-1:0] mt_pa,
@@ -63,6 +65,7 @@ module smmu_tbu_tlb #(
     output wire [31:0]             mt_asid,
     output wire [43:0]             mt_ax,
     output wire [1:0]              mt_tbi,
+    output wire [1:0]              mt_ok,       // the hit allows the probed access (smmu_mtlb an_ok)
 
     // main-TLB hits the queues used, for the micro-TLB
     input  wire [1:0]              mf_valid,
@@ -211,7 +214,7 @@ generate
                     wr_first <= !g_wr;
                 an_dir <= g_wr;
             end
-        wire              a_hit, a_ng, a_pan, a_tbi;
+        wire              a_hit, a_ng, a_pan, a_tbi, a_ok;
         wire [PW-1:0]     a_pa;
         wire [1:0]        a_size;
         wire [4:0]        a_perm;
@@ -225,7 +228,8 @@ generate
             .pr_ssid(g_wr ? pr_ssid[SSID_W +: SSID_W] : pr_ssid[0 +: SSID_W]),
             .pr_ssv(g_wr ? pr_ssv[1] : pr_ssv[0]),
             .pr_va(g_wr ? pr_va[52 +: 52] : pr_va[0 +: 52]),
-            .an_hit(a_hit), .an_pa(a_pa), .an_size(a_size), .an_ng(a_ng), .an_perm(a_perm),
+            .pr_rnw(!g_wr), .pr_pnu(g_wr ? pr_pnu[1] : pr_pnu[0]), .pr_ind(g_wr ? pr_ind[1] : pr_ind[0]),
+            .an_ok(a_ok), .an_hit(a_hit), .an_pa(a_pa), .an_size(a_size), .an_ng(a_ng), .an_perm(a_perm),
             .an_pan(a_pan), .an_asid(a_asid), .an_ax(a_ax), .an_tbi(a_tbi),
             .fill_valid(l_fill && !fq_byp && !inv), .fill_sid(fq_sid), .fill_ssid(fq_ssid),
             .fill_ssv(fq_ssv), .fill_va(fq_va), .fill_tbi(fq_tbi), .fill_size(fq_size),
@@ -244,6 +248,7 @@ generate
         assign mt_asid = {2{a_asid}};
         assign mt_ax   = {2{a_ax}};
         assign mt_tbi  = {2{a_tbi}};
+        assign mt_ok   = {2{a_ok}};
     end else begin : g_no_mtlb
         assign pr_grant = pr_valid;   // every probe "made", every answer a miss (nothing waits)
         assign mt_hit  = 2'b00;
@@ -255,7 +260,8 @@ generate
         assign mt_asid = 32'd0;
         assign mt_ax   = 44'd0;
         assign mt_tbi  = 2'b00;
-        wire unused_pr = &{1'b0, pr_sid, pr_ssid, pr_ssv, pr_va};
+        assign mt_ok   = 2'b00;
+        wire unused_pr = &{1'b0, pr_sid, pr_ssid, pr_ssv, pr_va, pr_pnu, pr_ind};
     end
 endgenerate
 

@@ -150,8 +150,8 @@ reg [2:0]           rseq;
 // the walk's permission check with this entry's PnU/InD overrides
 wire walk_ok;
 wire [1:0] unused_eff;
-smmu_perm #(.RNW(RNW)) perm_inst (
-    .perm(w_perm), .pan(cdf[CDF_PAN]), .pio(pio), .pnu(pnu), .ind(ind),
+smmu_perm perm_inst (
+    .is_read(RNW != 0), .perm(w_perm), .pan(cdf[CDF_PAN]), .pio(pio), .pnu(pnu), .ind(ind),
     .eff_pnu(unused_eff[0]), .eff_ind(unused_eff[1]), .ok(walk_ok)
 );
 

@@ -106,6 +106,8 @@ module smmu_xlt_q #(
     output wire [SSID_W-1:0]     pr_ssid,
     output wire                  pr_ssv,
     output wire [63:12]          pr_va,
+    output wire                  pr_pnu,     // its AxPROT[0] / AxPROT[2]
+    output wire                  pr_ind,
     input  wire                  pr_grant,   // the probe is made this cycle (the port is shared)
     input  wire                  mt_hit,
     input  wire [OAS_BITS-1:12]  mt_pa,
@@ -116,6 +118,7 @@ module smmu_xlt_q #(
     input  wire [15:0]           mt_asid,
     input  wire [21:0]           mt_ax,
     input  wire                  mt_tbi,
+    input  wire                  mt_ok,      // the hit allows the probed access
     // ... a main-TLB hit used: the entry, for the micro-TLB (smmu_tbu fills it)
     output wire                  mf_valid,
     output wire [SID_W-1:0]      mf_sid,
@@ -262,9 +265,9 @@ smmu_xlt_stage #(.ID_W(ID_W), .OAS_BITS(OAS_BITS), .SID_W(SID_W), .SSID_W(SSID_W
     .s_ssv(s_ssv), .s_valid(s_valid), .s_ready(s_ready),
     .lk_hit(lk_hit), .lk_byp(lk_byp), .lk_perm(lk_perm), .lk_pan(lk_pan), .lk_pa(lk_pa), .lk_asid(lk_asid),
     .lk_ng(lk_ng), .lk_size(lk_size), .lk_ax(lk_ax),
-    .pr_valid(pr_valid), .pr_sid(pr_sid), .pr_ssid(pr_ssid), .pr_ssv(pr_ssv), .pr_va(pr_va),
+    .pr_valid(pr_valid), .pr_sid(pr_sid), .pr_ssid(pr_ssid), .pr_ssv(pr_ssv), .pr_va(pr_va), .pr_pnu(pr_pnu), .pr_ind(pr_ind),
     .pr_grant(pr_grant), .mt_hit(mt_hit), .mt_pa(mt_pa), .mt_size(mt_size), .mt_ng(mt_ng),
-    .mt_perm(mt_perm), .mt_pan(mt_pan), .mt_asid(mt_asid), .mt_ax(mt_ax), .mt_tbi(mt_tbi),
+    .mt_perm(mt_perm), .mt_pan(mt_pan), .mt_asid(mt_asid), .mt_ax(mt_ax), .mt_tbi(mt_tbi), .mt_ok(mt_ok),
     .out_v(out_v), .st_wait(st_wait), .st_leave(st_leave),
     .st_ft(st_ft), .st_fg(st_fg), .st_down(st_down), .st_raz(st_raz), .st_pa(st_pa), .st_id(st_id),
     .st_addr(st_addr), .st_len(st_len), .st_attr(st_attr), .st_sid(st_sid), .st_ssid(st_ssid),

@@ -29,10 +29,12 @@
 // not enter the table before its answer: at most a cycle or two, the shared port takes turns.
 //
 // Permissions (smmu_perm: PnU/InD after the STE's PRIVCFG/INSTCFG, IHI 0070 13.4, then the
-// effective permissions and PAN) are checked here for both TLBs' hits: a micro-TLB hit that
-// does not allow the access is not a decision (the slow path makes the fault), nor is such a
-// main-TLB hit (mt_use: the main TLB decides the transaction entering the table; its entry
-// goes to the micro-TLB, mf_*).
+// effective permissions and PAN) decide for both TLBs' hits: a micro-TLB hit that does not
+// allow the access is not a decision (the slow path makes the fault), nor is such a main-TLB
+// hit (mt_use: the main TLB decides the transaction entering the table; its entry goes to the
+// micro-TLB, mf_*). The micro-TLB hit is checked here; the main TLB checks its own entries
+// against the probe's PnU / InD / direction (pr_pnu, pr_ind; smmu_mtlb an_ok, stop 34), so
+// its answer arrives with the check made (mt_ok, kept as mh_ok).
 module smmu_xlt_stage #(
     parameter ID_W     = 4,
     parameter OAS_BITS = 48,
@@ -76,6 +78,8 @@ module smmu_xlt_stage #(
     output wire [SSID_W-1:0]     pr_ssid,
     output wire                  pr_ssv,
     output wire [63:12]          pr_va,
+    output wire                  pr_pnu,     // its AxPROT[0] / AxPROT[2] (the main TLB checks them)
+    output wire                  pr_ind,
     input  wire                  pr_grant,
     input  wire                  mt_hit,
     input  wire [OAS_BITS-1:12]  mt_pa,
@@ -86,6 +90,7 @@ module smmu_xlt_stage #(
     input  wire [15:0]           mt_asid,
     input  wire [21:0]           mt_ax,
     input  wire                  mt_tbi,
+    input  wire                  mt_ok,      // the hit allows the probed access (its PnU / InD)
 
     // the stage transaction
     output reg                   out_v,
@@ -135,7 +140,6 @@ module smmu_xlt_stage #(
 `include "smmu_attr.vh"   // AX_W: the attribute transform's width
 localparam SW   = 4 + OAS_BITS + ID_W + 64 + 8 + ATTR_W + SID_W + SSID_W + 1 + AX_W + 20;
 localparam B_FT = SW - 1;     // decided by the TLB (cleared by an invalidation)
-localparam AX_PIO = AX_OVR + 11;   // {INSTCFG, PRIVCFG} in a transform
 
 wire g_bypass, g_raz, g_need;
 smmu_decide #(.OAS_BITS(OAS_BITS)) decide_inst (
@@ -145,8 +149,8 @@ smmu_decide #(.OAS_BITS(OAS_BITS)) decide_inst (
 
 wire [1:0] unused_perm;
 wire       lk_ok;
-smmu_perm #(.RNW(RNW)) lk_perm_inst (
-    .perm(lk_perm), .pan(lk_pan), .pio(lk_ax[AX_PIO +: 4]), .pnu(s_attr[4]), .ind(s_attr[6]),
+smmu_perm lk_perm_inst (
+    .is_read(RNW != 0), .perm(lk_perm), .pan(lk_pan), .pio(lk_ax[AX_PIO +: 4]), .pnu(s_attr[4]), .ind(s_attr[6]),
     .eff_pnu(unused_perm[0]), .eff_ind(unused_perm[1]), .ok(lk_ok)
 );
 wire in_ft = g_need && lk_hit && (lk_byp || lk_ok) && !inv;
@@ -166,7 +170,8 @@ assign {st_ft, st_fg, st_down, st_raz, st_pa, st_id, st_addr, st_len, st_attr, s
 localparam O_SSV  = 20 + AX_W;                  // field offsets in a stage word
 localparam O_SSID = O_SSV + 1;
 localparam O_SID  = O_SSID + SSID_W;
-localparam O_ADDR = O_SID + SID_W + ATTR_W + 8;
+localparam O_ATTR = O_SID + SID_W;
+localparam O_ADDR = O_ATTR + ATTR_W + 8;
 reg  st_wait_reg;               // out_d wants its probe (lost the shared port)
 // asked for without the micro-TLB's answer (pr_ask); needed unless the micro-TLB decided
 // the s_axi request (in_ft)
@@ -179,8 +184,10 @@ assign pr_sid   = st_wait_reg ? st_sid  : tmp_v ? tmp_d[O_SID +: SID_W]   : s_si
 assign pr_ssid  = st_wait_reg ? st_ssid : tmp_v ? tmp_d[O_SSID +: SSID_W] : s_ssid;
 assign pr_ssv   = st_wait_reg ? st_ssv  : tmp_v ? tmp_d[O_SSV]            : s_ssv;
 assign pr_va    = st_wait_reg ? st_addr[63:12] : tmp_v ? tmp_d[O_ADDR+12 +: 52] : s_addr[63:12];
+assign pr_pnu   = st_wait_reg ? st_attr[4] : tmp_v ? tmp_d[O_ATTR+4] : s_attr[4];
+assign pr_ind   = st_wait_reg ? st_attr[6] : tmp_v ? tmp_d[O_ATTR+6] : s_attr[6];
 
-reg                 mt_fresh, mh_v, mh_ng, mh_pan, mh_tbi;
+reg                 mt_fresh, mh_v, mh_ng, mh_pan, mh_tbi, mh_ok;
 reg [OAS_BITS-1:12] mh_pa;
 reg [1:0]           mh_size;
 reg [4:0]           mh_perm;
@@ -188,6 +195,9 @@ reg [15:0]          mh_asid;
 reg [21:0]          mh_ax;
 // the answer in effect
 wire e_hit    = mt_fresh ? mt_hit  : mh_v;
+// the main TLB checked the permissions of the access it was probed for (out_d's: a kept
+// answer is out_d's too), so only its "allowed" bit is selected here
+wire e_ok     = mt_fresh ? mt_ok   : mh_ok;
 assign mf_pa   = mt_fresh ? mt_pa   : mh_pa;
 assign mf_size = mt_fresh ? mt_size : mh_size;
 assign mf_ng   = mt_fresh ? mt_ng   : mh_ng;
@@ -200,14 +210,8 @@ assign mf_sid  = st_sid;
 assign mf_ssid = st_ssid;
 assign mf_ssv  = st_ssv;
 assign mf_va   = st_addr[63:12];
-wire [1:0] unused_mt_perm;
-wire       mt_ok;
-smmu_perm #(.RNW(RNW)) mt_perm_inst (
-    .perm(mf_perm), .pan(mf_pan), .pio(mf_ax[AX_PIO +: 4]), .pnu(st_attr[4]), .ind(st_attr[6]),
-    .eff_pnu(unused_mt_perm[0]), .eff_ind(unused_mt_perm[1]), .ok(mt_ok)
-);
 wire   st_mt  = push && !(st_ft || st_fg) && smmuen;
-assign mt_use = st_mt && e_hit && !inv && mt_ok;
+assign mt_use = st_mt && e_hit && !inv && e_ok;
 
 always @(posedge clk) begin
     if (rst) begin
@@ -225,6 +229,7 @@ always @(posedge clk) begin
         mh_ng       <= 1'b0;
         mh_pan      <= 1'b0;
         mh_tbi      <= 1'b0;
+        mh_ok       <= 1'b0;
         mh_pa       <= {(OAS_BITS-12){1'b0}};
         mh_size     <= 2'd0;
         mh_perm     <= 5'd0;
@@ -257,6 +262,7 @@ always @(posedge clk) begin
             mh_asid <= mt_asid;
             mh_ax   <= mt_ax;
             mh_tbi  <= mt_tbi;
+            mh_ok   <= mt_ok;
         end else if (inv)
             mh_v <= 1'b0;
 
