@@ -114,33 +114,36 @@ wire              ob_ready;
 wire [1:0]        ob_v, ob_unparked;
 wire [2*ID_W-1:0] ob_id;
 
-// per ID: a locally answered transaction may be chosen (nothing of the ID downstream or in
-// the buffer, the local responder free); one going downstream (the local responder not busy
-// with its ID). Continuous per-ID vectors, indexed by the entry's ID (a function reading
-// module signals would not be re-evaluated by every simulator when they change).
+// A locally answered transaction may issue when nothing of its ID is downstream or in the
+// stage or the buffer and the local responder is free; one going downstream when the local
+// responder is not busy with its ID. Evaluated per candidate, its own ID compared with the
+// stage's and the buffer's (stop 34: no longer a per-ID vector indexed by the entry's ID,
+// which put a 16:1 choice behind those compares on the output choice's path). Every signal
+// it reads is an argument (a function reading module signals would not be re-evaluated by
+// every simulator when they change).
 localparam NID = 1 << ID_W;
-reg [NID-1:0] may_loc, may_dn;
-always @* begin
-    for (integer d = 0; d < NID; d = d + 1) begin
-        may_loc[d] = !pi_lbusy && pi_idle[d] && !(cv_v && cv_id == d[ID_W-1:0]) &&
-                     !(ob_v[0] && ob_id[0 +: ID_W] == d[ID_W-1:0]) && !(ob_v[1] && ob_id[ID_W +: ID_W] == d[ID_W-1:0]);
-        may_dn[d]  = !(pi_lbusy && pi_lid == d[ID_W-1:0]);
-    end
-end
 function may_issue;
-    input [ID_W-1:0] id;
-    input            down;
-    input [NID-1:0]  loc_ok;
-    input [NID-1:0]  dn_ok;
-    may_issue = down ? dn_ok[id] : loc_ok[id];
+    input [ID_W-1:0]   id;
+    input              down;
+    input              lbusy;
+    input [ID_W-1:0]   lid;
+    input [NID-1:0]    idle;
+    input              c_v;
+    input [ID_W-1:0]   c_id;
+    input [1:0]        q_v;
+    input [2*ID_W-1:0] q_id;
+    may_issue = down ? !(lbusy && lid == id)
+                     : (!lbusy && idle[id] && !(c_v && c_id == id) && !(q_v[0] && q_id[0 +: ID_W] == id) &&
+                        !(q_v[1] && q_id[ID_W +: ID_W] == id));
 endfunction
 
-assign st_direct = st_ok && may_issue(st_id, st_down, may_loc, may_dn);
+assign st_direct = st_ok && may_issue(st_id, st_down, pi_lbusy, pi_lid, pi_idle, cv_v, cv_id, ob_v, ob_id);
 
 reg [PEND-1:0] cand;   // may leave and may issue now
 always @* begin
     for (integer i = 0; i < PEND; i = i + 1)
-        cand[i] = rdy[i] && may_issue(ent_id[i*ID_W +: ID_W], ent_down[i], may_loc, may_dn);
+        cand[i] = rdy[i] && may_issue(ent_id[i*ID_W +: ID_W], ent_down[i], pi_lbusy, pi_lid, pi_idle, cv_v, cv_id,
+                                      ob_v, ob_id);
 end
 smmu_rr_first #(.N(PEND), .IDX_W(PIDX_W)) cand_pick_inst (
     .req(cand), .from(rr_reg), .any(sel_tbl), .idx(sel_idx)
