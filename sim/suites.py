@@ -296,8 +296,8 @@ SUITES["mutate"] = [
     # a micro-TLB hit held in the queue's stage keeps its decision (mutant xlt_q-455 of stop 22),
     # nothing cached is used after a reset without invalidation (mutant mtlb-220 of stop 32)
     Job("tb.tests.test_mtlb", name="m_mtlb",
-        testcase=["MtlbPermissions", "MtlbKeptAnswer", "MtlbNextProbe", "MtlbRefillRace", "MtlbSubstreams",
-                  "MtlbBlockReplacement", "MtlbHeldHit", "MtlbWarmReset"]),
+        testcase=["MtlbPermissions", "MtlbBlockPermissions", "MtlbKeptAnswer", "MtlbNextProbe", "MtlbRefillRace",
+                  "MtlbSubstreams", "MtlbBlockReplacement", "MtlbHeldHit", "MtlbWarmReset"]),
     # STALL_MODEL=1: a CD with S=1 is ILLEGAL (C_BAD_CD) and RESUME / STALL_TERM are CERROR_ILL; the
     # other mutate jobs run STALL_MODEL=0, where both are legal (mutant cfg-122: CD.S=1 accepted)
     Job("tb.tests.test_config", name="m_config_stall1", testcase=["ConfigIllegalCd"],
@@ -312,9 +312,12 @@ SUITES["mutate"] = [
 # quick depth (its fairness: mutant xlt_q-186 of stop 22, the round-robin pointer reset to entry 0).
 # units:qptr / fifo / skid / xlt_out (k-induction, a second or two each): the building blocks' own
 # contracts, outputs included that no instance reads today (mutant qptr-026 of stop 33: smmu_qptr's
-# cons_inc, unused by both instances, so no simulation sees it).
+# cons_inc, unused by both instances, so no simulation sees it). blocks:tbu_tlb_bmc (stop 34, 8-30 s
+# at the quick depth): the two TLB levels' no-stale-hit proof and the main TLB's per-entry permission
+# check against the rule written in the harness (the block entries' permission bits: no simulation
+# test has a main-TLB block hit that its permissions refuse).
 MUTATE_FORMAL = ["blocks:xlt_q_bmc", "blocks:xlt_q4_bmc", "units:qptr", "units:fifo", "units:skid",
-                 "units:xlt_out"]
+                 "units:xlt_out", "blocks:tbu_tlb_bmc"]
 
 # ---- capacity parameters (XLT_SLOTS, STALL_SLOTS, WALKERS, CFG_ENTRIES, PARK_SLOTS, PARK_BEATS) ----
 # A small set (the formal parameter set with 6 slots and 16-beat park slots) and a large one (8

@@ -32,6 +32,10 @@ MtlbPermissions   a main-TLB hit is used only if its permissions allow the acces
                   (the overrides in the entry's attribute transform); each page warmed by an allowed
                   access, then refused ones after a micro-TLB hit and again after a sweep: F_PERMISSION
                   from the walk (scoreboard: response and record), never decided by the main TLB.
+MtlbBlockPermissions the same for 2 MiB block entries (stop 34: the main TLB checks each block entry's
+                  permission bits, PAN and PRIVCFG / INSTCFG, kept in flip-flops, while it compares):
+                  read-only, CD.PAN, STE PRIVCFG=unprivileged; the micro-TLB swept with 4 KiB pages
+                  (the block array keeps its entries).
 MtlbKeptAnswer    a read that hit the main TLB waits in the address stage (every read slot holds a miss
                   behind slow walks the TLBI does not cover) while its page is remapped + TLBI_NH_VA +
                   CMD_SYNC: its kept answer (smmu_xlt_q mh_*) must be dropped (after the SYNC only the new
@@ -411,13 +415,24 @@ PERM_CASES = (
 )
 
 
-@pyuvm.test()
-class MtlbPermissions(MtlbTest):
+# the same for 2 MiB blocks: AP (PW, UR), PAN and PRIVCFG, the bits a block entry keeps for its check
+BLOCK_PERM_CASES = (
+    ("read-only block, writes", "plain", AP_RO, 0, 0, (R, 1), [(R, 0)], [(W, 1), (W, 0)]),
+    ("PAN block, EL1 data", "pan", AP_RW, 0, 0, (R, 0), [(W, 0)], [(R, 1), (W, 1)]),
+    ("PRIVCFG=unpriv block, EL1 fetch", "privcfg", AP_RO, 1, 0, (R, 1), [(R, 0)], [(R, 5)]),
+)
+
+
+class _MtlbPermTest(MtlbTest):
     """A main-TLB hit is used only if the entry's permissions allow the access (PnU/InD after the STE's
     PRIVCFG/INSTCFG, the CD's PAN); a refused one takes the walk, which records F_PERMISSION."""
 
+    CASES = PERM_CASES
+    SIZE = SIZE_4K
+
     async def body(self) -> None:
         env = self.env
+        size = self.SIZE
         drv = await self.bring_up()
         init_memory(env)
         t = self.new_tables()
@@ -429,13 +444,19 @@ class MtlbPermissions(MtlbTest):
             ste = drv.read_ste(ctxs[key].sid)
             setattr(ste, f, v)
             await drv.write_ste(ctxs[key].sid, ste)
-        c_sw, sw = await self.block_sweeper(0x6F, 0x3F)
+        if size == SIZE_4K:
+            c_sw, sw = await self.block_sweeper(0x6F, 0x3F)
+        else:   # 4 KiB pages: the block array keeps the blocks under test
+            c_sw = await self.context(0x6F, 0x3F, tables=self.new_tables())
+            sw = self.sweep_vas(0x7E_0000_0000)
+            for va in sw:
+                c_sw.tables.map(va, self.data_pa())
         tap = TwTap(env.tw_smp)
         base = 0x40_0000_0000
         warm, probes, n_denied = [], [], 0
-        for i, (name, key, ap, uxn, pxn, wa, ok, bad) in enumerate(PERM_CASES):
-            c, va = ctxs[key], base + i * SIZE_4K
-            t.map(va, self.data_pa(), ap=ap, uxn=uxn, pxn=pxn)
+        for i, (name, key, ap, uxn, pxn, wa, ok, bad) in enumerate(self.CASES):
+            c, va = ctxs[key], base + i * size
+            t.map(va, self.data_pa(size), size, ap=ap, uxn=uxn, pxn=pxn)
             for (w, prot), want in [(wa, True)] + [(a, True) for a in ok] + [(a, False) for a in bad]:
                 o = self.predict(c, va, w, prot)
                 got = o.kind == "translate" if want else (o.kind == "abort" and o.event is not None
@@ -446,7 +467,10 @@ class MtlbPermissions(MtlbTest):
             warm.append(self.vtxn(c, va, wa[0], prot=wa[1], len_=0))
             probes += [(c, va, w, p) for w, p in ok + bad]
             n_denied += len(bad)
-        held = self.fits([base + i * SIZE_4K for i in range(len(PERM_CASES))])
+        if size == SIZE_4K:
+            held = self.fits([base + i * SIZE_4K for i in range(len(self.CASES))])
+        else:
+            held = self.mtlb_on() and env.params.MTLB_BLOCKS >= len(self.CASES)
         await self.run_items(warm, shuffle=False)
         # A: at once (each page a micro-TLB hit the permissions refuse, probed in the main TLB)
         _, d = await self.measured(tap, [self.vtxn(c, va, w, prot=p, len_=0) for c, va, w, p in probes],
@@ -459,11 +483,22 @@ class MtlbPermissions(MtlbTest):
         assert d["mt_lookups"] - d["mt_hits"] >= n_denied, f"a refused access was decided by the main TLB {d}"
         assert d["walks"] > 0, "the refused accesses were not walked"
         if held:
-            assert d["mt_hits"] >= len(PERM_CASES), f"the allowed accesses did not hit the main TLB {d}"
+            assert d["mt_hits"] >= len(self.CASES), f"the allowed accesses did not hit the main TLB {d}"
         elif not self.mtlb_on():
             assert d["mt_hits"] == 0, d
         await self.finish()
         self.need_types("F_PERMISSION")
+
+
+@pyuvm.test()
+class MtlbPermissions(_MtlbPermTest):
+    pass
+
+
+@pyuvm.test()
+class MtlbBlockPermissions(_MtlbPermTest):
+    CASES = BLOCK_PERM_CASES
+    SIZE = SIZE_2M
 
 
 # ====================================================================== (e) the kept answer and invalidation
@@ -526,7 +561,9 @@ class MtlbNextProbe(MtlbTest):
     walks) while the read behind it (in the queue's ``tmp`` register) is probed every cycle. The waiting
     read must keep its own answer (smmu_xlt_q mh_*), not take the probed one: A and B are both in the
     main TLB only and map to different PAs, so A decided with B's answer goes to B's PA (scoreboard).
-    No invalidation: A and B finish after the blockers with their own translations."""
+    No invalidation: A and B finish after the blockers with their own translations, and neither is
+    walked (mutant xlt_stage-103 of stop 34: the kept answer's permission check ``mh_ok`` never
+    kept, so A's kept hit was refused and A walked, to the right PA)."""
 
     async def body(self) -> None:
         env = self.env
@@ -538,6 +575,7 @@ class MtlbNextProbe(MtlbTest):
         c_sw, sw = await self.block_sweeper(0x6B, 0x3B)
         q_rd = hier.block(env.dut, "rd_q_inst")
         n_id = 1 << env.params.ID_W
+        tap = TwTap(env.tw_smp)
         for rnd in range(2):
             a = 0x54_0000_0000 + rnd * 2 * SIZE_4K
             b = a + SIZE_4K
@@ -547,6 +585,7 @@ class MtlbNextProbe(MtlbTest):
             await self.run_items([self.vtxn(c, va, False, prot=1, len_=0) for va in (a, b)], shuffle=False)
             await self.sweep(c_sw, sw)                      # a, b: in the main TLB only
             blockers = self.read_blockers(c, q)
+            n_ar = len(tap.ar)
             first = self.vtxn(c, a, False, prot=1, len_=0, tid=n_id - 1)
             second = self.vtxn(c, b, False, prot=1, len_=0, tid=n_id - 1)
             for it in blockers + [first, second]:
@@ -561,8 +600,12 @@ class MtlbNextProbe(MtlbTest):
             env.mem_tw.id_latency = {}
             await first.done.wait()
             await second.done.wait()
-            self.log.info("round %d: kept answer %d, second read held behind it; done @%d and @%d",
-                          rnd, kept, first.t_done, second.t_done)
+            leaves = {t.descriptor_address(va, 3): name for va, name in ((a, "A (the kept answer)"), (b, "B"))}
+            walked = [leaves[x[2]] for x in tap.ar[n_ar:] if x[1] >= 2 and x[2] in leaves]
+            self.log.info("round %d: kept answer %d, second read held behind it; done @%d and @%d; walked: %s",
+                          rnd, kept, first.t_done, second.t_done, walked or "none")
+            if self.mtlb_on():
+                assert not walked, f"round {rnd}: {walked} walked: a main-TLB answer was not used"
             await self.settle_events()
         await self.finish()
 
