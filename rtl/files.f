@@ -28,6 +28,7 @@ rtl/tbu/smmu_wr_path.v
 rtl/tcu/smmu_regs.v
 rtl/tcu/smmu_ptw.v
 rtl/tcu/smmu_wcache.v
+rtl/tbu/smmu_mtlb_blk.v
 rtl/tbu/smmu_mtlb.v
 rtl/tbu/smmu_tbu_tlb.v
 rtl/tcu/smmu_walk_slots.v

@@ -314,8 +314,9 @@ SUITES["mutate"] = [
 # contracts, outputs included that no instance reads today (mutant qptr-026 of stop 33: smmu_qptr's
 # cons_inc, unused by both instances, so no simulation sees it). blocks:tbu_tlb_bmc (stop 34, 8-30 s
 # at the quick depth): the two TLB levels' no-stale-hit proof and the main TLB's per-entry permission
-# check against the rule written in the harness (the block entries' permission bits: no simulation
-# test has a main-TLB block hit that its permissions refuse).
+# check against the rule written in the harness, every access kind and override at once (mutant
+# mtlb-281 of stop 34, a block entry's PRIVCFG/INSTCFG bits not written, survived every simulation
+# job then; MtlbBlockPermissions, added for it, kills it in m_mtlb too).
 MUTATE_FORMAL = ["blocks:xlt_q_bmc", "blocks:xlt_q4_bmc", "units:qptr", "units:fifo", "units:skid",
                  "units:xlt_out", "blocks:tbu_tlb_bmc"]
 

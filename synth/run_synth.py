@@ -148,7 +148,7 @@ INLINE = ("smmu_xlt_stage", "smmu_xlt_rec", "smmu_xlt_ent", "smmu_xlt_conv", "sm
           "smmu_xlt_tbl", "smmu_xlt_creq", "smmu_xlt_park", "smmu_perm", "smmu_ste_dec",
           "smmu_cd_dec", "smmu_tbu_link", "smmu_cfg_fetch",
           "smmu_cfg_evt", "smmu_walk_slots", "smmu_tcu_cfg_req",
-          "smmu_tcu_inv_ack", "smmu_tcu_evt")
+          "smmu_tcu_inv_ack", "smmu_tcu_evt", "smmu_mtlb_blk")
 UNIT_PARTS = ("cfg_req_inst", "inv_ack_inst", "evt_inst")     # their instances in smmu_tcu
 
 

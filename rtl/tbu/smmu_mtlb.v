@@ -12,7 +12,7 @@
 //   (index VA[12 +: log2 SETS], synchronous reads, one write port, no reset on
 //   the payload: block RAM); valid bits: a WAYS-bit word per set in LUT RAM and
 //   a per-set flip-flop that a flash invalidation clears (see "Valid bits").
-// * 2 MiB / 1 GiB blocks: a fully associative array of BLOCKS entries,
+// * 2 MiB / 1 GiB blocks (smmu_mtlb_blk): a fully associative array of BLOCKS entries,
 //   probed in parallel with the RAMs (a block is never split into pages, so a
 //   TLBI by VA removes the whole block): tags (and what an invalidation
 //   compares) in flip-flops, the payload in a LUT RAM read at the first
@@ -106,7 +106,6 @@ module smmu_mtlb #(
 
 localparam IW  = $clog2(SETS);                    // set index bits
 localparam WW  = (WAYS > 1) ? $clog2(WAYS) : 1;   // way number bits
-localparam BW  = (BLOCKS > 1) ? $clog2(BLOCKS) : 1;
 localparam VTW = 36 - IW;                         // VA tag bits (VA[47:12+IW])
 localparam PW  = OAS_BITS - 12;
 // RAM word: {sid, ssv, ssid, va tag, tbi, pa, ng, perm, pan, asid, ax}
@@ -199,49 +198,11 @@ always @(posedge clk)
     else if (wr_page && !wr_free)
         wr_rr <= (wr_rr == WW'(WAYS - 1)) ? {WW{1'b0}} : wr_rr + 1'b1;
 
-// ---------------------------------------------------------- 2 MiB / 1 GiB blocks: flip-flops
-reg  [BLOCKS-1:0] b_v;
-reg  [SID_W-1:0]  b_sid    [0:BLOCKS-1];
-reg               b_ssv    [0:BLOCKS-1];
-reg  [SSID_W-1:0] b_ssid   [0:BLOCKS-1];
-reg  [47:12]      b_va     [0:BLOCKS-1];
-reg               b_tbi    [0:BLOCKS-1];
-reg  [1:0]        b_size   [0:BLOCKS-1];
-reg  [15:0]       b_asid   [0:BLOCKS-1];
-reg               b_ng     [0:BLOCKS-1];
-reg  [4:0]        b_perm   [0:BLOCKS-1];   // (also in b_pl) what the permission check reads
-reg               b_pan    [0:BLOCKS-1];
-reg  [3:0]        b_pio    [0:BLOCKS-1];
-reg  [BW-1:0]     b_rr;
-// what a block hit returns, {pa, ng, perm, pan, asid, ax, size, tbi}: a RAM written
-// by the fill only (no reset: read only through a valid entry's match), read at the
-// hit entry's index (LUT RAM); the tag fields above stay in flip-flops (compared at once)
-localparam BD_W = DW + 2 + 1;
-reg  [BD_W-1:0]   b_pl     [0:BLOCKS-1];
-wire              wr_block = fill_valid && !inv && fill_canon && fill_size != 2'd0;
-
-reg          b_free;
-reg [BW-1:0] b_way;
-always @* begin
-    b_free = 1'b0;
-    b_way  = b_rr;
-    for (integer i = 0; i < BLOCKS; i = i + 1)
-        if (!b_free && !b_v[i]) begin
-            b_free = 1'b1;
-            b_way  = i[BW-1:0];
-        end
-end
-
-// block entries this cycle's invalidation covers (exact scope)
-reg [BLOCKS-1:0] b_inv;
-always @* begin
-    for (integer i = 0; i < BLOCKS; i = i + 1)
-        b_inv[i] = (tlbi_valid && (tlbi_covers_xlt(tlbi_op, tlbi_asid, tlbi_va, b_asid[i], b_ng[i], b_size[i],
-                                                  b_va[i]) ||
-                                  (tlbi_op != INV_NH_ALL && tlbi_op != INV_NSNH_ALL && tlbi_op != INV_NH_ASID &&
-                                   tlbi_op != INV_NH_VA && tlbi_op != INV_NH_VAA))) ||
-                   (cfgi_valid && cfgi_covers({{(32-SID_W){1'b0}}, b_sid[i]}, cfgi_sid, cfgi_mask));
-end
+// ---------------------------------------------------------- 2 MiB / 1 GiB blocks (smmu_mtlb_blk)
+localparam BD_W = DW + 2 + 1;   // a block hit's payload: {pa, ng, perm, pan, asid, ax, size, tbi}
+wire               wr_block = fill_valid && !inv && fill_canon && fill_size != 2'd0;
+wire [NP-1:0]      b_hit, b_ok;
+wire [NP*BD_W-1:0] b_rd;
 
 // ---------------------------------------------------------- probe pipeline (per port)
 reg [NP-1:0]        an_valid;
@@ -305,10 +266,9 @@ generate
     end
 endgenerate
 
-// permission checks (cycle T+1), in parallel with the compares: every way's RAM word and
-// every block entry against the probe's access
-wire [NP*WAYS-1:0]   w_ok;
-wire [NP*BLOCKS-1:0] bk_ok;
+// permission checks (cycle T+1), in parallel with the compares: every way's RAM word against
+// the probe's access (the block entries': smmu_mtlb_blk)
+wire [NP*WAYS-1:0] w_ok;
 generate
     for (q = 0; q < NP; q = q + 1) begin : g_perm
         for (g = 0; g < WAYS; g = g + 1) begin : g_wp
@@ -322,16 +282,20 @@ generate
                 .ok(w_ok[q*WAYS+g])
             );
         end
-        for (g = 0; g < BLOCKS; g = g + 1) begin : g_bp
-            wire [1:0] unused_eff;
-            smmu_perm perm_inst (
-                .is_read(p_rnw[q]), .perm(b_perm[g]), .pan(b_pan[g]), .pio(b_pio[g]),
-                .pnu(p_pnu[q]), .ind(p_ind[q]), .eff_pnu(unused_eff[0]), .eff_ind(unused_eff[1]),
-                .ok(bk_ok[q*BLOCKS+g])
-            );
-        end
     end
 endgenerate
+
+smmu_mtlb_blk #(.BLOCKS(BLOCKS), .NP(NP), .SID_W(SID_W), .SSID_W(SSID_W), .OAS_BITS(OAS_BITS),
+                .BD_W(BD_W)) blk_inst (
+    .clk(clk), .rst(rst),
+    .p_sid(p_sid), .p_ssid(p_ssid), .p_ssv(p_ssv), .p_va(p_va), .p_lo0(p_lo0), .p_top0(p_top0),
+    .p_rnw(p_rnw), .p_pnu(p_pnu), .p_ind(p_ind), .b_hit(b_hit), .b_ok(b_ok), .b_rd(b_rd),
+    .wr_block(wr_block), .fill_sid(fill_sid), .wr_ssid(wr_ssid), .fill_ssv(fill_ssv), .fill_va(fill_va[47:12]),
+    .fill_tbi(fill_tbi), .fill_size(fill_size), .fill_asid(fill_asid), .fill_ng(fill_ng), .fill_pa(fill_pa),
+    .fill_perm(fill_perm), .fill_pan(fill_pan), .fill_ax(fill_ax),
+    .tlbi_valid(tlbi_valid), .tlbi_op(tlbi_op), .tlbi_asid(tlbi_asid), .tlbi_va(tlbi_va),
+    .cfgi_valid(cfgi_valid), .cfgi_sid(cfgi_sid), .cfgi_mask(cfgi_mask)
+);
 
 // compare (cycle T+1)
 reg  [RW-1:0]      w;
@@ -339,38 +303,6 @@ reg  [47:12+IW]    pva;         // the probe's VA tag
 reg  [SID_W-1:0]   psid;
 reg  [SSID_W-1:0]  pssid;
 reg                hit_pg;
-// block entries: per port, the first that matches and its payload
-reg  [NP-1:0]      b_hit, b_ok;
-reg  [NP*BW-1:0]   b_idx;
-wire [NP*BD_W-1:0] b_rd;
-reg  [47:12]       bm, bva;
-always @* begin
-    b_hit = {NP{1'b0}};
-    b_ok  = {NP{1'b0}};
-    b_idx = {(NP*BW){1'b0}};
-    for (integer k = 0; k < NP; k = k + 1) begin
-        bva = p_va[k*36 +: 36];
-        for (integer i = 0; i < BLOCKS; i = i + 1) begin
-            bm = {36{1'b1}};
-            if (b_size[i] == 2'd1)
-                bm[20:12] = 9'd0;
-            else
-                bm[29:12] = 18'd0;
-            if (!b_hit[k] && b_v[i] && b_sid[i] == p_sid[k*SID_W +: SID_W] && b_ssv[i] == p_ssv[k] &&
-                b_ssid[i] == p_ssid[k*SSID_W +: SSID_W] && p_lo0[k] && (b_tbi[i] || p_top0[k]) &&
-                ((b_va[i] ^ bva) & bm) == 36'd0) begin
-                b_hit[k]           = 1'b1;
-                b_ok[k]            = bk_ok[k*BLOCKS+i];
-                b_idx[k*BW +: BW]  = i[BW-1:0];
-            end
-        end
-    end
-end
-generate
-    for (q = 0; q < NP; q = q + 1) begin : g_brd
-        assign b_rd[q*BD_W +: BD_W] = b_pl[b_idx[q*BW +: BW]];
-    end
-endgenerate
 
 always @* begin
     an_hit  = {NP{1'b0}};
@@ -410,51 +342,6 @@ always @* begin
         an_hit[k] = an_valid[k] && (hit_pg || b_hit[k]) && !inv;
     end
 end
-
-// ---------------------------------------------------------- state
-always @(posedge clk) begin
-    if (rst) begin
-        b_v  <= {BLOCKS{1'b0}};
-        b_rr <= {BW{1'b0}};
-        for (integer k = 0; k < BLOCKS; k = k + 1) begin
-            b_sid[k]  <= {SID_W{1'b0}};
-            b_ssv[k]  <= 1'b0;
-            b_ssid[k] <= {SSID_W{1'b0}};
-            b_va[k]   <= 36'd0;
-            b_tbi[k]  <= 1'b0;
-            b_size[k] <= 2'd1;
-            b_asid[k] <= 16'd0;
-            b_ng[k]   <= 1'b0;
-            b_perm[k] <= 5'd0;
-            b_pan[k]  <= 1'b0;
-            b_pio[k]  <= 4'd0;
-        end
-    end else begin
-        // invalidation (fills are ignored in its cycle); page valid bits: g_way
-        b_v <= b_v & ~b_inv;
-        if (wr_block) begin
-            b_v[b_way]    <= 1'b1;
-            b_sid[b_way]  <= fill_sid;
-            b_ssv[b_way]  <= fill_ssv;
-            b_ssid[b_way] <= wr_ssid;
-            b_va[b_way]   <= fill_va[47:12];
-            b_tbi[b_way]  <= fill_tbi;
-            b_size[b_way] <= fill_size;
-            b_asid[b_way] <= fill_asid;
-            b_ng[b_way]   <= fill_ng;
-            b_perm[b_way] <= fill_perm;
-            b_pan[b_way]  <= fill_pan;
-            b_pio[b_way]  <= fill_ax[AX_PIO +: 4];
-            if (!b_free)
-                b_rr <= (b_rr == BW'(BLOCKS - 1)) ? {BW{1'b0}} : b_rr + 1'b1;
-        end
-    end
-end
-
-// the block payload RAM's one write port
-always @(posedge clk)
-    if (!rst && wr_block)
-        b_pl[b_way] <= {fill_pa, fill_ng, fill_perm, fill_pan, fill_asid, fill_ax, fill_size, fill_tbi};
 
 // ---------------------------------------------------------- formal (yosys-sby only)
 `ifdef FORMAL

@@ -34,8 +34,8 @@ MtlbPermissions   a main-TLB hit is used only if its permissions allow the acces
                   from the walk (scoreboard: response and record), never decided by the main TLB.
 MtlbBlockPermissions the same for 2 MiB block entries (stop 34: the main TLB checks each block entry's
                   permission bits, PAN and PRIVCFG / INSTCFG, kept in flip-flops, while it compares):
-                  read-only, CD.PAN, STE PRIVCFG=unprivileged; the micro-TLB swept with 4 KiB pages
-                  (the block array keeps its entries).
+                  read-only, CD.PAN, STE PRIVCFG=unprivileged and INSTCFG=instruction; the micro-TLB
+                  swept with 4 KiB pages (the block array keeps its entries).
 MtlbKeptAnswer    a read that hit the main TLB waits in the address stage (every read slot holds a miss
                   behind slow walks the TLBI does not cover) while its page is remapped + TLBI_NH_VA +
                   CMD_SYNC: its kept answer (smmu_xlt_q mh_*) must be dropped (after the SYNC only the new
@@ -415,11 +415,12 @@ PERM_CASES = (
 )
 
 
-# the same for 2 MiB blocks: AP (PW, UR), PAN and PRIVCFG, the bits a block entry keeps for its check
+# the same for 2 MiB blocks: AP (PW, UR), PAN, PRIVCFG and INSTCFG, the bits a block entry keeps for its check
 BLOCK_PERM_CASES = (
     ("read-only block, writes", "plain", AP_RO, 0, 0, (R, 1), [(R, 0)], [(W, 1), (W, 0)]),
     ("PAN block, EL1 data", "pan", AP_RW, 0, 0, (R, 0), [(W, 0)], [(R, 1), (W, 1)]),
     ("PRIVCFG=unpriv block, EL1 fetch", "privcfg", AP_RO, 1, 0, (R, 1), [(R, 0)], [(R, 5)]),
+    ("INSTCFG=instr block, EL0 read", "instcfg", AP_RO, 1, 0, (R, 1), [(R, 1)], [(R, 0)]),
 )
 
 
