@@ -111,6 +111,8 @@ localparam PW  = OAS_BITS - 12;
 // RAM word: {sid, ssv, ssid, va tag, tbi, pa, ng, perm, pan, asid, ax}
 localparam TW  = SID_W + 1 + SSID_W + VTW + 1;
 localparam DW  = PW + 1 + 5 + 1 + 16 + 22;
+localparam D_PAN  = 22 + 16;                      // {..., perm, pan, asid, ax}: where the check reads
+localparam D_PERM = D_PAN + 1;
 localparam RW  = TW + DW;
 
 wire inv = tlbi_valid || cfgi_valid;
@@ -272,11 +274,10 @@ wire [NP*WAYS-1:0] w_ok;
 generate
     for (q = 0; q < NP; q = q + 1) begin : g_perm
         for (g = 0; g < WAYS; g = g + 1) begin : g_wp
-            // RAM word [DW-1:0] = {pa, ng, perm, pan, asid, ax}
             localparam integer WB = (q * WAYS + g) * RW;
             wire [1:0] unused_eff;
             smmu_perm perm_inst (
-                .is_read(p_rnw[q]), .perm(rd_word[WB+39 +: 5]), .pan(rd_word[WB+38]),
+                .is_read(p_rnw[q]), .perm(rd_word[WB+D_PERM +: 5]), .pan(rd_word[WB+D_PAN]),
                 .pio(rd_word[WB+AX_PIO +: 4]),
                 .pnu(p_pnu[q]), .ind(p_ind[q]), .eff_pnu(unused_eff[0]), .eff_ind(unused_eff[1]),
                 .ok(w_ok[q*WAYS+g])
