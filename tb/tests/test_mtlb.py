@@ -59,7 +59,7 @@ MtlbWarmReset     nothing cached before aresetn is used after it: phase 1 (Linux
                   maps the same VAs (StreamID 0, a block at VA 0: the tags' reset values) elsewhere.
 
 The micro-TLB is evicted either with 4 KiB pages of other sets (``sweep_vas``) or with 2 MiB blocks
-(``block_sweeper``: the main TLB's page entries stay, so the small main TLB keeps a test's pages too).
+(``sweeper``: the main TLB's page entries stay, so the small main TLB keeps a test's pages too).
 
 Rerun one test: python sim/run.py --sim icarus --suite quick --tests test_mtlb.<Test> --seed <n>
 """
@@ -127,15 +127,17 @@ class MtlbTest(XltTest):
         n = 2 * self.env.params.TLB_ENTRIES + 8
         return [base + k * SIZE_4K for k in range(n)]
 
-    async def block_sweeper(self, sid: int, asid: int, base: int = 0x7E_0000_0000) -> Tuple[Ctx, List[int]]:
-        """A context of 2 MiB blocks for ``sweep``: evicts the micro-TLB (one entry per block) while
-        the main TLB's page entries stay (blocks have their own array), so a test's 4 KiB pages are
-        micro-TLB misses that hit the main TLB even when the main TLB is small (mtlb_small)."""
+    async def sweeper(self, sid: int, asid: int, size: int = SIZE_2M,
+                      base: int = 0x7E_0000_0000) -> Tuple[Ctx, List[int]]:
+        """A context for ``sweep``: 2 * TLB_ENTRIES + 8 mappings of ``size``, each evicting a micro-TLB
+        entry. 2 MiB blocks (the default) leave the main TLB's page entries alone (blocks have their own
+        array), so a test's 4 KiB pages are micro-TLB misses that hit the main TLB even when the main
+        TLB is small (mtlb_small); 4 KiB pages leave its block entries alone."""
         t = self.new_tables()
         c = await self.context(sid, asid, tables=t)
-        vas = [base + k * SIZE_2M for k in range(2 * self.env.params.TLB_ENTRIES + 8)]
+        vas = [base + k * size for k in range(2 * self.env.params.TLB_ENTRIES + 8)]
         for va in vas:
-            t.map(va, self.data_pa(SIZE_2M), SIZE_2M)
+            t.map(va, self.data_pa(size), size)
         return c, vas
 
     def remap(self, t, va: int, note: str):
@@ -445,13 +447,8 @@ class _MtlbPermTest(MtlbTest):
             ste = drv.read_ste(ctxs[key].sid)
             setattr(ste, f, v)
             await drv.write_ste(ctxs[key].sid, ste)
-        if size == SIZE_4K:
-            c_sw, sw = await self.block_sweeper(0x6F, 0x3F)
-        else:   # 4 KiB pages: the block array keeps the blocks under test
-            c_sw = await self.context(0x6F, 0x3F, tables=self.new_tables())
-            sw = self.sweep_vas(0x7E_0000_0000)
-            for va in sw:
-                c_sw.tables.map(va, self.data_pa())
+        # evicted with the other kind of mapping: the main TLB keeps the entries under test
+        c_sw, sw = await self.sweeper(0x6F, 0x3F, SIZE_2M if size == SIZE_4K else SIZE_4K)
         tap = TwTap(env.tw_smp)
         base = 0x40_0000_0000
         warm, probes, n_denied = [], [], 0
@@ -518,7 +515,7 @@ class MtlbKeptAnswer(MtlbTest):
         tap = TwTap(env.tw_smp)
         t = self.new_tables()
         c = await self.context(0x68, 0x38, tables=t)
-        c_sw, sw = await self.block_sweeper(0x69, 0x39)
+        c_sw, sw = await self.sweeper(0x69, 0x39)
         q_rd = hier.block(env.dut, "rd_q_inst")
         n_id = 1 << env.params.ID_W
         for rnd in range(2):
@@ -573,7 +570,7 @@ class MtlbNextProbe(MtlbTest):
         self.deterministic_timing()
         t = self.new_tables()
         c = await self.context(0x6A, 0x3A, tables=t)
-        c_sw, sw = await self.block_sweeper(0x6B, 0x3B)
+        c_sw, sw = await self.sweeper(0x6B, 0x3B)
         q_rd = hier.block(env.dut, "rd_q_inst")
         n_id = 1 << env.params.ID_W
         tap = TwTap(env.tw_smp)
@@ -655,7 +652,7 @@ class MtlbRefillRace(MtlbTest):
         self.deterministic_timing()
         t = self.new_tables()
         c = await self.context(0x70, 0x40, tables=t)
-        c_sw, sw = await self.block_sweeper(0x71, 0x41)
+        c_sw, sw = await self.sweeper(0x71, 0x41)
         pages = [0x60_0000_0000 + k * SIZE_4K for k in range(self.ROUNDS)]
         for va in pages:
             t.map(va, self.data_pa())
